@@ -1,0 +1,171 @@
+"""Stage 3b, paths to IR: operations grouped by tag, auth and servers.
+
+Parameter, body and response schemas go through the same `SchemaBuilder` as the
+component schemas, so an operation's types are decided in one place.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator import ir
+from generator.build_models import SchemaBuilder
+from generator.load import Document, join_pointer
+from generator.names import ClassName, Identifier, dedupe, words
+
+_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+# Method arguments the generated code uses itself.
+_RESERVED_PARAMS = frozenset({"self", "body", "extra_headers", "timeout"})
+
+
+def build_groups(doc: Document, schemas: SchemaBuilder) -> tuple[ir.Group, ...]:
+    """Every operation of the document, grouped by its first tag, in spec order."""
+    tag_docs = {t.get("name"): t.get("description", "") for t in doc.data.get("tags", []) if isinstance(t, dict)}
+    grouped: dict[str, list[ir.Operation]] = {}
+    for path, item in (doc.data.get("paths") or {}).items():
+        if not isinstance(item, dict):
+            continue
+        for method in _METHODS:
+            if isinstance(item.get(method), dict):
+                pointer = join_pointer("paths", path, method)
+                tag = (item[method].get("tags") or ["default"])[0]
+                grouped.setdefault(tag, []).append(_operation(doc, schemas, path, method, item, pointer, tag))
+    groups = []
+    for tag, operations in grouped.items():
+        names = dedupe([op.name for op in operations])
+        operations = [_renamed(op, name) for op, name in zip(operations, names)]
+        groups.append(ir.Group(Identifier(tag), ClassName(f"{ClassName(tag)}Resource"), tag_docs.get(tag, ""),
+                               tuple(operations)))
+    return tuple(groups)
+
+
+def _renamed(op: ir.Operation, name: Identifier) -> ir.Operation:
+    return op if op.name == name else ir.Operation(**{**op.__dict__, "name": name})
+
+
+def method_name(operation_id: str, tag: str) -> Identifier:
+    """`list-async-actions` in tag `Async Actions` -> `list`; keeps the full name if nothing is left."""
+    op_words = [w.lower() for w in words(operation_id)]
+    tag_words = [w.lower() for w in words(tag)]
+    for form in (tag_words, [*tag_words[:-1], tag_words[-1].rstrip("s")] if tag_words else []):
+        for start in range(len(op_words) - len(form) + 1):
+            if form and op_words[start : start + len(form)] == form and len(form) < len(op_words):
+                return Identifier("_".join(op_words[:start] + op_words[start + len(form) :]))
+    return Identifier(operation_id)
+
+
+def _operation(
+    doc: Document, schemas: SchemaBuilder, path: str, method: str, item: dict[str, Any], pointer: str, tag: str
+) -> ir.Operation:
+    spec = item[method]
+    operation_id = spec.get("operationId") or f"{method} {path}"
+    hint = ClassName(operation_id)
+    raw_params: dict[tuple[str, str], tuple[Any, str]] = {}
+    for level, source in ((join_pointer("paths", path), item), (pointer, spec)):
+        for i, param in enumerate(source.get("parameters", [])):
+            param_pointer = f"{level}/parameters/{i}"
+            if "$ref" in param:
+                param_pointer = schemas.ref_target(param["$ref"], param_pointer)
+                param = doc.resolve(param_pointer)
+            if param.get("in") in ("path", "query", "header"):
+                raw_params[(param["in"], param["name"])] = (param, param_pointer)
+    py_names = dedupe([Identifier(name, _RESERVED_PARAMS) for _, name in raw_params])
+    parameters = []
+    for py_name, ((location, wire), (param, param_pointer)) in zip(py_names, raw_params.items()):
+        schema = param.get("schema", {})
+        constant = _constant(schema) if param.get("required") and location == "header" else None
+        param_type = schemas.type_of(schema, f"{param_pointer}/schema", f"{hint}{ClassName(wire)}")
+        parameters.append(
+            ir.Parameter(py_name, wire, location, param_type, bool(param.get("required")) or location == "path",
+                         param.get("description", ""), constant)
+        )
+    body_type, body_required = None, False
+    if "requestBody" in spec:
+        body_pointer = f"{pointer}/requestBody"
+        body = spec["requestBody"]
+        if "$ref" in body:
+            body_pointer = schemas.ref_target(body["$ref"], body_pointer)
+            body = doc.resolve(body_pointer)
+        body_type = _content_type(schemas, body, body_pointer, f"{hint}Body") or ir.Primitive("Any")
+        body_required = bool(body.get("required"))
+    responses = []
+    for status, response in (spec.get("responses") or {}).items():
+        response_pointer = pointer + join_pointer("responses", status)
+        if "$ref" in response:
+            response_pointer = schemas.ref_target(response["$ref"], response_pointer)
+            response = doc.resolve(response_pointer)
+        responses.append(
+            ir.Response(str(status), response.get("description", ""),
+                        _content_type(schemas, response, response_pointer, f"{hint}Response{status}"),
+                        tuple(response.get("headers", {})))
+        )
+    return ir.Operation(
+        operation_id=operation_id,
+        name=method_name(operation_id, tag),
+        group=Identifier(tag),
+        method=method.upper(),
+        path=path,
+        pointer=pointer,
+        parameters=tuple(parameters),
+        responses=tuple(responses),
+        body=body_type,
+        body_required=body_required,
+        summary=spec.get("summary", ""),
+        description=spec.get("description", ""),
+        poll=_poll(spec.get("x-poll")),
+    )
+
+
+def _constant(schema: Any) -> str | None:
+    if isinstance(schema, dict):
+        if isinstance(schema.get("const"), str):
+            return str(schema["const"])
+        enum = schema.get("enum")
+        if isinstance(enum, list) and len(enum) == 1 and isinstance(enum[0], str):
+            return enum[0]
+    return None
+
+
+def _content_type(schemas: SchemaBuilder, holder: dict[str, Any], pointer: str, hint: str) -> ir.TypeExpr | None:
+    """The type of the JSON body of a request or response, if it has one."""
+    for media, content in (holder.get("content") or {}).items():
+        if media == "application/json" or media.endswith("+json"):
+            return schemas.type_of(content.get("schema", {}), pointer + join_pointer("content", media, "schema"), hint)
+    return None
+
+
+def _poll(spec: Any) -> ir.Poll | None:
+    if not isinstance(spec, dict):
+        return None
+    return ir.Poll(
+        status_field=spec["status"],
+        done=tuple(spec.get("done", ())),
+        failed=tuple(spec.get("failed", ())),
+        progress_field=spec.get("progress"),
+    )
+
+
+def build_auth(doc: Document, package: str) -> tuple[ir.ApiKeyAuth, ...]:
+    """Header API keys the document's security requirements use, as client arguments."""
+    schemes = (doc.data.get("components") or {}).get("securitySchemes") or {}
+    used = [name for requirement in doc.data.get("security", []) for name in requirement]
+    auth = []
+    for scheme_name in dict.fromkeys(used or list(schemes)):
+        scheme = schemes.get(scheme_name)
+        if isinstance(scheme, dict) and scheme.get("type") == "apiKey" and scheme.get("in") == "header":
+            header = scheme["name"]
+            name = Identifier(header.removeprefix("X-").removeprefix("x-"))
+            auth.append(ir.ApiKeyAuth(name, header, f"{package}_{name}".upper(), scheme.get("description", "")))
+    return tuple(auth)
+
+
+def build_server(doc: Document) -> tuple[str, tuple[ir.ServerVariable, ...]]:
+    """The first server's URL template and its variables."""
+    servers = doc.data.get("servers") or [{"url": ""}]
+    server = servers[0]
+    variables = tuple(
+        ir.ServerVariable(Identifier(name), name, str(var.get("default", "")), tuple(map(str, var.get("enum", []))),
+                          var.get("description", ""))
+        for name, var in (server.get("variables") or {}).items()
+    )
+    return str(server.get("url", "")), variables

@@ -1,0 +1,255 @@
+"""The intermediate representation: what a generated package contains.
+
+Frozen dataclasses only, built by `build_models` and `build_operations` from a
+validated spec and read by `views`. Names in the IR are already safe Python
+names (see `names`); spec text is kept as plain strings and only ever leaves
+Python as an escaped literal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal, Union
+
+from generator.names import ClassName, ConstantName, Identifier
+
+JsonScalar = Union[str, int, float, bool, None]
+
+# --- Types -------------------------------------------------------------------
+
+PrimitiveName = Literal["str", "int", "float", "bool", "datetime", "date", "bytes", "Any"]
+
+
+@dataclass(frozen=True)
+class Primitive:
+    """A builtin or standard-library type, or `Any`."""
+
+    name: PrimitiveName
+
+
+@dataclass(frozen=True)
+class ListOf:
+    """A JSON array."""
+
+    item: TypeExpr
+
+
+@dataclass(frozen=True)
+class DictOf:
+    """A JSON object used as a map from string keys to values."""
+
+    value: TypeExpr
+
+
+@dataclass(frozen=True)
+class Named:
+    """A model, enum or union defined in the generated package."""
+
+    name: ClassName
+
+
+@dataclass(frozen=True)
+class LiteralOf:
+    """One or more constant values (`const`, or an enum that gets no class)."""
+
+    values: tuple[JsonScalar, ...]
+
+
+@dataclass(frozen=True)
+class UnionOf:
+    """Any one of several types, tried in order (an untagged, inline `oneOf`/`anyOf`)."""
+
+    options: tuple[TypeExpr, ...]
+
+
+@dataclass(frozen=True)
+class Nullable:
+    """A type that also admits JSON `null`."""
+
+    inner: TypeExpr
+
+
+TypeExpr = Union[Primitive, ListOf, DictOf, Named, LiteralOf, UnionOf, Nullable]
+
+# --- Named types -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Field:
+    """A property of a model."""
+
+    name: Identifier
+    wire_name: str
+    type: TypeExpr
+    required: bool
+    description: str = ""
+    examples: tuple[Any, ...] = ()
+
+
+@dataclass(frozen=True)
+class Model:
+    """An object schema, rendered as a pydantic model that keeps unknown keys."""
+
+    name: ClassName
+    pointer: str
+    fields: tuple[Field, ...]
+    title: str = ""
+    description: str = ""
+    fallback_for: ClassName | None = None  # set on a union's catch-all variant
+
+
+@dataclass(frozen=True)
+class EnumMember:
+    """One allowed value of an enum."""
+
+    name: ConstantName
+    value: str | int
+
+
+@dataclass(frozen=True)
+class Enum:
+    """A string or integer enum, rendered open: unknown values parse and round-trip."""
+
+    name: ClassName
+    pointer: str
+    base: Literal["str", "int"]
+    members: tuple[EnumMember, ...]
+    title: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One member of a union; `tags` are the discriminator values that select it."""
+
+    type: TypeExpr
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class UnionType:
+    """A named `oneOf`/`anyOf`; tagged when it has a discriminator property."""
+
+    name: ClassName
+    pointer: str
+    variants: tuple[Variant, ...]
+    discriminator: str | None = None  # the wire name of the tag property
+    fallback: ClassName | None = None  # the model that takes unknown tags
+    title: str = ""
+    description: str = ""
+
+
+Definition = Union[Model, Enum, UnionType]
+
+# --- Operations --------------------------------------------------------------
+
+ParameterLocation = Literal["path", "query", "header"]
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """An operation parameter; one with a `constant` is always sent and never asked for."""
+
+    name: Identifier
+    wire_name: str
+    location: ParameterLocation
+    type: TypeExpr
+    required: bool
+    description: str = ""
+    constant: str | None = None
+
+
+@dataclass(frozen=True)
+class Response:
+    """A documented response: status code (or `default`/`2XX`), body type, headers."""
+
+    status: str
+    description: str
+    type: TypeExpr | None
+    headers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Poll:
+    """The `x-poll` extension: how to tell from a status object that work is finished."""
+
+    status_field: str
+    done: tuple[str, ...]
+    failed: tuple[str, ...]
+    progress_field: str | None = None
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One HTTP operation, rendered as a method on its tag's resource."""
+
+    operation_id: str
+    name: Identifier
+    group: Identifier
+    method: str
+    path: str
+    pointer: str
+    parameters: tuple[Parameter, ...]
+    responses: tuple[Response, ...]
+    body: TypeExpr | None = None
+    body_required: bool = False
+    summary: str = ""
+    description: str = ""
+    poll: Poll | None = None
+
+    @property
+    def success(self) -> Response | None:
+        """The first 2xx response, whose body the method returns."""
+        return next((r for r in self.responses if r.status.startswith("2")), None)
+
+
+@dataclass(frozen=True)
+class Group:
+    """Operations that share a tag, rendered as one resource (`client.async_actions`)."""
+
+    name: Identifier
+    class_name: ClassName
+    description: str
+    operations: tuple[Operation, ...]
+
+
+# --- The package -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApiKeyAuth:
+    """An `apiKey` security scheme sent as a header, asked for as a client argument."""
+
+    name: Identifier
+    header: str
+    env_var: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class ServerVariable:
+    """A `{variable}` of the server URL, asked for as a client argument."""
+
+    name: Identifier
+    wire_name: str
+    default: str
+    choices: tuple[str, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Api:
+    """Everything one generated package holds."""
+
+    package: Identifier
+    source_name: str
+    source_sha256: str
+    title: str
+    description: str
+    version: str
+    client_name: ClassName
+    server_url: str
+    server_variables: tuple[ServerVariable, ...]
+    auth: tuple[ApiKeyAuth, ...]
+    definitions: tuple[Definition, ...]
+    groups: tuple[Group, ...]

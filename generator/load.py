@@ -1,0 +1,163 @@
+"""Stage 1, load: read a spec file into plain data, safely.
+
+YAML is read with PyYAML's safe loader, so tags that would build Python objects
+are refused; JSON with the standard library. Line numbers are not tracked while
+loading (that would slow every run down); `Document.locate` finds them again
+only when a diagnostic needs one.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator import sourcemap
+from generator.errors import Diagnostic, Location, Severity, SpecError
+
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A loaded spec: its data, its text (for locating errors) and its display name."""
+
+    name: str
+    text: str
+    data: Any
+    _lines: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False, repr=False)
+
+    def locate(self, pointer: str) -> Location:
+        """Return the location of `pointer`, with the line and column of its nearest node."""
+        if not self._lines:
+            self._lines.update(sourcemap.build(self.text))
+        line_col = sourcemap.nearest(self._lines, pointer)
+        if line_col is None:
+            return Location(self.name, pointer)
+        return Location(self.name, pointer, *line_col)
+
+    def error(self, pointer: str, message: str, hint: str) -> SpecError:
+        """Build a one-diagnostic SpecError located at `pointer`."""
+        return SpecError([Diagnostic(Severity.ERROR, self.locate(pointer), message, hint)])
+
+    def resolve(self, pointer: str) -> Any:
+        """Return the value at a JSON pointer (without the leading '#')."""
+        node = self.data
+        for part in split_pointer(pointer):
+            if isinstance(node, dict) and part in node:
+                node = node[part]
+            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+                node = node[int(part)]
+            else:
+                raise KeyError(pointer)
+        return node
+
+
+def split_pointer(pointer: str) -> list[str]:
+    """Split a JSON pointer into unescaped parts (RFC 6901)."""
+    if not pointer:
+        return []
+    return [p.replace("~1", "/").replace("~0", "~") for p in pointer.lstrip("/").split("/")]
+
+
+def join_pointer(*parts: str | int) -> str:
+    """Join parts into a JSON pointer, escaping '~' and '/'."""
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def load(path: Path, name: str | None = None) -> Document:
+    """Load a YAML or JSON spec file; raise SpecError with a location when it cannot be read."""
+    shown = name or path.name
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SpecError(
+            [
+                Diagnostic(
+                    Severity.ERROR,
+                    Location(shown),
+                    f"cannot read the file ({exc.strerror}).",
+                    "check the path and that the file is readable.",
+                )
+            ]
+        ) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SpecError(
+            [
+                Diagnostic(
+                    Severity.ERROR,
+                    Location(shown),
+                    f"the file is not UTF-8 (bad byte at offset {exc.start}).",
+                    "save the spec as UTF-8.",
+                )
+            ]
+        ) from None
+    data = _parse_json(text, shown) if path.suffix == ".json" else _parse_yaml(text, shown)
+    if not isinstance(data, dict):
+        raise SpecError(
+            [
+                Diagnostic(
+                    Severity.ERROR,
+                    Location(shown, "", 1, 1),
+                    "the document is not a mapping, so it cannot be an OpenAPI document.",
+                    "start the file with `openapi: 3.1.0` and the other top-level keys.",
+                )
+            ]
+        )
+    return Document(shown, text, data)
+
+
+def _parse_json(text: str, name: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SpecError(
+            [
+                Diagnostic(
+                    Severity.ERROR,
+                    Location(name, "", exc.lineno, exc.colno),
+                    f"invalid JSON: {exc.msg}.",
+                    "correct the JSON syntax at that position.",
+                )
+            ]
+        ) from None
+
+
+def _parse_yaml(text: str, name: str) -> Any:
+    try:
+        return yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - a safe loader
+    except yaml.constructor.ConstructorError as exc:
+        raise SpecError(
+            [
+                Diagnostic(
+                    Severity.ERROR,
+                    _mark_location(name, exc.problem_mark),
+                    f"YAML tag refused: {exc.problem}.",
+                    "remove the tag; a spec holds plain data only, never Python objects.",
+                )
+            ]
+        ) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise SpecError(
+            [
+                Diagnostic(
+                    Severity.ERROR,
+                    _mark_location(name, mark),
+                    f"invalid YAML: {problem}.",
+                    "correct the YAML syntax at that position.",
+                )
+            ]
+        ) from None
+
+
+def _mark_location(name: str, mark: Any) -> Location:
+    if mark is None:
+        return Location(name)
+    return Location(name, "", mark.line + 1, mark.column + 1)

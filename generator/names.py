@@ -1,0 +1,105 @@
+"""Safe Python names, made once where they are created.
+
+`Identifier` (snake_case attributes, parameters, modules), `ClassName`
+(PascalCase classes) and `ConstantName` (UPPER_CASE enum members) are `str`
+subclasses whose constructors sanitise any spec text into a valid, non-reserved
+Python name. Templates print them as they are; nothing downstream patches names.
+"""
+
+from __future__ import annotations
+
+import builtins
+import keyword
+import re
+import unicodedata
+from typing import TypeVar
+
+N = TypeVar("N", bound=str)
+
+_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z0-9]+|[A-Z]+|[0-9]+")
+
+
+def words(text: str) -> list[str]:
+    """Split text into words at case changes and any non-alphanumeric character."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return _WORD.findall(ascii_text)
+
+
+def _no_digit_start(name: str, prefix: str) -> str:
+    return f"{prefix}{name}" if name[:1].isdigit() else name
+
+
+class Identifier(str):
+    """A snake_case Python identifier that is not a keyword (e.g. `from` -> `from_`)."""
+
+    __slots__ = ()
+
+    def __new__(cls, raw: str, reserved: frozenset[str] = frozenset()) -> Identifier:
+        """Make `raw` a safe snake_case name; names in `reserved` get a trailing underscore."""
+        name = "_".join(w.lower() for w in words(raw)) or "value"
+        name = _no_digit_start(name, "n")
+        if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in reserved:
+            name += "_"
+        return super().__new__(cls, name)
+
+
+# Names the generated modules define or import themselves; a schema may not take them.
+RESERVED_CLASS_NAMES = frozenset(
+    {
+        "APIModel", "OpenStrEnum", "OpenIntEnum", "ResponseType", "BaseClient", "APIClient", "AsyncAPIClient",
+        "APIError", "APIStatusError", "APIConnectionError", "APITimeoutError",
+        "Field", "Tag", "Discriminator", "Annotated", "Literal", "Union", "TypeAlias", "Any", "T",
+    }
+)
+
+
+class ClassName(str):
+    """A PascalCase class name that shadows no builtin (e.g. `17_res` -> `Model17Res`)."""
+
+    __slots__ = ()
+
+    def __new__(cls, raw: str) -> ClassName:
+        """Make `raw` a safe PascalCase name, keeping the case inside each word."""
+        name = "".join(w[:1].upper() + w[1:] for w in words(raw)) or "Model"
+        name = _no_digit_start(name, "Model")
+        if keyword.iskeyword(name) or hasattr(builtins, name) or name in RESERVED_CLASS_NAMES:
+            name += "Model"
+        return super().__new__(cls, name)
+
+
+# Names with a meaning on every Enum class; members may not take them.
+_ENUM_RESERVED = frozenset({"name", "value", "mro", "NAME", "VALUE", "MRO"})
+
+
+class ConstantName(str):
+    """An UPPER_SNAKE enum member name (e.g. `api-version` -> `API_VERSION`)."""
+
+    __slots__ = ()
+
+    def __new__(cls, raw: object) -> ConstantName:
+        """Make a member name from an enum value of any JSON type."""
+        if isinstance(raw, bool) or raw is None:
+            text = str(raw).upper()
+        elif isinstance(raw, (int, float)):
+            text = "VALUE_" + str(raw).replace("-", "MINUS_").replace(".", "_")
+        else:
+            text = "_".join(w.upper() for w in words(str(raw))) or "EMPTY"
+        text = _no_digit_start(text, "VALUE_")
+        if keyword.iskeyword(text) or text in _ENUM_RESERVED:
+            text += "_"
+        return super().__new__(cls, text)
+
+
+def dedupe(names: list[N]) -> list[N]:
+    """Make names unique, keeping order: a repeat gets a counter (`x`, `x_2` / `X`, `X2`)."""
+    taken = set(names)
+    seen: set[str] = set()
+    result = []
+    for name in names:
+        candidate, counter = name, 1
+        while candidate in seen or (candidate != name and candidate in taken):
+            counter += 1
+            candidate = type(name)(f"{name}_{counter}")
+        seen.add(candidate)
+        result.append(candidate)
+    return result

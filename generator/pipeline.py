@@ -1,0 +1,71 @@
+"""The whole pipeline: load -> validate -> IR -> render -> format.
+
+Each function returns data; nothing here writes files (see `write`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from generator import ir
+from generator.build_models import SchemaBuilder
+from generator.build_operations import build_auth, build_groups, build_server
+from generator.format import format_source
+from generator.load import load
+from generator.names import ClassName, Identifier
+from generator.render import render_package, render_root
+from generator.validate import validate
+from generator.write import Tree
+
+SPEC_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def build_api(spec: Path, package: str) -> ir.Api:
+    """Load, validate and turn one spec into the IR of package `package`."""
+    doc = load(spec)
+    validate(doc)
+    schemas = SchemaBuilder(doc)
+    schemas.build_components()
+    groups = build_groups(doc, schemas)
+    server_url, variables = build_server(doc)
+    info = doc.data.get("info") or {}
+    name = Identifier(package)
+    return ir.Api(
+        package=name,
+        source_name=spec.name,
+        source_sha256=hashlib.sha256(doc.text.encode("utf-8")).hexdigest(),
+        title=str(info.get("title", "")),
+        description=str(info.get("description", "")),
+        version=str(info.get("version", "")),
+        client_name=ClassName(f"{ClassName(name)}Client"),
+        server_url=server_url,
+        server_variables=variables,
+        auth=build_auth(doc, name),
+        definitions=schemas.definitions(),
+        groups=groups,
+    )
+
+
+def package_tree(spec: Path, package: str) -> Tree:
+    """The formatted files of the package generated from `spec`."""
+    files = render_package(build_api(spec, package))
+    return {name: format_source(text, f"{package}/{name}") if name.endswith(".py") else text
+            for name, text in files.items()}
+
+
+def specs_in(spec_dir: Path) -> list[Path]:
+    """The spec files of a directory, in name order."""
+    return sorted(p for p in spec_dir.iterdir() if p.suffix in SPEC_SUFFIXES and p.is_file())
+
+
+def project_tree(spec_dir: Path) -> Tree:
+    """The whole `generated/` tree: one package per spec, and the root `__init__.py`."""
+    tree: Tree = {}
+    packages = []
+    for spec in specs_in(spec_dir):
+        package = Identifier(spec.stem)
+        packages.append(package)
+        tree.update({f"{package}/{name}": text for name, text in package_tree(spec, package).items()})
+    tree["__init__.py"] = format_source(render_root(packages), "__init__.py")
+    return tree

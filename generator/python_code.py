@@ -1,0 +1,84 @@
+"""Python source fragments: type hints, literals and docstrings.
+
+Every piece of spec text that reaches generated code goes through `literal` or
+`docstring`, which only ever produce a Python string literal (escaped by
+`repr` whenever the text could end or break a plain docstring).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from generator import ir
+
+_PRIMITIVE_IMPORTS = {"datetime": "datetime", "date": "datetime", "Any": "typing"}
+
+
+def hint(t: ir.TypeExpr) -> str:
+    """The annotation for a type, e.g. `list[AsyncActionSummary] | None`."""
+    if isinstance(t, ir.Primitive):
+        return t.name
+    if isinstance(t, ir.ListOf):
+        return f"list[{hint(t.item)}]"
+    if isinstance(t, ir.DictOf):
+        return f"dict[str, {hint(t.value)}]"
+    if isinstance(t, ir.Named):
+        return str(t.name)
+    if isinstance(t, ir.LiteralOf):
+        return f"Literal[{', '.join(literal(v) for v in t.values)}]"
+    if isinstance(t, ir.UnionOf):
+        return " | ".join(dict.fromkeys(hint(o) for o in t.options))
+    inner = hint(t.inner)
+    return inner if inner == "Any" else f"{inner} | None"
+
+
+def walk(t: ir.TypeExpr) -> Iterator[ir.TypeExpr]:
+    """The type and every type nested in it."""
+    yield t
+    if isinstance(t, ir.ListOf):
+        yield from walk(t.item)
+    elif isinstance(t, ir.DictOf):
+        yield from walk(t.value)
+    elif isinstance(t, ir.UnionOf):
+        for option in t.options:
+            yield from walk(option)
+    elif isinstance(t, ir.Nullable):
+        yield from walk(t.inner)
+
+
+def imports_for(types: list[ir.TypeExpr]) -> dict[str, set[str]]:
+    """The `from module import name` lines the hints of `types` need (named types excluded)."""
+    needed: dict[str, set[str]] = {}
+    for t in types:
+        for part in walk(t):
+            if isinstance(part, ir.Primitive) and part.name in _PRIMITIVE_IMPORTS:
+                needed.setdefault(_PRIMITIVE_IMPORTS[part.name], set()).add(part.name)
+            elif isinstance(part, ir.LiteralOf):
+                needed.setdefault("typing", set()).add("Literal")
+    return needed
+
+
+def named_in(types: list[ir.TypeExpr]) -> set[str]:
+    """The names of package-defined types used by `types`."""
+    return {str(part.name) for t in types for part in walk(t) if isinstance(part, ir.Named)}
+
+
+def literal(value: Any) -> str:
+    """A Python literal for a JSON value; strings are always `repr`-escaped."""
+    if isinstance(value, (str, bool, int, float)) or value is None:
+        return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(literal(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{literal(str(k))}: {literal(v)}" for k, v in value.items()) + "}"
+    raise TypeError(f"not a JSON value: {type(value).__name__}")
+
+
+def docstring(text: str) -> str:
+    """A docstring literal: triple-quoted when plain text, else a `repr` literal."""
+    text = text.strip()
+    plain = all(c == "\n" or c.isprintable() for c in text)
+    if plain and '"""' not in text and "\\" not in text and not text.endswith('"'):
+        return f'"""{text}"""'
+    return repr(text)

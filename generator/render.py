@@ -1,0 +1,56 @@
+"""Stage 4b, render: the Jinja environment and the files of a package.
+
+There is one `Environment` (`environment()`), used by the pipeline and the
+tests alike: strict about undefined names, no autoescaping (the output is
+Python, and every spec string arrives already escaped as a literal).
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import jinja2
+
+from generator import ir
+from generator.views import package_view
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+# Package files and the template that renders each.
+PACKAGE_FILES = {
+    "__init__.py": "package/__init__.py.jinja",
+    "_runtime.py": "package/_runtime.py.jinja",
+    "_exceptions.py": "package/_exceptions.py.jinja",
+    "_base_client.py": "package/_base_client.py.jinja",
+    "enums.py": "package/enums.py.jinja",
+    "models.py": "package/models.py.jinja",
+    "client.py": "package/client.py.jinja",
+}
+
+
+@functools.cache
+def environment() -> jinja2.Environment:
+    """The one Jinja environment every template is rendered with."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,  # noqa: S701 - renders Python source, not HTML
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_package(api: ir.Api) -> dict[str, str]:
+    """{relative path: source} for one package, before formatting."""
+    view = package_view(api)
+    env = environment()
+    files = {name: env.get_template(template).render(view=view) for name, template in PACKAGE_FILES.items()}
+    files["py.typed"] = ""
+    return files
+
+
+def render_root(packages: list[str]) -> str:
+    """The `__init__.py` of the directory that holds all generated packages."""
+    return environment().get_template("root/__init__.py.jinja").render(packages=packages)
