@@ -49,7 +49,7 @@ class SchemaBuilder:
         pointers = [join_pointer("components", "schemas", key) for key in components]
         classy = [p for p in pointers if _is_class(self._deref(doc.resolve(p), p)[0])]
         names = dedupe([ClassName(split_pointer(p)[-1]) for p in classy])
-        self._names.update(zip(classy, names))
+        self._names.update(zip(classy, names, strict=True))
         self._taken = set(names)
 
     def build_components(self) -> None:
@@ -179,7 +179,7 @@ class SchemaBuilder:
                 name=name,
                 pointer=pointer,
                 base=base,
-                members=tuple(ir.EnumMember(m, v) for m, v in zip(members, values)),
+                members=tuple(ir.EnumMember(m, v) for m, v in zip(members, values, strict=True)),
                 title=schema.get("title", ""),
                 description=schema.get("description", ""),
             )
@@ -269,7 +269,7 @@ class SchemaBuilder:
         wire_names = list(properties)
         py_names = dedupe([Identifier(w, RESERVED_FIELDS) for w in wire_names])
         fields = []
-        for py_name, wire in zip(py_names, wire_names):
+        for py_name, wire in zip(py_names, wire_names, strict=True):
             prop, prop_pointer = properties[wire]
             prop_type = self.type_of(prop, prop_pointer, f"{name}{ClassName(wire)}")
             if wire not in required and not isinstance(prop_type, ir.Nullable):

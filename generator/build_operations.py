@@ -33,9 +33,10 @@ def build_groups(doc: Document, schemas: SchemaBuilder) -> tuple[ir.Group, ...]:
     groups = []
     for tag, operations in grouped.items():
         names = dedupe([op.name for op in operations])
-        operations = [_renamed(op, name) for op, name in zip(operations, names)]
-        groups.append(ir.Group(Identifier(tag), ClassName(f"{ClassName(tag)}Resource"), tag_docs.get(tag, ""),
-                               tuple(operations)))
+        operations = [_renamed(op, name) for op, name in zip(operations, names, strict=True)]
+        groups.append(
+            ir.Group(Identifier(tag), ClassName(f"{ClassName(tag)}Resource"), tag_docs.get(tag, ""), tuple(operations))
+        )
     return tuple(groups)
 
 
@@ -60,7 +61,7 @@ def _operation(
     spec = item[method]
     operation_id = spec.get("operationId") or f"{method} {path}"
     hint = ClassName(operation_id)
-    raw_params: dict[tuple[str, str], tuple[Any, str]] = {}
+    raw_params: dict[tuple[ir.ParameterLocation, str], tuple[Any, str]] = {}
     for level, source in ((join_pointer("paths", path), item), (pointer, spec)):
         for i, param in enumerate(source.get("parameters", [])):
             param_pointer = f"{level}/parameters/{i}"
@@ -71,13 +72,20 @@ def _operation(
                 raw_params[(param["in"], param["name"])] = (param, param_pointer)
     py_names = dedupe([Identifier(name, _RESERVED_PARAMS) for _, name in raw_params])
     parameters = []
-    for py_name, ((location, wire), (param, param_pointer)) in zip(py_names, raw_params.items()):
+    for py_name, ((location, wire), (param, param_pointer)) in zip(py_names, raw_params.items(), strict=True):
         schema = param.get("schema", {})
         constant = _constant(schema) if param.get("required") and location == "header" else None
         param_type = schemas.type_of(schema, f"{param_pointer}/schema", f"{hint}{ClassName(wire)}")
         parameters.append(
-            ir.Parameter(py_name, wire, location, param_type, bool(param.get("required")) or location == "path",
-                         param.get("description", ""), constant)
+            ir.Parameter(
+                py_name,
+                wire,
+                location,
+                param_type,
+                bool(param.get("required")) or location == "path",
+                param.get("description", ""),
+                constant,
+            )
         )
     body_type, body_required = None, False
     if "requestBody" in spec:
@@ -95,9 +103,12 @@ def _operation(
             response_pointer = schemas.ref_target(response["$ref"], response_pointer)
             response = doc.resolve(response_pointer)
         responses.append(
-            ir.Response(str(status), response.get("description", ""),
-                        _content_type(schemas, response, response_pointer, f"{hint}Response{status}"),
-                        tuple(response.get("headers", {})))
+            ir.Response(
+                str(status),
+                response.get("description", ""),
+                _content_type(schemas, response, response_pointer, f"{hint}Response{status}"),
+                tuple(response.get("headers", {})),
+            )
         )
     return ir.Operation(
         operation_id=operation_id,
@@ -164,8 +175,13 @@ def build_server(doc: Document) -> tuple[str, tuple[ir.ServerVariable, ...]]:
     servers = doc.data.get("servers") or [{"url": ""}]
     server = servers[0]
     variables = tuple(
-        ir.ServerVariable(Identifier(name), name, str(var.get("default", "")), tuple(map(str, var.get("enum", []))),
-                          var.get("description", ""))
+        ir.ServerVariable(
+            Identifier(name),
+            name,
+            str(var.get("default", "")),
+            tuple(map(str, var.get("enum", []))),
+            var.get("description", ""),
+        )
         for name, var in (server.get("variables") or {}).items()
     )
     return str(server.get("url", "")), variables

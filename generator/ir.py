@@ -9,11 +9,11 @@ Python as an escaped literal.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal, Union
+from typing import Any, Literal
 
 from generator.names import ClassName, ConstantName, Identifier
 
-JsonScalar = Union[str, int, float, bool, None]
+JsonScalar = str | int | float | bool | None
 
 # --- Types -------------------------------------------------------------------
 
@@ -69,7 +69,7 @@ class Nullable:
     inner: TypeExpr
 
 
-TypeExpr = Union[Primitive, ListOf, DictOf, Named, LiteralOf, UnionOf, Nullable]
+TypeExpr = Primitive | ListOf | DictOf | Named | LiteralOf | UnionOf | Nullable
 
 # --- Named types -------------------------------------------------------------
 
@@ -139,7 +139,7 @@ class UnionType:
     description: str = ""
 
 
-Definition = Union[Model, Enum, UnionType]
+Definition = Model | Enum | UnionType
 
 # --- Operations --------------------------------------------------------------
 

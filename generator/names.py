@@ -46,9 +46,26 @@ class Identifier(str):
 # Names the generated modules define or import themselves; a schema may not take them.
 RESERVED_CLASS_NAMES = frozenset(
     {
-        "APIModel", "OpenStrEnum", "OpenIntEnum", "ResponseType", "BaseClient", "APIClient", "AsyncAPIClient",
-        "APIError", "APIStatusError", "APIConnectionError", "APITimeoutError",
-        "Field", "Tag", "Discriminator", "Annotated", "Literal", "Union", "TypeAlias", "Any", "T",
+        "APIModel",
+        "OpenStrEnum",
+        "OpenIntEnum",
+        "ResponseType",
+        "BaseClient",
+        "APIClient",
+        "AsyncAPIClient",
+        "APIError",
+        "APIStatusError",
+        "APIConnectionError",
+        "APITimeoutError",
+        "Field",
+        "Tag",
+        "Discriminator",
+        "Annotated",
+        "Literal",
+        "Union",
+        "TypeAlias",
+        "Any",
+        "T",
     }
 )
 

@@ -50,8 +50,9 @@ def build_api(spec: Path, package: str) -> ir.Api:
 def package_tree(spec: Path, package: str) -> Tree:
     """The formatted files of the package generated from `spec`."""
     files = render_package(build_api(spec, package))
-    return {name: format_source(text, f"{package}/{name}") if name.endswith(".py") else text
-            for name, text in files.items()}
+    return {
+        name: format_source(text, f"{package}/{name}") if name.endswith(".py") else text for name, text in files.items()
+    }
 
 
 def specs_in(spec_dir: Path) -> list[Path]:
@@ -62,7 +63,7 @@ def specs_in(spec_dir: Path) -> list[Path]:
 def project_tree(spec_dir: Path) -> Tree:
     """The whole `generated/` tree: one package per spec, and the root `__init__.py`."""
     tree: Tree = {}
-    packages = []
+    packages: list[str] = []
     for spec in specs_in(spec_dir):
         package = Identifier(spec.stem)
         packages.append(package)

@@ -18,7 +18,7 @@ def _position(node: yaml.Node) -> tuple[int, int]:
 def build(text: str) -> dict[str, tuple[int, int]]:
     """Return {pointer: (line, column)} for every node of the document (1-based)."""
     try:
-        root = yaml.compose(text, Loader=_Loader)  # noqa: S506 - compose builds no objects
+        root = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError:
         return {}
     if root is None:
@@ -28,10 +28,7 @@ def build(text: str) -> dict[str, tuple[int, int]]:
     while stack:
         pointer, node = stack.pop()
         if isinstance(node, yaml.MappingNode):
-            children = [
-                (str(key.value).replace("~", "~0").replace("/", "~1"), key, value)
-                for key, value in node.value
-            ]
+            children = [(str(key.value).replace("~", "~0").replace("/", "~1"), key, value) for key, value in node.value]
         elif isinstance(node, yaml.SequenceNode):
             children = [(str(i), item, item) for i, item in enumerate(node.value)]
         else:

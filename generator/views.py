@@ -183,7 +183,7 @@ def union_view(union: ir.UnionType, models: dict[str, ir.Model]) -> AliasView:
 
 def union_order(unions: list[ir.UnionType]) -> list[ir.UnionType]:
     """Unions ordered so that an alias is defined before an alias that uses it (spec order otherwise)."""
-    by_name = {u.name: u for u in unions}
+    by_name: dict[str, ir.UnionType] = {str(u.name): u for u in unions}
     done: dict[str, ir.UnionType] = {}
 
     def visit(union: ir.UnionType, trail: frozenset[str]) -> None:
@@ -313,7 +313,9 @@ def package_view(api: ir.Api) -> PackageView:
     needed = imports_for(field_types + union_types)
     needed[".enums"] = named_in(field_types + union_types) & set(enum_names)
     needed["._runtime"] = {"APIModel"} if models else set()
-    needed["pydantic"] = {"Field"} if any(f.default.startswith("Field(") for m in model_views for f in m.fields) else set()
+    needed["pydantic"] = (
+        {"Field"} if any(f.default.startswith("Field(") for m in model_views for f in m.fields) else set()
+    )
     if unions:
         needed.setdefault("typing", set()).add("TypeAlias")
     if any(u.discriminator for u in unions):
@@ -321,7 +323,7 @@ def package_view(api: ir.Api) -> PackageView:
         needed["pydantic"].update({"Discriminator", "Tag"})
         needed["._runtime"].add("tag_by")
     client = client_view(api, set(enum_names))
-    exports = sorted({*enum_names, *(m.name for m in models), *(u.name for u in unions)})
+    exports: list[str] = sorted({*enum_names, *(m.name for m in models), *(u.name for u in unions)})
     exports += sorted([client.name, f"Async{client.name}", *_ERRORS])
     return PackageView(
         api=api,

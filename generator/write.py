@@ -54,7 +54,7 @@ def write_tree(tree: Tree, root: Path) -> bool:
 
 def diff_trees(expected: Tree, actual: Tree, label: str) -> str:
     """A unified diff from the tree on disk (`actual`) to the regenerated one (`expected`)."""
-    chunks = []
+    chunks: list[str] = []
     for relative in sorted(expected.keys() | actual.keys()):
         before, after = actual.get(relative), expected.get(relative)
         if before == after:

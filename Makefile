@@ -1,0 +1,32 @@
+# The two commands a newcomer needs: `make generate` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: generate check test lint bench clean
+
+# Create the virtual environment and install the pinned tools when missing or when pyproject.toml changed.
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+generate: $(STAMP)
+	$(BIN)/python -m generator generate
+
+check: $(STAMP)
+	$(BIN)/python -m generator check
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check generator tests
+	$(BIN)/ruff format --check generator tests
+	$(BIN)/mypy generator
+	$(BIN)/mypy --strict generated
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,57 @@
+"""Shared fixtures: generate a package from an inline spec, import it, and clean up after."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+import yaml
+
+from generator.pipeline import package_tree
+from generator.write import write_tree
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+VENDOR_ASYNC_ACTIONS = SHARED / "specs" / "third_party" / "voucherify" / "async-actions.json"
+
+MakePackage = Callable[..., ModuleType]
+
+
+def minimal_spec(schemas: dict[str, Any] | None = None, paths: dict[str, Any] | None = None) -> dict[str, Any]:
+    """An OpenAPI 3.1 document with the given component schemas and paths."""
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Test API", "version": "1"},
+        "servers": [{"url": "http://127.0.0.1"}],
+        "paths": paths or {},
+        "components": {"schemas": schemas or {}},
+    }
+
+
+@pytest.fixture
+def make_package(tmp_path: Path) -> Iterator[MakePackage]:
+    """Generate a package from a spec (dict or YAML text), import it, and return the module."""
+    created: list[str] = []
+    out = tmp_path / "out"
+
+    def make(spec: dict[str, Any] | str, package: str = "pkg", filename: str = "spec.yaml") -> ModuleType:
+        spec_path = tmp_path / filename
+        text = spec if isinstance(spec, str) else yaml.safe_dump(spec, sort_keys=False)
+        spec_path.write_text(text, encoding="utf-8")
+        write_tree(package_tree(spec_path, package), out / package)
+        if str(out) not in sys.path:
+            sys.path.insert(0, str(out))
+        created.append(package)
+        return importlib.import_module(package)
+
+    yield make
+    if str(out) in sys.path:
+        sys.path.remove(str(out))
+    for name in list(sys.modules):
+        if name.split(".")[0] in created:
+            del sys.modules[name]
