@@ -112,7 +112,7 @@ def _operation(
         )
     return ir.Operation(
         operation_id=operation_id,
-        name=method_name(operation_id, tag),
+        name=Identifier(spec["x-python-method"]) if "x-python-method" in spec else method_name(operation_id, tag),
         group=Identifier(tag),
         method=method.upper(),
         path=path,

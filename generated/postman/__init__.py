@@ -27,7 +27,7 @@ from .models import (
     TaskResources,
 )
 
-__spec_sha256__ = "bf7dc1b445a97ed9f67161748079d83157a469b2aff0f6cdbe798b69518b8989"
+__spec_sha256__ = "687404b1f4c1af768447a28f0aaa1acd44bf0166ed83f43936e2fbf558713917"
 
 __all__ = [
     "AsyncTask",

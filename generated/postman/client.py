@@ -22,7 +22,7 @@ class TasksResource:
     def __init__(self, client: APIClient) -> None:
         self._client = client
 
-    def get_status_of_an_async(self, api_id: str, task_id: str) -> AsyncTask:
+    def get(self, api_id: str, task_id: str) -> AsyncTask:
         """Get status of an asynchronous task
 
         Gets the status of an asynchronous task."""
@@ -85,7 +85,7 @@ class AsyncTasksResource:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
 
-    async def get_status_of_an_async(self, api_id: str, task_id: str) -> AsyncTask:
+    async def get(self, api_id: str, task_id: str) -> AsyncTask:
         """Get status of an asynchronous task
 
         Gets the status of an asynchronous task."""
