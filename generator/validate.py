@@ -9,10 +9,12 @@ structural validator cannot make.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import islice
 from typing import Any
 
 from jsonschema.exceptions import ValidationError
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+from openapi_spec_validator.validation.exceptions import DuplicateOperationIDError
 
 from generator.errors import Diagnostic, Severity, SpecError
 from generator.load import Document, join_pointer
@@ -34,7 +36,9 @@ def validate(doc: Document) -> None:
         problems = list(_structure(doc, version))
     problems += _check_operation_ids(doc)
     if problems:
-        raise SpecError(problems[:_MAX_REPORTED])
+        # The 3.0 validator reports a bad schema value once per dialect it tries: keep one per place.
+        unique = {d.location.pointer: d for d in reversed(problems)}
+        raise SpecError([d for d in problems if unique[d.location.pointer] is d][:_MAX_REPORTED])
 
 
 def _walk(node: Any, pointer: str = "") -> Iterator[tuple[str, Any]]:
@@ -73,13 +77,20 @@ def _check_refs(doc: Document) -> Iterator[Diagnostic]:
 
 
 def _structure(doc: Document, version: str) -> Iterator[Diagnostic]:
-    validator_class = OpenAPIV31SpecValidator if version.startswith("3.1.") else OpenAPIV30SpecValidator
-    for count, error in enumerate(validator_class(doc.data).iter_errors()):
-        if count >= _MAX_REPORTED:
-            return
+    """The OpenAPI schema first; the validator's semantic checks only on a well-formed document.
+
+    (Its semantic checks assume the structure is right and crash on a document that is not.)
+    """
+    validator = (OpenAPIV31SpecValidator if version.startswith("3.1.") else OpenAPIV30SpecValidator)(doc.data)
+    errors: list[Exception] = list(islice(validator.schema_validator.iter_errors(doc.data), _MAX_REPORTED))
+    if not errors:
+        semantic = validator.root_validator(validator.schema_path)
+        # Duplicate operationIds are reported by `_check_operation_ids`, with their location.
+        errors = [e for e in islice(semantic, _MAX_REPORTED) if not isinstance(e, DuplicateOperationIDError)]
+    for error in errors:
         if isinstance(error, ValidationError):
             detail = _deepest(error)
-            pointer = join_pointer(*detail.absolute_path)
+            pointer = _error_pointer(doc, detail)
             message = detail.message if len(detail.message) < 300 else detail.message[:300] + "..."
         else:
             pointer, message = "", str(error)
@@ -89,6 +100,29 @@ def _structure(doc: Document, version: str) -> Iterator[Diagnostic]:
             f"not valid OpenAPI {version}: {message}",
             "correct this value as the OpenAPI specification describes it.",
         )
+
+
+def _error_pointer(doc: Document, error: ValidationError) -> str:
+    """Where in the document an error is.
+
+    Errors inside a schema object carry a path relative to that schema, not to the
+    document; find the node from which that path leads to the offending value.
+    """
+    relative = list(error.absolute_path)
+    pointer = join_pointer(*relative)
+    if _leads_to(doc, pointer, error.instance):
+        return pointer
+    for base, _ in _walk(doc.data):
+        if _leads_to(doc, base + pointer, error.instance):
+            return base + pointer
+    return pointer
+
+
+def _leads_to(doc: Document, pointer: str, value: Any) -> bool:
+    try:
+        return bool(doc.resolve(pointer) == value)
+    except KeyError:
+        return False
 
 
 def _deepest(error: ValidationError) -> ValidationError:

@@ -20,7 +20,8 @@ class APIModel(BaseModel):
     exclude_unset=True)` gives back the JSON a model was parsed from.
     """
 
-    model_config = ConfigDict(extra="allow", validate_by_name=True, validate_by_alias=True)
+    # No protected namespaces: a spec may well have a property called `model_name`.
+    model_config = ConfigDict(extra="allow", validate_by_name=True, validate_by_alias=True, protected_namespaces=())
 
 
 class OpenStrEnum(str, enum.Enum):

@@ -1,0 +1,81 @@
+"""Stage 1: loading YAML and JSON safely, with locations for every failure."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.errors import SpecError
+from generator.load import join_pointer, load, split_pointer
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_yaml_python_tags_are_refused_with_their_line(tmp_path: Path) -> None:
+    canary = tmp_path / "canary"
+    spec = _write(
+        tmp_path,
+        "evil.yaml",
+        f'openapi: 3.1.0\ninfo: !!python/object/apply:os.system ["touch {canary}"]\n',
+    )
+    with pytest.raises(SpecError) as caught:
+        load(spec)
+    (diagnostic,) = caught.value.diagnostics
+    assert (diagnostic.location.file, diagnostic.location.line) == ("evil.yaml", 2)
+    assert "tag" in diagnostic.message and "plain data" in diagnostic.hint
+    assert not canary.exists()
+
+
+def test_invalid_yaml_reports_line_and_column(tmp_path: Path) -> None:
+    spec = _write(tmp_path, "broken.yaml", "openapi: 3.1.0\ninfo:\n  title: [unclosed\n  version: 1\n")
+    with pytest.raises(SpecError) as caught:
+        load(spec)
+    location = caught.value.diagnostics[0].location
+    assert location.file == "broken.yaml" and location.line == 4 and location.column is not None
+
+
+def test_invalid_json_reports_line_and_column(tmp_path: Path) -> None:
+    spec = _write(tmp_path, "broken.json", '{\n  "openapi": "3.1.0",\n  "info": {,}\n}\n')
+    with pytest.raises(SpecError) as caught:
+        load(spec)
+    location = caught.value.diagnostics[0].location
+    assert (location.line, location.column) == (3, 12)
+    assert "invalid JSON" in caught.value.diagnostics[0].message
+
+
+def test_a_document_that_is_not_a_mapping(tmp_path: Path) -> None:
+    with pytest.raises(SpecError) as caught:
+        load(_write(tmp_path, "list.yaml", "- 1\n- 2\n"))
+    assert "not a mapping" in caught.value.diagnostics[0].message
+
+
+def test_missing_file_is_a_clean_error(tmp_path: Path) -> None:
+    with pytest.raises(SpecError) as caught:
+        load(tmp_path / "nope.yaml")
+    assert "cannot read" in caught.value.diagnostics[0].message
+
+
+def test_non_utf8_is_a_clean_error(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("openapi: 3.1.0\ninfo: {title: caf\xe9}\n".encode("latin-1"))
+    with pytest.raises(SpecError) as caught:
+        load(path)
+    assert "UTF-8" in caught.value.diagnostics[0].message
+
+
+def test_locate_finds_lines_of_yaml_and_json(tmp_path: Path) -> None:
+    yaml_doc = load(_write(tmp_path, "a.yaml", "openapi: 3.1.0\ncomponents:\n  schemas:\n    A/B:\n      type: object\n"))
+    assert yaml_doc.locate("/components/schemas/A~1B/type").line == 5
+    assert yaml_doc.locate("/components/schemas/A~1B/missing/deeper").line == 4  # nearest existing ancestor
+    json_doc = load(_write(tmp_path, "a.json", '{\n "openapi": "3.1.0",\n "paths": {\n  "/x": {}\n }\n}\n'))
+    assert json_doc.locate("/paths/~1x").line == 4
+
+
+def test_pointers_escape_and_unescape() -> None:
+    assert join_pointer("paths", "/v1/{id}", "get") == "/paths/~1v1~1{id}/get"
+    assert split_pointer("/paths/~1v1~1{id}/a~0b") == ["paths", "/v1/{id}", "a~b"]

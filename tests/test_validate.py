@@ -1,0 +1,96 @@
+"""Stage 2: broken specs fail with the exact location and a fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.errors import SpecError
+from generator.load import load
+from generator.validate import validate
+
+HEADER = 'openapi: 3.1.0\ninfo:\n  title: T\n  version: "1"\n'
+
+
+def _errors(tmp_path: Path, text: str, name: str = "spec.yaml") -> SpecError:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SpecError) as caught:
+        validate(load(path))
+    return caught.value
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "pointer", "words"),
+    [
+        pytest.param(
+            HEADER + "paths: {}\ncomponents:\n  schemas:\n    Foo:\n      type: object\n"
+            "      properties:\n        name:\n          type: strnig\n",
+            12,
+            "/components/schemas/Foo/properties/name/type",
+            "'strnig' is not one of",
+            id="schema type typo",
+        ),
+        pytest.param(
+            HEADER + "paths: {}\ncomponents:\n  schemas:\n    Foo:\n      $ref: '#/components/schemas/Bar'\n",
+            9,
+            "/components/schemas/Foo/$ref",
+            "points at nothing",
+            id="dangling ref",
+        ),
+        pytest.param(
+            HEADER + "paths: {}\ncomponents:\n  schemas:\n    Foo:\n      $ref: 'https://example.invalid/x.json'\n",
+            9,
+            "/components/schemas/Foo/$ref",
+            "leaves this document",
+            id="remote ref",
+        ),
+        pytest.param(
+            HEADER + "paths: {}\ncomponents:\n  schemas:\n    Foo:\n      $ref: '../../etc/passwd'\n",
+            9,
+            "/components/schemas/Foo/$ref",
+            "leaves this document",
+            id="path traversal ref",
+        ),
+        pytest.param(
+            HEADER + "paths:\n  /a:\n    get:\n      operationId: same\n      responses: {'200': {description: ok}}\n"
+            "  /b:\n    get:\n      operationId: same\n      responses: {'200': {description: ok}}\n",
+            12,
+            "/paths/~1b/get/operationId",
+            "already used at #/paths/~1a/get/operationId",
+            id="duplicate operationId",
+        ),
+        pytest.param(
+            'swagger: "2.0"\ninfo: {title: T, version: "1"}\npaths: {}\n',
+            1,
+            "",
+            "not an OpenAPI 3.0 or 3.1 document",
+            id="swagger 2",
+        ),
+        pytest.param(
+            HEADER + "paths:\n  /a:\n    get:\n      responses: 7\n",
+            8,
+            "/paths/~1a/get/responses",
+            "is not of type 'object'",
+            id="responses not an object",
+        ),
+    ],
+)
+def test_broken_specs_name_file_line_pointer_and_fix(
+    tmp_path: Path, text: str, line: int, pointer: str, words: str
+) -> None:
+    error = _errors(tmp_path, text)
+    diagnostic = error.diagnostics[0]
+    assert diagnostic.location.file == "spec.yaml"
+    assert diagnostic.location.line == line
+    assert diagnostic.location.pointer == pointer
+    assert words in diagnostic.message
+    assert diagnostic.hint
+    assert str(diagnostic).startswith(f"error: spec.yaml:{line}:")
+
+
+def test_our_specs_are_valid() -> None:
+    root = Path(__file__).resolve().parent.parent / "spec"
+    for spec in sorted(root.glob("*.yaml")):
+        validate(load(spec))
