@@ -42,7 +42,7 @@ class Handler(BaseHTTPRequestHandler):
 
     server: APIServer
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+    def log_message(self, format: str, *args: Any) -> None:
         """Keep test output quiet."""
 
     def _send(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
@@ -125,7 +125,9 @@ class Handler(BaseHTTPRequestHandler):
             }
             self._send(202, {"taskId": task_id, "url": url}, {"Location": url})
         else:
-            self._send(404, {"type": "not-found", "title": "Resource not found", "detail": "Task not found", "status": 404})
+            self._send(
+                404, {"type": "not-found", "title": "Resource not found", "detail": "Task not found", "status": 404}
+            )
 
 
 class APIServer(ThreadingHTTPServer):

@@ -8,10 +8,10 @@ from datetime import datetime, timezone
 
 import httpx
 import pytest
-from apiserver import APP_ID, APP_TOKEN, POSTMAN_KEY, POSTMAN_MEDIA_TYPE, APIServer
 
 import generated.postman as postman
 import generated.voucherify as voucherify
+from apiserver import APP_ID, APP_TOKEN, POSTMAN_KEY, POSTMAN_MEDIA_TYPE, APIServer
 
 ACTION = {
     "id": "aa_1",

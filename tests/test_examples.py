@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 import yaml
-from jsoncompare import assert_same_json
 from pydantic import TypeAdapter
 
 import generated.postman as postman
 import generated.voucherify as voucherify
 from conftest import ROOT, VENDOR_ASYNC_ACTIONS
+from jsoncompare import assert_same_json
 
 PACKAGES = {"voucherify": voucherify, "postman": postman}
 # The vendor names its schemas differently; these are the types its examples must parse as.

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from jsoncompare import assert_same_json
 from pydantic import TypeAdapter
 
 import generated.postman as postman
 import generated.voucherify as voucherify
+from jsoncompare import assert_same_json
 
 ACTION: TypeAdapter[Any] = TypeAdapter(voucherify.AsyncAction)
 

@@ -69,7 +69,9 @@ def test_non_utf8_is_a_clean_error(tmp_path: Path) -> None:
 
 
 def test_locate_finds_lines_of_yaml_and_json(tmp_path: Path) -> None:
-    yaml_doc = load(_write(tmp_path, "a.yaml", "openapi: 3.1.0\ncomponents:\n  schemas:\n    A/B:\n      type: object\n"))
+    yaml_doc = load(
+        _write(tmp_path, "a.yaml", "openapi: 3.1.0\ncomponents:\n  schemas:\n    A/B:\n      type: object\n")
+    )
     assert yaml_doc.locate("/components/schemas/A~1B/type").line == 5
     assert yaml_doc.locate("/components/schemas/A~1B/missing/deeper").line == 4  # nearest existing ancestor
     json_doc = load(_write(tmp_path, "a.json", '{\n "openapi": "3.1.0",\n "paths": {\n  "/x": {}\n }\n}\n'))

@@ -1,0 +1,92 @@
+"""The command line: exit codes, messages without tracebacks, and a generated/ that failures never touch."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from generator.cli import main
+from generator.write import read_tree
+
+
+def _run(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of spec/ and generated/ to break freely."""
+    shutil.copytree(ROOT / "spec", tmp_path / "spec")
+    shutil.copytree(ROOT / "generated", tmp_path / "generated", ignore=shutil.ignore_patterns("__pycache__"))
+    return tmp_path
+
+
+def test_check_passes_on_a_fresh_tree(project: Path) -> None:
+    result = _run("check", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_check_reports_drift_with_a_diff(project: Path) -> None:
+    models = project / "generated" / "voucherify" / "models.py"
+    models.write_text(models.read_text().replace("Async action unique ID.", "Edited by hand."))
+    (project / "generated" / "stray.py").write_text("x = 1\n")
+    result = _run("check", cwd=project)
+    assert result.returncode == 1
+    assert '-    id: str = Field(description="Edited by hand.")' in result.stdout
+    assert '+    id: str = Field(description="Async action unique ID.")' in result.stdout
+    assert "generated/stray.py" in result.stdout
+    assert "make generate" in result.stderr
+
+
+def test_generate_one_spec_into_a_package(tmp_path: Path) -> None:
+    result = _run("generate", str(ROOT / "spec" / "postman.yaml"), "--out", str(tmp_path), "--package", "pm")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "pm" / "py.typed").exists()
+    imported = subprocess.run(
+        [sys.executable, "-c", "import pm; print(pm.PmClient.__name__, pm.AsyncTask.__name__)"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert imported.stdout.split() == ["PmClient", "AsyncTask"], imported.stderr
+
+
+BROKEN = {
+    "yaml": "openapi: 3.1.0\ninfo: [unclosed\n",
+    "tag": "openapi: 3.1.0\ninfo: !!python/object/apply:os.getcwd []\n",
+    "ref": 'openapi: 3.1.0\ninfo: {title: T, version: "1"}\npaths: {}\ncomponents:\n  schemas:\n    A: {$ref: "#/nowhere"}\n',
+    "typo": 'openapi: 3.1.0\ninfo: {title: T, version: "1"}\npaths: {}\ncomponents:\n  schemas:\n    A: {type: strnig}\n',
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BROKEN))
+def test_a_broken_spec_exits_2_and_leaves_generated_alone(project: Path, kind: str) -> None:
+    before = read_tree(project / "generated")
+    (project / "spec" / "zz_broken.yaml").write_text(BROKEN[kind])
+    result = _run("generate", cwd=project)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    first = result.stderr.splitlines()[0]
+    assert first.startswith("error: zz_broken.yaml:") and "Fix:" in first
+    assert read_tree(project / "generated") == before
+
+
+def test_main_returns_exit_codes_in_process(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    specs, generated = str(project / "spec"), str(project / "generated")
+    assert main(["check", "--specs", specs, "--generated", generated]) == 0
+    assert main(["generate", "--specs", specs, "--generated", generated]) == 0
+    assert "unchanged" in capsys.readouterr().out
