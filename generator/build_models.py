@@ -49,8 +49,9 @@ class SchemaBuilder:
         pointers = [join_pointer("components", "schemas", key) for key in components]
         classy = [p for p in pointers if _is_class(self._deref(doc.resolve(p), p)[0])]
         names = dedupe([ClassName(split_pointer(p)[-1]) for p in classy])
-        self._names.update(zip(classy, names, strict=True))
-        self._taken = set(names)
+        self._pointers: dict[str, str] = {}  # class name -> pointer, the inverse of _names
+        for pointer, name in zip(classy, names, strict=True):
+            self._register(pointer, name)
 
     def build_components(self) -> None:
         """Build every component schema (so unused ones are generated too)."""
@@ -153,14 +154,21 @@ class SchemaBuilder:
 
     # --- named definitions ----------------------------------------------------
 
+    def _register(self, pointer: str, name: ClassName) -> None:
+        self._names[pointer] = name
+        self._pointers[name] = pointer
+
     def _claim(self, pointer: str, hint: str) -> ClassName | None:
         """Name the class for `pointer`; None when it is already built or being built."""
         if pointer in self._definitions:
             return None
         if pointer not in self._names:
-            name = ClassName(hint or split_pointer(pointer)[-1])
-            self._names[pointer] = dedupe([*self._taken, name])[-1]
-            self._taken.add(self._names[pointer])
+            base = name = ClassName(hint or split_pointer(pointer)[-1])
+            counter = 1
+            while name in self._pointers:
+                counter += 1
+                name = ClassName(f"{base}{counter}")
+            self._register(pointer, name)
         self._definitions[pointer] = None  # keeps spec order; filled in when built
         return self._names[pointer]
 
@@ -254,10 +262,29 @@ class SchemaBuilder:
         )
         return name
 
-    def _model_of(self, t: ir.TypeExpr) -> ir.Model | None:
-        pointer = next((p for p, n in self._names.items() if isinstance(t, ir.Named) and n == t.name), None)
+    def models_of(self, t: ir.TypeExpr) -> list[ir.Model]:
+        """The models a value of type `t` can be: the model itself, or every variant of a union."""
+        pointer = self._pointer_of(t)
         found = self._definitions.get(pointer) if pointer is not None else None
-        return found if isinstance(found, ir.Model) else None
+        if isinstance(found, ir.Model):
+            return [found]
+        if isinstance(found, ir.UnionType):
+            variants = [v.type for v in found.variants]
+            if found.fallback:
+                variants.append(ir.Named(found.fallback))
+            return [m for v in variants for m in self.models_of(v)]
+        return []
+
+    def _pointer_of(self, t: ir.TypeExpr) -> str | None:
+        if isinstance(t, ir.Nullable):
+            t = t.inner
+        if not isinstance(t, ir.Named):
+            return None
+        return self._pointers.get(t.name)
+
+    def _model_of(self, t: ir.TypeExpr) -> ir.Model | None:
+        models = self.models_of(t)
+        return models[0] if len(models) == 1 and isinstance(t, ir.Named) and models[0].name == t.name else None
 
     def _model(self, schema: dict[str, Any], pointer: str, hint: str) -> ir.TypeExpr:
         name = self._claim(pointer, hint)

@@ -110,6 +110,8 @@ def _operation(
                 tuple(response.get("headers", {})),
             )
         )
+    success = next((r.type for r in responses if r.status.startswith("2")), None)
+    poll = _poll(doc, schemas, spec["x-poll"], f"{pointer}/x-poll", success) if "x-poll" in spec else None
     return ir.Operation(
         operation_id=operation_id,
         name=Identifier(spec["x-python-method"]) if "x-python-method" in spec else method_name(operation_id, tag),
@@ -123,7 +125,7 @@ def _operation(
         body_required=body_required,
         summary=spec.get("summary", ""),
         description=spec.get("description", ""),
-        poll=_poll(spec.get("x-poll")),
+        poll=poll,
     )
 
 
@@ -145,15 +147,38 @@ def _content_type(schemas: SchemaBuilder, holder: dict[str, Any], pointer: str, 
     return None
 
 
-def _poll(spec: Any) -> ir.Poll | None:
-    if not isinstance(spec, dict):
-        return None
-    return ir.Poll(
-        status_field=spec["status"],
-        done=tuple(spec.get("done", ())),
-        failed=tuple(spec.get("failed", ())),
-        progress_field=spec.get("progress"),
+_POLL_HINT = "write it as `x-poll: {status: <field>, done: [<values>], failed: [<values>], progress: <field>}`."
+
+
+def _poll(doc: Document, schemas: SchemaBuilder, spec: Any, pointer: str, success: ir.TypeExpr | None) -> ir.Poll:
+    """Read `x-poll`, checking its shape and that the fields it names exist on the status object."""
+
+    def strings(value: Any) -> bool:
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+    valid = (
+        isinstance(spec, dict)
+        and isinstance(spec.get("status"), str)
+        and strings(spec.get("done"))
+        and bool(spec["done"])
+        and strings(spec.get("failed", []))
+        and isinstance(spec.get("progress", ""), str)
+        and set(spec) <= {"status", "done", "failed", "progress"}
     )
+    if not valid:
+        raise doc.error(pointer, "`x-poll` is malformed.", _POLL_HINT)
+    models = schemas.models_of(success) if success is not None else []
+    if not models:
+        raise doc.error(pointer, "`x-poll` is on an operation whose success response is not an object.", _POLL_HINT)
+    for field in filter(None, (spec["status"], spec.get("progress"))):
+        missing = [m.name for m in models if all(f.wire_name != field for f in m.fields)]
+        if missing:
+            raise doc.error(
+                pointer,
+                f"`x-poll` names the field {field!r}, which {', '.join(missing)} does not have.",
+                "name a property of the response object.",
+            )
+    return ir.Poll(spec["status"], tuple(spec["done"]), tuple(spec.get("failed", [])), spec.get("progress"))
 
 
 def build_auth(doc: Document, package: str) -> tuple[ir.ApiKeyAuth, ...]:

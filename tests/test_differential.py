@@ -79,4 +79,3 @@ def test_only_ours_accepts_a_type_added_later(reference: ModuleType) -> None:
     assert isinstance(TypeAdapter(voucherify.AsyncAction).validate_python(payload), voucherify.AsyncActionUnknown)
     with pytest.raises(ValueError):
         reference.AsyncAction.model_validate(payload)
-

@@ -1,0 +1,105 @@
+"""Stage 3: operations, their names, parameters, auth, servers and `x-poll`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from conftest import ROOT, minimal_spec
+from generator.build_operations import method_name
+from generator.errors import SpecError
+from generator.pipeline import build_api
+
+STATUS = {
+    "type": "object",
+    "properties": {"state": {"type": "string", "enum": ["running", "ok", "broken"]}, "pct": {"type": "integer"}},
+}
+
+
+def _api_with_poll(tmp_path: Path, poll: Any) -> Any:
+    paths = {
+        "/jobs/{id}": {
+            "get": {
+                "operationId": "getJob",
+                "tags": ["Jobs"],
+                "x-poll": poll,
+                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {
+                    "200": {
+                        "description": "ok",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Job"}}},
+                    }
+                },
+            }
+        }
+    }
+    path = tmp_path / "jobs.yaml"
+    path.write_text(yaml.safe_dump(minimal_spec({"Job": STATUS}, paths), sort_keys=False))
+    return build_api(path, "jobs")
+
+
+@pytest.mark.parametrize(
+    ("operation_id", "tag", "expected"),
+    [
+        ("list-async-actions", "Async Actions", "list"),
+        ("get-async-action", "Async Actions", "get"),
+        ("createApiVersion", "API Versions", "create"),
+        ("getStatusOfAnAsyncTask", "Tasks", "get_status_of_an_async"),
+        ("listPets", "pets", "list"),
+        ("pets", "pets", "pets"),
+        ("doThing", "Other", "do_thing"),
+    ],
+)
+def test_method_names_drop_the_tag(operation_id: str, tag: str, expected: str) -> None:
+    assert method_name(operation_id, tag) == expected
+
+
+def test_our_specs_operations() -> None:
+    voucherify = build_api(ROOT / "spec" / "voucherify.yaml", "voucherify")
+    (group,) = voucherify.groups
+    assert (group.name, [op.name for op in group.operations]) == ("async_actions", ["list", "get"])
+    get = group.operations[1]
+    assert get.poll is not None and (get.poll.status_field, get.poll.done, get.poll.failed) == (
+        "status",
+        ("DONE",),
+        ("FAILED",),
+    )
+    assert [a.env_var for a in voucherify.auth] == ["VOUCHERIFY_APP_ID", "VOUCHERIFY_APP_TOKEN"]
+    assert voucherify.server_url == "https://{cluster}.voucherify.io"
+    assert voucherify.server_variables[0].choices[:2] == ("api", "us1.api")
+
+    postman = build_api(ROOT / "spec" / "postman.yaml", "postman")
+    tasks, versions = postman.groups
+    accept = next(p for p in tasks.operations[0].parameters if p.wire_name == "Accept")
+    assert accept.constant == "application/vnd.api.v10+json"
+    create = versions.operations[0]
+    assert create.body_required and create.success is not None and create.success.status == "202"
+    assert create.success.headers == ("Location",)
+
+
+def test_x_poll_is_read(tmp_path: Path) -> None:
+    api = _api_with_poll(tmp_path, {"status": "state", "done": ["ok"], "failed": ["broken"], "progress": "pct"})
+    poll = api.groups[0].operations[0].poll
+    assert (poll.status_field, poll.done, poll.failed, poll.progress_field) == ("state", ("ok",), ("broken",), "pct")
+
+
+@pytest.mark.parametrize(
+    ("poll", "words"),
+    [
+        ({"status": "state"}, "malformed"),
+        ({"status": "state", "done": "ok"}, "malformed"),
+        ({"status": "state", "done": ["ok"], "sleep": 3}, "malformed"),
+        ({"status": "phase", "done": ["ok"]}, "names the field 'phase', which Job does not have"),
+        ({"status": "state", "done": ["ok"], "progress": "percent"}, "names the field 'percent'"),
+    ],
+)
+def test_bad_x_poll_is_an_error_at_its_place(tmp_path: Path, poll: Any, words: str) -> None:
+    with pytest.raises(SpecError) as caught:
+        _api_with_poll(tmp_path, poll)
+    (diagnostic,) = caught.value.diagnostics
+    assert diagnostic.location.pointer == "/paths/~1jobs~1{id}/get/x-poll"
+    assert diagnostic.location.line is not None
+    assert words in diagnostic.message
