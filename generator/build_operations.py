@@ -10,6 +10,7 @@ from typing import Any
 
 from generator import ir
 from generator.build_models import SchemaBuilder
+from generator.extensions import check_follows, read_follow, read_pagination, read_poll
 from generator.load import Document, join_pointer
 from generator.names import ClassName, Identifier, dedupe, words
 
@@ -30,6 +31,7 @@ def build_groups(doc: Document, schemas: SchemaBuilder) -> tuple[ir.Group, ...]:
                 pointer = join_pointer("paths", path, method)
                 tag = (item[method].get("tags") or ["default"])[0]
                 grouped.setdefault(tag, []).append(_operation(doc, schemas, path, method, item, pointer, tag))
+    check_follows(doc, [op for ops in grouped.values() for op in ops])
     groups = []
     for tag, operations in grouped.items():
         names = dedupe([op.name for op in operations])
@@ -110,8 +112,11 @@ def _operation(
                 tuple(response.get("headers", {})),
             )
         )
-    success = next((r.type for r in responses if r.status.startswith("2")), None)
-    poll = _poll(doc, schemas, spec["x-poll"], f"{pointer}/x-poll", success) if "x-poll" in spec else None
+    success = next((r for r in responses if r.status.startswith("2")), None)
+    success_type = success.type if success else None
+    poll = read_poll(doc, schemas, spec, pointer, success_type)
+    pagination = read_pagination(doc, schemas, spec, pointer, success_type, [p.wire_name for p in parameters])
+    follow = read_follow(doc, spec, pointer, success.status) if success else None
     return ir.Operation(
         operation_id=operation_id,
         name=Identifier(spec["x-python-method"]) if "x-python-method" in spec else method_name(operation_id, tag),
@@ -126,6 +131,8 @@ def _operation(
         summary=spec.get("summary", ""),
         description=spec.get("description", ""),
         poll=poll,
+        pagination=pagination,
+        follow=follow,
     )
 
 
@@ -145,40 +152,6 @@ def _content_type(schemas: SchemaBuilder, holder: dict[str, Any], pointer: str, 
         if media == "application/json" or media.endswith("+json"):
             return schemas.type_of(content.get("schema", {}), pointer + join_pointer("content", media, "schema"), hint)
     return None
-
-
-_POLL_HINT = "write it as `x-poll: {status: <field>, done: [<values>], failed: [<values>], progress: <field>}`."
-
-
-def _poll(doc: Document, schemas: SchemaBuilder, spec: Any, pointer: str, success: ir.TypeExpr | None) -> ir.Poll:
-    """Read `x-poll`, checking its shape and that the fields it names exist on the status object."""
-
-    def strings(value: Any) -> bool:
-        return isinstance(value, list) and all(isinstance(v, str) for v in value)
-
-    valid = (
-        isinstance(spec, dict)
-        and isinstance(spec.get("status"), str)
-        and strings(spec.get("done"))
-        and bool(spec["done"])
-        and strings(spec.get("failed", []))
-        and isinstance(spec.get("progress", ""), str)
-        and set(spec) <= {"status", "done", "failed", "progress"}
-    )
-    if not valid:
-        raise doc.error(pointer, "`x-poll` is malformed.", _POLL_HINT)
-    models = schemas.models_of(success) if success is not None else []
-    if not models:
-        raise doc.error(pointer, "`x-poll` is on an operation whose success response is not an object.", _POLL_HINT)
-    for field in filter(None, (spec["status"], spec.get("progress"))):
-        missing = [m.name for m in models if all(f.wire_name != field for f in m.fields)]
-        if missing:
-            raise doc.error(
-                pointer,
-                f"`x-poll` names the field {field!r}, which {', '.join(missing)} does not have.",
-                "name a property of the response object.",
-            )
-    return ir.Poll(spec["status"], tuple(spec["done"]), tuple(spec.get("failed", [])), spec.get("progress"))
 
 
 def build_auth(doc: Document, package: str) -> tuple[ir.ApiKeyAuth, ...]:

@@ -180,6 +180,24 @@ class Poll:
 
 
 @dataclass(frozen=True)
+class Pagination:
+    """The `x-pagination` extension: where items and the has-more flag are, and the next page's cursor."""
+
+    items_field: str
+    has_more_field: str
+    cursor_parameter: str  # the query parameter's wire name
+    cursor_field: str  # the item property whose value the next page's cursor takes
+
+
+@dataclass(frozen=True)
+class Follow:
+    """The `x-poll-location` extension of a 2xx response: poll the URL in `header` with `operation_id`."""
+
+    header: str
+    operation_id: str
+
+
+@dataclass(frozen=True)
 class Operation:
     """One HTTP operation, rendered as a method on its tag's resource."""
 
@@ -196,6 +214,8 @@ class Operation:
     summary: str = ""
     description: str = ""
     poll: Poll | None = None
+    pagination: Pagination | None = None
+    follow: Follow | None = None
 
     @property
     def success(self) -> Response | None:

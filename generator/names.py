@@ -16,7 +16,8 @@ from typing import TypeVar
 
 N = TypeVar("N", bound=str)
 
-_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z0-9]+|[A-Z]+|[0-9]+")
+# Words: a plural acronym (APIs), an acronym before a word (HTTPServer), a capitalised or lower word, digits.
+_WORD = re.compile(r"[A-Z]{2,}s(?![a-z])|[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z0-9]+|[A-Z]+|[0-9]+")
 
 
 def words(text: str) -> list[str]:

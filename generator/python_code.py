@@ -15,21 +15,31 @@ from generator import ir
 _PRIMITIVE_IMPORTS = {"datetime": "datetime", "date": "datetime", "Any": "typing"}
 
 
-def hint(t: ir.TypeExpr) -> str:
-    """The annotation for a type, e.g. `list[AsyncActionSummary] | None`."""
+BUILTIN_TYPES = frozenset({"str", "int", "float", "bool", "bytes", "list", "dict"})
+
+
+def hint(t: ir.TypeExpr, shadowed: frozenset[str] = frozenset()) -> str:
+    """The annotation for a type, e.g. `list[AsyncActionSummary] | None`.
+
+    Builtins named in `shadowed` (a class defines a method `list`, say) are written `builtins.list`.
+    """
+
+    def builtin(name: str) -> str:
+        return f"builtins.{name}" if name in shadowed else name
+
     if isinstance(t, ir.Primitive):
-        return t.name
+        return builtin(t.name)
     if isinstance(t, ir.ListOf):
-        return f"list[{hint(t.item)}]"
+        return f"{builtin('list')}[{hint(t.item, shadowed)}]"
     if isinstance(t, ir.DictOf):
-        return f"dict[str, {hint(t.value)}]"
+        return f"{builtin('dict')}[{builtin('str')}, {hint(t.value, shadowed)}]"
     if isinstance(t, ir.Named):
         return str(t.name)
     if isinstance(t, ir.LiteralOf):
         return f"Literal[{', '.join(literal(v) for v in t.values)}]"
     if isinstance(t, ir.UnionOf):
-        return " | ".join(dict.fromkeys(hint(o) for o in t.options))
-    inner = hint(t.inner)
+        return " | ".join(dict.fromkeys(hint(o, shadowed) for o in t.options))
+    inner = hint(t.inner, shadowed)
     return inner if inner == "Any" else f"{inner} | None"
 
 
@@ -82,3 +92,24 @@ def docstring(text: str) -> str:
     if plain and '"""' not in text and "\\" not in text and not text.endswith('"'):
         return f'"""{text}"""'
     return repr(text)
+
+
+def import_lines(needed: dict[str, set[str]], modules: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """Import lines in isort order: standard library, third party, then local.
+
+    `needed` holds `from module import names`; `modules` are plain `import module` lines.
+    """
+
+    def group(module: str) -> int:
+        return 2 if module.startswith(".") else 1 if module in ("pydantic", "httpx") else 0
+
+    entries = [(group(m), 0, m, f"import {m}") for m in modules]
+    entries += [(group(m), 1, m, f"from {m} import {', '.join(sorted(n))}") for m, n in needed.items() if n]
+    lines: list[str] = []
+    previous = None
+    for rank, _, _, line in sorted(entries):
+        if previous is not None and rank != previous:
+            lines.append("")
+        lines.append(line)
+        previous = rank
+    return tuple(lines)

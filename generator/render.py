@@ -23,6 +23,8 @@ PACKAGE_FILES = {
     "_runtime.py": "package/_runtime.py.jinja",
     "_exceptions.py": "package/_exceptions.py.jinja",
     "_base_client.py": "package/_base_client.py.jinja",
+    "_pagination.py": "package/_pagination.py.jinja",
+    "_polling.py": "package/_polling.py.jinja",
     "enums.py": "package/enums.py.jinja",
     "models.py": "package/models.py.jinja",
     "client.py": "package/client.py.jinja",

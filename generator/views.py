@@ -6,11 +6,11 @@ dataclass per thing a template renders.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from generator import ir
-from generator.python_code import docstring, hint, imports_for, literal, named_in
+from generator.client_views import MODES, ClientView, Mode, client_view
+from generator.python_code import docstring, hint, import_lines, imports_for, literal, named_in
 
 
 @dataclass(frozen=True)
@@ -48,90 +48,6 @@ class AliasView:
     name: str
     expression: str
     docstring: str
-
-
-@dataclass(frozen=True)
-class Mode:
-    """Sync or async: what differs between the two renderings of one client source."""
-
-    prefix: str
-    kind: str
-    def_: str
-    await_: str
-    http_client: str
-    close: str
-    dunder: str  # "a" for __aenter__/__aexit__
-
-
-MODES = (
-    Mode("", "sync", "def", "", "httpx.Client", "close", ""),
-    Mode("Async", "async", "async def", "await ", "httpx.AsyncClient", "aclose", "a"),
-)
-
-
-@dataclass(frozen=True)
-class OperationView:
-    """A resource method: signature, return hint, docstring, and the request call's arguments."""
-
-    name: str
-    signature: str
-    returns: str
-    docstring: str
-    call: str
-
-
-@dataclass(frozen=True)
-class GroupView:
-    """A resource class (`AsyncActionsResource`) and the attribute that holds it."""
-
-    attribute: str
-    class_name: str
-    docstring: str
-    operations: tuple[OperationView, ...]
-
-
-@dataclass(frozen=True)
-class ParserView:
-    """A module-level response parser: `NAME: ResponseType[hint] = ResponseType(expr)`."""
-
-    name: str
-    hint: str
-
-
-@dataclass(frozen=True)
-class ClientView:
-    """Everything the client module needs."""
-
-    name: str
-    docstring: str
-    arguments: tuple[str, ...]
-    base_url: str
-    server_variables: str
-    auth: tuple[tuple[str, str, str], ...]  # (argument, header literal, env var literal)
-    groups: tuple[GroupView, ...]
-    parsers: tuple[ParserView, ...]
-    imports: tuple[str, ...]
-
-
-def _import_lines(needed: dict[str, set[str]], modules: tuple[str, ...] = ()) -> tuple[str, ...]:
-    """Import lines in isort order: standard library, third party, then local.
-
-    `needed` holds `from module import names`; `modules` are plain `import module` lines.
-    """
-
-    def group(module: str) -> int:
-        return 2 if module.startswith(".") else 1 if module in ("pydantic", "httpx") else 0
-
-    entries = [(group(m), 0, m, f"import {m}") for m in modules]
-    entries += [(group(m), 1, m, f"from {m} import {', '.join(sorted(n))}") for m, n in needed.items() if n]
-    lines: list[str] = []
-    previous = None
-    for rank, _, _, line in sorted(entries):
-        if previous is not None and rank != previous:
-            lines.append("")
-        lines.append(line)
-        previous = rank
-    return tuple(lines)
 
 
 def field_view(field: ir.Field) -> FieldView:
@@ -199,89 +115,6 @@ def union_order(unions: list[ir.UnionType]) -> list[ir.UnionType]:
     return list(done.values())
 
 
-def operation_view(op: ir.Operation, parsers: dict[str, str]) -> OperationView:
-    """Decide a method's signature and the arguments of its one `request` call."""
-    path_params = sorted(
-        (p for p in op.parameters if p.location == "path"),
-        key=lambda p: op.path.find("{" + p.wire_name + "}"),
-    )
-    keyword = [p for p in op.parameters if p.location != "path" and p.constant is None]
-    keyword.sort(key=lambda p: not p.required)
-    positional = [f"{p.name}: {hint(p.type)}" for p in path_params]
-    if op.body is not None and op.body_required:
-        positional.append(f"body: {hint(op.body)} | dict[str, Any]")
-    keywords = [f"{p.name}: {hint(p.type)}" for p in keyword if p.required]
-    if op.body is not None and not op.body_required:
-        keywords.append(f"body: {hint(op.body)} | dict[str, Any] | None = None")
-    keywords += [f"{p.name}: {hint(ir.Nullable(p.type))} = None" for p in keyword if not p.required]
-    signature = ", ".join(["self", *positional, *(["*", *keywords] if keywords else [])])
-
-    success = op.success
-    body_type = success.type if success and success.type is not None else None
-    returns = hint(body_type) if body_type is not None else "None"
-    parser = parsers.setdefault(returns, _parser_name(returns))
-    call = [literal(op.method), literal(op.path)]
-    for location in ("path", "query", "header"):
-        pairs = [
-            f"{literal(p.wire_name)}: {literal(p.constant) if p.constant is not None else p.name}"
-            for p in op.parameters
-            if p.location == location
-        ]
-        if pairs:
-            call.append(f"{location}={{{', '.join(pairs)}}}")
-    if op.body is not None:
-        call.append("body=body")
-    call.append(f"response={parser}")
-    text = "\n\n".join(t for t in (op.summary, op.description) if t) or f"{op.method} {op.path}"
-    return OperationView(op.name, signature, returns, docstring(text), ", ".join(call))
-
-
-def _parser_name(returns: str) -> str:
-    return "_" + "_".join(re.findall(r"[A-Za-z0-9]+", returns)).upper()
-
-
-_ERRORS = ("APIConnectionError", "APIError", "APIStatusError", "APITimeoutError")
-
-
-def client_view(api: ir.Api, enum_names: set[str]) -> ClientView:
-    """The client module: resources, the two client classes, and their response parsers."""
-    parsers: dict[str, str] = {}
-    groups = tuple(
-        GroupView(
-            g.name,
-            g.class_name,
-            docstring(g.description or f"Operations tagged {g.name}."),
-            tuple(operation_view(op, parsers) for op in g.operations),
-        )
-        for g in api.groups
-    )
-    arguments = [f"{a.name}: str | None = None" for a in api.auth]
-    arguments += [f"{v.name}: str = {literal(v.default)}" for v in api.server_variables]
-    variables = "{" + ", ".join(f"{literal(v.wire_name)}: {v.name}" for v in api.server_variables) + "}"
-    types = [op.success.type for g in api.groups for op in g.operations if op.success and op.success.type]
-    types += [p.type for g in api.groups for op in g.operations for p in op.parameters]
-    types += [op.body for g in api.groups for op in g.operations if op.body is not None]
-    needed = imports_for(types)
-    if any(op.body is not None for g in api.groups for op in g.operations):
-        needed.setdefault("typing", set()).add("Any")
-    used = named_in(types)
-    needed[".enums"] = used & enum_names
-    needed[".models"] = used - enum_names
-    needed["._base_client"] = {"DEFAULT_TIMEOUT", "APIClient", "AsyncAPIClient", "expand_url", "secret"}
-    needed["._runtime"] = {"ResponseType"}
-    return ClientView(
-        name=api.client_name,
-        docstring=docstring(f"Client for the {api.title} API." if api.title else "API client."),
-        arguments=tuple(arguments),
-        base_url=literal(api.server_url),
-        server_variables=variables,
-        auth=tuple((a.name, literal(a.header), literal(a.env_var)) for a in api.auth),
-        groups=groups,
-        parsers=tuple(ParserView(name, returns) for returns, name in parsers.items()),
-        imports=_import_lines(needed, modules=("httpx",)),
-    )
-
-
 @dataclass(frozen=True)
 class PackageView:
     """The context every package template receives."""
@@ -324,14 +157,14 @@ def package_view(api: ir.Api) -> PackageView:
         needed["._runtime"].add("tag_by")
     client = client_view(api, set(enum_names))
     exports: list[str] = sorted({*enum_names, *(m.name for m in models), *(u.name for u in unions)})
-    exports += sorted([client.name, f"Async{client.name}", *_ERRORS])
+    exports += client.exports
     return PackageView(
         api=api,
         header=f"# Generated by `python -m generator` from {literal(api.source_name)}; do not edit.",
         enums=tuple(enum_view(e) for e in enums),
         models=model_views,
         unions=union_views,
-        model_imports=_import_lines(needed),
+        model_imports=import_lines(needed),
         client=client,
         exports=tuple(exports),
         model_exports=tuple(sorted({*(m.name for m in models), *(u.name for u in unions)})),

@@ -1,14 +1,19 @@
-"""A local HTTP server implementing the Voucherify async-action and Postman task endpoints.
+"""A local HTTP server implementing the Voucherify async-action and Postman task endpoints,
+plus a small "jobs" API with another status vocabulary.
 
-Started by the tests on 127.0.0.1 with a random port; it records every request
-so tests can assert what the clients really sent over the socket.
+Started by the tests on 127.0.0.1 with a random port. Async work advances with
+time (each object has a schedule of states), so clients poll it for real; tests
+can queue faults (a 503, a 429 with `Retry-After`), slow a path down, and read
+back every request the server received.
 """
 
 from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -26,21 +31,80 @@ class Recorded:
     query: dict[str, list[str]]
     headers: dict[str, str]
     body: Any
+    at: float
+
+
+@dataclass
+class Scheduled:
+    """An object whose state changes over time: `steps` are (seconds after creation, fields)."""
+
+    base: dict[str, Any]
+    steps: list[tuple[float, dict[str, Any]]]
+    created: float = field(default_factory=time.monotonic)
+
+    def now(self) -> dict[str, Any]:
+        elapsed = time.monotonic() - self.created
+        current = dict(self.base)
+        for after, fields in self.steps:
+            if elapsed >= after:
+                current.update(fields)
+        return current
+
+
+@dataclass
+class Fault:
+    """A canned answer served instead of the real one."""
+
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+    body: Any = None
 
 
 @dataclass
 class State:
     """What the fake APIs hold, and what they were asked."""
 
-    actions: dict[str, dict[str, Any]] = field(default_factory=dict)
-    tasks: dict[str, dict[str, Any]] = field(default_factory=dict)
+    actions: dict[str, Scheduled] = field(default_factory=dict)
+    tasks: dict[str, Scheduled] = field(default_factory=dict)
+    jobs: dict[str, Scheduled] = field(default_factory=dict)
+    faults: dict[str, list[Fault]] = field(default_factory=dict)  # path -> faults served first, in order
+    delays: dict[str, float] = field(default_factory=dict)  # path -> seconds to stall before answering
+    poll_retry_after: str | None = None  # a Retry-After header on every status answer
+    task_duration: float = 0.3  # a created Postman version task completes after this long
     requests: list[Recorded] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add_action(self, action_id: str, action_type: str, steps: list[tuple[float, dict[str, Any]]]) -> None:
+        """An async action that goes through `steps`."""
+        base = {
+            "id": action_id,
+            "type": action_type,
+            "status": "ENQUEUED",
+            "created_at": "2022-06-23T11:21:45.578Z",
+            "request_id": f"v-{action_id}",
+            "progress": 0,
+            "object": "async_action",
+        }
+        self.actions[action_id] = Scheduled(base, steps)
+
+    def fault(self, path: str, *faults: Fault) -> None:
+        """Serve `faults` for the next requests to `path`."""
+        self.faults.setdefault(path, []).extend(faults)
+
+    def requests_to(self, path: str) -> list[Recorded]:
+        """The requests received for one path."""
+        return [r for r in self.requests if r.path == path]
+
+
+def _instant(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
 class Handler(BaseHTTPRequestHandler):
-    """Routes requests to the Voucherify or Postman fake by path."""
+    """Routes requests to the Voucherify, Postman or jobs fake by path."""
 
     server: APIServer
+    protocol_version = "HTTP/1.1"
 
     def log_message(self, format: str, *args: Any) -> None:
         """Keep test output quiet."""
@@ -56,38 +120,47 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def _handle(self) -> None:
+        state = self.server.state
         url = urlsplit(self.path)
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
         body = json.loads(raw) if raw else None
         headers = {k.lower(): v for k, v in self.headers.items()}
-        self.server.state.requests.append(Recorded(self.command, url.path, parse_qs(url.query), headers, body))
+        query = parse_qs(url.query)
+        with state.lock:
+            state.requests.append(Recorded(self.command, url.path, query, headers, body, time.monotonic()))
+            faults = state.faults.get(url.path)
+            fault = faults.pop(0) if faults else None
+        if url.path in state.delays:
+            time.sleep(state.delays[url.path])
+        if fault is not None:
+            self._send(fault.status, fault.body or {"code": fault.status, "message": "Injected fault"}, fault.headers)
+            return
         parts = url.path.strip("/").split("/")
         if parts[:2] == ["v1", "async-actions"]:
-            self._voucherify(parts[2:], parse_qs(url.query), headers)
+            self._voucherify(parts[2:], query, headers)
         elif parts[:1] == ["apis"]:
             self._postman(parts[1:], headers, body)
+        elif parts[:1] == ["jobs"]:
+            self._jobs(parts[1:])
         else:
             self._send(404, {"code": 404, "message": "No such route"})
 
     do_GET = do_POST = _handle
 
+    def _status_headers(self) -> dict[str, str]:
+        retry_after = self.server.state.poll_retry_after
+        return {"Retry-After": retry_after} if retry_after else {}
+
     def _voucherify(self, rest: list[str], query: dict[str, list[str]], headers: dict[str, str]) -> None:
         if headers.get("x-app-id") != APP_ID or headers.get("x-app-token") != APP_TOKEN:
             self._send(401, {"code": 401, "key": "unauthorized", "message": "Unauthorized"})
             return
-        actions = self.server.state.actions
+        actions = {key: scheduled.now() for key, scheduled in self.server.state.actions.items()}
         if not rest:
-            limit = int(query.get("limit", ["10"])[0])
-            end = query.get("end_date", [None])[0]
-            listed = sorted(actions.values(), key=lambda a: a["created_at"], reverse=True)
-            if end:
-                listed = [a for a in listed if a["created_at"] < end]
-            page = [{k: v for k, v in a.items() if k != "result"} for a in listed[:limit]]
-            body = {"object": "list", "data_ref": "async_actions", "async_actions": page}
-            self._send(200, {**body, "has_more": len(listed) > limit})
+            self._list_actions(list(actions.values()), query)
         elif rest[0] in actions:
-            self._send(200, actions[rest[0]])
+            self._send(200, actions[rest[0]], self._status_headers())
         else:
             self._send(
                 404,
@@ -102,6 +175,29 @@ class Handler(BaseHTTPRequestHandler):
                 },
             )
 
+    def _list_actions(self, actions: list[dict[str, Any]], query: dict[str, list[str]]) -> None:
+        limit = int(query.get("limit", ["10"])[0])
+        listed = sorted(actions, key=lambda a: _instant(a["created_at"]), reverse=True)
+        if "end_date" in query:
+            try:
+                end = _instant(query["end_date"][0])
+            except ValueError:
+                self._send(
+                    400,
+                    {
+                        "code": 400,
+                        "key": "invalid_query_params",
+                        "message": "Invalid query params",
+                        "details": "Property .end_date cannot be recognized as a ISO-8601 compliant date",
+                        "request_id": "v-0c54493e444b0f61a6",
+                    },
+                )
+                return
+            listed = [a for a in listed if _instant(a["created_at"]) < end]
+        page = [{k: v for k, v in a.items() if k != "result"} for a in listed[:limit]]
+        body = {"object": "list", "data_ref": "async_actions", "async_actions": page, "has_more": len(listed) > limit}
+        self._send(200, body)
+
     def _postman(self, rest: list[str], headers: dict[str, str], body: Any) -> None:
         if headers.get("x-api-key") != POSTMAN_KEY:
             self._send(401, {"type": "unauthorized", "title": "Invalid API key", "status": 401})
@@ -109,25 +205,42 @@ class Handler(BaseHTTPRequestHandler):
         if headers.get("accept") != POSTMAN_MEDIA_TYPE:
             self._send(400, {"type": "bad-request", "title": "Missing v10 Accept header", "status": 400})
             return
-        tasks = self.server.state.tasks
-        if len(rest) == 3 and rest[1] == "tasks" and rest[2] in tasks:
-            self._send(200, tasks[rest[2]])
+        state = self.server.state
+        if len(rest) == 3 and rest[1] == "tasks" and rest[2] in state.tasks:
+            self._send(200, state.tasks[rest[2]].now(), self._status_headers())
         elif len(rest) == 2 and rest[1] == "versions" and self.command == "POST":
-            task_id = f"task-{len(tasks) + 1}"
+            with state.lock:
+                task_id = f"task-{len(state.tasks) + 1}"
+                fails = (body or {}).get("name") == "fail"
+                final = (
+                    {"status": "failed", "details": {"error": {"message": "Version could not be created"}}}
+                    if fails
+                    else {
+                        "status": "completed",
+                        "details": {"resources": [{"id": "v-1", "url": f"/apis/{rest[0]}/versions/v-1"}]},
+                    }
+                )
+                base = {
+                    "id": task_id,
+                    "meta": {"url": f"/apis/{rest[0]}/versions", "model": "api-version", "action": "create"},
+                    "status": "pending",
+                    "createdAt": "2023-08-22T14:21:57.000Z",
+                    "request": body,
+                }
+                state.tasks[task_id] = Scheduled(base, [(state.task_duration, final)])
             url = f"/apis/{rest[0]}/tasks/{task_id}"
-            tasks[task_id] = {
-                "id": task_id,
-                "meta": {"url": f"/apis/{rest[0]}/versions", "model": "api-version", "action": "create"},
-                "status": "pending",
-                "createdAt": "2023-08-22T14:21:57.000Z",
-                "updatedAt": "2023-08-22T14:21:57.000Z",
-                "request": body,
-            }
             self._send(202, {"taskId": task_id, "url": url}, {"Location": url})
         else:
             self._send(
                 404, {"type": "not-found", "title": "Resource not found", "detail": "Task not found", "status": 404}
             )
+
+    def _jobs(self, rest: list[str]) -> None:
+        jobs = self.server.state.jobs
+        if len(rest) == 1 and rest[0] in jobs:
+            self._send(200, jobs[rest[0]].now(), self._status_headers())
+        else:
+            self._send(404, {"message": "no such job"})
 
 
 class APIServer(ThreadingHTTPServer):
@@ -139,6 +252,9 @@ class APIServer(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), Handler)
         self.state = State()
         self._thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that gave up (a timeout test) is not an error of the server."""
 
     @property
     def url(self) -> str:

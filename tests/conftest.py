@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
+from apiserver import APIServer
 from generator.pipeline import package_tree
 from generator.write import write_tree
 
@@ -55,3 +56,16 @@ def make_package(tmp_path: Path) -> Iterator[MakePackage]:
     for name in list(sys.modules):
         if name.split(".")[0] in created:
             del sys.modules[name]
+
+
+SKU_RESULT = {"message": "1 imported", "failed": [{"row": 2, "reason": "in use"}], "done_count": 1}
+
+
+@pytest.fixture
+def server() -> Iterator[APIServer]:
+    """The local API server, holding two finished async actions (`aa_1`, `aa_2`)."""
+    with APIServer() as running:
+        done = {"status": "DONE", "progress": 100, "result": SKU_RESULT}
+        running.state.add_action("aa_1", "SKUS.IMPORT_CSV", [(0, done)])
+        running.state.add_action("aa_2", "SKUS.IMPORT_CSV", [(0, {**done, "created_at": "2022-06-24T00:00:00.000Z"})])
+        yield running

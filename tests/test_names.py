@@ -24,6 +24,8 @@ from generator.names import ClassName, ConstantName, Identifier, dedupe
         ("zażółć", "zazoc"),
         ("", "value"),
         ("HTTPServerURL", "http_server_url"),
+        ("APIs", "apis"),
+        ("listURLs", "list_urls"),
     ],
 )
 def test_identifiers(raw: str, expected: str) -> None:

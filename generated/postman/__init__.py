@@ -6,8 +6,29 @@ captured from the model pages of a generated Postman SDK, and of an endpoint tha
 starts such a task. The task's `details` is modelled as a union with meaningful
 names (`TaskResources` or `TaskError`), and its enums as enums, not property tables."""
 
-from ._exceptions import APIConnectionError, APIError, APIStatusError, APITimeoutError
-from .client import AsyncPostmanClient, PostmanClient
+from ._exceptions import (
+    APIConnectionError,
+    APIError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    InternalServerError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    UnprocessableEntityError,
+    WaitFailedError,
+    WaitTimeoutError,
+)
+from ._pagination import AsyncPage, Page
+from ._polling import Accepted, AsyncAccepted
+from .client import (
+    AsyncPostmanClient,
+    PostmanClient,
+    AsyncTaskFailedError,
+)
 from .enums import (
     TaskModel,
     TaskAction,
@@ -27,7 +48,7 @@ from .models import (
     TaskResources,
 )
 
-__spec_sha256__ = "687404b1f4c1af768447a28f0aaa1acd44bf0166ed83f43936e2fbf558713917"
+__spec_sha256__ = "06b5e27eee85542fd19bb5de52f522465f4da9acf2ca7ac9a6fa8e5986267d9c"
 
 __all__ = [
     "AsyncTask",
@@ -48,6 +69,21 @@ __all__ = [
     "APIError",
     "APIStatusError",
     "APITimeoutError",
+    "Accepted",
+    "AsyncAccepted",
+    "AsyncPage",
     "AsyncPostmanClient",
+    "AsyncTaskFailedError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "InternalServerError",
+    "NotFoundError",
+    "Page",
+    "PermissionDeniedError",
     "PostmanClient",
+    "RateLimitError",
+    "UnprocessableEntityError",
+    "WaitFailedError",
+    "WaitTimeoutError",
 ]

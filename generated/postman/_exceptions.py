@@ -2,9 +2,19 @@
 """Errors raised by the postman client.
 
 APIError
-├── APIConnectionError      the server could not be reached
-│   └── APITimeoutError     no answer in time (also a TimeoutError)
-└── APIStatusError          the server answered with a non-2xx status
+├── APIConnectionError            the server could not be reached
+│   └── APITimeoutError           no answer in time (also a TimeoutError)
+├── APIStatusError                the server answered with a non-2xx status
+│   ├── BadRequestError           400
+│   ├── AuthenticationError       401
+│   ├── PermissionDeniedError     403
+│   ├── NotFoundError             404
+│   ├── ConflictError             409
+│   ├── UnprocessableEntityError  422
+│   ├── RateLimitError            429
+│   └── InternalServerError       5xx
+├── WaitFailedError               polled work ended in a failed state
+└── WaitTimeoutError              polled work did not finish in time (also a TimeoutError)
 """
 
 from __future__ import annotations
@@ -12,6 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+from pydantic import BaseModel
 
 
 class APIError(Exception):
@@ -27,7 +38,12 @@ class APITimeoutError(APIConnectionError, TimeoutError):
 
 
 class APIStatusError(APIError):
-    """The server answered with a status outside 2xx; `body` is its parsed JSON, if any."""
+    """The server answered with a status outside 2xx.
+
+    `body` is the error body parsed into the model the spec documents for that
+    status (raw JSON, or text, when it does not fit); `request_id` comes from the
+    body or the `X-Request-Id` header.
+    """
 
     def __init__(self, response: httpx.Response, body: Any) -> None:
         self.response = response
@@ -39,9 +55,82 @@ class APIStatusError(APIError):
         text = f"{response.request.method} {response.request.url.path} -> {self.status_code}: {message}"
         if details:
             text += f" ({details})"
+        if self.request_id:
+            text += f" [request id {self.request_id}]"
         super().__init__(text)
 
 
+class BadRequestError(APIStatusError):
+    """400: the request was malformed."""
+
+
+class AuthenticationError(APIStatusError):
+    """401: credentials are missing or wrong."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """403: the credentials may not do this."""
+
+
+class NotFoundError(APIStatusError):
+    """404: no such resource."""
+
+
+class ConflictError(APIStatusError):
+    """409: the request conflicts with the resource's state."""
+
+
+class UnprocessableEntityError(APIStatusError):
+    """422: the request was understood but not valid."""
+
+
+class RateLimitError(APIStatusError):
+    """429: too many requests; the client already retried as `Retry-After` asked."""
+
+
+class InternalServerError(APIStatusError):
+    """5xx: the server failed."""
+
+
+STATUS_ERRORS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def status_error(response: httpx.Response, body: Any) -> APIStatusError:
+    """The most specific error class for a response's status."""
+    if response.status_code >= 500:
+        return InternalServerError(response, body)
+    return STATUS_ERRORS.get(response.status_code, APIStatusError)(response, body)
+
+
+class WaitFailedError(APIError):
+    """Polled work ended in a failed state; `final` is the last status object."""
+
+    def __init__(self, message: str, final: Any) -> None:
+        super().__init__(message)
+        self.final = final
+
+
+class WaitTimeoutError(APIError, TimeoutError):
+    """Polled work had not finished when the timeout passed; `last` is the last status object."""
+
+    def __init__(self, message: str, last: Any) -> None:
+        super().__init__(message)
+        self.last = last
+
+
 def _field(body: Any, key: str) -> str | None:
-    value = body.get(key) if isinstance(body, dict) else None
+    if isinstance(body, dict):
+        value = body.get(key)
+    elif isinstance(body, BaseModel):
+        value = getattr(body, key, None)
+    else:
+        value = None
     return str(value) if value is not None else None

@@ -3,17 +3,52 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Literal
 
 import httpx
 
-from ._base_client import APIClient, AsyncAPIClient, DEFAULT_TIMEOUT, expand_url, secret
+from ._base_client import APIClient, AsyncAPIClient, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, expand_url, secret
+from ._exceptions import WaitFailedError
+from ._polling import (
+    Accepted,
+    AsyncAccepted,
+    DEFAULT_MAX_POLL_INTERVAL,
+    DEFAULT_POLL_INTERVAL,
+    DEFAULT_WAIT_TIMEOUT,
+    FollowSpec,
+    PollSpec,
+)
 from ._runtime import ResponseType
-from .models import AsyncTask, AsyncTaskAccepted, CreateApiVersion
+from .models import AsyncTask, AsyncTaskAccepted, CreateApiVersion, ProblemDetail
+
+
+class AsyncTaskFailedError(WaitFailedError):
+    """Waiting ended because the AsyncTask reached failed; `task` is its final state."""
+
+    final: AsyncTask
+
+    @property
+    def task(self) -> AsyncTask:
+        """The final state of the work."""
+        return self.final
+
 
 _ASYNCTASK: ResponseType[AsyncTask] = ResponseType(AsyncTask)
 
+_POLL_GETSTATUSOFANASYNCTASK: PollSpec = PollSpec("status", frozenset(["completed"]), frozenset(["failed"]), None)
+
 _ASYNCTASKACCEPTED: ResponseType[AsyncTaskAccepted] = ResponseType(AsyncTaskAccepted)
+
+_FOLLOW_CREATEAPIVERSION: FollowSpec[AsyncTask] = FollowSpec(
+    "Location",
+    _ASYNCTASK,
+    _POLL_GETSTATUSOFANASYNCTASK,
+    AsyncTaskFailedError,
+    {"Accept": "application/vnd.api.v10+json"},
+)
+
+_PROBLEMDETAIL: ResponseType[ProblemDetail] = ResponseType(ProblemDetail)
 
 
 class TasksResource:
@@ -34,30 +69,65 @@ class TasksResource:
             response=_ASYNCTASK,
         )
 
+    def wait(
+        self,
+        api_id: str,
+        task_id: str,
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        on_progress: Callable[[AsyncTask], object] | None = None,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
+    ) -> AsyncTask:
+        """Wait until the AsyncTask is completed: poll `get` (the interval grows from `poll_interval` to `max_poll_interval`, honouring `Retry-After`) and return it.
 
-class APIVersionsResource:
-    """Versions of an API; creating one runs as an asynchronous task."""
+        `on_progress` receives every intermediate AsyncTask. Raises `AsyncTaskFailedError` when it is failed, and `WaitTimeoutError` (a `TimeoutError`) when `timeout` seconds pass first.
+        """
+        return self._client.wait_for(
+            "GET",
+            "/apis/{apiId}/tasks/{taskId}",
+            path={"apiId": api_id, "taskId": task_id},
+            header={"Accept": "application/vnd.api.v10+json"},
+            response=_ASYNCTASK,
+            poll=_POLL_GETSTATUSOFANASYNCTASK,
+            failed_error=AsyncTaskFailedError,
+            timeout=timeout,
+            on_progress=on_progress,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+        )
+
+
+class APIsResource:
+    """APIs and their versions; creating a version runs as an asynchronous task."""
 
     def __init__(self, client: APIClient) -> None:
         self._client = client
 
-    def create(self, api_id: str, body: CreateApiVersion | dict[str, Any]) -> AsyncTaskAccepted:
+    def create_api_version(
+        self, api_id: str, body: CreateApiVersion | dict[str, Any]
+    ) -> Accepted[AsyncTaskAccepted, AsyncTask]:
         """Create a version
 
         Creates a new API version asynchronously. The answer is `202 Accepted` with a `Location` header that points at the task to poll for completion.
-        """
-        return self._client.request(
+
+        Call `.wait()` on the result to poll the URL in its `Location` until the work is done."""
+        return self._client.request_accepted(
             "POST",
             "/apis/{apiId}/versions",
             path={"apiId": api_id},
             header={"Accept": "application/vnd.api.v10+json"},
             body=body,
             response=_ASYNCTASKACCEPTED,
+            follow=_FOLLOW_CREATEAPIVERSION,
         )
 
 
 class PostmanClient(APIClient):
     """Client for the Postman API Async Tasks API."""
+
+    tasks: TasksResource
+    apis: APIsResource
 
     def __init__(
         self,
@@ -65,6 +135,7 @@ class PostmanClient(APIClient):
         api_key: str | None = None,
         base_url: str | None = None,
         timeout: float = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
     ) -> None:
         super().__init__(
@@ -73,10 +144,14 @@ class PostmanClient(APIClient):
                 "X-Api-Key": secret(api_key, "POSTMAN_API_KEY"),
             },
             timeout=timeout,
+            max_retries=max_retries,
             http_client=http_client,
+            errors={"": _PROBLEMDETAIL},
         )
+
+    def _bind_resources(self) -> None:
         self.tasks = TasksResource(self)
-        self.api_versions = APIVersionsResource(self)
+        self.apis = APIsResource(self)
 
 
 class AsyncTasksResource:
@@ -97,30 +172,65 @@ class AsyncTasksResource:
             response=_ASYNCTASK,
         )
 
+    async def wait(
+        self,
+        api_id: str,
+        task_id: str,
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        on_progress: Callable[[AsyncTask], object] | None = None,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
+    ) -> AsyncTask:
+        """Wait until the AsyncTask is completed: poll `get` (the interval grows from `poll_interval` to `max_poll_interval`, honouring `Retry-After`) and return it.
 
-class AsyncAPIVersionsResource:
-    """Versions of an API; creating one runs as an asynchronous task."""
+        `on_progress` receives every intermediate AsyncTask. Raises `AsyncTaskFailedError` when it is failed, and `WaitTimeoutError` (a `TimeoutError`) when `timeout` seconds pass first.
+        """
+        return await self._client.wait_for(
+            "GET",
+            "/apis/{apiId}/tasks/{taskId}",
+            path={"apiId": api_id, "taskId": task_id},
+            header={"Accept": "application/vnd.api.v10+json"},
+            response=_ASYNCTASK,
+            poll=_POLL_GETSTATUSOFANASYNCTASK,
+            failed_error=AsyncTaskFailedError,
+            timeout=timeout,
+            on_progress=on_progress,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+        )
+
+
+class AsyncAPIsResource:
+    """APIs and their versions; creating a version runs as an asynchronous task."""
 
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
 
-    async def create(self, api_id: str, body: CreateApiVersion | dict[str, Any]) -> AsyncTaskAccepted:
+    async def create_api_version(
+        self, api_id: str, body: CreateApiVersion | dict[str, Any]
+    ) -> AsyncAccepted[AsyncTaskAccepted, AsyncTask]:
         """Create a version
 
         Creates a new API version asynchronously. The answer is `202 Accepted` with a `Location` header that points at the task to poll for completion.
-        """
-        return await self._client.request(
+
+        Call `.wait()` on the result to poll the URL in its `Location` until the work is done."""
+        return await self._client.request_accepted(
             "POST",
             "/apis/{apiId}/versions",
             path={"apiId": api_id},
             header={"Accept": "application/vnd.api.v10+json"},
             body=body,
             response=_ASYNCTASKACCEPTED,
+            follow=_FOLLOW_CREATEAPIVERSION,
         )
 
 
 class AsyncPostmanClient(AsyncAPIClient):
     """Client for the Postman API Async Tasks API."""
+
+    tasks: AsyncTasksResource
+    apis: AsyncAPIsResource
 
     def __init__(
         self,
@@ -128,6 +238,7 @@ class AsyncPostmanClient(AsyncAPIClient):
         api_key: str | None = None,
         base_url: str | None = None,
         timeout: float = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
         super().__init__(
@@ -136,7 +247,11 @@ class AsyncPostmanClient(AsyncAPIClient):
                 "X-Api-Key": secret(api_key, "POSTMAN_API_KEY"),
             },
             timeout=timeout,
+            max_retries=max_retries,
             http_client=http_client,
+            errors={"": _PROBLEMDETAIL},
         )
+
+    def _bind_resources(self) -> None:
         self.tasks = AsyncTasksResource(self)
-        self.api_versions = AsyncAPIVersionsResource(self)
+        self.apis = AsyncAPIsResource(self)

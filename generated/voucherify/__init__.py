@@ -8,8 +8,29 @@ Unlike the vendor's document, the `result` of an async action is modelled as a
 union discriminated by the action's `type`, so every type has exactly one
 result shape and no client has to guess."""
 
-from ._exceptions import APIConnectionError, APIError, APIStatusError, APITimeoutError
-from .client import AsyncVoucherifyClient, VoucherifyClient
+from ._exceptions import (
+    APIConnectionError,
+    APIError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    InternalServerError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    UnprocessableEntityError,
+    WaitFailedError,
+    WaitTimeoutError,
+)
+from ._pagination import AsyncPage, Page
+from ._polling import Accepted, AsyncAccepted
+from .client import (
+    AsyncVoucherifyClient,
+    VoucherifyClient,
+    AsyncActionFailedError,
+)
 from .enums import (
     AsyncActionType,
     AsyncActionStatus,
@@ -65,7 +86,7 @@ from .models import (
     VouchersMetadataUpdateAction,
 )
 
-__spec_sha256__ = "42d393c68e804f673c8575b13603f49c7da7204d402b96293a946c15b7108a9a"
+__spec_sha256__ = "89e21fa4523dbfd3ad0f021e5d5ac604b2e85545d87058454baebc2acc708239"
 
 __all__ = [
     "AsyncAction",
@@ -122,6 +143,21 @@ __all__ = [
     "APIError",
     "APIStatusError",
     "APITimeoutError",
+    "Accepted",
+    "AsyncAccepted",
+    "AsyncActionFailedError",
+    "AsyncPage",
     "AsyncVoucherifyClient",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "InternalServerError",
+    "NotFoundError",
+    "Page",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "UnprocessableEntityError",
     "VoucherifyClient",
+    "WaitFailedError",
+    "WaitTimeoutError",
 ]

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import email.utils
 import enum
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
@@ -83,6 +84,21 @@ class ResponseType(Generic[T]):
         if not content and self._type is None:
             return self._adapter.validate_python(None)
         return self._adapter.validate_json(content)
+
+
+def parse_retry_after(value: str | None, now: float) -> float | None:
+    """Seconds to wait from a `Retry-After` header: delta-seconds or an HTTP-date (RFC 9110)."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - now)
 
 
 def to_jsonable(value: Any) -> Any:

@@ -3,17 +3,42 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 import httpx
 
-from ._base_client import APIClient, AsyncAPIClient, DEFAULT_TIMEOUT, expand_url, secret
+from ._base_client import APIClient, AsyncAPIClient, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, expand_url, secret
+from ._exceptions import WaitFailedError
+from ._pagination import AsyncPage, Page, PageSpec
+from ._polling import DEFAULT_MAX_POLL_INTERVAL, DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, PollSpec
 from ._runtime import ResponseType
-from .models import AsyncAction, AsyncActionList
+from .models import AsyncAction, AsyncActionList, AsyncActionSummary, Error
+
+
+class AsyncActionFailedError(WaitFailedError):
+    """Waiting ended because the AsyncAction reached FAILED; `action` is its final state."""
+
+    final: AsyncAction
+
+    @property
+    def action(self) -> AsyncAction:
+        """The final state of the work."""
+        return self.final
+
 
 _ASYNCACTIONLIST: ResponseType[AsyncActionList] = ResponseType(AsyncActionList)
 
+_PAGES_LIST_ASYNC_ACTIONS: PageSpec[AsyncActionSummary] = PageSpec(
+    "async_actions", "has_more", "end_date", "created_at"
+)
+
 _ASYNCACTION: ResponseType[AsyncAction] = ResponseType(AsyncAction)
+
+_POLL_GET_ASYNC_ACTION: PollSpec = PollSpec("status", frozenset(["DONE"]), frozenset(["FAILED"]), "progress")
+
+_ERROR: ResponseType[Error] = ResponseType(Error)
 
 
 class AsyncActionsResource:
@@ -22,13 +47,18 @@ class AsyncActionsResource:
     def __init__(self, client: APIClient) -> None:
         self._client = client
 
-    def list(self, *, limit: int | None = None, end_date: datetime | None = None) -> AsyncActionList:
+    def list(self, *, limit: int | None = None, end_date: datetime | None = None) -> Page[AsyncActionSummary]:
         """List Async Actions
 
         Returns the scheduled asynchronous actions, newest first. Results are limited by `limit`; when `has_more` is true, ask again with `end_date` set to the `created_at` of the last action returned. Listed actions never include their `result`: get the action by ID for that.
-        """
-        return self._client.request(
-            "GET", "/v1/async-actions", query={"limit": limit, "end_date": end_date}, response=_ASYNCACTIONLIST
+
+        Iterate the returned page to go through every page; each is fetched when reached."""
+        return self._client.paginate(
+            "GET",
+            "/v1/async-actions",
+            query={"limit": limit, "end_date": end_date},
+            response=_ASYNCACTIONLIST,
+            pages=_PAGES_LIST_ASYNC_ACTIONS,
         )
 
     def get(self, async_action_id: str) -> AsyncAction:
@@ -39,9 +69,37 @@ class AsyncActionsResource:
             "GET", "/v1/async-actions/{asyncActionId}", path={"asyncActionId": async_action_id}, response=_ASYNCACTION
         )
 
+    def wait(
+        self,
+        async_action_id: str,
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        on_progress: Callable[[AsyncAction], object] | None = None,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
+    ) -> AsyncAction:
+        """Wait until the AsyncAction is DONE: poll `get` (the interval grows from `poll_interval` to `max_poll_interval`, honouring `Retry-After`) and return it.
+
+        `on_progress` receives every intermediate AsyncAction. Raises `AsyncActionFailedError` when it is FAILED, and `WaitTimeoutError` (a `TimeoutError`) when `timeout` seconds pass first.
+        """
+        return self._client.wait_for(
+            "GET",
+            "/v1/async-actions/{asyncActionId}",
+            path={"asyncActionId": async_action_id},
+            response=_ASYNCACTION,
+            poll=_POLL_GET_ASYNC_ACTION,
+            failed_error=AsyncActionFailedError,
+            timeout=timeout,
+            on_progress=on_progress,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+        )
+
 
 class VoucherifyClient(APIClient):
     """Client for the Voucherify Async Actions API."""
+
+    async_actions: AsyncActionsResource
 
     def __init__(
         self,
@@ -51,6 +109,7 @@ class VoucherifyClient(APIClient):
         cluster: str = "api",
         base_url: str | None = None,
         timeout: float = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
     ) -> None:
         super().__init__(
@@ -60,8 +119,12 @@ class VoucherifyClient(APIClient):
                 "X-App-Token": secret(app_token, "VOUCHERIFY_APP_TOKEN"),
             },
             timeout=timeout,
+            max_retries=max_retries,
             http_client=http_client,
+            errors={"": _ERROR},
         )
+
+    def _bind_resources(self) -> None:
         self.async_actions = AsyncActionsResource(self)
 
 
@@ -71,13 +134,20 @@ class AsyncAsyncActionsResource:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
 
-    async def list(self, *, limit: int | None = None, end_date: datetime | None = None) -> AsyncActionList:
+    async def list(
+        self, *, limit: int | None = None, end_date: datetime | None = None
+    ) -> AsyncPage[AsyncActionSummary]:
         """List Async Actions
 
         Returns the scheduled asynchronous actions, newest first. Results are limited by `limit`; when `has_more` is true, ask again with `end_date` set to the `created_at` of the last action returned. Listed actions never include their `result`: get the action by ID for that.
-        """
-        return await self._client.request(
-            "GET", "/v1/async-actions", query={"limit": limit, "end_date": end_date}, response=_ASYNCACTIONLIST
+
+        Iterate the returned page to go through every page; each is fetched when reached."""
+        return await self._client.paginate(
+            "GET",
+            "/v1/async-actions",
+            query={"limit": limit, "end_date": end_date},
+            response=_ASYNCACTIONLIST,
+            pages=_PAGES_LIST_ASYNC_ACTIONS,
         )
 
     async def get(self, async_action_id: str) -> AsyncAction:
@@ -88,9 +158,37 @@ class AsyncAsyncActionsResource:
             "GET", "/v1/async-actions/{asyncActionId}", path={"asyncActionId": async_action_id}, response=_ASYNCACTION
         )
 
+    async def wait(
+        self,
+        async_action_id: str,
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        on_progress: Callable[[AsyncAction], object] | None = None,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
+    ) -> AsyncAction:
+        """Wait until the AsyncAction is DONE: poll `get` (the interval grows from `poll_interval` to `max_poll_interval`, honouring `Retry-After`) and return it.
+
+        `on_progress` receives every intermediate AsyncAction. Raises `AsyncActionFailedError` when it is FAILED, and `WaitTimeoutError` (a `TimeoutError`) when `timeout` seconds pass first.
+        """
+        return await self._client.wait_for(
+            "GET",
+            "/v1/async-actions/{asyncActionId}",
+            path={"asyncActionId": async_action_id},
+            response=_ASYNCACTION,
+            poll=_POLL_GET_ASYNC_ACTION,
+            failed_error=AsyncActionFailedError,
+            timeout=timeout,
+            on_progress=on_progress,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+        )
+
 
 class AsyncVoucherifyClient(AsyncAPIClient):
     """Client for the Voucherify Async Actions API."""
+
+    async_actions: AsyncAsyncActionsResource
 
     def __init__(
         self,
@@ -100,6 +198,7 @@ class AsyncVoucherifyClient(AsyncAPIClient):
         cluster: str = "api",
         base_url: str | None = None,
         timeout: float = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
         super().__init__(
@@ -109,6 +208,10 @@ class AsyncVoucherifyClient(AsyncAPIClient):
                 "X-App-Token": secret(app_token, "VOUCHERIFY_APP_TOKEN"),
             },
             timeout=timeout,
+            max_retries=max_retries,
             http_client=http_client,
+            errors={"": _ERROR},
         )
+
+    def _bind_resources(self) -> None:
         self.async_actions = AsyncAsyncActionsResource(self)

@@ -1,0 +1,402 @@
+"""Stage 4a, IR to template context for the client module: every method, decided here.
+
+A method is computed once per mode (sync, async) from one description, so the
+two clients cannot drift apart; the template only prints the lines.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from generator import ir
+from generator.names import ClassName, Identifier, words
+from generator.python_code import BUILTIN_TYPES, docstring, hint, import_lines, imports_for, literal, named_in
+
+
+@dataclass(frozen=True)
+class Mode:
+    """Sync or async: what differs between the two renderings of one source."""
+
+    prefix: str
+    kind: str
+    def_: str
+    await_: str
+    http_client: str
+    close: str
+    dunder: str  # "a" for __aenter__/__aexit__/__aiter__
+    sleep: str
+    func_prefix: str  # runtime function prefix: wait_for / async_wait_for
+    awaitable_open: str
+    awaitable_close: str
+    iterator: str
+    async_for: str
+
+
+SYNC = Mode("", "sync", "def", "", "httpx.Client", "close", "", "time.sleep", "", "", "", "Iterator", "for")
+ASYNC = Mode(
+    "Async", "async", "async def", "await ", "httpx.AsyncClient", "aclose", "a", "asyncio.sleep", "async_",
+    "Awaitable[", "]", "AsyncIterator", "async for",
+)  # fmt: skip
+MODES = (SYNC, ASYNC)
+
+
+@dataclass(frozen=True)
+class MethodView:
+    """One resource method in one mode: signature, return hint, docstring, body lines."""
+
+    name: str
+    signature: str
+    returns: str
+    docstring: str
+    body: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class GroupView:
+    """A resource class (`AsyncActionsResource`), its attribute on the client, and its methods per mode."""
+
+    attribute: str
+    class_name: str
+    docstring: str
+    methods: dict[str, tuple[MethodView, ...]]
+
+
+@dataclass(frozen=True)
+class ConstantView:
+    """A module-level constant: `name: hint = value`."""
+
+    name: str
+    hint: str
+    value: str
+
+
+@dataclass(frozen=True)
+class FailedErrorView:
+    """The error `wait` raises when work fails, with a typed property for the final object."""
+
+    name: str
+    subject: str
+    type: str
+    docstring: str
+
+
+@dataclass(frozen=True)
+class ClientView:
+    """Everything the client module needs."""
+
+    name: str
+    docstring: str
+    arguments: tuple[str, ...]
+    base_url: str
+    server_variables: str
+    auth: tuple[tuple[str, str, str], ...]  # (argument, header literal, env var literal)
+    default_errors: str
+    groups: tuple[GroupView, ...]
+    constants: tuple[ConstantView, ...]
+    failed_errors: tuple[FailedErrorView, ...]
+    imports: tuple[str, ...]
+    exports: list[str]
+
+
+_RUNTIME_EXPORTS = [
+    "APIConnectionError", "APIError", "APIStatusError", "APITimeoutError", "AuthenticationError",
+    "BadRequestError", "ConflictError", "InternalServerError", "NotFoundError", "PermissionDeniedError",
+    "RateLimitError", "UnprocessableEntityError", "WaitFailedError", "WaitTimeoutError",
+    "Page", "AsyncPage", "Accepted", "AsyncAccepted",
+]  # fmt: skip
+# What the client module may import from the runtime; only the names its code uses are imported.
+_RUNTIME_IMPORTS = {
+    "collections.abc": ["Callable"],
+    "._base_client": [],
+    "._exceptions": [],
+    "._runtime": ["ResponseType"],
+    "._pagination": ["AsyncPage", "Page", "PageSpec"],
+    "._polling": [
+        "DEFAULT_MAX_POLL_INTERVAL", "DEFAULT_POLL_INTERVAL", "DEFAULT_WAIT_TIMEOUT", "Accepted", "AsyncAccepted",
+        "FollowSpec", "PollSpec",
+    ],
+}  # fmt: skip
+_WAIT_KEYWORDS = (
+    "timeout: float = DEFAULT_WAIT_TIMEOUT",
+    "on_progress: Callable[[{t}], object] | None = None",
+    "poll_interval: float = DEFAULT_POLL_INTERVAL",
+    "max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL",
+)
+_WAIT_ARGUMENTS = (
+    "failed_error={error}, timeout=timeout, on_progress=on_progress, "
+    "poll_interval=poll_interval, max_poll_interval=max_poll_interval"
+)
+
+
+class _Constants:
+    """Module-level constants, named once per distinct value (parsers, poll and page specs)."""
+
+    def __init__(self) -> None:
+        self.by_value: dict[tuple[str, str], ConstantView] = {}
+
+    def add(self, base: str, hint_text: str, value: str) -> str:
+        key = (hint_text, value)
+        if key not in self.by_value:
+            name = "_" + "_".join(re.findall(r"[A-Za-z0-9]+", base)).upper()
+            taken = {c.name for c in self.by_value.values()}
+            unique, counter = name, 1
+            while unique in taken:
+                counter += 1
+                unique = f"{name}_{counter}"
+            self.by_value[key] = ConstantView(unique, hint_text, value)
+        return self.by_value[key].name
+
+    def parser(self, t: ir.TypeExpr | None) -> str:
+        text = hint(t) if t is not None else "None"
+        return self.add(text, f"ResponseType[{text}]", f"ResponseType({text})")
+
+
+class _Context:
+    """What building one client needs to look up: models by name, operations by id, constants."""
+
+    def __init__(self, api: ir.Api) -> None:
+        self.models = {d.name: d for d in api.definitions if isinstance(d, ir.Model)}
+        self.unions = {d.name: d for d in api.definitions if isinstance(d, ir.UnionType)}
+        self.operations = {op.operation_id: op for g in api.groups for op in g.operations}
+        self.constants = _Constants()
+        self.failed_errors: dict[str, FailedErrorView] = {}
+        self.default_error = _default_error(api)
+        self.item_types: list[ir.TypeExpr] = []  # types the methods name beyond those of the operations
+        self.shadowed: frozenset[str] = frozenset()  # builtins the current resource's method names hide
+
+    def attribute(self, t: ir.TypeExpr | None, wire_name: str) -> str:
+        """The Python attribute of the property `wire_name` on (every variant of) type `t`."""
+        while isinstance(t, ir.Nullable):
+            t = t.inner
+        if isinstance(t, ir.Named) and t.name in self.models:
+            return next((f.name for f in self.models[t.name].fields if f.wire_name == wire_name), Identifier(wire_name))
+        if isinstance(t, ir.Named) and t.name in self.unions:
+            return self.attribute(self.unions[t.name].variants[0].type, wire_name)
+        return Identifier(wire_name)
+
+    def field_type(self, t: ir.TypeExpr | None, wire_name: str) -> ir.TypeExpr:
+        while isinstance(t, ir.Nullable):
+            t = t.inner
+        if isinstance(t, ir.Named) and t.name in self.models:
+            found = next((f.type for f in self.models[t.name].fields if f.wire_name == wire_name), None)
+            if found is not None:
+                return found
+        return ir.Primitive("Any")
+
+    def poll_spec(self, op: ir.Operation) -> str:
+        poll, success = op.poll, op.success
+        assert poll is not None and success is not None
+        status, progress = self.attribute(success.type, poll.status_field), None
+        if poll.progress_field:
+            progress = self.attribute(success.type, poll.progress_field)
+        value = (
+            f"PollSpec({literal(status)}, frozenset({literal(list(poll.done))}), "
+            f"frozenset({literal(list(poll.failed))}), {literal(progress)})"
+        )
+        return self.constants.add(f"poll {op.operation_id}", "PollSpec", value)
+
+    def failed_error(self, op: ir.Operation) -> str:
+        success = op.success
+        assert success is not None and success.type is not None and op.poll is not None
+        type_hint = hint(success.type)
+        name = ClassName(f"{type_hint}FailedError")
+        if name not in self.failed_errors:
+            subject = Identifier((words(type_hint) or ["result"])[-1])
+            text = (
+                f"Waiting ended because the {type_hint} reached {' or '.join(op.poll.failed)}; "
+                f"`{subject}` is its final state."
+            )
+            self.failed_errors[name] = FailedErrorView(name, subject, type_hint, docstring(text))
+        return name
+
+
+def _default_error(api: ir.Api) -> ir.TypeExpr | None:
+    """The error body most operations document: used for statuses an operation does not list."""
+    counts: dict[str, tuple[int, ir.TypeExpr]] = {}
+    for op in (op for g in api.groups for op in g.operations):
+        for response in op.responses:
+            if not response.status.startswith("2") and response.type is not None:
+                count, _ = counts.get(hint(response.type), (0, response.type))
+                counts[hint(response.type)] = (count + 1, response.type)
+    return max(counts.values(), key=lambda c: c[0])[1] if counts else None
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What both modes of one operation share."""
+
+    signature: str
+    keywords: bool
+    call: str
+    returns: str
+
+
+def _shape(op: ir.Operation, ctx: _Context) -> _Shape:
+    path_params = sorted(
+        (p for p in op.parameters if p.location == "path"), key=lambda p: op.path.find("{" + p.wire_name + "}")
+    )
+    keyword = sorted(
+        (p for p in op.parameters if p.location != "path" and p.constant is None), key=lambda p: not p.required
+    )
+    shadowed = ctx.shadowed
+    raw = hint(ir.DictOf(ir.Primitive("Any")), shadowed)  # a body may also be given as plain JSON
+    positional = [f"{p.name}: {hint(p.type, shadowed)}" for p in path_params]
+    if op.body is not None and op.body_required:
+        positional.append(f"body: {hint(op.body, shadowed)} | {raw}")
+    keywords = [f"{p.name}: {hint(p.type, shadowed)}" for p in keyword if p.required]
+    if op.body is not None and not op.body_required:
+        keywords.append(f"body: {hint(op.body, shadowed)} | {raw} | None = None")
+    keywords += [f"{p.name}: {hint(ir.Nullable(p.type), shadowed)} = None" for p in keyword if not p.required]
+    signature = ", ".join(["self", *positional, *(["*", *keywords] if keywords else [])])
+
+    success = op.success
+    success_type = success.type if success is not None else None
+    call = [literal(op.method), literal(op.path)]
+    for location in ("path", "query", "header"):
+        pairs = [
+            f"{literal(p.wire_name)}: {literal(p.constant) if p.constant is not None else p.name}"
+            for p in op.parameters
+            if p.location == location
+        ]
+        if pairs:
+            call.append(f"{location}={{{', '.join(pairs)}}}")
+    if op.body is not None:
+        call.append("body=body")
+    call.append(f"response={ctx.constants.parser(success_type)}")
+    errors = [
+        f"{literal(r.status)}: {ctx.constants.parser(r.type)}"
+        for r in op.responses
+        if not r.status.startswith("2") and r.type is not None and r.type != ctx.default_error
+    ]
+    if errors:
+        call.append(f"errors={{{', '.join(errors)}}}")
+    returns = hint(success_type, shadowed) if success_type is not None else "None"
+    return _Shape(signature, bool(keywords), ", ".join(call), returns)
+
+
+def _doc(op: ir.Operation) -> str:
+    return "\n\n".join(t for t in (op.summary, op.description) if t) or f"{op.method} {op.path}"
+
+
+def _methods(op: ir.Operation, ctx: _Context, mode: Mode) -> list[MethodView]:
+    """The method for `op` in `mode`, plus `wait` when the operation reports a status.
+
+    Every method is one call on the client: `request`, `paginate`, `request_accepted` or `wait_for`.
+    """
+    shape = _shape(op, ctx)
+    verb, extra, returns, text = "request", "", shape.returns, _doc(op)
+    success_type = op.success.type if op.success else None
+    if op.pagination is not None:
+        page = op.pagination
+        items = ctx.field_type(success_type, page.items_field)
+        while isinstance(items, ir.Nullable):
+            items = items.inner
+        item = items.item if isinstance(items, ir.ListOf) else ir.Primitive("Any")
+        ctx.item_types.append(item)
+        spec = ctx.constants.add(
+            f"pages {op.operation_id}",
+            f"PageSpec[{hint(item)}]",
+            f"PageSpec({literal(ctx.attribute(success_type, page.items_field))}, "
+            f"{literal(ctx.attribute(success_type, page.has_more_field))}, "
+            f"{literal(page.cursor_parameter)}, {literal(ctx.attribute(item, page.cursor_field))})",
+        )
+        verb, extra, returns = "paginate", f", pages={spec}", f"{mode.prefix}Page[{hint(item, ctx.shadowed)}]"
+        text += "\n\nIterate the returned page to go through every page; each is fetched when reached."
+    elif op.follow is not None:
+        target = ctx.operations[op.follow.operation_id]
+        target_type = target.success.type if target.success else None
+        headers = ", ".join(
+            f"{literal(p.wire_name)}: {literal(p.constant)}"
+            for p in target.parameters
+            if p.location == "header" and p.constant is not None
+        )
+        follow = ctx.constants.add(
+            f"follow {op.operation_id}",
+            f"FollowSpec[{hint(target_type) if target_type else 'None'}]",
+            f"FollowSpec({literal(op.follow.header)}, {ctx.constants.parser(target_type)}, {ctx.poll_spec(target)}, "
+            f"{ctx.failed_error(target)}, {{{headers}}})",
+        )
+        verb, extra = "request_accepted", f", follow={follow}"
+        target_hint = hint(target_type, ctx.shadowed) if target_type else "None"
+        returns = f"{mode.prefix}Accepted[{shape.returns}, {target_hint}]"
+        text += f"\n\nCall `.wait()` on the result to poll the URL in its `{op.follow.header}` until the work is done."
+    body = (f"return {mode.await_}self._client.{verb}({shape.call}{extra})",)
+    methods = [MethodView(op.name, shape.signature, returns, docstring(text), body)]
+    if op.poll is not None:
+        methods.append(_wait_method(op, ctx, mode, shape))
+    return methods
+
+
+def _wait_method(op: ir.Operation, ctx: _Context, mode: Mode, shape: _Shape) -> MethodView:
+    assert op.poll is not None
+    keywords = [k.format(t=shape.returns) for k in _WAIT_KEYWORDS]
+    signature = shape.signature + ", " + ("" if shape.keywords else "*, ") + ", ".join(keywords)
+    error = ctx.failed_error(op)
+    arguments = f"poll={ctx.poll_spec(op)}, {_WAIT_ARGUMENTS.format(error=error)}"
+    body = (f"return {mode.await_}self._client.wait_for({shape.call}, {arguments})",)
+    done, failed = " or ".join(op.poll.done), " or ".join(op.poll.failed) or "never"
+    text = (
+        f"Wait until the {shape.returns} is {done}: poll `{op.name}` (the interval grows from `poll_interval` to "
+        f"`max_poll_interval`, honouring `Retry-After`) and return it.\n\n"
+        f"`on_progress` receives every intermediate {shape.returns}. Raises `{error}` when it is {failed}, "
+        f"and `WaitTimeoutError` (a `TimeoutError`) when `timeout` seconds pass first."
+    )
+    name = Identifier("wait" if op.name == "get" else f"wait_{op.name}")
+    return MethodView(name, signature, shape.returns, docstring(text), body)
+
+
+def client_view(api: ir.Api, enum_names: set[str]) -> ClientView:
+    """The client module: resources, the two client classes, constants and wait errors."""
+    ctx = _Context(api)
+    groups = []
+    for group in api.groups:
+        ctx.shadowed = frozenset(op.name for op in group.operations) & BUILTIN_TYPES
+        methods = {mode.kind: tuple(m for op in group.operations for m in _methods(op, ctx, mode)) for mode in MODES}
+        text = group.description or f"Operations tagged {group.name}."
+        groups.append(GroupView(group.name, group.class_name, docstring(text), methods))
+    default_errors = "{}"
+    if ctx.default_error is not None:
+        default_errors = f"{{'': {ctx.constants.parser(ctx.default_error)}}}"
+
+    arguments = [f"{a.name}: str | None = None" for a in api.auth]
+    arguments += [f"{v.name}: str = {literal(v.default)}" for v in api.server_variables]
+    types = [
+        t
+        for g in api.groups
+        for op in g.operations
+        for t in [*(r.type for r in op.responses), *(p.type for p in op.parameters), op.body]
+        if t is not None
+    ]
+    types += ctx.item_types
+    used = named_in(types)
+    needed = imports_for(types)
+    needed.setdefault("typing", set()).add("Any")
+    needed[".enums"] = used & enum_names
+    needed[".models"] = used - enum_names
+    constants = tuple(ctx.constants.by_value.values())
+    rendered = " ".join(
+        [f"{m.signature} {m.returns} {' '.join(m.body)}" for g in groups for ms in g.methods.values() for m in ms]
+        + [f"{c.hint} {c.value}" for c in constants]
+    )
+    for module, names in _RUNTIME_IMPORTS.items():
+        needed[module] = {n for n in names if re.search(rf"\b{n}\b", rendered)}
+    needed["._base_client"] |= {"DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "APIClient", "AsyncAPIClient", "expand_url"}
+    if api.auth:
+        needed["._base_client"].add("secret")
+    if ctx.failed_errors:
+        needed["._exceptions"].add("WaitFailedError")
+    return ClientView(
+        name=api.client_name,
+        docstring=docstring(f"Client for the {api.title} API." if api.title else "API client."),
+        arguments=tuple(arguments),
+        base_url=literal(api.server_url),
+        server_variables="{" + ", ".join(f"{literal(v.wire_name)}: {v.name}" for v in api.server_variables) + "}",
+        auth=tuple((a.name, literal(a.header), literal(a.env_var)) for a in api.auth),
+        default_errors=default_errors,
+        groups=tuple(groups),
+        constants=constants,
+        failed_errors=tuple(ctx.failed_errors.values()),
+        imports=import_lines(needed, modules=("httpx", "builtins") if "builtins." in rendered else ("httpx",)),
+        exports=sorted([api.client_name, f"Async{api.client_name}", *ctx.failed_errors, *_RUNTIME_EXPORTS]),
+    )

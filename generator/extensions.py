@@ -1,0 +1,127 @@
+"""Our OpenAPI extensions, read and checked: `x-poll`, `x-pagination`, `x-poll-location`.
+
+They declare behaviour the generator renders instead of hard-coding it: which
+operation reports the status of asynchronous work and which values end it, how
+a list is paged, and which status operation a `202 Accepted` answer points at.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator import ir
+from generator.build_models import SchemaBuilder
+from generator.load import Document, join_pointer
+
+_POLL_HINT = "write it as `x-poll: {status: <field>, done: [<values>], failed: [<values>], progress: <field>}`."
+_PAGE_HINT = (
+    "write it as `x-pagination: {items: <field>, has_more: <field>, "
+    "cursor: {parameter: <query parameter>, from: <item field>}}`."
+)
+_FOLLOW_HINT = "write it as `x-poll-location: {header: Location, operation: <operationId with x-poll>}`."
+
+
+def _strings(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _require_fields(
+    doc: Document, schemas: SchemaBuilder, pointer: str, t: ir.TypeExpr | None, fields: list[str], what: str
+) -> None:
+    """Every model `t` can be must have each of `fields` (wire names)."""
+    models = schemas.models_of(t) if t is not None else []
+    if not models:
+        raise doc.error(
+            pointer,
+            f"`{what}` is on an operation whose success response is not an object.",
+            f"put `{what}` on an operation that returns a JSON object.",
+        )
+    for field in fields:
+        missing = [m.name for m in models if all(f.wire_name != field for f in m.fields)]
+        if missing:
+            raise doc.error(
+                pointer,
+                f"`{what}` names the field {field!r}, which {', '.join(missing)} does not have.",
+                "name a property of the response object.",
+            )
+
+
+def read_poll(
+    doc: Document, schemas: SchemaBuilder, operation: dict[str, Any], pointer: str, success: ir.TypeExpr | None
+) -> ir.Poll | None:
+    """`x-poll` of an operation, checked against the status object it describes."""
+    if "x-poll" not in operation:
+        return None
+    spec, pointer = operation["x-poll"], f"{pointer}/x-poll"
+    valid = (
+        isinstance(spec, dict)
+        and isinstance(spec.get("status"), str)
+        and _strings(spec.get("done"))
+        and bool(spec["done"])
+        and _strings(spec.get("failed", []))
+        and isinstance(spec.get("progress", ""), str)
+        and set(spec) <= {"status", "done", "failed", "progress"}
+    )
+    if not valid:
+        raise doc.error(pointer, "`x-poll` is malformed.", _POLL_HINT)
+    _require_fields(doc, schemas, pointer, success, [spec["status"], *filter(None, [spec.get("progress")])], "x-poll")
+    return ir.Poll(spec["status"], tuple(spec["done"]), tuple(spec.get("failed", [])), spec.get("progress"))
+
+
+def read_pagination(
+    doc: Document,
+    schemas: SchemaBuilder,
+    operation: dict[str, Any],
+    pointer: str,
+    success: ir.TypeExpr | None,
+    parameters: list[str],
+) -> ir.Pagination | None:
+    """`x-pagination` of a list operation, checked against its response and parameters."""
+    if "x-pagination" not in operation:
+        return None
+    spec, pointer = operation["x-pagination"], f"{pointer}/x-pagination"
+    cursor = spec.get("cursor") if isinstance(spec, dict) else None
+    valid = (
+        isinstance(spec, dict)
+        and isinstance(spec.get("items"), str)
+        and isinstance(spec.get("has_more"), str)
+        and isinstance(cursor, dict)
+        and isinstance(cursor.get("parameter"), str)
+        and isinstance(cursor.get("from"), str)
+    )
+    if not valid or not isinstance(cursor, dict):
+        raise doc.error(pointer, "`x-pagination` is malformed.", _PAGE_HINT)
+    _require_fields(doc, schemas, pointer, success, [spec["items"], spec["has_more"]], "x-pagination")
+    if cursor["parameter"] not in parameters:
+        raise doc.error(
+            pointer,
+            f"`x-pagination` names the parameter {cursor['parameter']!r}, which the operation does not have.",
+            "name one of the operation's query parameters as the cursor.",
+        )
+    return ir.Pagination(spec["items"], spec["has_more"], cursor["parameter"], cursor["from"])
+
+
+def read_follow(doc: Document, operation: dict[str, Any], pointer: str, status: str) -> ir.Follow | None:
+    """`x-poll-location` of the success response."""
+    response = (operation.get("responses") or {}).get(status) or {}
+    if not isinstance(response, dict) or "x-poll-location" not in response:
+        return None
+    spec = response["x-poll-location"]
+    pointer += join_pointer("responses", status, "x-poll-location")
+    if not (isinstance(spec, dict) and isinstance(spec.get("header"), str) and isinstance(spec.get("operation"), str)):
+        raise doc.error(pointer, "`x-poll-location` is malformed.", _FOLLOW_HINT)
+    if spec["header"] not in (response.get("headers") or {}):
+        raise doc.error(pointer, f"the response does not declare the header {spec['header']!r}.", _FOLLOW_HINT)
+    return ir.Follow(spec["header"], spec["operation"])
+
+
+def check_follows(doc: Document, operations: list[ir.Operation]) -> None:
+    """Every `x-poll-location` must name an operation that has `x-poll`."""
+    polled = {op.operation_id for op in operations if op.poll is not None}
+    for op in operations:
+        if op.follow is not None and op.follow.operation_id not in polled:
+            raise doc.error(
+                op.pointer,
+                f"`x-poll-location` names {op.follow.operation_id!r}, which is not an operation with `x-poll`.",
+                _FOLLOW_HINT,
+            )

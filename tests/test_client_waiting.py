@@ -1,0 +1,160 @@
+"""Waiting for async work: Voucherify actions, Postman tasks, and a 202's Location, sync and async."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import time
+from typing import Any
+
+import pytest
+
+import generated.postman as postman
+import generated.voucherify as voucherify
+from apiserver import APP_ID, APP_TOKEN, POSTMAN_KEY, APIServer, Fault
+from conftest import SKU_RESULT
+
+FAST = {"poll_interval": 0.05, "max_poll_interval": 0.2}
+LIFECYCLE = [
+    (0.0, {"status": "ENQUEUED", "progress": 0}),
+    (0.15, {"status": "IN_PROGRESS", "progress": 30}),
+    (0.35, {"status": "IN_PROGRESS", "progress": 70}),
+    (0.6, {"status": "DONE", "progress": 100, "result": SKU_RESULT, "processing_time": 600}),
+]
+
+
+def _client(server: APIServer) -> voucherify.VoucherifyClient:
+    return voucherify.VoucherifyClient(app_id=APP_ID, app_token=APP_TOKEN, base_url=server.url)
+
+
+def test_wait_returns_the_final_typed_action_and_reports_progress(server: APIServer) -> None:
+    server.state.add_action("aa_w", "SKUS.IMPORT_CSV", LIFECYCLE)
+    progress: list[Any] = []
+    with _client(server) as client:
+        action = client.async_actions.wait("aa_w", timeout=5, on_progress=progress.append, **FAST)
+    assert isinstance(action, voucherify.SkusImportCsvAction)
+    assert action.status is voucherify.AsyncActionStatus.DONE and action.result is not None
+    assert action.result.failed is not None and action.result.failed[0].row == 2
+    assert progress and all(p.status is not voucherify.AsyncActionStatus.DONE for p in progress)
+    assert [p.progress for p in progress] == sorted(p.progress for p in progress)
+    assert {p.status for p in progress} >= {
+        voucherify.AsyncActionStatus.ENQUEUED,
+        voucherify.AsyncActionStatus.IN_PROGRESS,
+    }
+
+
+def test_waiting_issues_a_bounded_number_of_requests(server: APIServer) -> None:
+    server.state.add_action("aa_slow", "VOUCHERS.IMPORT", [(0, {"status": "IN_PROGRESS"}), (2.0, {"status": "DONE"})])
+    started = time.monotonic()
+    with _client(server) as client:
+        client.async_actions.wait("aa_slow", timeout=10, poll_interval=0.05, max_poll_interval=1.0)
+    elapsed = time.monotonic() - started
+    polls = server.state.requests_to("/v1/async-actions/aa_slow")
+    # 0.05 growing by 1.5x to 1.0 s: about 9 polls in 2 s, where a 0.05 s busy-ish loop would make 40.
+    assert 5 <= len(polls) <= 12
+    gaps = [b.at - a.at for a, b in itertools.pairwise(polls)]
+    assert all(gap >= 0.045 for gap in gaps) and gaps[-1] > gaps[0]
+    assert 2.0 <= elapsed < 3.2
+
+
+def test_failed_action_raises_with_the_final_action(server: APIServer) -> None:
+    server.state.add_action("aa_f", "ORDERS.IMPORT", [(0, {"status": "IN_PROGRESS"}), (0.1, {"status": "FAILED"})])
+    with _client(server) as client, pytest.raises(voucherify.AsyncActionFailedError) as caught:
+        client.async_actions.wait("aa_f", timeout=5, **FAST)
+    assert isinstance(caught.value, voucherify.WaitFailedError)
+    assert isinstance(caught.value.action, voucherify.OrdersImportAction)
+    assert caught.value.action.status is voucherify.AsyncActionStatus.FAILED
+
+
+def test_timeout_raises_a_timeout_error_with_the_last_state(server: APIServer) -> None:
+    server.state.add_action("aa_t", "VOUCHERS.IMPORT", [(0, {"status": "IN_PROGRESS", "progress": 10})])
+    started = time.monotonic()
+    with _client(server) as client, pytest.raises(TimeoutError) as caught:
+        client.async_actions.wait("aa_t", timeout=0.4, **FAST)
+    assert isinstance(caught.value, voucherify.WaitTimeoutError)
+    assert caught.value.last.progress == 10
+    assert 0.4 <= time.monotonic() - started < 1.0
+
+
+def test_an_unknown_status_keeps_waiting(server: APIServer) -> None:
+    server.state.add_action("aa_u", "VOUCHERS.IMPORT", [(0, {"status": "PAUSED"}), (0.2, {"status": "DONE"})])
+    seen: list[str] = []
+    with _client(server) as client:
+        client.async_actions.wait("aa_u", timeout=5, on_progress=lambda a: seen.append(a.status.value), **FAST)
+    assert "PAUSED" in seen
+
+
+def test_retry_after_on_the_status_answer_is_honoured(server: APIServer) -> None:
+    server.state.poll_retry_after = "0.3"
+    server.state.add_action("aa_r", "VOUCHERS.IMPORT", [(0, {"status": "IN_PROGRESS"}), (0.5, {"status": "DONE"})])
+    with _client(server) as client:
+        client.async_actions.wait("aa_r", timeout=5, poll_interval=0.01)
+    polls = server.state.requests_to("/v1/async-actions/aa_r")
+    assert all(b.at - a.at >= 0.28 for a, b in itertools.pairwise(polls))
+    assert len(polls) <= 4
+
+
+def test_async_wait_and_cancellation(server: APIServer) -> None:
+    server.state.add_action("aa_w", "SKUS.IMPORT_CSV", LIFECYCLE)
+    server.state.add_action("aa_forever", "VOUCHERS.IMPORT", [(0, {"status": "IN_PROGRESS"})])
+
+    async def scenario() -> tuple[Any, int, int]:
+        async with voucherify.AsyncVoucherifyClient(app_id=APP_ID, app_token=APP_TOKEN, base_url=server.url) as c:
+            done = await c.async_actions.wait("aa_w", timeout=5, **FAST)
+            waiting = asyncio.create_task(c.async_actions.wait("aa_forever", timeout=60, **FAST))
+            await asyncio.sleep(0.3)
+            waiting.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await waiting
+            count = len(server.state.requests_to("/v1/async-actions/aa_forever"))
+            await asyncio.sleep(0.3)
+            return done, count, len(server.state.requests_to("/v1/async-actions/aa_forever"))
+
+    done, at_cancel, later = asyncio.run(scenario())
+    assert isinstance(done, voucherify.SkusImportCsvAction) and done.status is voucherify.AsyncActionStatus.DONE
+    assert at_cancel >= 2 and later == at_cancel  # nothing polls after cancellation
+
+
+def test_postman_task_wait_completed_and_failed(server: APIServer) -> None:
+    server.state.task_duration = 0.2
+    with postman.PostmanClient(api_key=POSTMAN_KEY, base_url=server.url) as pm:
+        ok = pm.apis.create_api_version("api-1", {"name": "v1"})
+        failing = pm.apis.create_api_version("api-1", {"name": "fail"})
+        task = pm.tasks.wait("api-1", ok.body.task_id or "", timeout=5, **FAST)
+        with pytest.raises(postman.AsyncTaskFailedError) as caught:
+            pm.tasks.wait("api-1", failing.body.task_id or "", timeout=5, **FAST)
+    assert task.status is postman.AsyncTaskStatus.COMPLETED and isinstance(task.details, postman.TaskResources)
+    assert isinstance(caught.value.task.details, postman.TaskError)
+    assert caught.value.task.details.error is not None
+    assert caught.value.task.details.error.message == "Version could not be created"
+
+
+def test_accepted_handle_follows_the_location_header(server: APIServer) -> None:
+    with postman.PostmanClient(api_key=POSTMAN_KEY, base_url=server.url) as pm:
+        accepted = pm.apis.create_api_version("api-1", postman.CreateApiVersion(name="v3"))
+        assert accepted.response.status_code == 202
+        assert isinstance(accepted.body, postman.AsyncTaskAccepted)
+        assert accepted.location == f"{server.url}/apis/api-1/tasks/task-1"
+        task = accepted.wait(timeout=5, **FAST)
+    assert task.status is postman.AsyncTaskStatus.COMPLETED
+    polls = server.state.requests_to("/apis/api-1/tasks/task-1")
+    assert polls and all(p.headers["accept"] == "application/vnd.api.v10+json" for p in polls)
+    assert all(p.headers["x-api-key"] == POSTMAN_KEY for p in polls)
+
+
+def test_async_accepted_handle(server: APIServer) -> None:
+    async def scenario() -> Any:
+        async with postman.AsyncPostmanClient(api_key=POSTMAN_KEY, base_url=server.url) as pm:
+            accepted = await pm.apis.create_api_version("api-1", {"name": "v4"})
+            return await accepted.wait(timeout=5, **FAST)
+
+    task = asyncio.run(scenario())
+    assert task.status is postman.AsyncTaskStatus.COMPLETED
+
+
+def test_a_location_on_another_origin_is_refused(server: APIServer) -> None:
+    server.state.fault("/apis/api-1/versions", Fault(202, {"Location": "http://127.0.0.2:9/steal"}, {"taskId": "t"}))
+    with postman.PostmanClient(api_key=POSTMAN_KEY, base_url=server.url) as pm:
+        accepted = pm.apis.create_api_version("api-1", {"name": "v5"})
+        with pytest.raises(postman.APIError, match="refusing to follow"):
+            accepted.wait(timeout=1)
