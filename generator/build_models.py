@@ -70,6 +70,8 @@ class SchemaBuilder:
             return ir.Primitive("Any")
         if "$ref" in schema:
             return self._ref(schema, pointer)
+        if isinstance(schema.get("title"), str) and schema["title"].strip():
+            hint = ClassName(schema["title"])  # an inline schema's own title beats a name made from its place
         if _is_nullable(schema):
             inner = self.type_of(_without_null(schema), pointer, hint)
             return inner if isinstance(inner, ir.Nullable) else ir.Nullable(inner)

@@ -105,6 +105,9 @@ class Handler(BaseHTTPRequestHandler):
 
     server: APIServer
     protocol_version = "HTTP/1.1"
+    # One segment per answer and no Nagle: otherwise keep-alive answers stall on delayed ACKs (~40 ms each).
+    wbufsize = 1 << 16
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:
         """Keep test output quiet."""

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from pydantic import TypeAdapter
 
+from apiserver import APIServer, Scheduled
 from conftest import MakePackage, minimal_spec
 from jsoncompare import assert_same_json
 
@@ -147,3 +148,47 @@ def test_operations_render_and_constant_headers_are_not_arguments(make_package: 
     signature = inspect.signature(pkg.client.ThingsResource.get)
     assert list(signature.parameters) == ["self", "thing_id", "class_"]
     assert signature.return_annotation == "GetThingResponse200"
+
+
+JOBS_SPEC = """
+openapi: 3.1.0
+info: {title: Jobs, version: "1"}
+servers: [{url: "http://127.0.0.1:1"}]
+paths:
+  /jobs/{jobId}:
+    get:
+      operationId: getJob
+      tags: [Jobs]
+      x-poll: {status: state, done: [succeeded], failed: [errored, cancelled], progress: percent}
+      parameters:
+        - {name: jobId, in: path, required: true, schema: {type: string}}
+      responses:
+        "200":
+          description: The job.
+          content:
+            application/json:
+              schema:
+                type: object
+                title: Job
+                required: [id, state]
+                properties:
+                  id: {type: string}
+                  state: {type: string, enum: [queued, running, succeeded, errored, cancelled]}
+                  percent: {type: number}
+"""
+
+
+def test_a_third_api_waits_by_its_own_status_words(make_package: MakePackage, server: APIServer) -> None:
+    """Waiting is declared by `x-poll` alone: other status words, another progress field, two failed states."""
+    jobs = make_package(JOBS_SPEC, package="jobs")
+    steps = [(0, {"state": "queued", "percent": 0}), (0.1, {"state": "running", "percent": 50.0})]
+    server.state.jobs["j1"] = Scheduled({"id": "j1"}, [*steps, (0.3, {"state": "succeeded", "percent": 100.0})])
+    server.state.jobs["j2"] = Scheduled({"id": "j2"}, [*steps, (0.2, {"state": "cancelled"})])
+    progress: list[float] = []
+    with jobs.JobsClient(base_url=server.url) as client:
+        job = client.jobs.wait("j1", timeout=5, on_progress=lambda j: progress.append(j.percent), poll_interval=0.05)
+        with pytest.raises(jobs.JobFailedError) as caught:
+            client.jobs.wait("j2", timeout=5, poll_interval=0.05)
+    assert job.state == jobs.JobState.SUCCEEDED and job.percent == 100.0
+    assert progress and progress[-1] == 50.0
+    assert caught.value.job.state.value == "cancelled"

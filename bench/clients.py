@@ -1,0 +1,90 @@
+"""Client benchmarks on loopback: per-request overhead, and how waiting for async work behaves.
+
+Run: `make bench` (or `.venv/bin/python bench/clients.py`). Prints a table; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+from pydantic import TypeAdapter
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from apiserver import APP_ID, APP_TOKEN, APIServer  # noqa: E402 - after the path it lives on
+
+import generated.voucherify as voucherify  # noqa: E402
+
+REQUESTS = 1000
+ROUNDS = 5
+DONE = {"status": "DONE", "progress": 100, "result": {"message": "ok", "done_count": 1}}
+
+
+def _per_request(call: Any) -> float:
+    """Median over ROUNDS of the mean seconds per call over REQUESTS calls."""
+    rounds = []
+    for _ in range(ROUNDS):
+        started = time.perf_counter()
+        for _ in range(REQUESTS):
+            call()
+        rounds.append((time.perf_counter() - started) / REQUESTS)
+    return statistics.median(rounds)
+
+
+def overhead(server: APIServer) -> None:
+    """Our client against bare httpx on the same keep-alive connection pool and server."""
+    server.state.add_action("aa_b", "VOUCHERS.IMPORT", [(0, DONE)])
+    url = f"{server.url}/v1/async-actions/aa_b"
+    headers = {"X-App-Id": APP_ID, "X-App-Token": APP_TOKEN, "Accept": "application/json"}
+    adapter: TypeAdapter[Any] = TypeAdapter(voucherify.AsyncAction)
+    with httpx.Client() as http, voucherify.VoucherifyClient(
+        app_id=APP_ID, app_token=APP_TOKEN, base_url=server.url, http_client=http
+    ) as client:
+        bare = _per_request(lambda: http.get(url, headers=headers).json())
+        parsed = _per_request(lambda: adapter.validate_json(http.get(url, headers=headers).content))
+        ours = _per_request(lambda: client.async_actions.get("aa_b"))
+    print(f"\nPer request, GET one async action over loopback ({REQUESTS} requests x {ROUNDS} rounds, median):")
+    print(f"  {'bare httpx + json()':<38}{bare * 1e6:8.0f} us")
+    print(f"  {'bare httpx + pydantic validate_json':<38}{parsed * 1e6:8.0f} us")
+    print(f"  {'VoucherifyClient.async_actions.get':<38}{ours * 1e6:8.0f} us")
+    print(f"  client overhead over bare httpx + parse: {(ours - parsed) * 1e6:.0f} us ({ours / parsed:.2f}x)")
+
+
+def _fixed_interval_wait(client: voucherify.VoucherifyClient, action_id: str, interval: float) -> None:
+    while client.async_actions.get(action_id).status is not voucherify.AsyncActionStatus.DONE:
+        time.sleep(interval)
+
+
+def waiting(server: APIServer) -> None:
+    """Requests issued and time to notice completion: our back-off against a fixed 1 s interval."""
+    print("\nWaiting for an action that finishes after T seconds (requests issued / noticed after T):")
+    print(f"  {'T':>6}  {'ours (0.5 s x1.5, cap 10 s)':>28}  {'fixed 1 s interval':>20}")
+    with voucherify.VoucherifyClient(app_id=APP_ID, app_token=APP_TOKEN, base_url=server.url) as client:
+        for finish in (0.3, 1.2, 3.7, 9.0):
+            results = []
+            for label, wait in (
+                ("ours", lambda i: client.async_actions.wait(i, timeout=60)),
+                ("fixed", lambda i: _fixed_interval_wait(client, i, 1.0)),
+            ):
+                action_id = f"aa_{label}_{finish}"
+                server.state.add_action(action_id, "VOUCHERS.IMPORT", [(0, {"status": "IN_PROGRESS"}), (finish, DONE)])
+                started = time.monotonic()
+                wait(action_id)
+                late = time.monotonic() - started - finish
+                results.append(f"{len(server.state.requests_to(f'/v1/async-actions/{action_id}'))} req / +{late:.2f} s")
+            print(f"  {finish:>5.1f}s  {results[0]:>28}  {results[1]:>20}")
+
+
+def main() -> None:
+    """Run both benchmarks against one local server."""
+    with APIServer() as server:
+        overhead(server)
+        waiting(server)
+
+
+if __name__ == "__main__":
+    main()
