@@ -158,3 +158,19 @@ def test_a_location_on_another_origin_is_refused(server: APIServer) -> None:
         accepted = pm.apis.create_api_version("api-1", {"name": "v5"})
         with pytest.raises(postman.APIError, match="refusing to follow"):
             accepted.wait(timeout=1)
+
+
+def test_async_postman_task_wait_and_per_call_options(server: APIServer) -> None:
+    server.state.task_duration = 0.2
+
+    async def scenario() -> tuple[Any, Any]:
+        async with postman.AsyncPostmanClient(api_key=POSTMAN_KEY, base_url=server.url) as pm:
+            await pm.apis.create_api_version("api-1", {"name": "fail"})
+            fast = pm.with_options(timeout=5, max_retries=0)
+            with pytest.raises(postman.AsyncTaskFailedError) as caught:
+                await fast.tasks.wait("api-1", "task-1", timeout=5, **FAST)
+            return caught.value.task, fast
+
+    task, fast = asyncio.run(scenario())
+    assert task.status is postman.AsyncTaskStatus.FAILED
+    assert (fast.timeout, fast.max_retries) == (5, 0)
