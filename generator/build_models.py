@@ -185,11 +185,16 @@ class SchemaBuilder:
         name = self._claim(pointer, hint)
         if name is not None:
             members = dedupe([ConstantName(v) for v in values])
+            meanings = schema.get("x-enum-descriptions")
+            if not (isinstance(meanings, list) and len(meanings) == len(values)):
+                meanings = [""] * len(values)
             self._definitions[pointer] = ir.Enum(
                 name=name,
                 pointer=pointer,
                 base=base,
-                members=tuple(ir.EnumMember(m, v) for m, v in zip(members, values, strict=True)),
+                members=tuple(
+                    ir.EnumMember(m, v, str(d or "")) for m, v, d in zip(members, values, meanings, strict=True)
+                ),
                 title=schema.get("title", ""),
                 description=schema.get("description", ""),
             )
@@ -304,7 +309,7 @@ class SchemaBuilder:
             if wire not in required and not isinstance(prop_type, ir.Nullable):
                 prop_type = ir.Nullable(prop_type)
             description = prop.get("description", "") if isinstance(prop, dict) else ""
-            fields.append(ir.Field(py_name, wire, prop_type, wire in required, description, _examples(prop)))
+            fields.append(ir.Field(py_name, wire, prop_type, wire in required, description, examples_of(prop)))
         self._definitions[pointer] = ir.Model(
             name=name,
             pointer=pointer,
@@ -381,7 +386,7 @@ def _implicit_tags(schema: Any, tag_property: str, target: str) -> tuple[str, ..
     return (split_pointer(target)[-1],) if target.startswith(_SCHEMAS) else ()
 
 
-def _examples(schema: Any) -> tuple[Any, ...]:
+def examples_of(schema: Any) -> tuple[Any, ...]:
     if not isinstance(schema, dict):
         return ()
     if isinstance(schema.get("examples"), list):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from generator import ir
-from generator.build_models import SchemaBuilder
+from generator.build_models import SchemaBuilder, examples_of
 from generator.extensions import check_follows, read_follow, read_pagination, read_poll
 from generator.load import Document, join_pointer
 from generator.names import ClassName, Identifier, dedupe, words
@@ -78,6 +78,7 @@ def _operation(
         schema = param.get("schema", {})
         constant = _constant(schema) if param.get("required") and location == "header" else None
         param_type = schemas.type_of(schema, f"{param_pointer}/schema", f"{hint}{ClassName(wire)}")
+        examples = _media_examples(param) or examples_of(schema)
         parameters.append(
             ir.Parameter(
                 py_name,
@@ -87,9 +88,10 @@ def _operation(
                 bool(param.get("required")) or location == "path",
                 param.get("description", ""),
                 constant,
+                examples,
             )
         )
-    body_type, body_required = None, False
+    body_type, body_required, body_examples = None, False, ()
     if "requestBody" in spec:
         body_pointer = f"{pointer}/requestBody"
         body = spec["requestBody"]
@@ -98,6 +100,7 @@ def _operation(
             body = doc.resolve(body_pointer)
         body_type = _content_type(schemas, body, body_pointer, f"{hint}Body") or ir.Primitive("Any")
         body_required = bool(body.get("required"))
+        body_examples = _json_examples(body)
     responses = []
     for status, response in (spec.get("responses") or {}).items():
         response_pointer = pointer + join_pointer("responses", status)
@@ -110,6 +113,7 @@ def _operation(
                 response.get("description", ""),
                 _content_type(schemas, response, response_pointer, f"{hint}Response{status}"),
                 tuple(response.get("headers", {})),
+                _json_examples(response),
             )
         )
     success = next((r for r in responses if r.status.startswith("2")), None)
@@ -133,6 +137,37 @@ def _operation(
         poll=poll,
         pagination=pagination,
         follow=follow,
+        body_examples=body_examples,
+        security=_security_headers(doc, spec.get("security", doc.data.get("security", []))),
+    )
+
+
+def _media_examples(holder: Any) -> tuple[Any, ...]:
+    """Examples of a parameter or media type: `example`, or the values of `examples`."""
+    if not isinstance(holder, dict):
+        return ()
+    if isinstance(holder.get("examples"), dict):
+        return tuple(e["value"] for e in holder["examples"].values() if isinstance(e, dict) and "value" in e)
+    return (holder["example"],) if "example" in holder else ()
+
+
+def _json_examples(holder: dict[str, Any]) -> tuple[Any, ...]:
+    """Examples of the JSON body of a request or response."""
+    for media, content in (holder.get("content") or {}).items():
+        if media == "application/json" or media.endswith("+json"):
+            return _media_examples(content) or examples_of(content.get("schema") if isinstance(content, dict) else None)
+    return ()
+
+
+def _security_headers(doc: Document, requirements: Any) -> tuple[str, ...]:
+    """The API-key headers the first security requirement of an operation asks for."""
+    schemes = (doc.data.get("components") or {}).get("securitySchemes") or {}
+    if not isinstance(requirements, list) or not requirements or not isinstance(requirements[0], dict):
+        return ()
+    return tuple(
+        schemes[name]["name"]
+        for name in requirements[0]
+        if isinstance(schemes.get(name), dict) and schemes[name].get("in") == "header" and "name" in schemes[name]
     )
 
 

@@ -104,6 +104,7 @@ class EnumMember:
 
     name: ConstantName
     value: str | int
+    description: str = ""  # from `x-enum-descriptions`
 
 
 @dataclass(frozen=True)
@@ -157,6 +158,7 @@ class Parameter:
     required: bool
     description: str = ""
     constant: str | None = None
+    examples: tuple[Any, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -167,6 +169,7 @@ class Response:
     description: str
     type: TypeExpr | None
     headers: tuple[str, ...] = ()
+    examples: tuple[Any, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -216,6 +219,8 @@ class Operation:
     poll: Poll | None = None
     pagination: Pagination | None = None
     follow: Follow | None = None
+    body_examples: tuple[Any, ...] = ()
+    security: tuple[str, ...] = ()  # header names of the API keys it needs
 
     @property
     def success(self) -> Response | None:
@@ -262,6 +267,7 @@ class Api:
     """Everything one generated package holds."""
 
     package: Identifier
+    import_name: str  # how users import the package, e.g. `generated.voucherify`
     source_name: str
     source_sha256: str
     title: str

@@ -21,7 +21,7 @@ from generator.write import Tree
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 
 
-def build_api(spec: Path, package: str) -> ir.Api:
+def build_api(spec: Path, package: str, import_name: str | None = None) -> ir.Api:
     """Load, validate and turn one spec into the IR of package `package`."""
     doc = load(spec)
     validate(doc)
@@ -33,6 +33,7 @@ def build_api(spec: Path, package: str) -> ir.Api:
     name = Identifier(package)
     return ir.Api(
         package=name,
+        import_name=import_name or name,
         source_name=spec.name,
         source_sha256=hashlib.sha256(doc.text.encode("utf-8")).hexdigest(),
         title=str(info.get("title", "")),
@@ -47,9 +48,9 @@ def build_api(spec: Path, package: str) -> ir.Api:
     )
 
 
-def package_tree(spec: Path, package: str) -> Tree:
-    """The formatted files of the package generated from `spec`."""
-    files = render_package(build_api(spec, package))
+def package_tree(spec: Path, package: str, import_name: str | None = None) -> Tree:
+    """The formatted files of the package generated from `spec` (imported as `import_name`)."""
+    files = render_package(build_api(spec, package, import_name))
     return {
         name: format_source(text, f"{package}/{name}") if name.endswith(".py") else text for name, text in files.items()
     }
@@ -67,6 +68,7 @@ def project_tree(spec_dir: Path) -> Tree:
     for spec in specs_in(spec_dir):
         package = Identifier(spec.stem)
         packages.append(package)
-        tree.update({f"{package}/{name}": text for name, text in package_tree(spec, package).items()})
+        files = package_tree(spec, package, f"generated.{package}")
+        tree.update({f"{package}/{name}": text for name, text in files.items()})
     tree["__init__.py"] = format_source(render_root(packages), "__init__.py")
     return tree

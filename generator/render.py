@@ -8,11 +8,13 @@ Python, and every spec string arrives already escaped as a literal).
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 
 import jinja2
 
 from generator import ir
+from generator.doc_views import doc_pages
 from generator.views import package_view
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -50,6 +52,10 @@ def render_package(api: ir.Api) -> dict[str, str]:
     env = environment()
     files = {name: env.get_template(template).render(view=view) for name, template in PACKAGE_FILES.items()}
     files["py.typed"] = ""
+    page_template = env.get_template("docs/page.md.jinja")
+    for page in doc_pages(api):
+        # Runs of blank lines left by skipped blocks are folded (two stay: code examples use them).
+        files[f"docs/{page.path}"] = re.sub(r"\n{4,}", "\n\n\n", page_template.render(page=page)).rstrip() + "\n"
     return files
 
 

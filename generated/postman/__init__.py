@@ -48,7 +48,7 @@ from .models import (
     TaskResources,
 )
 
-__spec_sha256__ = "06b5e27eee85542fd19bb5de52f522465f4da9acf2ca7ac9a6fa8e5986267d9c"
+__spec_sha256__ = "8dbaebf0f0b6adbc26afdadb8e8a4e1a6250a55f89a4af9994c8f83272adccca"
 
 __all__ = [
     "AsyncTask",

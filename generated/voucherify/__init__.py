@@ -86,7 +86,7 @@ from .models import (
     VouchersMetadataUpdateAction,
 )
 
-__spec_sha256__ = "89e21fa4523dbfd3ad0f021e5d5ac604b2e85545d87058454baebc2acc708239"
+__spec_sha256__ = "c9936b306cb3ebac61c57a1400eb8436657aa6c0a00ec0f5c0f8d371da40417c"
 
 __all__ = [
     "AsyncAction",

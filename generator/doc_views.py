@@ -1,0 +1,349 @@
+"""Stage 4a for the docs: IR to Markdown page contexts, every string decided here.
+
+Pages: one per model, enum, union and operation, and an index per package. Type
+references are links to their pages; spec text goes through `markdown`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator import ir
+from generator import markdown as md
+from generator.format import format_source
+from generator.python_code import literal
+
+TYPES_DIR, OPERATIONS_DIR = "types", "operations"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One table row: already escaped cells."""
+
+    cells: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Section:
+    """A titled block of a page: optional text and an optional table."""
+
+    title: str
+    text: str
+    header: tuple[str, ...] = ()
+    rows: tuple[Row, ...] = ()
+
+
+@dataclass(frozen=True)
+class Page:
+    """One Markdown page."""
+
+    path: str
+    title: str
+    kind: str
+    summary: str  # one line, for the index
+    intro: str
+    sections: tuple[Section, ...]
+
+    @property
+    def nav(self) -> str:
+        """The line under the title: what the page is, and the way back to the index."""
+        if self.path == "index.md":
+            return self.kind
+        return f"{self.kind} · [index]({'../' * self.path.count('/')}index.md)"
+
+
+def _type_md(t: ir.TypeExpr | None, prefix: str) -> str:
+    """A type as Markdown with links to the pages of named types (e.g. `list[Item]` linked)."""
+    if t is None:
+        return "none"
+    if isinstance(t, ir.Primitive):
+        return {"str": "string", "int": "integer", "float": "number", "bool": "boolean"}.get(t.name, t.name)
+    if isinstance(t, ir.ListOf):
+        return f"list of {_type_md(t.item, prefix)}"
+    if isinstance(t, ir.DictOf):
+        return f"map of string to {_type_md(t.value, prefix)}"
+    if isinstance(t, ir.Named):
+        return f"[{t.name}]({prefix}{t.name}.md)"
+    if isinstance(t, ir.LiteralOf):
+        return " or ".join(md.code(v) for v in t.values)
+    if isinstance(t, ir.UnionOf):
+        return " or ".join(_type_md(o, prefix) for o in t.options)
+    return f"{_type_md(t.inner, prefix)} or null"
+
+
+class _Docs:
+    """Lookups shared by the pages of one package."""
+
+    def __init__(self, api: ir.Api) -> None:
+        self.api = api
+        self.models = {d.name: d for d in api.definitions if isinstance(d, ir.Model)}
+        self.definitions = {d.name: d for d in api.definitions}
+
+    def describe(self, field: ir.Field) -> str:
+        """A field's description, else that of the type it refers to."""
+        t = field.type.inner if isinstance(field.type, ir.Nullable) else field.type
+        if field.description or not isinstance(t, ir.Named) or t.name not in self.definitions:
+            return field.description
+        target = self.definitions[t.name]
+        return target.description or target.title
+
+    def field_rows(self, model: ir.Model, prefix: str) -> tuple[Row, ...]:
+        return tuple(
+            Row(
+                (
+                    f"`{f.name}`",
+                    md.code(f.wire_name),
+                    _type_md(f.type, prefix),
+                    "yes" if f.required else "no",
+                    md.cell(self.describe(f)),
+                    md.code(f.examples[0]) if f.examples else "",
+                )
+            )
+            for f in model.fields
+        )
+
+    def nested_models(self, t: ir.TypeExpr, depth: int = 2) -> list[ir.Model]:
+        """The models inside a type, and the models inside those, `depth` levels deep."""
+        while isinstance(t, (ir.Nullable, ir.ListOf)):
+            t = t.inner if isinstance(t, ir.Nullable) else t.item
+        model = self.models.get(t.name) if isinstance(t, ir.Named) else None
+        if model is None or depth == 0:
+            return []
+        return [model] + [m for f in model.fields for m in self.nested_models(f.type, depth - 1)]
+
+
+FIELD_HEADER = ("Python name", "Wire name", "Type", "Required", "Description", "Example")
+
+
+def model_page(docs: _Docs, model: ir.Model) -> Page:
+    """A model's page: its attribute table."""
+    intro = md.text(model.description or model.title)
+    if model.fallback_for:
+        intro += f"\n\nThis is the fallback variant of [{model.fallback_for}]({model.fallback_for}.md)."
+    section = Section("Attributes", "", FIELD_HEADER, docs.field_rows(model, ""))
+    summary = md.cell(model.title or model.description.split(".")[0])
+    return Page(f"{TYPES_DIR}/{model.name}.md", model.name, "Model", summary, intro, (section,))
+
+
+def enum_page(enum: ir.Enum) -> Page:
+    """An enum's page: its values and what they mean."""
+    rows = tuple(Row((md.code(m.value), f"`{m.name}`", md.cell(m.description))) for m in enum.members)
+    note = (
+        "The enum is open: a value the server adds later parses too, keeps its value, "
+        "and equals none of the members below."
+    )
+    section = Section("Values", note, ("Value", "Python member", "Meaning"), rows)
+    intro = md.text(enum.description or enum.title)
+    summary = ", ".join(md.code(m.value) for m in enum.members)
+    return Page(f"{TYPES_DIR}/{enum.name}.md", enum.name, "Enum", summary, intro, (section,))
+
+
+def union_page(docs: _Docs, union: ir.UnionType) -> Page:
+    """A union's page: how a variant is chosen, and each variant's own shape."""
+    variants = [(v, docs.models.get(v.type.name) if isinstance(v.type, ir.Named) else None) for v in union.variants]
+    models = [m for _, m in variants if m is not None]
+    shared = _shared_fields(models) if len(models) == len(variants) else set()
+    intro = md.text(union.description or union.title)
+    summary = md.cell(union.title or union.description.split(".")[0])
+    if union.discriminator is None:
+        rows = tuple(Row((_type_md(v.type, ""), md.cell(m.description if m else ""))) for v, m in variants)
+        text = "Any one of these; the one that fits the payload is chosen."
+        section = Section("Variants", text, ("Variant", "Description"), rows)
+        return Page(f"{TYPES_DIR}/{union.name}.md", union.name, "Union", summary, intro, (section,))
+
+    def own_fields(model: ir.Model | None) -> list[ir.Field]:
+        return [f for f in model.fields if f.wire_name not in shared] if model else []
+
+    tag_rows: list[Row] = []
+    for variant, model in variants:
+        shape = ", ".join(f"`{f.wire_name}`: {_type_md(f.type, '')}" for f in own_fields(model)) or "(none)"
+        tag_rows += [Row((f"[{md.code(t)}](#{md.slug(t)})", _type_md(variant.type, ""), shape)) for t in variant.tags]
+    text = f"The variant is chosen by the value of `{union.discriminator}`."
+    if union.fallback:
+        text += f" Any other value parses as [{union.fallback}]({union.fallback}.md), keeping every field as sent."
+    sections = [Section("Variants", text, (md.code(union.discriminator), "Variant", "Its own fields"), tuple(tag_rows))]
+    if shared:
+        sections.append(Section("Fields every variant has", ", ".join(f"`{w}`" for w in sorted(shared))))
+    for variant, model in variants:
+        own = own_fields(model)
+        nested = list(dict.fromkeys(m for f in own for m in docs.nested_models(f.type)))
+        text = f"Variant {_type_md(variant.type, '')}." + "".join(
+            f" Its `{f.wire_name}` is {_type_md(f.type, '')}." for f in own
+        )
+        for tag in variant.tags:
+            sections.append(Section(tag, text))
+            sections += [
+                Section(f"{tag}: {m.name}", md.text(m.description), FIELD_HEADER, docs.field_rows(m, ""))
+                for m in nested
+            ]
+    return Page(f"{TYPES_DIR}/{union.name}.md", union.name, "Union", summary, intro, tuple(sections))
+
+
+def _shared_fields(models: list[ir.Model]) -> set[str]:
+    """Wire names of fields that every model has with the same type."""
+    if not models:
+        return set()
+    first = {f.wire_name: f.type for f in models[0].fields}
+    return {w for w, t in first.items() if all(any(f.wire_name == w and f.type == t for f in m.fields) for m in models)}
+
+
+def _argument(param: ir.Parameter) -> str:
+    example = param.examples[0] if param.examples else None
+    inner = param.type.inner if isinstance(param.type, ir.Nullable) else param.type
+    if isinstance(inner, ir.Primitive) and inner.name in ("str", "int", "float", "bool"):
+        if example is not None and type(example).__name__ == inner.name:
+            return literal(example)
+        return {"str": literal(f"<{param.name}>"), "int": "1", "float": "1.0", "bool": "True"}[inner.name]
+    return literal(example if isinstance(example, str) else f"<{param.name}>")
+
+
+def _examples(api: ir.Api, group: ir.Group, op: ir.Operation) -> tuple[str, str]:
+    """A short runnable example of the operation with the sync and the async client."""
+    args = [_argument(p) for p in op.parameters if p.location == "path"]
+    if op.body is not None and op.body_required:
+        args.append(literal(op.body_examples[0]) if op.body_examples else "{}")
+    args += [
+        f"{p.name}={_argument(p)}" for p in op.parameters if p.location != "path" and p.required and not p.constant
+    ]
+    method = f"client.{group.name}.{op.name}({', '.join(args)})"
+    wait = "wait" if op.name == "get" else f"wait_{op.name}"
+    path_args = "".join(f"{_argument(p)}, " for p in op.parameters if p.location == "path")
+
+    def lines(aw: str) -> list[str]:
+        if op.pagination is not None:
+            loop = f"async for item in await {method}:" if aw else f"for item in {method}:"
+            body = [loop, "    print(item)"]
+        elif op.follow is not None:
+            body = [f"accepted = {aw}{method}", "print(accepted.body)", f"final = {aw}accepted.wait(timeout=300)"]
+            body.append("print(final)")
+        else:
+            body = [f"result = {aw}{method}", "print(result)"]
+        if op.poll is not None:
+            body += [f"final = {aw}client.{group.name}.{wait}({path_args}timeout=300)", "print(final)"]
+        return body
+
+    env = ", ".join(a.env_var for a in api.auth)
+    comment = f"  # credentials from {env}" if env else ""
+    sync_body = "".join(f"    {line}\n" for line in lines(""))
+    async_body = "".join(f"        {line}\n" for line in lines("await "))
+    sync = (
+        f"from {api.import_name} import {api.client_name}\n\nwith {api.client_name}() as client:{comment}\n{sync_body}"
+    )
+    async_ = (
+        f"import asyncio\n\nfrom {api.import_name} import Async{api.client_name}\n\n\n"
+        f"async def main() -> None:\n    async with Async{api.client_name}() as client:{comment}\n{async_body}"
+        "\n\nasyncio.run(main())\n"
+    )
+    return format_source(sync, "example"), format_source(async_, "example")
+
+
+def operation_page(docs: _Docs, group: ir.Group, op: ir.Operation, error_classes: dict[int, str]) -> Page:
+    """An operation's page: request, auth, responses, errors, and examples."""
+    prefix = f"../{TYPES_DIR}/"
+    sections = []
+    params = [p for p in op.parameters if p.constant is None]
+    if params or op.body is not None:
+        rows = [
+            Row((f"`{p.name}`", md.code(p.wire_name), p.location, _type_md(p.type, prefix),
+                 "yes" if p.required else "no", md.cell(p.description)))
+            for p in params
+        ]  # fmt: skip
+        if op.body is not None:
+            required = "yes" if op.body_required else "no"
+            rows.append(Row(("`body`", "", "body (JSON)", _type_md(op.body, prefix), required, "The request body.")))
+        header = ("Argument", "Wire name", "In", "Type", "Required", "Description")
+        sections.append(Section("Parameters", "", header, tuple(rows)))
+    constants = [p for p in op.parameters if p.constant is not None]
+    if constants:
+        rows = [Row((md.code(p.wire_name), md.code(p.constant), md.cell(p.description))) for p in constants]
+        sections.append(Section("Headers sent for you", "", ("Header", "Value", "Why"), tuple(rows)))
+    auth = [a for a in docs.api.auth if a.header in op.security]
+    if auth:
+        rows = [Row((md.code(a.header), f"`{a.name}=`", md.code(a.env_var))) for a in auth]
+        sections.append(
+            Section("Authentication", "", ("Header", "Client argument", "Environment variable"), tuple(rows))
+        )
+    rows = []
+    for r in op.responses:
+        code = int(r.status) if r.status.isdigit() else 0
+        outcome = "returned" if r.status.startswith("2") else f"raises `{error_classes.get(code, _error_for(code))}`"
+        rows.append(Row((md.code(r.status), md.cell(r.description), _type_md(r.type, prefix), outcome)))
+    sections.append(Section("Responses", "", ("Status", "Description", "Body", "Outcome"), tuple(rows)))
+    behaviour = []
+    if op.pagination:
+        page = op.pagination
+        behaviour.append(
+            "Paginated: the method returns a page; iterating it fetches the next pages, passing the last item's "
+            f"`{page.cursor_field}` as `{page.cursor_parameter}` while `{page.has_more_field}` is true."
+        )
+    if op.poll:
+        done, failed = (", ".join(md.code(v) for v in values) for values in (op.poll.done, op.poll.failed))
+        behaviour.append(
+            f"Reports the status of asynchronous work: `{op.poll.status_field}` is done at {done} and failed at "
+            f"{failed}; the resource's `wait` method polls it."
+        )
+    if op.follow:
+        behaviour.append(
+            f"Starts asynchronous work: the result's `.wait()` polls the URL in the `{op.follow.header}` header "
+            f"with `{op.follow.operation_id}`."
+        )
+    if behaviour:
+        sections.append(Section("Behaviour", "\n\n".join(behaviour)))
+    sync, async_ = _examples(docs.api, group, op)
+    sections.append(Section("Example", f"```python\n{sync}```"))
+    sections.append(Section("Async example", f"```python\n{async_}```"))
+    intro = f"`{op.method} {md.text(op.path)}`\n\n" + md.text("\n\n".join(t for t in (op.summary, op.description) if t))
+    title, summary = f"{group.name}.{op.name}", f"`{op.method} {md.cell(op.path)}` {md.cell(op.summary)}"
+    return Page(f"{OPERATIONS_DIR}/{title}.md", title, "Operation", summary, intro, tuple(sections))
+
+
+def _error_for(status: int) -> str:
+    if status >= 500:
+        return "InternalServerError"
+    return "APIStatusError"
+
+
+ERROR_CLASSES = {
+    400: "BadRequestError",
+    401: "AuthenticationError",
+    403: "PermissionDeniedError",
+    404: "NotFoundError",
+    409: "ConflictError",
+    422: "UnprocessableEntityError",
+    429: "RateLimitError",
+}
+
+
+def index_page(api: ir.Api, pages: list[Page]) -> Page:
+    """The package index: how to start, then every operation and type."""
+    sections = [
+        Section(
+            "Getting started",
+            f"```python\nfrom {api.import_name} import {api.client_name}\n\nclient = {api.client_name}()\n```\n\n"
+            f"`Async{api.client_name}` has the same methods, to be awaited. Errors are typed: see `APIStatusError` "
+            "and its subclasses, `APIConnectionError`, `WaitFailedError` and `WaitTimeoutError`.",
+        )
+    ]
+    for kind, heading in (("Operation", "Operations"), ("Model", "Models"), ("Enum", "Enums"), ("Union", "Unions")):
+        chosen = [p for p in pages if p.kind == kind]
+        if chosen:
+            rows = tuple(Row((f"[{p.title}]({p.path})", p.summary)) for p in chosen)
+            sections.append(Section(heading, "", ("Name", "Summary"), rows))
+    intro = md.text("\n\n".join(t for t in (api.title, api.description) if t))
+    return Page("index.md", f"{api.import_name} reference", "Index", "", intro, tuple(sections))
+
+
+def doc_pages(api: ir.Api) -> list[Page]:
+    """Every page of a package's reference docs, index last."""
+    docs = _Docs(api)
+    pages: list[Page] = []
+    for group in api.groups:
+        pages += [operation_page(docs, group, op, ERROR_CLASSES) for op in group.operations]
+    for definition in api.definitions:
+        if isinstance(definition, ir.Model):
+            pages.append(model_page(docs, definition))
+        elif isinstance(definition, ir.Enum):
+            pages.append(enum_page(definition))
+        else:
+            pages.append(union_page(docs, definition))
+    return [*pages, index_page(api, pages)]

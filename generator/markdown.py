@@ -1,0 +1,41 @@
+"""Markdown fragments from spec text: escaped so that a spec cannot inject HTML or break a table.
+
+Spec descriptions are Markdown and stay Markdown (emphasis, code, links), but raw
+HTML is escaped, script links are defused, and table cells get `|` escaped and
+newlines turned into `<br>`.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from typing import Any
+
+_SCRIPT_LINK = re.compile(r"\]\(\s*(?:javascript|data|vbscript):[^)]*\)", re.IGNORECASE)
+
+
+def text(value: str) -> str:
+    """A Markdown block from spec text: HTML escaped, links to scripts removed."""
+    return _SCRIPT_LINK.sub("](#)", html.escape(value.strip(), quote=False))
+
+
+def cell(value: str) -> str:
+    """Spec text for one table cell: like `text`, on one line, with `|` escaped."""
+    lines = [line.strip() for line in text(value).splitlines()]
+    return "<br>".join(line for line in lines if line).replace("|", "\\|")
+
+
+def code(value: Any) -> str:
+    """A JSON value as inline code, safe in a table cell."""
+    rendered = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=False)
+    rendered = rendered.replace("\n", " ").replace("|", "\\|")
+    fence = "``" if "`" in rendered else "`"
+    pad = " " if rendered.startswith("`") or rendered.endswith("`") else ""
+    return f"{fence}{pad}{rendered}{pad}{fence}"
+
+
+def slug(heading: str) -> str:
+    """The anchor GitHub gives a heading: lower case, punctuation dropped, spaces as hyphens."""
+    kept = re.sub(r"[^\w\- ]", "", heading.strip().lower())
+    return kept.replace(" ", "-")
