@@ -69,7 +69,13 @@ class SchemaBuilder:
         if not isinstance(schema, dict):
             return ir.Primitive("Any")
         if "$ref" in schema:
-            return self._ref(schema, pointer)
+            target = self._ref(schema, pointer)
+            # OpenAPI 3.0 writes a nullable reference as `$ref` with a `nullable: true` sibling.
+            return (
+                ir.Nullable(target)
+                if schema.get("nullable") is True and not isinstance(target, ir.Nullable)
+                else target
+            )
         if isinstance(schema.get("title"), str) and schema["title"].strip():
             hint = ClassName(schema["title"])  # an inline schema's own title beats a name made from its place
         if _is_nullable(schema):

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from generator.errors import SpecError
+from generator.errors import Diagnostic, SpecError
 from generator.names import Identifier
 from generator.pipeline import package_tree, project_tree
 from generator.write import diff_trees, read_tree, write_tree
@@ -36,26 +36,30 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code."""
     args = _parser().parse_args(argv)
+    warnings: list[Diagnostic] = []
     try:
         if args.command == "check":
-            return _check(args.specs, args.generated)
+            return _check(args.specs, args.generated, warnings)
         if args.spec is not None:
             package = Identifier(args.package or args.spec.stem)
             out = args.out if args.out is not None else args.generated
-            changed = write_tree(package_tree(args.spec, package), out / package)
+            changed = write_tree(package_tree(args.spec, package, warnings=warnings), out / package)
             print(f"{'wrote' if changed else 'unchanged'}: {out / package}")
             return EXIT_OK
-        changed = write_tree(project_tree(args.specs), args.generated)
+        changed = write_tree(project_tree(args.specs, warnings), args.generated)
         print(f"{'wrote' if changed else 'unchanged'}: {args.generated}")
         return EXIT_OK
     except SpecError as error:
         for diagnostic in error.diagnostics:
             print(diagnostic, file=sys.stderr)
         return EXIT_ERROR
+    finally:
+        for warning in warnings:
+            print(warning, file=sys.stderr)
 
 
-def _check(specs: Path, generated: Path) -> int:
-    diff = diff_trees(project_tree(specs), read_tree(generated), generated.as_posix())
+def _check(specs: Path, generated: Path, warnings: list[Diagnostic]) -> int:
+    diff = diff_trees(project_tree(specs, warnings), read_tree(generated), generated.as_posix())
     if diff:
         sys.stdout.write(diff)
         print(f"\n{generated} is stale: run `make generate` and review the diff.", file=sys.stderr)

@@ -11,6 +11,8 @@ from pathlib import Path
 from generator import ir
 from generator.build_models import SchemaBuilder
 from generator.build_operations import build_auth, build_groups, build_server
+from generator.errors import Diagnostic
+from generator.examples import reconcile
 from generator.format import format_source
 from generator.load import load
 from generator.names import ClassName, Identifier
@@ -21,10 +23,15 @@ from generator.write import Tree
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 
 
-def build_api(spec: Path, package: str, import_name: str | None = None) -> ir.Api:
-    """Load, validate and turn one spec into the IR of package `package`."""
+def build_api(
+    spec: Path, package: str, import_name: str | None = None, warnings: list[Diagnostic] | None = None
+) -> ir.Api:
+    """Load, validate and turn one spec into the IR of package `package`; warnings go to `warnings`."""
     doc = load(spec)
-    validate(doc)
+    found = validate(doc)
+    doc, relaxed = reconcile(doc)
+    if warnings is not None:
+        warnings.extend(found + relaxed.warnings)
     schemas = SchemaBuilder(doc)
     schemas.build_components()
     groups = build_groups(doc, schemas)
@@ -48,9 +55,11 @@ def build_api(spec: Path, package: str, import_name: str | None = None) -> ir.Ap
     )
 
 
-def package_tree(spec: Path, package: str, import_name: str | None = None) -> Tree:
+def package_tree(
+    spec: Path, package: str, import_name: str | None = None, warnings: list[Diagnostic] | None = None
+) -> Tree:
     """The formatted files of the package generated from `spec` (imported as `import_name`)."""
-    files = render_package(build_api(spec, package, import_name))
+    files = render_package(build_api(spec, package, import_name, warnings))
     return {
         name: format_source(text, f"{package}/{name}") if name.endswith(".py") else text for name, text in files.items()
     }
@@ -61,14 +70,14 @@ def specs_in(spec_dir: Path) -> list[Path]:
     return sorted(p for p in spec_dir.iterdir() if p.suffix in SPEC_SUFFIXES and p.is_file())
 
 
-def project_tree(spec_dir: Path) -> Tree:
+def project_tree(spec_dir: Path, warnings: list[Diagnostic] | None = None) -> Tree:
     """The whole `generated/` tree: one package per spec, and the root `__init__.py`."""
     tree: Tree = {}
     packages: list[str] = []
     for spec in specs_in(spec_dir):
         package = Identifier(spec.stem)
         packages.append(package)
-        files = package_tree(spec, package, f"generated.{package}")
+        files = package_tree(spec, package, f"generated.{package}", warnings)
         tree.update({f"{package}/{name}": text for name, text in files.items()})
     tree["__init__.py"] = format_source(render_root(packages), "__init__.py")
     return tree

@@ -9,7 +9,6 @@ structural validator cannot make.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from itertools import islice
 from typing import Any
 
 from jsonschema.exceptions import ValidationError
@@ -22,8 +21,8 @@ from generator.load import Document, join_pointer
 _MAX_REPORTED = 10
 
 
-def validate(doc: Document) -> None:
-    """Raise SpecError listing every problem found (at most a few of each kind)."""
+def validate(doc: Document) -> list[Diagnostic]:
+    """Raise SpecError listing the errors found (a few of each kind); return the warnings."""
     version = doc.data.get("openapi")
     if not isinstance(version, str) or not version.startswith(("3.0.", "3.1.")):
         raise doc.error(
@@ -32,13 +31,15 @@ def validate(doc: Document) -> None:
             "start the document with `openapi: 3.1.0` (or 3.0.x); Swagger 2.0 must be converted first.",
         )
     problems = list(_check_refs(doc))
+    warnings: list[Diagnostic] = []
     if not problems:
-        problems = list(_structure(doc, version))
+        problems, warnings = _structure(doc, version)
     problems += _check_operation_ids(doc)
     if problems:
         # The 3.0 validator reports a bad schema value once per dialect it tries: keep one per place.
         unique = {d.location.pointer: d for d in reversed(problems)}
         raise SpecError([d for d in problems if unique[d.location.pointer] is d][:_MAX_REPORTED])
+    return warnings
 
 
 def _walk(node: Any, pointer: str = "") -> Iterator[tuple[str, Any]]:
@@ -76,30 +77,81 @@ def _check_refs(doc: Document) -> Iterator[Diagnostic]:
             )
 
 
-def _structure(doc: Document, version: str) -> Iterator[Diagnostic]:
-    """The OpenAPI schema first; the validator's semantic checks only on a well-formed document.
+def _tolerated(error: ValidationError) -> bool:
+    """Deviations real specs make that change nothing for the generated code.
 
-    (Its semantic checks assume the structure is right and crash on a document that is not.)
+    OpenAPI 3.0 forbids an empty `required` list; vendors write one anyway, and it
+    can only mean that no property is required.
+    """
+    return error.validator == "minItems" and list(error.absolute_path)[-1:] == ["required"] and error.instance == []
+
+
+def _structure(doc: Document, version: str) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """(errors, warnings) from the OpenAPI schema, then from the validator's semantic checks.
+
+    The semantic checks run only on a document without structural errors: they
+    assume the structure is right and crash on one that is not.
     """
     validator = (OpenAPIV31SpecValidator if version.startswith("3.1.") else OpenAPIV30SpecValidator)(doc.data)
-    errors: list[Exception] = list(islice(validator.schema_validator.iter_errors(doc.data), _MAX_REPORTED))
+    found = [_deepest(e) for e in validator.schema_validator.iter_errors(doc.data)]
+    tolerated = [e for e in found if _tolerated(e)]
+    errors: list[Exception] = [e for e in found if not _tolerated(e)][:_MAX_REPORTED]
+    bad_defaults: list[ValidationError] = []
     if not errors:
         semantic = validator.root_validator(validator.schema_path)
         # Duplicate operationIds are reported by `_check_operation_ids`, with their location.
-        errors = [e for e in islice(semantic, _MAX_REPORTED) if not isinstance(e, DuplicateOperationIDError)]
+        for error in semantic:
+            if isinstance(error, ValidationError) and _tolerated(_deepest(error)):
+                continue
+            if isinstance(error, ValidationError) and not error.absolute_path:
+                # A `default` its schema rejects: the generated code never uses defaults, so only warn.
+                bad_defaults.append(error)
+                continue
+            if not isinstance(error, DuplicateOperationIDError):
+                errors.append(_deepest(error) if isinstance(error, ValidationError) else error)
+            if len(errors) >= _MAX_REPORTED:
+                break
+    diagnostics = []
     for error in errors:
         if isinstance(error, ValidationError):
-            detail = _deepest(error)
-            pointer = _error_pointer(doc, detail)
-            message = detail.message if len(detail.message) < 300 else detail.message[:300] + "..."
+            pointer = _error_pointer(doc, error)
+            message = error.message if len(error.message) < 300 else error.message[:300] + "..."
         else:
             pointer, message = "", str(error)
-        yield Diagnostic(
-            Severity.ERROR,
-            doc.locate(pointer),
-            f"not valid OpenAPI {version}: {message}",
-            "correct this value as the OpenAPI specification describes it.",
+        diagnostics.append(
+            Diagnostic(
+                Severity.ERROR,
+                doc.locate(pointer),
+                f"not valid OpenAPI {version}: {message}",
+                "correct this value as the OpenAPI specification describes it.",
+            )
         )
+    warnings = []
+    if tolerated:
+        warnings.append(
+            Diagnostic(
+                Severity.WARNING,
+                doc.locate(_error_pointer(doc, tolerated[0])),
+                f"{len(tolerated)} schema(s) have an empty `required` list, which OpenAPI {version} forbids; "
+                "read as: no property is required. This is the first.",
+                "delete the empty `required` lists.",
+            )
+        )
+    for error in bad_defaults[:3]:
+        warnings.append(
+            Diagnostic(
+                Severity.WARNING,
+                doc.locate(_default_pointer(doc, error.instance)),
+                f"the default {error.instance!r} does not fit its own schema ({error.message}); it is ignored.",
+                "make the default one of the values the schema allows.",
+            )
+        )
+    return diagnostics, warnings
+
+
+def _default_pointer(doc: Document, value: Any) -> str:
+    """Where a schema has `default: value` (the validator does not say)."""
+    return next((f"{p}/default" for p, node in _walk(doc.data) if "default" in node and node["default"] == value), "")
 
 
 def _error_pointer(doc: Document, error: ValidationError) -> str:

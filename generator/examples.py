@@ -1,0 +1,208 @@
+"""Stage 2b, examples: check the spec's own examples against its schemas, and yield where they disagree.
+
+A vendor's examples show what its server really sends. Where an example
+contradicts its schema (a "required" property it omits, a value of another
+type), a generated model that follows the schema would reject real payloads, so
+the generator relaxes exactly that spot: the property becomes optional, or the
+type also admits what the example holds. Each relaxation is reported as a
+warning; nothing is relaxed where the examples agree with the schema.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from jsonschema import FormatChecker
+from jsonschema.exceptions import ValidationError
+from openapi_schema_validator import OAS30Validator, OAS31Validator
+
+from generator.errors import Diagnostic, Severity
+from generator.load import Document, join_pointer
+
+_ROUNDS = 20  # each round relaxes what one validation found; an example needs few
+_JSON_TYPES = {bool: "boolean", int: "integer", float: "number", str: "string", list: "array", dict: "object"}
+_FORMATS = FormatChecker(["date-time", "date"])  # the formats the generated models parse strictly
+
+
+@dataclass
+class Relaxations:
+    """What the generator relaxed because an example contradicted its schema."""
+
+    optional: set[tuple[str, str]] = field(default_factory=set)  # (schema pointer, property) made optional
+    widened: dict[str, set[str]] = field(default_factory=dict)  # schema pointer -> JSON types it also admits
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+
+def _json_type(value: Any) -> str:
+    return "null" if value is None else _JSON_TYPES.get(type(value), "object")
+
+
+def _examples(doc: Document) -> Iterator[tuple[str, dict[str, Any], Any]]:
+    """(example pointer, schema, value) for every media-type and component-schema example."""
+    for path, item in (doc.data.get("paths") or {}).items():
+        for method, operation in item.items() if isinstance(item, dict) else ():
+            if not isinstance(operation, dict):
+                continue
+            holders = [(join_pointer("paths", path, method, "requestBody"), operation.get("requestBody"))]
+            holders += [
+                (join_pointer("paths", path, method, "responses", status), response)
+                for status, response in (operation.get("responses") or {}).items()
+            ]
+            for pointer, holder in holders:
+                if not isinstance(holder, dict):
+                    continue
+                for media, content in (holder.get("content") or {}).items():
+                    if not isinstance(content, dict) or not isinstance(content.get("schema"), dict):
+                        continue
+                    base = pointer + join_pointer("content", media)
+                    if "example" in content:
+                        yield f"{base}/example", content["schema"], content["example"]
+                    for name, example in (content.get("examples") or {}).items():
+                        if isinstance(example, dict) and "value" in example:
+                            yield base + join_pointer("examples", name, "value"), content["schema"], example["value"]
+    for name, schema in ((doc.data.get("components") or {}).get("schemas") or {}).items():
+        if isinstance(schema, dict) and "example" in schema:
+            yield join_pointer("components", "schemas", name, "example"), schema, schema["example"]
+
+
+def _leaf_errors(error: ValidationError) -> list[ValidationError]:
+    """The errors to act on: for a failed `oneOf`/`anyOf`, those of the variant that came closest."""
+    if error.validator in ("oneOf", "anyOf") and error.context:
+        by_variant: dict[Any, list[ValidationError]] = {}
+        for sub in error.context:
+            by_variant.setdefault(sub.relative_schema_path[0], []).append(sub)
+        closest = min(by_variant.values(), key=len)
+        return [leaf for sub in closest for leaf in _leaf_errors(sub)]
+    return [error]
+
+
+def reconcile(doc: Document) -> tuple[Document, Relaxations]:
+    """Validate every example; return the document with its schemas relaxed where an example contradicts them.
+
+    The document is copied before anything changes; one whose examples all agree is returned as it is.
+    """
+    relax = Relaxations()
+    version = str(doc.data.get("openapi", ""))
+    validator_class = OAS31Validator if version.startswith("3.1") else OAS30Validator
+    root = validator_class(doc.data, format_checker=_FORMATS)
+    if all(root.evolve(schema=schema).is_valid(value) for _, schema, value in _examples(doc)):
+        return doc, relax
+    doc = Document(doc.name, doc.text, copy.deepcopy(doc.data))
+    root = validator_class(doc.data, format_checker=_FORMATS)
+    pointers = {id(node): pointer for pointer, node in _dict_nodes(doc.data)}
+    relaxed_examples = 0
+    for example_pointer, schema, value in _examples(doc):
+        rounds = 0
+        while rounds < _ROUNDS:
+            errors = [leaf for e in root.evolve(schema=schema).iter_errors(value) for leaf in _leaf_errors(e)]
+            plans = [p for p in (_plan(pointers, doc, schema, error) for error in errors) if p is not None]
+            # Plan on the unchanged schemas first: applying one plan moves what the next one points at.
+            if not any([_apply(relax, pointers, plan, version.startswith("3.0")) for plan in plans]):
+                break
+            rounds += 1
+        if rounds:
+            relaxed_examples += 1
+            if len(relax.warnings) < 3:
+                relax.warnings.append(
+                    Diagnostic(
+                        Severity.WARNING,
+                        doc.locate(example_pointer),
+                        "this example contradicts its schema, so the generated types were relaxed to admit it.",
+                        "make the example and the schema agree.",
+                    )
+                )
+    if relaxed_examples:
+        relax.warnings.append(
+            Diagnostic(
+                Severity.WARNING,
+                doc.locate(""),
+                f"{relaxed_examples} example(s) contradict their schemas: {len(relax.optional)} required "
+                f"propert(ies) generated as optional, {len(relax.widened)} type(s) widened.",
+                "make the examples and the schemas agree.",
+            )
+        )
+    return doc, relax
+
+
+def _plan(
+    pointers: dict[int, str], doc: Document, root: dict[str, Any], error: ValidationError
+) -> tuple[str, dict[str, Any], str, str] | None:
+    """The relaxation that makes `error` go away: (kind, schema to change, its pointer, detail), or None."""
+    pointer = pointers.get(id(error.schema))
+    if pointer is None:
+        return None
+    if error.validator == "required" and "'" in error.message:
+        return "optional", error.schema, pointer, error.message.split("'")[1]
+    if error.validator in ("type", "format", "const", "nullable") or (
+        error.validator == "enum" and not all(isinstance(v, str) for v in error.schema.get("enum", []))
+    ):
+        site = _use_site(doc, root, list(error.absolute_schema_path)) or error.schema
+        return "widen", site, pointers.get(id(site), pointer), _json_type(error.instance)
+    return None
+
+
+def _apply(
+    relax: Relaxations, pointers: dict[int, str], plan: tuple[str, dict[str, Any], str, str], openapi_30: bool
+) -> bool:
+    """Change the schema as planned; False when it was already done."""
+    kind, schema, pointer, detail = plan
+    if kind == "optional":
+        if (pointer, detail) in relax.optional:
+            return False
+        relax.optional.add((pointer, detail))
+        schema["required"] = [r for r in schema.get("required", []) if r != detail]
+        return True
+    admitted = relax.widened.setdefault(pointer, set())
+    if detail in admitted:
+        return False
+    admitted.add(detail)
+    if detail == "null" and openapi_30:
+        schema["nullable"] = True  # OpenAPI 3.0 has no `null` type
+    else:
+        _admit(schema, detail)
+        pointers[id(schema["anyOf"][0])] = f"{pointer}/anyOf/0"  # the original schema, moved
+    return True
+
+
+def _use_site(doc: Document, root: dict[str, Any], path: list[Any]) -> dict[str, Any] | None:
+    """Where to widen: the property, item or body schema the failing value sits in, as written there.
+
+    Widening there (`Customer | str` for one property) leaves a shared or composed
+    schema such as `Customer` itself intact.
+    """
+    node: Any = root
+    site: Any = root
+    previous: Any = None
+    try:
+        for step in path[:-1]:
+            while isinstance(node, dict) and "$ref" in node and step not in node:
+                node = doc.resolve(str(node["$ref"])[1:])  # the validator's paths pass through $refs silently
+            node = node[step]
+            if previous == "properties" or step in ("items", "additionalProperties"):
+                site = node
+            previous = step if previous != "properties" else None
+    except (KeyError, IndexError, TypeError):
+        return None
+    return site if isinstance(site, dict) else None
+
+
+def _admit(schema: dict[str, Any], observed: str) -> None:
+    """Let a schema also accept values of JSON type `observed`, in place, keeping its documentation."""
+    kept: dict[str, Any] = {k: schema[k] for k in ("description", "title", "example", "examples") if k in schema}
+    alternatives = [dict(schema), {"type": observed}]
+    schema.clear()
+    schema.update({"anyOf": alternatives, **kept})
+
+
+def _dict_nodes(node: Any, pointer: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
+    stack = [(pointer, node)]
+    while stack:
+        pointer, node = stack.pop()
+        if isinstance(node, dict):
+            yield pointer, node
+            stack.extend((pointer + join_pointer(k), v) for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend((f"{pointer}/{i}", v) for i, v in enumerate(node))

@@ -1,0 +1,105 @@
+"""The vendor's full Voucherify spec (OpenAPI 3.0.1, 161 paths, 875 schemas) generates a working package."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from pydantic import TypeAdapter
+
+from conftest import ROOT, SHARED
+from generator import ir
+from generator.pipeline import build_api
+from generator.python_code import hint
+
+FULL_SPEC = SHARED / "specs" / "third_party" / "voucherify" / "openapi.json"
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def full(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str, ModuleType]]:
+    out = tmp_path_factory.mktemp("full")
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "generate", str(FULL_SPEC), "--out", str(out), "--package", "vf"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    sys.path.insert(0, str(out))
+    try:
+        yield out, result.stderr, importlib.import_module("vf")
+    finally:
+        sys.path.remove(str(out))
+        for name in [n for n in sys.modules if n == "vf" or n.startswith("vf.")]:
+            del sys.modules[name]
+
+
+def test_generates_with_warnings_not_errors(full: tuple[Path, str, ModuleType]) -> None:
+    _, stderr, _ = full
+    assert "error:" not in stderr
+    assert "233 schema(s) have an empty `required` list" in stderr
+    assert "example(s) contradict their schemas" in stderr
+
+
+def test_every_operation_has_a_method(full: tuple[Path, str, ModuleType]) -> None:
+    _, _, package = full
+    spec = json.loads(FULL_SPEC.read_text())
+    operations = sum(
+        1 for item in spec["paths"].values() for m in item if m in ("get", "put", "post", "delete", "patch")
+    )
+    client = package.VfClient(base_url="http://127.0.0.1:9")
+    methods = [
+        name
+        for attribute in vars(client).values()
+        if type(attribute).__name__.endswith("Resource")
+        for name, _ in inspect.getmembers(type(attribute), inspect.isfunction)
+        if not name.startswith("_") and not name.startswith("wait")
+    ]
+    assert operations == 241 and len(methods) == 241
+    client.close()
+
+
+def _examples(api: ir.Api) -> Iterator[tuple[str, ir.TypeExpr, Any]]:
+    for group in api.groups:
+        for op in group.operations:
+            for response in op.responses:
+                if response.type is not None:
+                    yield from ((f"{op.operation_id} {response.status}", response.type, e) for e in response.examples)
+            if op.body is not None:
+                yield from ((f"{op.operation_id} body", op.body, e) for e in op.body_examples)
+
+
+def test_every_example_parses_with_the_model_its_response_names(full: tuple[Path, str, ModuleType]) -> None:
+    assert full  # the package is generated and importable
+    namespace = {**vars(importlib.import_module("vf.models")), **vars(importlib.import_module("vf.enums"))}
+    failures, count = [], 0
+    for where, t, example in _examples(build_api(FULL_SPEC, "vf")):
+        count += 1
+        try:
+            TypeAdapter(eval(hint(t), namespace)).validate_json(json.dumps(example))
+        except ValueError as error:
+            failures.append(f"{where}: {str(error).splitlines()[0]}")
+    assert count > 300
+    assert not failures, failures
+
+
+def test_full_package_passes_mypy_strict(full: tuple[Path, str, ModuleType], tmp_path: Path) -> None:
+    out, _, _ = full
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "cache"), "vf"],
+        cwd=out,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
