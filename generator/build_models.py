@@ -47,6 +47,7 @@ class SchemaBuilder:
         self._resolving: set[str] = set()
         components = doc.data.get("components", {}).get("schemas", {}) or {}
         pointers = [join_pointer("components", "schemas", key) for key in components]
+        self._components = pointers
         classy = [p for p in pointers if _is_class(self._deref(doc.resolve(p), p)[0])]
         names = dedupe([ClassName(split_pointer(p)[-1]) for p in classy])
         self._pointers: dict[str, str] = {}  # class name -> pointer, the inverse of _names
@@ -54,8 +55,8 @@ class SchemaBuilder:
             self._register(pointer, name)
 
     def build_components(self) -> None:
-        """Build every component schema (so unused ones are generated too)."""
-        for pointer in list(self._names):
+        """Build every component schema: unused ones are generated too, and every one is checked."""
+        for pointer in self._components:
             self.type_of(self.doc.resolve(pointer), pointer)
 
     def definitions(self) -> tuple[ir.Definition, ...]:
@@ -187,6 +188,13 @@ class SchemaBuilder:
             return ir.Nullable(self._enum(rest, pointer, hint))
         base = _enum_base(values)
         if base is None:
+            kinds = sorted({"number" if type(v) in (int, float) else type(v).__name__ for v in values})
+            if len(kinds) > 1:
+                raise self.doc.error(
+                    f"{pointer}/enum",
+                    f"this enum mixes value types ({', '.join(kinds)}), so no one Python type can hold it.",
+                    "give every value the same type, or write a `oneOf` of one enum per type.",
+                )
             return ir.LiteralOf(tuple(values))
         name = self._claim(pointer, hint)
         if name is not None:

@@ -9,6 +9,7 @@ Python name. Templates print them as they are; nothing downstream patches names.
 from __future__ import annotations
 
 import builtins
+import hashlib
 import keyword
 import re
 import unicodedata
@@ -26,8 +27,18 @@ def words(text: str) -> list[str]:
     return _WORD.findall(ascii_text)
 
 
+MAX_NAME = 64  # longer names (a whole sentence used as a name) are cut and keep a hash to stay unique
+
+
 def _no_digit_start(name: str, prefix: str) -> str:
     return f"{prefix}{name}" if name[:1].isdigit() else name
+
+
+def _bounded(name: str, raw: object, joiner: str) -> str:
+    if len(name) <= MAX_NAME:
+        return name
+    digest = hashlib.sha256(str(raw).encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"{name[: MAX_NAME - 9]}{joiner}{digest}"
 
 
 class Identifier(str):
@@ -38,7 +49,7 @@ class Identifier(str):
     def __new__(cls, raw: str, reserved: frozenset[str] = frozenset()) -> Identifier:
         """Make `raw` a safe snake_case name; names in `reserved` get a trailing underscore."""
         name = "_".join(w.lower() for w in words(raw)) or "value"
-        name = _no_digit_start(name, "n")
+        name = _bounded(_no_digit_start(name, "n"), raw, "_")
         if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in reserved:
             name += "_"
         return super().__new__(cls, name)
@@ -79,7 +90,7 @@ class ClassName(str):
     def __new__(cls, raw: str) -> ClassName:
         """Make `raw` a safe PascalCase name, keeping the case inside each word."""
         name = "".join(w[:1].upper() + w[1:] for w in words(raw)) or "Model"
-        name = _no_digit_start(name, "Model")
+        name = _bounded(_no_digit_start(name, "Model"), raw, "")
         if keyword.iskeyword(name) or hasattr(builtins, name) or name in RESERVED_CLASS_NAMES:
             name += "Model"
         return super().__new__(cls, name)
@@ -102,7 +113,7 @@ class ConstantName(str):
             text = "VALUE_" + str(raw).replace("-", "MINUS_").replace(".", "_")
         else:
             text = "_".join(w.upper() for w in words(str(raw))) or "EMPTY"
-        text = _no_digit_start(text, "VALUE_")
+        text = _bounded(_no_digit_start(text, "VALUE_"), raw, "_").upper()
         if keyword.iskeyword(text) or text in _ENUM_RESERVED:
             text += "_"
         return super().__new__(cls, text)

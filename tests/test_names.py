@@ -78,3 +78,9 @@ def test_dedupe_keeps_order_and_type() -> None:
     assert names == ["Foo", "Foo3", "Foo2"]
     assert all(isinstance(n, ClassName) for n in names)
     assert dedupe([Identifier("a"), Identifier("a")]) == ["a", "a_2"]
+
+
+def test_very_long_names_are_cut_and_stay_unique() -> None:
+    first, second = Identifier("word " * 100 + "a"), Identifier("word " * 100 + "b")
+    assert len(first) <= 64 and first != second and first.isidentifier()
+    assert len(ClassName("word " * 100)) <= 64 and len(ConstantName("x" * 500)) <= 64

@@ -94,3 +94,15 @@ def test_our_specs_are_valid() -> None:
     root = Path(__file__).resolve().parent.parent / "spec"
     for spec in sorted(root.glob("*.yaml")):
         validate(load(spec))
+
+
+def test_an_enum_of_mixed_types_is_an_error_at_its_place(tmp_path: Path) -> None:
+    from generator.pipeline import build_api
+
+    path = tmp_path / "spec.yaml"
+    path.write_text(HEADER + "paths: {}\ncomponents:\n  schemas:\n    Mixed:\n      enum: [a, 1, true]\n")
+    with pytest.raises(SpecError) as caught:
+        build_api(path, "mixed")
+    (diagnostic,) = caught.value.diagnostics
+    assert (diagnostic.location.line, diagnostic.location.pointer) == (9, "/components/schemas/Mixed/enum")
+    assert "mixes value types (bool, number, str)" in diagnostic.message
