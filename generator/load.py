@@ -28,10 +28,15 @@ class Document:
     name: str
     text: str
     data: Any
+    # Parts of `data` that came from elsewhere: (prefix here, the document it came from, prefix there).
+    mounts: tuple[tuple[str, Document, str], ...] = ()
     _lines: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False, repr=False)
 
     def locate(self, pointer: str) -> Location:
         """Return the location of `pointer`, with the line and column of its nearest node."""
+        for prefix, source, source_prefix in self.mounts:
+            if pointer == prefix or pointer.startswith(prefix + "/"):
+                return source.locate(source_prefix + pointer[len(prefix) :])
         if not self._lines:
             self._lines.update(sourcemap.build(self.text))
         line_col = sourcemap.nearest(self._lines, pointer)

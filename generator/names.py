@@ -21,9 +21,15 @@ N = TypeVar("N", bound=str)
 _WORD = re.compile(r"[A-Z]{2,}s(?![a-z])|[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z0-9]+|[A-Z]+|[0-9]+")
 
 
+# Letters NFKD does not decompose into ASCII.
+_TRANSLITERATE = str.maketrans(
+    {"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "þ": "th"}
+)
+
+
 def words(text: str) -> list[str]:
-    """Split text into words at case changes and any non-alphanumeric character."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    """Split text into words at case changes and any non-alphanumeric character (accents dropped)."""
+    ascii_text = unicodedata.normalize("NFKD", text.translate(_TRANSLITERATE)).encode("ascii", "ignore").decode()
     return _WORD.findall(ascii_text)
 
 

@@ -11,9 +11,11 @@ from pathlib import Path
 from generator import ir
 from generator.build_models import SchemaBuilder
 from generator.build_operations import build_auth, build_groups, build_server
+from generator.bundle import bundle
 from generator.errors import Diagnostic
 from generator.examples import reconcile
 from generator.format import format_source
+from generator.jsonschema_input import is_json_schema, to_openapi
 from generator.load import load
 from generator.names import ClassName, Identifier
 from generator.render import render_package, render_root
@@ -28,6 +30,9 @@ def build_api(
 ) -> ir.Api:
     """Load, validate and turn one spec into the IR of package `package`; warnings go to `warnings`."""
     doc = load(spec)
+    if is_json_schema(doc):
+        doc = to_openapi(doc, spec.stem)
+    doc = bundle(doc, spec)
     found = validate(doc)
     doc, relaxed = reconcile(doc)
     if warnings is not None:

@@ -192,3 +192,38 @@ def test_a_third_api_waits_by_its_own_status_words(make_package: MakePackage, se
     assert job.state == jobs.JobState.SUCCEEDED and job.percent == 100.0
     assert progress and progress[-1] == 50.0
     assert caught.value.job.state.value == "cancelled"
+
+
+@pytest.mark.parametrize("version", ["3.0.3", "3.1.0"])
+def test_dialect_constructs(make_package: MakePackage, version: str) -> None:
+    """exclusiveMinimum in both forms, $ref with siblings, additionalProperties beside properties, anyOf, non-ASCII."""
+    nullable_ref = (
+        {"$ref": "#/components/schemas/Money", "nullable": True}
+        if version.startswith("3.0")
+        else {"anyOf": [{"$ref": "#/components/schemas/Money"}, {"type": "null"}]}
+    )
+    minimum = {"exclusiveMinimum": True, "minimum": 0} if version.startswith("3.0") else {"exclusiveMinimum": 0}
+    schemas = {
+        "Money": {
+            "type": "object",
+            "properties": {"amount": {"type": "number", **minimum}, "currency": {"type": "string"}},
+        },
+        "Invoice": {
+            "type": "object",
+            "additionalProperties": {"type": "string"},
+            "properties": {
+                "total": {"$ref": "#/components/schemas/Money", "description": "Total due."},
+                "discount": nullable_ref,
+                "ref": {"anyOf": [{"type": "integer"}, {"type": "string"}]},
+                "größe": {"type": "string"},
+            },
+        },
+    }
+    pkg = make_package({**minimal_spec(schemas), "openapi": version})
+    invoice = pkg.Invoice.model_validate(
+        {"total": {"amount": 9.5, "currency": "EUR"}, "discount": None, "ref": 7, "größe": "L", "note": "extra"}
+    )
+    assert isinstance(invoice.total, pkg.Money) and invoice.discount is None and invoice.ref == 7
+    assert invoice.grosse == "L"
+    assert invoice.model_dump(mode="json", by_alias=True, exclude_unset=True)["note"] == "extra"
+    assert pkg.Invoice.model_fields["total"].description == "Total due."

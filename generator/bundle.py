@@ -1,0 +1,96 @@
+"""Stage 1b, bundle: bring `$ref`s to local files into the document, safely.
+
+An OpenAPI document may refer to JSON Schema or YAML files beside it
+(`schemas/pet.json#/$defs/Pet`). Each such file is loaded with the same safe
+loader, mounted under `/x-bundled/<name>` and every reference is rewritten to
+point there, so the later stages see one self-contained document. References
+to URLs, absolute paths or files outside the spec's directory are refused.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from generator.load import Document, join_pointer, load
+
+MOUNT = "x-bundled"
+
+
+class _Bundler:
+    def __init__(self, root: Document, directory: Path) -> None:
+        self.root = root
+        self.directory = directory.resolve()
+        self.data = copy.deepcopy(root.data)
+        self.mounted: dict[Path, tuple[str, Document]] = {}  # file -> (mount key, its document)
+
+    def target(self, ref: str, source: Document, source_file: Path, at: str) -> str:
+        """The local `#/...` reference for `ref` found in `source` at pointer `at`."""
+        file_part, _, fragment = ref.partition("#")
+        if not file_part:
+            return ref if source is self.root else f"#/{MOUNT}/{self.mounted[source_file][0]}{fragment}"
+        parts = urlsplit(file_part)
+        if parts.scheme or parts.netloc or file_part.startswith("/"):
+            raise source.error(
+                at,
+                f"`$ref` {ref!r} points outside the spec's directory; only local files beside the spec are read.",
+                "copy the schema into a file inside the spec's directory and refer to it by a relative path.",
+            )
+        path = (source_file.parent / unquote(parts.path)).resolve()
+        if not path.is_relative_to(self.directory):
+            raise source.error(
+                at,
+                f"`$ref` {ref!r} leaves the spec's directory.",
+                "refer only to files inside the directory that holds the spec.",
+            )
+        if not path.is_file():
+            raise source.error(at, f"`$ref` {ref!r} names a file that does not exist.", "correct the path.")
+        key = self.mount(path)
+        document = self.mounted[path][1]
+        try:
+            document.resolve(fragment)
+        except KeyError:
+            raise source.error(
+                at, f"`$ref` {ref!r} points at nothing in {path.name}.", "correct the fragment."
+            ) from None
+        return f"#/{MOUNT}/{key}{fragment}"
+
+    def mount(self, path: Path) -> str:
+        if path in self.mounted:
+            return self.mounted[path][0]
+        document = load(path, path.relative_to(self.directory).as_posix())
+        taken = {key for key, _ in self.mounted.values()}
+        key, counter = path.stem.replace("~", "~0").replace("/", "~1"), 1
+        while key in taken:
+            counter += 1
+            key = f"{path.stem}{counter}"
+        self.mounted[path] = (key, document)
+        data = copy.deepcopy(document.data)
+        self.data.setdefault(MOUNT, {})[key] = data
+        self.rewrite(data, document, path, "")
+        return key
+
+    def rewrite(self, node: Any, source: Document, source_file: Path, pointer: str) -> None:
+        """Rewrite every `$ref` under `node` (which came from `source`) to a local reference."""
+        stack = [(pointer, node)]
+        while stack:
+            at, current = stack.pop()
+            if isinstance(current, dict):
+                ref = current.get("$ref")
+                if isinstance(ref, str) and (not ref.startswith("#") or source is not self.root):
+                    current["$ref"] = self.target(ref, source, source_file, f"{at}/$ref")
+                stack.extend((at + join_pointer(k), v) for k, v in current.items() if k != MOUNT or at)
+            elif isinstance(current, list):
+                stack.extend((f"{at}/{i}", v) for i, v in enumerate(current))
+
+
+def bundle(doc: Document, spec: Path) -> Document:
+    """The document with every local-file `$ref` mounted in; the same document when it has none."""
+    bundler = _Bundler(doc, spec.parent)
+    bundler.rewrite(bundler.data, doc, spec.resolve(), "")
+    if not bundler.mounted:
+        return doc
+    mounts = tuple((f"/{MOUNT}/{key}", document, "") for key, document in bundler.mounted.values())
+    return Document(doc.name, doc.text, bundler.data, mounts)

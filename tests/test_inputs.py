@@ -1,0 +1,113 @@
+"""Inputs beyond one OpenAPI file: local JSON Schema files by `$ref`, and standalone JSON Schema documents."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import MakePackage, minimal_spec
+from generator.errors import SpecError
+from generator.pipeline import build_api
+
+PET = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$defs": {
+        "Pet": {
+            "type": "object",
+            "required": ["name"],
+            "properties": {
+                "name": {"type": "string"},
+                "kind": {"$ref": "#/$defs/Kind"},
+                "owner": {"$ref": "owner.yaml"},
+            },
+        },
+        "Kind": {"enum": ["cat", "dog"]},
+    },
+}
+OWNER = "type: object\ntitle: Owner\nproperties:\n  email: {type: string}\n"
+
+
+def _write_pet_files(directory: Path) -> None:
+    (directory / "schemas").mkdir()
+    (directory / "schemas" / "pet.json").write_text(json.dumps(PET))
+    (directory / "schemas" / "owner.yaml").write_text(OWNER)
+
+
+def test_openapi_refs_to_local_schema_files(make_package: MakePackage, tmp_path: Path) -> None:
+    _write_pet_files(tmp_path)
+    spec = minimal_spec(
+        {"Adoption": {"type": "object", "properties": {"pet": {"$ref": "schemas/pet.json#/$defs/Pet"}}}}
+    )
+    package = make_package(spec, package="adoptions")
+    adoption = package.Adoption.model_validate({"pet": {"name": "Rex", "kind": "dog", "owner": {"email": "a@b"}}})
+    assert isinstance(adoption.pet, package.Pet) and adoption.pet.kind is package.Kind.DOG
+    assert isinstance(adoption.pet.owner, package.Owner)
+
+
+@pytest.mark.parametrize(
+    ("ref", "words"),
+    [
+        ("../outside.json#/$defs/X", "leaves the spec's directory"),
+        ("/etc/passwd", "points outside the spec's directory"),
+        ("https://example.invalid/pet.json", "points outside the spec's directory"),
+        ("schemas/missing.json", "does not exist"),
+        ("schemas/pet.json#/$defs/Nope", "points at nothing in pet.json"),
+    ],
+)
+def test_refs_that_leave_the_directory_or_dangle_are_refused(tmp_path: Path, ref: str, words: str) -> None:
+    spec_dir = tmp_path / "spec"
+    spec_dir.mkdir()
+    _write_pet_files(spec_dir)
+    (tmp_path / "outside.json").write_text(json.dumps({"$defs": {"X": {"type": "string"}}}))
+    spec = spec_dir / "api.yaml"
+    spec.write_text(yaml.safe_dump(minimal_spec({"A": {"type": "object", "properties": {"x": {"$ref": ref}}}})))
+    with pytest.raises(SpecError) as caught:
+        build_api(spec, "api")
+    (diagnostic,) = caught.value.diagnostics
+    assert words in diagnostic.message
+    assert diagnostic.location.file == "api.yaml" and diagnostic.location.line is not None
+    assert diagnostic.location.pointer == "/components/schemas/A/properties/x/$ref"
+
+
+@pytest.mark.parametrize(
+    "dialect", ["https://json-schema.org/draft/2020-12/schema", "http://json-schema.org/draft-07/schema#"]
+)
+def test_standalone_json_schema(make_package: MakePackage, dialect: str) -> None:
+    defs = "$defs" if "2020" in dialect else "definitions"
+    schema = {
+        "$schema": dialect,
+        "title": "Order",
+        "type": "object",
+        "required": ["id"],
+        "properties": {
+            "id": {"type": "integer"},
+            "status": {"$ref": f"#/{defs}/Status"},
+            "parent": {"$ref": "#"},
+            "lines": {"type": "array", "items": {"$ref": f"#/{defs}/Line"}},
+        },
+        defs: {
+            "Status": {"type": "string", "enum": ["open", "closed"]},
+            "Line": {"type": "object", "properties": {"sku": {"type": "string"}, "qty": {"type": "integer"}}},
+        },
+    }
+    package = make_package(json.dumps(schema), package="orders", filename="order.json")
+    order = package.Order.model_validate(
+        {"id": 1, "status": "open", "parent": {"id": 0}, "lines": [{"sku": "A", "qty": 2}]}
+    )
+    assert order.status is package.Status.OPEN and isinstance(order.parent, package.Order)
+    assert isinstance(order.lines[0], package.Line) and order.lines[0].qty == 2
+
+
+def test_an_invalid_json_schema_is_reported_in_the_original_file(tmp_path: Path) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(
+        '{\n  "$schema": "https://json-schema.org/draft/2020-12/schema",\n  "$defs": {\n    "A": {"type": 5}\n  }\n}\n'
+    )
+    with pytest.raises(SpecError) as caught:
+        build_api(path, "bad")
+    (diagnostic,) = caught.value.diagnostics
+    assert (diagnostic.location.file, diagnostic.location.line) == ("bad.json", 4)
+    assert "not a valid JSON Schema" in diagnostic.message
