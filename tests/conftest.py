@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -69,3 +70,18 @@ def server() -> Iterator[APIServer]:
         running.state.add_action("aa_1", "SKUS.IMPORT_CSV", [(0, done)])
         running.state.add_action("aa_2", "SKUS.IMPORT_CSV", [(0, {**done, "created_at": "2022-06-24T00:00:00.000Z"})])
         yield running
+
+
+def mypy_strict(target: Path | str, cache: Path, *, cwd: Path = ROOT, config: list[str] | None = None) -> str:
+    """Run `mypy --strict` on `target`; return its output, failing the test when it finds anything."""
+    command = [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(cache), *(config or []), str(target)]
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout[-5000:] + result.stderr
+    return result.stdout
+
+
+def type_check_code_blocks(blocks: list[str], tmp_path: Path) -> None:
+    """Write each code block to its own module and type-check them all strictly."""
+    for index, block in enumerate(blocks):
+        (tmp_path / f"example_{index}.py").write_text(block)
+    mypy_strict(tmp_path, tmp_path / ".mypy_cache")

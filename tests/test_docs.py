@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SHARED, MakePackage, minimal_spec
+from conftest import ROOT, SHARED, MakePackage, minimal_spec, type_check_code_blocks
 
 DOCS = {name: ROOT / "generated" / name / "docs" for name in ("voucherify", "postman")}
 LINK = re.compile(r"(?<!\\)\[[^\]]*\]\(([^)\s]+)\)")
@@ -132,16 +130,7 @@ def test_doc_examples_type_check(tmp_path: Path) -> None:
         for block in page.read_text().split("```python\n")[1:]
     ]
     assert len(blocks) == 2 * 4
-    for index, block in enumerate(blocks):
-        (tmp_path / f"example_{index}.py").write_text(block)
-    result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "cache"), str(tmp_path)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    type_check_code_blocks(blocks, tmp_path)
 
 
 def _table_widths(markdown: str) -> set[int]:

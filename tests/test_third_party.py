@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from pydantic import TypeAdapter
 
-from conftest import ROOT, SHARED
+from conftest import ROOT, SHARED, mypy_strict
 from generator import ir
 from generator.pipeline import build_api
 from generator.python_code import hint
@@ -95,11 +95,4 @@ def test_every_example_parses_with_the_model_its_response_names(full: tuple[Path
 
 def test_full_package_passes_mypy_strict(full: tuple[Path, str, ModuleType], tmp_path: Path) -> None:
     out, _, _ = full
-    result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "cache"), "vf"],
-        cwd=out,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout[-3000:]
+    mypy_strict("vf", tmp_path / "cache", cwd=out)

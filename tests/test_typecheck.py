@@ -1,34 +1,22 @@
-"""The generated packages pass mypy --strict, with and without the pydantic plugin."""
+"""The generated packages pass mypy --strict, with and without the pydantic plugin, and so do the README's examples."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, mypy_strict, type_check_code_blocks
 
 
 @pytest.mark.parametrize("config", ["pyproject.toml", "none"])
 def test_generated_passes_mypy_strict(config: str, tmp_path: Path) -> None:
-    config_args = ["--config-file", str(ROOT / "pyproject.toml")] if config != "none" else ["--config-file", ""]
-    result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "cache"), *config_args, "generated"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "Success: no issues found" in result.stdout
+    config_args = ["--config-file", str(ROOT / "pyproject.toml") if config != "none" else ""]
+    assert "Success: no issues found" in mypy_strict("generated", tmp_path / "cache", config=config_args)
 
 
 def test_a_typed_program_using_the_package_passes_mypy(tmp_path: Path) -> None:
-    program = tmp_path / "use.py"
-    program.write_text(
-        """
+    program = """
 from generated.voucherify import AsyncAction, SkusImportCsvAction, VoucherifyClient
 from generated.postman import AsyncTask, PostmanClient
 
@@ -44,28 +32,11 @@ def task_status(client: PostmanClient) -> str | None:
     task: AsyncTask = client.tasks.get("api", "task")
     return task.status.value if task.status else None
 """
-    )
-    result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "cache"), str(program)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    type_check_code_blocks([program], tmp_path)
 
 
 def test_readme_examples_type_check(tmp_path: Path) -> None:
     readme = (ROOT / "README.md").read_text()
     blocks = [block.split("```", 1)[0] for block in readme.split("```python\n")[1:]]
     assert len(blocks) >= 2
-    for index, block in enumerate(blocks):
-        (tmp_path / f"example_{index}.py").write_text(block)
-    result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "cache"), str(tmp_path)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    type_check_code_blocks(blocks, tmp_path)
