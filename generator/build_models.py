@@ -8,6 +8,7 @@ variant, `allOf` is flattened into one model, and primitives stay inline.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from pydantic import BaseModel
@@ -49,10 +50,10 @@ class SchemaBuilder:
         pointers = [join_pointer("components", "schemas", key) for key in components]
         self._components = pointers
         classy = [p for p in pointers if _is_class(self._deref(doc.resolve(p), p)[0])]
-        names = dedupe([ClassName(split_pointer(p)[-1]) for p in classy])
         self._pointers: dict[str, str] = {}  # class name -> pointer, the inverse of _names
-        for pointer, name in zip(classy, names, strict=True):
+        for pointer, name in _component_names(classy).items():
             self._register(pointer, name)
+        self._unique_titles = _unique_titles(doc.data, set(self._pointers))
 
     def build_components(self) -> None:
         """Build every component schema: unused ones are generated too, and every one is checked."""
@@ -77,8 +78,8 @@ class SchemaBuilder:
                 if schema.get("nullable") is True and not isinstance(target, ir.Nullable)
                 else target
             )
-        if isinstance(schema.get("title"), str) and schema["title"].strip():
-            hint = ClassName(schema["title"])  # an inline schema's own title beats a name made from its place
+        if isinstance(schema.get("title"), str) and ClassName(schema["title"]) in self._unique_titles:
+            hint = ClassName(schema["title"])  # an inline schema's own title, when no other schema has it
         if _is_nullable(schema):
             inner = self.type_of(_without_null(schema), pointer, hint)
             return inner if isinstance(inner, ir.Nullable) else ir.Nullable(inner)
@@ -172,12 +173,12 @@ class SchemaBuilder:
         if pointer in self._definitions:
             return None
         if pointer not in self._names:
-            base = name = ClassName(hint or split_pointer(pointer)[-1])
-            counter = 1
-            while name in self._pointers:
-                counter += 1
-                name = ClassName(f"{base}{counter}")
-            self._register(pointer, name)
+            # Names come from the schema's place (or unique title); a clash gets a suffix made from the
+            # place too, never from a counter, so unrelated schemas never rename each other.
+            base = ClassName(hint or split_pointer(pointer)[-1])
+            digest = hashlib.sha256(pointer.encode()).hexdigest()[:6].upper()
+            candidates = [base, ClassName(f"{base}Inline"), ClassName(f"{base}X{digest}")]
+            self._register(pointer, next((c for c in candidates if c not in self._pointers), candidates[-1]))
         self._definitions[pointer] = None  # keeps spec order; filled in when built
         return self._names[pointer]
 
@@ -346,6 +347,41 @@ class SchemaBuilder:
         for wire, prop in (schema.get("properties") or {}).items():
             properties[wire] = (prop, join_pointer(*split_pointer(pointer), "properties", wire))
         required.update(schema.get("required", []))
+
+
+def _component_names(pointers: list[str]) -> dict[str, ClassName]:
+    """Class names for component schemas; keys that clash are told apart by their sorted order, not spec order."""
+    groups: dict[ClassName, list[str]] = {}
+    for pointer in pointers:
+        groups.setdefault(ClassName(split_pointer(pointer)[-1]), []).append(pointer)
+    names: dict[str, ClassName] = {}
+    taken = set(groups)
+    for base, members in groups.items():
+        for rank, pointer in enumerate(sorted(members, key=lambda p: split_pointer(p)[-1])):
+            name, counter = base, rank + 1
+            while rank and (name == base or name in taken or name in names.values()):
+                counter += 1
+                name = ClassName(f"{base}{counter - 1}")
+            names[pointer] = name
+    return names
+
+
+def _unique_titles(data: Any, taken: set[str]) -> set[str]:
+    """Titles of inline schemas that exactly one schema has and no component is called."""
+    counts: dict[str, int] = {}
+    stack: list[tuple[tuple[str, ...], Any]] = [((), data)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, dict):
+            title = node.get("title")
+            component = len(path) == 3 and path[:2] == ("components", "schemas")
+            if isinstance(title, str) and title.strip() and not component:
+                counts[ClassName(title)] = counts.get(ClassName(title), 0) + 1
+            skip = ("example", "examples")  # data, not schemas
+            stack.extend(((*path, str(k)), v) for k, v in node.items() if k not in skip and not str(k).startswith("x-"))
+        elif isinstance(node, list):
+            stack.extend(((*path, str(i)), v) for i, v in enumerate(node))
+    return {title for title, count in counts.items() if count == 1 and title not in taken}
 
 
 def _is_class(schema: Any) -> bool:

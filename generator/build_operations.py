@@ -10,7 +10,7 @@ from typing import Any
 
 from generator import ir
 from generator.build_models import SchemaBuilder, examples_of
-from generator.extensions import check_follows, read_follow, read_pagination, read_poll
+from generator.extensions import check_follows, read_follow, read_method_name, read_pagination, read_poll
 from generator.load import Document, join_pointer
 from generator.names import ClassName, Identifier, dedupe, words
 
@@ -123,7 +123,7 @@ def _operation(
     follow = read_follow(doc, spec, pointer, success.status) if success else None
     return ir.Operation(
         operation_id=operation_id,
-        name=Identifier(spec["x-python-method"]) if "x-python-method" in spec else method_name(operation_id, tag),
+        name=read_method_name(doc, spec, pointer) or method_name(operation_id, tag),
         group=Identifier(tag),
         method=method.upper(),
         path=path,

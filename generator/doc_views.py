@@ -339,7 +339,7 @@ def doc_pages(api: ir.Api) -> list[Page]:
     pages: list[Page] = []
     for group in api.groups:
         pages += [operation_page(docs, group, op, ERROR_CLASSES) for op in group.operations]
-    for definition in api.definitions:
+    for definition in sorted(api.definitions, key=lambda d: d.name):
         if isinstance(definition, ir.Model):
             pages.append(model_page(docs, definition))
         elif isinstance(definition, ir.Enum):

@@ -1,4 +1,4 @@
-"""Our OpenAPI extensions, read and checked: `x-poll`, `x-pagination`, `x-poll-location`.
+"""Our OpenAPI extensions, read and checked: `x-poll`, `x-pagination`, `x-poll-location`, `x-python-method`.
 
 They declare behaviour the generator renders instead of hard-coding it: which
 operation reports the status of asynchronous work and which values end it, how
@@ -12,6 +12,7 @@ from typing import Any
 from generator import ir
 from generator.build_models import SchemaBuilder
 from generator.load import Document, join_pointer
+from generator.names import Identifier
 
 _POLL_HINT = "write it as `x-poll: {status: <field>, done: [<values>], failed: [<values>], progress: <field>}`."
 _PAGE_HINT = (
@@ -44,6 +45,16 @@ def _require_fields(
                 f"`{what}` names the field {field!r}, which {', '.join(missing)} does not have.",
                 "name a property of the response object.",
             )
+
+
+def read_method_name(doc: Document, operation: dict[str, Any], pointer: str) -> Identifier | None:
+    """`x-python-method`: the method name to use instead of one derived from the operationId."""
+    if "x-python-method" not in operation:
+        return None
+    name = operation["x-python-method"]
+    if not isinstance(name, str) or not name.strip():
+        raise doc.error(f"{pointer}/x-python-method", "`x-python-method` must be a name.", "write a snake_case name.")
+    return Identifier(name)
 
 
 def read_poll(

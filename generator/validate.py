@@ -98,9 +98,8 @@ def _structure(doc: Document, version: str) -> tuple[list[Diagnostic], list[Diag
     errors: list[Exception] = [e for e in found if not _tolerated(e)][:_MAX_REPORTED]
     bad_defaults: list[ValidationError] = []
     if not errors:
-        semantic = validator.root_validator(validator.schema_path)
         # Duplicate operationIds are reported by `_check_operation_ids`, with their location.
-        for error in semantic:
+        for error in _semantic_errors(doc, validator):
             if isinstance(error, ValidationError) and _tolerated(_deepest(error)):
                 continue
             if isinstance(error, ValidationError) and not error.absolute_path:
@@ -149,6 +148,25 @@ def _structure(doc: Document, version: str) -> tuple[list[Diagnostic], list[Diag
     return diagnostics, warnings
 
 
+def _semantic_errors(doc: Document, validator: Any) -> Iterator[Exception]:
+    """The validator's semantic findings; its own crash on a malformed document becomes one error."""
+    try:
+        yield from validator.root_validator(validator.schema_path)
+    except Exception as exc:  # a third-party library reading untrusted input: any crash is a clean error
+        where = exc.args[0] if isinstance(exc, KeyError) and exc.args else ""
+        raise SpecError(
+            [
+                Diagnostic(
+                    Severity.ERROR,
+                    doc.locate(""),
+                    f"the document is malformed where the validator expected {where!r} "
+                    f"({type(exc).__name__}); it does not have the shape OpenAPI requires there.",
+                    f"check every `{where}` (and its parent) against the OpenAPI specification.",
+                )
+            ]
+        ) from None
+
+
 def _default_pointer(doc: Document, value: Any) -> str:
     """Where a schema has `default: value` (the validator does not say)."""
     return next((f"{p}/default" for p, node in _walk(doc.data) if "default" in node and node["default"] == value), "")
@@ -189,8 +207,8 @@ def _check_operation_ids(doc: Document) -> list[Diagnostic]:
     problems = []
     for path, item in (doc.data.get("paths") or {}).items():
         for method, operation in item.items() if isinstance(item, dict) else ():
-            if not isinstance(operation, dict) or "operationId" not in operation:
-                continue
+            if not isinstance(operation, dict) or not isinstance(operation.get("operationId"), str):
+                continue  # a missing one is allowed; a non-string one is a structural error reported above
             pointer = join_pointer("paths", path, method, "operationId")
             operation_id = operation["operationId"]
             if operation_id in seen:

@@ -135,9 +135,11 @@ class PackageView:
 
 def package_view(api: ir.Api) -> PackageView:
     """Build the whole context for one generated package."""
-    models = [d for d in api.definitions if isinstance(d, ir.Model)]
-    enums = [d for d in api.definitions if isinstance(d, ir.Enum)]
-    unions = union_order([d for d in api.definitions if isinstance(d, ir.UnionType)])
+    # Classes are sorted by name, so reordering or inserting schemas in the spec moves no other class.
+    definitions = sorted(api.definitions, key=lambda d: d.name)
+    models = [d for d in definitions if isinstance(d, ir.Model)]
+    enums = [d for d in definitions if isinstance(d, ir.Enum)]
+    unions = union_order([d for d in definitions if isinstance(d, ir.UnionType)])
     field_types = [f.type for m in models for f in m.fields]
     union_types = [v.type for u in unions for v in u.variants]
     model_views = tuple(model_view(m) for m in models)

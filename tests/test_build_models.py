@@ -198,15 +198,27 @@ def test_inline_objects_are_named_after_their_place() -> None:
     assert _field(defs["Task"], "meta").type == ir.Nullable(ir.Named(defs["TaskMeta"].name))
 
 
-def test_name_collisions_are_resolved_deterministically() -> None:
-    defs = _build(
-        {
-            "foo_bar": {"type": "object", "properties": {"a": {"type": "string"}}},
-            "FooBar": {"type": "object", "properties": {"b": {"type": "string"}}},
-        }
-    )
-    assert list(defs) == ["FooBar", "FooBar2"]
-    assert [f.wire_name for f in defs["FooBar2"].fields] == ["b"]  # type: ignore[union-attr]
+def test_name_collisions_are_resolved_by_key_not_by_spec_order() -> None:
+    schemas = {
+        "foo_bar": {"type": "object", "properties": {"a": {"type": "string"}}},
+        "FooBar": {"type": "object", "properties": {"b": {"type": "string"}}},
+    }
+    for order in (schemas, dict(reversed(schemas.items()))):
+        defs = _build(order)
+        assert sorted(defs) == ["FooBar", "FooBar2"]
+        assert [f.wire_name for f in defs["FooBar"].fields] == ["b"]  # type: ignore[union-attr]
+        assert [f.wire_name for f in defs["FooBar2"].fields] == ["a"]  # type: ignore[union-attr]
+
+
+def test_an_inline_schema_never_takes_a_component_name() -> None:
+    schemas = {
+        "Task": {"type": "object", "properties": {"meta": {"type": "object", "properties": {"u": {"type": "string"}}}}},
+        "TaskMeta": {"type": "object", "properties": {"other": {"type": "string"}}},
+    }
+    for order in (schemas, dict(reversed(schemas.items()))):
+        defs = _build(order)
+        assert [f.wire_name for f in defs["TaskMeta"].fields] == ["other"]  # type: ignore[union-attr]
+        assert _field(defs["Task"], "meta").type == ir.Nullable(ir.Named(defs["TaskMetaInline"].name))
 
 
 def test_keywords_and_builtins_as_property_names() -> None:

@@ -30,9 +30,9 @@ from .client import (
     AsyncTaskFailedError,
 )
 from .enums import (
-    TaskModel,
-    TaskAction,
     AsyncTaskStatus,
+    TaskAction,
+    TaskModel,
 )
 from .models import (
     AsyncTask,

@@ -6,11 +6,12 @@ from __future__ import annotations
 from ._runtime import OpenIntEnum, OpenStrEnum  # noqa: F401
 
 
-class TaskModel(OpenStrEnum):
-    """The model for which the task is performing the operation."""
+class AsyncTaskStatus(OpenStrEnum):
+    """The task's current status."""
 
-    COLLECTION = "collection"
-    API_VERSION = "api-version"
+    PENDING = "pending"
+    FAILED = "failed"
+    COMPLETED = "completed"
 
 
 class TaskAction(OpenStrEnum):
@@ -20,9 +21,8 @@ class TaskAction(OpenStrEnum):
     UPDATE = "update"
 
 
-class AsyncTaskStatus(OpenStrEnum):
-    """The task's current status."""
+class TaskModel(OpenStrEnum):
+    """The model for which the task is performing the operation."""
 
-    PENDING = "pending"
-    FAILED = "failed"
-    COMPLETED = "completed"
+    COLLECTION = "collection"
+    API_VERSION = "api-version"

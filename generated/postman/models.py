@@ -33,37 +33,24 @@ class AsyncTask(APIModel):
     )
 
 
+class AsyncTaskAccepted(APIModel):
+    """The body of a `202 Accepted` answer that started an asynchronous task."""
+
+    task_id: str | None = Field(
+        default=None,
+        validation_alias="taskId",
+        serialization_alias="taskId",
+        description="The ID of the task that was started.",
+    )
+    url: str | None = Field(default=None, description="The task's status URL.")
+
+
 class AsyncTaskMeta(APIModel):
     """The response's non-standard meta information."""
 
     url: str | None = Field(default=None, description="The endpoint URL that created the task.")
     model: TaskModel | None = None
     action: TaskAction | None = None
-
-
-class TaskResources(APIModel):
-    """Information about the task's resources."""
-
-    resources: list[TaskResource] = Field(description="The resources the task created or updated.")
-
-
-class TaskResource(APIModel):
-    """A resource assigned to the task."""
-
-    id: str | None = Field(default=None, description="The ID of the assigned resource.")
-    url: str | None = Field(default=None, description="The task's assigned resource URL.")
-
-
-class TaskError(APIModel):
-    """Information about the error that occurred during the task's processing."""
-
-    error: TaskErrorDetail
-
-
-class TaskErrorDetail(APIModel):
-    """The error that stopped the task."""
-
-    message: str | None = Field(default=None, description="The task's error message.")
 
 
 class CreateApiVersion(APIModel):
@@ -85,24 +72,6 @@ class CreateApiVersion(APIModel):
     schemas: list[ResourceRef] | None = Field(default=None, description="The schemas to include in the version.")
 
 
-class ResourceRef(APIModel):
-    """A reference to an existing resource by ID."""
-
-    id: str = Field(description="The resource's ID.")
-
-
-class AsyncTaskAccepted(APIModel):
-    """The body of a `202 Accepted` answer that started an asynchronous task."""
-
-    task_id: str | None = Field(
-        default=None,
-        validation_alias="taskId",
-        serialization_alias="taskId",
-        description="The ID of the task that was started.",
-    )
-    url: str | None = Field(default=None, description="The task's status URL.")
-
-
 class ProblemDetail(APIModel):
     """An error, as the Postman API reports it."""
 
@@ -113,6 +82,37 @@ class ProblemDetail(APIModel):
     instance: str | None = Field(
         default=None, description="The URI reference that identifies the specific occurrence of the problem."
     )
+
+
+class ResourceRef(APIModel):
+    """A reference to an existing resource by ID."""
+
+    id: str = Field(description="The resource's ID.")
+
+
+class TaskError(APIModel):
+    """Information about the error that occurred during the task's processing."""
+
+    error: TaskErrorDetail
+
+
+class TaskErrorDetail(APIModel):
+    """The error that stopped the task."""
+
+    message: str | None = Field(default=None, description="The task's error message.")
+
+
+class TaskResource(APIModel):
+    """A resource assigned to the task."""
+
+    id: str | None = Field(default=None, description="The ID of the assigned resource.")
+    url: str | None = Field(default=None, description="The task's assigned resource URL.")
+
+
+class TaskResources(APIModel):
+    """Information about the task's resources."""
+
+    resources: list[TaskResource] = Field(description="The resources the task created or updated.")
 
 
 TaskDetails: TypeAlias = TaskResources | TaskError

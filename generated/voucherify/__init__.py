@@ -32,9 +32,9 @@ from .client import (
     AsyncActionFailedError,
 )
 from .enums import (
-    AsyncActionType,
-    AsyncActionStatus,
     AsyncActionOperationStatus,
+    AsyncActionStatus,
+    AsyncActionType,
 )
 from .models import (
     AsyncAction,

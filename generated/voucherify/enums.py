@@ -6,6 +6,23 @@ from __future__ import annotations
 from ._runtime import OpenIntEnum, OpenStrEnum  # noqa: F401
 
 
+class AsyncActionOperationStatus(OpenStrEnum):
+    """Status of async action processing. Informs about the async action status, whether it failed, succeeded, or the status is unknown."""
+
+    FAILED = "FAILED"
+    SUCCESS = "SUCCESS"
+    UNKNOWN = "UNKNOWN"
+
+
+class AsyncActionStatus(OpenStrEnum):
+    """Status of async action. Informs you whether the async action has already been completed."""
+
+    ENQUEUED = "ENQUEUED"
+    IN_PROGRESS = "IN_PROGRESS"
+    DONE = "DONE"
+    FAILED = "FAILED"
+
+
 class AsyncActionType(OpenStrEnum):
     """Type of async action."""
 
@@ -31,20 +48,3 @@ class AsyncActionType(OpenStrEnum):
     VOUCHERS_METADATA_KEY_PURGE = "VOUCHERS.METADATA_KEY_PURGE"
     ORDERS_IMPORT = "ORDERS.IMPORT"
     ORDERS_METADATA_KEY_PURGE = "ORDERS.METADATA_KEY_PURGE"
-
-
-class AsyncActionStatus(OpenStrEnum):
-    """Status of async action. Informs you whether the async action has already been completed."""
-
-    ENQUEUED = "ENQUEUED"
-    IN_PROGRESS = "IN_PROGRESS"
-    DONE = "DONE"
-    FAILED = "FAILED"
-
-
-class AsyncActionOperationStatus(OpenStrEnum):
-    """Status of async action processing. Informs about the async action status, whether it failed, succeeded, or the status is unknown."""
-
-    FAILED = "FAILED"
-    SUCCESS = "SUCCESS"
-    UNKNOWN = "UNKNOWN"

@@ -12,6 +12,22 @@ from ._runtime import APIModel, tag_by
 from .enums import AsyncActionOperationStatus, AsyncActionStatus, AsyncActionType
 
 
+class AsyncActionList(APIModel):
+    """Response body of `GET /v1/async-actions`."""
+
+    object: Literal["list"] = Field(
+        description="The type of the object represented by JSON. This object stores information about asynchronous actions."
+    )
+    data_ref: Literal["async_actions"] = Field(
+        description="Identifies the name of the JSON property that contains the array of asynchronous actions."
+    )
+    async_actions: list[AsyncActionSummary] = Field(description="The asynchronous actions, newest first.")
+    has_more: bool | None = Field(
+        default=None,
+        description="As query results are always limited by parameters, the `has_more` flag indicates if there are more records available. This lets you know if you can run another request to get more records returned in the results.",
+    )
+
+
 class AsyncActionSummary(APIModel):
     """An asynchronous action as listed by `GET /v1/async-actions`: every attribute but the `result`, which only the single-action endpoint returns."""
 
@@ -36,262 +52,79 @@ class AsyncActionSummary(APIModel):
     )
 
 
-class AsyncActionList(APIModel):
-    """Response body of `GET /v1/async-actions`."""
+class AsyncActionUnknown(APIModel):
+    """A AsyncAction whose `type` this package does not know yet; every field is kept as sent."""
 
-    object: Literal["list"] = Field(
-        description="The type of the object represented by JSON. This object stores information about asynchronous actions."
+    id: str = Field(description="Async action unique ID.")
+    type: str = Field(description="Type of async action.")
+    status: AsyncActionStatus
+    operation_status: AsyncActionOperationStatus | None = None
+    created_at: datetime = Field(
+        description="Timestamp representing the date and time when the async action was scheduled in ISO 8601 format."
     )
-    data_ref: Literal["async_actions"] = Field(
-        description="Identifies the name of the JSON property that contains the array of asynchronous actions."
-    )
-    async_actions: list[AsyncActionSummary] = Field(description="The asynchronous actions, newest first.")
-    has_more: bool | None = Field(
+    updated_at: datetime | None = Field(
         default=None,
-        description="As query results are always limited by parameters, the `has_more` flag indicates if there are more records available. This lets you know if you can run another request to get more records returned in the results.",
+        description="Timestamp representing the date and time when the async action was updated in ISO 8601 format.",
     )
-
-
-class Error(APIModel):
-    """Error details."""
-
-    code: int = Field(description="Error's HTTP status code.")
-    key: str | None = Field(default=None, description="Short string describing the kind of error which occurred.")
-    message: str = Field(description="A human-readable message providing a short description of the error.")
-    details: str | None = Field(
-        default=None, description="A human-readable message providing more details about the error."
+    request_id: str | None = Field(default=None, description="Unique request ID.")
+    processing_time: int | None = Field(
+        default=None, description="The length of time it took to process the request in milliseconds."
     )
-    request_id: str | None = Field(
+    progress: int | None = Field(default=None, description="% progress to completion of the asynchronous action.")
+    object: Literal["async_action"] = Field(
+        description="The type of object represented by JSON. This object stores information about the `async_action`."
+    )
+    result: Any = Field(default=None, description="Result of the action, present once it is done.")
+
+
+class CampaignVouchersDeleteAction(APIModel):
+    """An async action of type `CAMPAIGN.VOUCHERS_DELETE`."""
+
+    id: str = Field(description="Async action unique ID.")
+    type: Literal["CAMPAIGN.VOUCHERS_DELETE"] = Field(description="Type of async action.")
+    status: AsyncActionStatus
+    operation_status: AsyncActionOperationStatus | None = None
+    created_at: datetime = Field(
+        description="Timestamp representing the date and time when the async action was scheduled in ISO 8601 format."
+    )
+    updated_at: datetime | None = Field(
         default=None,
-        description="This ID is useful when troubleshooting and/or finding the root cause of an error response by our support team.",
+        description="Timestamp representing the date and time when the async action was updated in ISO 8601 format.",
     )
-    resource_id: str | None = Field(
-        default=None, description="Unique resource ID that can be used in another endpoint to get more details."
+    request_id: str | None = Field(default=None, description="Unique request ID.")
+    processing_time: int | None = Field(
+        default=None, description="The length of time it took to process the request in milliseconds."
     )
-    resource_type: str | None = Field(default=None, description="The resource type.")
-    error: ErrorDetail | None = None
-
-
-class ErrorDetail(APIModel):
-    """Includes additional information about the error."""
-
-    message: str | None = Field(default=None, description="The message configured by the user in a validation rule.")
-
-
-class MessageResult(APIModel):
-    """Result of `CAMPAIGN.VOUCHERS_UPDATE`, `CAMPAIGN.VOUCHERS_DELETE`, `CAMPAIGN.VOUCHERS_GENERATE` and every `*.METADATA_KEY_PURGE` action."""
-
-    message: str | None = Field(
-        default=None, description="A human-readable message providing a short description about the result."
+    progress: int | None = Field(default=None, description="% progress to completion of the asynchronous action.")
+    object: Literal["async_action"] = Field(
+        description="The type of object represented by JSON. This object stores information about the `async_action`."
     )
-    done_count: int | None = Field(default=None, description="Number of resources processed successfully.")
+    result: MessageResult | None = Field(default=None, description="Result of the action, present once it is done.")
 
 
-class VoucherImportResult(APIModel):
-    """Result of `CAMPAIGN.VOUCHERS_IMPORT` and `VOUCHERS.IMPORT`."""
+class CampaignVouchersGenerateAction(APIModel):
+    """An async action of type `CAMPAIGN.VOUCHERS_GENERATE`."""
 
-    message: str | None = Field(
-        default=None, description="A human-readable message providing a short description about the result."
+    id: str = Field(description="Async action unique ID.")
+    type: Literal["CAMPAIGN.VOUCHERS_GENERATE"] = Field(description="Type of async action.")
+    status: AsyncActionStatus
+    operation_status: AsyncActionOperationStatus | None = None
+    created_at: datetime = Field(
+        description="Timestamp representing the date and time when the async action was scheduled in ISO 8601 format."
     )
-    failed: list[VoucherImportFailure] | None = Field(
-        default=None, description="If any records failed during the process, this array shows the failure details."
-    )
-    done_count: int | None = Field(default=None, description="Number of resources processed successfully.")
-    failed_count: int | None = Field(default=None, description="Number of resources failed to process.")
-
-
-class VoucherImportFailure(APIModel):
-    """A voucher code that could not be imported."""
-
-    code: str | None = Field(default=None, description="Unique voucher code.")
-    reason: str | None = Field(default=None, description="Detailed failure cause for the voucher code import.")
-
-
-class VoucherCsvImportResult(APIModel):
-    """Result of `CAMPAIGN.VOUCHERS_IMPORT_CSV` and `VOUCHERS.IMPORT_CSV`."""
-
-    message: str | None = Field(
-        default=None, description="A human-readable message providing a short description about the result."
-    )
-    failed: list[VoucherCsvImportFailure] | None = Field(
-        default=None, description="If any records failed during the process, this array shows the failure details."
-    )
-    done_count: int | None = Field(default=None, description="Number of resources processed successfully.")
-    failed_count: int | None = Field(default=None, description="Number of resources failed to process.")
-
-
-class VoucherCsvImportFailure(APIModel):
-    """A CSV row whose voucher code could not be imported."""
-
-    code: str | None = Field(default=None, description="Unique voucher code.")
-    row: int | None = Field(
+    updated_at: datetime | None = Field(
         default=None,
-        description="The CSV file row number where the code definition is recorded. The row counter excludes the file headers row.",
+        description="Timestamp representing the date and time when the async action was updated in ISO 8601 format.",
     )
-    reason: str | None = Field(default=None, description="Detailed failure cause for the voucher code import.")
-
-
-class CustomerCsvImportResult(APIModel):
-    """Result of `CUSTOMERS.IMPORT_CSV`."""
-
-    message: str | None = Field(
-        default=None, description="A human-readable message providing a short description about the result."
+    request_id: str | None = Field(default=None, description="Unique request ID.")
+    processing_time: int | None = Field(
+        default=None, description="The length of time it took to process the request in milliseconds."
     )
-    failed: list[CustomerCsvImportFailure] | None = Field(
-        default=None, description="If any records failed during the process, this array shows the failure details."
+    progress: int | None = Field(default=None, description="% progress to completion of the asynchronous action.")
+    object: Literal["async_action"] = Field(
+        description="The type of object represented by JSON. This object stores information about the `async_action`."
     )
-    done_count: int | None = Field(default=None, description="Number of resources processed successfully.")
-    failed_count: int | None = Field(default=None, description="Number of resources failed to process.")
-
-
-class CustomerCsvImportFailure(APIModel):
-    """A CSV row whose customer could not be imported."""
-
-    source_id: str | None = Field(
-        default=None, description="Unique customer ID from your inventory system as indicated in the CSV file."
-    )
-    row: int | None = Field(
-        default=None,
-        description="The CSV file row number where the customer is recorded. The row counter excludes the file headers row.",
-    )
-    reason: str | None = Field(default=None, description="Detailed failure cause for the customer import.")
-
-
-class ProductCsvImportResult(APIModel):
-    """Result of `PRODUCTS.IMPORT_CSV`."""
-
-    message: str | None = Field(
-        default=None, description="A human-readable message providing a short description about the result."
-    )
-    failed: list[ProductCsvImportFailure] | None = Field(
-        default=None, description="If any records failed during the process, this array shows the failure details."
-    )
-    done_count: int | None = Field(default=None, description="Number of resources processed successfully.")
-    failed_count: int | None = Field(default=None, description="Number of resources failed to process.")
-
-
-class ProductCsvImportFailure(APIModel):
-    """A CSV row whose product could not be imported."""
-
-    row: int | None = Field(
-        default=None,
-        description="The CSV file row number where the product definition is recorded. The row counter excludes the file headers row.",
-    )
-    source_id: str | None = Field(
-        default=None, description="The source identifier of the product that caused the error."
-    )
-    reason: str | None = Field(default=None, description="Detailed failure cause for the product import.")
-
-
-class SkuCsvImportResult(APIModel):
-    """Result of `SKUS.IMPORT_CSV`."""
-
-    message: str | None = Field(
-        default=None, description="A human-readable message providing a short description about the result."
-    )
-    failed: list[SkuCsvImportFailure] | None = Field(
-        default=None, description="If any records failed during the process, this array shows the failure details."
-    )
-    done_count: int | None = Field(default=None, description="Number of resources processed successfully.")
-    failed_count: int | None = Field(default=None, description="Number of resources failed to process.")
-
-
-class SkuCsvImportFailure(APIModel):
-    """A CSV row whose SKU could not be imported."""
-
-    row: int | None = Field(
-        default=None,
-        description="The CSV file row number where the SKU definition is recorded. The row counter excludes the file headers row.",
-    )
-    reason: str | None = Field(default=None, description="Detailed failure cause for the SKU import.")
-
-
-class OrderImportResult(APIModel):
-    """Result of `ORDERS.IMPORT`."""
-
-    message: str | None = Field(
-        default=None, description="A human-readable message providing a short description about the result."
-    )
-    failed: list[OrderImportFailure] | None = Field(
-        default=None, description="If any records failed during the process, this array shows the failure details."
-    )
-    done_count: int | None = Field(default=None, description="Number of resources processed successfully.")
-    failed_count: int | None = Field(default=None, description="Number of resources failed to process.")
-
-
-class OrderImportFailure(APIModel):
-    """An order that could not be imported."""
-
-    source_id: str | None = Field(default=None, description="Unique order source ID; null when the order had none.")
-    reason: str | None = Field(default=None, description="Detailed failure cause for the order import.")
-
-
-class VoucherBulkUpdateResult(APIModel):
-    """Result of `VOUCHERS.BULK_UPDATE` and `VOUCHERS.METADATA_UPDATE`. The reference page documents per-record `results`; newer responses report counts, report files and `errors` instead. Both forms parse."""
-
-    results: list[VoucherUpdateStatus] | None = Field(default=None, description="An array of statuses for each record.")
-    done_count: int | None = Field(default=None, description="Number of resources processed successfully.")
-    failed_count: int | None = Field(default=None, description="Number of items that failed to be processed.")
-    reports: list[str] | None = Field(default=None, description="List of URLs to report files.")
-    reports_available_till: datetime | None = Field(
-        default=None, description="Timestamp until the reports are available."
-    )
-    errors: list[VoucherUpdateError] | None = Field(
-        default=None, description="List of errors encountered during processing."
-    )
-
-
-class VoucherUpdateStatus(APIModel):
-    """Whether one voucher was found and updated."""
-
-    code: str | None = Field(default=None, description="Unique voucher code.")
-    updated: bool | None = Field(default=None, description="Indicates whether the record was updated.")
-    found: bool | None = Field(default=None, description="Indicates whether the record was found.")
-
-
-class VoucherUpdateError(APIModel):
-    """An error met while updating one voucher."""
-
-    message: str = Field(description="A human-readable message providing a short description of the error.")
-    details: str = Field(description="A human-readable message providing more details about the error.")
-    key: str = Field(description="Short string describing the kind of error which occurred.")
-    code: str | None = Field(default=None, description="Code of the voucher for which the error occurred.")
-
-
-class ResourceBulkUpdateResult(APIModel):
-    """Result of `CUSTOMERS.BULK_UPDATE`, `CUSTOMERS.METADATA_UPDATE`, `PRODUCTS.BULK_UPDATE` and `PRODUCTS.METADATA_UPDATE`: records are identified by `source_id`. The reference page documents per-record `results`; newer responses report counts, report files and `errors` instead. Both forms parse."""
-
-    results: list[ResourceUpdateStatus] | None = Field(
-        default=None, description="An array of statuses for each record."
-    )
-    done_count: int | None = Field(default=None, description="Number of resources processed successfully.")
-    failed_count: int | None = Field(default=None, description="Number of items that failed to be processed.")
-    reports: list[str] | None = Field(default=None, description="List of URLs to report files.")
-    reports_available_till: datetime | None = Field(
-        default=None, description="Timestamp until the reports are available."
-    )
-    errors: list[ResourceUpdateError] | None = Field(
-        default=None, description="List of errors encountered during processing."
-    )
-
-
-class ResourceUpdateStatus(APIModel):
-    """Whether one customer or product was found and updated."""
-
-    source_id: str | None = Field(default=None, description="Unique customer or product `source_id`.")
-    updated: bool | None = Field(default=None, description="Indicates whether the record was updated.")
-    found: bool | None = Field(default=None, description="Indicates whether the record was found.")
-
-
-class ResourceUpdateError(APIModel):
-    """An error met while updating one customer or product."""
-
-    message: str = Field(description="A human-readable message providing a short description of the error.")
-    details: str = Field(description="A human-readable message providing more details about the error.")
-    key: str = Field(description="Short string describing the kind of error which occurred.")
-    source_id: str | None = Field(
-        default=None, description="Source identifier of the record for which the error occurred."
-    )
+    result: MessageResult | None = Field(default=None, description="Result of the action, present once it is done.")
 
 
 class CampaignVouchersImportAction(APIModel):
@@ -373,56 +206,6 @@ class CampaignVouchersUpdateAction(APIModel):
     result: MessageResult | None = Field(default=None, description="Result of the action, present once it is done.")
 
 
-class CampaignVouchersDeleteAction(APIModel):
-    """An async action of type `CAMPAIGN.VOUCHERS_DELETE`."""
-
-    id: str = Field(description="Async action unique ID.")
-    type: Literal["CAMPAIGN.VOUCHERS_DELETE"] = Field(description="Type of async action.")
-    status: AsyncActionStatus
-    operation_status: AsyncActionOperationStatus | None = None
-    created_at: datetime = Field(
-        description="Timestamp representing the date and time when the async action was scheduled in ISO 8601 format."
-    )
-    updated_at: datetime | None = Field(
-        default=None,
-        description="Timestamp representing the date and time when the async action was updated in ISO 8601 format.",
-    )
-    request_id: str | None = Field(default=None, description="Unique request ID.")
-    processing_time: int | None = Field(
-        default=None, description="The length of time it took to process the request in milliseconds."
-    )
-    progress: int | None = Field(default=None, description="% progress to completion of the asynchronous action.")
-    object: Literal["async_action"] = Field(
-        description="The type of object represented by JSON. This object stores information about the `async_action`."
-    )
-    result: MessageResult | None = Field(default=None, description="Result of the action, present once it is done.")
-
-
-class CampaignVouchersGenerateAction(APIModel):
-    """An async action of type `CAMPAIGN.VOUCHERS_GENERATE`."""
-
-    id: str = Field(description="Async action unique ID.")
-    type: Literal["CAMPAIGN.VOUCHERS_GENERATE"] = Field(description="Type of async action.")
-    status: AsyncActionStatus
-    operation_status: AsyncActionOperationStatus | None = None
-    created_at: datetime = Field(
-        description="Timestamp representing the date and time when the async action was scheduled in ISO 8601 format."
-    )
-    updated_at: datetime | None = Field(
-        default=None,
-        description="Timestamp representing the date and time when the async action was updated in ISO 8601 format.",
-    )
-    request_id: str | None = Field(default=None, description="Unique request ID.")
-    processing_time: int | None = Field(
-        default=None, description="The length of time it took to process the request in milliseconds."
-    )
-    progress: int | None = Field(default=None, description="% progress to completion of the asynchronous action.")
-    object: Literal["async_action"] = Field(
-        description="The type of object represented by JSON. This object stores information about the `async_action`."
-    )
-    result: MessageResult | None = Field(default=None, description="Result of the action, present once it is done.")
-
-
 class CampaignsMetadataKeyPurgeAction(APIModel):
     """An async action of type `CAMPAIGNS.METADATA_KEY_PURGE`."""
 
@@ -448,31 +231,30 @@ class CampaignsMetadataKeyPurgeAction(APIModel):
     result: MessageResult | None = Field(default=None, description="Result of the action, present once it is done.")
 
 
-class CustomersImportCsvAction(APIModel):
-    """An async action of type `CUSTOMERS.IMPORT_CSV`."""
+class CustomerCsvImportFailure(APIModel):
+    """A CSV row whose customer could not be imported."""
 
-    id: str = Field(description="Async action unique ID.")
-    type: Literal["CUSTOMERS.IMPORT_CSV"] = Field(description="Type of async action.")
-    status: AsyncActionStatus
-    operation_status: AsyncActionOperationStatus | None = None
-    created_at: datetime = Field(
-        description="Timestamp representing the date and time when the async action was scheduled in ISO 8601 format."
+    source_id: str | None = Field(
+        default=None, description="Unique customer ID from your inventory system as indicated in the CSV file."
     )
-    updated_at: datetime | None = Field(
+    row: int | None = Field(
         default=None,
-        description="Timestamp representing the date and time when the async action was updated in ISO 8601 format.",
+        description="The CSV file row number where the customer is recorded. The row counter excludes the file headers row.",
     )
-    request_id: str | None = Field(default=None, description="Unique request ID.")
-    processing_time: int | None = Field(
-        default=None, description="The length of time it took to process the request in milliseconds."
+    reason: str | None = Field(default=None, description="Detailed failure cause for the customer import.")
+
+
+class CustomerCsvImportResult(APIModel):
+    """Result of `CUSTOMERS.IMPORT_CSV`."""
+
+    message: str | None = Field(
+        default=None, description="A human-readable message providing a short description about the result."
     )
-    progress: int | None = Field(default=None, description="% progress to completion of the asynchronous action.")
-    object: Literal["async_action"] = Field(
-        description="The type of object represented by JSON. This object stores information about the `async_action`."
+    failed: list[CustomerCsvImportFailure] | None = Field(
+        default=None, description="If any records failed during the process, this array shows the failure details."
     )
-    result: CustomerCsvImportResult | None = Field(
-        default=None, description="Result of the action, present once it is done."
-    )
+    done_count: int | None = Field(default=None, description="Number of resources processed successfully.")
+    failed_count: int | None = Field(default=None, description="Number of resources failed to process.")
 
 
 class CustomersBulkUpdateAction(APIModel):
@@ -502,11 +284,11 @@ class CustomersBulkUpdateAction(APIModel):
     )
 
 
-class CustomersMetadataUpdateAction(APIModel):
-    """An async action of type `CUSTOMERS.METADATA_UPDATE`."""
+class CustomersImportCsvAction(APIModel):
+    """An async action of type `CUSTOMERS.IMPORT_CSV`."""
 
     id: str = Field(description="Async action unique ID.")
-    type: Literal["CUSTOMERS.METADATA_UPDATE"] = Field(description="Type of async action.")
+    type: Literal["CUSTOMERS.IMPORT_CSV"] = Field(description="Type of async action.")
     status: AsyncActionStatus
     operation_status: AsyncActionOperationStatus | None = None
     created_at: datetime = Field(
@@ -524,7 +306,7 @@ class CustomersMetadataUpdateAction(APIModel):
     object: Literal["async_action"] = Field(
         description="The type of object represented by JSON. This object stores information about the `async_action`."
     )
-    result: ResourceBulkUpdateResult | None = Field(
+    result: CustomerCsvImportResult | None = Field(
         default=None, description="Result of the action, present once it is done."
     )
 
@@ -554,6 +336,164 @@ class CustomersMetadataKeyPurgeAction(APIModel):
     result: MessageResult | None = Field(default=None, description="Result of the action, present once it is done.")
 
 
+class CustomersMetadataUpdateAction(APIModel):
+    """An async action of type `CUSTOMERS.METADATA_UPDATE`."""
+
+    id: str = Field(description="Async action unique ID.")
+    type: Literal["CUSTOMERS.METADATA_UPDATE"] = Field(description="Type of async action.")
+    status: AsyncActionStatus
+    operation_status: AsyncActionOperationStatus | None = None
+    created_at: datetime = Field(
+        description="Timestamp representing the date and time when the async action was scheduled in ISO 8601 format."
+    )
+    updated_at: datetime | None = Field(
+        default=None,
+        description="Timestamp representing the date and time when the async action was updated in ISO 8601 format.",
+    )
+    request_id: str | None = Field(default=None, description="Unique request ID.")
+    processing_time: int | None = Field(
+        default=None, description="The length of time it took to process the request in milliseconds."
+    )
+    progress: int | None = Field(default=None, description="% progress to completion of the asynchronous action.")
+    object: Literal["async_action"] = Field(
+        description="The type of object represented by JSON. This object stores information about the `async_action`."
+    )
+    result: ResourceBulkUpdateResult | None = Field(
+        default=None, description="Result of the action, present once it is done."
+    )
+
+
+class Error(APIModel):
+    """Error details."""
+
+    code: int = Field(description="Error's HTTP status code.")
+    key: str | None = Field(default=None, description="Short string describing the kind of error which occurred.")
+    message: str = Field(description="A human-readable message providing a short description of the error.")
+    details: str | None = Field(
+        default=None, description="A human-readable message providing more details about the error."
+    )
+    request_id: str | None = Field(
+        default=None,
+        description="This ID is useful when troubleshooting and/or finding the root cause of an error response by our support team.",
+    )
+    resource_id: str | None = Field(
+        default=None, description="Unique resource ID that can be used in another endpoint to get more details."
+    )
+    resource_type: str | None = Field(default=None, description="The resource type.")
+    error: ErrorDetail | None = None
+
+
+class ErrorDetail(APIModel):
+    """Includes additional information about the error."""
+
+    message: str | None = Field(default=None, description="The message configured by the user in a validation rule.")
+
+
+class MessageResult(APIModel):
+    """Result of `CAMPAIGN.VOUCHERS_UPDATE`, `CAMPAIGN.VOUCHERS_DELETE`, `CAMPAIGN.VOUCHERS_GENERATE` and every `*.METADATA_KEY_PURGE` action."""
+
+    message: str | None = Field(
+        default=None, description="A human-readable message providing a short description about the result."
+    )
+    done_count: int | None = Field(default=None, description="Number of resources processed successfully.")
+
+
+class OrderImportFailure(APIModel):
+    """An order that could not be imported."""
+
+    source_id: str | None = Field(default=None, description="Unique order source ID; null when the order had none.")
+    reason: str | None = Field(default=None, description="Detailed failure cause for the order import.")
+
+
+class OrderImportResult(APIModel):
+    """Result of `ORDERS.IMPORT`."""
+
+    message: str | None = Field(
+        default=None, description="A human-readable message providing a short description about the result."
+    )
+    failed: list[OrderImportFailure] | None = Field(
+        default=None, description="If any records failed during the process, this array shows the failure details."
+    )
+    done_count: int | None = Field(default=None, description="Number of resources processed successfully.")
+    failed_count: int | None = Field(default=None, description="Number of resources failed to process.")
+
+
+class OrdersImportAction(APIModel):
+    """An async action of type `ORDERS.IMPORT`."""
+
+    id: str = Field(description="Async action unique ID.")
+    type: Literal["ORDERS.IMPORT"] = Field(description="Type of async action.")
+    status: AsyncActionStatus
+    operation_status: AsyncActionOperationStatus | None = None
+    created_at: datetime = Field(
+        description="Timestamp representing the date and time when the async action was scheduled in ISO 8601 format."
+    )
+    updated_at: datetime | None = Field(
+        default=None,
+        description="Timestamp representing the date and time when the async action was updated in ISO 8601 format.",
+    )
+    request_id: str | None = Field(default=None, description="Unique request ID.")
+    processing_time: int | None = Field(
+        default=None, description="The length of time it took to process the request in milliseconds."
+    )
+    progress: int | None = Field(default=None, description="% progress to completion of the asynchronous action.")
+    object: Literal["async_action"] = Field(
+        description="The type of object represented by JSON. This object stores information about the `async_action`."
+    )
+    result: OrderImportResult | None = Field(default=None, description="Result of the action, present once it is done.")
+
+
+class OrdersMetadataKeyPurgeAction(APIModel):
+    """An async action of type `ORDERS.METADATA_KEY_PURGE`."""
+
+    id: str = Field(description="Async action unique ID.")
+    type: Literal["ORDERS.METADATA_KEY_PURGE"] = Field(description="Type of async action.")
+    status: AsyncActionStatus
+    operation_status: AsyncActionOperationStatus | None = None
+    created_at: datetime = Field(
+        description="Timestamp representing the date and time when the async action was scheduled in ISO 8601 format."
+    )
+    updated_at: datetime | None = Field(
+        default=None,
+        description="Timestamp representing the date and time when the async action was updated in ISO 8601 format.",
+    )
+    request_id: str | None = Field(default=None, description="Unique request ID.")
+    processing_time: int | None = Field(
+        default=None, description="The length of time it took to process the request in milliseconds."
+    )
+    progress: int | None = Field(default=None, description="% progress to completion of the asynchronous action.")
+    object: Literal["async_action"] = Field(
+        description="The type of object represented by JSON. This object stores information about the `async_action`."
+    )
+    result: MessageResult | None = Field(default=None, description="Result of the action, present once it is done.")
+
+
+class ProductCsvImportFailure(APIModel):
+    """A CSV row whose product could not be imported."""
+
+    row: int | None = Field(
+        default=None,
+        description="The CSV file row number where the product definition is recorded. The row counter excludes the file headers row.",
+    )
+    source_id: str | None = Field(
+        default=None, description="The source identifier of the product that caused the error."
+    )
+    reason: str | None = Field(default=None, description="Detailed failure cause for the product import.")
+
+
+class ProductCsvImportResult(APIModel):
+    """Result of `PRODUCTS.IMPORT_CSV`."""
+
+    message: str | None = Field(
+        default=None, description="A human-readable message providing a short description about the result."
+    )
+    failed: list[ProductCsvImportFailure] | None = Field(
+        default=None, description="If any records failed during the process, this array shows the failure details."
+    )
+    done_count: int | None = Field(default=None, description="Number of resources processed successfully.")
+    failed_count: int | None = Field(default=None, description="Number of resources failed to process.")
+
+
 class ProductsBulkUpdateAction(APIModel):
     """An async action of type `PRODUCTS.BULK_UPDATE`."""
 
@@ -579,58 +519,6 @@ class ProductsBulkUpdateAction(APIModel):
     result: ResourceBulkUpdateResult | None = Field(
         default=None, description="Result of the action, present once it is done."
     )
-
-
-class ProductsMetadataUpdateAction(APIModel):
-    """An async action of type `PRODUCTS.METADATA_UPDATE`."""
-
-    id: str = Field(description="Async action unique ID.")
-    type: Literal["PRODUCTS.METADATA_UPDATE"] = Field(description="Type of async action.")
-    status: AsyncActionStatus
-    operation_status: AsyncActionOperationStatus | None = None
-    created_at: datetime = Field(
-        description="Timestamp representing the date and time when the async action was scheduled in ISO 8601 format."
-    )
-    updated_at: datetime | None = Field(
-        default=None,
-        description="Timestamp representing the date and time when the async action was updated in ISO 8601 format.",
-    )
-    request_id: str | None = Field(default=None, description="Unique request ID.")
-    processing_time: int | None = Field(
-        default=None, description="The length of time it took to process the request in milliseconds."
-    )
-    progress: int | None = Field(default=None, description="% progress to completion of the asynchronous action.")
-    object: Literal["async_action"] = Field(
-        description="The type of object represented by JSON. This object stores information about the `async_action`."
-    )
-    result: ResourceBulkUpdateResult | None = Field(
-        default=None, description="Result of the action, present once it is done."
-    )
-
-
-class ProductsMetadataKeyPurgeAction(APIModel):
-    """An async action of type `PRODUCTS.METADATA_KEY_PURGE`."""
-
-    id: str = Field(description="Async action unique ID.")
-    type: Literal["PRODUCTS.METADATA_KEY_PURGE"] = Field(description="Type of async action.")
-    status: AsyncActionStatus
-    operation_status: AsyncActionOperationStatus | None = None
-    created_at: datetime = Field(
-        description="Timestamp representing the date and time when the async action was scheduled in ISO 8601 format."
-    )
-    updated_at: datetime | None = Field(
-        default=None,
-        description="Timestamp representing the date and time when the async action was updated in ISO 8601 format.",
-    )
-    request_id: str | None = Field(default=None, description="Unique request ID.")
-    processing_time: int | None = Field(
-        default=None, description="The length of time it took to process the request in milliseconds."
-    )
-    progress: int | None = Field(default=None, description="% progress to completion of the asynchronous action.")
-    object: Literal["async_action"] = Field(
-        description="The type of object represented by JSON. This object stores information about the `async_action`."
-    )
-    result: MessageResult | None = Field(default=None, description="Result of the action, present once it is done.")
 
 
 class ProductsImportCsvAction(APIModel):
@@ -660,6 +548,117 @@ class ProductsImportCsvAction(APIModel):
     )
 
 
+class ProductsMetadataKeyPurgeAction(APIModel):
+    """An async action of type `PRODUCTS.METADATA_KEY_PURGE`."""
+
+    id: str = Field(description="Async action unique ID.")
+    type: Literal["PRODUCTS.METADATA_KEY_PURGE"] = Field(description="Type of async action.")
+    status: AsyncActionStatus
+    operation_status: AsyncActionOperationStatus | None = None
+    created_at: datetime = Field(
+        description="Timestamp representing the date and time when the async action was scheduled in ISO 8601 format."
+    )
+    updated_at: datetime | None = Field(
+        default=None,
+        description="Timestamp representing the date and time when the async action was updated in ISO 8601 format.",
+    )
+    request_id: str | None = Field(default=None, description="Unique request ID.")
+    processing_time: int | None = Field(
+        default=None, description="The length of time it took to process the request in milliseconds."
+    )
+    progress: int | None = Field(default=None, description="% progress to completion of the asynchronous action.")
+    object: Literal["async_action"] = Field(
+        description="The type of object represented by JSON. This object stores information about the `async_action`."
+    )
+    result: MessageResult | None = Field(default=None, description="Result of the action, present once it is done.")
+
+
+class ProductsMetadataUpdateAction(APIModel):
+    """An async action of type `PRODUCTS.METADATA_UPDATE`."""
+
+    id: str = Field(description="Async action unique ID.")
+    type: Literal["PRODUCTS.METADATA_UPDATE"] = Field(description="Type of async action.")
+    status: AsyncActionStatus
+    operation_status: AsyncActionOperationStatus | None = None
+    created_at: datetime = Field(
+        description="Timestamp representing the date and time when the async action was scheduled in ISO 8601 format."
+    )
+    updated_at: datetime | None = Field(
+        default=None,
+        description="Timestamp representing the date and time when the async action was updated in ISO 8601 format.",
+    )
+    request_id: str | None = Field(default=None, description="Unique request ID.")
+    processing_time: int | None = Field(
+        default=None, description="The length of time it took to process the request in milliseconds."
+    )
+    progress: int | None = Field(default=None, description="% progress to completion of the asynchronous action.")
+    object: Literal["async_action"] = Field(
+        description="The type of object represented by JSON. This object stores information about the `async_action`."
+    )
+    result: ResourceBulkUpdateResult | None = Field(
+        default=None, description="Result of the action, present once it is done."
+    )
+
+
+class ResourceBulkUpdateResult(APIModel):
+    """Result of `CUSTOMERS.BULK_UPDATE`, `CUSTOMERS.METADATA_UPDATE`, `PRODUCTS.BULK_UPDATE` and `PRODUCTS.METADATA_UPDATE`: records are identified by `source_id`. The reference page documents per-record `results`; newer responses report counts, report files and `errors` instead. Both forms parse."""
+
+    results: list[ResourceUpdateStatus] | None = Field(
+        default=None, description="An array of statuses for each record."
+    )
+    done_count: int | None = Field(default=None, description="Number of resources processed successfully.")
+    failed_count: int | None = Field(default=None, description="Number of items that failed to be processed.")
+    reports: list[str] | None = Field(default=None, description="List of URLs to report files.")
+    reports_available_till: datetime | None = Field(
+        default=None, description="Timestamp until the reports are available."
+    )
+    errors: list[ResourceUpdateError] | None = Field(
+        default=None, description="List of errors encountered during processing."
+    )
+
+
+class ResourceUpdateError(APIModel):
+    """An error met while updating one customer or product."""
+
+    message: str = Field(description="A human-readable message providing a short description of the error.")
+    details: str = Field(description="A human-readable message providing more details about the error.")
+    key: str = Field(description="Short string describing the kind of error which occurred.")
+    source_id: str | None = Field(
+        default=None, description="Source identifier of the record for which the error occurred."
+    )
+
+
+class ResourceUpdateStatus(APIModel):
+    """Whether one customer or product was found and updated."""
+
+    source_id: str | None = Field(default=None, description="Unique customer or product `source_id`.")
+    updated: bool | None = Field(default=None, description="Indicates whether the record was updated.")
+    found: bool | None = Field(default=None, description="Indicates whether the record was found.")
+
+
+class SkuCsvImportFailure(APIModel):
+    """A CSV row whose SKU could not be imported."""
+
+    row: int | None = Field(
+        default=None,
+        description="The CSV file row number where the SKU definition is recorded. The row counter excludes the file headers row.",
+    )
+    reason: str | None = Field(default=None, description="Detailed failure cause for the SKU import.")
+
+
+class SkuCsvImportResult(APIModel):
+    """Result of `SKUS.IMPORT_CSV`."""
+
+    message: str | None = Field(
+        default=None, description="A human-readable message providing a short description about the result."
+    )
+    failed: list[SkuCsvImportFailure] | None = Field(
+        default=None, description="If any records failed during the process, this array shows the failure details."
+    )
+    done_count: int | None = Field(default=None, description="Number of resources processed successfully.")
+    failed_count: int | None = Field(default=None, description="Number of resources failed to process.")
+
+
 class SkusImportCsvAction(APIModel):
     """An async action of type `SKUS.IMPORT_CSV`."""
 
@@ -683,6 +682,109 @@ class SkusImportCsvAction(APIModel):
         description="The type of object represented by JSON. This object stores information about the `async_action`."
     )
     result: SkuCsvImportResult | None = Field(
+        default=None, description="Result of the action, present once it is done."
+    )
+
+
+class VoucherBulkUpdateResult(APIModel):
+    """Result of `VOUCHERS.BULK_UPDATE` and `VOUCHERS.METADATA_UPDATE`. The reference page documents per-record `results`; newer responses report counts, report files and `errors` instead. Both forms parse."""
+
+    results: list[VoucherUpdateStatus] | None = Field(default=None, description="An array of statuses for each record.")
+    done_count: int | None = Field(default=None, description="Number of resources processed successfully.")
+    failed_count: int | None = Field(default=None, description="Number of items that failed to be processed.")
+    reports: list[str] | None = Field(default=None, description="List of URLs to report files.")
+    reports_available_till: datetime | None = Field(
+        default=None, description="Timestamp until the reports are available."
+    )
+    errors: list[VoucherUpdateError] | None = Field(
+        default=None, description="List of errors encountered during processing."
+    )
+
+
+class VoucherCsvImportFailure(APIModel):
+    """A CSV row whose voucher code could not be imported."""
+
+    code: str | None = Field(default=None, description="Unique voucher code.")
+    row: int | None = Field(
+        default=None,
+        description="The CSV file row number where the code definition is recorded. The row counter excludes the file headers row.",
+    )
+    reason: str | None = Field(default=None, description="Detailed failure cause for the voucher code import.")
+
+
+class VoucherCsvImportResult(APIModel):
+    """Result of `CAMPAIGN.VOUCHERS_IMPORT_CSV` and `VOUCHERS.IMPORT_CSV`."""
+
+    message: str | None = Field(
+        default=None, description="A human-readable message providing a short description about the result."
+    )
+    failed: list[VoucherCsvImportFailure] | None = Field(
+        default=None, description="If any records failed during the process, this array shows the failure details."
+    )
+    done_count: int | None = Field(default=None, description="Number of resources processed successfully.")
+    failed_count: int | None = Field(default=None, description="Number of resources failed to process.")
+
+
+class VoucherImportFailure(APIModel):
+    """A voucher code that could not be imported."""
+
+    code: str | None = Field(default=None, description="Unique voucher code.")
+    reason: str | None = Field(default=None, description="Detailed failure cause for the voucher code import.")
+
+
+class VoucherImportResult(APIModel):
+    """Result of `CAMPAIGN.VOUCHERS_IMPORT` and `VOUCHERS.IMPORT`."""
+
+    message: str | None = Field(
+        default=None, description="A human-readable message providing a short description about the result."
+    )
+    failed: list[VoucherImportFailure] | None = Field(
+        default=None, description="If any records failed during the process, this array shows the failure details."
+    )
+    done_count: int | None = Field(default=None, description="Number of resources processed successfully.")
+    failed_count: int | None = Field(default=None, description="Number of resources failed to process.")
+
+
+class VoucherUpdateError(APIModel):
+    """An error met while updating one voucher."""
+
+    message: str = Field(description="A human-readable message providing a short description of the error.")
+    details: str = Field(description="A human-readable message providing more details about the error.")
+    key: str = Field(description="Short string describing the kind of error which occurred.")
+    code: str | None = Field(default=None, description="Code of the voucher for which the error occurred.")
+
+
+class VoucherUpdateStatus(APIModel):
+    """Whether one voucher was found and updated."""
+
+    code: str | None = Field(default=None, description="Unique voucher code.")
+    updated: bool | None = Field(default=None, description="Indicates whether the record was updated.")
+    found: bool | None = Field(default=None, description="Indicates whether the record was found.")
+
+
+class VouchersBulkUpdateAction(APIModel):
+    """An async action of type `VOUCHERS.BULK_UPDATE`."""
+
+    id: str = Field(description="Async action unique ID.")
+    type: Literal["VOUCHERS.BULK_UPDATE"] = Field(description="Type of async action.")
+    status: AsyncActionStatus
+    operation_status: AsyncActionOperationStatus | None = None
+    created_at: datetime = Field(
+        description="Timestamp representing the date and time when the async action was scheduled in ISO 8601 format."
+    )
+    updated_at: datetime | None = Field(
+        default=None,
+        description="Timestamp representing the date and time when the async action was updated in ISO 8601 format.",
+    )
+    request_id: str | None = Field(default=None, description="Unique request ID.")
+    processing_time: int | None = Field(
+        default=None, description="The length of time it took to process the request in milliseconds."
+    )
+    progress: int | None = Field(default=None, description="% progress to completion of the asynchronous action.")
+    object: Literal["async_action"] = Field(
+        description="The type of object represented by JSON. This object stores information about the `async_action`."
+    )
+    result: VoucherBulkUpdateResult | None = Field(
         default=None, description="Result of the action, present once it is done."
     )
 
@@ -741,11 +843,11 @@ class VouchersImportCsvAction(APIModel):
     )
 
 
-class VouchersBulkUpdateAction(APIModel):
-    """An async action of type `VOUCHERS.BULK_UPDATE`."""
+class VouchersMetadataKeyPurgeAction(APIModel):
+    """An async action of type `VOUCHERS.METADATA_KEY_PURGE`."""
 
     id: str = Field(description="Async action unique ID.")
-    type: Literal["VOUCHERS.BULK_UPDATE"] = Field(description="Type of async action.")
+    type: Literal["VOUCHERS.METADATA_KEY_PURGE"] = Field(description="Type of async action.")
     status: AsyncActionStatus
     operation_status: AsyncActionOperationStatus | None = None
     created_at: datetime = Field(
@@ -763,9 +865,7 @@ class VouchersBulkUpdateAction(APIModel):
     object: Literal["async_action"] = Field(
         description="The type of object represented by JSON. This object stores information about the `async_action`."
     )
-    result: VoucherBulkUpdateResult | None = Field(
-        default=None, description="Result of the action, present once it is done."
-    )
+    result: MessageResult | None = Field(default=None, description="Result of the action, present once it is done.")
 
 
 class VouchersMetadataUpdateAction(APIModel):
@@ -793,106 +893,6 @@ class VouchersMetadataUpdateAction(APIModel):
     result: VoucherBulkUpdateResult | None = Field(
         default=None, description="Result of the action, present once it is done."
     )
-
-
-class VouchersMetadataKeyPurgeAction(APIModel):
-    """An async action of type `VOUCHERS.METADATA_KEY_PURGE`."""
-
-    id: str = Field(description="Async action unique ID.")
-    type: Literal["VOUCHERS.METADATA_KEY_PURGE"] = Field(description="Type of async action.")
-    status: AsyncActionStatus
-    operation_status: AsyncActionOperationStatus | None = None
-    created_at: datetime = Field(
-        description="Timestamp representing the date and time when the async action was scheduled in ISO 8601 format."
-    )
-    updated_at: datetime | None = Field(
-        default=None,
-        description="Timestamp representing the date and time when the async action was updated in ISO 8601 format.",
-    )
-    request_id: str | None = Field(default=None, description="Unique request ID.")
-    processing_time: int | None = Field(
-        default=None, description="The length of time it took to process the request in milliseconds."
-    )
-    progress: int | None = Field(default=None, description="% progress to completion of the asynchronous action.")
-    object: Literal["async_action"] = Field(
-        description="The type of object represented by JSON. This object stores information about the `async_action`."
-    )
-    result: MessageResult | None = Field(default=None, description="Result of the action, present once it is done.")
-
-
-class OrdersImportAction(APIModel):
-    """An async action of type `ORDERS.IMPORT`."""
-
-    id: str = Field(description="Async action unique ID.")
-    type: Literal["ORDERS.IMPORT"] = Field(description="Type of async action.")
-    status: AsyncActionStatus
-    operation_status: AsyncActionOperationStatus | None = None
-    created_at: datetime = Field(
-        description="Timestamp representing the date and time when the async action was scheduled in ISO 8601 format."
-    )
-    updated_at: datetime | None = Field(
-        default=None,
-        description="Timestamp representing the date and time when the async action was updated in ISO 8601 format.",
-    )
-    request_id: str | None = Field(default=None, description="Unique request ID.")
-    processing_time: int | None = Field(
-        default=None, description="The length of time it took to process the request in milliseconds."
-    )
-    progress: int | None = Field(default=None, description="% progress to completion of the asynchronous action.")
-    object: Literal["async_action"] = Field(
-        description="The type of object represented by JSON. This object stores information about the `async_action`."
-    )
-    result: OrderImportResult | None = Field(default=None, description="Result of the action, present once it is done.")
-
-
-class OrdersMetadataKeyPurgeAction(APIModel):
-    """An async action of type `ORDERS.METADATA_KEY_PURGE`."""
-
-    id: str = Field(description="Async action unique ID.")
-    type: Literal["ORDERS.METADATA_KEY_PURGE"] = Field(description="Type of async action.")
-    status: AsyncActionStatus
-    operation_status: AsyncActionOperationStatus | None = None
-    created_at: datetime = Field(
-        description="Timestamp representing the date and time when the async action was scheduled in ISO 8601 format."
-    )
-    updated_at: datetime | None = Field(
-        default=None,
-        description="Timestamp representing the date and time when the async action was updated in ISO 8601 format.",
-    )
-    request_id: str | None = Field(default=None, description="Unique request ID.")
-    processing_time: int | None = Field(
-        default=None, description="The length of time it took to process the request in milliseconds."
-    )
-    progress: int | None = Field(default=None, description="% progress to completion of the asynchronous action.")
-    object: Literal["async_action"] = Field(
-        description="The type of object represented by JSON. This object stores information about the `async_action`."
-    )
-    result: MessageResult | None = Field(default=None, description="Result of the action, present once it is done.")
-
-
-class AsyncActionUnknown(APIModel):
-    """A AsyncAction whose `type` this package does not know yet; every field is kept as sent."""
-
-    id: str = Field(description="Async action unique ID.")
-    type: str = Field(description="Type of async action.")
-    status: AsyncActionStatus
-    operation_status: AsyncActionOperationStatus | None = None
-    created_at: datetime = Field(
-        description="Timestamp representing the date and time when the async action was scheduled in ISO 8601 format."
-    )
-    updated_at: datetime | None = Field(
-        default=None,
-        description="Timestamp representing the date and time when the async action was updated in ISO 8601 format.",
-    )
-    request_id: str | None = Field(default=None, description="Unique request ID.")
-    processing_time: int | None = Field(
-        default=None, description="The length of time it took to process the request in milliseconds."
-    )
-    progress: int | None = Field(default=None, description="% progress to completion of the asynchronous action.")
-    object: Literal["async_action"] = Field(
-        description="The type of object represented by JSON. This object stores information about the `async_action`."
-    )
-    result: Any = Field(default=None, description="Result of the action, present once it is done.")
 
 
 AsyncAction: TypeAlias = Annotated[
