@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: generate check test lint bench clean
+.PHONY: generate check test lint bench changes clean
 
 # Create the virtual environment and install the pinned tools when missing or when pyproject.toml changed.
 $(STAMP): pyproject.toml
@@ -18,6 +18,10 @@ generate: $(STAMP)
 
 check: $(STAMP)
 	$(BIN)/python -m generator check
+
+# Append what changed for callers since the last commit to CHANGES.md.
+changes: $(STAMP)
+	$(BIN)/python -m generator diff --append CHANGES.md
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -33,3 +37,4 @@ clean:
 
 bench: $(STAMP)
 	$(BIN)/python bench/clients.py
+	$(BIN)/python bench/review_noise.py

@@ -58,7 +58,7 @@ class SchemaBuilder:
     def build_components(self) -> None:
         """Build every component schema: unused ones are generated too, and every one is checked."""
         for pointer in self._components:
-            self.type_of(self.doc.resolve(pointer), pointer)
+            self.type_of(self.doc.resolve(pointer), pointer, ClassName(split_pointer(pointer)[-1]))
 
     def definitions(self) -> tuple[ir.Definition, ...]:
         """All definitions built so far, parents before the inline types they hold."""
@@ -148,7 +148,7 @@ class SchemaBuilder:
         target = self.ref_target(schema["$ref"], pointer)
         if target in self._names:
             if target not in self._definitions:
-                self.type_of(self.doc.resolve(target), target)
+                self.type_of(self.doc.resolve(target), target, ClassName(split_pointer(target)[-1]))
             return ir.Named(self._names[target])
         if target in self._resolving:
             raise self.doc.error(
@@ -163,6 +163,17 @@ class SchemaBuilder:
             self._resolving.discard(target)
 
     # --- named definitions ----------------------------------------------------
+
+    def _owner_name(self, property_pointer: str, default: str) -> str:
+        """The class name of the schema that defines a property, found from the property's own place.
+
+        A property reached through `allOf` is named after the schema that declares it, not after each
+        model that includes it, so its name does not depend on which model was built first.
+        """
+        pointer = property_pointer.rsplit("/properties/", 1)[0]
+        while pointer and pointer not in self._names:
+            pointer = pointer.rsplit("/", 1)[0]
+        return self._names.get(pointer, default)
 
     def _register(self, pointer: str, name: ClassName) -> None:
         self._names[pointer] = name
@@ -320,7 +331,7 @@ class SchemaBuilder:
         fields = []
         for py_name, wire in zip(py_names, wire_names, strict=True):
             prop, prop_pointer = properties[wire]
-            prop_type = self.type_of(prop, prop_pointer, f"{name}{ClassName(wire)}")
+            prop_type = self.type_of(prop, prop_pointer, f"{self._owner_name(prop_pointer, name)}{ClassName(wire)}")
             if wire not in required and not isinstance(prop_type, ir.Nullable):
                 prop_type = ir.Nullable(prop_type)
             description = prop.get("description", "") if isinstance(prop, dict) else ""

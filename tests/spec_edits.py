@@ -1,0 +1,62 @@
+"""Edits used to measure review noise: how much generated output one unrelated spec change touches.
+
+Shared by the stability tests and `bench/review_noise.py`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from typing import Any
+
+NEW_SCHEMA = {
+    "type": "object",
+    "description": "A schema inserted to measure review noise.",
+    "properties": {"label": {"type": "string"}, "count": {"type": "integer"}},
+}
+
+
+def _referenced(data: Any) -> set[str]:
+    text = json.dumps(data)
+    return {part.split('"')[0] for part in text.split('"$ref": "#/components/schemas/')[1:]}
+
+
+def insert_first(data: dict[str, Any]) -> dict[str, Any]:
+    """The spec with a new schema at the front of `components.schemas`."""
+    schemas = data["components"]["schemas"]
+    return {**data, "components": {**data["components"], "schemas": {"AaaInsertedSchema": NEW_SCHEMA, **schemas}}}
+
+
+def delete_middle(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(before, after) for deleting an unreferenced schema from the middle of `components.schemas`.
+
+    When every schema is referenced (as in the vendor's spec), `before` has one more, unreferenced
+    schema in the middle, and `after` is the spec as it is.
+    """
+    schemas = data["components"]["schemas"]
+    names = list(schemas)
+    middle = len(names) // 2
+    unreferenced = [n for n in names if n not in _referenced(data)]
+    if not unreferenced:
+        items = list(schemas.items())
+        padded = dict([*items[:middle], ("MiddleUnusedSchema", NEW_SCHEMA), *items[middle:]])
+        return {**data, "components": {**data["components"], "schemas": padded}}, data
+    name = min(unreferenced, key=lambda n: abs(names.index(n) - middle))
+    kept = {k: v for k, v in schemas.items() if k != name}
+    return data, {**data, "components": {**data["components"], "schemas": kept}}
+
+
+def reverse_order(data: dict[str, Any]) -> dict[str, Any]:
+    """The spec with `components.schemas` in reverse order."""
+    schemas = data["components"]["schemas"]
+    return {**data, "components": {**data["components"], "schemas": dict(reversed(list(schemas.items())))}}
+
+
+def changed_lines(before: dict[str, str], after: dict[str, str]) -> int:
+    """Lines added plus lines removed across two trees."""
+    total = 0
+    for name in before.keys() | after.keys():
+        old, new = before.get(name, "").splitlines(), after.get(name, "").splitlines()
+        diff = difflib.unified_diff(old, new, lineterm="", n=0)
+        total += sum(1 for line in diff if line[:1] in "+-" and not line.startswith(("+++", "---")))
+    return total
