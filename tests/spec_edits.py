@@ -9,10 +9,15 @@ import difflib
 import json
 from typing import Any
 
+# Shaped like the vendor's own objects: an `object` discriminator enum and a nested inline object.
 NEW_SCHEMA = {
     "type": "object",
     "description": "A schema inserted to measure review noise.",
-    "properties": {"label": {"type": "string"}, "count": {"type": "integer"}},
+    "properties": {
+        "id": {"type": "string"},
+        "object": {"type": "string", "enum": ["inserted_object"]},
+        "settings": {"type": "object", "properties": {"type": {"type": "string", "enum": ["A", "B"]}}},
+    },
 }
 
 
@@ -52,11 +57,23 @@ def reverse_order(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "components": {**data["components"], "schemas": dict(reversed(list(schemas.items())))}}
 
 
+def diff_lines(before: dict[str, str], after: dict[str, str]) -> tuple[list[str], list[str]]:
+    """(removed lines, added lines) across two trees."""
+    removed: list[str] = []
+    added: list[str] = []
+    for name in sorted(before.keys() | after.keys()):
+        old, new = before.get(name, "").splitlines(), after.get(name, "").splitlines()
+        for line in difflib.unified_diff(old, new, lineterm="", n=0):
+            if line.startswith(("+++", "---")):
+                continue
+            if line.startswith("-"):
+                removed.append(line[1:])
+            elif line.startswith("+"):
+                added.append(line[1:])
+    return removed, added
+
+
 def changed_lines(before: dict[str, str], after: dict[str, str]) -> int:
     """Lines added plus lines removed across two trees."""
-    total = 0
-    for name in before.keys() | after.keys():
-        old, new = before.get(name, "").splitlines(), after.get(name, "").splitlines()
-        diff = difflib.unified_diff(old, new, lineterm="", n=0)
-        total += sum(1 for line in diff if line[:1] in "+-" and not line.startswith(("+++", "---")))
-    return total
+    removed, added = diff_lines(before, after)
+    return len(removed) + len(added)
