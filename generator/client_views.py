@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from generator import ir
+from generator.format import LINE_LENGTH
 from generator.names import ClassName, Identifier, words
 from generator.python_code import BUILTIN_TYPES, docstring, hint, import_lines, imports_for, literal, named_in
 
@@ -241,13 +242,13 @@ def _shape(op: ir.Operation, ctx: _Context) -> _Shape:
     )
     shadowed = ctx.shadowed
     raw = hint(ir.DictOf(ir.Primitive("Any")), shadowed)  # a body may also be given as plain JSON
-    positional = [f"{p.name}: {hint(p.type, shadowed)}" for p in path_params]
+    positional = [_param(p.name, hint(p.type, shadowed)) for p in path_params]
     if op.body is not None and op.body_required:
-        positional.append(f"body: {hint(op.body, shadowed)} | {raw}")
-    keywords = [f"{p.name}: {hint(p.type, shadowed)}" for p in keyword if p.required]
+        positional.append(_param("body", f"{hint(op.body, shadowed)} | {raw}"))
+    keywords = [_param(p.name, hint(p.type, shadowed)) for p in keyword if p.required]
     if op.body is not None and not op.body_required:
-        keywords.append(f"body: {hint(op.body, shadowed)} | {raw} | None = None")
-    keywords += [f"{p.name}: {hint(ir.Nullable(p.type), shadowed)} = None" for p in keyword if not p.required]
+        keywords.append(_param("body", f"{hint(op.body, shadowed)} | {raw} | None", " = None"))
+    keywords += [_param(p.name, hint(ir.Nullable(p.type), shadowed), " = None") for p in keyword if not p.required]
     signature = ", ".join(["self", *positional, *(["*", *keywords] if keywords else [])])
 
     success = op.success
@@ -273,6 +274,15 @@ def _shape(op: ir.Operation, ctx: _Context) -> _Shape:
         call.append(f"errors={{{', '.join(errors)}}}")
     returns = hint(success_type, shadowed) if success_type is not None else "None"
     return _Shape(signature, bool(keywords), ", ".join(call), returns)
+
+
+def _param(name: str, annotation: str, default: str = "") -> str:
+    """`name: annotation = default`, the annotation parenthesised when it cannot fit on its own line.
+
+    That is where black puts parentheses itself; ruff keeps explicit ones, so both format it alike.
+    """
+    too_long = 8 + len(name) + 2 + len(annotation) + len(default) + 1 > LINE_LENGTH
+    return f"{name}: ({annotation}){default}" if too_long and " | " in annotation else f"{name}: {annotation}{default}"
 
 
 def _doc(op: ir.Operation) -> str:

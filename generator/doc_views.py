@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from generator import ir
 from generator import markdown as md
-from generator.format import format_source
+from generator.format import format_sources
 from generator.python_code import literal
 
 TYPES_DIR, OPERATIONS_DIR = "types", "operations"
@@ -234,10 +234,12 @@ def _examples(api: ir.Api, group: ir.Group, op: ir.Operation) -> tuple[str, str]
         f"async def main() -> None:\n    async with Async{api.client_name}() as client:{comment}\n{async_body}"
         "\n\nasyncio.run(main())\n"
     )
-    return format_source(sync, "example"), format_source(async_, "example")
+    return sync, async_
 
 
-def operation_page(docs: _Docs, group: ir.Group, op: ir.Operation, error_classes: dict[int, str]) -> Page:
+def operation_page(
+    docs: _Docs, group: ir.Group, op: ir.Operation, error_classes: dict[int, str], examples: dict[str, tuple[str, str]]
+) -> Page:
     """An operation's page: request, auth, responses, errors, and examples."""
     prefix = f"../{TYPES_DIR}/"
     sections = []
@@ -289,7 +291,7 @@ def operation_page(docs: _Docs, group: ir.Group, op: ir.Operation, error_classes
         )
     if behaviour:
         sections.append(Section("Behaviour", "\n\n".join(behaviour)))
-    sync, async_ = _examples(docs.api, group, op)
+    sync, async_ = examples[op.operation_id]
     sections.append(Section("Example", f"```python\n{sync}```"))
     sections.append(Section("Async example", f"```python\n{async_}```"))
     intro = f"`{op.method} {md.text(op.path)}`\n\n" + md.text("\n\n".join(t for t in (op.summary, op.description) if t))
@@ -336,9 +338,16 @@ def index_page(api: ir.Api, pages: list[Page]) -> Page:
 def doc_pages(api: ir.Api) -> list[Page]:
     """Every page of a package's reference docs, index last."""
     docs = _Docs(api)
+    raw = {op.operation_id: _examples(api, group, op) for group in api.groups for op in group.operations}
+    # All examples are formatted in one run: one formatter call per example would dominate big specs.
+    sources = {
+        f"e{i}_{kind}.py": code for i, pair in enumerate(raw.values()) for kind, code in zip("sa", pair, strict=True)
+    }
+    formatted = format_sources(sources)
+    examples = {op_id: (formatted[f"e{i}_s.py"], formatted[f"e{i}_a.py"]) for i, op_id in enumerate(raw)}
     pages: list[Page] = []
     for group in api.groups:
-        pages += [operation_page(docs, group, op, ERROR_CLASSES) for op in group.operations]
+        pages += [operation_page(docs, group, op, ERROR_CLASSES, examples) for op in group.operations]
     for definition in sorted(api.definitions, key=lambda d: d.name):
         if isinstance(definition, ir.Model):
             pages.append(model_page(docs, definition))

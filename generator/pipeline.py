@@ -14,7 +14,7 @@ from generator.build_operations import build_auth, build_groups, build_server
 from generator.bundle import bundle
 from generator.errors import Diagnostic
 from generator.examples import reconcile
-from generator.format import format_source
+from generator.format import format_source, format_sources
 from generator.jsonschema_input import is_json_schema, to_openapi
 from generator.load import load
 from generator.names import ClassName, Identifier
@@ -65,9 +65,8 @@ def package_tree(
 ) -> Tree:
     """The formatted files of the package generated from `spec` (imported as `import_name`)."""
     files = render_package(build_api(spec, package, import_name, warnings))
-    return {
-        name: format_source(text, f"{package}/{name}") if name.endswith(".py") else text for name, text in files.items()
-    }
+    formatted = format_sources({name: text for name, text in files.items() if name.endswith(".py")})
+    return {name: formatted.get(name, text) for name, text in files.items()}
 
 
 def specs_in(spec_dir: Path) -> list[Path]:

@@ -90,7 +90,8 @@ def docstring(text: str) -> str:
     text = text.strip()
     plain = all(c == "\n" or c.isprintable() for c in text)
     if plain and '"""' not in text and "\\" not in text and not text.endswith('"'):
-        return f'"""{text}"""'
+        # A multi-line docstring closes on its own line, where black and ruff both leave it.
+        return f'"""{text}\n"""' if "\n" in text else f'"""{text}"""'
     return repr(text)
 
 

@@ -38,3 +38,15 @@ def test_no_timestamps_or_machine_paths_in_output() -> None:
         assert "/home/" not in text and "/tmp/" not in text and "/root" not in text, relative
     init = (ROOT / "generated" / "voucherify" / "__init__.py").read_text()
     assert "__spec_sha256__ = " in init
+
+
+def test_output_keeps_blacks_style(tmp_path: Path) -> None:
+    """Formatting is done by ruff; black, the style contract, must find nothing to change."""
+    result = subprocess.run(
+        [sys.executable, "-m", "black", "--check", "--line-length", "120", "--target-version", "py310", "generated"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]

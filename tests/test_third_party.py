@@ -96,3 +96,10 @@ def test_every_example_parses_with_the_model_its_response_names(full: tuple[Path
 def test_full_package_passes_mypy_strict(full: tuple[Path, str, ModuleType], tmp_path: Path) -> None:
     out, _, _ = full
     mypy_strict("vf", tmp_path / "cache", cwd=out)
+
+
+def test_full_package_keeps_blacks_style(full: tuple[Path, str, ModuleType]) -> None:
+    out, _, _ = full
+    command = [sys.executable, "-m", "black", "--check", "--line-length", "120", "--target-version", "py310", "vf"]
+    result = subprocess.run(command, cwd=out, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]

@@ -4,7 +4,8 @@
 Hand-written specification of the Postman API's asynchronous task status object,
 captured from the model pages of a generated Postman SDK, and of an endpoint that
 starts such a task. The task's `details` is modelled as a union with meaningful
-names (`TaskResources` or `TaskError`), and its enums as enums, not property tables."""
+names (`TaskResources` or `TaskError`), and its enums as enums, not property tables.
+"""
 
 from ._exceptions import (
     APIConnectionError,

@@ -60,7 +60,8 @@ class TasksResource:
     def get(self, api_id: str, task_id: str) -> AsyncTask:
         """Get status of an asynchronous task
 
-        Gets the status of an asynchronous task."""
+        Gets the status of an asynchronous task.
+        """
         return self._client.request(
             "GET",
             "/apis/{apiId}/tasks/{taskId}",
@@ -111,7 +112,8 @@ class APIsResource:
 
         Creates a new API version asynchronously. The answer is `202 Accepted` with a `Location` header that points at the task to poll for completion.
 
-        Call `.wait()` on the result to poll the URL in its `Location` until the work is done."""
+        Call `.wait()` on the result to poll the URL in its `Location` until the work is done.
+        """
         return self._client.request_accepted(
             "POST",
             "/apis/{apiId}/versions",
@@ -163,7 +165,8 @@ class AsyncTasksResource:
     async def get(self, api_id: str, task_id: str) -> AsyncTask:
         """Get status of an asynchronous task
 
-        Gets the status of an asynchronous task."""
+        Gets the status of an asynchronous task.
+        """
         return await self._client.request(
             "GET",
             "/apis/{apiId}/tasks/{taskId}",
@@ -214,7 +217,8 @@ class AsyncAPIsResource:
 
         Creates a new API version asynchronously. The answer is `202 Accepted` with a `Location` header that points at the task to poll for completion.
 
-        Call `.wait()` on the result to poll the URL in its `Location` until the work is done."""
+        Call `.wait()` on the result to poll the URL in its `Location` until the work is done.
+        """
         return await self._client.request_accepted(
             "POST",
             "/apis/{apiId}/versions",

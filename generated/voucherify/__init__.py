@@ -6,7 +6,8 @@ vendor's reference page (the "Async Action Object") and its OpenAPI document.
 
 Unlike the vendor's document, the `result` of an async action is modelled as a
 union discriminated by the action's `type`, so every type has exactly one
-result shape and no client has to guess."""
+result shape and no client has to guess.
+"""
 
 from ._exceptions import (
     APIConnectionError,

@@ -52,7 +52,8 @@ class AsyncActionsResource:
 
         Returns the scheduled asynchronous actions, newest first. Results are limited by `limit`; when `has_more` is true, ask again with `end_date` set to the `created_at` of the last action returned. Listed actions never include their `result`: get the action by ID for that.
 
-        Iterate the returned page to go through every page; each is fetched when reached."""
+        Iterate the returned page to go through every page; each is fetched when reached.
+        """
         return self._client.paginate(
             "GET",
             "/v1/async-actions",
@@ -64,7 +65,8 @@ class AsyncActionsResource:
     def get(self, async_action_id: str) -> AsyncAction:
         """Get Async Action
 
-        Check the status and, once it is done, the result of a scheduled asynchronous operation."""
+        Check the status and, once it is done, the result of a scheduled asynchronous operation.
+        """
         return self._client.request(
             "GET", "/v1/async-actions/{asyncActionId}", path={"asyncActionId": async_action_id}, response=_ASYNCACTION
         )
@@ -141,7 +143,8 @@ class AsyncAsyncActionsResource:
 
         Returns the scheduled asynchronous actions, newest first. Results are limited by `limit`; when `has_more` is true, ask again with `end_date` set to the `created_at` of the last action returned. Listed actions never include their `result`: get the action by ID for that.
 
-        Iterate the returned page to go through every page; each is fetched when reached."""
+        Iterate the returned page to go through every page; each is fetched when reached.
+        """
         return await self._client.paginate(
             "GET",
             "/v1/async-actions",
@@ -153,7 +156,8 @@ class AsyncAsyncActionsResource:
     async def get(self, async_action_id: str) -> AsyncAction:
         """Get Async Action
 
-        Check the status and, once it is done, the result of a scheduled asynchronous operation."""
+        Check the status and, once it is done, the result of a scheduled asynchronous operation.
+        """
         return await self._client.request(
             "GET", "/v1/async-actions/{asyncActionId}", path={"asyncActionId": async_action_id}, response=_ASYNCACTION
         )
