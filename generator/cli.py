@@ -12,9 +12,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from generator import manifest
 from generator.errors import Diagnostic, SpecError
 from generator.names import Identifier
-from generator.pipeline import build_api, package_tree, project_tree, specs_in
 from generator.revisions import specs_at
 from generator.semantic_diff import Change, as_json, as_text, compare
 from generator.write import diff_trees, read_tree, write_tree
@@ -46,6 +46,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code."""
     args = _parser().parse_args(argv)
     warnings: list[Diagnostic] = []
+    if args.command == "generate" and args.spec is None and manifest.up_to_date(args.specs, args.generated):
+        # Nothing changed: answer before loading the pipeline (jinja2, validators, pydantic).
+        print(f"unchanged: {args.generated} (inputs and outputs match {manifest.NAME})")
+        return EXIT_OK
+    from generator.pipeline import package_tree, project_tree
+
     try:
         if args.command == "check":
             return _check(args.specs, args.generated, warnings)
@@ -70,6 +76,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _check(specs: Path, generated: Path, warnings: list[Diagnostic]) -> int:
+    from generator.pipeline import project_tree
+
     diff = diff_trees(project_tree(specs, warnings), read_tree(generated), generated.as_posix())
     if diff:
         sys.stdout.write(diff)
@@ -86,6 +94,8 @@ def _check(specs: Path, generated: Path, warnings: list[Diagnostic]) -> int:
 
 def changes_between(old: str, new: str | None, specs: Path, warnings: list[Diagnostic]) -> list[Change]:
     """Caller-visible changes of every package between revision `old` and `new` (None: the working tree)."""
+    from generator.pipeline import build_api, specs_in
+
     old_dir = specs_at(old, specs)
     new_dir = specs_at(new, specs) if new else specs
     try:

@@ -19,8 +19,8 @@ from importlib.metadata import version
 from pathlib import Path
 
 from generator.errors import Diagnostic, Location, Severity, SpecError
+from generator.manifest import PINNED
 
-PINNED = {"ruff": "0.17.5", "black": "26.10.1"}
 LINE_LENGTH = 120
 TARGET = "py310"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from generator import ir
+from generator import ir, manifest
 from generator.build_models import SchemaBuilder
 from generator.build_operations import build_auth, build_groups, build_server
 from generator.bundle import bundle
@@ -84,4 +84,5 @@ def project_tree(spec_dir: Path, warnings: list[Diagnostic] | None = None) -> Tr
         files = package_tree(spec, package, f"generated.{package}", warnings)
         tree.update({f"{package}/{name}": text for name, text in files.items()})
     tree["__init__.py"] = format_source(render_root(packages), "__init__.py")
+    tree[manifest.NAME] = manifest.render(spec_dir, tree)
     return tree

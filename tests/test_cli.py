@@ -90,3 +90,18 @@ def test_main_returns_exit_codes_in_process(project: Path, capsys: pytest.Captur
     assert main(["check", "--specs", specs, "--generated", generated]) == 0
     assert main(["generate", "--specs", specs, "--generated", generated]) == 0
     assert "unchanged" in capsys.readouterr().out
+
+
+def test_a_no_op_generate_is_answered_from_the_manifest(project: Path) -> None:
+    first = _run("generate", cwd=project)
+    assert first.returncode == 0 and "MANIFEST.json" in first.stdout  # nothing to do: no pipeline run
+    models = project / "generated" / "postman" / "models.py"
+    original = models.read_text()
+    models.write_text(original + "# edited by hand\n")
+    second = _run("generate", cwd=project)
+    assert second.stdout.startswith("wrote") and models.read_text() == original  # a hand edit is undone
+    spec = project / "spec" / "postman.yaml"
+    spec.write_text(spec.read_text().replace("The task's ID.", "The ID of the task."))
+    third = _run("generate", cwd=project)
+    assert third.stdout.startswith("wrote") and "The ID of the task." in models.read_text()
+    assert _run("check", cwd=project).returncode == 0
