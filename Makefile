@@ -27,8 +27,8 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check generator tests
-	$(BIN)/ruff format --check generator tests
+	$(BIN)/ruff check generator tests bench
+	$(BIN)/ruff format --check generator tests bench
 	$(BIN)/mypy generator
 	$(BIN)/mypy --strict generated
 
@@ -38,3 +38,4 @@ clean:
 bench: $(STAMP)
 	$(BIN)/python bench/clients.py
 	$(BIN)/python bench/review_noise.py
+	$(BIN)/python bench/parse.py

@@ -15,9 +15,8 @@ import httpx
 from pydantic import TypeAdapter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from apiserver import APP_ID, APP_TOKEN, APIServer  # noqa: E402 - after the path it lives on
-
-import generated.voucherify as voucherify  # noqa: E402
+import generated.voucherify as voucherify
+from apiserver import APP_ID, APP_TOKEN, APIServer
 
 REQUESTS = 1000
 ROUNDS = 5
@@ -41,9 +40,12 @@ def overhead(server: APIServer) -> None:
     url = f"{server.url}/v1/async-actions/aa_b"
     headers = {"X-App-Id": APP_ID, "X-App-Token": APP_TOKEN, "Accept": "application/json"}
     adapter: TypeAdapter[Any] = TypeAdapter(voucherify.AsyncAction)
-    with httpx.Client() as http, voucherify.VoucherifyClient(
-        app_id=APP_ID, app_token=APP_TOKEN, base_url=server.url, http_client=http
-    ) as client:
+    with (
+        httpx.Client() as http,
+        voucherify.VoucherifyClient(
+            app_id=APP_ID, app_token=APP_TOKEN, base_url=server.url, http_client=http
+        ) as client,
+    ):
         bare = _per_request(lambda: http.get(url, headers=headers).json())
         parsed = _per_request(lambda: adapter.validate_json(http.get(url, headers=headers).content))
         ours = _per_request(lambda: client.async_actions.get("aa_b"))

@@ -16,9 +16,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-from spec_edits import changed_lines, delete_middle, insert_first, reverse_order  # noqa: E402
+from spec_edits import changed_lines, delete_middle, insert_first, reverse_order
 
-from generator.pipeline import package_tree  # noqa: E402
+from generator.pipeline import package_tree
 
 FULL_SPEC = ROOT.parent / "shared" / "specs" / "third_party" / "voucherify" / "openapi.json"
 
