@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from generator import ir
 from generator.load import Document, join_pointer, split_pointer
 from generator.names import ClassName, ConstantName, Identifier, dedupe
+from generator.schema_names import component_names, unique_titles
 
 _SCHEMAS = "/components/schemas"
 
@@ -51,9 +52,9 @@ class SchemaBuilder:
         self._components = pointers
         classy = [p for p in pointers if _is_class(self._deref(doc.resolve(p), p)[0])]
         self._pointers: dict[str, str] = {}  # class name -> pointer, the inverse of _names
-        for pointer, name in _component_names(classy).items():
+        for pointer, name in component_names(classy).items():
             self._register(pointer, name)
-        self._unique_titles = _unique_titles(doc.data, set(self._pointers))
+        self._unique_titles = unique_titles(doc.data, set(self._pointers))
 
     def build_components(self) -> None:
         """Build every component schema: unused ones are generated too, and every one is checked."""
@@ -358,41 +359,6 @@ class SchemaBuilder:
         for wire, prop in (schema.get("properties") or {}).items():
             properties[wire] = (prop, join_pointer(*split_pointer(pointer), "properties", wire))
         required.update(schema.get("required", []))
-
-
-def _component_names(pointers: list[str]) -> dict[str, ClassName]:
-    """Class names for component schemas; keys that clash are told apart by their sorted order, not spec order."""
-    groups: dict[ClassName, list[str]] = {}
-    for pointer in pointers:
-        groups.setdefault(ClassName(split_pointer(pointer)[-1]), []).append(pointer)
-    names: dict[str, ClassName] = {}
-    taken = set(groups)
-    for base, members in groups.items():
-        for rank, pointer in enumerate(sorted(members, key=lambda p: split_pointer(p)[-1])):
-            name, counter = base, rank + 1
-            while rank and (name == base or name in taken or name in names.values()):
-                counter += 1
-                name = ClassName(f"{base}{counter - 1}")
-            names[pointer] = name
-    return names
-
-
-def _unique_titles(data: Any, taken: set[str]) -> set[str]:
-    """Titles of inline schemas that exactly one schema has and no component is called."""
-    counts: dict[str, int] = {}
-    stack: list[tuple[tuple[str, ...], Any]] = [((), data)]
-    while stack:
-        path, node = stack.pop()
-        if isinstance(node, dict):
-            title = node.get("title")
-            component = len(path) == 3 and path[:2] == ("components", "schemas")
-            if isinstance(title, str) and title.strip() and not component:
-                counts[ClassName(title)] = counts.get(ClassName(title), 0) + 1
-            skip = ("example", "examples")  # data, not schemas
-            stack.extend(((*path, str(k)), v) for k, v in node.items() if k not in skip and not str(k).startswith("x-"))
-        elif isinstance(node, list):
-            stack.extend(((*path, str(i)), v) for i, v in enumerate(node))
-    return {title for title, count in counts.items() if count == 1 and title not in taken}
 
 
 def _is_class(schema: Any) -> bool:
