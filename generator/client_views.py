@@ -375,22 +375,24 @@ def client_view(api: ir.Api, enum_names: set[str]) -> ClientView:
         t
         for g in api.groups
         for op in g.operations
-        for t in [*(r.type for r in op.responses), *(p.type for p in op.parameters), op.body]
+        for t in [*(r.type for r in op.responses), *(p.type for p in op.parameters if p.constant is None), op.body]
         if t is not None
     ]
     types += ctx.item_types
-    used = named_in(types)
-    needed = imports_for(types)
-    needed.setdefault("typing", set()).add("Any")
-    needed[".enums"] = used & enum_names
-    needed[".models"] = used - enum_names
     constants = tuple(ctx.constants.by_value.values())
     rendered = " ".join(
         [f"{m.signature} {m.returns} {' '.join(m.body)}" for g in groups for ms in g.methods.values() for m in ms]
         + [f"{c.hint} {c.value}" for c in constants]
+        + [e.type for e in ctx.failed_errors.values()]
     )
+    # Import only what the module's code really mentions (an undocumented second 2xx body is not).
+    tokens = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", rendered))
+    needed = {module: names & tokens for module, names in imports_for(types).items()}
+    needed.setdefault("typing", set()).update({"Any"} & tokens)
+    needed[".enums"] = named_in(types) & enum_names & tokens
+    needed[".models"] = (named_in(types) - enum_names) & tokens
     for module, names in _RUNTIME_IMPORTS.items():
-        needed[module] = {n for n in names if re.search(rf"\b{n}\b", rendered)}
+        needed[module] = set(names) & tokens
     needed["._base_client"] |= {"DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "APIClient", "AsyncAPIClient", "expand_url"}
     if api.auth:
         needed["._base_client"].add("secret")

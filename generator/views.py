@@ -128,6 +128,7 @@ class PackageView:
     client: ClientView
     exports: tuple[str, ...]
     model_exports: tuple[str, ...]
+    enum_bases: str  # the runtime base classes enums.py imports
     init_docstring: str
     spec_sha256: str
     modes: tuple[Mode, ...] = MODES
@@ -170,6 +171,7 @@ def package_view(api: ir.Api) -> PackageView:
         client=client,
         exports=tuple(exports),
         model_exports=tuple(sorted({*(m.name for m in models), *(u.name for u in unions)})),
+        enum_bases=", ".join(sorted({"OpenStrEnum" if e.base == "str" else "OpenIntEnum" for e in enums})),
         init_docstring=docstring("\n\n".join(t for t in (api.title, api.description) if t) or api.package),
         spec_sha256=literal(api.source_sha256),
     )

@@ -98,8 +98,11 @@ def test_full_package_passes_mypy_strict(full: tuple[Path, str, ModuleType], tmp
     mypy_strict("vf", tmp_path / "cache", cwd=out)
 
 
-def test_full_package_keeps_blacks_style(full: tuple[Path, str, ModuleType]) -> None:
+def test_full_package_keeps_blacks_style_and_is_pyflakes_clean(full: tuple[Path, str, ModuleType]) -> None:
     out, _, _ = full
     command = [sys.executable, "-m", "black", "--check", "--line-length", "120", "--target-version", "py310", "vf"]
     result = subprocess.run(command, cwd=out, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr[-3000:]
+    command = [sys.executable, "-m", "ruff", "check", "--isolated", "--select", "F,E9", "--line-length", "120", "vf"]
+    result = subprocess.run(command, cwd=out, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout[-3000:]

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from ._runtime import OpenIntEnum, OpenStrEnum  # noqa: F401
+from ._runtime import OpenStrEnum
 
 
 class AsyncTaskStatus(OpenStrEnum):
