@@ -59,3 +59,8 @@ class SpecError(Exception):
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
         super().__init__("\n".join(str(d) for d in diagnostics))
         self.diagnostics = diagnostics
+
+    @classmethod
+    def at(cls, location: Location, message: str, hint: str) -> SpecError:
+        """One error at one location: what is wrong, and how to fix it."""
+        return cls([Diagnostic(Severity.ERROR, location, message, hint)])

@@ -18,7 +18,7 @@ import tempfile
 from importlib.metadata import version
 from pathlib import Path
 
-from generator.errors import Diagnostic, Location, Severity, SpecError
+from generator.errors import Location, SpecError
 from generator.manifest import PINNED
 
 LINE_LENGTH = 120
@@ -30,15 +30,10 @@ def _check_versions() -> None:
     for tool, pinned in PINNED.items():
         installed = version(tool)
         if installed != pinned:
-            raise SpecError(
-                [
-                    Diagnostic(
-                        Severity.ERROR,
-                        Location(tool),
-                        f"{tool} {installed} is installed, but the output is defined by {tool} {pinned}.",
-                        f"run `make generate` (it installs the pinned tools), or `pip install {tool}=={pinned}`.",
-                    )
-                ]
+            raise SpecError.at(
+                Location(tool),
+                f"{tool} {installed} is installed, but the output is defined by {tool} {pinned}.",
+                f"run `make generate` (it installs the pinned tools), or `pip install {tool}=={pinned}`.",
             )
 
 

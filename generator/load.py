@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from generator import sourcemap
-from generator.errors import Diagnostic, Location, Severity, SpecError
+from generator.errors import Location, SpecError
 
 _SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -46,7 +46,7 @@ class Document:
 
     def error(self, pointer: str, message: str, hint: str) -> SpecError:
         """Build a one-diagnostic SpecError located at `pointer`."""
-        return SpecError([Diagnostic(Severity.ERROR, self.locate(pointer), message, hint)])
+        return SpecError.at(self.locate(pointer), message, hint)
 
     def resolve(self, pointer: str) -> Any:
         """Return the value at a JSON pointer (without the leading '#')."""
@@ -79,40 +79,21 @@ def load(path: Path, name: str | None = None) -> Document:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise SpecError(
-            [
-                Diagnostic(
-                    Severity.ERROR,
-                    Location(shown),
-                    f"cannot read the file ({exc.strerror}).",
-                    "check the path and that the file is readable.",
-                )
-            ]
+        raise SpecError.at(
+            Location(shown), f"cannot read the file ({exc.strerror}).", "check the path and that the file is readable."
         ) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise SpecError(
-            [
-                Diagnostic(
-                    Severity.ERROR,
-                    Location(shown),
-                    f"the file is not UTF-8 (bad byte at offset {exc.start}).",
-                    "save the spec as UTF-8.",
-                )
-            ]
+        raise SpecError.at(
+            Location(shown), f"the file is not UTF-8 (bad byte at offset {exc.start}).", "save the spec as UTF-8."
         ) from None
     data = _parse_json(text, shown) if path.suffix == ".json" else _parse_yaml(text, shown)
     if not isinstance(data, dict):
-        raise SpecError(
-            [
-                Diagnostic(
-                    Severity.ERROR,
-                    Location(shown, "", 1, 1),
-                    "the document is not a mapping, so it cannot be an OpenAPI document.",
-                    "start the file with `openapi: 3.1.0` and the other top-level keys.",
-                )
-            ]
+        raise SpecError.at(
+            Location(shown, "", 1, 1),
+            "the document is not a mapping, so it cannot be an OpenAPI document.",
+            "start the file with `openapi: 3.1.0` and the other top-level keys.",
         )
     return Document(shown, text, data)
 
@@ -121,15 +102,10 @@ def _parse_json(text: str, name: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise SpecError(
-            [
-                Diagnostic(
-                    Severity.ERROR,
-                    Location(name, "", exc.lineno, exc.colno),
-                    f"invalid JSON: {exc.msg}.",
-                    "correct the JSON syntax at that position.",
-                )
-            ]
+        raise SpecError.at(
+            Location(name, "", exc.lineno, exc.colno),
+            f"invalid JSON: {exc.msg}.",
+            "correct the JSON syntax at that position.",
         ) from None
 
 
@@ -137,28 +113,16 @@ def _parse_yaml(text: str, name: str) -> Any:
     try:
         return yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - a safe loader
     except yaml.constructor.ConstructorError as exc:
-        raise SpecError(
-            [
-                Diagnostic(
-                    Severity.ERROR,
-                    _mark_location(name, exc.problem_mark),
-                    f"YAML tag refused: {exc.problem}.",
-                    "remove the tag; a spec holds plain data only, never Python objects.",
-                )
-            ]
+        raise SpecError.at(
+            _mark_location(name, exc.problem_mark),
+            f"YAML tag refused: {exc.problem}.",
+            "remove the tag; a spec holds plain data only, never Python objects.",
         ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
-        raise SpecError(
-            [
-                Diagnostic(
-                    Severity.ERROR,
-                    _mark_location(name, mark),
-                    f"invalid YAML: {problem}.",
-                    "correct the YAML syntax at that position.",
-                )
-            ]
+        raise SpecError.at(
+            _mark_location(name, mark), f"invalid YAML: {problem}.", "correct the YAML syntax at that position."
         ) from None
 
 

@@ -8,15 +8,13 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from generator.errors import Diagnostic, Location, Severity, SpecError
+from generator.errors import Location, SpecError
 
 
 def specs_at(revision: str, spec_dir: Path) -> Path:
     """A temporary copy of `spec_dir` as it was at `revision` (the caller removes it)."""
     if revision.startswith("-"):  # would be read as an option by git
-        raise SpecError(
-            [Diagnostic(Severity.ERROR, Location(revision), "not a revision.", "name a commit, tag or branch.")]
-        )
+        raise SpecError.at(Location(revision), "not a revision.", "name a commit, tag or branch.")
     top = _toplevel(spec_dir)
     relative = spec_dir.resolve().relative_to(top).as_posix()
     result = subprocess.run(
@@ -26,15 +24,10 @@ def specs_at(revision: str, spec_dir: Path) -> Path:
         check=False,
     )
     if result.returncode != 0:
-        raise SpecError(
-            [
-                Diagnostic(
-                    Severity.ERROR,
-                    Location(spec_dir.as_posix()),
-                    f"git could not read {relative}/ at {revision!r}: {result.stderr.decode(errors='replace').strip()}",
-                    "name a revision (commit, tag or branch) that has the spec directory.",
-                )
-            ]
+        raise SpecError.at(
+            Location(spec_dir.as_posix()),
+            f"git could not read {relative}/ at {revision!r}: {result.stderr.decode(errors='replace').strip()}",
+            "name a revision (commit, tag or branch) that has the spec directory.",
         )
     target = Path(tempfile.mkdtemp(prefix="specs-"))
     with tarfile.open(fileobj=io.BytesIO(result.stdout)) as archive:
@@ -47,14 +40,9 @@ def _toplevel(path: Path) -> Path:
         ["git", "rev-parse", "--show-toplevel"], cwd=path, capture_output=True, text=True, check=False
     )
     if result.returncode != 0:
-        raise SpecError(
-            [
-                Diagnostic(
-                    Severity.ERROR,
-                    Location(path.as_posix()),
-                    "the spec directory is not in a git repository, so there is no revision to compare with.",
-                    "run the command inside the project's git checkout.",
-                )
-            ]
+        raise SpecError.at(
+            Location(path.as_posix()),
+            "the spec directory is not in a git repository, so there is no revision to compare with.",
+            "run the command inside the project's git checkout.",
         )
     return Path(result.stdout.strip()).resolve()

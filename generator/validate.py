@@ -154,16 +154,11 @@ def _semantic_errors(doc: Document, validator: Any) -> Iterator[Exception]:
         yield from validator.root_validator(validator.schema_path)
     except Exception as exc:  # a third-party library reading untrusted input: any crash is a clean error
         where = exc.args[0] if isinstance(exc, KeyError) and exc.args else ""
-        raise SpecError(
-            [
-                Diagnostic(
-                    Severity.ERROR,
-                    doc.locate(""),
-                    f"the document is malformed where the validator expected {where!r} "
-                    f"({type(exc).__name__}); it does not have the shape OpenAPI requires there.",
-                    f"check every `{where}` (and its parent) against the OpenAPI specification.",
-                )
-            ]
+        raise SpecError.at(
+            doc.locate(""),
+            f"the document is malformed where the validator expected {where!r} "
+            f"({type(exc).__name__}); it does not have the shape OpenAPI requires there.",
+            f"check every `{where}` (and its parent) against the OpenAPI specification.",
         ) from None
 
 
