@@ -7,7 +7,7 @@ Diagnostics are printed here, once; user mistakes never show a traceback.
 from __future__ import annotations
 
 import argparse
-import shutil
+import contextlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -96,9 +96,9 @@ def changes_between(old: str, new: str | None, specs: Path, warnings: list[Diagn
     """Caller-visible changes of every package between revision `old` and `new` (None: the working tree)."""
     from generator.pipeline import build_api, specs_in
 
-    old_dir = specs_at(old, specs)
-    new_dir = specs_at(new, specs) if new else specs
-    try:
+    with contextlib.ExitStack() as stack:
+        old_dir = stack.enter_context(specs_at(old, specs))
+        new_dir = stack.enter_context(specs_at(new, specs)) if new else specs
         old_specs = {s.stem: s for s in specs_in(old_dir)} if old_dir.is_dir() else {}
         new_specs = {s.stem: s for s in specs_in(new_dir)} if new_dir.is_dir() else {}
         changes: list[Change] = []
@@ -108,9 +108,6 @@ def changes_between(old: str, new: str | None, specs: Path, warnings: list[Diagn
             after = build_api(new_specs[stem], package, warnings=warnings) if stem in new_specs else None
             changes += compare(package, before, after)
         return changes
-    finally:
-        for directory in {old_dir, new_dir} - {specs}:
-            shutil.rmtree(directory.parent if directory.name == specs.name else directory, ignore_errors=True)
 
 
 def _diff(args: argparse.Namespace, warnings: list[Diagnostic]) -> int:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import subprocess
 import tarfile
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from generator.errors import Location, SpecError
 
 
-def specs_at(revision: str, spec_dir: Path) -> Path:
-    """A temporary copy of `spec_dir` as it was at `revision` (the caller removes it)."""
+@contextlib.contextmanager
+def specs_at(revision: str, spec_dir: Path) -> Iterator[Path]:
+    """A temporary copy of `spec_dir` as it was at `revision`, removed on exit."""
     if revision.startswith("-"):  # would be read as an option by git
         raise SpecError.at(Location(revision), "not a revision.", "name a commit, tag or branch.")
     top = _toplevel(spec_dir)
@@ -29,10 +32,10 @@ def specs_at(revision: str, spec_dir: Path) -> Path:
             f"git could not read {relative}/ at {revision!r}: {result.stderr.decode(errors='replace').strip()}",
             "name a revision (commit, tag or branch) that has the spec directory.",
         )
-    target = Path(tempfile.mkdtemp(prefix="specs-"))
-    with tarfile.open(fileobj=io.BytesIO(result.stdout)) as archive:
-        archive.extractall(target, filter="data")  # the data filter refuses links and paths outside target
-    return target / relative
+    with tempfile.TemporaryDirectory(prefix="specs-") as target:
+        with tarfile.open(fileobj=io.BytesIO(result.stdout)) as archive:
+            archive.extractall(target, filter="data")  # the data filter refuses links and paths outside target
+        yield Path(target) / relative
 
 
 def _toplevel(path: Path) -> Path:
