@@ -9,7 +9,8 @@ only when a diagnostic needs one.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -30,16 +31,17 @@ class Document:
     data: Any
     # Parts of `data` that came from elsewhere: (prefix here, the document it came from, prefix there).
     mounts: tuple[tuple[str, Document, str], ...] = ()
-    _lines: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False, repr=False)
+
+    @cached_property
+    def _source_map(self) -> sourcemap.SourceMap:
+        return sourcemap.for_text(self.text, is_json=self.name.endswith(".json"))
 
     def locate(self, pointer: str) -> Location:
         """Return the location of `pointer`, with the line and column of its nearest node."""
         for prefix, source, source_prefix in self.mounts:
             if pointer == prefix or pointer.startswith(prefix + "/"):
                 return source.locate(source_prefix + pointer[len(prefix) :])
-        if not self._lines:
-            self._lines.update(sourcemap.build(self.text))
-        line_col = sourcemap.nearest(self._lines, pointer)
+        line_col = self._source_map.position(split_pointer(pointer))
         if line_col is None:
             return Location(self.name, pointer)
         return Location(self.name, pointer, *line_col)

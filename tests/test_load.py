@@ -78,6 +78,20 @@ def test_locate_finds_lines_of_yaml_and_json(tmp_path: Path) -> None:
     assert json_doc.locate("/paths/~1x").line == 4
 
 
+def test_locate_in_json_walks_keys_items_and_escapes_lazily(tmp_path: Path) -> None:
+    text = (
+        '{"a": {"skip": [1, {"}": "]"}, "x\\"y"], "b": [\n  10,\n  {"c\\u00e9": true}\n]},\n'
+        ' "dup": 1, "a~b/c": {"d": null}, "dup": 2}'
+    )
+    doc = load(_write(tmp_path, "b.json", text))
+    assert (doc.locate("/a/b/1/cé").line, doc.locate("/a/b/1/cé").column) == (3, 4)
+    assert doc.locate("/a/b/0").line == 2
+    assert doc.locate("/a/b/7").line == 1  # no such item: the array itself
+    assert (doc.locate("/a~0b~1c/d").line, doc.locate("/a~0b~1c/d").column) == (5, 22)
+    assert doc.locate("/a/b/1/missing/deeper").column == 3  # nearest existing ancestor: the item
+    assert doc.locate("").line == 1
+
+
 def test_pointers_escape_and_unescape() -> None:
     assert join_pointer("paths", "/v1/{id}", "get") == "/paths/~1v1~1{id}/get"
     assert split_pointer("/paths/~1v1~1{id}/a~0b") == ["paths", "/v1/{id}", "a~b"]

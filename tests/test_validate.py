@@ -106,3 +106,28 @@ def test_an_enum_of_mixed_types_is_an_error_at_its_place(tmp_path: Path) -> None
     (diagnostic,) = caught.value.diagnostics
     assert (diagnostic.location.line, diagnostic.location.pointer) == (9, "/components/schemas/Mixed/enum")
     assert "mixes value types (bool, number, str)" in diagnostic.message
+
+
+def test_empty_required_lists_are_one_warning_at_the_first(tmp_path: Path) -> None:
+    path = tmp_path / "spec.json"
+    schema = '{"type": "object", "required": [], "properties": {"required": {"type": "string"}}}'
+    path.write_text(
+        '{"openapi": "3.0.3", "info": {"title": "T", "version": "1"}, "paths": {},\n'
+        f' "components": {{"schemas": {{\n  "A": {schema},\n  "B": {schema}}}}}}}\n',
+        encoding="utf-8",
+    )
+    (warning,) = validate(load(path))
+    assert warning.message.startswith("2 schema(s) have an empty `required` list")
+    assert (warning.location.pointer, warning.location.line) == ("/components/schemas/A/required", 3)
+
+
+def test_a_structural_error_beside_tolerated_ones_is_still_found(tmp_path: Path) -> None:
+    path = tmp_path / "spec.yaml"
+    path.write_text(
+        "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n"
+        "    A: {type: object, required: []}\n    B: {type: object, properties: {x: {type: 7}}}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SpecError) as caught:
+        validate(load(path))
+    assert [d.location.line for d in caught.value.diagnostics] == [7]
