@@ -97,15 +97,19 @@ class ClientView:
     constants: tuple[ConstantView, ...]
     failed_errors: tuple[FailedErrorView, ...]
     imports: tuple[str, ...]
-    exports: list[str]
+    type_imports: tuple[str, ...]  # under `if TYPE_CHECKING:`
+    exports: dict[str, list[str]]  # public names by the module that defines them
 
 
-_RUNTIME_EXPORTS = [
-    "APIConnectionError", "APIError", "APIStatusError", "APITimeoutError", "AuthenticationError",
-    "BadRequestError", "ConflictError", "InternalServerError", "NotFoundError", "PermissionDeniedError",
-    "RateLimitError", "UnprocessableEntityError", "WaitFailedError", "WaitTimeoutError",
-    "Page", "AsyncPage", "Accepted", "AsyncAccepted",
-]  # fmt: skip
+_RUNTIME_EXPORTS = {
+    "._exceptions": [
+        "APIConnectionError", "APIError", "APIStatusError", "APITimeoutError", "AuthenticationError",
+        "BadRequestError", "ConflictError", "InternalServerError", "NotFoundError", "PermissionDeniedError",
+        "RateLimitError", "UnprocessableEntityError", "WaitFailedError", "WaitTimeoutError",
+    ],
+    "._pagination": ["Page", "AsyncPage"],
+    "._polling": ["Accepted", "AsyncAccepted"],
+}  # fmt: skip
 # What the client module may import from the runtime; only the names its code uses are imported.
 _RUNTIME_IMPORTS = {
     "collections.abc": ["Callable"],
@@ -149,8 +153,10 @@ class _Constants:
         return self.by_value[key].name
 
     def parser(self, t: ir.TypeExpr | None) -> str:
+        """A response parser; the type is looked up in `types` when the first response needs it."""
         text = hint(t) if t is not None else "None"
-        return self.add(text, f"ResponseType[{text}]", f"ResponseType({text})")
+        runtime = hint(t, module="types") if t is not None else "None"
+        return self.add(text, f"ResponseType[{text}]", f"ResponseType(lambda: {runtime})")
 
 
 class _Context:
@@ -356,7 +362,7 @@ def _wait_method(op: ir.Operation, ctx: _Context, mode: Mode, shape: _Shape) -> 
     return MethodView(name, signature, shape.returns, docstring(text), body)
 
 
-def client_view(api: ir.Api, enum_names: set[str]) -> ClientView:
+def client_view(api: ir.Api) -> ClientView:
     """The client module: resources, the two client classes, constants and wait errors."""
     ctx = _Context(api)
     groups = []
@@ -389,8 +395,12 @@ def client_view(api: ir.Api, enum_names: set[str]) -> ClientView:
     tokens = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", rendered))
     needed = {module: names & tokens for module, names in imports_for(types).items()}
     needed.setdefault("typing", set()).update({"Any"} & tokens)
-    needed[".enums"] = named_in(types) & enum_names & tokens
-    needed[".models"] = (named_in(types) - enum_names) & tokens
+    # Types are imported for type checkers only: at run time the parsers look them up when first needed.
+    checking_only = {".types": named_in(types) & tokens}
+    if checking_only[".types"]:
+        needed["typing"].add("TYPE_CHECKING")
+    if "types." in rendered:
+        needed["."] = {"types"}
     for module, names in _RUNTIME_IMPORTS.items():
         needed[module] = set(names) & tokens
     needed["._base_client"] |= {"DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "APIClient", "AsyncAPIClient", "expand_url"}
@@ -410,5 +420,6 @@ def client_view(api: ir.Api, enum_names: set[str]) -> ClientView:
         constants=constants,
         failed_errors=tuple(ctx.failed_errors.values()),
         imports=import_lines(needed, modules=("httpx", "builtins") if "builtins." in rendered else ("httpx",)),
-        exports=sorted([api.client_name, f"Async{api.client_name}", *ctx.failed_errors, *_RUNTIME_EXPORTS]),
+        type_imports=import_lines(checking_only),
+        exports={".client": [api.client_name, f"Async{api.client_name}", *ctx.failed_errors], **_RUNTIME_EXPORTS},
     )

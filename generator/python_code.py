@@ -18,10 +18,11 @@ _PRIMITIVE_IMPORTS = {"datetime": "datetime", "date": "datetime", "Any": "typing
 BUILTIN_TYPES = frozenset({"str", "int", "float", "bool", "bytes", "list", "dict"})
 
 
-def hint(t: ir.TypeExpr, shadowed: frozenset[str] = frozenset()) -> str:
+def hint(t: ir.TypeExpr, shadowed: frozenset[str] = frozenset(), module: str = "") -> str:
     """The annotation for a type, e.g. `list[AsyncActionSummary] | None`.
 
-    Builtins named in `shadowed` (a class defines a method `list`, say) are written `builtins.list`.
+    Builtins named in `shadowed` (a class defines a method `list`, say) are written `builtins.list`;
+    with `module`, package types are looked up in it (`types.AsyncActionSummary`).
     """
 
     def builtin(name: str) -> str:
@@ -30,16 +31,16 @@ def hint(t: ir.TypeExpr, shadowed: frozenset[str] = frozenset()) -> str:
     if isinstance(t, ir.Primitive):
         return builtin(t.name)
     if isinstance(t, ir.ListOf):
-        return f"{builtin('list')}[{hint(t.item, shadowed)}]"
+        return f"{builtin('list')}[{hint(t.item, shadowed, module)}]"
     if isinstance(t, ir.DictOf):
-        return f"{builtin('dict')}[{builtin('str')}, {hint(t.value, shadowed)}]"
+        return f"{builtin('dict')}[{builtin('str')}, {hint(t.value, shadowed, module)}]"
     if isinstance(t, ir.Named):
-        return str(t.name)
+        return f"{module}.{t.name}" if module else str(t.name)
     if isinstance(t, ir.LiteralOf):
         return f"Literal[{', '.join(literal(v) for v in t.values)}]"
     if isinstance(t, ir.UnionOf):
-        return " | ".join(dict.fromkeys(hint(o, shadowed) for o in t.options))
-    inner = hint(t.inner, shadowed)
+        return " | ".join(dict.fromkeys(hint(o, shadowed, module) for o in t.options))
+    inner = hint(t.inner, shadowed, module)
     return inner if inner == "Any" else f"{inner} | None"
 
 

@@ -27,9 +27,9 @@ PACKAGE_FILES = {
     "_base_client.py": "package/_base_client.py.jinja",
     "_pagination.py": "package/_pagination.py.jinja",
     "_polling.py": "package/_polling.py.jinja",
-    "enums.py": "package/enums.py.jinja",
-    "models.py": "package/models.py.jinja",
+    "_lazy.py": "package/_lazy.py.jinja",
     "client.py": "package/client.py.jinja",
+    "types/__init__.py": "package/types/__init__.py.jinja",
 }
 
 
@@ -51,6 +51,9 @@ def render_package(api: ir.Api) -> dict[str, str]:
     view = package_view(api)
     env = environment()
     files = {name: env.get_template(template).render(view=view) for name, template in PACKAGE_FILES.items()}
+    module_template = env.get_template("package/types/module.py.jinja")
+    for module in view.type_modules:
+        files[f"types/{module.name}.py"] = module_template.render(view=view, module=module)
     files["py.typed"] = ""
     page_template = env.get_template("docs/page.md.jinja")
     for page in doc_pages(api):

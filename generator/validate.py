@@ -61,10 +61,15 @@ def _walk(node: Any, pointer: str = "") -> Iterator[tuple[str, Any]]:
             stack.extend(reversed([(f"{pointer}/{i}", v) for i, v in enumerate(node)]))
 
 
+def _in_example(pointer: str) -> bool:
+    """Whether a pointer leads into example data, where keys mean nothing to OpenAPI."""
+    return "/examples/" in pointer or "/example/" in pointer or pointer.endswith("/example")
+
+
 def _check_refs(doc: Document) -> Iterator[Diagnostic]:
     for pointer, node in _walk(doc.data):
         ref = node.get("$ref")
-        if ref is None or (pointer.endswith("/properties") or "/examples/" in pointer or pointer.endswith("/example")):
+        if ref is None or pointer.endswith("/properties") or _in_example(pointer):
             continue
         if not isinstance(ref, str) or not ref.startswith("#"):
             yield Diagnostic(
@@ -185,7 +190,7 @@ def _empty_required_lists(data: Any, version: str) -> list[ValidationError]:
             "[] should be non-empty", validator="minItems", instance=[], path=[*split_pointer(p), "required"]
         )
         for p, node in _walk(data)
-        if node.get("required") == [] and not p.endswith("/properties")
+        if node.get("required") == [] and not p.endswith("/properties") and not _in_example(p)
     ]
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from generator import ir
 from generator.client_views import MODES, ClientView, Mode, client_view
+from generator.modules import partition
 from generator.python_code import docstring, hint, import_lines, imports_for, literal, named_in
 
 
@@ -116,19 +117,79 @@ def union_order(unions: list[ir.UnionType]) -> list[ir.UnionType]:
 
 
 @dataclass(frozen=True)
+class TypeModuleView:
+    """One module of `types/`: its enums, models and union aliases, and what it imports."""
+
+    name: str
+    docstring: str
+    imports: tuple[str, ...]
+    enums: tuple[EnumView, ...]
+    models: tuple[ModelView, ...]
+    unions: tuple[AliasView, ...]
+
+
+@dataclass(frozen=True)
+class ExportsView:
+    """A package `__init__` that imports its public names lazily (see `_lazy.py`)."""
+
+    lazy_module: str
+    imports: tuple[str, ...]  # for type checkers only
+    table: tuple[tuple[str, str], ...]  # (name, module) literals
+    names: tuple[str, ...]
+
+
+def exports_view(lazy_module: str, homes: dict[str, str]) -> ExportsView:
+    """The lazy exports of `homes` ({name: relative module})."""
+    by_module: dict[str, set[str]] = {}
+    for name, module in homes.items():
+        by_module.setdefault(module, set()).add(name)
+    table = tuple((literal(name), literal(module)) for name, module in sorted(homes.items()))
+    return ExportsView(lazy_module, import_lines(by_module), table, tuple(sorted(homes)))
+
+
+def type_module_view(api: ir.Api, name: str, definitions: list[ir.Definition], homes: dict[str, str]) -> TypeModuleView:
+    """The view of one `types/` module; `homes` says which module defines each type."""
+    models = [d for d in definitions if isinstance(d, ir.Model)]
+    enums = [d for d in definitions if isinstance(d, ir.Enum)]
+    unions = union_order([d for d in definitions if isinstance(d, ir.UnionType)])
+    field_types = [f.type for m in models for f in m.fields]
+    used = field_types + [v.type for u in unions for v in u.variants]
+    model_views = tuple(model_view(m) for m in models)
+    needed = imports_for(used)
+    for other in sorted(named_in(used) | {str(u.fallback) for u in unions if u.fallback}):
+        if homes[other] != name:
+            needed.setdefault(f".{homes[other]}", set()).add(other)
+    needed["pydantic"] = {"Field"} if any(f.default.startswith("Field(") for m in model_views for f in m.fields) else set()
+    needed["typing"] = needed.get("typing", set()) | ({"TypeAlias"} if unions else set())
+    runtime = {"APIModel"} if models else set()
+    runtime |= {"OpenStrEnum" if e.base == "str" else "OpenIntEnum" for e in enums}
+    if any(u.discriminator for u in unions):
+        needed["typing"] |= {"Annotated", "Union"}
+        needed["pydantic"] |= {"Discriminator", "Tag"}
+        runtime.add("tag_by")
+    needed[".._runtime"] = runtime
+    names = [f"`{d.name}`" for d in definitions]
+    text = f"The {names[0]} type" if len(names) == 1 else f"The {', '.join(names[:-1])} and {names[-1]} types"
+    return TypeModuleView(
+        name=name,
+        docstring=docstring(f"{text} of the {api.package} API."),
+        imports=import_lines(needed),
+        enums=tuple(enum_view(e) for e in enums),
+        models=model_views,
+        unions=tuple(union_view(u, {m.name: m for m in models}) for u in unions),
+    )
+
+
+@dataclass(frozen=True)
 class PackageView:
     """The context every package template receives."""
 
     api: ir.Api
     header: str
-    enums: tuple[EnumView, ...]
-    models: tuple[ModelView, ...]
-    unions: tuple[AliasView, ...]
-    model_imports: tuple[str, ...]
+    type_modules: tuple[TypeModuleView, ...]
+    type_exports: ExportsView
+    package_exports: ExportsView
     client: ClientView
-    exports: tuple[str, ...]
-    model_exports: tuple[str, ...]
-    enum_bases: str  # the runtime base classes enums.py imports
     init_docstring: str
     spec_sha256: str
     modes: tuple[Mode, ...] = MODES
@@ -136,42 +197,21 @@ class PackageView:
 
 def package_view(api: ir.Api) -> PackageView:
     """Build the whole context for one generated package."""
+    homes = {str(name): str(module) for name, module in partition(api.definitions).items()}
     # Classes are sorted by name, so reordering or inserting schemas in the spec moves no other class.
-    definitions = sorted(api.definitions, key=lambda d: d.name)
-    models = [d for d in definitions if isinstance(d, ir.Model)]
-    enums = [d for d in definitions if isinstance(d, ir.Enum)]
-    unions = union_order([d for d in definitions if isinstance(d, ir.UnionType)])
-    field_types = [f.type for m in models for f in m.fields]
-    union_types = [v.type for u in unions for v in u.variants]
-    model_views = tuple(model_view(m) for m in models)
-    union_views = tuple(union_view(u, {m.name: m for m in models}) for u in unions)
-    enum_names = tuple(e.name for e in enums)
-    needed = imports_for(field_types + union_types)
-    needed[".enums"] = named_in(field_types + union_types) & set(enum_names)
-    needed["._runtime"] = {"APIModel"} if models else set()
-    needed["pydantic"] = (
-        {"Field"} if any(f.default.startswith("Field(") for m in model_views for f in m.fields) else set()
-    )
-    if unions:
-        needed.setdefault("typing", set()).add("TypeAlias")
-    if any(u.discriminator for u in unions):
-        needed["typing"].update({"Annotated", "Union"})
-        needed["pydantic"].update({"Discriminator", "Tag"})
-        needed["._runtime"].add("tag_by")
-    client = client_view(api, set(enum_names))
-    exports: list[str] = sorted({*enum_names, *(m.name for m in models), *(u.name for u in unions)})
-    exports += client.exports
+    members: dict[str, list[ir.Definition]] = {}
+    for definition in sorted(api.definitions, key=lambda d: d.name):
+        members.setdefault(homes[definition.name], []).append(definition)
+    client = client_view(api)
+    package_homes = {name: f".types.{module}" for name, module in homes.items()}
+    package_homes |= {name: module for module, names in client.exports.items() for name in names}
     return PackageView(
         api=api,
         header=f"# Generated by `python -m generator` from {literal(api.source_name)}; do not edit.",
-        enums=tuple(enum_view(e) for e in enums),
-        models=model_views,
-        unions=union_views,
-        model_imports=import_lines(needed),
+        type_modules=tuple(type_module_view(api, m, members[m], homes) for m in sorted(members)),
+        type_exports=exports_view(".._lazy", {name: f".{module}" for name, module in homes.items()}),
+        package_exports=exports_view("._lazy", package_homes),
         client=client,
-        exports=tuple(exports),
-        model_exports=tuple(sorted({*(m.name for m in models), *(u.name for u in unions)})),
-        enum_bases=", ".join(sorted({"OpenStrEnum" if e.base == "str" else "OpenIntEnum" for e in enums})),
         init_docstring=docstring("\n\n".join(t for t in (api.title, api.description) if t) or api.package),
         spec_sha256=literal(api.source_sha256),
     )

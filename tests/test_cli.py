@@ -40,7 +40,7 @@ def test_check_passes_on_a_fresh_tree(project: Path) -> None:
 
 
 def test_check_reports_drift_with_a_diff(project: Path) -> None:
-    models = project / "generated" / "voucherify" / "models.py"
+    models = project / "generated" / "voucherify" / "types" / "async_action.py"
     models.write_text(models.read_text().replace("Async action unique ID.", "Edited by hand."))
     (project / "generated" / "stray.py").write_text("x = 1\n")
     result = _run("check", cwd=project)
@@ -95,7 +95,7 @@ def test_main_returns_exit_codes_in_process(project: Path, capsys: pytest.Captur
 def test_a_no_op_generate_is_answered_from_the_manifest(project: Path) -> None:
     first = _run("generate", cwd=project)
     assert first.returncode == 0 and "MANIFEST.json" in first.stdout  # nothing to do: no pipeline run
-    models = project / "generated" / "postman" / "models.py"
+    models = project / "generated" / "postman" / "types" / "async_task.py"
     original = models.read_text()
     models.write_text(original + "# edited by hand\n")
     second = _run("generate", cwd=project)

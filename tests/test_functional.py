@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import inspect
 from pathlib import Path
 from typing import Any
 
@@ -143,9 +145,8 @@ def test_operations_render_and_constant_headers_are_not_arguments(make_package: 
         }
     }
     pkg = make_package(minimal_spec(paths=paths))
-    import inspect
-
-    signature = inspect.signature(pkg.client.ThingsResource.get)
+    client = importlib.import_module(f"{pkg.__name__}.client")  # submodules load on import, not on export lookup
+    signature = inspect.signature(client.ThingsResource.get)
     assert list(signature.parameters) == ["self", "thing_id", "class_"]
     assert signature.return_annotation == "GetThingResponse200"
 

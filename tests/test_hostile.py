@@ -78,8 +78,11 @@ def _set(document: dict[str, Any], place: str, value: str) -> None:
 def _import_everything(out: Path, package: str) -> None:
     sys.path.insert(0, str(out))
     try:
-        for module in ("", ".client", ".models", ".enums", "._base_client", "._polling", "._pagination"):
-            importlib.import_module(package + module)
+        for path in sorted((out / package).rglob("*.py")):
+            parts = path.relative_to(out).with_suffix("").parts
+            importlib.import_module(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+        root = importlib.import_module(package)
+        assert all(getattr(root, name) is not None for name in root.__all__)  # every lazy export resolves
     finally:
         sys.path.remove(str(out))
         for name in [n for n in sys.modules if n.split(".")[0] == package]:

@@ -26,7 +26,7 @@ def _render(tmp_path: Path, data: dict[str, Any], name: str) -> dict[str, str]:
 
 def _only_hash(lines: list[str]) -> bool:
     """Lines every edit may touch: the recorded spec hash, and import (export) lists."""
-    return all(line.startswith(("__spec_sha256__ = ", "from .")) for line in lines)
+    return all(line.startswith(("__spec_sha256__ = ", "from .")) or line.endswith("',") for line in lines)
 
 
 def _check_edits(tmp_path: Path, data: dict[str, Any]) -> dict[str, int]:

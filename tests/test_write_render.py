@@ -16,7 +16,7 @@ def test_one_strict_environment() -> None:
     with pytest.raises(jinja2.UndefinedError):
         environment().from_string("{{ missing }}").render()
     with pytest.raises(jinja2.UndefinedError):
-        environment().get_template("package/models.py.jinja").render()
+        environment().get_template("package/types/module.py.jinja").render()
 
 
 def test_write_replaces_the_tree_and_removes_stale_files(tmp_path: Path) -> None:

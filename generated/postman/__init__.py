@@ -7,65 +7,90 @@ starts such a task. The task's `details` is modelled as a union with meaningful
 names (`TaskResources` or `TaskError`), and its enums as enums, not property tables.
 """
 
-from ._exceptions import (
-    APIConnectionError,
-    APIError,
-    APIStatusError,
-    APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    ConflictError,
-    InternalServerError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitError,
-    UnprocessableEntityError,
-    WaitFailedError,
-    WaitTimeoutError,
-)
-from ._pagination import AsyncPage, Page
-from ._polling import Accepted, AsyncAccepted
-from .client import (
-    AsyncPostmanClient,
-    PostmanClient,
-    AsyncTaskFailedError,
-)
-from .enums import (
-    AsyncTaskStatus,
-    TaskAction,
-    TaskModel,
-)
-from .models import (
-    AsyncTask,
-    AsyncTaskAccepted,
-    AsyncTaskMeta,
-    CreateApiVersion,
-    ProblemDetail,
-    ResourceRef,
-    TaskDetails,
-    TaskError,
-    TaskErrorDetail,
-    TaskResource,
-    TaskResources,
-)
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from ._exceptions import (
+        APIConnectionError,
+        APIError,
+        APIStatusError,
+        APITimeoutError,
+        AuthenticationError,
+        BadRequestError,
+        ConflictError,
+        InternalServerError,
+        NotFoundError,
+        PermissionDeniedError,
+        RateLimitError,
+        UnprocessableEntityError,
+        WaitFailedError,
+        WaitTimeoutError,
+    )
+    from ._pagination import AsyncPage, Page
+    from ._polling import Accepted, AsyncAccepted
+    from .client import AsyncPostmanClient, AsyncTaskFailedError, PostmanClient
+    from .types.async_task import (
+        AsyncTask,
+        AsyncTaskMeta,
+        AsyncTaskStatus,
+        TaskAction,
+        TaskDetails,
+        TaskError,
+        TaskErrorDetail,
+        TaskModel,
+        TaskResource,
+        TaskResources,
+    )
+    from .types.async_task_accepted import AsyncTaskAccepted
+    from .types.create_api_version import CreateApiVersion, ResourceRef
+    from .types.problem_detail import ProblemDetail
+
+_EXPORTS = {
+    "APIConnectionError": "._exceptions",
+    "APIError": "._exceptions",
+    "APIStatusError": "._exceptions",
+    "APITimeoutError": "._exceptions",
+    "Accepted": "._polling",
+    "AsyncAccepted": "._polling",
+    "AsyncPage": "._pagination",
+    "AsyncPostmanClient": ".client",
+    "AsyncTask": ".types.async_task",
+    "AsyncTaskAccepted": ".types.async_task_accepted",
+    "AsyncTaskFailedError": ".client",
+    "AsyncTaskMeta": ".types.async_task",
+    "AsyncTaskStatus": ".types.async_task",
+    "AuthenticationError": "._exceptions",
+    "BadRequestError": "._exceptions",
+    "ConflictError": "._exceptions",
+    "CreateApiVersion": ".types.create_api_version",
+    "InternalServerError": "._exceptions",
+    "NotFoundError": "._exceptions",
+    "Page": "._pagination",
+    "PermissionDeniedError": "._exceptions",
+    "PostmanClient": ".client",
+    "ProblemDetail": ".types.problem_detail",
+    "RateLimitError": "._exceptions",
+    "ResourceRef": ".types.create_api_version",
+    "TaskAction": ".types.async_task",
+    "TaskDetails": ".types.async_task",
+    "TaskError": ".types.async_task",
+    "TaskErrorDetail": ".types.async_task",
+    "TaskModel": ".types.async_task",
+    "TaskResource": ".types.async_task",
+    "TaskResources": ".types.async_task",
+    "UnprocessableEntityError": "._exceptions",
+    "WaitFailedError": "._exceptions",
+    "WaitTimeoutError": "._exceptions",
+}
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 __spec_sha256__ = "8dbaebf0f0b6adbc26afdadb8e8a4e1a6250a55f89a4af9994c8f83272adccca"
 
 __all__ = [
-    "AsyncTask",
-    "AsyncTaskAccepted",
-    "AsyncTaskMeta",
-    "AsyncTaskStatus",
-    "CreateApiVersion",
-    "ProblemDetail",
-    "ResourceRef",
-    "TaskAction",
-    "TaskDetails",
-    "TaskError",
-    "TaskErrorDetail",
-    "TaskModel",
-    "TaskResource",
-    "TaskResources",
     "APIConnectionError",
     "APIError",
     "APIStatusError",
@@ -74,16 +99,30 @@ __all__ = [
     "AsyncAccepted",
     "AsyncPage",
     "AsyncPostmanClient",
+    "AsyncTask",
+    "AsyncTaskAccepted",
     "AsyncTaskFailedError",
+    "AsyncTaskMeta",
+    "AsyncTaskStatus",
     "AuthenticationError",
     "BadRequestError",
     "ConflictError",
+    "CreateApiVersion",
     "InternalServerError",
     "NotFoundError",
     "Page",
     "PermissionDeniedError",
     "PostmanClient",
+    "ProblemDetail",
     "RateLimitError",
+    "ResourceRef",
+    "TaskAction",
+    "TaskDetails",
+    "TaskError",
+    "TaskErrorDetail",
+    "TaskModel",
+    "TaskResource",
+    "TaskResources",
     "UnprocessableEntityError",
     "WaitFailedError",
     "WaitTimeoutError",

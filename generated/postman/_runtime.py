@@ -71,17 +71,23 @@ def tag_by(wire_name: str, attribute: str, tags: dict[str, str], fallback: str |
 
 
 class ResponseType(Generic[T]):
-    """Parses a response body into `T`; the pydantic validator is built on first use."""
+    """Parses a response body into `T`.
 
-    def __init__(self, tp: Any) -> None:
+    `T` is given as a function that returns it, so the client module imports no
+    model until a response needs one; the pydantic validator is built then too.
+    """
+
+    def __init__(self, tp: Callable[[], Any]) -> None:
         self._type = tp
         self._adapter: TypeAdapter[T] | None = None
+        self._empty = False
 
     def parse(self, content: bytes) -> T:
         """Validate JSON bytes as `T` (an empty body is `None`)."""
         if self._adapter is None:
-            self._adapter = TypeAdapter(self._type)
-        if not content and self._type is None:
+            tp = self._type()
+            self._adapter, self._empty = TypeAdapter(tp), tp is None
+        if not content and self._empty:
             return self._adapter.validate_python(None)
         return self._adapter.validate_json(content)
 

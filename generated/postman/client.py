@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TYPE_CHECKING
 
 import httpx
 
+from . import types
 from ._base_client import APIClient, AsyncAPIClient, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, expand_url, secret
 from ._exceptions import WaitFailedError
 from ._polling import (
@@ -20,7 +21,9 @@ from ._polling import (
     PollSpec,
 )
 from ._runtime import ResponseType
-from .models import AsyncTask, AsyncTaskAccepted, CreateApiVersion, ProblemDetail
+
+if TYPE_CHECKING:
+    from .types import AsyncTask, AsyncTaskAccepted, CreateApiVersion, ProblemDetail
 
 
 class AsyncTaskFailedError(WaitFailedError):
@@ -34,11 +37,11 @@ class AsyncTaskFailedError(WaitFailedError):
         return self.final
 
 
-_ASYNCTASK: ResponseType[AsyncTask] = ResponseType(AsyncTask)
+_ASYNCTASK: ResponseType[AsyncTask] = ResponseType(lambda: types.AsyncTask)
 
 _POLL_GETSTATUSOFANASYNCTASK: PollSpec = PollSpec("status", frozenset(["completed"]), frozenset(["failed"]), None)
 
-_ASYNCTASKACCEPTED: ResponseType[AsyncTaskAccepted] = ResponseType(AsyncTaskAccepted)
+_ASYNCTASKACCEPTED: ResponseType[AsyncTaskAccepted] = ResponseType(lambda: types.AsyncTaskAccepted)
 
 _FOLLOW_CREATEAPIVERSION: FollowSpec[AsyncTask] = FollowSpec(
     "Location",
@@ -48,7 +51,7 @@ _FOLLOW_CREATEAPIVERSION: FollowSpec[AsyncTask] = FollowSpec(
     {"Accept": "application/vnd.api.v10+json"},
 )
 
-_PROBLEMDETAIL: ResponseType[ProblemDetail] = ResponseType(ProblemDetail)
+_PROBLEMDETAIL: ResponseType[ProblemDetail] = ResponseType(lambda: types.ProblemDetail)
 
 
 class TasksResource:

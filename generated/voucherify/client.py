@@ -5,15 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import httpx
 
+from . import types
 from ._base_client import APIClient, AsyncAPIClient, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, expand_url, secret
 from ._exceptions import WaitFailedError
 from ._pagination import AsyncPage, Page, PageSpec
 from ._polling import DEFAULT_MAX_POLL_INTERVAL, DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, PollSpec
 from ._runtime import ResponseType
-from .models import AsyncAction, AsyncActionList, AsyncActionSummary, Error
+
+if TYPE_CHECKING:
+    from .types import AsyncAction, AsyncActionList, AsyncActionSummary, Error
 
 
 class AsyncActionFailedError(WaitFailedError):
@@ -27,17 +31,17 @@ class AsyncActionFailedError(WaitFailedError):
         return self.final
 
 
-_ASYNCACTIONLIST: ResponseType[AsyncActionList] = ResponseType(AsyncActionList)
+_ASYNCACTIONLIST: ResponseType[AsyncActionList] = ResponseType(lambda: types.AsyncActionList)
 
 _PAGES_LIST_ASYNC_ACTIONS: PageSpec[AsyncActionSummary] = PageSpec(
     "async_actions", "has_more", "end_date", "created_at"
 )
 
-_ASYNCACTION: ResponseType[AsyncAction] = ResponseType(AsyncAction)
+_ASYNCACTION: ResponseType[AsyncAction] = ResponseType(lambda: types.AsyncAction)
 
 _POLL_GET_ASYNC_ACTION: PollSpec = PollSpec("status", frozenset(["DONE"]), frozenset(["FAILED"]), "progress")
 
-_ERROR: ResponseType[Error] = ResponseType(Error)
+_ERROR: ResponseType[Error] = ResponseType(lambda: types.Error)
 
 
 class AsyncActionsResource:
