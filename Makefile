@@ -33,9 +33,17 @@ lint: $(STAMP)
 	$(BIN)/mypy --strict generated
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .bench .mypy_cache .ruff_cache .pytest_cache
 
-bench: $(STAMP)
+# The peers live in their own environment, so their pins never touch ours.
+PEERS_STAMP := .bench/venv/.installed
+$(PEERS_STAMP): bench/peers.txt
+	$(PYTHON) -m venv .bench/venv
+	.bench/venv/bin/python -m pip install --quiet -r bench/peers.txt
+	touch $(PEERS_STAMP)
+
+bench: $(STAMP) $(PEERS_STAMP)
+	$(BIN)/python bench/peers.py
 	$(BIN)/python bench/clients.py
 	$(BIN)/python bench/review_noise.py
 	$(BIN)/python bench/parse.py

@@ -1,16 +1,19 @@
 """Stage 4a for the docs: IR to Markdown page contexts, every string decided here.
 
-Pages: one per model, enum, union and operation, and an index per package. Type
-references are links to their pages; spec text goes through `markdown`.
+Pages: one per module of `types/` (its models, enums and unions, each a section),
+one per resource group (each operation a section), and an index per package.
+Fewer, fuller pages than one per type: the full Voucherify spec has 1,679 types.
+Type references are links to their sections; spec text goes through `markdown`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from generator import ir
 from generator import markdown as md
 from generator.format import format_sources
+from generator.modules import partition
 from generator.python_code import literal
 
 TYPES_DIR, OPERATIONS_DIR = "types", "operations"
@@ -31,6 +34,18 @@ class Section:
     text: str
     header: tuple[str, ...] = ()
     rows: tuple[Row, ...] = ()
+    level: int = 2  # the heading level: 2 on a page of its own, 3 inside an entry
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One documented thing (a model, enum, union or operation): a section of its page, with subsections."""
+
+    title: str
+    kind: str
+    summary: str  # one line, for the index
+    intro: str
+    sections: tuple[Section, ...]
 
 
 @dataclass(frozen=True)
@@ -40,7 +55,6 @@ class Page:
     path: str
     title: str
     kind: str
-    summary: str  # one line, for the index
     intro: str
     sections: tuple[Section, ...]
 
@@ -52,25 +66,6 @@ class Page:
         return f"{self.kind} · [index]({'../' * self.path.count('/')}index.md)"
 
 
-def _type_md(t: ir.TypeExpr | None, prefix: str) -> str:
-    """A type as Markdown with links to the pages of named types (e.g. `list[Item]` linked)."""
-    if t is None:
-        return "none"
-    if isinstance(t, ir.Primitive):
-        return {"str": "string", "int": "integer", "float": "number", "bool": "boolean"}.get(t.name, t.name)
-    if isinstance(t, ir.ListOf):
-        return f"list of {_type_md(t.item, prefix)}"
-    if isinstance(t, ir.DictOf):
-        return f"map of string to {_type_md(t.value, prefix)}"
-    if isinstance(t, ir.Named):
-        return f"[{t.name}]({prefix}{t.name}.md)"
-    if isinstance(t, ir.LiteralOf):
-        return " or ".join(md.code(v) for v in t.values)
-    if isinstance(t, ir.UnionOf):
-        return " or ".join(_type_md(o, prefix) for o in t.options)
-    return f"{_type_md(t.inner, prefix)} or null"
-
-
 class _Docs:
     """Lookups shared by the pages of one package."""
 
@@ -78,6 +73,29 @@ class _Docs:
         self.api = api
         self.models = {d.name: d for d in api.definitions if isinstance(d, ir.Model)}
         self.definitions = {d.name: d for d in api.definitions}
+        self.homes = {str(name): str(module) for name, module in partition(api.definitions).items()}
+
+    def link(self, name: str, prefix: str) -> str:
+        """The link target of a type's section, from a page `prefix` away from `types/`."""
+        return f"{prefix}{self.homes[name]}.md#{md.slug(name)}"
+
+    def type_md(self, t: ir.TypeExpr | None, prefix: str) -> str:
+        """A type as Markdown with links to the sections of named types (e.g. `list[Item]` linked)."""
+        if t is None:
+            return "none"
+        if isinstance(t, ir.Primitive):
+            return {"str": "string", "int": "integer", "float": "number", "bool": "boolean"}.get(t.name, t.name)
+        if isinstance(t, ir.ListOf):
+            return f"list of {self.type_md(t.item, prefix)}"
+        if isinstance(t, ir.DictOf):
+            return f"map of string to {self.type_md(t.value, prefix)}"
+        if isinstance(t, ir.Named):
+            return f"[{t.name}]({self.link(t.name, prefix)})"
+        if isinstance(t, ir.LiteralOf):
+            return " or ".join(md.code(v) for v in t.values)
+        if isinstance(t, ir.UnionOf):
+            return " or ".join(self.type_md(o, prefix) for o in t.options)
+        return f"{self.type_md(t.inner, prefix)} or null"
 
     def describe(self, field: ir.Field) -> str:
         """A field's description, else that of the type it refers to."""
@@ -93,7 +111,7 @@ class _Docs:
                 (
                     f"`{f.name}`",
                     md.code(f.wire_name),
-                    _type_md(f.type, prefix),
+                    self.type_md(f.type, prefix),
                     "yes" if f.required else "no",
                     md.cell(self.describe(f)),
                     md.code(f.examples[0]) if f.examples else "",
@@ -115,17 +133,17 @@ class _Docs:
 FIELD_HEADER = ("Python name", "Wire name", "Type", "Required", "Description", "Example")
 
 
-def model_page(docs: _Docs, model: ir.Model) -> Page:
-    """A model's page: its attribute table."""
+def model_entry(docs: _Docs, model: ir.Model) -> Entry:
+    """A model: its attribute table."""
     intro = md.text(model.description or model.title)
     if model.fallback_for:
-        intro += f"\n\nThis is the fallback variant of [{model.fallback_for}]({model.fallback_for}.md)."
+        intro += f"\n\nThis is the fallback variant of [{model.fallback_for}]({docs.link(model.fallback_for, '')})."
     section = Section("Attributes", "", FIELD_HEADER, docs.field_rows(model, ""))
     summary = md.cell(model.title or model.description.split(".")[0])
-    return Page(f"{TYPES_DIR}/{model.name}.md", model.name, "Model", summary, intro, (section,))
+    return Entry(model.name, "Model", summary, intro, (section,))
 
 
-def enum_page(enum: ir.Enum) -> Page:
+def enum_entry(enum: ir.Enum) -> Entry:
     """An enum's page: its values and what they mean."""
     rows = tuple(Row((md.code(m.value), f"`{m.name}`", md.cell(m.description))) for m in enum.members)
     note = (
@@ -135,40 +153,43 @@ def enum_page(enum: ir.Enum) -> Page:
     section = Section("Values", note, ("Value", "Python member", "Meaning"), rows)
     intro = md.text(enum.description or enum.title)
     summary = ", ".join(md.code(m.value) for m in enum.members)
-    return Page(f"{TYPES_DIR}/{enum.name}.md", enum.name, "Enum", summary, intro, (section,))
+    return Entry(enum.name, "Enum", summary, intro, (section,))
 
 
-def union_page(docs: _Docs, union: ir.UnionType) -> Page:
-    """A union's page: how a variant is chosen, and each variant's own shape."""
+def union_entry(docs: _Docs, union: ir.UnionType) -> Entry:
+    """A union: how a variant is chosen, and each variant's own shape."""
     variants = [(v, docs.models.get(v.type.name) if isinstance(v.type, ir.Named) else None) for v in union.variants]
     models = [m for _, m in variants if m is not None]
     shared = _shared_fields(models) if len(models) == len(variants) else set()
     intro = md.text(union.description or union.title)
     summary = md.cell(union.title or union.description.split(".")[0])
     if union.discriminator is None:
-        rows = tuple(Row((_type_md(v.type, ""), md.cell(m.description if m else ""))) for v, m in variants)
+        rows = tuple(Row((docs.type_md(v.type, ""), md.cell(m.description if m else ""))) for v, m in variants)
         text = "Any one of these; the one that fits the payload is chosen."
         section = Section("Variants", text, ("Variant", "Description"), rows)
-        return Page(f"{TYPES_DIR}/{union.name}.md", union.name, "Union", summary, intro, (section,))
+        return Entry(union.name, "Union", summary, intro, (section,))
 
     def own_fields(model: ir.Model | None) -> list[ir.Field]:
         return [f for f in model.fields if f.wire_name not in shared] if model else []
 
     tag_rows: list[Row] = []
     for variant, model in variants:
-        shape = ", ".join(f"`{f.wire_name}`: {_type_md(f.type, '')}" for f in own_fields(model)) or "(none)"
-        tag_rows += [Row((f"[{md.code(t)}](#{md.slug(t)})", _type_md(variant.type, ""), shape)) for t in variant.tags]
+        shape = ", ".join(f"`{f.wire_name}`: {docs.type_md(f.type, '')}" for f in own_fields(model)) or "(none)"
+        tag_rows += [
+            Row((f"[{md.code(t)}](#{md.slug(t)})", docs.type_md(variant.type, ""), shape)) for t in variant.tags
+        ]
     text = f"The variant is chosen by the value of `{union.discriminator}`."
     if union.fallback:
-        text += f" Any other value parses as [{union.fallback}]({union.fallback}.md), keeping every field as sent."
+        fallback = f"[{union.fallback}]({docs.link(union.fallback, '')})"
+        text += f" Any other value parses as {fallback}, keeping every field as sent."
     sections = [Section("Variants", text, (md.code(union.discriminator), "Variant", "Its own fields"), tuple(tag_rows))]
     if shared:
         sections.append(Section("Fields every variant has", ", ".join(f"`{w}`" for w in sorted(shared))))
     for variant, model in variants:
         own = own_fields(model)
         nested = list(dict.fromkeys(m for f in own for m in docs.nested_models(f.type)))
-        text = f"Variant {_type_md(variant.type, '')}." + "".join(
-            f" Its `{f.wire_name}` is {_type_md(f.type, '')}." for f in own
+        text = f"Variant {docs.type_md(variant.type, '')}." + "".join(
+            f" Its `{f.wire_name}` is {docs.type_md(f.type, '')}." for f in own
         )
         for tag in variant.tags:
             sections.append(Section(tag, text))
@@ -176,7 +197,7 @@ def union_page(docs: _Docs, union: ir.UnionType) -> Page:
                 Section(f"{tag}: {m.name}", md.text(m.description), FIELD_HEADER, docs.field_rows(m, ""))
                 for m in nested
             ]
-    return Page(f"{TYPES_DIR}/{union.name}.md", union.name, "Union", summary, intro, tuple(sections))
+    return Entry(union.name, "Union", summary, intro, tuple(sections))
 
 
 def _shared_fields(models: list[ir.Model]) -> set[str]:
@@ -237,22 +258,24 @@ def _examples(api: ir.Api, group: ir.Group, op: ir.Operation) -> tuple[str, str]
     return sync, async_
 
 
-def operation_page(
+def operation_entry(
     docs: _Docs, group: ir.Group, op: ir.Operation, error_classes: dict[int, str], examples: dict[str, tuple[str, str]]
-) -> Page:
-    """An operation's page: request, auth, responses, errors, and examples."""
+) -> Entry:
+    """An operation: request, auth, responses, errors, and examples."""
     prefix = f"../{TYPES_DIR}/"
     sections = []
     params = [p for p in op.parameters if p.constant is None]
     if params or op.body is not None:
         rows = [
-            Row((f"`{p.name}`", md.code(p.wire_name), p.location, _type_md(p.type, prefix),
+            Row((f"`{p.name}`", md.code(p.wire_name), p.location, docs.type_md(p.type, prefix),
                  "yes" if p.required else "no", md.cell(p.description)))
             for p in params
         ]  # fmt: skip
         if op.body is not None:
             required = "yes" if op.body_required else "no"
-            rows.append(Row(("`body`", "", "body (JSON)", _type_md(op.body, prefix), required, "The request body.")))
+            rows.append(
+                Row(("`body`", "", "body (JSON)", docs.type_md(op.body, prefix), required, "The request body."))
+            )
         header = ("Argument", "Wire name", "In", "Type", "Required", "Description")
         sections.append(Section("Parameters", "", header, tuple(rows)))
     constants = [p for p in op.parameters if p.constant is not None]
@@ -269,7 +292,7 @@ def operation_page(
     for r in op.responses:
         code = int(r.status) if r.status.isdigit() else 0
         outcome = "returned" if r.status.startswith("2") else f"raises `{error_classes.get(code, _error_for(code))}`"
-        rows.append(Row((md.code(r.status), md.cell(r.description), _type_md(r.type, prefix), outcome)))
+        rows.append(Row((md.code(r.status), md.cell(r.description), docs.type_md(r.type, prefix), outcome)))
     sections.append(Section("Responses", "", ("Status", "Description", "Body", "Outcome"), tuple(rows)))
     behaviour = []
     if op.pagination:
@@ -296,7 +319,7 @@ def operation_page(
     sections.append(Section("Async example", f"```python\n{async_}```"))
     intro = f"`{op.method} {md.text(op.path)}`\n\n" + md.text("\n\n".join(t for t in (op.summary, op.description) if t))
     title, summary = f"{group.name}.{op.name}", f"`{op.method} {md.cell(op.path)}` {md.cell(op.summary)}"
-    return Page(f"{OPERATIONS_DIR}/{title}.md", title, "Operation", summary, intro, tuple(sections))
+    return Entry(title, "Operation", summary, intro, tuple(sections))
 
 
 def _error_for(status: int) -> str:
@@ -316,8 +339,8 @@ ERROR_CLASSES = {
 }
 
 
-def index_page(api: ir.Api, pages: list[Page]) -> Page:
-    """The package index: how to start, then every operation and type."""
+def index_page(api: ir.Api, linked: list[tuple[Entry, str]]) -> Page:
+    """The package index: how to start, then every operation and type, linked to its section."""
     sections = [
         Section(
             "Getting started",
@@ -327,12 +350,21 @@ def index_page(api: ir.Api, pages: list[Page]) -> Page:
         )
     ]
     for kind, heading in (("Operation", "Operations"), ("Model", "Models"), ("Enum", "Enums"), ("Union", "Unions")):
-        chosen = [p for p in pages if p.kind == kind]
-        if chosen:
-            rows = tuple(Row((f"[{p.title}]({p.path})", p.summary)) for p in chosen)
+        rows = tuple(Row((f"[{e.title}]({link})", e.summary)) for e, link in linked if e.kind == kind)
+        if rows:
             sections.append(Section(heading, "", ("Name", "Summary"), rows))
     intro = md.text("\n\n".join(t for t in (api.title, api.description) if t))
-    return Page("index.md", f"{api.import_name} reference", "Index", "", intro, tuple(sections))
+    return Page("index.md", f"{api.import_name} reference", "Index", intro, tuple(sections))
+
+
+def _page(path: str, title: str, kind: str, intro: str, entries: list[Entry]) -> Page:
+    """A page holding several entries: each a level-2 section, its own sections one level down."""
+    sections: list[Section] = []
+    for entry in entries:
+        text = "\n\n".join(t for t in (f"*{entry.kind}*", entry.intro) if t)
+        sections.append(Section(entry.title, text))
+        sections += [replace(section, level=3) for section in entry.sections]
+    return Page(path, title, kind, intro, tuple(sections))
 
 
 def doc_pages(api: ir.Api) -> list[Page]:
@@ -346,13 +378,24 @@ def doc_pages(api: ir.Api) -> list[Page]:
     formatted = format_sources(sources)
     examples = {op_id: (formatted[f"e{i}_s.py"], formatted[f"e{i}_a.py"]) for i, op_id in enumerate(raw)}
     pages: list[Page] = []
+    linked: list[tuple[Entry, str]] = []
     for group in api.groups:
-        pages += [operation_page(docs, group, op, ERROR_CLASSES, examples) for op in group.operations]
+        entries = [operation_entry(docs, group, op, ERROR_CLASSES, examples) for op in group.operations]
+        path = f"{OPERATIONS_DIR}/{group.name}.md"
+        intro = md.text(group.description) + f"\n\nMethods of `client.{group.name}` (and of the async client's)."
+        pages.append(_page(path, f"client.{group.name}", "Operations", intro.strip(), entries))
+        linked += [(e, f"{path}#{md.slug(e.title)}") for e in entries]
+    by_module: dict[str, list[Entry]] = {}
     for definition in sorted(api.definitions, key=lambda d: d.name):
         if isinstance(definition, ir.Model):
-            pages.append(model_page(docs, definition))
+            entry = model_entry(docs, definition)
         elif isinstance(definition, ir.Enum):
-            pages.append(enum_page(definition))
+            entry = enum_entry(definition)
         else:
-            pages.append(union_page(docs, definition))
-    return [*pages, index_page(api, pages)]
+            entry = union_entry(docs, definition)
+        by_module.setdefault(docs.homes[definition.name], []).append(entry)
+        linked.append((entry, docs.link(definition.name, f"{TYPES_DIR}/")))
+    for module, entries in sorted(by_module.items()):
+        title = f"{api.import_name}.types.{module}"
+        pages.append(_page(f"{TYPES_DIR}/{module}.md", title, "Types", f"Import from `{api.import_name}`.", entries))
+    return [*pages, index_page(api, linked)]

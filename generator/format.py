@@ -25,7 +25,9 @@ from generator.manifest import PINNED
 LINE_LENGTH = 120
 TARGET = "py310"
 # Scratch files for ruff: in memory where the system offers it, since creating a file on some disks costs ~1 ms.
-_SCRATCH = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
+# (Safe on a shared mount: TemporaryDirectory makes a private, randomly named directory there.)
+_SHM = "/dev/shm"  # noqa: S108
+_SCRATCH = _SHM if os.path.isdir(_SHM) and os.access(_SHM, os.W_OK) else None
 
 
 @functools.cache

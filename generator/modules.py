@@ -22,7 +22,9 @@ def references(definition: ir.Definition) -> set[str]:
     if isinstance(definition, ir.Model):
         return named_in([f.type for f in definition.fields])
     if isinstance(definition, ir.UnionType):
-        return named_in([v.type for v in definition.variants]) | ({definition.fallback} if definition.fallback else set())
+        return named_in([v.type for v in definition.variants]) | (
+            {definition.fallback} if definition.fallback else set()
+        )
     return set()
 
 

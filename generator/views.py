@@ -159,7 +159,9 @@ def type_module_view(api: ir.Api, name: str, definitions: list[ir.Definition], h
     for other in sorted(named_in(used) | {str(u.fallback) for u in unions if u.fallback}):
         if homes[other] != name:
             needed.setdefault(f".{homes[other]}", set()).add(other)
-    needed["pydantic"] = {"Field"} if any(f.default.startswith("Field(") for m in model_views for f in m.fields) else set()
+    needed["pydantic"] = (
+        {"Field"} if any(f.default.startswith("Field(") for m in model_views for f in m.fields) else set()
+    )
     needed["typing"] = needed.get("typing", set()) | ({"TypeAlias"} if unions else set())
     runtime = {"APIModel"} if models else set()
     runtime |= {"OpenStrEnum" if e.base == "str" else "OpenIntEnum" for e in enums}

@@ -48,6 +48,17 @@ def test_readme_links_each_index() -> None:
         assert f"(generated/{name}/docs/index.md)" in readme
 
 
+def _entry(docs: Path, title: str) -> str:
+    """The section documenting one type or operation: from its `## title` heading to the next entry's."""
+    for page in sorted(docs.rglob("*.md")):
+        text = page.read_text()
+        start = text.find(f"\n## {title}\n")
+        if start >= 0:
+            end = text.find("\n## ", start + 1)
+            return text[start : end if end >= 0 else None]
+    raise AssertionError(f"{docs}: no section documents {title}")
+
+
 def _seed_000_types() -> dict[str, set[str]]:
     """Each async action type of seed 000 and the attribute names its result table documents."""
     seed = next((SHARED / "seeds").glob("000_*.txt")).read_text()
@@ -60,20 +71,20 @@ def _seed_000_types() -> dict[str, set[str]]:
 
 
 def test_async_action_docs_cover_seed_000() -> None:
-    union = (DOCS["voucherify"] / "types" / "AsyncAction.md").read_text()
+    union = _entry(DOCS["voucherify"], "AsyncAction")
     types = _seed_000_types()
     assert len(types) == 22
     for action_type, fields in types.items():
-        start = union.index(f"\n## {action_type}\n")
-        following = re.search(r"\n## (?!" + re.escape(action_type) + r")", union[start + 1 :])
+        start = union.index(f"\n### {action_type}\n")
+        following = re.search(r"\n### (?!" + re.escape(action_type) + r")", union[start + 1 :])
         section = union[start : start + 1 + following.start()] if following else union[start:]
         missing = [f for f in fields if f"`{f}`" not in section]
         assert not missing, f"{action_type}: the docs do not list {missing}"
     attributes = ["id", "type", "status", "result", "created_at", "updated_at", "request_id", "processing_time",
                   "progress", "object"]  # fmt: skip
-    variant = (DOCS["voucherify"] / "types" / "SkusImportCsvAction.md").read_text()
+    variant = _entry(DOCS["voucherify"], "SkusImportCsvAction")
     assert all(f"| `{a}` |" in variant for a in attributes)
-    status = (DOCS["voucherify"] / "types" / "AsyncActionStatus.md").read_text()
+    status = _entry(DOCS["voucherify"], "AsyncActionStatus")
     assert all(f"| `{s}` |" in status for s in ("ENQUEUED", "IN_PROGRESS", "DONE", "FAILED"))
 
 
@@ -96,7 +107,7 @@ def test_task_status_docs_cover_seed_001() -> None:
     sections = re.split(r"^# (\w+)$", seed, flags=re.MULTILINE)[1:]
     checked = 0
     for name, body in zip(sections[::2], sections[1::2], strict=True):
-        page = (DOCS["postman"] / "types" / f"{SEED_001_PAGES[name]}.md").read_text()
+        page = _entry(DOCS["postman"], SEED_001_PAGES[name])
         intro = body.strip().split("\n")[0]
         if intro and not intro.startswith("**"):
             assert intro in page, f"{name}: description missing"
@@ -109,16 +120,16 @@ def test_task_status_docs_cover_seed_001() -> None:
                 assert description in page, f"{name}.{field}: {description!r} missing"
             checked += 1
     assert checked == 21  # every attribute and value row of seed 001
-    assert "Enum" in (DOCS["postman"] / "types" / "TaskModel.md").read_text()  # not a "Properties" table
+    assert "*Enum*" in _entry(DOCS["postman"], "TaskModel")  # not a "Properties" table
 
 
 def test_operation_pages_show_request_auth_responses_and_examples() -> None:
-    page = (DOCS["voucherify"] / "operations" / "async_actions.get.md").read_text()
+    page = _entry(DOCS["voucherify"], "async_actions.get")
     for expected in ("`GET /v1/async-actions/{asyncActionId}`", "| `async_action_id` | `asyncActionId` | path",
                      "`X-App-Token`", "`VOUCHERIFY_APP_TOKEN`", "raises `NotFoundError`",
                      "client.async_actions.wait(", "await client.async_actions.get("):  # fmt: skip
         assert expected in page
-    create = (DOCS["postman"] / "operations" / "apis.create_api_version.md").read_text()
+    create = _entry(DOCS["postman"], "apis.create_api_version")
     assert "| `Accept` | `application/vnd.api.v10+json` |" in create and "accepted.wait(" in create
 
 
@@ -158,7 +169,7 @@ def test_hostile_descriptions_cannot_break_tables_or_inject_html(make_package: M
         }
     )
     package = make_package(spec, package="hostile_docs")
-    page = (Path(package.__file__).parent / "docs" / "types" / "Thing.md").read_text()
+    page = _entry(Path(package.__file__).parent / "docs", "Thing")
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert "javascript:" not in page
     table = page[page.index("| Python name") :]

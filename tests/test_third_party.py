@@ -8,9 +8,9 @@ import json
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import date, datetime
 from pathlib import Path
 from types import ModuleType
-from datetime import date, datetime
 from typing import Any, Literal
 
 import pytest
