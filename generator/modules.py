@@ -30,8 +30,8 @@ def references(definition: ir.Definition) -> set[str]:
 
 def partition(definitions: Iterable[ir.Definition]) -> dict[ClassName, Identifier]:
     """{type name: module name} for every definition."""
-    names = sorted(d.name for d in definitions)
-    by_name = {d.name: d for d in definitions}
+    by_name: dict[str, ir.Definition] = {str(d.name): d for d in definitions}
+    names = sorted(by_name)
     edges = {name: sorted(references(by_name[name]) & by_name.keys() - {name}) for name in names}
     component = _components(names, edges)
     referrers: dict[str, set[str]] = {c: set() for c in component.values()}
