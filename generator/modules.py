@@ -32,7 +32,7 @@ def partition(definitions: Iterable[ir.Definition]) -> dict[ClassName, Identifie
     """{type name: module name} for every definition."""
     by_name: dict[str, ir.Definition] = {str(d.name): d for d in definitions}
     names = sorted(by_name)
-    edges = {name: sorted(references(by_name[name]) & by_name.keys() - {name}) for name in names}
+    edges = {name: sorted(r for r in references(by_name[name]) if r in by_name and r != name) for name in names}
     component = _components(names, edges)
     referrers: dict[str, set[str]] = {c: set() for c in component.values()}
     for name in names:

@@ -9,6 +9,7 @@ import hashlib
 from pathlib import Path
 
 from generator import ir, manifest
+from generator.background import in_background
 from generator.build_models import SchemaBuilder
 from generator.build_operations import build_auth, build_groups, build_server
 from generator.bundle import bundle
@@ -16,7 +17,7 @@ from generator.errors import Diagnostic
 from generator.examples import reconcile
 from generator.format import format_source, format_sources
 from generator.jsonschema_input import is_json_schema, to_openapi
-from generator.load import load
+from generator.load import Document, load
 from generator.names import ClassName, Identifier
 from generator.render import render_package, render_root
 from generator.validate import validate
@@ -25,25 +26,24 @@ from generator.write import Tree
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 
 
-def build_api(
-    spec: Path, package: str, import_name: str | None = None, warnings: list[Diagnostic] | None = None
-) -> ir.Api:
-    """Load, validate and turn one spec into the IR of package `package`; warnings go to `warnings`."""
+def _read(spec: Path) -> Document:
+    """Load a spec file, as OpenAPI (a JSON Schema is wrapped), with its local `$ref` files bundled in."""
     doc = load(spec)
     if is_json_schema(doc):
         doc = to_openapi(doc, spec.stem)
-    doc = bundle(doc, spec)
-    found = validate(doc)
+    return bundle(doc, spec)
+
+
+def _ir(doc: Document, spec: Path, package: str, import_name: str | None) -> tuple[ir.Api, list[Diagnostic]]:
+    """The IR of a loaded spec, with its schemas relaxed where its own examples contradict them."""
     doc, relaxed = reconcile(doc)
-    if warnings is not None:
-        warnings.extend(found + relaxed.warnings)
     schemas = SchemaBuilder(doc)
     schemas.build_components()
     groups = build_groups(doc, schemas)
     server_url, variables = build_server(doc)
     info = doc.data.get("info") or {}
     name = Identifier(package)
-    return ir.Api(
+    api = ir.Api(
         package=name,
         import_name=import_name or name,
         source_name=spec.name,
@@ -58,14 +58,40 @@ def build_api(
         definitions=schemas.definitions(),
         groups=groups,
     )
+    return api, relaxed.warnings
+
+
+def build_api(
+    spec: Path, package: str, import_name: str | None = None, warnings: list[Diagnostic] | None = None
+) -> ir.Api:
+    """Load, validate and turn one spec into the IR of package `package`; warnings go to `warnings`."""
+    doc = _read(spec)
+    found = validate(doc)
+    api, relaxed = _ir(doc, spec, package, import_name)
+    if warnings is not None:
+        warnings.extend(found + relaxed)
+    return api
 
 
 def package_tree(
     spec: Path, package: str, import_name: str | None = None, warnings: list[Diagnostic] | None = None
 ) -> Tree:
-    """The formatted files of the package generated from `spec` (imported as `import_name`)."""
-    files = render_package(build_api(spec, package, import_name, warnings))
-    formatted = format_sources({name: text for name, text in files.items() if name.endswith(".py")})
+    """The formatted files of the package generated from `spec` (imported as `import_name`).
+
+    Validation runs on the other core meanwhile (`background`); its verdict is awaited before anything returns.
+    """
+    doc = _read(spec)
+    with in_background(lambda: validate(doc)) as validation:
+        try:
+            api, relaxed = _ir(doc, spec, package, import_name)
+            files = render_package(api)
+            formatted = format_sources({name: text for name, text in files.items() if name.endswith(".py")})
+        except Exception:
+            validation.result()  # an invalid spec explains a failure better than the error it caused here
+            raise
+        found = validation.result()
+    if warnings is not None:
+        warnings.extend(found + relaxed)
     return {name: formatted.get(name, text) for name, text in files.items()}
 
 

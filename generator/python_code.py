@@ -89,7 +89,7 @@ def literal(value: Any) -> str:
 def docstring(text: str) -> str:
     """A docstring literal: triple-quoted when plain text, else a `repr` literal."""
     text = text.strip()
-    plain = all(c == "\n" or c.isprintable() for c in text)
+    plain = text.replace("\n", "").isprintable()
     if plain and '"""' not in text and "\\" not in text and not text.endswith('"'):
         # A multi-line docstring closes on its own line, where black and ruff both leave it.
         return f'"""{text}\n"""' if "\n" in text else f'"""{text}"""'
