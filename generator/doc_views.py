@@ -12,7 +12,6 @@ from dataclasses import dataclass, replace
 
 from generator import ir
 from generator import markdown as md
-from generator.format import format_sources
 from generator.modules import partition
 from generator.python_code import literal
 
@@ -367,16 +366,24 @@ def _page(path: str, title: str, kind: str, intro: str, entries: list[Entry]) ->
     return Page(path, title, kind, intro, tuple(sections))
 
 
-def doc_pages(api: ir.Api) -> list[Page]:
-    """Every page of a package's reference docs, index last."""
-    docs = _Docs(api)
-    raw = {op.operation_id: _examples(api, group, op) for group in api.groups for op in group.operations}
-    # All examples are formatted in one run: one formatter call per example would dominate big specs.
-    sources = {
-        f"e{i}_{kind}.py": code for i, pair in enumerate(raw.values()) for kind, code in zip("sa", pair, strict=True)
+def doc_examples(api: ir.Api) -> dict[str, str]:
+    """The Python examples of every operation, unformatted: {`<operation id>.sync` / `.async`: source}."""
+    return {
+        f"{op.operation_id}.{kind}": code
+        for group in api.groups
+        for op in group.operations
+        for kind, code in zip(("sync", "async"), _examples(api, group, op), strict=True)
     }
-    formatted = format_sources(sources)
-    examples = {op_id: (formatted[f"e{i}_s.py"], formatted[f"e{i}_a.py"]) for i, op_id in enumerate(raw)}
+
+
+def doc_pages(api: ir.Api, formatted_examples: dict[str, str]) -> list[Page]:
+    """Every page of a package's reference docs, index last; examples as `doc_examples` keys them, formatted."""
+    docs = _Docs(api)
+    examples = {
+        op.operation_id: (formatted_examples[f"{op.operation_id}.sync"], formatted_examples[f"{op.operation_id}.async"])
+        for group in api.groups
+        for op in group.operations
+    }
     pages: list[Page] = []
     linked: list[tuple[Entry, str]] = []
     for group in api.groups:

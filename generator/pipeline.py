@@ -15,7 +15,7 @@ from generator.build_operations import build_auth, build_groups, build_server
 from generator.bundle import bundle
 from generator.errors import Diagnostic
 from generator.examples import reconcile
-from generator.format import format_source, format_sources
+from generator.format import format_source
 from generator.jsonschema_input import is_json_schema, to_openapi
 from generator.load import Document, load
 from generator.names import ClassName, Identifier
@@ -85,14 +85,13 @@ def package_tree(
         try:
             api, relaxed = _ir(doc, spec, package, import_name)
             files = render_package(api)
-            formatted = format_sources({name: text for name, text in files.items() if name.endswith(".py")})
         except Exception:
             validation.result()  # an invalid spec explains a failure better than the error it caused here
             raise
         found = validation.result()
     if warnings is not None:
         warnings.extend(found + relaxed)
-    return {name: formatted.get(name, text) for name, text in files.items()}
+    return files
 
 
 def specs_in(spec_dir: Path) -> list[Path]:

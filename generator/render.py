@@ -14,7 +14,8 @@ from pathlib import Path
 import jinja2
 
 from generator import ir
-from generator.doc_views import doc_pages
+from generator.doc_views import doc_examples, doc_pages
+from generator.format import format_sources
 from generator.views import package_view
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -47,16 +48,24 @@ def environment() -> jinja2.Environment:
 
 
 def render_package(api: ir.Api) -> dict[str, str]:
-    """{relative path: source} for one package, before formatting."""
+    """{relative path: text} for one package: Python in black's style, docs with their examples formatted too.
+
+    All the package's Python, examples included, goes through one formatter run.
+    """
     view = package_view(api)
     env = environment()
-    files = {name: env.get_template(template).render(view=view) for name, template in PACKAGE_FILES.items()}
+    code = {name: env.get_template(template).render(view=view) for name, template in PACKAGE_FILES.items()}
     module_template = env.get_template("package/types/module.py.jinja")
     for module in view.type_modules:
-        files[f"types/{module.name}.py"] = module_template.render(view=view, module=module)
+        code[f"types/{module.name}.py"] = module_template.render(view=view, module=module)
+    examples = doc_examples(api)
+    # Scratch names by position: an operation id is spec text, never a file name.
+    scratch = {key: f"_examples/e{i}.py" for i, key in enumerate(examples)}
+    formatted = format_sources(code | {scratch[key]: source for key, source in examples.items()})
+    files = {name: formatted[name] for name in code}
     files["py.typed"] = ""
     page_template = env.get_template("docs/page.md.jinja")
-    for page in doc_pages(api):
+    for page in doc_pages(api, {key: formatted[name] for key, name in scratch.items()}):
         # Runs of blank lines left by skipped blocks are folded (two stay: code examples use them).
         files[f"docs/{page.path}"] = re.sub(r"\n{4,}", "\n\n\n", page_template.render(page=page)).rstrip() + "\n"
     return files

@@ -9,7 +9,9 @@ import pytest
 import yaml
 
 from conftest import MakePackage, minimal_spec
+from generator.bundle import _FILE_REF, bundle
 from generator.errors import SpecError
+from generator.load import load
 from generator.pipeline import build_api
 
 PET = {
@@ -111,3 +113,24 @@ def test_an_invalid_json_schema_is_reported_in_the_original_file(tmp_path: Path)
     (diagnostic,) = caught.value.diagnostics
     assert (diagnostic.location.file, diagnostic.location.line) == ("bad.json", 4)
     assert "not a valid JSON Schema" in diagnostic.message
+
+
+@pytest.mark.parametrize(
+    ("text", "has_file_refs"),
+    [
+        ('{"a": {"$ref": "#/b"}, "b": {"$ref" : "#/c"}}', False),
+        ("a:\n  $ref: '#/b'\nb:\n  $ref:\n    \"#/c\"\n", False),
+        ('{"a": {"$ref": "schemas/pet.json"}}', True),
+        ("a: {$ref: ./pet.yaml#/Pet}\n", True),
+        ("a:\n  '$ref': https://example.com/x.json\n", True),
+    ],
+)
+def test_only_a_spec_with_file_refs_is_walked_for_bundling(tmp_path: Path, text: str, has_file_refs: bool) -> None:
+    path = tmp_path / "spec.yaml"
+    path.write_text(text)
+    doc = load(path)
+    if has_file_refs:
+        assert _FILE_REF.search(doc.text)
+    else:
+        assert not _FILE_REF.search(doc.text)  # so the document is not walked
+        assert bundle(doc, path) is doc
