@@ -133,7 +133,7 @@ def import_seconds(python: str, statement: str, cwd: Path) -> float:
 
 
 def subset(data: dict[str, Any], fraction: float) -> dict[str, Any]:
-    """The spec's first `fraction` of schemas (by name) and every schema they refer to; no paths."""
+    """The spec's first `fraction` of schemas (by name), every schema they refer to, and the named examples."""
     schemas = data["components"]["schemas"]
     todo = sorted(schemas)[: math.ceil(len(schemas) * fraction)]
     keep: set[str] = set()
@@ -143,7 +143,8 @@ def subset(data: dict[str, Any], fraction: float) -> dict[str, Any]:
             continue
         keep.add(name)
         todo += re.findall(r'"#/components/schemas/([^"]+)"', json.dumps(schemas[name]))
-    return {**data, "paths": {}, "components": {"schemas": {n: schemas[n] for n in sorted(keep)}}}
+    components = {"schemas": {n: schemas[n] for n in sorted(keep)}, "examples": data["components"].get("examples", {})}
+    return {**data, "paths": {}, "components": components}
 
 
 def _package_dir(out: Path) -> Path:

@@ -209,7 +209,7 @@ class _Context:
         type_hint = hint(success.type)
         name = ClassName(f"{type_hint}FailedError")
         if name not in self.failed_errors:
-            subject = Identifier((words(type_hint) or ["result"])[-1])
+            subject = Identifier((words(type_hint) or ("result",))[-1])
             text = (
                 f"Waiting ended because the {type_hint} reached {' or '.join(op.poll.failed)}; "
                 f"`{subject}` is its final state."

@@ -10,7 +10,6 @@ warning; nothing is relaxed where the examples agree with the schema.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,7 +19,7 @@ from jsonschema.exceptions import ValidationError
 from openapi_schema_validator import OAS30Validator, OAS31Validator
 
 from generator.errors import Diagnostic, Severity
-from generator.load import Document, join_pointer
+from generator.load import Document, escape, join_pointer
 
 _ROUNDS = 20  # each round relaxes what one validation found; an example needs few
 _JSON_TYPES = {bool: "boolean", int: "integer", float: "number", str: "string", list: "array", dict: "object"}
@@ -90,9 +89,9 @@ def reconcile(doc: Document) -> tuple[Document, Relaxations]:
     root = validator_class(doc.data, format_checker=_FORMATS)
     if all(root.evolve(schema=schema).is_valid(value) for _, schema, value in _examples(doc)):
         return doc, relax
-    doc = Document(doc.name, doc.text, copy.deepcopy(doc.data))
+    pointers: dict[int, str] = {}
+    doc = Document(doc.name, doc.text, _copy(doc.data, "", pointers))
     root = validator_class(doc.data, format_checker=_FORMATS)
-    pointers = {id(node): pointer for pointer, node in _dict_nodes(doc.data)}
     relaxed_examples = 0
     for example_pointer, schema, value in _examples(doc):
         rounds = 0
@@ -197,12 +196,12 @@ def _admit(schema: dict[str, Any], observed: str) -> None:
     schema.update({"anyOf": alternatives, **kept})
 
 
-def _dict_nodes(node: Any, pointer: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
-    stack = [(pointer, node)]
-    while stack:
-        pointer, node = stack.pop()
-        if isinstance(node, dict):
-            yield pointer, node
-            stack.extend((pointer + join_pointer(k), v) for k, v in node.items())
-        elif isinstance(node, list):
-            stack.extend((f"{pointer}/{i}", v) for i, v in enumerate(node))
+def _copy(node: Any, pointer: str, pointers: dict[int, str]) -> Any:
+    """A deep copy of JSON data that records the pointer of every mapping in it, in one walk."""
+    if isinstance(node, dict):
+        copied = {k: _copy(v, f"{pointer}/{escape(str(k))}", pointers) for k, v in node.items()}
+        pointers[id(copied)] = pointer
+        return copied
+    if isinstance(node, list):
+        return [_copy(v, f"{pointer}/{i}", pointers) for i, v in enumerate(node)]
+    return node  # scalars (YAML dates included) are immutable

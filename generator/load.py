@@ -72,7 +72,12 @@ def split_pointer(pointer: str) -> list[str]:
 
 def join_pointer(*parts: str | int) -> str:
     """Join parts into a JSON pointer, escaping '~' and '/'."""
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+    return "".join("/" + escape(str(p)) for p in parts)
+
+
+def escape(part: str) -> str:
+    """One pointer part, escaped (RFC 6901: `~` as `~0`, `/` as `~1`)."""
+    return part.replace("~", "~0").replace("/", "~1") if "~" in part or "/" in part else part
 
 
 def load(path: Path, name: str | None = None) -> Document:

@@ -9,6 +9,7 @@ Python name. Templates print them as they are; nothing downstream patches names.
 from __future__ import annotations
 
 import builtins
+import functools
 import hashlib
 import keyword
 import re
@@ -27,10 +28,11 @@ _TRANSLITERATE = str.maketrans(
 )
 
 
-def words(text: str) -> list[str]:
+@functools.lru_cache(maxsize=8192)  # the same schema and property names are split again and again
+def words(text: str) -> tuple[str, ...]:
     """Split text into words at case changes and any non-alphanumeric character (accents dropped)."""
     ascii_text = unicodedata.normalize("NFKD", text.translate(_TRANSLITERATE)).encode("ascii", "ignore").decode()
-    return _WORD.findall(ascii_text)
+    return tuple(_WORD.findall(ascii_text))
 
 
 MAX_NAME = 64  # longer names (a whole sentence used as a name) are cut and keep a hash to stay unique
@@ -95,11 +97,16 @@ class ClassName(str):
 
     def __new__(cls, raw: str) -> ClassName:
         """Make `raw` a safe PascalCase name, keeping the case inside each word."""
-        name = "".join(w[:1].upper() + w[1:] for w in words(raw)) or "Model"
-        name = _bounded(_no_digit_start(name, "Model"), raw, "")
-        if keyword.iskeyword(name) or hasattr(builtins, name) or name in RESERVED_CLASS_NAMES:
-            name += "Model"
-        return super().__new__(cls, name)
+        return super().__new__(cls, _class_name(raw))
+
+
+@functools.lru_cache(maxsize=8192)  # a big spec asks for the same names many times over
+def _class_name(raw: str) -> str:
+    name = "".join(w[:1].upper() + w[1:] for w in words(raw)) or "Model"
+    name = _bounded(_no_digit_start(name, "Model"), raw, "")
+    if keyword.iskeyword(name) or hasattr(builtins, name) or name in RESERVED_CLASS_NAMES:
+        name += "Model"
+    return name
 
 
 # Names with a meaning on every Enum class; members may not take them.

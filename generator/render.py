@@ -14,6 +14,7 @@ from pathlib import Path
 import jinja2
 
 from generator import ir
+from generator.background import in_background
 from generator.doc_views import doc_examples, doc_pages
 from generator.format import format_sources
 from generator.views import package_view
@@ -48,27 +49,39 @@ def environment() -> jinja2.Environment:
 
 
 def render_package(api: ir.Api) -> dict[str, str]:
-    """{relative path: text} for one package: Python in black's style, docs with their examples formatted too.
+    """{relative path: text} for one package: Python in black's style, and the docs.
 
-    All the package's Python, examples included, goes through one formatter run.
+    The docs are rendered on the other core (`background`) while the code is.
     """
+    with in_background(lambda: render_docs(api)) as docs:
+        files = render_code(api)
+        files.update(docs.result())
+    return files
+
+
+def render_code(api: ir.Api) -> dict[str, str]:
+    """The package's Python modules, formatted in one run, and its `py.typed` marker."""
     view = package_view(api)
     env = environment()
     code = {name: env.get_template(template).render(view=view) for name, template in PACKAGE_FILES.items()}
     module_template = env.get_template("package/types/module.py.jinja")
     for module in view.type_modules:
         code[f"types/{module.name}.py"] = module_template.render(view=view, module=module)
+    return format_sources(code) | {"py.typed": ""}
+
+
+def render_docs(api: ir.Api) -> dict[str, str]:
+    """The package's reference pages under `docs/`, their Python examples formatted in one run."""
     examples = doc_examples(api)
     # Scratch names by position: an operation id is spec text, never a file name.
-    scratch = {key: f"_examples/e{i}.py" for i, key in enumerate(examples)}
-    formatted = format_sources(code | {scratch[key]: source for key, source in examples.items()})
-    files = {name: formatted[name] for name in code}
-    files["py.typed"] = ""
-    page_template = env.get_template("docs/page.md.jinja")
-    for page in doc_pages(api, {key: formatted[name] for key, name in scratch.items()}):
+    scratch = {key: f"e{i}.py" for i, key in enumerate(examples)}
+    formatted = format_sources({scratch[key]: source for key, source in examples.items()})
+    page_template = environment().get_template("docs/page.md.jinja")
+    return {
         # Runs of blank lines left by skipped blocks are folded (two stay: code examples use them).
-        files[f"docs/{page.path}"] = re.sub(r"\n{4,}", "\n\n\n", page_template.render(page=page)).rstrip() + "\n"
-    return files
+        f"docs/{page.path}": re.sub(r"\n{4,}", "\n\n\n", page_template.render(page=page)).rstrip() + "\n"
+        for page in doc_pages(api, {key: formatted[name] for key, name in scratch.items()})
+    }
 
 
 def render_root(packages: list[str]) -> str:
