@@ -36,8 +36,9 @@ FULL_SPEC, SMALL_SPEC = THIRD_PARTY / "openapi.json", THIRD_PARTY / "async-actio
 PEERS = ROOT / ".bench" / "venv" / "bin"
 OURS = sys.executable
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
-# Imports are timed as users see them: bytecode cached after a first run.
-IMPORT_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+# Every tool runs as on a user's machine: bytecode cached after a first, uncounted run
+# (a sandbox may set PYTHONDONTWRITEBYTECODE, which would make each run compile its sources again).
+USER_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 @dataclass(frozen=True)
@@ -99,17 +100,19 @@ def generators(peers: bool) -> dict[str, Callable[[Path, Path], list[str]]]:
 
 
 def generation(tools: dict[str, Callable[[Path, Path], list[str]]], spec: Path, work: Path) -> dict[str, Figure]:
-    """Median generation time and peak memory of every tool on one spec, tools taking turns."""
+    """Median generation time and peak memory of every tool on one spec, tools taking turns; run 0 warms up."""
     samples: dict[str, list[tuple[float, float]]] = {name: [] for name in tools}
     failed: dict[str, str] = {}
-    for i in range(RUNS):
+    for i in range(RUNS + 1):
         for name, command in tools.items():
             if name in failed:
                 continue
             out = work / f"{_slug(name)}-{spec.stem}-{i}"
             out.mkdir(parents=True)
             try:
-                samples[name].append(run(command(spec, out), cwd=ROOT))
+                measured = run(command(spec, out), cwd=ROOT, env=USER_ENV)
+                if i:
+                    samples[name].append(measured)
             except RuntimeError as error:
                 failed[name] = str(error).splitlines()[0][:80]
     return {name: _median(s) if name not in failed else Figure(None, None, failed[name]) for name, s in samples.items()}
@@ -124,7 +127,7 @@ def import_seconds(python: str, statement: str, cwd: Path) -> float:
     code = f"import time\n_start = time.perf_counter()\n{statement}\nprint(time.perf_counter() - _start)"
     times = []
     for i in range(RUNS + 1):
-        result = subprocess.run([python, "-c", code], cwd=cwd, env=IMPORT_ENV, capture_output=True, text=True)
+        result = subprocess.run([python, "-c", code], cwd=cwd, env=USER_ENV, capture_output=True, text=True)
         if result.returncode != 0:
             raise RuntimeError(f"{statement!r} failed: {result.stderr.strip()[-300:]}")
         if i:
@@ -180,8 +183,9 @@ def main() -> None:
                 (fraction, len(part["components"]["schemas"]), generation(scale_tools, spec, work / spec.stem))
             )
 
-        interpreter = import_seconds(OURS, "pass", ROOT)
-        noop = statistics.median(run([OURS, "-m", "generator", "generate"], cwd=ROOT)[0] for _ in range(RUNS))
+        interpreter = statistics.median(run([OURS, "-c", "pass"], env=USER_ENV)[0] for _ in range(RUNS))
+        regenerate = [OURS, "-m", "generator", "generate"]
+        noop = statistics.median(run(regenerate, cwd=ROOT, env=USER_ENV)[0] for _ in range(RUNS))
 
         ours_pkg = work / "full" / "ours-openapi-0"
         imports = {
@@ -234,8 +238,8 @@ def _print(
     parse_rates: tuple[float, float],
     black_ok: bool,
 ) -> None:
-    print(f"Medians of {RUNS} runs on this machine ({os.cpu_count()} cores); full spec: {FULL_SPEC.name} "
-          f"(2.9 MB), small: {SMALL_SPEC.name}.\n")  # fmt: skip
+    print(f"Medians of {RUNS} runs (after one warm-up run each) on this machine ({os.cpu_count()} cores); "
+          f"full spec: {FULL_SPEC.name} (2.9 MB), small: {SMALL_SPEC.name}.\n")  # fmt: skip
     print("| generator | small spec | full spec | full spec peak memory |")
     print("|---|---|---|---|")
     for name in full:
