@@ -13,7 +13,6 @@ from __future__ import annotations
 import copy
 import functools
 from collections.abc import Iterator
-from types import MappingProxyType
 from typing import Any
 
 import jsonschema_rs
@@ -179,7 +178,8 @@ class _V30SchemaChecks(keywords.OpenAPIV30SchemaValidator):
 
 
 class _V30SemanticValidator(OpenAPIV30SpecValidator):
-    keyword_validators = MappingProxyType({**OpenAPIV30SpecValidator.keyword_validators, "schema": _V30SchemaChecks})
+    # The library's own extension point: a class-level table of keyword validators.
+    keyword_validators = {**OpenAPIV30SpecValidator.keyword_validators, "schema": _V30SchemaChecks}  # noqa: RUF012
 
 
 @functools.cache
