@@ -190,6 +190,9 @@ def main() -> None:
         ours_pkg = work / "full" / "ours-openapi-0"
         imports = {
             "import pydantic, httpx (baseline)": import_seconds(OURS, "import pydantic, httpx", ROOT),
+            "import httpx; from pydantic import BaseModel (what using any model costs)": import_seconds(
+                OURS, "import httpx\nfrom pydantic import BaseModel", ROOT
+            ),
             "ours: import generated.voucherify": import_seconds(OURS, "import generated.voucherify", ROOT),
             "ours: from generated.voucherify import VoucherifyClient, AsyncAction": import_seconds(
                 OURS, "from generated.voucherify import VoucherifyClient, AsyncAction", ROOT
