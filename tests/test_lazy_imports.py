@@ -1,0 +1,49 @@
+"""Import cost: a generated package imports nothing until a name is used, then only that name's module."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from conftest import ROOT
+
+
+def _modules_loaded(statement: str) -> list[str]:
+    """The modules of `generated` (and pydantic, httpx) that `statement` imports, in a fresh interpreter."""
+    code = (
+        "import json, sys\n"
+        "before = set(sys.modules)\n"
+        f"{statement}\n"
+        "print(json.dumps(sorted(m for m in set(sys.modules) - before "
+        "if m.split('.')[0] in ('generated', 'pydantic', 'httpx'))))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    return list(json.loads(result.stdout))
+
+
+def test_importing_the_package_imports_nothing_else() -> None:
+    assert _modules_loaded("import generated.voucherify") == [
+        "generated",
+        "generated.voucherify",
+        "generated.voucherify._lazy",
+    ]
+
+
+def test_a_type_brings_only_its_own_module_and_those_it_uses() -> None:
+    loaded = _modules_loaded("from generated.voucherify import AsyncActionStatus")
+    ours = [m for m in loaded if m.startswith("generated.")]
+    assert ours == [
+        "generated.voucherify",
+        "generated.voucherify._lazy",
+        "generated.voucherify._runtime",
+        "generated.voucherify.types",
+        "generated.voucherify.types.async_action_status",
+    ]
+    assert "httpx" not in loaded  # no client code for a type
+
+
+def test_the_client_imports_no_model_until_a_response_needs_one() -> None:
+    loaded = _modules_loaded("from generated.voucherify import VoucherifyClient")
+    assert "generated.voucherify.client" in loaded
+    assert not [m for m in loaded if m.startswith("generated.voucherify.types.")]
