@@ -4,14 +4,16 @@ Validation needs nothing from the stages after it and they need nothing from it
 but its verdict, so on a full vendor spec it runs in a forked child while the IR,
 code and docs are built (about a quarter of a cold run). The verdict is awaited
 before anything is returned, so an invalid spec still fails as before and never
-reaches the disk. Where `fork` is unavailable (Windows, or macOS, where it is
-unsafe) the stage simply runs first, in process.
+reaches the disk. Where `fork` is unavailable or unsafe (Windows; macOS; a process
+that already runs other threads, whose locks a child would inherit) the stage simply
+runs first, in process.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import sys
+import threading
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -53,9 +55,9 @@ def _settle(function: Callable[[], T]) -> tuple[str, Any]:
 @contextmanager
 def in_background(function: Callable[[], T]) -> Iterator[Pending[T]]:
     """Start `function` in a forked child; the block runs meanwhile; the child never outlives it."""
-    if sys.platform != "linux":
-        outcome = _settle(function)
-        yield Pending(lambda: outcome)
+    if sys.platform != "linux" or threading.active_count() > 1:
+        settled = _settle(function)
+        yield Pending(lambda: settled)
         return
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)

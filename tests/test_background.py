@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 
 import pytest
 
@@ -33,3 +34,15 @@ def test_a_spec_error_is_raised_in_the_parent_with_its_location() -> None:
 def test_a_crash_is_a_generator_bug_not_a_hang() -> None:
     with in_background(lambda: 1 // 0) as pending, pytest.raises(RuntimeError, match="ZeroDivisionError"):
         pending.result()
+
+
+def test_with_other_threads_running_the_stage_runs_in_process() -> None:
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        with in_background(os.getpid) as pending:
+            assert pending.result() == os.getpid()  # no fork while another thread could hold a lock
+    finally:
+        stop.set()
+        thread.join()
