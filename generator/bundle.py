@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from generator.load import Document, join_pointer, load
+from generator.load import Document, escape, join_pointer, load
 
 MOUNT = "x-bundled"
 
@@ -63,7 +63,7 @@ class _Bundler:
             return self.mounted[path][0]
         document = load(path, path.relative_to(self.directory).as_posix())
         taken = {key for key, _ in self.mounted.values()}
-        key, counter = path.stem.replace("~", "~0").replace("/", "~1"), 1
+        key, counter = escape(path.stem), 1
         while key in taken:
             counter += 1
             key = f"{path.stem}{counter}"

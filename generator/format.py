@@ -21,6 +21,7 @@ from pathlib import Path
 
 from generator.errors import Location, SpecError
 from generator.manifest import PINNED
+from generator.write import write_files
 
 LINE_LENGTH = 120
 TARGET = "py310"
@@ -49,10 +50,7 @@ def format_sources(sources: dict[str, str]) -> dict[str, str]:
         return {}
     with tempfile.TemporaryDirectory(dir=_SCRATCH) as directory:
         root = Path(directory)
-        for name, text in sources.items():
-            path = root / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+        write_files(sources, root)
         command = [sys.executable, "-m", "ruff", "format", "--quiet", "--no-cache", "--isolated",
                    f"--line-length={LINE_LENGTH}", f"--target-version={TARGET}", str(root)]  # fmt: skip
         result = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603 - our own arguments
@@ -63,4 +61,5 @@ def format_sources(sources: dict[str, str]) -> dict[str, str]:
 
 def format_source(source: str, name: str) -> str:
     """Format one Python source (see `format_sources`)."""
-    return format_sources({Path(name).name or "module.py": source})[Path(name).name or "module.py"]
+    scratch = Path(name).name or "module.py"
+    return format_sources({scratch: source})[scratch]

@@ -24,7 +24,7 @@ from openapi_spec_validator.validation import keywords
 from openapi_spec_validator.validation.exceptions import DuplicateOperationIDError
 
 from generator.errors import Diagnostic, Severity, SpecError
-from generator.load import Document, join_pointer, split_pointer
+from generator.load import Document, join_pointer
 
 _MAX_REPORTED = 10
 
@@ -109,10 +109,13 @@ def _structure(doc: Document, version: str) -> tuple[list[Diagnostic], list[Diag
     validator = (OpenAPIV31SpecValidator if version.startswith("3.1.") else _V30SemanticValidator)(doc.data)
     if _fast_validator(version[:3]).is_valid(doc.data):
         found: list[ValidationError] = []
-        tolerated = _empty_required_lists(doc.data, version)
+        empty_required = _empty_required_lists(doc.data, version)
+        empty_count, first_empty = len(empty_required), next(iter(empty_required), "")
     else:
         found = [_deepest(e) for e in _detailed_validator(version[:3]).iter_errors(doc.data)]
         tolerated = [e for e in found if _tolerated(e)]
+        # The warning counts them and names the first: only that one is located.
+        empty_count, first_empty = len(tolerated), _error_pointer(doc, tolerated[0]) if tolerated else ""
     errors: list[Exception] = [e for e in found if not _tolerated(e)][:_MAX_REPORTED]
     bad_defaults: list[ValidationError] = []
     if not errors:
@@ -144,12 +147,12 @@ def _structure(doc: Document, version: str) -> tuple[list[Diagnostic], list[Diag
             )
         )
     warnings = []
-    if tolerated:
+    if empty_count:
         warnings.append(
             Diagnostic(
                 Severity.WARNING,
-                doc.locate(_error_pointer(doc, tolerated[0])),
-                f"{len(tolerated)} schema(s) have an empty `required` list, which OpenAPI {version} forbids; "
+                doc.locate(first_empty),
+                f"{empty_count} schema(s) have an empty `required` list, which OpenAPI {version} forbids; "
                 "read as: no property is required. This is the first.",
                 "delete the empty `required` lists.",
             )
@@ -198,14 +201,12 @@ def _detailed_validator(version: str) -> Any:
     return validator_for(schema)(schema)
 
 
-def _empty_required_lists(data: Any, version: str) -> list[ValidationError]:
-    """The empty `required` lists of an OpenAPI 3.0 document, as the errors the Python validator gives."""
+def _empty_required_lists(data: Any, version: str) -> list[str]:
+    """Where an OpenAPI 3.0 document has an empty `required` list (which 3.1 allows)."""
     if not version.startswith("3.0."):
         return []
     return [
-        ValidationError(
-            "[] should be non-empty", validator="minItems", instance=[], path=[*split_pointer(p), "required"]
-        )
+        f"{p}/required"
         for p, node in _walk(data)
         if node.get("required") == [] and not p.endswith("/properties") and not _in_example(p)
     ]

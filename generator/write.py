@@ -36,15 +36,7 @@ def write_tree(tree: Tree, root: Path) -> bool:
     root.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{root.name}-new-", dir=root.parent))
     try:
-        for folder in sorted({(staging / relative).parent for relative in tree}):
-            folder.mkdir(parents=True, exist_ok=True)
-        with ThreadPoolExecutor(_WRITERS) as pool:
-            # list() re-raises the first failure here, inside the try that removes the staging tree.
-            list(
-                pool.map(
-                    lambda item: (staging / item[0]).write_text(item[1], encoding="utf-8", newline="\n"), tree.items()
-                )
-            )
+        write_files(tree, staging)
         old = root.with_name(f".{root.name}-old-{os.getpid()}")
         if root.exists():
             root.rename(old)
@@ -58,6 +50,18 @@ def write_tree(tree: Tree, root: Path) -> bool:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return True
+
+
+def write_files(tree: Tree, directory: Path) -> None:
+    """Write every file of `tree` under `directory` (which exists), creating subdirectories."""
+    for folder in sorted({(directory / relative).parent for relative in tree}):
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def write(item: tuple[str, str]) -> None:
+        (directory / item[0]).write_text(item[1], encoding="utf-8", newline="\n")
+
+    with ThreadPoolExecutor(_WRITERS) as pool:
+        list(pool.map(write, tree.items()))  # list() re-raises the first failure, in the caller's hands
 
 
 def diff_trees(expected: Tree, actual: Tree, label: str) -> str:
