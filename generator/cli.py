@@ -12,12 +12,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from generator import manifest
+from generator.diff.revisions import specs_at
+from generator.diff.semantic_diff import Change, as_json, as_text, compare
 from generator.errors import Diagnostic, SpecError
-from generator.names import Identifier
-from generator.revisions import specs_at
-from generator.semantic_diff import Change, as_json, as_text, compare
-from generator.write import diff_trees, read_tree, write_tree
+from generator.ir.names import Identifier
+from generator.write import manifest
+from generator.write.files import diff_trees, read_tree, write_tree
 
 EXIT_OK, EXIT_DRIFT, EXIT_ERROR = 0, 1, 2
 

@@ -8,20 +8,21 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from generator import ir, manifest
+from generator import ir
 from generator.background import in_background
-from generator.build_models import SchemaBuilder
-from generator.build_operations import build_auth, build_groups, build_server
-from generator.bundle import bundle
 from generator.errors import Diagnostic
-from generator.examples import reconcile
-from generator.format import format_source
-from generator.jsonschema_input import is_json_schema, to_openapi
-from generator.load import Document, load
-from generator.names import ClassName, Identifier
-from generator.render import render_package, render_root
-from generator.validate import validate
-from generator.write import Tree
+from generator.ir.build_models import SchemaBuilder
+from generator.ir.build_operations import build_auth, build_groups, build_server
+from generator.ir.names import ClassName, Identifier
+from generator.load.bundle import bundle
+from generator.load.document import Document, load
+from generator.load.jsonschema_input import is_json_schema, to_openapi
+from generator.render.format import format_source
+from generator.render.templates import render_package, render_root
+from generator.validate.examples import reconcile
+from generator.validate.rules import validate
+from generator.write import manifest
+from generator.write.files import Tree
 
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 

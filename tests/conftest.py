@@ -15,7 +15,7 @@ import yaml
 
 from apiserver import APIServer
 from generator.pipeline import package_tree
-from generator.write import write_tree
+from generator.write.files import write_tree
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"

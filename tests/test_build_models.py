@@ -8,9 +8,9 @@ import pytest
 
 from conftest import minimal_spec
 from generator import ir
-from generator.build_models import SchemaBuilder
 from generator.errors import SpecError
-from generator.load import Document
+from generator.ir.build_models import SchemaBuilder
+from generator.load.document import Document
 
 
 def _build(schemas: dict[str, Any], openapi: str = "3.1.0") -> dict[str, ir.Definition]:

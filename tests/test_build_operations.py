@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 from conftest import ROOT, minimal_spec
-from generator.build_operations import method_name
 from generator.errors import SpecError
+from generator.ir.build_operations import method_name
 from generator.pipeline import build_api
 
 STATUS = {

@@ -12,7 +12,7 @@ import pytest
 
 from conftest import ROOT
 from generator.cli import main
-from generator.write import read_tree
+from generator.write.files import read_tree
 
 
 def _run(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

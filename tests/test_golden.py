@@ -11,7 +11,7 @@ import pytest
 
 from conftest import ROOT
 from generator.pipeline import project_tree
-from generator.write import diff_trees, read_tree
+from generator.write.files import diff_trees, read_tree
 
 
 def test_generated_is_up_to_date() -> None:

@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 
 from conftest import ROOT
 from generator.errors import SpecError
-from generator.load import split_pointer
+from generator.load.document import split_pointer
 from generator.pipeline import package_tree
-from generator.write import write_tree
+from generator.write.files import write_tree
 
 BASE = yaml.safe_load((ROOT / "spec" / "postman.yaml").read_text())
 

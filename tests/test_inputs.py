@@ -9,9 +9,9 @@ import pytest
 import yaml
 
 from conftest import MakePackage, minimal_spec
-from generator.bundle import _FILE_REF, bundle
 from generator.errors import SpecError
-from generator.load import load
+from generator.load.bundle import _FILE_REF, bundle
+from generator.load.document import load
 from generator.pipeline import build_api
 
 PET = {

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from generator.errors import SpecError
-from generator.load import join_pointer, load, split_pointer
+from generator.load.document import join_pointer, load, split_pointer
 
 
 def _write(tmp_path: Path, name: str, text: str) -> Path:

@@ -6,7 +6,7 @@ import keyword
 
 import pytest
 
-from generator.names import ClassName, ConstantName, Identifier, dedupe
+from generator.ir.names import ClassName, ConstantName, Identifier, dedupe
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,8 @@ import ast
 import pytest
 
 from generator import ir
-from generator.names import ClassName
-from generator.python_code import docstring, hint, literal
+from generator.ir.names import ClassName
+from generator.render.python_code import docstring, hint, literal
 
 HOSTILE = [
     "plain text",

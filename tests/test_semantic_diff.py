@@ -14,8 +14,8 @@ import pytest
 import yaml
 
 from conftest import ROOT, minimal_spec
+from generator.diff.semantic_diff import compare
 from generator.pipeline import build_api
-from generator.semantic_diff import compare
 
 ITEM = {
     "type": "object",

@@ -12,7 +12,7 @@ from spec_edits import changed_lines, delete_middle, diff_lines, insert_first, r
 
 from conftest import ROOT, SHARED
 from generator.pipeline import build_api
-from generator.render import render_package
+from generator.render.templates import render_package
 
 FULL_SPEC = SHARED / "specs" / "third_party" / "voucherify" / "openapi.json"
 

@@ -19,7 +19,7 @@ from pydantic import TypeAdapter
 from conftest import ROOT, SHARED, mypy_strict
 from generator import ir
 from generator.pipeline import build_api
-from generator.python_code import hint
+from generator.render.python_code import hint
 
 FULL_SPEC = SHARED / "specs" / "third_party" / "voucherify" / "openapi.json"
 pytestmark = pytest.mark.slow

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from generator.errors import SpecError
-from generator.load import load
-from generator.validate import validate
+from generator.load.document import load
+from generator.validate.rules import validate
 
 HEADER = 'openapi: 3.1.0\ninfo:\n  title: T\n  version: "1"\n'
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from generator.render import environment
-from generator.write import diff_trees, read_tree, write_tree
+from generator.render.templates import environment
+from generator.write.files import diff_trees, read_tree, write_tree
 
 
 def test_one_strict_environment() -> None:

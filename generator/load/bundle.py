@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from generator.load import Document, escape, join_pointer, load
+from generator.load.document import Document, escape, join_pointer, load
 
 MOUNT = "x-bundled"
 

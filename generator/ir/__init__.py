@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from generator.names import ClassName, ConstantName, Identifier
+from generator.ir.names import ClassName, ConstantName, Identifier
 
 JsonScalar = str | int | float | bool | None
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from generator import ir
-from generator import markdown as md
-from generator.modules import partition
-from generator.python_code import literal
+from generator.render import markdown as md
+from generator.ir.modules import partition
+from generator.render.python_code import literal
 
 TYPES_DIR, OPERATIONS_DIR = "types", "operations"
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator import ir
-from generator.client_views import MODES, ClientView, Mode, client_view
-from generator.modules import partition
-from generator.python_code import docstring, hint, import_lines, imports_for, literal, named_in
+from generator.ir.modules import partition
+from generator.render.client_views import MODES, ClientView, Mode, client_view
+from generator.render.python_code import docstring, hint, import_lines, imports_for, literal, named_in
 
 
 @dataclass(frozen=True)

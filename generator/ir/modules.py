@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from generator import ir
-from generator.names import ClassName, Identifier, dedupe
-from generator.python_code import named_in
+from generator.ir.names import ClassName, Identifier, dedupe
+from generator.render.python_code import named_in
 
 
 def references(definition: ir.Definition) -> set[str]:

@@ -24,7 +24,7 @@ from openapi_spec_validator.validation import keywords
 from openapi_spec_validator.validation.exceptions import DuplicateOperationIDError
 
 from generator.errors import Diagnostic, Severity, SpecError
-from generator.load import Document, join_pointer
+from generator.load.document import Document, join_pointer
 
 _MAX_REPORTED = 10
 

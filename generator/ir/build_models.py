@@ -14,9 +14,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from generator import ir
-from generator.load import Document, join_pointer, split_pointer
-from generator.names import ClassName, ConstantName, Identifier, dedupe
-from generator.schema_names import component_names, unique_titles
+from generator.ir.names import ClassName, ConstantName, Identifier, dedupe
+from generator.ir.schema_names import component_names, unique_titles
+from generator.load.document import Document, join_pointer, split_pointer
 
 _SCHEMAS = "/components/schemas"
 

@@ -20,8 +20,8 @@ from importlib.metadata import version
 from pathlib import Path
 
 from generator.errors import Location, SpecError
-from generator.manifest import PINNED
-from generator.write import write_files
+from generator.write.files import write_files
+from generator.write.manifest import PINNED
 
 LINE_LENGTH = 120
 TARGET = "py310"

@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from generator import ir
-from generator.build_models import SchemaBuilder
-from generator.load import Document, join_pointer
-from generator.names import Identifier
+from generator.ir.build_models import SchemaBuilder
+from generator.ir.names import Identifier
+from generator.load.document import Document, join_pointer
 
 _POLL_HINT = "write it as `x-poll: {status: <field>, done: [<values>], failed: [<values>], progress: <field>}`."
 _PAGE_HINT = (

@@ -12,7 +12,7 @@ import json
 from dataclasses import asdict, dataclass
 
 from generator import ir
-from generator.python_code import hint
+from generator.render.python_code import hint
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from generator import ir
-from generator.build_models import SchemaBuilder, examples_of
-from generator.extensions import check_follows, read_follow, read_method_name, read_pagination, read_poll
-from generator.load import Document, join_pointer
-from generator.names import ClassName, Identifier, dedupe, words
+from generator.ir.build_models import SchemaBuilder, examples_of
+from generator.ir.names import ClassName, Identifier, dedupe, words
+from generator.load.document import Document, join_pointer
+from generator.validate.extensions import check_follows, read_follow, read_method_name, read_pagination, read_poll
 
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 # Method arguments the generated code uses itself.

@@ -10,9 +10,9 @@ import re
 from dataclasses import dataclass
 
 from generator import ir
-from generator.format import LINE_LENGTH
-from generator.names import ClassName, Identifier, words
-from generator.python_code import BUILTIN_TYPES, docstring, hint, import_lines, imports_for, literal, named_in
+from generator.ir.names import ClassName, Identifier, words
+from generator.render.format import LINE_LENGTH
+from generator.render.python_code import BUILTIN_TYPES, docstring, hint, import_lines, imports_for, literal, named_in
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,9 @@ import hashlib
 import json
 from pathlib import Path
 
+from generator.resources import GENERATOR, TEMPLATES
+
 NAME = "MANIFEST.json"
-_GENERATOR = Path(__file__).resolve().parent
-_TEMPLATES = _GENERATOR.parent / "templates"
 PINNED = {"ruff": "0.17.5", "black": "26.10.1"}
 
 
@@ -37,8 +37,8 @@ def _files(root: Path, pattern: str = "*") -> dict[str, bytes]:
 def inputs_digest(spec_dir: Path) -> str:
     """A digest of everything the generated tree depends on."""
     files = {f"spec/{k}": v for k, v in _files(spec_dir).items()}
-    files |= {f"templates/{k}": v for k, v in _files(_TEMPLATES).items()}
-    files |= {f"generator/{k}": v for k, v in _files(_GENERATOR, "*.py").items()}
+    files |= {f"templates/{k}": v for k, v in _files(TEMPLATES).items()}
+    files |= {f"generator/{k}": v for k, v in _files(GENERATOR, "*.py").items()}
     files["pinned"] = json.dumps(PINNED, sort_keys=True).encode()
     return _digest(files)
 

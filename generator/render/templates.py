@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import functools
 import re
-from pathlib import Path
 
 import jinja2
 
 from generator import ir
 from generator.background import in_background
-from generator.doc_views import doc_examples, doc_pages
-from generator.format import format_sources
-from generator.views import package_view
-
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+from generator.render.doc_views import doc_examples, doc_pages
+from generator.render.format import format_sources
+from generator.render.views import package_view
+from generator.resources import TEMPLATES
 
 # Package files and the template that renders each.
 PACKAGE_FILES = {

@@ -16,8 +16,8 @@ from typing import Any
 
 import yaml
 
-from generator import sourcemap
 from generator.errors import Location, SpecError
+from generator.load import sourcemap
 
 _SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

@@ -14,8 +14,8 @@ from typing import Any
 from jsonschema import Draft7Validator, Draft202012Validator
 
 from generator.errors import Diagnostic, Severity, SpecError
-from generator.load import Document, join_pointer
-from generator.names import ClassName
+from generator.ir.names import ClassName
+from generator.load.document import Document, join_pointer
 
 _SCHEMA_KEYS = {"$schema", "$defs", "definitions", "type", "properties", "oneOf", "anyOf", "allOf", "enum"}
 

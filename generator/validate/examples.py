@@ -19,7 +19,7 @@ from jsonschema.exceptions import ValidationError
 from openapi_schema_validator import OAS30Validator, OAS31Validator
 
 from generator.errors import Diagnostic, Severity
-from generator.load import Document, escape, join_pointer
+from generator.load.document import Document, escape, join_pointer
 
 _ROUNDS = 20  # each round relaxes what one validation found; an example needs few
 _JSON_TYPES = {bool: "boolean", int: "integer", float: "number", str: "string", list: "array", dict: "object"}

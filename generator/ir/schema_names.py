@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.load import split_pointer
-from generator.names import ClassName
+from generator.ir.names import ClassName
+from generator.load.document import split_pointer
 
 
 def component_names(pointers: list[str]) -> dict[str, ClassName]:

@@ -1,0 +1,1 @@
+"""What changed for callers between two revisions of the specs."""

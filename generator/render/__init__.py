@@ -1,0 +1,1 @@
+"""Stage 4, render: views (every string decided in Python), templates, docs, formatting."""

@@ -1,0 +1,1 @@
+"""Stage 5, write: atomic file trees, drift diffs, and the manifest of inputs and outputs."""
