@@ -7,10 +7,11 @@ STAMP := $(VENV)/.installed
 .PHONY: generate check test lint bench changes clean
 
 # Create the virtual environment and install the pinned tools when missing or when pyproject.toml changed.
+# Editable in "compat" mode: a path entry (not an import hook), so type checkers see generator and generated.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev]' --config-settings editable_mode=compat
 	touch $(STAMP)
 
 generate: $(STAMP)

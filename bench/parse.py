@@ -20,7 +20,9 @@ from pydantic import TypeAdapter
 import generated.voucherify as voucherify
 
 ROOT = Path(__file__).resolve().parent.parent
-VENDOR = ROOT.parent / "shared" / "specs" / "third_party" / "voucherify" / "async-actions.json"
+sys.path.insert(0, str(ROOT / "tests"))
+from testdata import VENDOR_ASYNC_ACTIONS as VENDOR
+
 SEED = json.dumps(
     {
         "id": "aa_0adad13d6f057f088e",

@@ -29,10 +29,12 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT / "tests"))
 import parse
 
-THIRD_PARTY = ROOT.parent / "shared" / "specs" / "third_party" / "voucherify"
-FULL_SPEC, SMALL_SPEC = THIRD_PARTY / "openapi.json", THIRD_PARTY / "async-actions.json"
+from testdata import VENDOR_ASYNC_ACTIONS, VENDOR_FULL_SPEC
+
+FULL_SPEC, SMALL_SPEC = VENDOR_FULL_SPEC, VENDOR_ASYNC_ACTIONS
 PEERS = ROOT / ".bench" / "venv" / "bin"
 OURS = sys.executable
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))

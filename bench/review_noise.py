@@ -19,8 +19,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 from spec_edits import changed_lines, delete_middle, insert_first, reverse_order
 
 from generator.pipeline import package_tree
+from testdata import VENDOR_FULL_SPEC
 
-FULL_SPEC = ROOT.parent / "shared" / "specs" / "third_party" / "voucherify" / "openapi.json"
+FULL_SPEC = VENDOR_FULL_SPEC
 
 
 def ours(data: dict[str, Any], workdir: Path) -> dict[str, str]:

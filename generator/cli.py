@@ -1,6 +1,7 @@
-"""The command line: `python -m generator generate|check`.
+"""The command line: `sdk-generator generate|check|diff` (also `python -m generator`).
 
-Exit codes: 0 success, 1 `generated/` is stale (check), 2 the input has errors.
+Exit codes: 0 success, 1 the output is stale (check) or a breaking change (diff --fail-on-breaking),
+2 the input has errors, 3 an internal error (a bug of ours; `--debug` shows the traceback).
 Diagnostics are printed here, once; user mistakes never show a traceback.
 """
 
@@ -9,27 +10,33 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
+from generator.config import Project, load_project
 from generator.diff.revisions import specs_at
 from generator.diff.semantic_diff import Change, as_json, as_text, compare
-from generator.errors import Diagnostic, SpecError
+from generator.errors import Diagnostic, Location, SpecError
 from generator.ir.names import Identifier
 from generator.write import manifest
-from generator.write.files import diff_trees, read_tree, write_tree
+from generator.write.files import PYPROJECT_MARKER, diff_trees, read_tree, write_owned_file, write_tree
 
-EXIT_OK, EXIT_DRIFT, EXIT_ERROR = 0, 1, 2
+EXIT_OK, EXIT_DRIFT, EXIT_ERROR, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m generator", description="Generate Python SDKs from OpenAPI specs.")
+    parser = argparse.ArgumentParser(prog="sdk-generator", description="Generate Python SDKs from OpenAPI specs.")
+    parser.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
     commands = parser.add_subparsers(dest="command", required=True)
-    generate = commands.add_parser("generate", help="render every spec in spec/ into generated/, or one SPEC")
+    generate = commands.add_parser("generate", help="render every spec of the project, or one SPEC")
     generate.add_argument("spec", nargs="?", type=Path, help="an OpenAPI 3.0/3.1 file (YAML or JSON)")
     generate.add_argument("--out", type=Path, help="directory to put the package in (with SPEC)")
     generate.add_argument("--package", help="name of the package to create (with SPEC; default: the file's stem)")
-    check = commands.add_parser("check", help="exit 1 with a diff when generated/ differs from a fresh render")
+    generate.add_argument(
+        "--pyproject", action="store_true", help="also write OUT/pyproject.toml, so `pip install OUT` installs it"
+    )
+    check = commands.add_parser("check", help="exit 1 with a diff when the output differs from a fresh render")
     diff = commands.add_parser("diff", help="what changed for callers between two revisions of the specs")
     diff.add_argument("old", nargs="?", default="HEAD", help="revision to compare from (default: HEAD)")
     diff.add_argument("new", nargs="?", help="revision to compare to (default: the working tree)")
@@ -37,8 +44,8 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("--append", type=Path, help="also append the text summary to this file (e.g. CHANGES.md)")
     diff.add_argument("--fail-on-breaking", action="store_true", help="exit 1 when a change is breaking")
     for sub in (generate, check, diff):
-        sub.add_argument("--specs", type=Path, default=Path("spec"), help="spec directory (default: spec)")
-        sub.add_argument("--generated", type=Path, default=Path("generated"), help="output (default: generated)")
+        sub.add_argument("--specs", type=Path, help="spec directory (default: [tool.sdk-generator] specs, or spec)")
+        sub.add_argument("--generated", type=Path, help="output (default: [tool.sdk-generator] out, or generated)")
     return parser
 
 
@@ -46,44 +53,70 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code."""
     args = _parser().parse_args(argv)
     warnings: list[Diagnostic] = []
-    if args.command == "generate" and args.spec is None and manifest.up_to_date(args.specs, args.generated):
-        # Nothing changed: answer before loading the pipeline (jinja2, validators, pydantic).
-        print(f"unchanged: {args.generated} (inputs and outputs match {manifest.NAME})")
-        return EXIT_OK
-    from generator.pipeline import package_tree, project_tree
-
     try:
-        if args.command == "check":
-            return _check(args.specs, args.generated, warnings)
-        if args.command == "diff":
-            return _diff(args, warnings)
-        if args.spec is not None:
-            package = Identifier(args.package or args.spec.stem)
-            out = args.out if args.out is not None else args.generated
-            changed = write_tree(package_tree(args.spec, package, warnings=warnings), out / package)
-            print(f"{'wrote' if changed else 'unchanged'}: {out / package}")
+        project = load_project(Path.cwd(), args.specs, args.generated)
+        no_op = args.command == "generate" and args.spec is None and project.specs.is_dir()
+        if no_op and manifest.up_to_date(project.specs, project.settings, project.out):
+            # Nothing changed: answer before loading the pipeline (jinja2, validators, pydantic).
+            print(f"unchanged: {project.out} (inputs and outputs match {manifest.NAME})")
             return EXIT_OK
-        changed = write_tree(project_tree(args.specs, warnings), args.generated)
-        print(f"{'wrote' if changed else 'unchanged'}: {args.generated}")
-        return EXIT_OK
+        return _run(args, project, warnings)
     except SpecError as error:
         for diagnostic in error.diagnostics:
             print(diagnostic, file=sys.stderr)
         return EXIT_ERROR
+    except Exception as error:  # a bug of ours, not the user's: one paragraph, the traceback only on request
+        if args.debug:
+            traceback.print_exc()
+        where = f" while processing {args.spec}" if getattr(args, "spec", None) else ""
+        print(
+            f"internal error{where}: {type(error).__name__}: {error}. This is a bug in sdk-generator, not in "
+            "the spec; rerun with --debug for the traceback and report it with the spec.",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
     finally:
         for warning in warnings:
             print(warning, file=sys.stderr)
 
 
-def _check(specs: Path, generated: Path, warnings: list[Diagnostic]) -> int:
+def _run(args: argparse.Namespace, project: Project, warnings: list[Diagnostic]) -> int:
+    from generator.pipeline import distribution, package_tree, project_tree
+
+    if args.command == "check":
+        return _check(project, warnings)
+    if args.command == "diff":
+        return _diff(args, project, warnings)
+    if args.spec is None:
+        if args.pyproject or args.package or args.out:
+            raise SpecError.at(
+                Location("command line"), "--out, --package and --pyproject go with a SPEC.", "name the spec file."
+            )
+        changed = write_tree(project_tree(project, warnings), project.out)
+        print(f"{'wrote' if changed else 'unchanged'}: {project.out}")
+        return EXIT_OK
+    package = Identifier(args.package or args.spec.stem)
+    out = args.out if args.out is not None else project.out
+    if args.pyproject:
+        files, pyproject = distribution(args.spec, package, warnings)
+        changed = write_tree(files, out / package)
+        changed = write_owned_file(out / "pyproject.toml", pyproject, PYPROJECT_MARKER) or changed
+    else:
+        changed = write_tree(package_tree(args.spec, package, warnings=warnings), out / package)
+    print(f"{'wrote' if changed else 'unchanged'}: {out / package}")
+    return EXIT_OK
+
+
+def _check(project: Project, warnings: list[Diagnostic]) -> int:
     from generator.pipeline import project_tree
 
-    diff = diff_trees(project_tree(specs, warnings), read_tree(generated), generated.as_posix())
+    generated = project.out
+    diff = diff_trees(project_tree(project, warnings), read_tree(generated), generated.as_posix())
     if diff:
         sys.stdout.write(diff)
         print(f"\n{generated} is stale: run `make generate` and review the diff.", file=sys.stderr)
         try:
-            summary = as_text(changes_between("HEAD", None, specs, []))
+            summary = as_text(changes_between("HEAD", None, project, []))
             print(f"What changed for callers since HEAD:\n{summary}", file=sys.stderr)
         except SpecError:
             pass  # no git history to compare with: the line diff above is the answer
@@ -92,26 +125,25 @@ def _check(specs: Path, generated: Path, warnings: list[Diagnostic]) -> int:
     return EXIT_OK
 
 
-def changes_between(old: str, new: str | None, specs: Path, warnings: list[Diagnostic]) -> list[Change]:
+def changes_between(old: str, new: str | None, project: Project, warnings: list[Diagnostic]) -> list[Change]:
     """Caller-visible changes of every package between revision `old` and `new` (None: the working tree)."""
     from generator.pipeline import build_api, specs_in
 
     with contextlib.ExitStack() as stack:
-        old_dir = stack.enter_context(specs_at(old, specs))
-        new_dir = stack.enter_context(specs_at(new, specs)) if new else specs
-        old_specs = {s.stem: s for s in specs_in(old_dir)} if old_dir.is_dir() else {}
-        new_specs = {s.stem: s for s in specs_in(new_dir)} if new_dir.is_dir() else {}
+        old_dir = stack.enter_context(specs_at(old, project.specs))
+        new_dir = stack.enter_context(specs_at(new, project.specs)) if new else project.specs
+        old_specs = {project.package_for(s): s for s in specs_in(old_dir)} if old_dir.is_dir() else {}
+        new_specs = {project.package_for(s): s for s in specs_in(new_dir)} if new_dir.is_dir() else {}
         changes: list[Change] = []
-        for stem in sorted(old_specs.keys() | new_specs.keys()):
-            package = Identifier(stem)
-            before = build_api(old_specs[stem], package) if stem in old_specs else None
-            after = build_api(new_specs[stem], package, warnings=warnings) if stem in new_specs else None
+        for package in sorted(old_specs.keys() | new_specs.keys()):
+            before = build_api(old_specs[package], package) if package in old_specs else None
+            after = build_api(new_specs[package], package, warnings=warnings) if package in new_specs else None
             changes += compare(package, before, after)
         return changes
 
 
-def _diff(args: argparse.Namespace, warnings: list[Diagnostic]) -> int:
-    changes = changes_between(args.old, args.new, args.specs, warnings)
+def _diff(args: argparse.Namespace, project: Project, warnings: list[Diagnostic]) -> int:
+    changes = changes_between(args.old, args.new, project, warnings)
     sys.stdout.write(as_json(changes) if args.json else as_text(changes))
     if args.append is not None:
         title = f"{args.old}..{args.new or 'working tree'}"

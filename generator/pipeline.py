@@ -10,13 +10,15 @@ from pathlib import Path
 
 from generator import ir
 from generator.background import in_background
-from generator.errors import Diagnostic
+from generator.config import Project
+from generator.errors import Diagnostic, Location, SpecError
 from generator.ir.build_models import SchemaBuilder
 from generator.ir.build_operations import build_auth, build_groups, build_server
 from generator.ir.names import ClassName, Identifier
 from generator.load.bundle import bundle
 from generator.load.document import Document, load
 from generator.load.jsonschema_input import is_json_schema, to_openapi
+from generator.render.distribution import render_pyproject
 from generator.render.format import format_source
 from generator.render.templates import render_package, render_root
 from generator.validate.examples import reconcile
@@ -77,7 +79,23 @@ def build_api(
 def package_tree(
     spec: Path, package: str, import_name: str | None = None, warnings: list[Diagnostic] | None = None
 ) -> Tree:
-    """The formatted files of the package generated from `spec` (imported as `import_name`).
+    """The formatted files of the package generated from `spec` (imported as `import_name`)."""
+    return _generate(spec, package, import_name, warnings)[1]
+
+
+def distribution(spec: Path, package: str, warnings: list[Diagnostic] | None = None) -> tuple[Tree, str]:
+    """The files of the package generated from `spec`, and the `pyproject.toml` that makes it installable."""
+    api, files = _generate(spec, package, None, warnings)
+    modules = sorted(
+        ".".join([package, *Path(name).parent.parts]) for name in files if Path(name).name == "__init__.py"
+    )
+    return files, render_pyproject(api, modules)
+
+
+def _generate(
+    spec: Path, package: str, import_name: str | None, warnings: list[Diagnostic] | None
+) -> tuple[ir.Api, Tree]:
+    """The IR and formatted files of one package.
 
     Validation runs on the other core meanwhile (`background`); its verdict is awaited before anything returns.
     """
@@ -92,7 +110,7 @@ def package_tree(
         found = validation.result()
     if warnings is not None:
         warnings.extend(found + relaxed)
-    return files
+    return api, files
 
 
 def specs_in(spec_dir: Path) -> list[Path]:
@@ -100,15 +118,23 @@ def specs_in(spec_dir: Path) -> list[Path]:
     return sorted(p for p in spec_dir.iterdir() if p.suffix in SPEC_SUFFIXES and p.is_file())
 
 
-def project_tree(spec_dir: Path, warnings: list[Diagnostic] | None = None) -> Tree:
-    """The whole `generated/` tree: one package per spec, and the root `__init__.py`."""
+def project_tree(project: Project, warnings: list[Diagnostic] | None = None) -> Tree:
+    """The whole output tree of a project: one package per spec, the root `__init__.py` and `py.typed`."""
+    if not project.specs.is_dir():
+        raise SpecError.at(
+            Location(project.specs.as_posix()),
+            "there is no spec directory here to generate from.",
+            "run in a project that has one, name it (--specs DIR or `specs` in [tool.sdk-generator] of "
+            "pyproject.toml), or generate one file: generate SPEC --out DIR --package NAME.",
+        )
     tree: Tree = {}
     packages: list[str] = []
-    for spec in specs_in(spec_dir):
-        package = Identifier(spec.stem)
+    for spec in specs_in(project.specs):
+        package = project.package_for(spec)
         packages.append(package)
-        files = package_tree(spec, package, f"generated.{package}", warnings)
+        files = package_tree(spec, package, f"{project.import_root}.{package}", warnings)
         tree.update({f"{package}/{name}": text for name, text in files.items()})
-    tree["__init__.py"] = format_source(render_root(packages), "__init__.py")
-    tree[manifest.NAME] = manifest.render(spec_dir, tree)
+    tree["__init__.py"] = format_source(render_root(project.import_root, packages), "__init__.py")
+    tree["py.typed"] = ""  # the root is a package too: type checkers outside the repository see its types
+    tree[manifest.NAME] = manifest.render(project.specs, project.settings, tree)
     return tree

@@ -11,17 +11,25 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+import repo_guard
 import yaml
 
 from apiserver import APIServer
 from generator.pipeline import package_tree
 from generator.write.files import write_tree
-
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-VENDOR_ASYNC_ACTIONS = SHARED / "specs" / "third_party" / "voucherify" / "async-actions.json"
+from testdata import ROOT
 
 MakePackage = Callable[..., ModuleType]
+
+# Every read beside the repository this run refused (see `repo_guard`); filled by the audit hook.
+REFUSED_READS = repo_guard.install(ROOT)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run when any test read beside the repository, even if it caught the guard's error."""
+    if REFUSED_READS:
+        print("\nRead outside the repository (copy these into tests/data/):", *sorted(set(REFUSED_READS)), sep="\n  ")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def minimal_spec(schemas: dict[str, Any] | None = None, paths: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from pydantic import TypeAdapter
 import generated.voucherify as voucherify
 from conftest import ROOT
 from jsoncompare import assert_same_json
+from testdata import VENDOR_ASYNC_ACTIONS
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +59,7 @@ def _action_examples() -> list[Any]:
     spec = yaml.safe_load((ROOT / "spec" / "voucherify.yaml").read_text())
     media = spec["paths"]["/v1/async-actions/{asyncActionId}"]["get"]["responses"]["200"]["content"]
     examples = [e["value"] for e in media["application/json"]["examples"].values()]
-    vendor = json.loads((ROOT.parent / "shared/specs/third_party/voucherify/async-actions.json").read_text())
+    vendor = json.loads(VENDOR_ASYNC_ACTIONS.read_text())
     vendor_media = vendor["paths"]["/v1/async-actions/{asyncActionId}"]["get"]["responses"]["200"]["content"]
     return examples + [e["value"] for e in vendor_media["application/json"]["examples"].values()]
 

@@ -12,8 +12,9 @@ from pydantic import TypeAdapter
 
 import generated.postman as postman
 import generated.voucherify as voucherify
-from conftest import ROOT, VENDOR_ASYNC_ACTIONS
+from conftest import ROOT
 from jsoncompare import assert_same_json
+from testdata import VENDOR_ASYNC_ACTIONS
 
 PACKAGES = {"voucherify": voucherify, "postman": postman}
 # The vendor names its schemas differently; these are the types its examples must parse as.

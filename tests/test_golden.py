@@ -10,12 +10,13 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
+from generator.config import Project
 from generator.pipeline import project_tree
 from generator.write.files import diff_trees, read_tree
 
 
 def test_generated_is_up_to_date() -> None:
-    diff = diff_trees(project_tree(ROOT / "spec"), read_tree(ROOT / "generated"), "generated")
+    diff = diff_trees(project_tree(Project(specs=ROOT / "spec")), read_tree(ROOT / "generated"), "generated")
     assert not diff, f"generated/ is stale; run `make generate`:\n{diff[:5000]}"
 
 

@@ -10,11 +10,12 @@ import pytest
 import yaml
 from spec_edits import changed_lines, delete_middle, diff_lines, insert_first, reverse_order
 
-from conftest import ROOT, SHARED
+from conftest import ROOT
 from generator.pipeline import build_api
 from generator.render.templates import render_package
+from testdata import VENDOR_FULL_SPEC
 
-FULL_SPEC = SHARED / "specs" / "third_party" / "voucherify" / "openapi.json"
+FULL_SPEC = VENDOR_FULL_SPEC
 
 
 def _render(tmp_path: Path, data: dict[str, Any], name: str) -> dict[str, str]:

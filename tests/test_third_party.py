@@ -16,12 +16,13 @@ from typing import Any, Literal
 import pytest
 from pydantic import TypeAdapter
 
-from conftest import ROOT, SHARED, mypy_strict
+from conftest import ROOT, mypy_strict
 from generator import ir
 from generator.pipeline import build_api
 from generator.render.python_code import hint
+from testdata import VENDOR_FULL_SPEC
 
-FULL_SPEC = SHARED / "specs" / "third_party" / "voucherify" / "openapi.json"
+FULL_SPEC = VENDOR_FULL_SPEC
 pytestmark = pytest.mark.slow
 
 

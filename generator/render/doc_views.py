@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from generator import ir
-from generator.render import markdown as md
 from generator.ir.modules import partition
+from generator.render import markdown as md
 from generator.render.python_code import literal
 
 TYPES_DIR, OPERATIONS_DIR = "types", "operations"

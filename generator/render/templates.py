@@ -82,6 +82,6 @@ def render_docs(api: ir.Api) -> dict[str, str]:
     }
 
 
-def render_root(packages: list[str]) -> str:
-    """The `__init__.py` of the directory that holds all generated packages."""
-    return environment().get_template("root/__init__.py.jinja").render(packages=packages)
+def render_root(import_root: str, packages: list[str]) -> str:
+    """The `__init__.py` of the directory (imported as `import_root`) that holds all generated packages."""
+    return environment().get_template("root/__init__.py.jinja").render(import_root=import_root, packages=packages)

@@ -34,12 +34,13 @@ def _files(root: Path, pattern: str = "*") -> dict[str, bytes]:
     }
 
 
-def inputs_digest(spec_dir: Path) -> str:
-    """A digest of everything the generated tree depends on."""
+def inputs_digest(spec_dir: Path, settings: dict[str, object]) -> str:
+    """A digest of everything the generated tree depends on: files, and the project's `settings`."""
     files = {f"spec/{k}": v for k, v in _files(spec_dir).items()}
     files |= {f"templates/{k}": v for k, v in _files(TEMPLATES).items()}
     files |= {f"generator/{k}": v for k, v in _files(GENERATOR, "*.py").items()}
     files["pinned"] = json.dumps(PINNED, sort_keys=True).encode()
+    files["settings"] = json.dumps(settings, sort_keys=True).encode()
     return _digest(files)
 
 
@@ -48,18 +49,18 @@ def outputs_digest(tree: dict[str, str]) -> str:
     return _digest({name: text.encode() for name, text in tree.items() if name != NAME})
 
 
-def render(spec_dir: Path, tree: dict[str, str]) -> str:
-    """The manifest for a tree generated from `spec_dir`."""
-    return json.dumps({"inputs": inputs_digest(spec_dir), "outputs": outputs_digest(tree)}, indent=2) + "\n"
+def render(spec_dir: Path, settings: dict[str, object], tree: dict[str, str]) -> str:
+    """The manifest for a tree generated from `spec_dir` with `settings`."""
+    return json.dumps({"inputs": inputs_digest(spec_dir, settings), "outputs": outputs_digest(tree)}, indent=2) + "\n"
 
 
-def up_to_date(spec_dir: Path, generated: Path) -> bool:
+def up_to_date(spec_dir: Path, settings: dict[str, object], generated: Path) -> bool:
     """Whether `generated` was made from exactly these inputs and has not been changed since."""
     try:
         recorded = json.loads((generated / NAME).read_text())
     except (OSError, ValueError):
         return False
-    if not isinstance(recorded, dict) or recorded.get("inputs") != inputs_digest(spec_dir):
+    if not isinstance(recorded, dict) or recorded.get("inputs") != inputs_digest(spec_dir, settings):
         return False
     on_disk = {
         k: v.decode("utf-8", "replace") for k, v in _files(generated).items() if not k.endswith((".pyc", ".pyo"))

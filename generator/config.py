@@ -1,0 +1,110 @@
+"""The project a command works on: which specs, which package names, where the output goes.
+
+Defaults are this repository's layout (`spec/` → `generated/`). Another project sets its own in
+the `[tool.sdk-generator]` table of the `pyproject.toml` in the current directory:
+
+    [tool.sdk-generator]
+    specs = "openapi"              # directory of specs (default "spec"); each file becomes a package
+    out = "src/acme/sdks"          # where the packages go (default "generated"); imported as acme.sdks.<name>
+    [tool.sdk-generator.packages]  # optional: a package name other than the file's stem
+    "billing-v2.yaml" = "billing"
+
+Command-line options (`--specs`, `--generated`) win over the table.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.errors import Location, SpecError
+from generator.ir.names import Identifier
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+PYPROJECT = "pyproject.toml"
+TABLE = "tool.sdk-generator"
+_KEYS = {"specs", "out", "packages"}
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where a project's specs are, what their packages are called, and where they are written."""
+
+    specs: Path = Path("spec")
+    out: Path = Path("generated")
+    packages: dict[str, str] = field(default_factory=dict)  # spec file name -> package name
+    import_root: str = "generated"  # the dotted name `out` is imported as
+
+    def package_for(self, spec: Path) -> Identifier:
+        """The package name of a spec file: the configured one, else the file's stem."""
+        return Identifier(self.packages.get(spec.name, spec.stem))
+
+    @property
+    def settings(self) -> dict[str, object]:
+        """What, besides the files, decides the output (recorded in the manifest)."""
+        return {"packages": dict(sorted(self.packages.items())), "import_root": self.import_root}
+
+
+def load_project(directory: Path, specs: Path | None = None, out: Path | None = None) -> Project:
+    """The project of `directory`: its `[tool.sdk-generator]` table, overridden by `specs`/`out` when given."""
+    table = _table(directory / PYPROJECT)
+    where = Location(PYPROJECT, f"/{TABLE.replace('.', '/')}")
+    unknown = sorted(set(table) - _KEYS)
+    if unknown:
+        raise SpecError.at(where, f"unknown key(s) {', '.join(map(repr, unknown))}.", f"use only {sorted(_KEYS)}.")
+    packages = table.get("packages", {})
+    if not isinstance(packages, dict) or not all(isinstance(v, str) for v in packages.values()):
+        raise SpecError.at(where, "`packages` must map spec file names to package names.", '"api.yaml" = "api".')
+    for key in ("specs", "out"):
+        if not isinstance(table.get(key, ""), str):
+            raise SpecError.at(where, f"`{key}` must be a directory path (a string).", f'{key} = "{key}".')
+    target = out or Path(str(table.get("out", "generated")))
+    project = Project(
+        specs=specs or Path(str(table.get("specs", "spec"))),
+        out=target,
+        packages=dict(packages),
+        import_root=import_root(target, directory),
+    )
+    if not all(part.isidentifier() for part in project.import_root.split(".")):
+        raise SpecError.at(
+            Location("--generated") if out else where,
+            f"the output directory {project.out.as_posix()!r} cannot be imported as a Python package.",
+            "name an output directory whose parts are Python identifiers (e.g. generated or src/acme/sdks).",
+        )
+    return project
+
+
+def import_root(out: Path, directory: Path) -> str:
+    """The dotted name the output directory is imported as: its path from the project's directory,
+    less a leading `src` (`src/acme/sdks` -> `acme.sdks`); only its name when it lies elsewhere."""
+    try:
+        parts = (directory / out).resolve().relative_to(directory.resolve()).parts
+    except ValueError:
+        parts = (out.resolve().name,)
+    if parts[:1] == ("src",):
+        parts = parts[1:]
+    return ".".join(parts)
+
+
+def _table(path: Path) -> dict[str, object]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except OSError as error:
+        raise SpecError.at(
+            Location(path.as_posix()), f"cannot read it: {error.strerror}.", "check its permissions."
+        ) from None
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise SpecError.at(Location(path.as_posix()), f"not valid TOML: {error}.", "fix the TOML syntax.") from None
+    table = document.get("tool", {}).get("sdk-generator", {})
+    if not isinstance(table, dict):
+        raise SpecError.at(Location(path.as_posix(), f"/{TABLE.replace('.', '/')}"), "must be a table.", f"[{TABLE}].")
+    return table

@@ -1,0 +1,247 @@
+"""The generator as a tool in another project: `[tool.sdk-generator]`, `--pyproject`, and a regular install."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import tomllib
+
+from conftest import ROOT, mypy_strict
+from generator.cli import main
+from generator.config import Project, load_project
+from generator.errors import SpecError
+from generator.render.distribution import distribution_version, toml_string
+
+POSTMAN = ROOT / "spec" / "postman.yaml"
+
+
+def _cli(
+    *args: str, cwd: Path, python: str = sys.executable, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [python, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True, check=False, env=env
+    )
+
+
+def _git(*args: str, cwd: Path) -> None:
+    identity = ["-c", "user.name=t", "-c", "user.email=t@example.invalid", "-c", "commit.gpgsign=false"]
+    subprocess.run(["git", *identity, *args], cwd=cwd, check=True, capture_output=True)
+
+
+def test_generate_without_a_spec_directory_is_one_paragraph_and_exit_2(tmp_path: Path) -> None:
+    result = _cli("generate", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: spec: there is no spec directory here") and "Fix:" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "generated").exists()
+
+
+@pytest.fixture
+def user_project(tmp_path: Path) -> Path:
+    """Another project: specs in openapi/, output in src/acme/sdks, one package renamed, under git."""
+    (tmp_path / "openapi").mkdir()
+    (tmp_path / "openapi" / "billing-v2.yaml").write_text(POSTMAN.read_text())
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "acme"\n\n[tool.sdk-generator]\nspecs = "openapi"\nout = "src/acme/sdks"\n'
+        '[tool.sdk-generator.packages]\n"billing-v2.yaml" = "billing"\n'
+    )
+    _git("init", "-q", cwd=tmp_path)
+    return tmp_path
+
+
+def test_a_user_project_gets_generate_check_and_diff_from_its_pyproject(user_project: Path) -> None:
+    generated = _cli("generate", cwd=user_project)
+    assert generated.returncode == 0, generated.stderr
+    out = user_project / "src" / "acme" / "sdks"
+    assert (out / "billing" / "client.py").is_file() and (out / "py.typed").is_file()
+    assert "`acme.sdks.billing`" in (out / "__init__.py").read_text()
+    imported = subprocess.run(
+        [sys.executable, "-c", "from acme.sdks.billing import BillingClient; print(BillingClient.__name__)"],
+        cwd=user_project / "src",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert imported.stdout.strip() == "BillingClient", imported.stderr
+    assert _cli("generate", cwd=user_project).stdout.startswith("unchanged")
+    assert _cli("check", cwd=user_project).returncode == 0
+
+    _git("add", "-A", cwd=user_project)
+    _git("commit", "-qm", "first", cwd=user_project)
+    spec = user_project / "openapi" / "billing-v2.yaml"
+    spec.write_text(
+        spec.read_text()
+        .replace("enum: [create, update]", "enum: [create, update, delete]")
+        .replace(
+            "        - The task updates the model.\n",
+            "        - The task updates the model.\n        - It deletes it.\n",
+        )
+    )
+    drift = _cli("check", cwd=user_project)
+    assert drift.returncode == 1 and "is stale" in drift.stderr
+    diff = _cli("diff", cwd=user_project)
+    assert diff.returncode == 0, diff.stderr
+    assert "billing" in diff.stdout and "delete" in diff.stdout
+
+
+def test_renaming_a_package_in_the_table_regenerates(user_project: Path) -> None:
+    assert _cli("generate", cwd=user_project).returncode == 0
+    pyproject = user_project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('= "billing"', '= "payments"'))
+    assert _cli("check", cwd=user_project).returncode == 1  # the manifest records the table, not only files
+    assert _cli("generate", cwd=user_project).returncode == 0
+    assert sorted(p.name for p in (user_project / "src" / "acme" / "sdks").iterdir() if p.is_dir()) == ["payments"]
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ('[tool.sdk-generator]\nspec = "x"\n', "unknown key(s) 'spec'"),
+        ('[tool.sdk-generator]\nout = "my-sdks"\n', "cannot be imported as a Python package"),
+        ("[tool.sdk-generator]\npackages = 3\n", "`packages` must map spec file names"),
+        ("[tool.sdk-generator\n", "not valid TOML"),
+    ],
+)
+def test_a_broken_table_is_a_located_error(tmp_path: Path, table: str, message: str) -> None:
+    (tmp_path / "pyproject.toml").write_text(table)
+    with pytest.raises(SpecError, match=r"pyproject\.toml") as raised:
+        load_project(tmp_path)
+    assert message in str(raised.value)
+    result = _cli("generate", cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr and message in result.stderr
+
+
+def test_without_a_table_the_defaults_are_this_repository_s_layout(tmp_path: Path) -> None:
+    assert load_project(tmp_path) == Project()
+    assert load_project(tmp_path, out=Path("src/acme/sdks")).import_root == "acme.sdks"
+    assert load_project(tmp_path, out=tmp_path.parent / "sdks").import_root == "sdks"
+    assert load_project(tmp_path, out=Path("elsewhere")).out == Path("elsewhere")
+
+
+@pytest.mark.parametrize(
+    ("spec_version", "version"),
+    [("1.2.3", "1.2.3"), ("v2018-08-01", "2018.8.1"), ("2.0-beta", "2.0b0"), ("latest", "0"), ("", "0")],
+)
+def test_distribution_versions_are_pep_440(spec_version: str, version: str) -> None:
+    assert distribution_version(spec_version) == version
+
+
+def test_toml_strings_hold_any_spec_text() -> None:
+    hostile = 'Title" \n[tool.evil]\nx = """\x7f\\'
+    assert tomllib.loads(f"v = {toml_string(hostile)}")["v"] == hostile
+
+
+def test_pyproject_makes_the_package_a_distribution(tmp_path: Path) -> None:
+    spec = tmp_path / "api.yaml"
+    hostile_title = 'Acme "API"\n[tool.evil]'
+    spec.write_text(POSTMAN.read_text().replace("version: 10.0.0", "version: v2025-01-02", 1))
+    text = spec.read_text()
+    title_line = next(line for line in text.splitlines() if line.startswith("  title:"))
+    spec.write_text(text.replace(title_line, f"  title: {toml_string(hostile_title)}", 1))
+    result = _cli(
+        "generate", str(spec), "--out", str(tmp_path / "dist"), "--package", "acme_api", "--pyproject", cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    document = tomllib.loads((tmp_path / "dist" / "pyproject.toml").read_text())
+    project = document["project"]
+    assert project["name"] == "acme-api"
+    assert project["description"] == 'Acme "API" [tool.evil]'
+    assert "tool" not in document or "evil" not in document["tool"]
+    assert project["dependencies"] == ["pydantic>=2.5,<3", "httpx>=0.23,<1"]
+    assert document["tool"]["setuptools"]["packages"] == ["acme_api", "acme_api.types"]
+    assert (tmp_path / "dist" / "acme_api" / "py.typed").exists()
+
+
+def test_pyproject_never_replaces_a_file_it_did_not_write(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "mine"\n')
+    result = _cli("generate", str(POSTMAN), "--out", str(tmp_path), "--package", "pm", "--pyproject", cwd=tmp_path)
+    assert result.returncode == 2 and "was not written by sdk-generator" in result.stderr
+    assert (tmp_path / "pyproject.toml").read_text() == '[project]\nname = "mine"\n'
+
+
+def _pip_install(source: Path, target: Path) -> None:
+    """A regular (non-editable) install into `target`, offline: the build uses this venv's setuptools."""
+    command = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation", "--no-index"]
+    result = subprocess.run(
+        [*command, "--target", str(target), str(source)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.slow
+def test_a_regular_install_generates_from_anywhere_and_its_output_installs_and_type_checks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tool = tmp_path / "tool"
+    _pip_install(ROOT, tool)
+    assert (tool / "generator" / "templates" / "package" / "client.py.jinja").is_file()
+    assert not (tool / "generated").exists()  # this repository's output is not part of the tool
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    # PYTHONPATH comes before this venv's path entry for the checkout, so the installed copy is the one used.
+    env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(tool)}
+    where = subprocess.run(
+        [sys.executable, "-c", "import generator; print(generator.__file__)"],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert where.stdout.startswith(str(tool)), where.stdout
+    script = tool / "bin" / "sdk-generator"
+    assert script.is_file()
+    result = subprocess.run(
+        [sys.executable, str(script), "generate", str(POSTMAN), "--out", "dist", "--package", "pm", "--pyproject"],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+
+    site = tmp_path / "site"
+    _pip_install(elsewhere / "dist", site)
+    assert (site / "pm" / "py.typed").is_file() and (site / "pm" / "types" / "__init__.py").is_file()
+    user = tmp_path / "user"
+    user.mkdir()
+    (user / "demo.py").write_text(
+        "from typing import assert_type\n"
+        "from pm import AsyncTask, PmClient\n"
+        "task = AsyncTask.model_validate({'id': 't1', 'status': 'completed'})\n"
+        "assert_type(task.id, str | None)\n"
+        "client = PmClient(api_key='k')\n"
+        "print(type(client).__name__, task.id)\n"
+    )
+    monkeypatch.setenv("MYPYPATH", str(site))  # the installed distribution, as a type checker finds it
+    mypy_strict(user / "demo.py", tmp_path / ".mypy_cache", cwd=user)
+    ran = subprocess.run(
+        [sys.executable, "demo.py"],
+        cwd=user,
+        env={**env, "PYTHONPATH": str(site)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert ran.stdout.split() == ["PmClient", "t1"], ran.stderr
+
+
+def test_an_internal_error_is_one_paragraph_and_exit_3(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def crash(*args: object, **kwargs: object) -> None:
+        raise KeyError("A")
+
+    monkeypatch.setattr("generator.pipeline.package_tree", crash)
+    assert main(["generate", str(POSTMAN), "--out", str(tmp_path)]) == 3
+    err = capsys.readouterr().err
+    assert err.startswith(f"internal error while processing {POSTMAN}: KeyError: 'A'.") and "--debug" in err
+    assert "Traceback" not in err and not any(tmp_path.iterdir())
+    assert main(["--debug", "generate", str(POSTMAN), "--out", str(tmp_path)]) == 3
+    assert "Traceback (most recent call last)" in capsys.readouterr().err
