@@ -57,7 +57,7 @@ def _ir(doc: Document, spec: Path, package: str, import_name: str | None) -> tup
         client_name=ClassName(f"{ClassName(name)}Client"),
         server_url=server_url,
         server_variables=variables,
-        auth=build_auth(doc, name),
+        auth=build_auth(doc, name, {v.name for v in variables}),
         definitions=schemas.definitions(),
         groups=groups,
     )

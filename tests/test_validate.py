@@ -96,18 +96,6 @@ def test_our_specs_are_valid() -> None:
         validate(load(spec))
 
 
-def test_an_enum_of_mixed_types_is_an_error_at_its_place(tmp_path: Path) -> None:
-    from generator.pipeline import build_api
-
-    path = tmp_path / "spec.yaml"
-    path.write_text(HEADER + "paths: {}\ncomponents:\n  schemas:\n    Mixed:\n      enum: [a, 1, true]\n")
-    with pytest.raises(SpecError) as caught:
-        build_api(path, "mixed")
-    (diagnostic,) = caught.value.diagnostics
-    assert (diagnostic.location.line, diagnostic.location.pointer) == (9, "/components/schemas/Mixed/enum")
-    assert "mixes value types (bool, number, str)" in diagnostic.message
-
-
 def test_empty_required_lists_are_one_warning_at_the_first(tmp_path: Path) -> None:
     path = tmp_path / "spec.json"
     schema = '{"type": "object", "required": [], "properties": {"required": {"type": "string"}}}'

@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from .types.create_api_version import CreateApiVersion, ResourceRef
     from .types.problem_detail import ProblemDetail
 
-_EXPORTS = {
+_EXPORTS: dict[str, str] = {
     "APIConnectionError": "._exceptions",
     "APIError": "._exceptions",
     "APIStatusError": "._exceptions",

@@ -79,7 +79,7 @@ if TYPE_CHECKING:
     from .types.voucher_csv_import_result import VoucherCsvImportFailure, VoucherCsvImportResult
     from .types.voucher_import_result import VoucherImportFailure, VoucherImportResult
 
-_EXPORTS = {
+_EXPORTS: dict[str, str] = {
     "APIConnectionError": "._exceptions",
     "APIError": "._exceptions",
     "APIStatusError": "._exceptions",

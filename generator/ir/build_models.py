@@ -50,7 +50,11 @@ class SchemaBuilder:
         components = doc.data.get("components", {}).get("schemas", {}) or {}
         pointers = [join_pointer("components", "schemas", key) for key in components]
         self._components = pointers
-        classy = [p for p in pointers if _is_class(self._deref(doc.resolve(p), p)[0])]
+        targets = {p: self._deref(doc.resolve(p), p) for p in pointers}
+        # A component that only refers to another component (`A: {$ref: B}`) is B itself, not a class of its own.
+        classy = [
+            p for p in pointers if _is_class(targets[p][0]) and (targets[p][1] == p or targets[p][1] not in targets)
+        ]
         self._pointers: dict[str, str] = {}  # class name -> pointer, the inverse of _names
         for pointer, name in component_names(classy).items():
             self._register(pointer, name)
@@ -85,7 +89,7 @@ class SchemaBuilder:
             inner = self.type_of(_without_null(schema), pointer, hint)
             return inner if isinstance(inner, ir.Nullable) else ir.Nullable(inner)
         if "const" in schema:
-            return ir.LiteralOf((schema["const"],))
+            return _values_type([schema["const"]], open_=False)
         if "enum" in schema:
             return self._enum(schema, pointer, hint)
         if "oneOf" in schema or "anyOf" in schema:
@@ -197,18 +201,14 @@ class SchemaBuilder:
     def _enum(self, schema: dict[str, Any], pointer: str, hint: str) -> ir.TypeExpr:
         values = list(schema["enum"])
         if None in values:
-            rest = {**schema, "enum": [v for v in values if v is not None]}
-            return ir.Nullable(self._enum(rest, pointer, hint))
+            rest = [v for v in values if v is not None]
+            if not rest:
+                return ir.LiteralOf((None,))
+            return ir.Nullable(self._enum({**schema, "enum": rest}, pointer, hint))
         base = _enum_base(values)
         if base is None:
-            kinds = sorted({"number" if type(v) in (int, float) else type(v).__name__ for v in values})
-            if len(kinds) > 1:
-                raise self.doc.error(
-                    f"{pointer}/enum",
-                    f"this enum mixes value types ({', '.join(kinds)}), so no one Python type can hold it.",
-                    "give every value the same type, or write a `oneOf` of one enum per type.",
-                )
-            return ir.LiteralOf(tuple(values))
+            # Mixed or non-string values: a Literal of those Python can spell, open to the rest of their types.
+            return _values_type(values, open_=True)
         name = self._claim(pointer, hint)
         if name is not None:
             members = dedupe([ConstantName(v) for v in values])
@@ -372,6 +372,33 @@ def _is_class(schema: Any) -> bool:
     if "allOf" in schema:
         return len(schema["allOf"]) > 1 or bool(schema.get("properties"))
     return bool(schema.get("properties"))
+
+
+def _spellable(value: Any) -> bool:
+    """Whether `Literal[value]` is valid for type checkers: str, int, bool or None (not float, list, dict)."""
+    return value is None or isinstance(value, (str, int))
+
+
+def _json_type(value: Any) -> ir.TypeExpr:
+    """The Python type of a JSON value."""
+    if isinstance(value, list):
+        return ir.ListOf(ir.Primitive("Any"))
+    if isinstance(value, dict):
+        return ir.DictOf(ir.Primitive("Any"))
+    kinds: list[tuple[type, ir.PrimitiveName]] = [(bool, "bool"), (int, "int"), (float, "float"), (str, "str")]
+    return ir.Primitive(next((name for kind, name in kinds if isinstance(value, kind)), "Any"))
+
+
+def _values_type(values: list[Any], *, open_: bool) -> ir.TypeExpr:
+    """A `Literal` of the values Python can spell, with the JSON types of the others (and, when `open_`,
+    of the spelled ones too, so a value added later still parses)."""
+    spelled = tuple(v for v in values if _spellable(v))
+    options: list[ir.TypeExpr] = [ir.LiteralOf(spelled)] if spelled else []
+    for value in values:
+        kind = _json_type(value)
+        if (open_ or not _spellable(value)) and value is not None and kind not in options:
+            options.append(kind)
+    return options[0] if len(options) == 1 else ir.UnionOf(tuple(options))
 
 
 def _enum_base(values: list[Any]) -> Any:

@@ -189,27 +189,50 @@ def _content_type(schemas: SchemaBuilder, holder: dict[str, Any], pointer: str, 
     return None
 
 
-def build_auth(doc: Document, package: str) -> tuple[ir.ApiKeyAuth, ...]:
-    """Header API keys the document's security requirements use, as client arguments."""
+# Arguments every client's `__init__` has besides its credentials and server variables.
+CLIENT_ARGUMENTS = frozenset({"self", "base_url", "timeout", "max_retries", "http_client"})
+
+
+def build_auth(doc: Document, package: str, taken: set[str]) -> tuple[ir.ApiKeyAuth, ...]:
+    """Header API keys the document's security requirements use, as client arguments.
+
+    One argument per header (schemes that share a header share it), named apart from `taken`.
+    """
     schemes = (doc.data.get("components") or {}).get("securitySchemes") or {}
     used = [name for requirement in doc.data.get("security", []) for name in requirement]
     auth = []
+    headers: set[str] = set()
+    taken = set(taken) | CLIENT_ARGUMENTS
     for scheme_name in dict.fromkeys(used or list(schemes)):
         scheme = schemes.get(scheme_name)
         if isinstance(scheme, dict) and scheme.get("type") == "apiKey" and scheme.get("in") == "header":
-            header = scheme["name"]
-            name = Identifier(header.removeprefix("X-").removeprefix("x-"))
+            header = str(scheme.get("name", ""))
+            if header.lower() in headers:
+                continue
+            headers.add(header.lower())
+            name = _fresh(Identifier(header.removeprefix("X-").removeprefix("x-")), taken)
             auth.append(ir.ApiKeyAuth(name, header, f"{package}_{name}".upper(), scheme.get("description", "")))
     return tuple(auth)
 
 
+def _fresh(name: Identifier, taken: set[str]) -> Identifier:
+    """`name`, or `name_2`, `name_3`... whichever is not in `taken` yet; it is then taken."""
+    candidate, counter = name, 1
+    while candidate in taken:
+        counter += 1
+        candidate = Identifier(f"{name}_{counter}")
+    taken.add(candidate)
+    return candidate
+
+
 def build_server(doc: Document) -> tuple[str, tuple[ir.ServerVariable, ...]]:
-    """The first server's URL template and its variables."""
+    """The first server's URL template and its variables (client arguments, named apart from the others)."""
     servers = doc.data.get("servers") or [{"url": ""}]
     server = servers[0]
+    taken = set(CLIENT_ARGUMENTS)
     variables = tuple(
         ir.ServerVariable(
-            Identifier(name),
+            _fresh(Identifier(name), taken),
             name,
             str(var.get("default", "")),
             tuple(map(str, var.get("enum", []))),

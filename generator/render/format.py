@@ -51,11 +51,13 @@ def format_sources(sources: dict[str, str]) -> dict[str, str]:
     with tempfile.TemporaryDirectory(dir=_SCRATCH) as directory:
         root = Path(directory)
         write_files(sources, root)
-        command = [sys.executable, "-m", "ruff", "format", "--quiet", "--no-cache", "--isolated",
+        command = [sys.executable, "-m", "ruff", "format", "--no-cache", "--isolated",
                    f"--line-length={LINE_LENGTH}", f"--target-version={TARGET}", str(root)]  # fmt: skip
         result = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603 - our own arguments
         if result.returncode != 0:
-            raise RuntimeError(f"generated code is not valid Python; this is a generator bug:\n{result.stderr}")
+            # ruff names the scratch file; the reader needs the generated file's name and ruff's own words.
+            said = (result.stderr or result.stdout).replace(f"{root}{os.sep}", "").strip()
+            raise RuntimeError(f"generated code is not valid Python (a generator bug); ruff says: {said}")
         return {name: (root / name).read_text(encoding="utf-8") for name in sources}
 
 

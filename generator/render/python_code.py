@@ -16,17 +16,24 @@ _PRIMITIVE_IMPORTS = {"datetime": "datetime", "date": "datetime", "Any": "typing
 
 
 BUILTIN_TYPES = frozenset({"str", "int", "float", "bool", "bytes", "list", "dict"})
+# Names an annotation may use that a field or method of the same name would hide, and how to reach them then.
+QUALIFIED = {name: f"builtins.{name}" for name in BUILTIN_TYPES} | {
+    "datetime": "_datetime.datetime",
+    "date": "_datetime.date",
+}
+QUALIFYING_IMPORTS = {"builtins": "builtins", "_datetime": "datetime as _datetime"}
 
 
 def hint(t: ir.TypeExpr, shadowed: frozenset[str] = frozenset(), module: str = "") -> str:
     """The annotation for a type, e.g. `list[AsyncActionSummary] | None`.
 
-    Builtins named in `shadowed` (a class defines a method `list`, say) are written `builtins.list`;
-    with `module`, package types are looked up in it (`types.AsyncActionSummary`).
+    Names in `shadowed` (a class defines a method `list` or a field `date`, say) are written qualified
+    (`builtins.list`, `_datetime.date`: see `QUALIFIED`); with `module`, package types are looked up in
+    it (`types.AsyncActionSummary`).
     """
 
     def builtin(name: str) -> str:
-        return f"builtins.{name}" if name in shadowed else name
+        return QUALIFIED[name] if name in shadowed else name
 
     if isinstance(t, ir.Primitive):
         return builtin(t.name)
@@ -103,7 +110,7 @@ def import_lines(needed: dict[str, set[str]], modules: tuple[str, ...] = ()) -> 
     """
 
     def group(module: str) -> int:
-        return 2 if module.startswith(".") else 1 if module in ("pydantic", "httpx") else 0
+        return 2 if module.startswith(".") else 1 if module in ("pydantic", "httpx", "typing_extensions") else 0
 
     entries = [(group(m), 0, m, f"import {m}") for m in modules]
     entries += [(group(m), 1, m, f"from {m} import {', '.join(sorted(n))}") for m, n in needed.items() if n]

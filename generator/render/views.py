@@ -11,7 +11,16 @@ from dataclasses import dataclass
 from generator import ir
 from generator.ir.modules import partition
 from generator.render.client_views import MODES, ClientView, Mode, client_view
-from generator.render.python_code import docstring, hint, import_lines, imports_for, literal, named_in
+from generator.render.python_code import (
+    QUALIFIED,
+    QUALIFYING_IMPORTS,
+    docstring,
+    hint,
+    import_lines,
+    imports_for,
+    literal,
+    named_in,
+)
 
 
 @dataclass(frozen=True)
@@ -44,28 +53,42 @@ class EnumView:
 
 @dataclass(frozen=True)
 class AliasView:
-    """A union type alias, with the docstring placed after it."""
+    """A union type alias statement, with the docstring placed after it."""
 
     name: str
     expression: str
     docstring: str
+    recursive: bool = False  # the union contains itself: a `TypeAliasType`, whose value is evaluated lazily
+
+    @property
+    def statement(self) -> str:
+        """`Name: TypeAlias = ...`, or for a recursive union `Name = TypeAliasType("Name", "...")`."""
+        if self.recursive:
+            return f"{self.name} = TypeAliasType({literal(self.name)}, {literal(self.expression)})"
+        return f"{self.name}: TypeAlias = {self.expression}"
 
 
-def field_view(field: ir.Field) -> FieldView:
-    """Decide a field's annotation and its `Field(...)` default."""
+def field_view(field: ir.Field, shadowed: frozenset[str] = frozenset()) -> FieldView:
+    """Decide a field's annotation and its `Field(...)` default (`shadowed`: names its class's fields hide)."""
     args = [] if field.required else ["default=None"]
     if field.wire_name != field.name:
         args += [f"validation_alias={literal(field.wire_name)}", f"serialization_alias={literal(field.wire_name)}"]
     if field.description:
         args.append(f"description={literal(field.description)}")
     default = "None" if args == ["default=None"] else (f"Field({', '.join(args)})" if args else "")
-    return FieldView(field.name, hint(field.type), default)
+    return FieldView(field.name, hint(field.type, shadowed), default)
 
 
 def model_view(model: ir.Model) -> ModelView:
     """The view of one model class."""
     text = model.description or model.title or f"The {model.name} object."
-    return ModelView(model.name, docstring(text), tuple(field_view(f) for f in model.fields))
+    shadowed = shadowed_by(model)
+    return ModelView(model.name, docstring(text), tuple(field_view(f, shadowed) for f in model.fields))
+
+
+def shadowed_by(model: ir.Model) -> frozenset[str]:
+    """Names the model's fields hide inside its class body (a field `list` hides the builtin `list`)."""
+    return frozenset(f.name for f in model.fields) & QUALIFIED.keys()
 
 
 def enum_view(enum: ir.Enum) -> EnumView:
@@ -75,11 +98,12 @@ def enum_view(enum: ir.Enum) -> EnumView:
     return EnumView(enum.name, base, docstring(text), tuple((m.name, literal(m.value)) for m in enum.members))
 
 
-def union_view(union: ir.UnionType, models: dict[str, ir.Model]) -> AliasView:
+def union_view(union: ir.UnionType, models: dict[str, ir.Model], recursive: bool = False) -> AliasView:
     """A union alias; a tagged union picks its variant from the tag, unknown tags take the fallback."""
     text = union.description or union.title or f"One of the {union.name} variants."
     if union.discriminator is None:
-        return AliasView(union.name, " | ".join(hint(v.type) for v in union.variants), docstring(text))
+        expression = " | ".join(hint(v.type) for v in union.variants)
+        return AliasView(union.name, expression, docstring(text), recursive)
     tags: dict[str, str] = {}
     members = []
     for variant in union.variants:
@@ -95,7 +119,27 @@ def union_view(union: ir.UnionType, models: dict[str, ir.Model]) -> AliasView:
         f"{literal(tags)}, {literal(union.fallback)})"
     )
     expression = f"Annotated[Union[{', '.join(members)}], Discriminator({chooser})]"
-    return AliasView(union.name, expression, docstring(text))
+    return AliasView(union.name, expression, docstring(text), recursive)
+
+
+def recursive_unions(unions: list[ir.UnionType]) -> set[str]:
+    """Names of the unions that reach themselves through union variants (`Json = list[Json] | str`).
+
+    Such an alias cannot be an ordinary assignment: its value would name itself before it exists.
+    """
+    by_name = {str(u.name): u for u in unions}
+    found: set[str] = set()
+    for start in by_name:
+        stack, seen = [start], set()
+        while stack:
+            union = by_name[stack.pop()]
+            for used in named_in([v.type for v in union.variants]):
+                if used == start:
+                    found.add(start)
+                elif used in by_name and used not in seen:
+                    seen.add(used)
+                    stack.append(used)
+    return found
 
 
 def union_order(unions: list[ir.UnionType]) -> list[ir.UnionType]:
@@ -162,7 +206,10 @@ def type_module_view(api: ir.Api, name: str, definitions: list[ir.Definition], h
     needed["pydantic"] = (
         {"Field"} if any(f.default.startswith("Field(") for m in model_views for f in m.fields) else set()
     )
-    needed["typing"] = needed.get("typing", set()) | ({"TypeAlias"} if unions else set())
+    recursive = recursive_unions(unions)
+    needed["typing"] = needed.get("typing", set()) | ({"TypeAlias"} if len(recursive) < len(unions) else set())
+    if recursive:
+        needed["typing_extensions"] = {"TypeAliasType"}
     runtime = {"APIModel"} if models else set()
     runtime |= {"OpenStrEnum" if e.base == "str" else "OpenIntEnum" for e in enums}
     if any(u.discriminator for u in unions):
@@ -170,15 +217,16 @@ def type_module_view(api: ir.Api, name: str, definitions: list[ir.Definition], h
         needed["pydantic"] |= {"Discriminator", "Tag"}
         runtime.add("tag_by")
     needed[".._runtime"] = runtime
+    qualifiers = {QUALIFIED[n].split(".")[0] for m in models for n in shadowed_by(m)}
     names = [f"`{d.name}`" for d in definitions]
     text = f"The {names[0]} type" if len(names) == 1 else f"The {', '.join(names[:-1])} and {names[-1]} types"
     return TypeModuleView(
         name=name,
         docstring=docstring(f"{text} of the {api.package} API."),
-        imports=import_lines(needed),
+        imports=import_lines(needed, tuple(QUALIFYING_IMPORTS[q] for q in sorted(qualifiers))),
         enums=tuple(enum_view(e) for e in enums),
         models=model_views,
-        unions=tuple(union_view(u, {m.name: m for m in models}) for u in unions),
+        unions=tuple(union_view(u, {m.name: m for m in models}, u.name in recursive) for u in unions),
     )
 
 

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from .create_api_version import CreateApiVersion, ResourceRef
     from .problem_detail import ProblemDetail
 
-_EXPORTS = {
+_EXPORTS: dict[str, str] = {
     "AsyncTask": ".async_task",
     "AsyncTaskAccepted": ".async_task_accepted",
     "AsyncTaskMeta": ".async_task",

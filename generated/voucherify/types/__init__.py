@@ -52,7 +52,7 @@ if TYPE_CHECKING:
     from .voucher_csv_import_result import VoucherCsvImportFailure, VoucherCsvImportResult
     from .voucher_import_result import VoucherImportFailure, VoucherImportResult
 
-_EXPORTS = {
+_EXPORTS: dict[str, str] = {
     "AsyncAction": ".async_action",
     "AsyncActionList": ".async_action_list",
     "AsyncActionOperationStatus": ".async_action_operation_status",

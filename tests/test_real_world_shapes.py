@@ -1,0 +1,123 @@
+"""Shapes real specs have that once crashed the generator or its output (issue 12): each one generates,
+imports, parses a value and passes `mypy --strict`."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import MakePackage, minimal_spec, mypy_strict
+
+CASES: dict[str, dict[str, Any]] = {
+    # No model class at all: the types package exports nothing.
+    "no_models": minimal_spec(paths={"/": {"get": {"responses": {"200": {"description": "ok"}}}}}),
+    # A component that is only a reference to another.
+    "ref_only_component": minimal_spec(
+        {
+            "A": {"$ref": "#/components/schemas/B"},
+            "B": {"type": "object", "properties": {"x": {"type": "string"}}},
+            "C": {"type": "object", "properties": {"a": {"$ref": "#/components/schemas/A"}}},
+        }
+    ),
+    # Enums and consts Python's Literal cannot spell, and enums mixing value types.
+    "odd_enums": minimal_spec(
+        {
+            "OnlyNull": {"enum": [None]},
+            "M": {
+                "type": "object",
+                "properties": {
+                    "null_only": {"enum": [None]},
+                    "mixed": {"enum": [1, "a", None]},
+                    "flag_or_auto": {"enum": [True, "auto"]},
+                    "floats": {"enum": [1.5, 2]},
+                    "arrays": {"enum": [["abuse"], ["spam"]]},
+                    "const_object": {"const": {"enabled": True}},
+                    "const_array": {"const": [1, 2]},
+                    "const_float": {"const": 1.5},
+                },
+            },
+        }
+    ),
+    # A union that contains itself.
+    "self_union": minimal_spec(
+        {
+            "Json": {
+                "oneOf": [
+                    {"type": "array", "items": {"$ref": "#/components/schemas/Json"}},
+                    {"type": "string"},
+                    {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/Json"}},
+                ]
+            },
+            "Holder": {"type": "object", "properties": {"j": {"$ref": "#/components/schemas/Json"}}},
+        }
+    ),
+    # Properties named after the builtins their own annotations use (SendGrid's spec has them).
+    "builtin_names": minimal_spec(
+        {
+            "S": {
+                "type": "object",
+                "properties": {
+                    "bool": {"type": "boolean"},
+                    "list": {"type": "array", "items": {"type": "string"}},
+                    "str": {"type": "string"},
+                    "int": {"type": "integer"},
+                    "float": {"type": "number"},
+                    "when": {"type": "string", "format": "date"},
+                },
+            }
+        }
+    ),
+    # Two apiKey schemes on one header, and a server variable named like a client argument.
+    "shared_header": {
+        **minimal_spec(paths={"/": {"get": {"responses": {"200": {"description": "ok"}}}}}),
+        "servers": [{"url": "http://127.0.0.1/{timeout}", "variables": {"timeout": {"default": "v1"}}}],
+        "components": {
+            "securitySchemes": {
+                "a": {"type": "apiKey", "in": "header", "name": "X-Key"},
+                "b": {"type": "apiKey", "in": "header", "name": "x-key"},
+                "c": {"type": "apiKey", "in": "header", "name": "Key"},
+            }
+        },
+        "security": [{"a": []}, {"b": []}, {"c": []}],
+    },
+}
+
+VALUES: dict[str, tuple[str, dict[str, Any]]] = {
+    "ref_only_component": ("C", {"a": {"x": "y"}}),
+    "odd_enums": (
+        "M",
+        {"null_only": None, "mixed": "new", "flag_or_auto": True, "floats": 3.25, "arrays": ["x"], "const_object": {}},
+    ),
+    "self_union": ("Holder", {"j": [["a"], {"k": ["v"]}, "s"]}),
+    "builtin_names": ("S", {"bool": True, "list": ["a"], "str": "s", "int": 1, "float": 1.5, "when": "2024-01-02"}),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_the_shape_generates_imports_parses_and_type_checks(
+    case: str, make_package: MakePackage, tmp_path: Path
+) -> None:
+    package = make_package(CASES[case], package=f"shape_{case}")
+    types = importlib.import_module(f"shape_{case}.types")
+    for name in types.__all__:
+        getattr(types, name)  # every lazy export resolves, so every types/ module imports
+    if case in VALUES:
+        model, data = VALUES[case]
+        parsed = getattr(package, model).model_validate(data)
+        assert parsed.model_dump(mode="json", by_alias=True, exclude_none=True) == {
+            k: v for k, v in data.items() if v is not None
+        }
+    out = Path(package.__file__).parent
+    mypy_strict(out, tmp_path / ".mypy_cache", cwd=out.parent)
+
+
+def test_a_shared_header_is_one_argument_and_arguments_stay_apart(make_package: MakePackage) -> None:
+    package = make_package(CASES["shared_header"], package="shape_header_args")
+    client = package.ShapeHeaderArgsClient(key="k", key_2="k2", timeout=3.0)
+    assert client is not None
+    arguments = list(inspect.signature(package.ShapeHeaderArgsClient.__init__).parameters)
+    assert arguments.count("key") == 1 and "timeout_2" in arguments and "key_2" in arguments
