@@ -12,6 +12,12 @@ import pytest
 
 from conftest import MakePackage, minimal_spec, mypy_strict
 
+
+def _ok(schema: str) -> dict[str, Any]:
+    content = {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}
+    return {"200": {"description": "ok", "content": content}}
+
+
 CASES: dict[str, dict[str, Any]] = {
     # No model class at all: the types package exports nothing.
     "no_models": minimal_spec(paths={"/": {"get": {"responses": {"200": {"description": "ok"}}}}}),
@@ -84,9 +90,64 @@ CASES: dict[str, dict[str, Any]] = {
         },
         "security": [{"a": []}, {"b": []}, {"c": []}],
     },
+    # Schemas named like the client module's own classes (the runtime's `Page`, a `<Tag>Resource`), two tags
+    # that name one attribute, and a discriminator that is not required.
+    "client_names": {
+        **minimal_spec(
+            {
+                "Page": {"type": "object", "properties": {"n": {"type": "integer"}}},
+                "WidgetsResource": {"type": "object", "properties": {"p": {"$ref": "#/components/schemas/Page"}}},
+                "A": {"type": "object", "properties": {"kind": {"type": "string"}, "a": {"type": "string"}}},
+                "B": {"type": "object", "properties": {"kind": {"type": "string"}, "b": {"type": "string"}}},
+                "AB": {
+                    "oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}],
+                    "discriminator": {"propertyName": "kind"},
+                },
+            },
+            {
+                "/w": {"get": {"tags": ["widgets"], "operationId": "listWidgets", "responses": _ok("WidgetsResource")}},
+                "/p": {"get": {"tags": ["Widgets"], "operationId": "getPage", "responses": _ok("Page")}},
+                "/ab": {"get": {"tags": ["widgets"], "operationId": "getAb", "responses": _ok("AB")}},
+            },
+        ),
+    },
+    # Classic polymorphism: a discriminated oneOf whose variants allOf the parent (a reference cycle).
+    "polymorphism": minimal_spec(
+        {
+            "Pet": {
+                "type": "object",
+                "required": ["petType"],
+                "properties": {"petType": {"type": "string"}},
+                "discriminator": {"propertyName": "petType"},
+                "oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}],
+            },
+            "Cat": {"allOf": [{"$ref": "#/components/schemas/Pet"}, {"properties": {"meow": {"type": "boolean"}}}]},
+            "Dog": {"allOf": [{"$ref": "#/components/schemas/Pet"}, {"properties": {"bark": {"type": "boolean"}}}]},
+            "Owner": {"type": "object", "properties": {"pet": {"$ref": "#/components/schemas/Pet"}}},
+        }
+    ),
+    # An ECMA-262 pattern Python's `re` cannot read, with an example to check (3.0 and 3.1 take different paths).
+    **{
+        f"ecma_pattern_{version[:3].replace('.', '')}": {
+            **minimal_spec(
+                {
+                    "N": {
+                        "type": "object",
+                        "properties": {"name": {"type": "string", "pattern": "^\\p{L}+$", "example": "abc"}},
+                        "example": {"name": "abc"},
+                    }
+                }
+            ),
+            "openapi": version,
+        }
+        for version in ("3.0.3", "3.1.0")
+    },
 }
 
 VALUES: dict[str, tuple[str, dict[str, Any]]] = {
+    "client_names": ("WidgetsResource", {"p": {"n": 1}}),
+    "polymorphism": ("Owner", {"pet": {"petType": "Cat", "meow": True}}),
+    "ecma_pattern_30": ("N", {"name": "é"}),
     "ref_only_component": ("C", {"a": {"x": "y"}}),
     "odd_enums": (
         "M",
@@ -121,3 +182,13 @@ def test_a_shared_header_is_one_argument_and_arguments_stay_apart(make_package: 
     assert client is not None
     arguments = list(inspect.signature(package.ShapeHeaderArgsClient.__init__).parameters)
     assert arguments.count("key") == 1 and "timeout_2" in arguments and "key_2" in arguments
+
+
+def test_client_module_names_stay_apart_from_type_names(make_package: MakePackage) -> None:
+    package = make_package(CASES["client_names"], package="shape_client_names_apart")
+    client_module = importlib.import_module("shape_client_names_apart.client")
+    assert client_module.WidgetsResource2.__name__ == "WidgetsResource2"  # the schema kept `WidgetsResource`
+    assert package.WidgetsResource.__module__.endswith(".types.widgets_resource")
+    assert {"widgets", "widgets_2"} <= set(package.ShapeClientNamesApartClient.__annotations__)
+    unknown = package.ABUnknown.model_validate({"b": "x"})  # no tag at all: the fallback, tag None
+    assert unknown.kind is None

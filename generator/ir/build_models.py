@@ -280,9 +280,9 @@ class SchemaBuilder:
                 continue
             same = [t[field.wire_name] for t in tables]
             field_type: ir.TypeExpr = field.type if all(f.type == field.type for f in same) else ir.Primitive("Any")
-            if field.wire_name == tag:
-                field_type = ir.Primitive("str")
             required = all(f.required for f in same)
+            if field.wire_name == tag:
+                field_type = ir.Primitive("str") if required else ir.Nullable(ir.Primitive("str"))
             shared.append(ir.Field(field.name, field.wire_name, field_type, required, field.description))
         fallback_pointer = f"{pointer}/x-fallback"
         name = self._claim(fallback_pointer, f"{union}Unknown")

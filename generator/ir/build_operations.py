@@ -33,12 +33,21 @@ def build_groups(doc: Document, schemas: SchemaBuilder) -> tuple[ir.Group, ...]:
                 grouped.setdefault(tag, []).append(_operation(doc, schemas, path, method, item, pointer, tag))
     check_follows(doc, [op for ops in grouped.values() for op in ops])
     groups = []
-    for tag, operations in grouped.items():
+    # Resource classes share client.py with the types it names: a schema called `PetsResource` keeps its
+    # name, and the resource class takes the next free one. Tags that name the same attribute are told apart.
+    type_names = {str(d.name) for d in schemas.definitions()}
+    taken_classes: set[str] = set()
+    attributes = dedupe([Identifier(tag) for tag in grouped])
+    for (tag, operations), attribute in zip(grouped.items(), attributes, strict=True):
         names = dedupe([op.name for op in operations])
         operations = [_renamed(op, name) for op, name in zip(operations, names, strict=True)]
-        groups.append(
-            ir.Group(Identifier(tag), ClassName(f"{ClassName(tag)}Resource"), tag_docs.get(tag, ""), tuple(operations))
-        )
+        base, counter = ClassName(f"{ClassName(tag)}Resource"), 1
+        class_name = base
+        while {class_name, f"Async{class_name}"} & (type_names | taken_classes):
+            counter += 1
+            class_name = ClassName(f"{base}{counter}")
+        taken_classes.add(class_name)
+        groups.append(ir.Group(attribute, class_name, tag_docs.get(tag, ""), tuple(operations)))
     return tuple(groups)
 
 

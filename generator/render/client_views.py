@@ -134,11 +134,20 @@ _WAIT_ARGUMENTS = (
 )
 
 
+# Names client.py binds besides the package's types: a type with one of these names is written `types.X` there.
+_MODULE_NAMES = frozenset(
+    {name for names in _RUNTIME_IMPORTS.values() for name in names}
+    | {"APIClient", "AsyncAPIClient", "DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "expand_url", "secret"}
+    | {"WaitFailedError", "TYPE_CHECKING", "Any", "Literal", "Callable"}
+)
+
+
 class _Constants:
     """Module-level constants, named once per distinct value (parsers, poll and page specs)."""
 
-    def __init__(self) -> None:
+    def __init__(self, qualified: frozenset[str]) -> None:
         self.by_value: dict[tuple[str, str], ConstantView] = {}
+        self.qualified = qualified  # type names written `types.X` (see `_MODULE_NAMES`)
 
     def add(self, base: str, hint_text: str, value: str) -> str:
         key = (hint_text, value)
@@ -154,7 +163,7 @@ class _Constants:
 
     def parser(self, t: ir.TypeExpr | None) -> str:
         """A response parser; the type is looked up in `types` when the first response needs it."""
-        text = hint(t) if t is not None else "None"
+        text = hint(t, self.qualified) if t is not None else "None"
         runtime = hint(t, module="types") if t is not None else "None"
         return self.add(text, f"ResponseType[{text}]", f"ResponseType(lambda: {runtime})")
 
@@ -166,11 +175,13 @@ class _Context:
         self.models = {d.name: d for d in api.definitions if isinstance(d, ir.Model)}
         self.unions = {d.name: d for d in api.definitions if isinstance(d, ir.UnionType)}
         self.operations = {op.operation_id: op for g in api.groups for op in g.operations}
-        self.constants = _Constants()
+        self.reserved = frozenset(str(d.name) for d in api.definitions) & _MODULE_NAMES
+        self.constants = _Constants(self.reserved)
         self.failed_errors: dict[str, FailedErrorView] = {}
         self.default_error = _default_error(api)
         self.item_types: list[ir.TypeExpr] = []  # types the methods name beyond those of the operations
-        self.shadowed: frozenset[str] = frozenset()  # builtins the current resource's method names hide
+        # builtins the current resource's method names hide, and the reserved type names
+        self.shadowed: frozenset[str] = self.reserved
 
     def attribute(self, t: ir.TypeExpr | None, wire_name: str) -> str:
         """The Python attribute of the property `wire_name` on (every variant of) type `t`."""
@@ -208,13 +219,14 @@ class _Context:
         assert success is not None and success.type is not None and op.poll is not None
         type_hint = hint(success.type)
         name = ClassName(f"{type_hint}FailedError")
+        typed = hint(success.type, self.shadowed)
         if name not in self.failed_errors:
             subject = Identifier((words(type_hint) or ("result",))[-1])
             text = (
                 f"Waiting ended because the {type_hint} reached {' or '.join(op.poll.failed)}; "
                 f"`{subject}` is its final state."
             )
-            self.failed_errors[name] = FailedErrorView(name, subject, type_hint, docstring(text))
+            self.failed_errors[name] = FailedErrorView(name, subject, typed, docstring(text))
         return name
 
 
@@ -312,7 +324,7 @@ def _methods(op: ir.Operation, ctx: _Context, mode: Mode) -> list[MethodView]:
         ctx.item_types.append(item)
         spec = ctx.constants.add(
             f"pages {op.operation_id}",
-            f"PageSpec[{hint(item)}]",
+            f"PageSpec[{hint(item, ctx.shadowed)}]",
             f"PageSpec({literal(ctx.attribute(success_type, page.items_field))}, "
             f"{literal(ctx.attribute(success_type, page.has_more_field))}, "
             f"{literal(page.cursor_parameter)}, {literal(ctx.attribute(item, page.cursor_field))})",
@@ -329,7 +341,7 @@ def _methods(op: ir.Operation, ctx: _Context, mode: Mode) -> list[MethodView]:
         )
         follow = ctx.constants.add(
             f"follow {op.operation_id}",
-            f"FollowSpec[{hint(target_type) if target_type else 'None'}]",
+            f"FollowSpec[{hint(target_type, ctx.shadowed) if target_type else 'None'}]",
             f"FollowSpec({literal(op.follow.header)}, {ctx.constants.parser(target_type)}, {ctx.poll_spec(target)}, "
             f"{ctx.failed_error(target)}, {{{headers}}})",
         )
@@ -367,7 +379,7 @@ def client_view(api: ir.Api) -> ClientView:
     ctx = _Context(api)
     groups = []
     for group in api.groups:
-        ctx.shadowed = frozenset(op.name for op in group.operations) & BUILTIN_TYPES
+        ctx.shadowed = (frozenset(op.name for op in group.operations) & BUILTIN_TYPES) | ctx.reserved
         methods = {mode.kind: tuple(m for op in group.operations for m in _methods(op, ctx, mode)) for mode in MODES}
         text = group.description or f"Operations tagged {group.name}."
         groups.append(GroupView(group.name, group.class_name, docstring(text), methods))
@@ -392,11 +404,11 @@ def client_view(api: ir.Api) -> ClientView:
         + [e.type for e in ctx.failed_errors.values()]
     )
     # Import only what the module's code really mentions (an undocumented second 2xx body is not).
-    tokens = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", rendered))
+    tokens = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", re.sub(r"\btypes\.\w+", "", rendered)))
     needed = {module: names & tokens for module, names in imports_for(types).items()}
     needed.setdefault("typing", set()).update({"Any"} & tokens)
     # Types are imported for type checkers only: at run time the parsers look them up when first needed.
-    checking_only = {".types": named_in(types) & tokens}
+    checking_only = {".types": (named_in(types) & tokens) - ctx.reserved}
     if checking_only[".types"]:
         needed["typing"].add("TYPE_CHECKING")
     if "types." in rendered:

@@ -28,8 +28,9 @@ def hint(t: ir.TypeExpr, shadowed: frozenset[str] = frozenset(), module: str = "
     """The annotation for a type, e.g. `list[AsyncActionSummary] | None`.
 
     Names in `shadowed` (a class defines a method `list` or a field `date`, say) are written qualified
-    (`builtins.list`, `_datetime.date`: see `QUALIFIED`); with `module`, package types are looked up in
-    it (`types.AsyncActionSummary`).
+    (`builtins.list`, `_datetime.date`: see `QUALIFIED`), and so are package types named there
+    (`types.Page` where the module also imports the runtime's `Page`); with `module`, every package
+    type is looked up in it (`types.AsyncActionSummary`).
     """
 
     def builtin(name: str) -> str:
@@ -42,7 +43,9 @@ def hint(t: ir.TypeExpr, shadowed: frozenset[str] = frozenset(), module: str = "
     if isinstance(t, ir.DictOf):
         return f"{builtin('dict')}[{builtin('str')}, {hint(t.value, shadowed, module)}]"
     if isinstance(t, ir.Named):
-        return f"{module}.{t.name}" if module else str(t.name)
+        if module or t.name in shadowed:
+            return f"{module or 'types'}.{t.name}"
+        return str(t.name)
     if isinstance(t, ir.LiteralOf):
         return f"Literal[{', '.join(literal(v) for v in t.values)}]"
     if isinstance(t, ir.UnionOf):

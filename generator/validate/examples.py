@@ -10,11 +10,12 @@ warning; nothing is relaxed where the examples agree with the schema.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from jsonschema import FormatChecker
+from jsonschema import FormatChecker, validators
 from jsonschema.exceptions import ValidationError
 from openapi_schema_validator import OAS30Validator, OAS31Validator
 
@@ -24,6 +25,27 @@ from generator.load.document import Document, escape, join_pointer
 _ROUNDS = 20  # each round relaxes what one validation found; an example needs few
 _JSON_TYPES = {bool: "boolean", int: "integer", float: "number", str: "string", list: "array", dict: "object"}
 _FORMATS = FormatChecker(["date-time", "date"])  # the formats the generated models parse strictly
+
+
+def _tolerant(check: Any) -> Any:
+    """The `pattern` keyword, except that a pattern Python's `re` cannot read (ECMA-262's `\\p{L}`) checks nothing.
+
+    Patterns are not enforced by the generated models; here they only judge the spec's own examples.
+    """
+
+    def pattern(validator: Any, value: str, instance: Any, schema: Any) -> Iterator[ValidationError]:
+        try:
+            yield from check(validator, value, instance, schema)
+        except re.error:
+            return
+
+    return pattern
+
+
+_VALIDATORS = {
+    version: validators.extend(base, {"pattern": _tolerant(base.VALIDATORS["pattern"])})
+    for version, base in (("3.0", OAS30Validator), ("3.1", OAS31Validator))
+}
 
 
 @dataclass
@@ -85,7 +107,7 @@ def reconcile(doc: Document) -> tuple[Document, Relaxations]:
     """
     relax = Relaxations()
     version = str(doc.data.get("openapi", ""))
-    validator_class = OAS31Validator if version.startswith("3.1") else OAS30Validator
+    validator_class = _VALIDATORS["3.1" if version.startswith("3.1") else "3.0"]
     root = validator_class(doc.data, format_checker=_FORMATS)
     if all(root.evolve(schema=schema).is_valid(value) for _, schema, value in _examples(doc)):
         return doc, relax

@@ -118,10 +118,18 @@ def _structure(doc: Document, version: str) -> tuple[list[Diagnostic], list[Diag
         empty_count, first_empty = len(tolerated), _error_pointer(doc, tolerated[0]) if tolerated else ""
     errors: list[Exception] = [e for e in found if not _tolerated(e)][:_MAX_REPORTED]
     bad_defaults: list[ValidationError] = []
+    foreign_patterns: list[ValidationError] = []  # ECMA-262 regexes Python's `re` cannot read
+    skipped = False
     if not errors:
         # Duplicate operationIds are reported by `_check_operation_ids`, with their location.
         for error in _semantic_errors(doc, validator):
+            if isinstance(error, RecursionError):
+                skipped = True  # the structure is valid; the library cannot follow a reference cycle
+                break
             if isinstance(error, ValidationError) and _tolerated(_deepest(error)):
+                continue
+            if isinstance(error, ValidationError) and _ecma_pattern(_deepest(error)):
+                foreign_patterns.append(_deepest(error))
                 continue
             if isinstance(error, ValidationError) and not error.absolute_path:
                 # A `default` its schema rejects: the generated code never uses defaults, so only warn.
@@ -155,6 +163,28 @@ def _structure(doc: Document, version: str) -> tuple[list[Diagnostic], list[Diag
                 f"{empty_count} schema(s) have an empty `required` list, which OpenAPI {version} forbids; "
                 "read as: no property is required. This is the first.",
                 "delete the empty `required` lists.",
+            )
+        )
+    if skipped:
+        warnings.append(
+            Diagnostic(
+                Severity.WARNING,
+                doc.locate(""),
+                "the validator's semantic checks stopped at a reference cycle (a schema reached again through "
+                "oneOf/allOf, as in polymorphism where each variant includes its parent); the structure is valid, "
+                "and the rest of the semantic checks were skipped.",
+                "nothing to do: a cycle is allowed; it is reported because fewer checks ran.",
+            )
+        )
+    if foreign_patterns:
+        warnings.append(
+            Diagnostic(
+                Severity.WARNING,
+                doc.locate(_error_pointer(doc, foreign_patterns[0])),
+                f"{len(foreign_patterns)} `pattern`(s) use ECMA-262 syntax Python's `re` does not read "
+                f"(this one: {foreign_patterns[0].instance!r}); they are kept in the docs but not used to check "
+                "examples. This is the first.",
+                "nothing to do, unless the pattern was meant for Python: then write it in Python's syntax.",
             )
         )
     for error in bad_defaults[:3]:
@@ -212,10 +242,17 @@ def _empty_required_lists(data: Any, version: str) -> list[str]:
     ]
 
 
+def _ecma_pattern(error: ValidationError) -> bool:
+    """Whether an error is only that a pattern is not a Python regex (`\\p{L}` is valid ECMA-262)."""
+    return bool(error.validator == "format" and error.validator_value == "regex")
+
+
 def _semantic_errors(doc: Document, validator: Any) -> Iterator[Exception]:
     """The validator's semantic findings; its own crash on a malformed document becomes one error."""
     try:
         yield from validator.root_validator(validator.schema_path)
+    except RecursionError as exc:
+        yield exc
     except Exception as exc:  # a third-party library reading untrusted input: any crash is a clean error
         where = exc.args[0] if isinstance(exc, KeyError) and exc.args else ""
         raise SpecError.at(
