@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: generate check test lint bench changes clean
+.PHONY: generate check test lint bench corpus changes clean
 
 # Create the virtual environment and install the pinned tools when missing or when pyproject.toml changed.
 # Editable in "compat" mode: a path entry (not an import hook), so type checkers see generator and generated.
@@ -48,3 +48,8 @@ bench: $(STAMP) $(PEERS_STAMP)
 	$(BIN)/python bench/clients.py
 	$(BIN)/python bench/review_noise.py
 	$(BIN)/python bench/parse.py
+
+# Every OpenAPI 3.x document of two public npm packages (fetched once into ~/.cache/sdk-generator/corpus):
+# generate, import, mypy --strict on a seeded sample; one table. A benchmark-style run, not part of `make test`.
+corpus: $(STAMP)
+	$(BIN)/python bench/corpus.py
