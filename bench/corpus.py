@@ -12,7 +12,8 @@
 
 Options: CORPUS_LIMIT=N (the first N documents, by name), CORPUS_MYPY=N (sample size, default 100),
 CORPUS_SEED (default 12), CORPUS_ONLY=substring (documents whose path contains it),
-CORPUS_JOBS (default 2). Failures are written to $cache/report.json with their messages.
+CORPUS_JOBS (default 2). Failures are appended to $cache/failures.jsonl as they happen, and every result
+is written to $cache/report.json at the end.
 """
 
 from __future__ import annotations
@@ -166,9 +167,13 @@ def type_check(result: Result, document: Path, work: Path) -> Result:
 def _in_scratch(task: tuple[Path, Result | None]) -> Result:
     document, previous = task
     with tempfile.TemporaryDirectory(prefix="corpus-") as scratch:
-        if previous is None:
-            return generate(document, Path(scratch))
-        return type_check(previous, document, Path(scratch))
+        result = (
+            generate(document, Path(scratch)) if previous is None else type_check(previous, document, Path(scratch))
+        )
+    if result.outcome != "ok":  # failures as they happen, for a long run watched from another shell
+        with (CACHE / "failures.jsonl").open("a", encoding="utf-8") as log:
+            log.write(json.dumps(asdict(result)) + "\n")
+    return result
 
 
 def main() -> int:
@@ -180,6 +185,7 @@ def main() -> int:
     if "CORPUS_LIMIT" in os.environ:
         documents = documents[: int(os.environ["CORPUS_LIMIT"])]
     jobs = int(os.environ.get("CORPUS_JOBS", "2"))
+    (CACHE / "failures.jsonl").unlink(missing_ok=True)
     started = time.perf_counter()
     with ThreadPoolExecutor(jobs) as pool:
         results = list(pool.map(_in_scratch, [(d, None) for d in documents]))

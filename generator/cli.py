@@ -17,7 +17,7 @@ from pathlib import Path
 from generator.config import Project, load_project
 from generator.diff.revisions import specs_at
 from generator.diff.semantic_diff import Change, as_json, as_text, compare
-from generator.errors import Diagnostic, Location, SpecError
+from generator.errors import Diagnostic, InternalError, Location, SpecError
 from generator.ir.names import Identifier
 from generator.write import manifest
 from generator.write.files import PYPROJECT_MARKER, diff_trees, read_tree, write_owned_file, write_tree
@@ -44,6 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("--append", type=Path, help="also append the text summary to this file (e.g. CHANGES.md)")
     diff.add_argument("--fail-on-breaking", action="store_true", help="exit 1 when a change is breaking")
     for sub in (generate, check, diff):
+        sub.add_argument("--ref-root", type=Path, help="directory `$ref`d files may come from (default: here)")
         sub.add_argument("--specs", type=Path, help="spec directory (default: [tool.sdk-generator] specs, or spec)")
         sub.add_argument("--generated", type=Path, help="output (default: [tool.sdk-generator] out, or generated)")
     return parser
@@ -54,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     warnings: list[Diagnostic] = []
     try:
-        project = load_project(Path.cwd(), args.specs, args.generated)
+        project = load_project(Path.cwd(), args.specs, args.generated, args.ref_root)
         no_op = args.command == "generate" and args.spec is None and project.specs.is_dir()
         if no_op and manifest.up_to_date(project.specs, project.settings, project.out):
             # Nothing changed: answer before loading the pipeline (jinja2, validators, pydantic).
@@ -68,10 +69,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # a bug of ours, not the user's: one paragraph, the traceback only on request
         if args.debug:
             traceback.print_exc()
-        where = f" while processing {args.spec}" if getattr(args, "spec", None) else ""
+        if isinstance(error, InternalError):
+            where, what = f" while processing {error.location}", str(error)
+        else:
+            where = f" while processing {args.spec}" if getattr(args, "spec", None) else ""
+            what = f"{type(error).__name__}: {error}"
         print(
-            f"internal error{where}: {type(error).__name__}: {error}. This is a bug in sdk-generator, not in "
-            "the spec; rerun with --debug for the traceback and report it with the spec.",
+            f"internal error{where}: {what}. This is a bug in sdk-generator, not in the spec; "
+            "rerun with --debug for the traceback and report it with the spec.",
             file=sys.stderr,
         )
         return EXIT_INTERNAL
@@ -98,11 +103,13 @@ def _run(args: argparse.Namespace, project: Project, warnings: list[Diagnostic])
     package = Identifier(args.package or args.spec.stem)
     out = args.out if args.out is not None else project.out
     if args.pyproject:
-        files, pyproject = distribution(args.spec, package, warnings)
+        files, pyproject = distribution(args.spec, package, warnings, ref_root=project.ref_root)
         changed = write_tree(files, out / package)
         changed = write_owned_file(out / "pyproject.toml", pyproject, PYPROJECT_MARKER) or changed
     else:
-        changed = write_tree(package_tree(args.spec, package, warnings=warnings), out / package)
+        changed = write_tree(
+            package_tree(args.spec, package, warnings=warnings, ref_root=project.ref_root), out / package
+        )
     print(f"{'wrote' if changed else 'unchanged'}: {out / package}")
     return EXIT_OK
 

@@ -6,10 +6,11 @@ the `[tool.sdk-generator]` table of the `pyproject.toml` in the current director
     [tool.sdk-generator]
     specs = "openapi"              # directory of specs (default "spec"); each file becomes a package
     out = "src/acme/sdks"          # where the packages go (default "generated"); imported as acme.sdks.<name>
+    ref-root = ".."                # optional: where `$ref`d files may come from (default: this directory)
     [tool.sdk-generator.packages]  # optional: a package name other than the file's stem
     "billing-v2.yaml" = "billing"
 
-Command-line options (`--specs`, `--generated`) win over the table.
+Command-line options (`--specs`, `--generated`, `--ref-root`) win over the table.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 
 PYPROJECT = "pyproject.toml"
 TABLE = "tool.sdk-generator"
-_KEYS = {"specs", "out", "packages"}
+_KEYS = {"specs", "out", "packages", "ref-root"}
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class Project:
     out: Path = Path("generated")
     packages: dict[str, str] = field(default_factory=dict)  # spec file name -> package name
     import_root: str = "generated"  # the dotted name `out` is imported as
+    ref_root: Path | None = None  # the directory local `$ref` files may come from (None: see `bundle`)
 
     def package_for(self, spec: Path) -> Identifier:
         """The package name of a spec file: the configured one, else the file's stem."""
@@ -50,8 +52,10 @@ class Project:
         return {"packages": dict(sorted(self.packages.items())), "import_root": self.import_root}
 
 
-def load_project(directory: Path, specs: Path | None = None, out: Path | None = None) -> Project:
-    """The project of `directory`: its `[tool.sdk-generator]` table, overridden by `specs`/`out` when given."""
+def load_project(
+    directory: Path, specs: Path | None = None, out: Path | None = None, ref_root: Path | None = None
+) -> Project:
+    """The project of `directory`: its `[tool.sdk-generator]` table, overridden by `specs`/`out`/`ref_root`."""
     table = _table(directory / PYPROJECT)
     where = Location(PYPROJECT, f"/{TABLE.replace('.', '/')}")
     unknown = sorted(set(table) - _KEYS)
@@ -60,7 +64,7 @@ def load_project(directory: Path, specs: Path | None = None, out: Path | None = 
     packages = table.get("packages", {})
     if not isinstance(packages, dict) or not all(isinstance(v, str) for v in packages.values()):
         raise SpecError.at(where, "`packages` must map spec file names to package names.", '"api.yaml" = "api".')
-    for key in ("specs", "out"):
+    for key in ("specs", "out", "ref-root"):
         if not isinstance(table.get(key, ""), str):
             raise SpecError.at(where, f"`{key}` must be a directory path (a string).", f'{key} = "{key}".')
     target = out or Path(str(table.get("out", "generated")))
@@ -69,6 +73,7 @@ def load_project(directory: Path, specs: Path | None = None, out: Path | None = 
         out=target,
         packages=dict(packages),
         import_root=import_root(target, directory),
+        ref_root=ref_root or (directory / str(table["ref-root"]) if "ref-root" in table else None),
     )
     if not all(part.isidentifier() for part in project.import_root.split(".")):
         raise SpecError.at(

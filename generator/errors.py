@@ -53,6 +53,14 @@ class Diagnostic:
         return text
 
 
+class InternalError(Exception):
+    """A bug of the generator's, met while processing a place in a spec; the CLI reports that place."""
+
+    def __init__(self, location: Location, cause: BaseException) -> None:
+        super().__init__(f"{type(cause).__name__}: {cause}")
+        self.location = location
+
+
 class SpecError(Exception):
     """A user-facing failure carrying diagnostics; never shown as a traceback."""
 

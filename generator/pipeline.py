@@ -11,7 +11,7 @@ from pathlib import Path
 from generator import ir
 from generator.background import in_background
 from generator.config import Project
-from generator.errors import Diagnostic, Location, SpecError
+from generator.errors import Diagnostic, InternalError, Location, SpecError
 from generator.ir.build_models import SchemaBuilder
 from generator.ir.build_operations import build_auth, build_groups, build_server
 from generator.ir.names import ClassName, Identifier
@@ -29,20 +29,26 @@ from generator.write.files import Tree
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 
 
-def _read(spec: Path) -> Document:
-    """Load a spec file, as OpenAPI (a JSON Schema is wrapped), with its local `$ref` files bundled in."""
+def _read(spec: Path, ref_root: Path | None) -> Document:
+    """Load a spec file, as OpenAPI (a JSON Schema is wrapped), with the local files it `$ref`s bundled in
+    (files under `ref_root`; see `bundle`)."""
     doc = load(spec)
     if is_json_schema(doc):
         doc = to_openapi(doc, spec.stem)
-    return bundle(doc, spec)
+    return bundle(doc, spec, ref_root)
 
 
 def _ir(doc: Document, spec: Path, package: str, import_name: str | None) -> tuple[ir.Api, list[Diagnostic]]:
     """The IR of a loaded spec, with its schemas relaxed where its own examples contradict them."""
     doc, relaxed = reconcile(doc)
     schemas = SchemaBuilder(doc)
-    schemas.build_components()
-    groups = build_groups(doc, schemas)
+    try:
+        schemas.build_components()
+        groups = build_groups(doc, schemas)
+    except (SpecError, InternalError):
+        raise
+    except Exception as exc:  # a bug of ours: say where in the spec it happened
+        raise InternalError(doc.locate(schemas.last_pointer), exc) from exc
     server_url, variables = build_server(doc)
     info = doc.data.get("info") or {}
     name = Identifier(package)
@@ -65,10 +71,15 @@ def _ir(doc: Document, spec: Path, package: str, import_name: str | None) -> tup
 
 
 def build_api(
-    spec: Path, package: str, import_name: str | None = None, warnings: list[Diagnostic] | None = None
+    spec: Path,
+    package: str,
+    import_name: str | None = None,
+    warnings: list[Diagnostic] | None = None,
+    *,
+    ref_root: Path | None = None,
 ) -> ir.Api:
     """Load, validate and turn one spec into the IR of package `package`; warnings go to `warnings`."""
-    doc = _read(spec)
+    doc = _read(spec, ref_root)
     found = validate(doc)
     api, relaxed = _ir(doc, spec, package, import_name)
     if warnings is not None:
@@ -77,15 +88,22 @@ def build_api(
 
 
 def package_tree(
-    spec: Path, package: str, import_name: str | None = None, warnings: list[Diagnostic] | None = None
+    spec: Path,
+    package: str,
+    import_name: str | None = None,
+    warnings: list[Diagnostic] | None = None,
+    *,
+    ref_root: Path | None = None,
 ) -> Tree:
     """The formatted files of the package generated from `spec` (imported as `import_name`)."""
-    return _generate(spec, package, import_name, warnings)[1]
+    return _generate(spec, package, import_name, warnings, ref_root)[1]
 
 
-def distribution(spec: Path, package: str, warnings: list[Diagnostic] | None = None) -> tuple[Tree, str]:
+def distribution(
+    spec: Path, package: str, warnings: list[Diagnostic] | None = None, *, ref_root: Path | None = None
+) -> tuple[Tree, str]:
     """The files of the package generated from `spec`, and the `pyproject.toml` that makes it installable."""
-    api, files = _generate(spec, package, None, warnings)
+    api, files = _generate(spec, package, None, warnings, ref_root)
     modules = sorted(
         ".".join([package, *Path(name).parent.parts]) for name in files if Path(name).name == "__init__.py"
     )
@@ -93,20 +111,22 @@ def distribution(spec: Path, package: str, warnings: list[Diagnostic] | None = N
 
 
 def _generate(
-    spec: Path, package: str, import_name: str | None, warnings: list[Diagnostic] | None
+    spec: Path, package: str, import_name: str | None, warnings: list[Diagnostic] | None, ref_root: Path | None
 ) -> tuple[ir.Api, Tree]:
     """The IR and formatted files of one package.
 
     Validation runs on the other core meanwhile (`background`); its verdict is awaited before anything returns.
     """
-    doc = _read(spec)
+    doc = _read(spec, ref_root)
     with in_background(lambda: validate(doc)) as validation:
         try:
             api, relaxed = _ir(doc, spec, package, import_name)
             files = render_package(api)
-        except Exception:
+        except Exception as exc:
             validation.result()  # an invalid spec explains a failure better than the error it caused here
-            raise
+            if isinstance(exc, (SpecError, InternalError)):
+                raise
+            raise InternalError(Location(doc.name), exc) from exc
         found = validation.result()
     if warnings is not None:
         warnings.extend(found + relaxed)
@@ -132,7 +152,7 @@ def project_tree(project: Project, warnings: list[Diagnostic] | None = None) -> 
     for spec in specs_in(project.specs):
         package = project.package_for(spec)
         packages.append(package)
-        files = package_tree(spec, package, f"{project.import_root}.{package}", warnings)
+        files = package_tree(spec, package, f"{project.import_root}.{package}", warnings, ref_root=project.ref_root)
         tree.update({f"{package}/{name}": text for name, text in files.items()})
     tree["__init__.py"] = format_source(render_root(project.import_root, packages), "__init__.py")
     tree["py.typed"] = ""  # the root is a package too: type checkers outside the repository see its types

@@ -52,9 +52,9 @@ def test_openapi_refs_to_local_schema_files(make_package: MakePackage, tmp_path:
 @pytest.mark.parametrize(
     ("ref", "words"),
     [
-        ("../outside.json#/$defs/X", "leaves the spec's directory"),
-        ("/etc/passwd", "points outside the spec's directory"),
-        ("https://example.invalid/pet.json", "points outside the spec's directory"),
+        ("../outside.json#/$defs/X", "leaves spec/, the directory `$ref`s may read"),
+        ("/etc/passwd", "is not a local file"),
+        ("https://example.invalid/pet.json", "is not a local file"),
         ("schemas/missing.json", "does not exist"),
         ("schemas/pet.json#/$defs/Nope", "points at nothing in pet.json"),
     ],
@@ -134,3 +134,65 @@ def test_only_a_spec_with_file_refs_is_walked_for_bundling(tmp_path: Path, text:
     else:
         assert not _FILE_REF.search(doc.text)  # so the document is not walked
         assert bundle(doc, path) is doc
+
+
+def test_a_sibling_directory_is_read_when_the_root_holds_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The layout of a multi-spec repository: `specs/billing/api.yaml` refers to `specs/common/money.yaml`."""
+    (tmp_path / "common").mkdir()
+    (tmp_path / "common" / "money.yaml").write_text(
+        "Money:\n  type: object\n  properties:\n    amount: {type: integer}\n    currency: {type: string}\n"
+    )
+    (tmp_path / "billing").mkdir()
+    spec = tmp_path / "billing" / "api.yaml"
+    ref = {"$ref": "../common/money.yaml#/Money"}
+    spec.write_text(yaml.safe_dump(minimal_spec({"Invoice": {"type": "object", "properties": {"total": ref}}})))
+    api = build_api(spec, "billing", ref_root=tmp_path)  # named explicitly (--ref-root)
+    assert {d.name for d in api.definitions} == {"Invoice", "Money"}
+    monkeypatch.chdir(tmp_path)  # by default: the current directory, when it holds the spec
+    assert {d.name for d in build_api(spec, "billing").definitions} == {"Invoice", "Money"}
+    monkeypatch.chdir(tmp_path / "billing")  # a root that does not hold the file: refused, located
+    with pytest.raises(SpecError, match="leaves billing/"):
+        build_api(spec, "billing")
+
+
+def test_json_schema_2019_09_recursive_refs_and_draft_07_anchors(make_package: MakePackage) -> None:
+    tree = {
+        "$schema": "https://json-schema.org/draft/2019-09/schema",
+        "title": "Tree",
+        "type": "object",
+        "properties": {"children": {"type": "array", "items": {"$recursiveRef": "#"}}, "leaf": {"$ref": "#leaf"}},
+        "$defs": {"Leaf": {"$anchor": "leaf", "type": "object", "properties": {"v": {"type": "integer"}}}},
+    }
+    package = make_package(json.dumps(tree), package="trees", filename="tree.json")
+    parsed = package.Tree.model_validate({"children": [{"children": [], "leaf": {"v": 1}}]})
+    assert isinstance(parsed.children[0], package.Tree) and parsed.children[0].leaf.v == 1
+
+    pets = {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "title": "Owner",
+        "type": "object",
+        "properties": {"pet": {"$ref": "#pet"}},
+        "definitions": {
+            "Pet": {
+                "$id": "#pet",
+                "oneOf": [{"$ref": "#/definitions/Cat"}, {"$ref": "#/definitions/Dog"}],
+                "discriminator": {
+                    "propertyName": "kind",
+                    "mapping": {"c": "#/definitions/Cat", "d": "#/definitions/Dog"},
+                },
+            },
+            "Cat": {
+                "type": "object",
+                "required": ["kind"],
+                "properties": {"kind": {"const": "c"}, "meow": {"type": "boolean"}},
+            },
+            "Dog": {
+                "type": "object",
+                "required": ["kind"],
+                "properties": {"kind": {"const": "d"}, "bark": {"type": "boolean"}},
+            },
+        },
+    }
+    package = make_package(json.dumps(pets), package="owners", filename="owner.json")
+    owner = package.Owner.model_validate({"pet": {"kind": "d", "bark": True}})
+    assert isinstance(owner.pet, package.Dog) and owner.pet.bark is True

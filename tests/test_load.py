@@ -95,3 +95,24 @@ def test_locate_in_json_walks_keys_items_and_escapes_lazily(tmp_path: Path) -> N
 def test_pointers_escape_and_unescape() -> None:
     assert join_pointer("paths", "/v1/{id}", "get") == "/paths/~1v1~1{id}/get"
     assert split_pointer("/paths/~1v1~1{id}/a~0b") == ["paths", "/v1/{id}", "a~b"]
+
+
+def test_a_duplicate_yaml_key_is_an_error_at_both_lines(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path, "spec.yaml", "openapi: 3.1.0\ninfo: {title: T, version: '1'}\nA:\n  x: 1\nB: 2\nA:\n  y: 2\n"
+    )
+    with pytest.raises(SpecError) as caught:
+        load(path)
+    first, second = caught.value.diagnostics
+    assert (first.location.line, second.location.line) == (3, 6)
+    assert "the key 'A' appears twice" in first.message and "lines 3 and 6" in second.message
+
+
+def test_a_yaml_syntax_error_says_what_it_usually_means(tmp_path: Path) -> None:
+    path = _write(tmp_path, "spec.yaml", "openapi: 3.1.0\ninfo:\n  title: Pets: the API\n")
+    with pytest.raises(SpecError) as caught:
+        load(path)
+    (diagnostic,) = caught.value.diagnostics
+    assert (diagnostic.location.line, diagnostic.location.column) == (3, 14)
+    assert "mapping values are not allowed" in diagnostic.message
+    assert "contains `: ` (put it in quotes)" in diagnostic.hint

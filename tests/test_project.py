@@ -245,3 +245,17 @@ def test_an_internal_error_is_one_paragraph_and_exit_3(
     assert "Traceback" not in err and not any(tmp_path.iterdir())
     assert main(["--debug", "generate", str(POSTMAN), "--out", str(tmp_path)]) == 3
     assert "Traceback (most recent call last)" in capsys.readouterr().err
+
+
+def test_an_internal_error_names_the_place_in_the_spec(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def crash(self: object, *args: object) -> None:
+        raise ValueError("boom")
+
+    monkeypatch.setattr("generator.ir.build_models.SchemaBuilder._model", crash)
+    assert main(["generate", str(POSTMAN), "--out", str(tmp_path)]) == 3
+    err = capsys.readouterr().err
+    first = next(line for line in err.splitlines() if line.startswith("internal error"))
+    assert first.startswith("internal error while processing postman.yaml:")
+    assert " at #/components/schemas/" in first and "ValueError: boom." in first

@@ -119,3 +119,21 @@ def test_a_structural_error_beside_tolerated_ones_is_still_found(tmp_path: Path)
     with pytest.raises(SpecError) as caught:
         validate(load(path))
     assert [d.location.line for d in caught.value.diagnostics] == [7]
+
+
+def test_unknown_formats_and_required_names_without_a_property_are_located_warnings(tmp_path: Path) -> None:
+    path = tmp_path / "spec.yaml"
+    schema = (
+        "    A:\n      type: object\n      required: [id, nmae]\n      properties:\n"
+        "        id: {type: string}\n        name: {type: string}\n"
+        "        when: {type: string, format: datetime}\n        phone: {type: string, format: phone}\n"
+    )
+    path.write_text(HEADER + "paths: {}\ncomponents:\n  schemas:\n" + schema)
+    warnings = validate(load(path))
+    where = {(w.location.pointer, w.location.line): w for w in warnings}
+    datetime = where[("/components/schemas/A/properties/when/format", 14)]
+    assert "unknown format 'datetime'" in datetime.message and "did you mean 'date-time'?" in datetime.hint
+    assert "unknown format 'phone'" in where[("/components/schemas/A/properties/phone/format", 15)].message
+    typo = where[("/components/schemas/A/required/1", 10)]
+    assert "`required` names 'nmae', but this schema has no property 'nmae'" in typo.message
+    assert len(warnings) == 3

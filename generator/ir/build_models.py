@@ -47,6 +47,7 @@ class SchemaBuilder:
         self._definitions: dict[str, ir.Definition | None] = {}
         self._names: dict[str, ClassName] = {}
         self._resolving: set[str] = set()
+        self.last_pointer = ""  # the schema being typed: where an internal error happened
         components = doc.data.get("components", {}).get("schemas", {}) or {}
         pointers = [join_pointer("components", "schemas", key) for key in components]
         self._components = pointers
@@ -73,6 +74,7 @@ class SchemaBuilder:
 
     def type_of(self, schema: Any, pointer: str, hint: str = "") -> ir.TypeExpr:
         """The Python type of `schema` found at `pointer`; `hint` names inline classes."""
+        self.last_pointer = pointer
         if not isinstance(schema, dict):
             return ir.Primitive("Any")
         if "$ref" in schema:

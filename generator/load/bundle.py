@@ -4,7 +4,9 @@ An OpenAPI document may refer to JSON Schema or YAML files beside it
 (`schemas/pet.json#/$defs/Pet`). Each such file is loaded with the same safe
 loader, mounted under `/x-bundled/<name>` and every reference is rewritten to
 point there, so the later stages see one self-contained document. References
-to URLs, absolute paths or files outside the spec's directory are refused.
+to URLs, absolute paths or files outside the reference root are refused. The root is the current
+directory when the spec is inside it (so `../common/schemas.yaml` works in a multi-spec project), else
+the spec's own directory; `--ref-root` (or `ref-root` in `[tool.sdk-generator]`) names another.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ MOUNT = "x-bundled"
 
 class _Bundler:
     def __init__(self, root: Document, directory: Path) -> None:
+        """Bundle into a copy of `root`, reading files under `directory` only."""
         self.root = root
         self.directory = directory.resolve()
         self.data = copy.deepcopy(root.data)
@@ -36,15 +39,15 @@ class _Bundler:
         if parts.scheme or parts.netloc or file_part.startswith("/"):
             raise source.error(
                 at,
-                f"`$ref` {ref!r} points outside the spec's directory; only local files beside the spec are read.",
-                "copy the schema into a file inside the spec's directory and refer to it by a relative path.",
+                f"`$ref` {ref!r} is not a local file; only files under {self.directory.name or '/'}/ are read.",
+                "copy the schema into a file in the project and refer to it by a relative path.",
             )
         path = (source_file.parent / unquote(parts.path)).resolve()
         if not path.is_relative_to(self.directory):
             raise source.error(
                 at,
-                f"`$ref` {ref!r} leaves the spec's directory.",
-                "refer only to files inside the directory that holds the spec.",
+                f"`$ref` {ref!r} leaves {self.directory.name or '/'}/, the directory `$ref`s may read.",
+                "refer only to files inside the project, or name a wider root with --ref-root.",
             )
         if not path.is_file():
             raise source.error(at, f"`$ref` {ref!r} names a file that does not exist.", "correct the path.")
@@ -92,11 +95,17 @@ class _Bundler:
 _FILE_REF = re.compile(r"""\$ref["']?\s*:(?!\s*["']?#)""")
 
 
-def bundle(doc: Document, spec: Path) -> Document:
-    """The document with every local-file `$ref` mounted in; the same document when it has none."""
+def ref_root_for(spec: Path) -> Path:
+    """The default root of the files a spec may `$ref`: the current directory if it holds the spec, else its own."""
+    here, directory = Path.cwd().resolve(), spec.resolve().parent
+    return here if directory.is_relative_to(here) else directory
+
+
+def bundle(doc: Document, spec: Path, root: Path | None = None) -> Document:
+    """The document with every local-file `$ref` (under `root`) mounted in; the same document when it has none."""
     if not _FILE_REF.search(doc.text):
         return doc
-    bundler = _Bundler(doc, spec.parent)
+    bundler = _Bundler(doc, root or ref_root_for(spec))
     bundler.rewrite(bundler.data, doc, spec.resolve(), "")
     if not bundler.mounted:
         return doc

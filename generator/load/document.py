@@ -16,10 +16,36 @@ from typing import Any
 
 import yaml
 
-from generator.errors import Location, SpecError
-from generator.load import sourcemap
+from generator.errors import Diagnostic, Location, Severity, SpecError
+from generator.load import sourcemap, yaml_errors
 
 _SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _DuplicateKey(Exception):
+    """A mapping with the same key twice (PyYAML would silently keep the last)."""
+
+    def __init__(self, key: object, first: Any, second: Any) -> None:
+        super().__init__(key)
+        self.key, self.first, self.second = key, first, second
+
+
+class _Loader(_SafeLoader):  # type: ignore[misc]
+    """The safe loader, refusing duplicate keys instead of keeping the last one."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, Any] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = self.construct_object(key_node, deep=deep)
+            try:
+                first = seen.setdefault(key, key_node.start_mark)
+            except TypeError:
+                continue  # an unhashable key: PyYAML's own error explains it
+            if first is not key_node.start_mark:
+                raise _DuplicateKey(key, first, key_node.start_mark)
+        return super().construct_mapping(node, deep)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
@@ -118,7 +144,19 @@ def _parse_json(text: str, name: str) -> Any:
 
 def _parse_yaml(text: str, name: str) -> Any:
     try:
-        return yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - a safe loader
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+    except _DuplicateKey as exc:
+        message = (
+            f"the key {exc.key!r} appears twice in one mapping (lines {exc.first.line + 1} and "
+            f"{exc.second.line + 1}); YAML would keep only the second and lose the first without a word."
+        )
+        fix = "remove one of the two, or merge them into one entry."
+        raise SpecError(
+            [
+                Diagnostic(Severity.ERROR, _mark_location(name, exc.first), message, fix),
+                Diagnostic(Severity.ERROR, _mark_location(name, exc.second), message, fix),
+            ]
+        ) from None
     except yaml.constructor.ConstructorError as exc:
         raise SpecError.at(
             _mark_location(name, exc.problem_mark),
@@ -128,9 +166,8 @@ def _parse_yaml(text: str, name: str) -> Any:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
-        raise SpecError.at(
-            _mark_location(name, mark), f"invalid YAML: {problem}.", "correct the YAML syntax at that position."
-        ) from None
+        meaning = yaml_errors.explain(problem, getattr(exc, "context", None) or "")
+        raise SpecError.at(_mark_location(name, mark), f"invalid YAML: {problem}.", f"{meaning}.") from None
 
 
 def _mark_location(name: str, mark: Any) -> Location:

@@ -47,10 +47,12 @@ def validate(doc: Document) -> list[Diagnostic]:
         # The 3.0 validator reports a bad schema value once per dialect it tries: keep one per place.
         unique = {d.location.pointer: d for d in reversed(problems)}
         raise SpecError([d for d in problems if unique[d.location.pointer] is d][:_MAX_REPORTED])
-    return warnings
+    from generator.validate.lint import lint  # it builds on this module's walk
+
+    return warnings + lint(doc)
 
 
-def _walk(node: Any, pointer: str = "") -> Iterator[tuple[str, Any]]:
+def walk_mappings(node: Any, pointer: str = "") -> Iterator[tuple[str, Any]]:
     """Every mapping of the document with its pointer, in document order."""
     stack = [(pointer, node)]
     while stack:
@@ -62,15 +64,15 @@ def _walk(node: Any, pointer: str = "") -> Iterator[tuple[str, Any]]:
             stack.extend(reversed([(f"{pointer}/{i}", v) for i, v in enumerate(node)]))
 
 
-def _in_example(pointer: str) -> bool:
+def in_example(pointer: str) -> bool:
     """Whether a pointer leads into example data, where keys mean nothing to OpenAPI."""
     return "/examples/" in pointer or "/example/" in pointer or pointer.endswith("/example")
 
 
 def _check_refs(doc: Document) -> Iterator[Diagnostic]:
-    for pointer, node in _walk(doc.data):
+    for pointer, node in walk_mappings(doc.data):
         ref = node.get("$ref")
-        if ref is None or pointer.endswith("/properties") or _in_example(pointer):
+        if ref is None or pointer.endswith("/properties") or in_example(pointer):
             continue
         if not isinstance(ref, str) or not ref.startswith("#"):
             yield Diagnostic(
@@ -237,8 +239,8 @@ def _empty_required_lists(data: Any, version: str) -> list[str]:
         return []
     return [
         f"{p}/required"
-        for p, node in _walk(data)
-        if node.get("required") == [] and not p.endswith("/properties") and not _in_example(p)
+        for p, node in walk_mappings(data)
+        if node.get("required") == [] and not p.endswith("/properties") and not in_example(p)
     ]
 
 
@@ -265,7 +267,9 @@ def _semantic_errors(doc: Document, validator: Any) -> Iterator[Exception]:
 
 def _default_pointer(doc: Document, value: Any) -> str:
     """Where a schema has `default: value` (the validator does not say)."""
-    return next((f"{p}/default" for p, node in _walk(doc.data) if "default" in node and node["default"] == value), "")
+    return next(
+        (f"{p}/default" for p, node in walk_mappings(doc.data) if "default" in node and node["default"] == value), ""
+    )
 
 
 def _error_pointer(doc: Document, error: ValidationError) -> str:
@@ -278,7 +282,7 @@ def _error_pointer(doc: Document, error: ValidationError) -> str:
     pointer = join_pointer(*relative)
     if _leads_to(doc, pointer, error.instance):
         return pointer
-    for base, _ in _walk(doc.data):
+    for base, _ in walk_mappings(doc.data):
         if _leads_to(doc, base + pointer, error.instance):
             return base + pointer
     return pointer
