@@ -142,9 +142,33 @@ CASES: dict[str, dict[str, Any]] = {
         }
         for version in ("3.0.3", "3.1.0")
     },
+    # A list type that reaches itself through a class (apideck's ProfitAndLossRecords), entered from outside.
+    "recursion_through_a_list": minimal_spec(
+        {
+            "Report": {"type": "object", "properties": {"records": {"$ref": "#/components/schemas/Records"}}},
+            "Records": {
+                "type": "array",
+                "items": {"anyOf": [{"$ref": "#/components/schemas/Section"}, {"$ref": "#/components/schemas/Row"}]},
+            },
+            "Section": {
+                "type": "object",
+                "required": ["title"],
+                "properties": {"title": {"type": "string"}, "records": {"$ref": "#/components/schemas/Records"}},
+            },
+            "Row": {"type": "object", "required": ["value"], "properties": {"value": {"type": "number"}}},
+        }
+    ),
+    # An extension among the paths (apicurio's `x-codegen-contextRoot`), which the validator library misreads.
+    "paths_extension": minimal_spec(
+        paths={
+            "x-codegen-contextRoot": "/apis/registry/v2",
+            "/": {"get": {"operationId": "ping", "responses": {"200": {"description": "ok"}}}},
+        }
+    ),
 }
 
 VALUES: dict[str, tuple[str, dict[str, Any]]] = {
+    "recursion_through_a_list": ("Report", {"records": [{"title": "A", "records": [{"value": 1.5}]}, {"value": 2.5}]}),
     "client_names": ("WidgetsResource", {"p": {"n": 1}}),
     "polymorphism": ("Owner", {"pet": {"petType": "Cat", "meow": True}}),
     "ecma_pattern_30": ("N", {"name": "é"}),

@@ -46,7 +46,10 @@ class SchemaBuilder:
         self.doc = doc
         self._definitions: dict[str, ir.Definition | None] = {}
         self._names: dict[str, ClassName] = {}
-        self._resolving: set[str] = set()
+        # Non-class schemas being resolved, with the number of classes begun when each was entered: reaching
+        # one again is an endless type only if no class began in between (`list[Section]` inside `Section` is fine).
+        self._resolving: dict[str, int] = {}
+        self._classes_begun = 0
         self.last_pointer = ""  # the schema being typed: where an internal error happened
         components = doc.data.get("components", {}).get("schemas", {}) or {}
         pointers = [join_pointer("components", "schemas", key) for key in components]
@@ -157,17 +160,21 @@ class SchemaBuilder:
             if target not in self._definitions:
                 self.type_of(self.doc.resolve(target), target, ClassName(split_pointer(target)[-1]))
             return ir.Named(self._names[target])
-        if target in self._resolving:
+        entered = self._resolving.get(target)
+        if entered == self._classes_begun:
             raise self.doc.error(
                 target,
                 "this schema refers to itself without an object in between, so it has no Python type.",
                 "give the recursion an object schema (a class) or remove it.",
             )
-        self._resolving.add(target)
+        self._resolving[target] = self._classes_begun
         try:
             return self.type_of(self.doc.resolve(target), target, ClassName(split_pointer(target)[-1]))
         finally:
-            self._resolving.discard(target)
+            if entered is None:
+                del self._resolving[target]
+            else:
+                self._resolving[target] = entered
 
     # --- named definitions ----------------------------------------------------
 
@@ -198,6 +205,7 @@ class SchemaBuilder:
             candidates = [base, ClassName(f"{base}Inline"), ClassName(f"{base}X{digest}")]
             self._register(pointer, next((c for c in candidates if c not in self._pointers), candidates[-1]))
         self._definitions[pointer] = None  # keeps spec order; filled in when built
+        self._classes_begun += 1
         return self._names[pointer]
 
     def _enum(self, schema: dict[str, Any], pointer: str, hint: str) -> ir.TypeExpr:

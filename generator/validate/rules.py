@@ -108,7 +108,9 @@ def _structure(doc: Document, version: str) -> tuple[list[Diagnostic], list[Diag
     The semantic checks run only on a document without structural errors: they
     assume the structure is right and crash on one that is not.
     """
-    validator = (OpenAPIV31SpecValidator if version.startswith("3.1.") else _V30SemanticValidator)(doc.data)
+    validator = (OpenAPIV31SpecValidator if version.startswith("3.1.") else _V30SemanticValidator)(
+        _semantic_view(doc.data)
+    )
     if _fast_validator(version[:3]).is_valid(doc.data):
         found: list[ValidationError] = []
         empty_required = _empty_required_lists(doc.data, version)
@@ -242,6 +244,18 @@ def _empty_required_lists(data: Any, version: str) -> list[str]:
         for p, node in walk_mappings(data)
         if node.get("required") == [] and not p.endswith("/properties") and not in_example(p)
     ]
+
+
+def _semantic_view(data: dict[str, Any]) -> dict[str, Any]:
+    """The document as the semantic pass can read it: without `x-` keys among the paths.
+
+    OpenAPI allows extensions in the Paths Object; the library reads every key there as a path
+    (a `KeyError` on `x-codegen-contextRoot: /apis`). The structural pass has checked them already.
+    """
+    paths = data.get("paths")
+    if not isinstance(paths, dict) or not any(str(k).startswith("x-") for k in paths):
+        return data
+    return {**data, "paths": {k: v for k, v in paths.items() if not str(k).startswith("x-")}}
 
 
 def _ecma_pattern(error: ValidationError) -> bool:
