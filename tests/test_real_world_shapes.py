@@ -165,6 +165,28 @@ CASES: dict[str, dict[str, Any]] = {
             "/": {"get": {"operationId": "ping", "responses": {"200": {"description": "ok"}}}},
         }
     ),
+    # A list-valued example on a model inside a discriminated-union variant (the docs list nested models).
+    "variant_list_example": minimal_spec(
+        {
+            "Inner": {
+                "type": "object",
+                "properties": {"tags": {"type": "array", "items": {"type": "string"}, "example": ["a", "b"]}},
+            },
+            "Cat": {
+                "type": "object",
+                "required": ["kind"],
+                "properties": {"kind": {"type": "string"}, "inner": {"$ref": "#/components/schemas/Inner"}},
+            },
+            "Dog": {"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string"}}},
+            "Pet": {
+                "oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}],
+                "discriminator": {
+                    "propertyName": "kind",
+                    "mapping": {"cat": "#/components/schemas/Cat", "dog": "#/components/schemas/Dog"},
+                },
+            },
+        }
+    ),
 }
 
 VALUES: dict[str, tuple[str, dict[str, Any]]] = {

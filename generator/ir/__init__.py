@@ -8,7 +8,7 @@ Python as an escaped literal.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from generator.ir.names import ClassName, ConstantName, Identifier
@@ -18,6 +18,12 @@ JsonScalar = str | int | float | bool | None
 # --- Types -------------------------------------------------------------------
 
 PrimitiveName = Literal["str", "int", "float", "bool", "datetime", "date", "bytes", "Any"]
+
+
+def _examples() -> Any:
+    """A field of example values: spec data (lists, mappings), kept out of equality and hashing, so IR nodes
+    stay hashable and an edited example is no change for callers."""
+    return field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -83,7 +89,7 @@ class Field:
     type: TypeExpr
     required: bool
     description: str = ""
-    examples: tuple[Any, ...] = ()
+    examples: tuple[Any, ...] = _examples()
 
 
 @dataclass(frozen=True)
@@ -158,7 +164,7 @@ class Parameter:
     required: bool
     description: str = ""
     constant: str | None = None
-    examples: tuple[Any, ...] = ()
+    examples: tuple[Any, ...] = _examples()
 
 
 @dataclass(frozen=True)
@@ -169,7 +175,7 @@ class Response:
     description: str
     type: TypeExpr | None
     headers: tuple[str, ...] = ()
-    examples: tuple[Any, ...] = ()
+    examples: tuple[Any, ...] = _examples()
 
 
 @dataclass(frozen=True)
@@ -219,7 +225,7 @@ class Operation:
     poll: Poll | None = None
     pagination: Pagination | None = None
     follow: Follow | None = None
-    body_examples: tuple[Any, ...] = ()
+    body_examples: tuple[Any, ...] = _examples()
     security: tuple[str, ...] = ()  # header names of the API keys it needs
 
     @property
