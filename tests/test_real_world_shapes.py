@@ -187,6 +187,25 @@ CASES: dict[str, dict[str, Any]] = {
             },
         }
     ),
+    # A `$ref` whose pointer is percent-encoded, as a URI fragment spells `{` and `}` (brex.io's spec).
+    "percent_encoded_ref": minimal_spec(
+        {"Pet": {"type": "object", "properties": {"id": {"type": "string"}}}},
+        {
+            "/pets/{id}": {
+                "get": {
+                    "operationId": "getPet",
+                    "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                    "responses": _ok("Pet"),
+                }
+            },
+            "/pet": {
+                "get": {
+                    "operationId": "anyPet",
+                    "responses": {"200": {"$ref": "#/paths/~1pets~1%7Bid%7D/get/responses/200"}},
+                }
+            },
+        },
+    ),
 }
 
 VALUES: dict[str, tuple[str, dict[str, Any]]] = {

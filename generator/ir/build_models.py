@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from generator import ir
 from generator.ir.names import ClassName, ConstantName, Identifier, dedupe
 from generator.ir.schema_names import component_names, unique_titles
-from generator.load.document import Document, join_pointer, split_pointer
+from generator.load.document import Document, join_pointer, ref_pointer, split_pointer
 
 _SCHEMAS = "/components/schemas"
 
@@ -143,7 +143,7 @@ class SchemaBuilder:
                 f"`$ref` {ref!r} is not a local reference.",
                 "refer to a schema in this document, such as `#/components/schemas/Name`.",
             )
-        pointer = ref[1:]
+        pointer = ref_pointer(ref)
         try:
             self.doc.resolve(pointer)
         except KeyError:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import yaml
 
@@ -87,6 +88,14 @@ class Document:
             else:
                 raise KeyError(pointer)
         return node
+
+
+def ref_pointer(ref: str) -> str:
+    """The JSON pointer a local `$ref` (`#/a/b`) names: its fragment, percent-decoded (RFC 6901, section 6).
+
+    `#/paths/~1pets~1%7Bid%7D` names the path `/pets/{id}`, as a URI fragment must spell it.
+    """
+    return unquote(ref[1:])
 
 
 def split_pointer(pointer: str) -> list[str]:

@@ -20,7 +20,7 @@ from jsonschema.exceptions import ValidationError
 from openapi_schema_validator import OAS30Validator, OAS31Validator
 
 from generator.errors import Diagnostic, Severity
-from generator.load.document import Document, escape, join_pointer
+from generator.load.document import Document, escape, join_pointer, ref_pointer
 
 _ROUNDS = 20  # each round relaxes what one validation found; an example needs few
 _JSON_TYPES = {bool: "boolean", int: "integer", float: "number", str: "string", list: "array", dict: "object"}
@@ -200,7 +200,7 @@ def _use_site(doc: Document, root: dict[str, Any], path: list[Any]) -> dict[str,
     try:
         for step in path[:-1]:
             while isinstance(node, dict) and "$ref" in node and step not in node:
-                node = doc.resolve(str(node["$ref"])[1:])  # the validator's paths pass through $refs silently
+                node = doc.resolve(ref_pointer(str(node["$ref"])))  # the validator's paths pass through $refs silently
             node = node[step]
             if previous == "properties" or step in ("items", "additionalProperties"):
                 site = node

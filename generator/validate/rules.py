@@ -24,7 +24,7 @@ from openapi_spec_validator.validation import keywords
 from openapi_spec_validator.validation.exceptions import DuplicateOperationIDError
 
 from generator.errors import Diagnostic, Severity, SpecError
-from generator.load.document import Document, join_pointer
+from generator.load.document import Document, join_pointer, ref_pointer
 
 _MAX_REPORTED = 10
 
@@ -83,7 +83,7 @@ def _check_refs(doc: Document) -> Iterator[Diagnostic]:
             )
             continue
         try:
-            doc.resolve(ref[1:])
+            doc.resolve(ref_pointer(ref))
         except KeyError:
             yield Diagnostic(
                 Severity.ERROR,
