@@ -206,6 +206,31 @@ CASES: dict[str, dict[str, Any]] = {
             },
         },
     ),
+    # OpenAPI 3.0 ignores a `$ref`'s siblings; a malformed one (dnd5eapi.co's `allOf: {"3": ...}`) must not crash.
+    "ref_with_malformed_sibling": {
+        **minimal_spec(
+            {"Monster": {"type": "object", "properties": {"name": {"type": "string"}}, "example": {"name": "orc"}}},
+            {
+                "/monster": {
+                    "get": {
+                        "operationId": "getMonster",
+                        "responses": {
+                            "200": {
+                                "description": "ok",
+                                "content": {
+                                    "application/json": {
+                                        "schema": {"$ref": "#/components/schemas/Monster", "allOf": {"3": {}}},
+                                        "example": {"name": "orc"},
+                                    }
+                                },
+                            }
+                        },
+                    }
+                }
+            },
+        ),
+        "openapi": "3.0.3",
+    },
 }
 
 VALUES: dict[str, tuple[str, dict[str, Any]]] = {
