@@ -67,7 +67,7 @@ def _ir(doc: Document, spec: Path, package: str, import_name: str | None) -> tup
         definitions=schemas.definitions(),
         groups=groups,
     )
-    return api, relaxed.warnings
+    return api, relaxed.warnings + schemas.warnings
 
 
 def build_api(

@@ -231,9 +231,39 @@ CASES: dict[str, dict[str, Any]] = {
         ),
         "openapi": "3.0.3",
     },
+    # A discriminator mapping into files the document does not hold (APIs.guru's DigitalOcean spec).
+    "foreign_discriminator_mapping": minimal_spec(
+        {
+            "A": {
+                "type": "object",
+                "required": ["type"],
+                "properties": {"type": {"const": "A"}, "ip": {"type": "string"}},
+            },
+            "MX": {
+                "type": "object",
+                "required": ["type"],
+                "properties": {"type": {"const": "MX"}, "host": {"type": "string"}},
+            },
+            "Record": {
+                "oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/MX"}],
+                "discriminator": {
+                    "propertyName": "type",
+                    "mapping": {"A": "models/types.yml#/a", "MX": "models/types.yml#/mx"},
+                },
+            },
+            "Zone": {
+                "type": "object",
+                "properties": {"records": {"type": "array", "items": {"$ref": "#/components/schemas/Record"}}},
+            },
+        }
+    ),
 }
 
 VALUES: dict[str, tuple[str, dict[str, Any]]] = {
+    "foreign_discriminator_mapping": (
+        "Zone",
+        {"records": [{"type": "MX", "host": "mail"}, {"type": "A", "ip": "1.2.3.4"}]},
+    ),
     "recursion_through_a_list": ("Report", {"records": [{"title": "A", "records": [{"value": 1.5}]}, {"value": 2.5}]}),
     "client_names": ("WidgetsResource", {"p": {"n": 1}}),
     "polymorphism": ("Owner", {"pet": {"petType": "Cat", "meow": True}}),
@@ -282,3 +312,9 @@ def test_client_module_names_stay_apart_from_type_names(make_package: MakePackag
     assert {"widgets", "widgets_2"} <= set(package.ShapeClientNamesApartClient.__annotations__)
     unknown = package.ABUnknown.model_validate({"b": "x"})  # no tag at all: the fallback, tag None
     assert unknown.kind is None
+
+
+def test_a_foreign_mapping_takes_its_tags_from_the_variants(make_package: MakePackage) -> None:
+    package = make_package(CASES["foreign_discriminator_mapping"], package="shape_foreign_tags")
+    zone = package.Zone.model_validate({"records": [{"type": "MX", "host": "mail"}, {"type": "A", "ip": "1.2.3.4"}]})
+    assert [type(r).__name__ for r in zone.records] == ["MX", "A"]

@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from generator import ir
+from generator.errors import Diagnostic, Severity
 from generator.ir.names import ClassName, ConstantName, Identifier, dedupe
 from generator.ir.schema_names import component_names, unique_titles
 from generator.load.document import Document, join_pointer, ref_pointer, split_pointer
@@ -51,6 +52,7 @@ class SchemaBuilder:
         self._resolving: dict[str, int] = {}
         self._classes_begun = 0
         self.last_pointer = ""  # the schema being typed: where an internal error happened
+        self.warnings: list[Diagnostic] = []  # what was built differently from what the spec says, and why
         components = doc.data.get("components", {}).get("schemas", {}) or {}
         pointers = [join_pointer("components", "schemas", key) for key in components]
         self._components = pointers
@@ -237,6 +239,28 @@ class SchemaBuilder:
             )
         return ir.Named(self._names[pointer])
 
+    def _mapping(self, discriminator: dict[str, Any], at: str) -> dict[str, str]:
+        """{tag: schema pointer} of a discriminator's mapping. Entries naming another file (left unbundled,
+        as in APIs.guru's DigitalOcean spec) are dropped with a warning: their variants' tags are implied."""
+        mapping, foreign = {}, []
+        for value, ref in (discriminator.get("mapping") or {}).items():
+            target = ref if "/" in ref else f"#{_SCHEMAS}/{ref}"
+            if isinstance(ref, str) and not target.startswith("#"):
+                foreign.append(ref)
+                continue
+            mapping[value] = self.ref_target(target, at)
+        if foreign:
+            self.warnings.append(
+                Diagnostic(
+                    Severity.WARNING,
+                    self.doc.locate(at),
+                    f"{len(foreign)} discriminator mapping value(s) name other files ({foreign[0]!r}, ...), which are "
+                    "not part of this document; those tags are taken from the variants instead.",
+                    "point the mapping at schemas in this document (`#/components/schemas/...`).",
+                )
+            )
+        return mapping
+
     def _union(self, schema: dict[str, Any], pointer: str, hint: str) -> ir.TypeExpr:
         key = "oneOf" if "oneOf" in schema else "anyOf"
         discriminator = schema.get("discriminator")
@@ -249,10 +273,7 @@ class SchemaBuilder:
         if name is None:
             return ir.Named(self._names[pointer])
         tag_property = discriminator["propertyName"] if discriminator else None
-        mapping = {
-            value: self.ref_target(ref if "/" in ref else f"#{_SCHEMAS}/{ref}", f"{pointer}/discriminator/mapping")
-            for value, ref in (discriminator or {}).get("mapping", {}).items()
-        }
+        mapping = self._mapping(discriminator or {}, f"{pointer}/discriminator/mapping")
         variants = []
         for i, member in enumerate(schema[key]):
             member_pointer = f"{pointer}/{key}/{i}"
