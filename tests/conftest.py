@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -78,6 +79,18 @@ def server() -> Iterator[APIServer]:
         running.state.add_action("aa_1", "SKUS.IMPORT_CSV", [(0, done)])
         running.state.add_action("aa_2", "SKUS.IMPORT_CSV", [(0, {**done, "created_at": "2022-06-24T00:00:00.000Z"})])
         yield running
+
+
+def run_generator(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """`python -m generator ARGS` in `cwd`, as a user runs it; `env` is added to this environment."""
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
 
 
 def mypy_strict(target: Path | str, cache: Path, *, cwd: Path = ROOT, config: list[str] | None = None) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -10,20 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, run_generator
 from generator.cli import main
 from generator.write.files import read_tree
-
-
-def _run(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env={**os.environ, **(env or {})},
-        check=False,
-    )
 
 
 @pytest.fixture
@@ -35,7 +23,7 @@ def project(tmp_path: Path) -> Path:
 
 
 def test_check_passes_on_a_fresh_tree(project: Path) -> None:
-    result = _run("check", cwd=project)
+    result = run_generator("check", cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -43,7 +31,7 @@ def test_check_reports_drift_with_a_diff(project: Path) -> None:
     models = project / "generated" / "voucherify" / "types" / "async_action.py"
     models.write_text(models.read_text().replace("Async action unique ID.", "Edited by hand."))
     (project / "generated" / "stray.py").write_text("x = 1\n")
-    result = _run("check", cwd=project)
+    result = run_generator("check", cwd=project)
     assert result.returncode == 1
     assert '-    id: str = Field(description="Edited by hand.")' in result.stdout
     assert '+    id: str = Field(description="Async action unique ID.")' in result.stdout
@@ -52,7 +40,7 @@ def test_check_reports_drift_with_a_diff(project: Path) -> None:
 
 
 def test_generate_one_spec_into_a_package(tmp_path: Path) -> None:
-    result = _run("generate", str(ROOT / "spec" / "postman.yaml"), "--out", str(tmp_path), "--package", "pm")
+    result = run_generator("generate", str(ROOT / "spec" / "postman.yaml"), "--out", str(tmp_path), "--package", "pm")
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "pm" / "py.typed").exists()
     imported = subprocess.run(
@@ -77,7 +65,7 @@ BROKEN = {
 def test_a_broken_spec_exits_2_and_leaves_generated_alone(project: Path, kind: str) -> None:
     before = read_tree(project / "generated")
     (project / "spec" / "zz_broken.yaml").write_text(BROKEN[kind])
-    result = _run("generate", cwd=project)
+    result = run_generator("generate", cwd=project)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     first = result.stderr.splitlines()[0]
@@ -93,15 +81,15 @@ def test_main_returns_exit_codes_in_process(project: Path, capsys: pytest.Captur
 
 
 def test_a_no_op_generate_is_answered_from_the_manifest(project: Path) -> None:
-    first = _run("generate", cwd=project)
+    first = run_generator("generate", cwd=project)
     assert first.returncode == 0 and "MANIFEST.json" in first.stdout  # nothing to do: no pipeline run
     models = project / "generated" / "postman" / "types" / "async_task.py"
     original = models.read_text()
     models.write_text(original + "# edited by hand\n")
-    second = _run("generate", cwd=project)
+    second = run_generator("generate", cwd=project)
     assert second.stdout.startswith("wrote") and models.read_text() == original  # a hand edit is undone
     spec = project / "spec" / "postman.yaml"
     spec.write_text(spec.read_text().replace("The task's ID.", "The ID of the task."))
-    third = _run("generate", cwd=project)
+    third = run_generator("generate", cwd=project)
     assert third.stdout.startswith("wrote") and "The ID of the task." in models.read_text()
-    assert _run("check", cwd=project).returncode == 0
+    assert run_generator("check", cwd=project).returncode == 0

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import tomllib
 
-from conftest import ROOT, mypy_strict
+from conftest import ROOT, mypy_strict, run_generator
 from generator.cli import main
 from generator.config import Project, load_project
 from generator.errors import SpecError
@@ -19,21 +19,13 @@ from generator.render.distribution import distribution_version, toml_string
 POSTMAN = ROOT / "spec" / "postman.yaml"
 
 
-def _cli(
-    *args: str, cwd: Path, python: str = sys.executable, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [python, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True, check=False, env=env
-    )
-
-
 def _git(*args: str, cwd: Path) -> None:
     identity = ["-c", "user.name=t", "-c", "user.email=t@example.invalid", "-c", "commit.gpgsign=false"]
     subprocess.run(["git", *identity, *args], cwd=cwd, check=True, capture_output=True)
 
 
 def test_generate_without_a_spec_directory_is_one_paragraph_and_exit_2(tmp_path: Path) -> None:
-    result = _cli("generate", cwd=tmp_path)
+    result = run_generator("generate", cwd=tmp_path)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith("error: spec: there is no spec directory here") and "Fix:" in result.stderr
@@ -55,7 +47,7 @@ def user_project(tmp_path: Path) -> Path:
 
 
 def test_a_user_project_gets_generate_check_and_diff_from_its_pyproject(user_project: Path) -> None:
-    generated = _cli("generate", cwd=user_project)
+    generated = run_generator("generate", cwd=user_project)
     assert generated.returncode == 0, generated.stderr
     out = user_project / "src" / "acme" / "sdks"
     assert (out / "billing" / "client.py").is_file() and (out / "py.typed").is_file()
@@ -68,8 +60,8 @@ def test_a_user_project_gets_generate_check_and_diff_from_its_pyproject(user_pro
         check=False,
     )
     assert imported.stdout.strip() == "BillingClient", imported.stderr
-    assert _cli("generate", cwd=user_project).stdout.startswith("unchanged")
-    assert _cli("check", cwd=user_project).returncode == 0
+    assert run_generator("generate", cwd=user_project).stdout.startswith("unchanged")
+    assert run_generator("check", cwd=user_project).returncode == 0
 
     _git("add", "-A", cwd=user_project)
     _git("commit", "-qm", "first", cwd=user_project)
@@ -82,19 +74,19 @@ def test_a_user_project_gets_generate_check_and_diff_from_its_pyproject(user_pro
             "        - The task updates the model.\n        - It deletes it.\n",
         )
     )
-    drift = _cli("check", cwd=user_project)
+    drift = run_generator("check", cwd=user_project)
     assert drift.returncode == 1 and "is stale" in drift.stderr
-    diff = _cli("diff", cwd=user_project)
+    diff = run_generator("diff", cwd=user_project)
     assert diff.returncode == 0, diff.stderr
     assert "billing" in diff.stdout and "delete" in diff.stdout
 
 
 def test_renaming_a_package_in_the_table_regenerates(user_project: Path) -> None:
-    assert _cli("generate", cwd=user_project).returncode == 0
+    assert run_generator("generate", cwd=user_project).returncode == 0
     pyproject = user_project / "pyproject.toml"
     pyproject.write_text(pyproject.read_text().replace('= "billing"', '= "payments"'))
-    assert _cli("check", cwd=user_project).returncode == 1  # the manifest records the table, not only files
-    assert _cli("generate", cwd=user_project).returncode == 0
+    assert run_generator("check", cwd=user_project).returncode == 1  # the manifest records the table, not only files
+    assert run_generator("generate", cwd=user_project).returncode == 0
     assert sorted(p.name for p in (user_project / "src" / "acme" / "sdks").iterdir() if p.is_dir()) == ["payments"]
 
 
@@ -112,7 +104,7 @@ def test_a_broken_table_is_a_located_error(tmp_path: Path, table: str, message: 
     with pytest.raises(SpecError, match=r"pyproject\.toml") as raised:
         load_project(tmp_path)
     assert message in str(raised.value)
-    result = _cli("generate", cwd=tmp_path)
+    result = run_generator("generate", cwd=tmp_path)
     assert result.returncode == 2 and "Traceback" not in result.stderr and message in result.stderr
 
 
@@ -143,7 +135,7 @@ def test_pyproject_makes_the_package_a_distribution(tmp_path: Path) -> None:
     text = spec.read_text()
     title_line = next(line for line in text.splitlines() if line.startswith("  title:"))
     spec.write_text(text.replace(title_line, f"  title: {toml_string(hostile_title)}", 1))
-    result = _cli(
+    result = run_generator(
         "generate", str(spec), "--out", str(tmp_path / "dist"), "--package", "acme_api", "--pyproject", cwd=tmp_path
     )
     assert result.returncode == 0, result.stderr
@@ -159,7 +151,9 @@ def test_pyproject_makes_the_package_a_distribution(tmp_path: Path) -> None:
 
 def test_pyproject_never_replaces_a_file_it_did_not_write(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "mine"\n')
-    result = _cli("generate", str(POSTMAN), "--out", str(tmp_path), "--package", "pm", "--pyproject", cwd=tmp_path)
+    result = run_generator(
+        "generate", str(POSTMAN), "--out", str(tmp_path), "--package", "pm", "--pyproject", cwd=tmp_path
+    )
     assert result.returncode == 2 and "was not written by sdk-generator" in result.stderr
     assert (tmp_path / "pyproject.toml").read_text() == '[project]\nname = "mine"\n'
 
