@@ -153,3 +153,10 @@ def test_examples_are_never_matched_against_a_spec_regex(tmp_path: Path) -> None
     doc = load(path)
     relaxed, relaxations = reconcile(doc)
     assert relaxed is doc and not relaxations.warnings  # judged valid without running the pattern
+
+
+def test_a_key_openapi_does_not_allow_is_located_at_the_key(tmp_path: Path) -> None:
+    error = _errors(tmp_path, HEADER + "paths: {}\nsource: {kind: git}\n")
+    (diagnostic,) = error.diagnostics
+    assert (diagnostic.location.pointer, diagnostic.location.line) == ("/source", 6)
+    assert "rename it `x-source`" in diagnostic.hint

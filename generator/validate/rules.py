@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -24,7 +25,7 @@ from openapi_spec_validator.validation import keywords
 from openapi_spec_validator.validation.exceptions import DuplicateOperationIDError
 
 from generator.errors import Diagnostic, Severity, SpecError
-from generator.load.document import Document, join_pointer, ref_pointer
+from generator.load.document import Document, join_pointer, ref_pointer, split_pointer
 
 _MAX_REPORTED = 10
 
@@ -145,18 +146,17 @@ def _structure(doc: Document, version: str) -> tuple[list[Diagnostic], list[Diag
                 break
     diagnostics = []
     for error in errors:
+        hint = "correct this value as the OpenAPI specification describes it."
         if isinstance(error, ValidationError):
             pointer = _error_pointer(doc, error)
             message = error.message if len(error.message) < 300 else error.message[:300] + "..."
+            if _unexpected_key(error):
+                key = split_pointer(pointer)[-1]
+                hint = f"remove `{key}`, or rename it `x-{key}` to keep it as an extension OpenAPI allows."
         else:
             pointer, message = "", str(error)
         diagnostics.append(
-            Diagnostic(
-                Severity.ERROR,
-                doc.locate(pointer),
-                f"not valid OpenAPI {version}: {message}",
-                "correct this value as the OpenAPI specification describes it.",
-            )
+            Diagnostic(Severity.ERROR, doc.locate(pointer), f"not valid OpenAPI {version}: {message}", hint)
         )
     warnings = []
     if empty_count:
@@ -295,11 +295,26 @@ def _error_pointer(doc: Document, error: ValidationError) -> str:
     relative = list(error.absolute_path)
     pointer = join_pointer(*relative)
     if _leads_to(doc, pointer, error.instance):
-        return pointer
+        return pointer + _unexpected_key(error)
     for base, _ in walk_mappings(doc.data):
         if _leads_to(doc, base + pointer, error.instance):
             return base + pointer
     return pointer
+
+
+_UNEXPECTED = (
+    re.compile(r"\('([^']*)'(?:, '[^']*')* (?:was|were) unexpected\)"),
+    re.compile(r"^'([^']*)' does not match any"),
+)
+
+
+def _unexpected_key(error: ValidationError) -> str:
+    """The pointer step to a key the schema does not allow (`source` at the top of a document), if that is
+    the error: the validator reports the object, but the reader must look at the key."""
+    if error.validator not in ("additionalProperties", "unevaluatedProperties") or not isinstance(error.instance, dict):
+        return ""
+    found = next((m for pattern in _UNEXPECTED if (m := pattern.search(error.message))), None)
+    return join_pointer(found.group(1)) if found and found.group(1) in error.instance else ""
 
 
 def _leads_to(doc: Document, pointer: str, value: Any) -> bool:
