@@ -160,3 +160,19 @@ def test_a_key_openapi_does_not_allow_is_located_at_the_key(tmp_path: Path) -> N
     (diagnostic,) = error.diagnostics
     assert (diagnostic.location.pointer, diagnostic.location.line) == ("/source", 6)
     assert "rename it `x-source`" in diagnostic.hint
+
+
+def test_a_default_that_does_not_fit_inside_is_a_warning_at_its_place(tmp_path: Path) -> None:
+    """The validator reports a default's error by its path inside the default (nordigen.com's spec): still a warning."""
+    path = tmp_path / "spec.yaml"
+    scope = "{type: array, items: {type: array, items: {type: string}}, default: [balances, details]}"
+    path.write_text(
+        HEADER
+        + f"paths: {{}}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        scope: {scope}\n"
+    )
+    warnings = validate(load(path))
+    pointers = [w.location.pointer for w in warnings if "does not fit its own schema" in w.message]
+    assert pointers == [
+        "/components/schemas/A/properties/scope/default/0",
+        "/components/schemas/A/properties/scope/default/1",
+    ]

@@ -136,7 +136,7 @@ def _structure(doc: Document, version: str) -> tuple[list[Diagnostic], list[Diag
             if isinstance(error, ValidationError) and _ecma_pattern(_deepest(error)):
                 foreign_patterns.append(_deepest(error))
                 continue
-            if isinstance(error, ValidationError) and not error.absolute_path:
+            if isinstance(error, ValidationError) and (not error.absolute_path or _default_pointer(doc, error)):
                 # A `default` its schema rejects: the generated code never uses defaults, so only warn.
                 bad_defaults.append(error)
                 continue
@@ -195,7 +195,7 @@ def _structure(doc: Document, version: str) -> tuple[list[Diagnostic], list[Diag
         warnings.append(
             Diagnostic(
                 Severity.WARNING,
-                doc.locate(_default_pointer(doc, error.instance)),
+                doc.locate(_default_pointer(doc, error)),
                 f"the default {error.instance!r} does not fit its own schema ({error.message}); it is ignored.",
                 "make the default one of the values the schema allows.",
             )
@@ -279,11 +279,16 @@ def _semantic_errors(doc: Document, validator: Any) -> Iterator[Exception]:
         ) from None
 
 
-def _default_pointer(doc: Document, value: Any) -> str:
-    """Where a schema has `default: value` (the validator does not say)."""
-    return next(
-        (f"{p}/default" for p, node in walk_mappings(doc.data) if "default" in node and node["default"] == value), ""
-    )
+def _default_pointer(doc: Document, error: ValidationError) -> str:
+    """Where the part of a `default` the error is about is, or "" when no default holds it (the validator
+    reports a default's errors by their path inside the default value, not in the document)."""
+    inside = join_pointer(*error.absolute_path)
+    for pointer, node in walk_mappings(doc.data):
+        if "default" in node and not in_example(pointer):
+            holder = Document(doc.name, "", {"default": node["default"]})
+            if _leads_to(holder, f"/default{inside}", error.instance):
+                return f"{pointer}/default{inside}"
+    return ""
 
 
 def _error_pointer(doc: Document, error: ValidationError) -> str:
