@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 import tomllib
+import yaml
 
-from conftest import ROOT, mypy_strict, run_generator
+from conftest import ROOT, minimal_spec, mypy_strict, run_generator
 from generator.cli import main
 from generator.config import Project, load_project
 from generator.errors import SpecError
@@ -253,3 +254,21 @@ def test_an_internal_error_names_the_place_in_the_spec(
     first = next(line for line in err.splitlines() if line.startswith("internal error"))
     assert first.startswith("internal error while processing postman.yaml:")
     assert " at #/components/schemas/" in first and "ValueError: boom." in first
+
+
+def test_a_file_the_specs_ref_beside_their_directory_is_an_input(tmp_path: Path) -> None:
+    """`../common/money.yaml` is read by the bundler, so the manifest must notice when it changes."""
+    (tmp_path / "common").mkdir()
+    money = tmp_path / "common" / "money.yaml"
+    money.write_text("Money:\n  type: object\n  properties:\n    amount: {type: integer}\n")
+    (tmp_path / "spec").mkdir()
+    invoice = {"type": "object", "properties": {"total": {"$ref": "../common/money.yaml#/Money"}}}
+    (tmp_path / "spec" / "billing.yaml").write_text(yaml.safe_dump(minimal_spec({"Invoice": invoice})))
+    assert run_generator("generate", cwd=tmp_path).returncode == 0
+    assert run_generator("generate", cwd=tmp_path).stdout.startswith("unchanged")
+    money.write_text(money.read_text() + "    currency: {type: string}\n")
+    assert run_generator("check", cwd=tmp_path).returncode == 1
+    regenerated = run_generator("generate", cwd=tmp_path)
+    assert regenerated.stdout.startswith("wrote"), regenerated.stdout + regenerated.stderr
+    types = "".join(p.read_text() for p in (tmp_path / "generated" / "billing" / "types").glob("*.py"))
+    assert "currency: str | None" in types
