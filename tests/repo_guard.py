@@ -1,6 +1,6 @@
 """A guard that fails the tests when they read a file beside the repository instead of inside it.
 
-A user's clone has nothing next to it (no `../shared`, no sibling checkout), so a test that reads
+A user's clone has nothing next to it (no sibling folders, no other checkout), so a test that reads
 a file in the parent directory passes only on our machines. An audit hook sees every `open`, `listdir` and
 `scandir` of this process and refuses those that land in the repository's parent directory but
 outside the repository. The interpreter's own directories and the temporary directory are exempt

@@ -38,7 +38,7 @@ def test_no_test_module_climbs_out_of_the_checkout() -> None:
 
 
 def test_the_guard_refuses_a_read_beside_the_repository() -> None:
-    sibling = ROOT.parent / "shared" / "README.md"
+    sibling = ROOT.parent / "a-sibling-checkout" / "README.md"  # any path beside the clone
     with pytest.raises(ReadOutsideRepository, match="outside the repository"):
         sibling.read_text()
     assert str(sibling) in REFUSED_READS
