@@ -17,6 +17,7 @@ from generator import ir
 from generator.errors import Diagnostic, Severity
 from generator.ir.names import ClassName, ConstantName, Identifier, dedupe
 from generator.ir.schema_names import component_names, unique_titles
+from generator.ir.values import values_type
 from generator.load.document import Document, join_pointer, ref_pointer, split_pointer
 
 _SCHEMAS = "/components/schemas"
@@ -96,7 +97,7 @@ class SchemaBuilder:
             inner = self.type_of(_without_null(schema), pointer, hint)
             return inner if isinstance(inner, ir.Nullable) else ir.Nullable(inner)
         if "const" in schema:
-            return _values_type([schema["const"]], open_=False)
+            return values_type([schema["const"]], open_=False)
         if "enum" in schema:
             return self._enum(schema, pointer, hint)
         if "oneOf" in schema or "anyOf" in schema:
@@ -220,7 +221,7 @@ class SchemaBuilder:
         base = _enum_base(values)
         if base is None:
             # Mixed or non-string values: a Literal of those Python can spell, open to the rest of their types.
-            return _values_type(values, open_=True)
+            return values_type(values, open_=True)
         name = self._claim(pointer, hint)
         if name is not None:
             members = dedupe([ConstantName(v) for v in values])
@@ -403,33 +404,6 @@ def _is_class(schema: Any) -> bool:
     if "allOf" in schema:
         return len(schema["allOf"]) > 1 or bool(schema.get("properties"))
     return bool(schema.get("properties"))
-
-
-def _spellable(value: Any) -> bool:
-    """Whether `Literal[value]` is valid for type checkers: str, int, bool or None (not float, list, dict)."""
-    return value is None or isinstance(value, (str, int))
-
-
-def _json_type(value: Any) -> ir.TypeExpr:
-    """The Python type of a JSON value."""
-    if isinstance(value, list):
-        return ir.ListOf(ir.Primitive("Any"))
-    if isinstance(value, dict):
-        return ir.DictOf(ir.Primitive("Any"))
-    kinds: list[tuple[type, ir.PrimitiveName]] = [(bool, "bool"), (int, "int"), (float, "float"), (str, "str")]
-    return ir.Primitive(next((name for kind, name in kinds if isinstance(value, kind)), "Any"))
-
-
-def _values_type(values: list[Any], *, open_: bool) -> ir.TypeExpr:
-    """A `Literal` of the values Python can spell, with the JSON types of the others (and, when `open_`,
-    of the spelled ones too, so a value added later still parses)."""
-    spelled = tuple(v for v in values if _spellable(v))
-    options: list[ir.TypeExpr] = [ir.LiteralOf(spelled)] if spelled else []
-    for value in values:
-        kind = _json_type(value)
-        if (open_ or not _spellable(value)) and value is not None and kind not in options:
-            options.append(kind)
-    return options[0] if len(options) == 1 else ir.UnionOf(tuple(options))
 
 
 def _enum_base(values: list[Any]) -> Any:
