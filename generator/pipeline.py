@@ -13,7 +13,8 @@ from generator.background import in_background
 from generator.config import Project
 from generator.errors import Diagnostic, InternalError, Location, SpecError
 from generator.ir.build_models import SchemaBuilder
-from generator.ir.build_operations import build_auth, build_groups, build_server
+from generator.ir.build_operations import build_groups, build_server
+from generator.ir.build_security import build_auth
 from generator.ir.names import ClassName, Identifier
 from generator.load.bundle import bundle
 from generator.load.document import Document, load
@@ -42,16 +43,17 @@ def _ir(doc: Document, spec: Path, package: str, import_name: str | None) -> tup
     """The IR of a loaded spec, with its schemas relaxed where its own examples contradict them."""
     doc, relaxed = reconcile(doc)
     schemas = SchemaBuilder(doc)
+    name = Identifier(package)
+    server_url, variables = build_server(doc)
+    auth = build_auth(doc, name, {v.name for v in variables}, schemas.warnings)
     try:
         schemas.build_components()
-        groups = build_groups(doc, schemas)
+        groups = build_groups(doc, schemas, auth)
     except (SpecError, InternalError):
         raise
     except Exception as exc:  # a bug of ours: say where in the spec it happened
         raise InternalError(doc.locate(schemas.last_pointer), exc) from exc
-    server_url, variables = build_server(doc)
     info = doc.data.get("info") or {}
-    name = Identifier(package)
     api = ir.Api(
         package=name,
         import_name=import_name or name,
@@ -63,7 +65,7 @@ def _ir(doc: Document, spec: Path, package: str, import_name: str | None) -> tup
         client_name=ClassName(f"{ClassName(name)}Client"),
         server_url=server_url,
         server_variables=variables,
-        auth=build_auth(doc, name, {v.name for v in variables}),
+        auth=auth,
         definitions=schemas.definitions(),
         groups=groups,
     )

@@ -67,7 +67,8 @@ def test_our_specs_operations() -> None:
         ("DONE",),
         ("FAILED",),
     )
-    assert [a.env_var for a in voucherify.auth] == ["VOUCHERIFY_APP_ID", "VOUCHERIFY_APP_TOKEN"]
+    assert [c.env_var for a in voucherify.auth for c in a.credentials] == ["VOUCHERIFY_APP_ID", "VOUCHERIFY_APP_TOKEN"]
+    assert get.security == (("X-App-Id", "X-App-Token"),)
     assert voucherify.server_url == "https://{cluster}.voucherify.io"
     assert voucherify.server_variables[0].choices[:2] == ("api", "us1.api")
 

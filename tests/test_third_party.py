@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import inspect
 import json
 import subprocess
 import sys
@@ -64,8 +63,8 @@ def test_every_operation_has_a_method(full: tuple[Path, str, ModuleType]) -> Non
         name
         for attribute in vars(client).values()
         if type(attribute).__name__.endswith("Resource")
-        for name, _ in inspect.getmembers(type(attribute), inspect.isfunction)
-        if not name.startswith("_") and not name.startswith("wait")
+        for name, member in vars(type(attribute)).items()
+        if callable(member) and not name.startswith("_") and not name.startswith("wait")
     ]
     assert operations == 241 and len(methods) == 241
     client.close()

@@ -17,12 +17,14 @@ if TYPE_CHECKING:
     from ._exceptions import (
         APIConnectionError,
         APIError,
+        APIResponseValidationError,
         APIStatusError,
         APITimeoutError,
         AuthenticationError,
         BadRequestError,
         ConflictError,
         InternalServerError,
+        MissingCredentialsError,
         NotFoundError,
         PermissionDeniedError,
         RateLimitError,
@@ -32,6 +34,8 @@ if TYPE_CHECKING:
     )
     from ._pagination import AsyncPage, Page
     from ._polling import Accepted, AsyncAccepted
+    from ._response import RawResponse, RequestOptions
+    from ._runtime import FileInput
     from .client import AsyncPostmanClient, AsyncTaskFailedError, PostmanClient
     from .types.async_task import (
         AsyncTask,
@@ -52,6 +56,7 @@ if TYPE_CHECKING:
 _EXPORTS: dict[str, str] = {
     "APIConnectionError": "._exceptions",
     "APIError": "._exceptions",
+    "APIResponseValidationError": "._exceptions",
     "APIStatusError": "._exceptions",
     "APITimeoutError": "._exceptions",
     "Accepted": "._polling",
@@ -67,13 +72,17 @@ _EXPORTS: dict[str, str] = {
     "BadRequestError": "._exceptions",
     "ConflictError": "._exceptions",
     "CreateApiVersion": ".types.create_api_version",
+    "FileInput": "._runtime",
     "InternalServerError": "._exceptions",
+    "MissingCredentialsError": "._exceptions",
     "NotFoundError": "._exceptions",
     "Page": "._pagination",
     "PermissionDeniedError": "._exceptions",
     "PostmanClient": ".client",
     "ProblemDetail": ".types.problem_detail",
     "RateLimitError": "._exceptions",
+    "RawResponse": "._response",
+    "RequestOptions": "._response",
     "ResourceRef": ".types.create_api_version",
     "TaskAction": ".types.async_task",
     "TaskDetails": ".types.async_task",
@@ -93,6 +102,7 @@ __spec_sha256__ = "8dbaebf0f0b6adbc26afdadb8e8a4e1a6250a55f89a4af9994c8f83272adc
 __all__ = [
     "APIConnectionError",
     "APIError",
+    "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
     "Accepted",
@@ -108,13 +118,17 @@ __all__ = [
     "BadRequestError",
     "ConflictError",
     "CreateApiVersion",
+    "FileInput",
     "InternalServerError",
+    "MissingCredentialsError",
     "NotFoundError",
     "Page",
     "PermissionDeniedError",
     "PostmanClient",
     "ProblemDetail",
     "RateLimitError",
+    "RawResponse",
+    "RequestOptions",
     "ResourceRef",
     "TaskAction",
     "TaskDetails",

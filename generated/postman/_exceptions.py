@@ -4,6 +4,8 @@
 APIError
 ├── APIConnectionError            the server could not be reached
 │   └── APITimeoutError           no answer in time (also a TimeoutError)
+├── MissingCredentialsError       the operation needs credentials the client was not given
+├── APIResponseValidationError    a 2xx answer's body does not match its documented schema
 ├── APIStatusError                the server answered with a non-2xx status
 │   ├── BadRequestError           400
 │   ├── AuthenticationError       401
@@ -35,6 +37,29 @@ class APIConnectionError(APIError):
 
 class APITimeoutError(APIConnectionError, TimeoutError):
     """The server did not answer within the timeout."""
+
+
+class MissingCredentialsError(APIError):
+    """The operation needs credentials the client does not have; nothing was sent."""
+
+    def __init__(self, what: str, needed: str) -> None:
+        super().__init__(f"{what} needs credentials: pass {needed} to the client")
+
+
+class APIResponseValidationError(APIError):
+    """A successful answer whose body does not match the schema the spec documents for it.
+
+    `response` is the `httpx.Response`, `errors` pydantic's list of what did not match.
+    """
+
+    def __init__(self, response: httpx.Response, errors: list[Any], detail: str) -> None:
+        self.response = response
+        self.status_code = response.status_code
+        self.errors = errors
+        request = response.request
+        super().__init__(
+            f"{request.method} {request.url} -> {self.status_code}: the body does not match its schema: {detail}"
+        )
 
 
 class APIStatusError(APIError):

@@ -7,9 +7,12 @@ from collections.abc import Callable
 from typing import Any, TYPE_CHECKING
 
 import httpx
+from typing_extensions import Unpack
 
 from . import types
-from ._base_client import APIClient, AsyncAPIClient, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, expand_url, secret
+from ._auth import Scheme
+from ._base_client import APIClient, AsyncAPIClient, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, Endpoint, expand_url
+from ._encoding import Body, Param
 from ._exceptions import WaitFailedError
 from ._polling import (
     Accepted,
@@ -20,6 +23,7 @@ from ._polling import (
     FollowSpec,
     PollSpec,
 )
+from ._response import RequestOptions, _async_operation, _operation
 from ._runtime import ResponseType
 
 if TYPE_CHECKING:
@@ -39,19 +43,36 @@ class AsyncTaskFailedError(WaitFailedError):
 
 _ASYNCTASK: ResponseType[AsyncTask] = ResponseType(lambda: types.AsyncTask)
 
+_OP_GETSTATUSOFANASYNCTASK: Endpoint[AsyncTask] = Endpoint(
+    "GET",
+    "/apis/{apiId}/tasks/{taskId}",
+    _ASYNCTASK,
+    params=(Param("api_id", "apiId", "path"), Param("task_id", "taskId", "path")),
+    security=(("ApiKey",),),
+    headers={"Accept": "application/vnd.api.v10+json"},
+)
+
 _POLL_GETSTATUSOFANASYNCTASK: PollSpec = PollSpec("status", frozenset(["completed"]), frozenset(["failed"]), None)
 
 _ASYNCTASKACCEPTED: ResponseType[AsyncTaskAccepted] = ResponseType(lambda: types.AsyncTaskAccepted)
 
+_OP_CREATEAPIVERSION: Endpoint[AsyncTaskAccepted] = Endpoint(
+    "POST",
+    "/apis/{apiId}/versions",
+    _ASYNCTASKACCEPTED,
+    params=(Param("api_id", "apiId", "path"),),
+    bodies=(Body("application/json", "json"),),
+    security=(("ApiKey",),),
+    headers={"Accept": "application/vnd.api.v10+json"},
+)
+
 _FOLLOW_CREATEAPIVERSION: FollowSpec[AsyncTask] = FollowSpec(
-    "Location",
-    _ASYNCTASK,
-    _POLL_GETSTATUSOFANASYNCTASK,
-    AsyncTaskFailedError,
-    {"Accept": "application/vnd.api.v10+json"},
+    "Location", _OP_GETSTATUSOFANASYNCTASK, _POLL_GETSTATUSOFANASYNCTASK, AsyncTaskFailedError
 )
 
 _PROBLEMDETAIL: ResponseType[ProblemDetail] = ResponseType(lambda: types.ProblemDetail)
+
+_SCHEMES: dict[str, Scheme] = {"ApiKey": Scheme("apiKey", (("api_key", "POSTMAN_API_KEY"),), "header", "X-Api-Key")}
 
 
 class TasksResource:
@@ -60,18 +81,13 @@ class TasksResource:
     def __init__(self, client: APIClient) -> None:
         self._client = client
 
-    def get(self, api_id: str, task_id: str) -> AsyncTask:
+    @_operation
+    def get(self, api_id: str, task_id: str, **options: Unpack[RequestOptions]) -> AsyncTask:
         """Get status of an asynchronous task
 
         Gets the status of an asynchronous task.
         """
-        return self._client.request(
-            "GET",
-            "/apis/{apiId}/tasks/{taskId}",
-            path={"apiId": api_id, "taskId": task_id},
-            header={"Accept": "application/vnd.api.v10+json"},
-            response=_ASYNCTASK,
-        )
+        return self._client.request(_OP_GETSTATUSOFANASYNCTASK, {"api_id": api_id, "task_id": task_id}, options=options)
 
     def wait(
         self,
@@ -88,11 +104,8 @@ class TasksResource:
         `on_progress` receives every intermediate AsyncTask. Raises `AsyncTaskFailedError` when it is failed, and `WaitTimeoutError` (a `TimeoutError`) when `timeout` seconds pass first.
         """
         return self._client.wait_for(
-            "GET",
-            "/apis/{apiId}/tasks/{taskId}",
-            path={"apiId": api_id, "taskId": task_id},
-            header={"Accept": "application/vnd.api.v10+json"},
-            response=_ASYNCTASK,
+            _OP_GETSTATUSOFANASYNCTASK,
+            {"api_id": api_id, "task_id": task_id},
             poll=_POLL_GETSTATUSOFANASYNCTASK,
             failed_error=AsyncTaskFailedError,
             timeout=timeout,
@@ -108,8 +121,9 @@ class APIsResource:
     def __init__(self, client: APIClient) -> None:
         self._client = client
 
+    @_operation
     def create_api_version(
-        self, api_id: str, body: CreateApiVersion | dict[str, Any]
+        self, api_id: str, body: CreateApiVersion | dict[str, Any], **options: Unpack[RequestOptions]
     ) -> Accepted[AsyncTaskAccepted, AsyncTask]:
         """Create a version
 
@@ -118,18 +132,17 @@ class APIsResource:
         Call `.wait()` on the result to poll the URL in its `Location` until the work is done.
         """
         return self._client.request_accepted(
-            "POST",
-            "/apis/{apiId}/versions",
-            path={"apiId": api_id},
-            header={"Accept": "application/vnd.api.v10+json"},
-            body=body,
-            response=_ASYNCTASKACCEPTED,
-            follow=_FOLLOW_CREATEAPIVERSION,
+            _OP_CREATEAPIVERSION, {"api_id": api_id}, _FOLLOW_CREATEAPIVERSION, body=body, options=options
         )
 
 
 class PostmanClient(APIClient):
-    """Client for the Postman API Async Tasks API."""
+    """Client for the Postman API Async Tasks API.
+
+    Credentials, each needed only by the operations whose security asks for it:
+
+    - `api_key` (or the environment variable `POSTMAN_API_KEY`)
+    """
 
     tasks: TasksResource
     apis: APIsResource
@@ -145,9 +158,8 @@ class PostmanClient(APIClient):
     ) -> None:
         super().__init__(
             base_url=base_url or expand_url("https://api.getpostman.com", {}),
-            auth_headers={
-                "X-Api-Key": secret(api_key, "POSTMAN_API_KEY"),
-            },
+            credentials={"api_key": api_key},
+            schemes=_SCHEMES,
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,
@@ -165,17 +177,14 @@ class AsyncTasksResource:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
 
-    async def get(self, api_id: str, task_id: str) -> AsyncTask:
+    @_async_operation
+    async def get(self, api_id: str, task_id: str, **options: Unpack[RequestOptions]) -> AsyncTask:
         """Get status of an asynchronous task
 
         Gets the status of an asynchronous task.
         """
         return await self._client.request(
-            "GET",
-            "/apis/{apiId}/tasks/{taskId}",
-            path={"apiId": api_id, "taskId": task_id},
-            header={"Accept": "application/vnd.api.v10+json"},
-            response=_ASYNCTASK,
+            _OP_GETSTATUSOFANASYNCTASK, {"api_id": api_id, "task_id": task_id}, options=options
         )
 
     async def wait(
@@ -193,11 +202,8 @@ class AsyncTasksResource:
         `on_progress` receives every intermediate AsyncTask. Raises `AsyncTaskFailedError` when it is failed, and `WaitTimeoutError` (a `TimeoutError`) when `timeout` seconds pass first.
         """
         return await self._client.wait_for(
-            "GET",
-            "/apis/{apiId}/tasks/{taskId}",
-            path={"apiId": api_id, "taskId": task_id},
-            header={"Accept": "application/vnd.api.v10+json"},
-            response=_ASYNCTASK,
+            _OP_GETSTATUSOFANASYNCTASK,
+            {"api_id": api_id, "task_id": task_id},
             poll=_POLL_GETSTATUSOFANASYNCTASK,
             failed_error=AsyncTaskFailedError,
             timeout=timeout,
@@ -213,8 +219,9 @@ class AsyncAPIsResource:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
 
+    @_async_operation
     async def create_api_version(
-        self, api_id: str, body: CreateApiVersion | dict[str, Any]
+        self, api_id: str, body: CreateApiVersion | dict[str, Any], **options: Unpack[RequestOptions]
     ) -> AsyncAccepted[AsyncTaskAccepted, AsyncTask]:
         """Create a version
 
@@ -223,18 +230,17 @@ class AsyncAPIsResource:
         Call `.wait()` on the result to poll the URL in its `Location` until the work is done.
         """
         return await self._client.request_accepted(
-            "POST",
-            "/apis/{apiId}/versions",
-            path={"apiId": api_id},
-            header={"Accept": "application/vnd.api.v10+json"},
-            body=body,
-            response=_ASYNCTASKACCEPTED,
-            follow=_FOLLOW_CREATEAPIVERSION,
+            _OP_CREATEAPIVERSION, {"api_id": api_id}, _FOLLOW_CREATEAPIVERSION, body=body, options=options
         )
 
 
 class AsyncPostmanClient(AsyncAPIClient):
-    """Client for the Postman API Async Tasks API."""
+    """Client for the Postman API Async Tasks API.
+
+    Credentials, each needed only by the operations whose security asks for it:
+
+    - `api_key` (or the environment variable `POSTMAN_API_KEY`)
+    """
 
     tasks: AsyncTasksResource
     apis: AsyncAPIsResource
@@ -250,9 +256,8 @@ class AsyncPostmanClient(AsyncAPIClient):
     ) -> None:
         super().__init__(
             base_url=base_url or expand_url("https://api.getpostman.com", {}),
-            auth_headers={
-                "X-Api-Key": secret(api_key, "POSTMAN_API_KEY"),
-            },
+            credentials={"api_key": api_key},
+            schemes=_SCHEMES,
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,

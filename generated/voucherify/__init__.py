@@ -19,12 +19,14 @@ if TYPE_CHECKING:
     from ._exceptions import (
         APIConnectionError,
         APIError,
+        APIResponseValidationError,
         APIStatusError,
         APITimeoutError,
         AuthenticationError,
         BadRequestError,
         ConflictError,
         InternalServerError,
+        MissingCredentialsError,
         NotFoundError,
         PermissionDeniedError,
         RateLimitError,
@@ -34,6 +36,8 @@ if TYPE_CHECKING:
     )
     from ._pagination import AsyncPage, Page
     from ._polling import Accepted, AsyncAccepted
+    from ._response import RawResponse, RequestOptions
+    from ._runtime import FileInput
     from .client import AsyncActionFailedError, AsyncVoucherifyClient, VoucherifyClient
     from .types.async_action import (
         AsyncAction,
@@ -82,6 +86,7 @@ if TYPE_CHECKING:
 _EXPORTS: dict[str, str] = {
     "APIConnectionError": "._exceptions",
     "APIError": "._exceptions",
+    "APIResponseValidationError": "._exceptions",
     "APIStatusError": "._exceptions",
     "APITimeoutError": "._exceptions",
     "Accepted": "._polling",
@@ -113,8 +118,10 @@ _EXPORTS: dict[str, str] = {
     "CustomersMetadataUpdateAction": ".types.async_action",
     "Error": ".types.error",
     "ErrorDetail": ".types.error",
+    "FileInput": "._runtime",
     "InternalServerError": "._exceptions",
     "MessageResult": ".types.message_result",
+    "MissingCredentialsError": "._exceptions",
     "NotFoundError": "._exceptions",
     "OrderImportFailure": ".types.async_action",
     "OrderImportResult": ".types.async_action",
@@ -129,6 +136,8 @@ _EXPORTS: dict[str, str] = {
     "ProductsMetadataKeyPurgeAction": ".types.async_action",
     "ProductsMetadataUpdateAction": ".types.async_action",
     "RateLimitError": "._exceptions",
+    "RawResponse": "._response",
+    "RequestOptions": "._response",
     "ResourceBulkUpdateResult": ".types.resource_bulk_update_result",
     "ResourceUpdateError": ".types.resource_bulk_update_result",
     "ResourceUpdateStatus": ".types.resource_bulk_update_result",
@@ -159,6 +168,7 @@ __spec_sha256__ = "c9936b306cb3ebac61c57a1400eb8436657aa6c0a00ec0f5c0f8d371da404
 __all__ = [
     "APIConnectionError",
     "APIError",
+    "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
     "Accepted",
@@ -190,8 +200,10 @@ __all__ = [
     "CustomersMetadataUpdateAction",
     "Error",
     "ErrorDetail",
+    "FileInput",
     "InternalServerError",
     "MessageResult",
+    "MissingCredentialsError",
     "NotFoundError",
     "OrderImportFailure",
     "OrderImportResult",
@@ -206,6 +218,8 @@ __all__ = [
     "ProductsMetadataKeyPurgeAction",
     "ProductsMetadataUpdateAction",
     "RateLimitError",
+    "RawResponse",
+    "RequestOptions",
     "ResourceBulkUpdateResult",
     "ResourceUpdateError",
     "ResourceUpdateStatus",

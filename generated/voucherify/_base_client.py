@@ -9,21 +9,42 @@ from __future__ import annotations
 
 import asyncio
 import copy
-import datetime
-import enum
-import json
+import dataclasses
 import logging
-import os
 import random
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any, TypeVar
-from urllib.parse import quote, urlsplit
+from typing import Any, Generic, TypeVar, cast
+from urllib.parse import quote, urlencode, urlsplit
 
 import httpx
+import pydantic
 
-from ._exceptions import APIConnectionError, APIError, APIStatusError, APITimeoutError, WaitFailedError, status_error
+from ._auth import Placement, Scheme, Token, parse_token, place, read_credentials, token_request
+from ._encoding import (
+    Body,
+    Param,
+    form_fields,
+    header_value,
+    json_bytes,
+    multipart_parts,
+    path_value,
+    query_pairs,
+    query_string,
+    raw_bytes,
+    text,
+)
+from ._exceptions import (
+    APIConnectionError,
+    APIError,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    WaitFailedError,
+    status_error,
+)
 from ._pagination import AsyncPage, Page, PageSpec
 from ._polling import (
     DEFAULT_MAX_POLL_INTERVAL,
@@ -38,7 +59,8 @@ from ._polling import (
     location_of,
     next_delay,
 )
-from ._runtime import ResponseType, parse_retry_after, to_jsonable
+from ._response import RequestOptions, record, streaming
+from ._runtime import ResponseType, parse_retry_after
 
 T = TypeVar("T")
 B = TypeVar("B")
@@ -52,8 +74,33 @@ MAX_RETRY_DELAY = 8.0
 MAX_RETRY_AFTER = 60.0  # a longer Retry-After is not waited for; backoff applies instead
 RETRYABLE_STATUSES = frozenset({408, 409, 429})
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
+NO_OPTIONS: RequestOptions = {}
 
 log = logging.getLogger(__package__)
+
+
+@dataclass(frozen=True)
+class Endpoint(Generic[T]):
+    """One operation as the runtime sends it: everything the spec says about its request and answers.
+
+    `response` parses the first documented 2xx body; `responses` holds other 2xx statuses whose bodies
+    differ; `security` lists the alternatives of scheme names (empty: no credentials needed).
+    """
+
+    method: str
+    path: str
+    response: ResponseType[T]
+    params: tuple[Param, ...] = ()
+    bodies: tuple[Body, ...] = ()
+    responses: Mapping[str, ResponseType[Any]] = field(default_factory=dict)
+    errors: Mapping[str, ResponseType[Any]] = field(default_factory=dict)
+    security: tuple[tuple[str, ...], ...] = ()
+    accept: str | None = "application/json"
+    headers: Mapping[str, str] = field(default_factory=dict)  # constant header parameters
+
+    def at(self, url: str) -> Endpoint[T]:
+        """The same operation sent to a URL the server handed out (a `Location`)."""
+        return dataclasses.replace(self, path=url, params=())
 
 
 def expand_url(template: str, variables: Mapping[str, str]) -> str:
@@ -61,11 +108,6 @@ def expand_url(template: str, variables: Mapping[str, str]) -> str:
     for name, value in variables.items():
         template = template.replace("{" + name + "}", value)
     return template.rstrip("/")
-
-
-def secret(value: str | None, env_var: str) -> str | None:
-    """A credential from the argument, else from the environment."""
-    return value if value is not None else os.environ.get(env_var)
 
 
 def retry_delay(attempt: int, retry_after: float | None) -> float:
@@ -76,24 +118,32 @@ def retry_delay(attempt: int, retry_after: float | None) -> float:
     return backoff * (1 - 0.25 * random.random())  # noqa: S311 - jitter, not cryptography
 
 
-def query_value(value: Any) -> Any:
-    """A parameter value as it goes into a URL: enums by value, booleans lower-case, UTC as `Z`."""
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (datetime.datetime, datetime.date)):
-        return value.isoformat().replace("+00:00", "Z")
-    if isinstance(value, (list, tuple)):
-        return [query_value(v) for v in value]
-    return value
+def _body_spec(endpoint: Endpoint[Any], content_type: str | None) -> Body:
+    for spec in endpoint.bodies:
+        if content_type is None or spec.media_type == content_type:
+            return spec
+    return Body(content_type or "application/json", "json")
 
 
-class _Secrets(dict[str, str]):
-    """Auth headers; never shown by repr()."""
+def _concrete(media_type: str) -> str:
+    """A Content-Type for a declared media type: a wildcard range (`*/*`, `image/*`) becomes octet-stream."""
+    return "application/octet-stream" if "*" in media_type else media_type
 
-    def __repr__(self) -> str:
-        return "{" + ", ".join(f"{k!r}: '***'" for k in self) + "}"
+
+def encode_body(body: Any, spec: Body, headers: dict[str, str]) -> dict[str, Any]:
+    """httpx's `content`/`files` arguments for a body in its media type; sets Content-Type where httpx does not."""
+    if spec.kind == "multipart":
+        parts = multipart_parts(body, spec)
+        if parts:
+            return {"files": parts}  # httpx writes the boundary into Content-Type
+        headers["Content-Type"] = spec.media_type
+        return {"content": b""}
+    headers["Content-Type"] = _concrete(spec.media_type)
+    if spec.kind == "form":
+        return {"content": urlencode(form_fields(body, spec)).encode()}
+    if spec.kind in ("binary", "text"):
+        return {"content": raw_bytes(body[1] if isinstance(body, tuple) else body)}
+    return {"content": json_bytes(body)}
 
 
 class BaseClient:
@@ -105,7 +155,8 @@ class BaseClient:
         self,
         *,
         base_url: str,
-        auth_headers: Mapping[str, str | None],
+        credentials: Mapping[str, str | None],
+        schemes: Mapping[str, Scheme],
         timeout: float,
         max_retries: int,
         errors: Mapping[str, ResponseType[Any]],
@@ -113,7 +164,9 @@ class BaseClient:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.max_retries = max_retries
-        self._auth_headers = _Secrets({k: v for k, v in auth_headers.items() if v is not None})
+        self._schemes = schemes
+        self._secrets = read_credentials(credentials, schemes)
+        self._tokens: dict[str, Token] = {}  # OAuth2 tokens fetched with the client credentials
         self._errors = errors
 
     def __repr__(self) -> str:
@@ -131,35 +184,75 @@ class BaseClient:
     def _bind_resources(self) -> None:
         """Create the resource attributes; generated clients override this."""
 
-    def _url(self, path_template: str, path: Mapping[str, Any] | None) -> str:
-        url = path_template
-        for name, value in (path or {}).items():
-            url = url.replace("{" + name + "}", quote(str(query_value(value)), safe=""))
-        if url.startswith(("http://", "https://")):
+    def _url(self, path: str) -> str:
+        if path.startswith(("http://", "https://")):
             # A URL the server handed out (a Location header): never send credentials elsewhere.
-            if urlsplit(url)[:2] != urlsplit(self.base_url)[:2]:
-                raise APIError(f"refusing to follow {url!r}: it is not on {self.base_url!r}")
-            return url
-        return self.base_url + url
+            if urlsplit(path)[:2] != urlsplit(self.base_url)[:2]:
+                raise APIError(f"refusing to follow {path!r}: it is not on {self.base_url!r}")
+            return path
+        return self.base_url + path
+
+    def _placement(self, endpoint: Endpoint[Any]) -> Placement:
+        return place(
+            endpoint.security, self._schemes, self._secrets, self._tokens, f"{endpoint.method} {endpoint.path}"
+        )
 
     def _build_request(
         self,
         http: httpx.Client | httpx.AsyncClient,
-        method: str,
-        url: str,
-        *,
-        query: Mapping[str, Any] | None,
-        header: Mapping[str, Any] | None,
+        endpoint: Endpoint[Any],
+        args: Mapping[str, Any],
         body: Any,
+        content_type: str | None,
+        options: RequestOptions,
+        placement: Placement,
     ) -> httpx.Request:
-        params = {k: query_value(v) for k, v in (query or {}).items() if v is not None}
-        headers = {"Accept": "application/json", **self._auth_headers}
-        headers.update({k: str(query_value(v)) for k, v in (header or {}).items() if v is not None})
-        content = None
-        if body is not None:
-            content = json.dumps(to_jsonable(body), separators=(",", ":")).encode()
-            headers["Content-Type"] = "application/json"
-        return http.build_request(method, url, params=params, headers=headers, content=content, timeout=self.timeout)
+        path = endpoint.path
+        query: list[tuple[str, str]] = []
+        reserved: set[str] = set()
+        headers: dict[str, str] = {"Accept": endpoint.accept} if endpoint.accept else {}
+        headers.update(endpoint.headers)
+        headers.update(placement.headers)
+        cookies = list(placement.cookies)
+        for param in endpoint.params:
+            value = args.get(param.name)
+            if value is None:
+                continue
+            if param.location == "path":
+                path = path.replace("{" + param.wire + "}", path_value(param, value))
+            elif param.location == "header":
+                headers[param.wire] = header_value(param, value)
+            elif param.location == "cookie":
+                cookies += query_pairs(param, param.wire, value)
+            else:
+                pairs = query_pairs(param, param.wire, value)
+                query += pairs
+                if param.allow_reserved:
+                    reserved.update(name for name, _ in pairs)
+        query += placement.query
+        for name, value in (options.get("extra_query") or {}).items():
+            query += [(name, text(v)) for v in value] if isinstance(value, (list, tuple)) else [(name, text(value))]
+        url = self._url(path)
+        if query:
+            url += ("&" if "?" in url else "?") + query_string(query, frozenset(reserved))
+        if cookies:
+            headers["Cookie"] = "; ".join(f"{name}={quote(value, safe='')}" for name, value in cookies)
+        payload: dict[str, Any] = {}
+        if "content" in options:
+            payload = {"content": options["content"]}
+        elif body is not None:
+            payload = encode_body(body, _body_spec(endpoint, content_type), headers)
+        headers.update(options.get("extra_headers") or {})
+        timeout = options.get("timeout", self.timeout)
+        return http.build_request(endpoint.method, url, headers=headers, timeout=timeout, **payload)
+
+    def _parse(self, endpoint: Endpoint[T], answer: httpx.Response) -> T:
+        """The body of a 2xx answer as the spec documents it for that status."""
+        parser = cast(ResponseType[T], endpoint.responses.get(str(answer.status_code), endpoint.response))
+        try:
+            return parser.parse(answer.content, answer.encoding)
+        except pydantic.ValidationError as exc:
+            raise APIResponseValidationError(answer, exc.errors(), str(exc)) from None
 
     def _retry_after_error(self, request: httpx.Request, error: httpx.TransportError, attempt: int) -> float | None:
         """Seconds to wait before retrying a request that got no answer, or None to give up."""
@@ -189,6 +282,22 @@ class BaseClient:
                 body = response.text
         return status_error(response, body)
 
+    def _token_request(self, http: httpx.Client | httpx.AsyncClient, name: str) -> httpx.Request:
+        scheme = self._schemes[name]
+        fields, headers = token_request(scheme, self._secrets)
+        url = self._url(scheme.token_url or "") if not (scheme.token_url or "").startswith("http") else scheme.token_url
+        return http.build_request("POST", url or "", data=fields, headers=headers, timeout=self.timeout)
+
+    def _keep_token(self, name: str, answer: httpx.Response) -> None:
+        if not answer.is_success:
+            raise status_error(answer, answer.text)
+        try:
+            self._tokens[name] = parse_token(answer.json())
+        except ValueError as exc:
+            raise APIError(
+                f"the OAuth2 token endpoint {answer.request.url} answered without a usable token: {exc}"
+            ) from None
+
     @staticmethod
     def _log(request: httpx.Request, outcome: str, started: float) -> None:
         # Method, path and outcome only: headers (credentials) and bodies are never logged.
@@ -203,14 +312,20 @@ class APIClient(BaseClient):
         self,
         *,
         base_url: str,
-        auth_headers: Mapping[str, str | None],
+        credentials: Mapping[str, str | None] | None = None,
+        schemes: Mapping[str, Scheme] | None = None,
         timeout: float = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
         errors: Mapping[str, ResponseType[Any]] | None = None,
     ) -> None:
         super().__init__(
-            base_url=base_url, auth_headers=auth_headers, timeout=timeout, max_retries=max_retries, errors=errors or {}
+            base_url=base_url,
+            credentials=credentials or {},
+            schemes=schemes or {},
+            timeout=timeout,
+            max_retries=max_retries,
+            errors=errors or {},
         )
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else httpx.Client()
@@ -218,93 +333,96 @@ class APIClient(BaseClient):
 
     def request(
         self,
-        method: str,
-        path_template: str,
-        *,
-        response: ResponseType[T],
-        errors: Mapping[str, ResponseType[Any]] | None = None,
-        path: Mapping[str, Any] | None = None,
-        query: Mapping[str, Any] | None = None,
-        header: Mapping[str, Any] | None = None,
+        endpoint: Endpoint[T],
+        args: Mapping[str, Any],
         body: Any = None,
+        content_type: str | None = None,
+        options: RequestOptions = NO_OPTIONS,
     ) -> T:
         """Send one request (retrying as configured) and parse its answer; raise an `APIError` when it fails."""
-        value, _ = self.request_with_response(
-            method, path_template, response=response, errors=errors, path=path, query=query, header=header, body=body
-        )
+        value, _ = self.request_with_response(endpoint, args, body, content_type, options)
         return value
 
     def request_with_response(
         self,
-        method: str,
-        path_template: str,
-        *,
-        response: ResponseType[T],
-        errors: Mapping[str, ResponseType[Any]] | None = None,
-        path: Mapping[str, Any] | None = None,
-        query: Mapping[str, Any] | None = None,
-        header: Mapping[str, Any] | None = None,
+        endpoint: Endpoint[T],
+        args: Mapping[str, Any],
         body: Any = None,
+        content_type: str | None = None,
+        options: RequestOptions = NO_OPTIONS,
     ) -> tuple[T, httpx.Response]:
         """Like `request`, but also return the `httpx.Response` (for its headers)."""
-        url = self._url(path_template, path)
-        request = self._build_request(self._http, method, url, query=query, header=header, body=body)
+        placement = self._placement(endpoint)
+        refreshed = False
+        stream = streaming()
         attempt = 0
         while True:
+            if placement.token_scheme is not None:
+                self._fetch_token(placement.token_scheme)
+                placement = self._placement(endpoint)
+            request = self._build_request(self._http, endpoint, args, body, content_type, options, placement)
             started = time.monotonic()
             try:
-                answer = self._http.send(request)
+                answer = self._http.send(request, stream=stream)
             except httpx.TransportError as exc:
                 self._log(request, type(exc).__name__, started)
                 delay = self._retry_after_error(request, exc, attempt)
                 if delay is None:
+                    what = f"{request.method} {request.url}"
                     if isinstance(exc, httpx.TimeoutException):
-                        raise APITimeoutError(f"{method} {request.url.path} timed out") from exc
-                    raise APIConnectionError(f"{method} {request.url.path} failed: {type(exc).__name__}") from exc
+                        raise APITimeoutError(f"{what} timed out ({type(exc).__name__})") from exc
+                    raise APIConnectionError(f"{what} failed: {type(exc).__name__}: {exc}") from exc
             else:
                 self._log(request, str(answer.status_code), started)
                 if answer.is_success:
-                    return response.parse(answer.content), answer
+                    record(answer)
+                    if stream:
+                        return cast(T, None), answer
+                    return self._parse(endpoint, answer), answer
+                if stream:
+                    answer.read()
+                if answer.status_code == 401 and self._tokens and not refreshed:
+                    # A token we fetched may have been revoked early: fetch a new one, once.
+                    refreshed = True
+                    self._tokens.clear()
+                    placement = self._placement(endpoint)
+                    continue
                 delay = self._retry_after_status(answer, attempt)
                 if delay is None:
-                    raise self._status_error(answer, errors or {})
+                    raise self._status_error(answer, endpoint.errors)
             attempt += 1
             time.sleep(delay)
 
+    def _fetch_token(self, name: str) -> None:
+        """Fetch an OAuth2 access token with the client-credentials flow and keep it until it expires."""
+        request = self._token_request(self._http, name)
+        try:
+            answer = self._http.send(request)
+        except httpx.TransportError as exc:
+            raise APIConnectionError(f"POST {request.url} (OAuth2 token) failed: {type(exc).__name__}: {exc}") from exc
+        self._keep_token(name, answer)
+
     def paginate(
         self,
-        method: str,
-        path_template: str,
-        *,
-        response: ResponseType[Any],
+        endpoint: Endpoint[Any],
+        args: Mapping[str, Any],
         pages: PageSpec[Item],
-        errors: Mapping[str, ResponseType[Any]] | None = None,
-        path: Mapping[str, Any] | None = None,
-        query: Mapping[str, Any] | None = None,
-        header: Mapping[str, Any] | None = None,
+        options: RequestOptions = NO_OPTIONS,
     ) -> Page[Item]:
         """The first page of a list; iterating the page fetches the following ones as needed."""
 
         def fetch(cursor: Any) -> Any:
-            paged_query = {**(query or {}), pages.cursor_parameter: cursor}
-            return self.request(
-                method, path_template, response=response, errors=errors, path=path, query=paged_query, header=header
-            )
+            return self.request(endpoint, {**args, pages.cursor_parameter: cursor}, options=options)
 
-        return Page(fetch((query or {}).get(pages.cursor_parameter)), fetch, pages)
+        return Page(fetch(args.get(pages.cursor_parameter)), fetch, pages)
 
     def wait_for(
         self,
-        method: str,
-        path_template: str,
+        endpoint: Endpoint[T],
+        args: Mapping[str, Any],
         *,
-        response: ResponseType[T],
         poll: PollSpec,
         failed_error: type[WaitFailedError],
-        errors: Mapping[str, ResponseType[Any]] | None = None,
-        path: Mapping[str, Any] | None = None,
-        query: Mapping[str, Any] | None = None,
-        header: Mapping[str, Any] | None = None,
         timeout: float = DEFAULT_WAIT_TIMEOUT,
         on_progress: Callable[[T], object] | None = None,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
@@ -319,9 +437,7 @@ class APIClient(BaseClient):
         started = time.monotonic()
         interval = poll_interval
         while True:
-            value, answer = self.request_with_response(
-                method, path_template, response=response, errors=errors, path=path, query=query, header=header
-            )
+            value, answer = self.request_with_response(endpoint, args)
             if check_status(value, poll, failed_error, time.monotonic() - started, timeout):
                 return value
             if on_progress is not None:
@@ -331,21 +447,15 @@ class APIClient(BaseClient):
 
     def request_accepted(
         self,
-        method: str,
-        path_template: str,
-        *,
-        response: ResponseType[B],
+        endpoint: Endpoint[B],
+        args: Mapping[str, Any],
         follow: FollowSpec[T],
-        errors: Mapping[str, ResponseType[Any]] | None = None,
-        path: Mapping[str, Any] | None = None,
-        query: Mapping[str, Any] | None = None,
-        header: Mapping[str, Any] | None = None,
         body: Any = None,
+        content_type: str | None = None,
+        options: RequestOptions = NO_OPTIONS,
     ) -> Accepted[B, T]:
         """Start asynchronous work; the result's `.wait()` polls the URL the answer's header names."""
-        accepted, answer = self.request_with_response(
-            method, path_template, response=response, errors=errors, path=path, query=query, header=header, body=body
-        )
+        accepted, answer = self.request_with_response(endpoint, args, body, content_type, options)
         return Accepted(self, accepted, answer, location_of(answer, follow.header), follow)
 
     def close(self) -> None:
@@ -372,14 +482,20 @@ class AsyncAPIClient(BaseClient):
         self,
         *,
         base_url: str,
-        auth_headers: Mapping[str, str | None],
+        credentials: Mapping[str, str | None] | None = None,
+        schemes: Mapping[str, Scheme] | None = None,
         timeout: float = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
         errors: Mapping[str, ResponseType[Any]] | None = None,
     ) -> None:
         super().__init__(
-            base_url=base_url, auth_headers=auth_headers, timeout=timeout, max_retries=max_retries, errors=errors or {}
+            base_url=base_url,
+            credentials=credentials or {},
+            schemes=schemes or {},
+            timeout=timeout,
+            max_retries=max_retries,
+            errors=errors or {},
         )
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else httpx.AsyncClient()
@@ -387,93 +503,96 @@ class AsyncAPIClient(BaseClient):
 
     async def request(
         self,
-        method: str,
-        path_template: str,
-        *,
-        response: ResponseType[T],
-        errors: Mapping[str, ResponseType[Any]] | None = None,
-        path: Mapping[str, Any] | None = None,
-        query: Mapping[str, Any] | None = None,
-        header: Mapping[str, Any] | None = None,
+        endpoint: Endpoint[T],
+        args: Mapping[str, Any],
         body: Any = None,
+        content_type: str | None = None,
+        options: RequestOptions = NO_OPTIONS,
     ) -> T:
         """Send one request (retrying as configured) and parse its answer; raise an `APIError` when it fails."""
-        value, _ = await self.request_with_response(
-            method, path_template, response=response, errors=errors, path=path, query=query, header=header, body=body
-        )
+        value, _ = await self.request_with_response(endpoint, args, body, content_type, options)
         return value
 
     async def request_with_response(
         self,
-        method: str,
-        path_template: str,
-        *,
-        response: ResponseType[T],
-        errors: Mapping[str, ResponseType[Any]] | None = None,
-        path: Mapping[str, Any] | None = None,
-        query: Mapping[str, Any] | None = None,
-        header: Mapping[str, Any] | None = None,
+        endpoint: Endpoint[T],
+        args: Mapping[str, Any],
         body: Any = None,
+        content_type: str | None = None,
+        options: RequestOptions = NO_OPTIONS,
     ) -> tuple[T, httpx.Response]:
         """Like `request`, but also return the `httpx.Response` (for its headers)."""
-        url = self._url(path_template, path)
-        request = self._build_request(self._http, method, url, query=query, header=header, body=body)
+        placement = self._placement(endpoint)
+        refreshed = False
+        stream = streaming()
         attempt = 0
         while True:
+            if placement.token_scheme is not None:
+                await self._fetch_token(placement.token_scheme)
+                placement = self._placement(endpoint)
+            request = self._build_request(self._http, endpoint, args, body, content_type, options, placement)
             started = time.monotonic()
             try:
-                answer = await self._http.send(request)
+                answer = await self._http.send(request, stream=stream)
             except httpx.TransportError as exc:
                 self._log(request, type(exc).__name__, started)
                 delay = self._retry_after_error(request, exc, attempt)
                 if delay is None:
+                    what = f"{request.method} {request.url}"
                     if isinstance(exc, httpx.TimeoutException):
-                        raise APITimeoutError(f"{method} {request.url.path} timed out") from exc
-                    raise APIConnectionError(f"{method} {request.url.path} failed: {type(exc).__name__}") from exc
+                        raise APITimeoutError(f"{what} timed out ({type(exc).__name__})") from exc
+                    raise APIConnectionError(f"{what} failed: {type(exc).__name__}: {exc}") from exc
             else:
                 self._log(request, str(answer.status_code), started)
                 if answer.is_success:
-                    return response.parse(answer.content), answer
+                    record(answer)
+                    if stream:
+                        return cast(T, None), answer
+                    return self._parse(endpoint, answer), answer
+                if stream:
+                    await answer.aread()
+                if answer.status_code == 401 and self._tokens and not refreshed:
+                    # A token we fetched may have been revoked early: fetch a new one, once.
+                    refreshed = True
+                    self._tokens.clear()
+                    placement = self._placement(endpoint)
+                    continue
                 delay = self._retry_after_status(answer, attempt)
                 if delay is None:
-                    raise self._status_error(answer, errors or {})
+                    raise self._status_error(answer, endpoint.errors)
             attempt += 1
             await asyncio.sleep(delay)
 
+    async def _fetch_token(self, name: str) -> None:
+        """Fetch an OAuth2 access token with the client-credentials flow and keep it until it expires."""
+        request = self._token_request(self._http, name)
+        try:
+            answer = await self._http.send(request)
+        except httpx.TransportError as exc:
+            raise APIConnectionError(f"POST {request.url} (OAuth2 token) failed: {type(exc).__name__}: {exc}") from exc
+        self._keep_token(name, answer)
+
     async def paginate(
         self,
-        method: str,
-        path_template: str,
-        *,
-        response: ResponseType[Any],
+        endpoint: Endpoint[Any],
+        args: Mapping[str, Any],
         pages: PageSpec[Item],
-        errors: Mapping[str, ResponseType[Any]] | None = None,
-        path: Mapping[str, Any] | None = None,
-        query: Mapping[str, Any] | None = None,
-        header: Mapping[str, Any] | None = None,
+        options: RequestOptions = NO_OPTIONS,
     ) -> AsyncPage[Item]:
         """The first page of a list; iterating the page fetches the following ones as needed."""
 
         async def fetch(cursor: Any) -> Any:
-            paged_query = {**(query or {}), pages.cursor_parameter: cursor}
-            return await self.request(
-                method, path_template, response=response, errors=errors, path=path, query=paged_query, header=header
-            )
+            return await self.request(endpoint, {**args, pages.cursor_parameter: cursor}, options=options)
 
-        return AsyncPage(await fetch((query or {}).get(pages.cursor_parameter)), fetch, pages)
+        return AsyncPage(await fetch(args.get(pages.cursor_parameter)), fetch, pages)
 
     async def wait_for(
         self,
-        method: str,
-        path_template: str,
+        endpoint: Endpoint[T],
+        args: Mapping[str, Any],
         *,
-        response: ResponseType[T],
         poll: PollSpec,
         failed_error: type[WaitFailedError],
-        errors: Mapping[str, ResponseType[Any]] | None = None,
-        path: Mapping[str, Any] | None = None,
-        query: Mapping[str, Any] | None = None,
-        header: Mapping[str, Any] | None = None,
         timeout: float = DEFAULT_WAIT_TIMEOUT,
         on_progress: Callable[[T], object] | None = None,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
@@ -488,9 +607,7 @@ class AsyncAPIClient(BaseClient):
         started = time.monotonic()
         interval = poll_interval
         while True:
-            value, answer = await self.request_with_response(
-                method, path_template, response=response, errors=errors, path=path, query=query, header=header
-            )
+            value, answer = await self.request_with_response(endpoint, args)
             if check_status(value, poll, failed_error, time.monotonic() - started, timeout):
                 return value
             if on_progress is not None:
@@ -500,21 +617,15 @@ class AsyncAPIClient(BaseClient):
 
     async def request_accepted(
         self,
-        method: str,
-        path_template: str,
-        *,
-        response: ResponseType[B],
+        endpoint: Endpoint[B],
+        args: Mapping[str, Any],
         follow: FollowSpec[T],
-        errors: Mapping[str, ResponseType[Any]] | None = None,
-        path: Mapping[str, Any] | None = None,
-        query: Mapping[str, Any] | None = None,
-        header: Mapping[str, Any] | None = None,
         body: Any = None,
+        content_type: str | None = None,
+        options: RequestOptions = NO_OPTIONS,
     ) -> AsyncAccepted[B, T]:
         """Start asynchronous work; the result's `.wait()` polls the URL the answer's header names."""
-        accepted, answer = await self.request_with_response(
-            method, path_template, response=response, errors=errors, path=path, query=query, header=header, body=body
-        )
+        accepted, answer = await self.request_with_response(endpoint, args, body, content_type, options)
         return AsyncAccepted(self, accepted, answer, location_of(answer, follow.header), follow)
 
     async def close(self) -> None:

@@ -6,16 +6,16 @@ from __future__ import annotations
 import enum
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import httpx
 
 from ._exceptions import APIError, WaitFailedError, WaitTimeoutError
-from ._runtime import ResponseType, parse_retry_after
+from ._runtime import parse_retry_after
 
 if TYPE_CHECKING:
-    from ._base_client import APIClient, AsyncAPIClient
+    from ._base_client import APIClient, AsyncAPIClient, Endpoint
 
 T = TypeVar("T")
 B = TypeVar("B")
@@ -39,13 +39,12 @@ class PollSpec:
 
 @dataclass(frozen=True)
 class FollowSpec(Generic[T]):
-    """How to poll the URL a `202 Accepted` answer names: header, status type, and its `x-poll`."""
+    """How to poll the URL a `202 Accepted` answer names: the header, the status operation, its `x-poll`."""
 
     header: str
-    response: ResponseType[T]
+    endpoint: Endpoint[T]
     poll: PollSpec
     failed_error: type[WaitFailedError]
-    headers: dict[str, str] = field(default_factory=dict)
 
 
 def status_of(value: Any, spec: PollSpec) -> str:
@@ -105,12 +104,10 @@ class Accepted(Generic[B, T]):
     ) -> T:
         """Poll `location` until the work is done and return the final status object (see `wait_for`)."""
         return self._client.wait_for(
-            "GET",
-            self.location,
-            response=self._follow.response,
+            self._follow.endpoint.at(self.location),
+            {},
             poll=self._follow.poll,
             failed_error=self._follow.failed_error,
-            header=self._follow.headers,
             timeout=timeout,
             on_progress=on_progress,
             poll_interval=poll_interval,
@@ -140,12 +137,10 @@ class AsyncAccepted(Generic[B, T]):
     ) -> T:
         """Poll `location` until the work is done and return the final status object (see `wait_for`)."""
         return await self._client.wait_for(
-            "GET",
-            self.location,
-            response=self._follow.response,
+            self._follow.endpoint.at(self.location),
+            {},
             poll=self._follow.poll,
             failed_error=self._follow.failed_error,
-            header=self._follow.headers,
             timeout=timeout,
             on_progress=on_progress,
             poll_interval=poll_interval,

@@ -8,12 +8,16 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 import httpx
+from typing_extensions import Unpack
 
 from . import types
-from ._base_client import APIClient, AsyncAPIClient, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, expand_url, secret
+from ._auth import Scheme
+from ._base_client import APIClient, AsyncAPIClient, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, Endpoint, expand_url
+from ._encoding import Param
 from ._exceptions import WaitFailedError
 from ._pagination import AsyncPage, Page, PageSpec
 from ._polling import DEFAULT_MAX_POLL_INTERVAL, DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, PollSpec
+from ._response import RequestOptions, _async_operation, _operation
 from ._runtime import ResponseType
 
 if TYPE_CHECKING:
@@ -33,15 +37,36 @@ class AsyncActionFailedError(WaitFailedError):
 
 _ASYNCACTIONLIST: ResponseType[AsyncActionList] = ResponseType(lambda: types.AsyncActionList)
 
+_OP_LIST_ASYNC_ACTIONS: Endpoint[AsyncActionList] = Endpoint(
+    "GET",
+    "/v1/async-actions",
+    _ASYNCACTIONLIST,
+    params=(Param("limit", "limit", "query"), Param("end_date", "end_date", "query")),
+    security=(("X-App-Id", "X-App-Token"),),
+)
+
 _PAGES_LIST_ASYNC_ACTIONS: PageSpec[AsyncActionSummary] = PageSpec(
     "async_actions", "has_more", "end_date", "created_at"
 )
 
 _ASYNCACTION: ResponseType[AsyncAction] = ResponseType(lambda: types.AsyncAction)
 
+_OP_GET_ASYNC_ACTION: Endpoint[AsyncAction] = Endpoint(
+    "GET",
+    "/v1/async-actions/{asyncActionId}",
+    _ASYNCACTION,
+    params=(Param("async_action_id", "asyncActionId", "path"),),
+    security=(("X-App-Id", "X-App-Token"),),
+)
+
 _POLL_GET_ASYNC_ACTION: PollSpec = PollSpec("status", frozenset(["DONE"]), frozenset(["FAILED"]), "progress")
 
 _ERROR: ResponseType[Error] = ResponseType(lambda: types.Error)
+
+_SCHEMES: dict[str, Scheme] = {
+    "X-App-Id": Scheme("apiKey", (("app_id", "VOUCHERIFY_APP_ID"),), "header", "X-App-Id"),
+    "X-App-Token": Scheme("apiKey", (("app_token", "VOUCHERIFY_APP_TOKEN"),), "header", "X-App-Token"),
+}
 
 
 class AsyncActionsResource:
@@ -50,7 +75,10 @@ class AsyncActionsResource:
     def __init__(self, client: APIClient) -> None:
         self._client = client
 
-    def list(self, *, limit: int | None = None, end_date: datetime | None = None) -> Page[AsyncActionSummary]:
+    @_operation
+    def list(
+        self, *, limit: int | None = None, end_date: datetime | None = None, **options: Unpack[RequestOptions]
+    ) -> Page[AsyncActionSummary]:
         """List Async Actions
 
         Returns the scheduled asynchronous actions, newest first. Results are limited by `limit`; when `has_more` is true, ask again with `end_date` set to the `created_at` of the last action returned. Listed actions never include their `result`: get the action by ID for that.
@@ -58,21 +86,16 @@ class AsyncActionsResource:
         Iterate the returned page to go through every page; each is fetched when reached.
         """
         return self._client.paginate(
-            "GET",
-            "/v1/async-actions",
-            query={"limit": limit, "end_date": end_date},
-            response=_ASYNCACTIONLIST,
-            pages=_PAGES_LIST_ASYNC_ACTIONS,
+            _OP_LIST_ASYNC_ACTIONS, {"limit": limit, "end_date": end_date}, _PAGES_LIST_ASYNC_ACTIONS, options=options
         )
 
-    def get(self, async_action_id: str) -> AsyncAction:
+    @_operation
+    def get(self, async_action_id: str, **options: Unpack[RequestOptions]) -> AsyncAction:
         """Get Async Action
 
         Check the status and, once it is done, the result of a scheduled asynchronous operation.
         """
-        return self._client.request(
-            "GET", "/v1/async-actions/{asyncActionId}", path={"asyncActionId": async_action_id}, response=_ASYNCACTION
-        )
+        return self._client.request(_OP_GET_ASYNC_ACTION, {"async_action_id": async_action_id}, options=options)
 
     def wait(
         self,
@@ -88,10 +111,8 @@ class AsyncActionsResource:
         `on_progress` receives every intermediate AsyncAction. Raises `AsyncActionFailedError` when it is FAILED, and `WaitTimeoutError` (a `TimeoutError`) when `timeout` seconds pass first.
         """
         return self._client.wait_for(
-            "GET",
-            "/v1/async-actions/{asyncActionId}",
-            path={"asyncActionId": async_action_id},
-            response=_ASYNCACTION,
+            _OP_GET_ASYNC_ACTION,
+            {"async_action_id": async_action_id},
             poll=_POLL_GET_ASYNC_ACTION,
             failed_error=AsyncActionFailedError,
             timeout=timeout,
@@ -102,7 +123,13 @@ class AsyncActionsResource:
 
 
 class VoucherifyClient(APIClient):
-    """Client for the Voucherify Async Actions API."""
+    """Client for the Voucherify Async Actions API.
+
+    Credentials, each needed only by the operations whose security asks for it:
+
+    - `app_id` (or the environment variable `VOUCHERIFY_APP_ID`)
+    - `app_token` (or the environment variable `VOUCHERIFY_APP_TOKEN`)
+    """
 
     async_actions: AsyncActionsResource
 
@@ -119,10 +146,8 @@ class VoucherifyClient(APIClient):
     ) -> None:
         super().__init__(
             base_url=base_url or expand_url("https://{cluster}.voucherify.io", {"cluster": cluster}),
-            auth_headers={
-                "X-App-Id": secret(app_id, "VOUCHERIFY_APP_ID"),
-                "X-App-Token": secret(app_token, "VOUCHERIFY_APP_TOKEN"),
-            },
+            credentials={"app_id": app_id, "app_token": app_token},
+            schemes=_SCHEMES,
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,
@@ -139,8 +164,9 @@ class AsyncAsyncActionsResource:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
 
+    @_async_operation
     async def list(
-        self, *, limit: int | None = None, end_date: datetime | None = None
+        self, *, limit: int | None = None, end_date: datetime | None = None, **options: Unpack[RequestOptions]
     ) -> AsyncPage[AsyncActionSummary]:
         """List Async Actions
 
@@ -149,21 +175,16 @@ class AsyncAsyncActionsResource:
         Iterate the returned page to go through every page; each is fetched when reached.
         """
         return await self._client.paginate(
-            "GET",
-            "/v1/async-actions",
-            query={"limit": limit, "end_date": end_date},
-            response=_ASYNCACTIONLIST,
-            pages=_PAGES_LIST_ASYNC_ACTIONS,
+            _OP_LIST_ASYNC_ACTIONS, {"limit": limit, "end_date": end_date}, _PAGES_LIST_ASYNC_ACTIONS, options=options
         )
 
-    async def get(self, async_action_id: str) -> AsyncAction:
+    @_async_operation
+    async def get(self, async_action_id: str, **options: Unpack[RequestOptions]) -> AsyncAction:
         """Get Async Action
 
         Check the status and, once it is done, the result of a scheduled asynchronous operation.
         """
-        return await self._client.request(
-            "GET", "/v1/async-actions/{asyncActionId}", path={"asyncActionId": async_action_id}, response=_ASYNCACTION
-        )
+        return await self._client.request(_OP_GET_ASYNC_ACTION, {"async_action_id": async_action_id}, options=options)
 
     async def wait(
         self,
@@ -179,10 +200,8 @@ class AsyncAsyncActionsResource:
         `on_progress` receives every intermediate AsyncAction. Raises `AsyncActionFailedError` when it is FAILED, and `WaitTimeoutError` (a `TimeoutError`) when `timeout` seconds pass first.
         """
         return await self._client.wait_for(
-            "GET",
-            "/v1/async-actions/{asyncActionId}",
-            path={"asyncActionId": async_action_id},
-            response=_ASYNCACTION,
+            _OP_GET_ASYNC_ACTION,
+            {"async_action_id": async_action_id},
             poll=_POLL_GET_ASYNC_ACTION,
             failed_error=AsyncActionFailedError,
             timeout=timeout,
@@ -193,7 +212,13 @@ class AsyncAsyncActionsResource:
 
 
 class AsyncVoucherifyClient(AsyncAPIClient):
-    """Client for the Voucherify Async Actions API."""
+    """Client for the Voucherify Async Actions API.
+
+    Credentials, each needed only by the operations whose security asks for it:
+
+    - `app_id` (or the environment variable `VOUCHERIFY_APP_ID`)
+    - `app_token` (or the environment variable `VOUCHERIFY_APP_TOKEN`)
+    """
 
     async_actions: AsyncAsyncActionsResource
 
@@ -210,10 +235,8 @@ class AsyncVoucherifyClient(AsyncAPIClient):
     ) -> None:
         super().__init__(
             base_url=base_url or expand_url("https://{cluster}.voucherify.io", {"cluster": cluster}),
-            auth_headers={
-                "X-App-Id": secret(app_id, "VOUCHERIFY_APP_ID"),
-                "X-App-Token": secret(app_token, "VOUCHERIFY_APP_TOKEN"),
-            },
+            credentials={"app_id": app_id, "app_token": app_token},
+            schemes=_SCHEMES,
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,

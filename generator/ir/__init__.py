@@ -17,7 +17,7 @@ JsonScalar = str | int | float | bool | None
 
 # --- Types -------------------------------------------------------------------
 
-PrimitiveName = Literal["str", "int", "float", "bool", "datetime", "date", "bytes", "Any"]
+PrimitiveName = Literal["str", "int", "float", "bool", "datetime", "date", "bytes", "FileInput", "Any"]
 
 
 def _examples() -> Any:
@@ -150,12 +150,18 @@ Definition = Model | Enum | UnionType
 
 # --- Operations --------------------------------------------------------------
 
-ParameterLocation = Literal["path", "query", "header"]
+ParameterLocation = Literal["path", "query", "header", "cookie"]
+# How a request or response body is encoded: decided from its media type (see `build_operations.media_kind`).
+MediaKind = Literal["json", "form", "multipart", "binary", "text", "empty"]
 
 
 @dataclass(frozen=True)
 class Parameter:
-    """An operation parameter; one with a `constant` is always sent and never asked for."""
+    """An operation parameter; one with a `constant` is always sent and never asked for.
+
+    `style`/`explode` are as the spec gives them ("" / None: the location's default); a parameter
+    defined by `content` has its `media_type` (its value is sent as JSON).
+    """
 
     name: Identifier
     wire_name: str
@@ -165,6 +171,31 @@ class Parameter:
     description: str = ""
     constant: str | None = None
     examples: tuple[Any, ...] = _examples()
+    style: str = ""
+    explode: bool | None = None
+    allow_reserved: bool = False
+    media_type: str | None = None
+
+
+@dataclass(frozen=True)
+class PartEncoding:
+    """The `encoding` of one property of a form or multipart body."""
+
+    property: str
+    content_type: str | None = None
+    style: str = "form"
+    explode: bool | None = None
+    allow_reserved: bool = False
+
+
+@dataclass(frozen=True)
+class RequestBody:
+    """One media type of a request body: how it is encoded and the type of the value."""
+
+    media_type: str
+    kind: MediaKind
+    type: TypeExpr
+    encodings: tuple[PartEncoding, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -176,6 +207,8 @@ class Response:
     type: TypeExpr | None
     headers: tuple[str, ...] = ()
     examples: tuple[Any, ...] = _examples()
+    media_types: tuple[str, ...] = ()  # every media type it declares, in order
+    kind: MediaKind = "empty"  # how the body `type` describes is read (json, text, binary or empty)
 
 
 @dataclass(frozen=True)
@@ -208,7 +241,12 @@ class Follow:
 
 @dataclass(frozen=True)
 class Operation:
-    """One HTTP operation, rendered as a method on its tag's resource."""
+    """One HTTP operation, rendered as a method on its tag's resource.
+
+    `body` is the type of the body argument (every media type's type, as one union); `bodies` says how
+    each media type is encoded, the first being the default. `security` lists the alternatives the
+    operation accepts, each a tuple of `SecurityScheme.key`s used together; () needs no credentials.
+    """
 
     operation_id: str
     name: Identifier
@@ -226,7 +264,8 @@ class Operation:
     pagination: Pagination | None = None
     follow: Follow | None = None
     body_examples: tuple[Any, ...] = _examples()
-    security: tuple[str, ...] = ()  # header names of the API keys it needs
+    security: tuple[tuple[str, ...], ...] = ()
+    bodies: tuple[RequestBody, ...] = ()
 
     @property
     def success(self) -> Response | None:
@@ -248,12 +287,32 @@ class Group:
 
 
 @dataclass(frozen=True)
-class ApiKeyAuth:
-    """An `apiKey` security scheme sent as a header, asked for as a client argument."""
+class Credential:
+    """A client argument holding a secret, also read from the environment variable `env_var`."""
 
     name: Identifier
-    header: str
     env_var: str
+
+
+SchemeKind = Literal["apiKey", "basic", "bearer", "oauth2"]
+
+
+@dataclass(frozen=True)
+class SecurityScheme:
+    """A security scheme the client can satisfy, and the credentials it asks for.
+
+    apiKey: one credential sent as header, query parameter or cookie `name`; basic: user name and
+    password; bearer (also openIdConnect): a token; oauth2: an access token, or with a
+    client-credentials flow, a client id and secret traded for one at `token_url`.
+    """
+
+    key: str  # the scheme's name in the spec
+    kind: SchemeKind
+    credentials: tuple[Credential, ...]
+    location: str = "header"
+    name: str = "Authorization"
+    token_url: str | None = None
+    client: tuple[Credential, ...] = ()
     description: str = ""
 
 
@@ -282,6 +341,6 @@ class Api:
     client_name: ClassName
     server_url: str
     server_variables: tuple[ServerVariable, ...]
-    auth: tuple[ApiKeyAuth, ...]
+    auth: tuple[SecurityScheme, ...]
     definitions: tuple[Definition, ...]
     groups: tuple[Group, ...]

@@ -36,7 +36,7 @@ RESERVED_FIELDS = frozenset(n for n in dir(BaseModel) if not n.startswith("_")) 
     "TypeAlias",
 }
 
-_FORMATS: dict[str, ir.PrimitiveName] = {"date-time": "datetime", "date": "date", "binary": "bytes"}
+_FORMATS: dict[str, ir.PrimitiveName] = {"date-time": "datetime", "date": "date", "binary": "FileInput"}
 _TYPES: dict[str, ir.PrimitiveName] = {"integer": "int", "number": "float", "boolean": "bool"}
 
 

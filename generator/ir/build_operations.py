@@ -9,17 +9,32 @@ from __future__ import annotations
 from typing import Any
 
 from generator import ir
+from generator.errors import Diagnostic, Severity
+from generator.ir.build_media import request_bodies, response_media
 from generator.ir.build_models import SchemaBuilder, examples_of
+from generator.ir.build_security import CLIENT_ARGUMENTS, fresh, requirements
 from generator.ir.names import ClassName, Identifier, dedupe, words
 from generator.load.document import Document, join_pointer
 from generator.validate.extensions import check_follows, read_follow, read_method_name, read_pagination, read_poll
 
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-# Method arguments the generated code uses itself.
-_RESERVED_PARAMS = frozenset({"self", "body", "extra_headers", "timeout"})
+# Method arguments the generated code uses itself (`RequestOptions` keys among them).
+_RESERVED_PARAMS = frozenset(
+    {"self", "body", "content_type", "extra_headers", "extra_query", "timeout", "content", "options"}
+)
+_LOCATIONS = ("path", "query", "header", "cookie")
+# The styles OpenAPI allows in each location (https://spec.openapis.org/oas/v3.1.0#style-values).
+_STYLES = {
+    "path": frozenset({"simple", "label", "matrix"}),
+    "query": frozenset({"form", "spaceDelimited", "pipeDelimited", "deepObject"}),
+    "header": frozenset({"simple"}),
+    "cookie": frozenset({"form"}),
+}
 
 
-def build_groups(doc: Document, schemas: SchemaBuilder) -> tuple[ir.Group, ...]:
+def build_groups(
+    doc: Document, schemas: SchemaBuilder, auth: tuple[ir.SecurityScheme, ...] = ()
+) -> tuple[ir.Group, ...]:
     """Every operation of the document, grouped by its first tag, in spec order."""
     tag_docs = {t.get("name"): t.get("description", "") for t in doc.data.get("tags", []) if isinstance(t, dict)}
     grouped: dict[str, list[ir.Operation]] = {}
@@ -30,7 +45,7 @@ def build_groups(doc: Document, schemas: SchemaBuilder) -> tuple[ir.Group, ...]:
             if isinstance(item.get(method), dict):
                 pointer = join_pointer("paths", path, method)
                 tag = (item[method].get("tags") or ["default"])[0]
-                grouped.setdefault(tag, []).append(_operation(doc, schemas, path, method, item, pointer, tag))
+                grouped.setdefault(tag, []).append(_operation(doc, schemas, auth, path, method, item, pointer, tag))
     check_follows(doc, [op for ops in grouped.values() for op in ops])
     groups = []
     # Resource classes share client.py with the types it names: a schema called `PetsResource` keeps its
@@ -67,7 +82,14 @@ def method_name(operation_id: str, tag: str) -> Identifier:
 
 
 def _operation(
-    doc: Document, schemas: SchemaBuilder, path: str, method: str, item: dict[str, Any], pointer: str, tag: str
+    doc: Document,
+    schemas: SchemaBuilder,
+    auth: tuple[ir.SecurityScheme, ...],
+    path: str,
+    method: str,
+    item: dict[str, Any],
+    pointer: str,
+    tag: str,
 ) -> ir.Operation:
     spec = item[method]
     operation_id = spec.get("operationId") or f"{method} {path}"
@@ -79,35 +101,23 @@ def _operation(
             if "$ref" in param:
                 param_pointer = schemas.ref_target(param["$ref"], param_pointer)
                 param = doc.resolve(param_pointer)
-            if param.get("in") in ("path", "query", "header"):
+            if param.get("in") in _LOCATIONS:
                 raw_params[(param["in"], param["name"])] = (param, param_pointer)
     py_names = dedupe([Identifier(name, _RESERVED_PARAMS) for _, name in raw_params])
-    parameters = []
-    for py_name, ((location, wire), (param, param_pointer)) in zip(py_names, raw_params.items(), strict=True):
-        schema = param.get("schema", {})
-        constant = _constant(schema) if param.get("required") and location == "header" else None
-        param_type = schemas.type_of(schema, f"{param_pointer}/schema", f"{hint}{ClassName(wire)}")
-        examples = _media_examples(param) or examples_of(schema)
-        parameters.append(
-            ir.Parameter(
-                py_name,
-                wire,
-                location,
-                param_type,
-                bool(param.get("required")) or location == "path",
-                param.get("description", ""),
-                constant,
-                examples,
-            )
-        )
-    body_type, body_required, body_examples = None, False, ()
+    parameters = [
+        _parameter(schemas, py_name, location, param, param_pointer, f"{hint}{ClassName(wire)}")
+        for py_name, ((location, wire), (param, param_pointer)) in zip(py_names, raw_params.items(), strict=True)
+    ]
+    body_type, body_required, body_examples, bodies = None, False, (), ()
     if "requestBody" in spec:
         body_pointer = f"{pointer}/requestBody"
         body = spec["requestBody"]
         if "$ref" in body:
             body_pointer = schemas.ref_target(body["$ref"], body_pointer)
             body = doc.resolve(body_pointer)
-        body_type = _content_type(schemas, body, body_pointer, f"{hint}Body") or ir.Primitive("Any")
+        bodies = request_bodies(schemas, body, body_pointer, f"{hint}Body", schemas.warnings)
+        types = tuple(dict.fromkeys(b.type for b in bodies))
+        body_type = (types[0] if len(types) == 1 else ir.UnionOf(types)) if types else ir.Primitive("Any")
         body_required = bool(body.get("required"))
         body_examples = _json_examples(body)
     responses = []
@@ -116,13 +126,18 @@ def _operation(
         if "$ref" in response:
             response_pointer = schemas.ref_target(response["$ref"], response_pointer)
             response = doc.resolve(response_pointer)
+        media_types, kind, response_type = response_media(
+            schemas, response, response_pointer, f"{hint}Response{status}"
+        )
         responses.append(
             ir.Response(
                 str(status),
                 response.get("description", ""),
-                _content_type(schemas, response, response_pointer, f"{hint}Response{status}"),
+                response_type,
                 tuple(response.get("headers", {})),
                 _json_examples(response),
+                media_types,
+                kind,
             )
         )
     success = next((r for r in responses if r.status.startswith("2")), None)
@@ -147,7 +162,46 @@ def _operation(
         pagination=pagination,
         follow=follow,
         body_examples=body_examples,
-        security=_security_headers(doc, spec.get("security", doc.data.get("security", []))),
+        security=requirements(doc, spec, auth),
+        bodies=bodies,
+    )
+
+
+def _parameter(
+    schemas: SchemaBuilder, name: Identifier, location: ir.ParameterLocation, param: Any, pointer: str, hint: str
+) -> ir.Parameter:
+    """One parameter: its type from `schema` (or from the schema of its `content`), and how it is serialized."""
+    schema, schema_pointer, media_type = param.get("schema", {}), f"{pointer}/schema", None
+    content = param.get("content")
+    if "schema" not in param and isinstance(content, dict) and content:
+        media_type = next(iter(content))
+        holder = content[media_type] if isinstance(content[media_type], dict) else {}
+        schema, schema_pointer = holder.get("schema", {}), pointer + join_pointer("content", media_type, "schema")
+    constant = _constant(schema) if param.get("required") and location == "header" else None
+    style = param.get("style", "")
+    if style and style not in _STYLES[location]:
+        schemas.warnings.append(
+            Diagnostic(
+                Severity.WARNING,
+                schemas.doc.locate(f"{pointer}/style"),
+                f"style {style!r} is not defined for {location} parameters; it is sent in the default style.",
+                f"use one of {', '.join(sorted(_STYLES[location]))}.",
+            )
+        )
+        style = ""
+    return ir.Parameter(
+        name,
+        param["name"],
+        location,
+        schemas.type_of(schema, schema_pointer, hint),
+        bool(param.get("required")) or location == "path",
+        param.get("description", ""),
+        constant,
+        _media_examples(param) or examples_of(schema),
+        style,
+        param["explode"] if isinstance(param.get("explode"), bool) else None,
+        bool(param.get("allowReserved")),
+        media_type,
     )
 
 
@@ -168,18 +222,6 @@ def _json_examples(holder: dict[str, Any]) -> tuple[Any, ...]:
     return ()
 
 
-def _security_headers(doc: Document, requirements: Any) -> tuple[str, ...]:
-    """The API-key headers the first security requirement of an operation asks for."""
-    schemes = (doc.data.get("components") or {}).get("securitySchemes") or {}
-    if not isinstance(requirements, list) or not requirements or not isinstance(requirements[0], dict):
-        return ()
-    return tuple(
-        schemes[name]["name"]
-        for name in requirements[0]
-        if isinstance(schemes.get(name), dict) and schemes[name].get("in") == "header" and "name" in schemes[name]
-    )
-
-
 def _constant(schema: Any) -> str | None:
     if isinstance(schema, dict):
         if isinstance(schema.get("const"), str):
@@ -190,50 +232,6 @@ def _constant(schema: Any) -> str | None:
     return None
 
 
-def _content_type(schemas: SchemaBuilder, holder: dict[str, Any], pointer: str, hint: str) -> ir.TypeExpr | None:
-    """The type of the JSON body of a request or response, if it has one."""
-    for media, content in (holder.get("content") or {}).items():
-        if media == "application/json" or media.endswith("+json"):
-            return schemas.type_of(content.get("schema", {}), pointer + join_pointer("content", media, "schema"), hint)
-    return None
-
-
-# Arguments every client's `__init__` has besides its credentials and server variables.
-CLIENT_ARGUMENTS = frozenset({"self", "base_url", "timeout", "max_retries", "http_client"})
-
-
-def build_auth(doc: Document, package: str, taken: set[str]) -> tuple[ir.ApiKeyAuth, ...]:
-    """Header API keys the document's security requirements use, as client arguments.
-
-    One argument per header (schemes that share a header share it), named apart from `taken`.
-    """
-    schemes = (doc.data.get("components") or {}).get("securitySchemes") or {}
-    used = [name for requirement in doc.data.get("security", []) for name in requirement]
-    auth = []
-    headers: set[str] = set()
-    taken = set(taken) | CLIENT_ARGUMENTS
-    for scheme_name in dict.fromkeys(used or list(schemes)):
-        scheme = schemes.get(scheme_name)
-        if isinstance(scheme, dict) and scheme.get("type") == "apiKey" and scheme.get("in") == "header":
-            header = str(scheme.get("name", ""))
-            if header.lower() in headers:
-                continue
-            headers.add(header.lower())
-            name = _fresh(Identifier(header.removeprefix("X-").removeprefix("x-")), taken)
-            auth.append(ir.ApiKeyAuth(name, header, f"{package}_{name}".upper(), scheme.get("description", "")))
-    return tuple(auth)
-
-
-def _fresh(name: Identifier, taken: set[str]) -> Identifier:
-    """`name`, or `name_2`, `name_3`... whichever is not in `taken` yet; it is then taken."""
-    candidate, counter = name, 1
-    while candidate in taken:
-        counter += 1
-        candidate = Identifier(f"{name}_{counter}")
-    taken.add(candidate)
-    return candidate
-
-
 def build_server(doc: Document) -> tuple[str, tuple[ir.ServerVariable, ...]]:
     """The first server's URL template and its variables (client arguments, named apart from the others)."""
     servers = doc.data.get("servers") or [{"url": ""}]
@@ -241,7 +239,7 @@ def build_server(doc: Document) -> tuple[str, tuple[ir.ServerVariable, ...]]:
     taken = set(CLIENT_ARGUMENTS)
     variables = tuple(
         ir.ServerVariable(
-            _fresh(Identifier(name), taken),
+            fresh(Identifier(name), taken),
             name,
             str(var.get("default", "")),
             tuple(map(str, var.get("enum", []))),

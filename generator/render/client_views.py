@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from generator import ir
 from generator.ir.names import ClassName, Identifier, words
+from generator.render.endpoint_views import credentials, endpoint_source, return_type, scheme_source
 from generator.render.format import LINE_LENGTH
 from generator.render.python_code import BUILTIN_TYPES, docstring, hint, import_lines, imports_for, literal, named_in
 
@@ -32,12 +33,13 @@ class Mode:
     awaitable_close: str
     iterator: str
     async_for: str
+    read: str  # httpx.Response: read / aread
 
 
-SYNC = Mode("", "sync", "def", "", "httpx.Client", "close", "", "time.sleep", "", "", "", "Iterator", "for")
+SYNC = Mode("", "sync", "def", "", "httpx.Client", "close", "", "time.sleep", "", "", "", "Iterator", "for", "read")
 ASYNC = Mode(
     "Async", "async", "async def", "await ", "httpx.AsyncClient", "aclose", "a", "asyncio.sleep", "async_",
-    "Awaitable[", "]", "AsyncIterator", "async for",
+    "Awaitable[", "]", "AsyncIterator", "async for", "aread",
 )  # fmt: skip
 MODES = (SYNC, ASYNC)
 
@@ -51,6 +53,7 @@ class MethodView:
     returns: str
     docstring: str
     body: tuple[str, ...]
+    decorator: str = ""  # `_operation`: callable, with `.with_raw_response` and `.with_streaming_response`
 
 
 @dataclass(frozen=True)
@@ -91,7 +94,8 @@ class ClientView:
     arguments: tuple[str, ...]
     base_url: str
     server_variables: str
-    auth: tuple[tuple[str, str, str], ...]  # (argument, header literal, env var literal)
+    credentials: str  # `{"app_id": app_id, ...}`
+    schemes: str  # the name of the schemes constant, or `{}`
     default_errors: str
     groups: tuple[GroupView, ...]
     constants: tuple[ConstantView, ...]
@@ -103,18 +107,25 @@ class ClientView:
 
 _RUNTIME_EXPORTS = {
     "._exceptions": [
-        "APIConnectionError", "APIError", "APIStatusError", "APITimeoutError", "AuthenticationError",
-        "BadRequestError", "ConflictError", "InternalServerError", "NotFoundError", "PermissionDeniedError",
-        "RateLimitError", "UnprocessableEntityError", "WaitFailedError", "WaitTimeoutError",
+        "APIConnectionError", "APIError", "APIResponseValidationError", "APIStatusError", "APITimeoutError",
+        "AuthenticationError", "BadRequestError", "ConflictError", "InternalServerError", "MissingCredentialsError",
+        "NotFoundError", "PermissionDeniedError", "RateLimitError", "UnprocessableEntityError", "WaitFailedError",
+        "WaitTimeoutError",
     ],
     "._pagination": ["Page", "AsyncPage"],
     "._polling": ["Accepted", "AsyncAccepted"],
+    "._response": ["RawResponse", "RequestOptions"],
+    "._runtime": ["FileInput"],
 }  # fmt: skip
 # What the client module may import from the runtime; only the names its code uses are imported.
 _RUNTIME_IMPORTS = {
     "collections.abc": ["Callable"],
-    "._base_client": [],
+    "typing_extensions": ["Unpack"],
+    "._auth": ["Scheme"],
+    "._base_client": ["Endpoint"],
+    "._encoding": ["Body", "Param", "PartEncoding"],
     "._exceptions": [],
+    "._response": ["RequestOptions", "_async_operation", "_operation"],
     "._runtime": ["ResponseType"],
     "._pagination": ["AsyncPage", "Page", "PageSpec"],
     "._polling": [
@@ -137,7 +148,7 @@ _WAIT_ARGUMENTS = (
 # Names client.py binds besides the package's types: a type with one of these names is written `types.X` there.
 _MODULE_NAMES = frozenset(
     {name for names in _RUNTIME_IMPORTS.values() for name in names}
-    | {"APIClient", "AsyncAPIClient", "DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "expand_url", "secret"}
+    | {"APIClient", "AsyncAPIClient", "DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "expand_url"}
     | {"WaitFailedError", "TYPE_CHECKING", "Any", "Literal", "Callable"}
 )
 
@@ -161,9 +172,14 @@ class _Constants:
             self.by_value[key] = ConstantView(unique, hint_text, value)
         return self.by_value[key].name
 
-    def parser(self, t: ir.TypeExpr | None) -> str:
-        """A response parser; the type is looked up in `types` when the first response needs it."""
+    def parser(self, t: ir.TypeExpr | None, kind: str = "json") -> str:
+        """A response parser; the type is looked up in `types` when the first response needs it.
+
+        Text and binary bodies are not validated: they are `str` and `bytes` as they came.
+        """
         text = hint(t, self.qualified) if t is not None else "None"
+        if kind in ("text", "binary"):
+            return self.add(f"{kind} body", f"ResponseType[{text}]", f"ResponseType(lambda: None, {literal(kind)})")
         runtime = hint(t, module="types") if t is not None else "None"
         return self.add(text, f"ResponseType[{text}]", f"ResponseType(lambda: {runtime})")
 
@@ -243,11 +259,13 @@ def _default_error(api: ir.Api) -> ir.TypeExpr | None:
 
 @dataclass(frozen=True)
 class _Shape:
-    """What both modes of one operation share."""
+    """What both modes of one operation share: its parameters, the call's arguments, the return hint."""
 
-    signature: str
+    signature: str  # without the per-call options
     keywords: bool
-    call: str
+    endpoint: str  # the name of its `Endpoint` constant
+    arguments: str  # `{"limit": limit}`
+    body: str  # `, body=body, content_type=content_type`, or ""
     returns: str
 
 
@@ -259,39 +277,37 @@ def _shape(op: ir.Operation, ctx: _Context) -> _Shape:
         (p for p in op.parameters if p.location != "path" and p.constant is None), key=lambda p: not p.required
     )
     shadowed = ctx.shadowed
-    raw = hint(ir.DictOf(ir.Primitive("Any")), shadowed)  # a body may also be given as plain JSON
+    body_hint = ""
+    if op.body is not None:
+        body_hint = hint(op.body, shadowed)
+        if any(b.kind in ("json", "form", "multipart") for b in op.bodies):
+            body_hint += f" | {hint(ir.DictOf(ir.Primitive('Any')), shadowed)}"  # a body may be plain data too
     positional = [_param(p.name, hint(p.type, shadowed)) for p in path_params]
     if op.body is not None and op.body_required:
-        positional.append(_param("body", f"{hint(op.body, shadowed)} | {raw}"))
+        positional.append(_param("body", body_hint))
     keywords = [_param(p.name, hint(p.type, shadowed)) for p in keyword if p.required]
     if op.body is not None and not op.body_required:
-        keywords.append(_param("body", f"{hint(op.body, shadowed)} | {raw} | None", " = None"))
+        keywords.append(_param("body", f"{body_hint} | None", " = None"))
     keywords += [_param(p.name, hint(ir.Nullable(p.type), shadowed), " = None") for p in keyword if not p.required]
+    media_types = list(dict.fromkeys(b.media_type for b in op.bodies))
+    body = ", body=body" if op.body is not None else ""
+    if len(media_types) > 1:
+        choices = hint(ir.LiteralOf(tuple(media_types)), shadowed)
+        keywords.append(_param("content_type", choices, f" = {literal(media_types[0])}"))
+        body += ", content_type=content_type"
     signature = ", ".join(["self", *positional, *(["*", *keywords] if keywords else [])])
+    endpoint = ctx.constants.add(
+        f"op {op.operation_id}",
+        f"Endpoint[{_returns(op, shadowed)}]",
+        endpoint_source(op, ctx.constants.parser, ctx.default_error),
+    )
+    arguments = "{" + ", ".join(f"{literal(p.name)}: {p.name}" for p in op.parameters if p.constant is None) + "}"
+    return _Shape(signature, bool(keywords), endpoint, arguments, body, _returns(op, shadowed))
 
-    success = op.success
-    success_type = success.type if success is not None else None
-    call = [literal(op.method), literal(op.path)]
-    for location in ("path", "query", "header"):
-        pairs = [
-            f"{literal(p.wire_name)}: {literal(p.constant) if p.constant is not None else p.name}"
-            for p in op.parameters
-            if p.location == location
-        ]
-        if pairs:
-            call.append(f"{location}={{{', '.join(pairs)}}}")
-    if op.body is not None:
-        call.append("body=body")
-    call.append(f"response={ctx.constants.parser(success_type)}")
-    errors = [
-        f"{literal(r.status)}: {ctx.constants.parser(r.type)}"
-        for r in op.responses
-        if not r.status.startswith("2") and r.type is not None and r.type != ctx.default_error
-    ]
-    if errors:
-        call.append(f"errors={{{', '.join(errors)}}}")
-    returns = hint(success_type, shadowed) if success_type is not None else "None"
-    return _Shape(signature, bool(keywords), ", ".join(call), returns)
+
+def _returns(op: ir.Operation, shadowed: frozenset[str]) -> str:
+    returned = return_type(op)
+    return hint(returned, shadowed) if returned is not None else "None"
 
 
 def _param(name: str, annotation: str, default: str = "") -> str:
@@ -313,7 +329,8 @@ def _methods(op: ir.Operation, ctx: _Context, mode: Mode) -> list[MethodView]:
     Every method is one call on the client: `request`, `paginate`, `request_accepted` or `wait_for`.
     """
     shape = _shape(op, ctx)
-    verb, extra, returns, text = "request", "", shape.returns, _doc(op)
+    returns, text = shape.returns, _doc(op)
+    call = f"request({shape.endpoint}, {shape.arguments}{shape.body}, options=options)"
     success_type = op.success.type if op.success else None
     if op.pagination is not None:
         page = op.pagination
@@ -322,35 +339,33 @@ def _methods(op: ir.Operation, ctx: _Context, mode: Mode) -> list[MethodView]:
             items = items.inner
         item = items.item if isinstance(items, ir.ListOf) else ir.Primitive("Any")
         ctx.item_types.append(item)
+        cursor = next(p.name for p in op.parameters if p.wire_name == page.cursor_parameter and p.location == "query")
         spec = ctx.constants.add(
             f"pages {op.operation_id}",
             f"PageSpec[{hint(item, ctx.shadowed)}]",
             f"PageSpec({literal(ctx.attribute(success_type, page.items_field))}, "
             f"{literal(ctx.attribute(success_type, page.has_more_field))}, "
-            f"{literal(page.cursor_parameter)}, {literal(ctx.attribute(item, page.cursor_field))})",
+            f"{literal(cursor)}, {literal(ctx.attribute(item, page.cursor_field))})",
         )
-        verb, extra, returns = "paginate", f", pages={spec}", f"{mode.prefix}Page[{hint(item, ctx.shadowed)}]"
+        call = f"paginate({shape.endpoint}, {shape.arguments}, {spec}, options=options)"
+        returns = f"{mode.prefix}Page[{hint(item, ctx.shadowed)}]"
         text += "\n\nIterate the returned page to go through every page; each is fetched when reached."
     elif op.follow is not None:
         target = ctx.operations[op.follow.operation_id]
         target_type = target.success.type if target.success else None
-        headers = ", ".join(
-            f"{literal(p.wire_name)}: {literal(p.constant)}"
-            for p in target.parameters
-            if p.location == "header" and p.constant is not None
-        )
+        target_hint = hint(target_type, ctx.shadowed) if target_type else "None"
         follow = ctx.constants.add(
             f"follow {op.operation_id}",
-            f"FollowSpec[{hint(target_type, ctx.shadowed) if target_type else 'None'}]",
-            f"FollowSpec({literal(op.follow.header)}, {ctx.constants.parser(target_type)}, {ctx.poll_spec(target)}, "
-            f"{ctx.failed_error(target)}, {{{headers}}})",
+            f"FollowSpec[{target_hint}]",
+            f"FollowSpec({literal(op.follow.header)}, {_shape(target, ctx).endpoint}, {ctx.poll_spec(target)}, "
+            f"{ctx.failed_error(target)})",
         )
-        verb, extra = "request_accepted", f", follow={follow}"
-        target_hint = hint(target_type, ctx.shadowed) if target_type else "None"
+        call = f"request_accepted({shape.endpoint}, {shape.arguments}, {follow}{shape.body}, options=options)"
         returns = f"{mode.prefix}Accepted[{shape.returns}, {target_hint}]"
         text += f"\n\nCall `.wait()` on the result to poll the URL in its `{op.follow.header}` until the work is done."
-    body = (f"return {mode.await_}self._client.{verb}({shape.call}{extra})",)
-    methods = [MethodView(op.name, shape.signature, returns, docstring(text), body)]
+    signature = f"{shape.signature}, **options: Unpack[RequestOptions]"
+    body = (f"return {mode.await_}self._client.{call}",)
+    methods = [MethodView(op.name, signature, returns, docstring(text), body, f"_{mode.func_prefix}operation")]
     if op.poll is not None:
         methods.append(_wait_method(op, ctx, mode, shape))
     return methods
@@ -362,7 +377,7 @@ def _wait_method(op: ir.Operation, ctx: _Context, mode: Mode, shape: _Shape) -> 
     signature = shape.signature + ", " + ("" if shape.keywords else "*, ") + ", ".join(keywords)
     error = ctx.failed_error(op)
     arguments = f"poll={ctx.poll_spec(op)}, {_WAIT_ARGUMENTS.format(error=error)}"
-    body = (f"return {mode.await_}self._client.wait_for({shape.call}, {arguments})",)
+    body = (f"return {mode.await_}self._client.wait_for({shape.endpoint}, {shape.arguments}, {arguments})",)
     done, failed = " or ".join(op.poll.done), " or ".join(op.poll.failed) or "never"
     text = (
         f"Wait until the {shape.returns} is {done}: poll `{op.name}` (the interval grows from `poll_interval` to "
@@ -372,6 +387,15 @@ def _wait_method(op: ir.Operation, ctx: _Context, mode: Mode, shape: _Shape) -> 
     )
     name = Identifier("wait" if op.name == "get" else f"wait_{op.name}")
     return MethodView(name, signature, shape.returns, docstring(text), body)
+
+
+def _client_doc(api: ir.Api, secrets: list[ir.Credential]) -> str:
+    """The client's docstring: what it is for, and every credential with its environment variable."""
+    text = f"Client for the {api.title} API." if api.title else "API client."
+    if secrets:
+        listed = "\n".join(f"- `{c.name}` (or the environment variable `{c.env_var}`)" for c in secrets)
+        text += f"\n\nCredentials, each needed only by the operations whose security asks for it:\n\n{listed}"
+    return text
 
 
 def client_view(api: ir.Api) -> ClientView:
@@ -387,8 +411,16 @@ def client_view(api: ir.Api) -> ClientView:
     if ctx.default_error is not None:
         default_errors = f"{{'': {ctx.constants.parser(ctx.default_error)}}}"
 
-    arguments = [f"{a.name}: str | None = None" for a in api.auth]
+    secrets = credentials(api)
+    arguments = [f"{c.name}: str | None = None" for c in secrets]
     arguments += [f"{v.name}: str = {literal(v.default)}" for v in api.server_variables]
+    schemes = "{}"
+    if api.auth:
+        schemes = ctx.constants.add(
+            "schemes",
+            "dict[str, Scheme]",
+            "{" + ", ".join(f"{literal(s.key)}: {scheme_source(s)}" for s in api.auth) + "}",
+        )
     types = [
         t
         for g in api.groups
@@ -399,7 +431,12 @@ def client_view(api: ir.Api) -> ClientView:
     types += ctx.item_types
     constants = tuple(ctx.constants.by_value.values())
     rendered = " ".join(
-        [f"{m.signature} {m.returns} {' '.join(m.body)}" for g in groups for ms in g.methods.values() for m in ms]
+        [
+            f"{m.decorator} {m.signature} {m.returns} {' '.join(m.body)}"
+            for g in groups
+            for ms in g.methods.values()
+            for m in ms
+        ]
         + [f"{c.hint} {c.value}" for c in constants]
         + [e.type for e in ctx.failed_errors.values()]
     )
@@ -414,19 +451,18 @@ def client_view(api: ir.Api) -> ClientView:
     if "types." in rendered:
         needed["."] = {"types"}
     for module, names in _RUNTIME_IMPORTS.items():
-        needed[module] = set(names) & tokens
+        needed[module] = needed.get(module, set()) | (set(names) & tokens)
     needed["._base_client"] |= {"DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "APIClient", "AsyncAPIClient", "expand_url"}
-    if api.auth:
-        needed["._base_client"].add("secret")
     if ctx.failed_errors:
         needed["._exceptions"].add("WaitFailedError")
     return ClientView(
         name=api.client_name,
-        docstring=docstring(f"Client for the {api.title} API." if api.title else "API client."),
+        docstring=docstring(_client_doc(api, secrets)),
         arguments=tuple(arguments),
         base_url=literal(api.server_url),
         server_variables="{" + ", ".join(f"{literal(v.wire_name)}: {v.name}" for v in api.server_variables) + "}",
-        auth=tuple((a.name, literal(a.header), literal(a.env_var)) for a in api.auth),
+        credentials="{" + ", ".join(f"{literal(c.name)}: {c.name}" for c in secrets) + "}",
+        schemes=schemes,
         default_errors=default_errors,
         groups=tuple(groups),
         constants=constants,

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from generator import ir
 from generator.ir.modules import partition
 from generator.render import markdown as md
+from generator.render.endpoint_views import credentials
 from generator.render.python_code import literal
 
 TYPES_DIR, OPERATIONS_DIR = "types", "operations"
@@ -242,7 +243,7 @@ def _examples(api: ir.Api, group: ir.Group, op: ir.Operation) -> tuple[str, str]
             body += [f"final = {aw}client.{group.name}.{wait}({path_args}timeout=300)", "print(final)"]
         return body
 
-    env = ", ".join(a.env_var for a in api.auth)
+    env = ", ".join(c.env_var for c in credentials(api))
     comment = f"  # credentials from {env}" if env else ""
     sync_body = "".join(f"    {line}\n" for line in lines(""))
     async_body = "".join(f"        {line}\n" for line in lines("await "))
@@ -255,6 +256,19 @@ def _examples(api: ir.Api, group: ir.Group, op: ir.Operation) -> tuple[str, str]
         "\n\nasyncio.run(main())\n"
     )
     return sync, async_
+
+
+def _security_section(api: ir.Api, op: ir.Operation) -> Section:
+    """Which credentials the operation needs: one row per alternative, any one of which will do."""
+    schemes = {s.key: s for s in api.auth}
+    rows = []
+    for alternative in op.security:
+        used = [schemes[name] for name in alternative]
+        sent = " and ".join(f"{s.kind} {md.code(s.name)} in {s.location}" if s.kind == "apiKey" else s.kind for s in used)
+        arguments = ", ".join(f"`{c.name}=` or `{c.env_var}`" for s in used for c in (*s.credentials, *s.client))
+        rows.append(Row((sent or "nothing", arguments or "none")))
+    text = "Any one row is enough; the client uses the first whose credentials it has." if len(rows) > 1 else ""
+    return Section("Authentication", text, ("Sent as", "Client argument or environment variable"), tuple(rows))
 
 
 def operation_entry(
@@ -272,21 +286,17 @@ def operation_entry(
         ]  # fmt: skip
         if op.body is not None:
             required = "yes" if op.body_required else "no"
-            rows.append(
-                Row(("`body`", "", "body (JSON)", docs.type_md(op.body, prefix), required, "The request body."))
-            )
+            media = ", ".join(b.media_type for b in op.bodies) or "JSON"
+            rows.append(Row(("`body`", "", f"body ({md.cell(media)})", docs.type_md(op.body, prefix), required,
+                             "The request body." + (" `content_type=` chooses the media type." if len(op.bodies) > 1 else ""))))  # fmt: skip
         header = ("Argument", "Wire name", "In", "Type", "Required", "Description")
         sections.append(Section("Parameters", "", header, tuple(rows)))
     constants = [p for p in op.parameters if p.constant is not None]
     if constants:
         rows = [Row((md.code(p.wire_name), md.code(p.constant), md.cell(p.description))) for p in constants]
         sections.append(Section("Headers sent for you", "", ("Header", "Value", "Why"), tuple(rows)))
-    auth = [a for a in docs.api.auth if a.header in op.security]
-    if auth:
-        rows = [Row((md.code(a.header), f"`{a.name}=`", md.code(a.env_var))) for a in auth]
-        sections.append(
-            Section("Authentication", "", ("Header", "Client argument", "Environment variable"), tuple(rows))
-        )
+    if op.security:
+        sections.append(_security_section(docs.api, op))
     rows = []
     for r in op.responses:
         code = int(r.status) if r.status.isdigit() else 0

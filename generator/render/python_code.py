@@ -12,7 +12,7 @@ from typing import Any
 
 from generator import ir
 
-_PRIMITIVE_IMPORTS = {"datetime": "datetime", "date": "datetime", "Any": "typing"}
+_PRIMITIVE_IMPORTS = {"datetime": "datetime", "date": "datetime", "Any": "typing", "FileInput": "._runtime"}
 
 
 BUILTIN_TYPES = frozenset({"str", "int", "float", "bool", "bytes", "list", "dict"})

@@ -216,7 +216,7 @@ def type_module_view(api: ir.Api, name: str, definitions: list[ir.Definition], h
         needed["typing"] |= {"Annotated", "Union"}
         needed["pydantic"] |= {"Discriminator", "Tag"}
         runtime.add("tag_by")
-    needed[".._runtime"] = runtime
+    needed[".._runtime"] = runtime | needed.pop("._runtime", set())
     qualifiers = {QUALIFIED[n].split(".")[0] for m in models for n in shadowed_by(m)}
     names = [f"`{d.name}`" for d in definitions]
     text = f"The {names[0]} type" if len(names) == 1 else f"The {', '.join(names[:-1])} and {names[-1]} types"

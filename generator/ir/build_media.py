@@ -1,0 +1,100 @@
+"""Stage 3d, media types to IR: how each request body and response is encoded, and its Python type.
+
+JSON (and `+json`) bodies are models; form and multipart bodies are models too, each property sent as
+its `encoding` says; binary bodies are file content, text bodies `str`. A media type the client cannot
+encode gets a located warning and is sent as raw bytes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator import ir
+from generator.errors import Diagnostic, Severity
+from generator.ir.build_models import SchemaBuilder
+from generator.load.document import join_pointer
+
+_FILE = ir.Primitive("FileInput")
+_STYLES = frozenset({"form", "spaceDelimited", "pipeDelimited", "deepObject"})
+
+
+def media_kind(media_type: str) -> ir.MediaKind | None:
+    """How a media type is encoded, or None for one the client does not know (sent as raw bytes)."""
+    essence = media_type.split(";")[0].strip().lower()
+    if essence == "application/json" or essence.endswith("+json"):
+        return "json"
+    if essence == "application/x-www-form-urlencoded":
+        return "form"
+    if essence == "multipart/form-data" or essence.startswith("multipart/"):
+        return "multipart"
+    if essence.startswith("text/") or essence in ("application/xml", "application/csv") or essence.endswith("+xml"):
+        return "text"
+    if essence.startswith(("image/", "audio/", "video/", "font/")) or essence in (
+        "application/octet-stream", "application/pdf", "application/zip", "application/gzip", "*/*",
+    ):  # fmt: skip
+        return "binary"
+    return None
+
+
+def _encodings(content: dict[str, Any]) -> tuple[ir.PartEncoding, ...]:
+    encoding = content.get("encoding")
+    if not isinstance(encoding, dict):
+        return ()
+    parts = []
+    for name, spec in encoding.items():
+        if isinstance(spec, dict):
+            style = spec.get("style") if spec.get("style") in _STYLES else "form"
+            explode = spec.get("explode") if isinstance(spec.get("explode"), bool) else None
+            content_type = spec.get("contentType") if isinstance(spec.get("contentType"), str) else None
+            parts.append(ir.PartEncoding(str(name), content_type, style, explode, bool(spec.get("allowReserved"))))
+    return tuple(parts)
+
+
+def request_bodies(
+    schemas: SchemaBuilder, body: dict[str, Any], pointer: str, hint: str, warnings: list[Diagnostic]
+) -> tuple[ir.RequestBody, ...]:
+    """Every media type of a request body, the default first: JSON when there is one, else the first listed."""
+    bodies = []
+    for media, content in (body.get("content") or {}).items():
+        content = content if isinstance(content, dict) else {}
+        kind = media_kind(media)
+        at = pointer + join_pointer("content", media)
+        if kind is None:
+            warnings.append(
+                Diagnostic(
+                    Severity.WARNING,
+                    schemas.doc.locate(at),
+                    f"request media type {media!r} is not one the client can encode; the body is sent as raw bytes.",
+                    "pass `bytes` as the body, or use a media type such as application/json.",
+                )
+            )
+            kind = "binary"
+        schema = content.get("schema")
+        if kind in ("binary", "text") or not isinstance(schema, (dict, bool)):
+            body_type: ir.TypeExpr = ir.Primitive("str") if kind == "text" else _FILE
+            if kind in ("json", "form", "multipart"):
+                body_type = ir.Primitive("Any")
+        else:
+            body_type = schemas.type_of(schema, f"{at}/schema", hint)
+        bodies.append(ir.RequestBody(media, kind, body_type, _encodings(content)))
+    bodies.sort(key=lambda b: b.kind != "json")  # stable: JSON first, others in spec order
+    return tuple(bodies)
+
+
+def response_media(
+    schemas: SchemaBuilder, response: dict[str, Any], pointer: str, hint: str
+) -> tuple[tuple[str, ...], ir.MediaKind, ir.TypeExpr | None]:
+    """A response's media types, how its body is read, and its type: JSON preferred, else the first."""
+    content = response.get("content") or {}
+    media_types = tuple(str(m) for m in content)
+    if not media_types:
+        return (), "empty", None
+    chosen = next((m for m in media_types if media_kind(m) == "json"), media_types[0])
+    kind = media_kind(chosen) or "binary"
+    if kind == "json":
+        holder = content[chosen] if isinstance(content[chosen], dict) else {}
+        at = pointer + join_pointer("content", chosen, "schema")
+        return media_types, "json", schemas.type_of(holder.get("schema", {}), at, hint)
+    if kind == "text":
+        return media_types, "text", ir.Primitive("str")
+    return media_types, "binary", ir.Primitive("bytes")

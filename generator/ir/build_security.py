@@ -1,0 +1,123 @@
+"""Stage 3c, security schemes to IR: the credentials a client asks for, and what each operation needs.
+
+One client argument per credential: schemes that send the same header, query parameter or cookie share
+it, as do all HTTP basic schemes (`username`, `password`), all bearer schemes (`bearer_token`) and all
+OAuth2/OpenID Connect schemes (`access_token`, plus `client_id`/`client_secret` where a
+client-credentials flow can fetch the token). Each is also read from `<PACKAGE>_<ARGUMENT>`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator import ir
+from generator.errors import Diagnostic, Severity
+from generator.ir.names import Identifier
+from generator.load.document import Document, join_pointer
+
+# Arguments every client's `__init__` has besides its credentials and server variables.
+CLIENT_ARGUMENTS = frozenset({"self", "base_url", "timeout", "max_retries", "http_client"})
+
+
+def fresh(name: Identifier, taken: set[str]) -> Identifier:
+    """`name`, or `name_2`, `name_3`... whichever is not in `taken` yet; it is then taken."""
+    candidate, counter = name, 1
+    while candidate in taken:
+        counter += 1
+        candidate = Identifier(f"{name}_{counter}")
+    taken.add(candidate)
+    return candidate
+
+
+class _Credentials:
+    """Credential arguments, one per distinct key, named apart from the client's other arguments."""
+
+    def __init__(self, package: str, taken: set[str]) -> None:
+        self.package = package
+        self.taken = set(taken) | CLIENT_ARGUMENTS
+        self.by_key: dict[tuple[str, ...], ir.Credential] = {}
+
+    def get(self, key: tuple[str, ...], name: str) -> ir.Credential:
+        if key not in self.by_key:
+            argument = fresh(Identifier(name), self.taken)
+            self.by_key[key] = ir.Credential(argument, f"{self.package}_{argument}".upper())
+        return self.by_key[key]
+
+
+def _used_schemes(doc: Document) -> list[str]:
+    """Scheme names in the order the document's security requirements first use them."""
+    requirements = list(doc.data.get("security") or [])
+    for item in (doc.data.get("paths") or {}).values():
+        if isinstance(item, dict):
+            requirements += [r for op in item.values() if isinstance(op, dict) for r in op.get("security") or []]
+    return list(dict.fromkeys(name for r in requirements if isinstance(r, dict) for name in r))
+
+
+def build_auth(doc: Document, package: str, taken: set[str], warnings: list[Diagnostic]) -> tuple[ir.SecurityScheme, ...]:
+    """Every security scheme the document's requirements use (all of them if none are used), as the
+    client can send it; a scheme it cannot send gets a located warning and no argument."""
+    schemes = (doc.data.get("components") or {}).get("securitySchemes") or {}
+    credentials = _Credentials(package, taken)
+    built = []
+    for key in _used_schemes(doc) or list(schemes):
+        scheme = schemes.get(key)
+        if isinstance(scheme, dict):
+            result = _scheme(key, scheme, credentials)
+            if result is None:
+                warnings.append(_unsupported(doc, key, scheme))
+            else:
+                built.append(result)
+    return tuple(built)
+
+
+def _scheme(key: str, scheme: dict[str, Any], credentials: _Credentials) -> ir.SecurityScheme | None:
+    kind, description = scheme.get("type"), str(scheme.get("description", ""))
+    if kind == "apiKey" and scheme.get("in") in ("header", "query", "cookie") and scheme.get("name"):
+        location, name = str(scheme["in"]), str(scheme["name"])
+        argument = name.removeprefix("X-").removeprefix("x-")
+        credential = credentials.get(("apiKey", location, name.lower()), argument)
+        return ir.SecurityScheme(key, "apiKey", (credential,), location, name, description=description)
+    http = str(scheme.get("scheme", "")).lower()
+    if kind == "http" and http == "basic":
+        pair = (credentials.get(("username",), "username"), credentials.get(("password",), "password"))
+        return ir.SecurityScheme(key, "basic", pair, description=description)
+    if kind == "http" and http == "bearer":
+        return ir.SecurityScheme(key, "bearer", (credentials.get(("bearer",), "bearer_token"),), description=description)
+    if kind in ("oauth2", "openIdConnect"):
+        token = credentials.get(("oauth2",), "access_token")
+        flow = (scheme.get("flows") or {}).get("clientCredentials") if kind == "oauth2" else None
+        if isinstance(flow, dict) and isinstance(flow.get("tokenUrl"), str):
+            client = (credentials.get(("client_id",), "client_id"), credentials.get(("client_secret",), "client_secret"))
+            return ir.SecurityScheme(
+                key, "oauth2", (token,), token_url=flow["tokenUrl"], client=client, description=description
+            )
+        return ir.SecurityScheme(key, "oauth2", (token,), description=description)
+    return None
+
+
+def _unsupported(doc: Document, key: str, scheme: dict[str, Any]) -> Diagnostic:
+    what = scheme.get("type")
+    if what == "http":
+        what = f"http {scheme.get('scheme')!r}"
+    return Diagnostic(
+        Severity.WARNING,
+        doc.locate(join_pointer("components", "securitySchemes", key)),
+        f"security scheme {key!r} ({what}) is not one the generated client can send, so the client takes no "
+        "credential for it; operations that need only it are sent without it.",
+        "send its credential yourself with `extra_headers=` on the call (or an httpx client with `auth=`).",
+    )
+
+
+def requirements(doc: Document, spec: dict[str, Any], schemes: tuple[ir.SecurityScheme, ...]) -> tuple[tuple[str, ...], ...]:
+    """The alternatives of an operation's `security` (else the document's), each the schemes used together.
+
+    Schemes the client cannot send are left out of an alternative (their warning says so); an empty
+    requirement (`{}`) stays as the alternative that needs nothing.
+    """
+    declared = spec["security"] if "security" in spec else doc.data.get("security")
+    known = {s.key for s in schemes}
+    alternatives = []
+    for requirement in declared or []:
+        if isinstance(requirement, dict):
+            alternatives.append(tuple(name for name in requirement if name in known))
+    return tuple(dict.fromkeys(alternatives))

@@ -1,0 +1,138 @@
+"""Stage 4a', IR to runtime data: the `Endpoint(...)` constant of each operation and the `Scheme(...)`
+of each security scheme, as Python source.
+
+Everything the runtime needs to send an operation is decided here, once, and written as data
+(parameter styles, body media types, parsers per status, security alternatives, `Accept`); the
+generated methods only pass their arguments along.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from generator import ir
+from generator.render.python_code import literal
+
+# Makes the parser constant of a body type read as `kind` (json, text, binary, empty).
+Parser = Callable[[ir.TypeExpr | None, str], str]
+
+
+def success_responses(op: ir.Operation) -> list[ir.Response]:
+    """The operation's 2xx responses (or `default` when it documents none), in spec order."""
+    found = [r for r in op.responses if r.status.startswith("2")]
+    return found or [r for r in op.responses if r.status == "default"][:1]
+
+
+def return_types(op: ir.Operation) -> tuple[ir.TypeExpr | None, ...]:
+    """The distinct types a call can return, one per differently typed 2xx response (None: no body)."""
+    return tuple(dict.fromkeys(r.type for r in success_responses(op))) or (None,)
+
+
+def return_type(op: ir.Operation) -> ir.TypeExpr | None:
+    """What the method returns: the one 2xx type, or their union (a body-less 2xx adds `None`)."""
+    types = return_types(op)
+    present = tuple(t for t in types if t is not None)
+    if not present:
+        return None
+    joined = present[0] if len(present) == 1 else ir.UnionOf(present)
+    return ir.Nullable(joined) if None in types else joined
+
+
+def _tuple(items: list[str]) -> str:
+    """A tuple literal without a magic trailing comma (so the formatter keeps it on one line when it fits)."""
+    return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+
+
+def _param(p: ir.Parameter) -> str:
+    fields = [literal(p.name), literal(p.wire_name), literal(p.location)]
+    if p.style:
+        fields.append(f"style={literal(p.style)}")
+    if p.explode is not None:
+        fields.append(f"explode={p.explode!r}")
+    if p.allow_reserved:
+        fields.append("allow_reserved=True")
+    if p.media_type:
+        fields.append(f"content={literal(p.media_type)}")
+    return f"Param({', '.join(fields)})"
+
+
+def _encoding(e: ir.PartEncoding) -> str:
+    fields = []
+    if e.content_type:
+        fields.append(f"content_type={literal(e.content_type)}")
+    if e.style != "form":
+        fields.append(f"style={literal(e.style)}")
+    if e.explode is not None:
+        fields.append(f"explode={e.explode!r}")
+    if e.allow_reserved:
+        fields.append("allow_reserved=True")
+    return f"{literal(e.property)}: PartEncoding({', '.join(fields)})"
+
+
+def _body(b: ir.RequestBody) -> str:
+    fields = [literal(b.media_type), literal(b.kind)]
+    if b.encodings:
+        fields.append("{" + ", ".join(_encoding(e) for e in b.encodings) + "}")
+    return f"Body({', '.join(fields)})"
+
+
+def accept_header(op: ir.Operation) -> str | None:
+    """`Accept` from every media type the operation's responses declare, 2xx first; None when none do."""
+    ordered = sorted(op.responses, key=lambda r: not r.status.startswith("2"))
+    media = list(dict.fromkeys(m for r in ordered for m in r.media_types))
+    return ", ".join(media) or None
+
+
+def endpoint_source(op: ir.Operation, parser: Parser, default_error: ir.TypeExpr | None) -> str:
+    """`Endpoint(method, path, parser, params=..., ...)`, leaving out what is the runtime's default."""
+    successes = success_responses(op)
+    first = successes[0] if successes else None
+    fields = [
+        literal(op.method),
+        literal(op.path),
+        parser(first.type, first.kind) if first else parser(None, "empty"),
+    ]
+    params = [p for p in op.parameters if p.constant is None]
+    if params:
+        fields.append(f"params={_tuple([_param(p) for p in params])}")
+    if op.bodies:
+        fields.append(f"bodies={_tuple([_body(b) for b in op.bodies])}")
+    others = [r for r in successes[1:] if first is not None and (r.type, r.kind) != (first.type, first.kind)]
+    if others:
+        fields.append("responses={" + ", ".join(f"{literal(r.status)}: {parser(r.type, r.kind)}" for r in others) + "}")
+    errors = [
+        f"{literal(r.status)}: {parser(r.type, r.kind)}"
+        for r in op.responses
+        if not r.status.startswith("2") and r.type is not None and r.type != default_error and r not in successes
+    ]
+    if errors:
+        fields.append("errors={" + ", ".join(errors) + "}")
+    if op.security:
+        fields.append(f"security={_tuple([_tuple([literal(n) for n in a]) for a in op.security])}")
+    accept = accept_header(op)
+    if accept != "application/json":
+        fields.append(f"accept={literal(accept)}")
+    constants = [p for p in op.parameters if p.constant is not None]
+    if constants:
+        fields.append("headers={" + ", ".join(f"{literal(p.wire_name)}: {literal(p.constant)}" for p in constants) + "}")
+    return f"Endpoint({', '.join(fields)})"
+
+
+def _pairs(credentials: tuple[ir.Credential, ...]) -> str:
+    return _tuple([f"({literal(c.name)}, {literal(c.env_var)})" for c in credentials])
+
+
+def scheme_source(s: ir.SecurityScheme) -> str:
+    """`Scheme(kind, credentials, ...)` for one security scheme."""
+    fields = [literal(s.kind), _pairs(s.credentials)]
+    if s.kind == "apiKey":
+        fields += [literal(s.location), literal(s.name)]
+    if s.token_url is not None:
+        fields += [f"token_url={literal(s.token_url)}", f"client={_pairs(s.client)}"]
+    return f"Scheme({', '.join(fields)})"
+
+
+def credentials(api: ir.Api) -> list[ir.Credential]:
+    """Every distinct credential argument of the client, in scheme order."""
+    found = [c for s in api.auth for c in (*s.credentials, *s.client)]
+    return list(dict.fromkeys(found))

@@ -1,0 +1,474 @@
+"""The conformance harness: generated clients against a validator we did not write.
+
+`run_spec` generates a package from an OpenAPI document, starts a `ValidatingServer` (openapi-core)
+for it, and calls every operation through the sync and the async client with arguments made up from
+the spec (`synth`), mapped onto the method through the generator's IR. A call is *accepted* when
+openapi-core found nothing wrong with what arrived, read back every argument it was given with the
+value that was sent (a parameter the validator cannot see is no proof), and the client returned
+without raising. `tests/test_conformance.py` and `bench/conformance.py` both run this.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+import inspect
+import json
+import sys
+import time
+import typing
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Literal
+from urllib.parse import urljoin
+
+import httpx
+import yaml
+from pydantic import TypeAdapter
+
+from conformance_verdicts import Classified, Mismatch, classify, round_trip
+from generator import ir
+from generator.pipeline import build_api, package_tree
+from generator.write.files import write_tree
+from synth import Synthesizer, synthesizer
+from validating_server import METHODS, ValidatingServer, Verdict
+
+Mode = Literal["sync", "async"]
+MODES: tuple[Mode, ...] = ("sync", "async")
+# Client arguments the harness sets itself; every other `str | None` one is a credential and gets a dummy.
+_TRANSPORT_ARGUMENTS = frozenset({"base_url", "http_client", "timeout", "max_retries"})
+_UNSET = object()
+
+
+@dataclass
+class Plan:
+    """How one operation is called: the method's arguments, and what the validator should read back."""
+
+    operation: ir.Operation
+    attribute: str  # the resource attribute on the client
+    spec_operation: dict[str, Any]
+    parameters: dict[str, dict[str, Any]]  # python name -> the spec's parameter object (resolved)
+    sent: dict[str, Any] = field(default_factory=dict)  # python name -> the JSON value given
+    body_media_type: str | None = None
+
+    @property
+    def label(self) -> str:
+        """`group.method`, as a caller writes it."""
+        return f"{self.attribute}.{self.operation.name}"
+
+
+@dataclass
+class Call:
+    """One operation called in one mode, and what came of it."""
+
+    spec: str
+    operation_id: str
+    method: str  # `group.method`
+    mode: Mode
+    http: str  # `METHOD /path` of the spec
+    verdicts: list[Verdict] = field(default_factory=list)
+    mismatches: list[Mismatch] = field(default_factory=list)  # arguments the validator did not read back as sent
+    exception: str | None = None
+    classified: Classified | None = None
+
+    @property
+    def accepted(self) -> bool:
+        """The validator saw the request, found no error, read every argument back; the client did not raise."""
+        return (
+            bool(self.verdicts)
+            and all(v.valid for v in self.verdicts)
+            and not self.mismatches
+            and self.exception is None
+        )
+
+    @property
+    def request_line(self) -> str:
+        """The first request the server saw for this call (or the spec's method and path when none)."""
+        return self.verdicts[0].request_line if self.verdicts else f"({self.http}: nothing arrived)"
+
+    def as_json(self) -> dict[str, Any]:
+        """The call as JSON data for reports."""
+        return {
+            "spec": self.spec,
+            "operation_id": self.operation_id,
+            "method": self.method,
+            "mode": self.mode,
+            "accepted": self.accepted,
+            "request": self.request_line,
+            "errors": [e for v in self.verdicts for e in v.errors],
+            "matched": [v.operation_id for v in self.verdicts],
+            "warnings": sorted({w for v in self.verdicts for w in v.warnings}),
+            "mismatches": [str(m) for m in self.mismatches],
+            "exception": self.exception,
+            "category": self.classified.category if self.classified else None,
+            "reason": self.classified.reason if self.classified else None,
+        }
+
+
+@dataclass
+class SpecRun:
+    """Every call made for one spec."""
+
+    spec: str
+    operations: int
+    calls: list[Call]
+    seconds: float
+
+    def accepted(self, mode: Mode) -> int:
+        """How many operations were accepted in `mode`."""
+        return sum(c.accepted for c in self.calls if c.mode == mode)
+
+    @property
+    def failures(self) -> list[Call]:
+        """The calls that were not accepted."""
+        return [c for c in self.calls if not c.accepted]
+
+
+# --- the whole run -------------------------------------------------------------
+
+
+def run_spec(
+    spec_path: Path,
+    workdir: Path,
+    *,
+    package: str,
+    label: str | None = None,
+    select: Callable[[int, ir.Operation], bool] | None = None,
+    limit: int | None = None,
+) -> SpecRun:
+    """Generate `spec_path` as `package` in `workdir`, and call its operations (those `select`ed by index in
+    spec order, at most `limit`) through both clients against a validating server."""
+    started = time.perf_counter()
+    doc = load_spec(spec_path)
+    api = generate(spec_path, workdir, package)
+    plans = [p for i, p in enumerate(plans_in_spec_order(api, doc)) if select is None or select(i, p.operation)]
+    plans = plans[:limit] if limit is not None else plans
+    calls: list[Call] = []
+    with imported(workdir, package) as module, ValidatingServer(doc) as server:  # noqa: SIM117
+        sync_class = getattr(module, str(api.client_name))
+        async_class = getattr(module, f"Async{api.client_name}")
+        synth = synthesizer(server.spec)
+        for plan in plans:
+            fill(plan, synth)
+        calls += _run_sync(sync_class, plans, server, label or spec_path.stem)
+        calls += asyncio.run(_run_async(async_class, plans, server, label or spec_path.stem))
+    for call, plan in zip(calls, plans * len(MODES), strict=True):
+        call.classified = classify(call, plan, doc)
+    return SpecRun(label or spec_path.stem, len(plans), calls, time.perf_counter() - started)
+
+
+def load_spec(path: Path) -> dict[str, Any]:
+    """The OpenAPI document at `path` (JSON or YAML) as plain data."""
+    text = path.read_text(encoding="utf-8")
+    data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    assert isinstance(data, dict), f"{path} is not an OpenAPI document"
+    return data
+
+
+def generate(spec_path: Path, workdir: Path, package: str) -> ir.Api:
+    """Write the package generated from `spec_path` to `workdir/package`; return the IR it was rendered from."""
+    write_tree(package_tree(spec_path, package), workdir / package)
+    return build_api(spec_path, package)
+
+
+@contextlib.contextmanager
+def imported(workdir: Path, package: str) -> Iterator[ModuleType]:
+    """Import `package` from `workdir`; forget it (and the path entry) afterwards."""
+    sys.path.insert(0, str(workdir))
+    try:
+        yield importlib.import_module(package)
+    finally:
+        sys.path.remove(str(workdir))
+        for name in [n for n in sys.modules if n == package or n.startswith(package + ".")]:
+            del sys.modules[name]
+
+
+def plans_in_spec_order(api: ir.Api, doc: dict[str, Any]) -> list[Plan]:
+    """A plan per operation of the IR, in the order the spec lists them (the IR groups them by tag)."""
+    order = {
+        f"/paths/{_escape(path)}/{method}": (i, j)
+        for i, (path, item) in enumerate((doc.get("paths") or {}).items())
+        if isinstance(item, dict)
+        for j, method in enumerate(METHODS)
+    }
+    synth = Synthesizer(doc)
+    plans = [
+        Plan(op, str(group.name), synth.pointer(op.pointer), {})
+        for group in api.groups
+        for op in group.operations
+        if not str(op.name).startswith("wait")
+    ]
+    return sorted(plans, key=lambda p: order.get(p.operation.pointer, (len(order), 0)))
+
+
+def _escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+# --- arguments -------------------------------------------------------------------
+
+
+def spec_parameters(doc: dict[str, Any], pointer: str, synth: Synthesizer) -> dict[tuple[str, str], dict[str, Any]]:
+    """(in, name) -> parameter object of an operation, path-level ones overridden by its own."""
+    path_pointer = pointer.rsplit("/", 1)[0]
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    for holder in (synth.pointer(path_pointer), synth.pointer(pointer)):
+        for parameter in holder.get("parameters") or []:
+            resolved = synth.resolve(parameter)
+            if "in" in resolved and "name" in resolved:
+                found[(str(resolved["in"]), str(resolved["name"]))] = resolved
+    return found
+
+
+def parameter_value(parameter: dict[str, Any], synth: Synthesizer) -> Any:
+    """A value for a parameter: its example when that fits its schema, else one made up from the schema."""
+    schema = parameter.get("schema")
+    candidates = _examples(parameter, synth)
+    if schema is None and isinstance(parameter.get("content"), dict) and parameter["content"]:
+        media = synth.resolve(next(iter(parameter["content"].values())))
+        schema = media.get("schema") or {}
+        candidates += _examples(media, synth)
+    for candidate in candidates:
+        if synth.valid(candidate, schema or {}) is not False:
+            return candidate
+    return synth.value(schema or {})
+
+
+def body_value(body: dict[str, Any], synth: Synthesizer) -> tuple[str | None, Any]:
+    """The first media type of a request body and a value for it (its example when that fits)."""
+    content = body.get("content") or {}
+    if not content:
+        return None, None
+    media_type, media = next(iter(content.items()))
+    media = synth.resolve(media)
+    schema = media.get("schema") or {}
+    for candidate in _examples(media, synth):
+        if synth.valid(candidate, schema) is not False:
+            return str(media_type), candidate
+    return str(media_type), synth.value(schema)
+
+
+def _examples(holder: dict[str, Any], synth: Synthesizer) -> list[Any]:
+    found = [holder["example"]] if "example" in holder else []
+    for example in (holder.get("examples") or {}).values() if isinstance(holder.get("examples"), dict) else []:
+        example = synth.resolve(example)
+        if "value" in example:
+            found.append(example["value"])
+    return found
+
+
+class _TypesNamespace(dict[str, Any]):
+    """Names for `get_type_hints` that the client module imports for type checkers only: looked up lazily
+    in the package's `types` (a 1,679-type package imports only what the hints name)."""
+
+    def __init__(self, module: ModuleType) -> None:
+        super().__init__()
+        self._sources = [importlib.import_module(f"{module.__name__}.types"), module, typing]
+
+    def __missing__(self, key: str) -> Any:
+        for source in self._sources:
+            with contextlib.suppress(AttributeError, ImportError):
+                value = getattr(source, key)
+                self[key] = value
+                return value
+        raise KeyError(key)
+
+
+def hints_namespace(module: ModuleType) -> dict[str, Any]:
+    """The local namespace the method annotations of `module`'s client are evaluated in."""
+    return _TypesNamespace(module)
+
+
+def fill(plan: Plan, synth: Synthesizer) -> None:
+    """Decide the JSON value of every argument of `plan` from the spec (typed per call, by `arguments`)."""
+    op = plan.operation
+    by_location = spec_parameters(synth.doc, op.pointer, synth)
+    names = {str(p.name): p for p in op.parameters}
+    plan.parameters = {
+        name: by_location[(p.location, p.wire_name)]
+        for name, p in names.items()
+        if (p.location, p.wire_name) in by_location
+    }
+    plan.sent = {name: parameter_value(parameter, synth) for name, parameter in plan.parameters.items()}
+    if op.body is not None and "requestBody" in plan.spec_operation:
+        plan.body_media_type, plan.sent["body"] = body_value(synth.resolve(plan.spec_operation["requestBody"]), synth)
+
+
+def function_of(method: Any) -> Any:
+    """The function a generated method runs. A method wrapped by a descriptor (for `.with_raw_response`)
+    shows `(*args, **kwargs)` to `inspect`; the function it wraps has the real signature and hints."""
+    for attribute in ("__wrapped__", "_fn", "__func__"):
+        inner = getattr(method, attribute, None)
+        if inspect.isfunction(inner):
+            return inner
+    return method
+
+
+def arguments(method: Any, plan: Plan, namespace: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
+    """The positional and keyword arguments of one call: typed with the method's hints where they validate."""
+    function = function_of(method)
+    try:
+        hints = typing.get_type_hints(function, localns=namespace)
+    except Exception:  # noqa: BLE001 - an annotation that does not evaluate: pass JSON values as they are
+        hints = {}
+    positional: list[Any] = []
+    keywords: dict[str, Any] = {}
+    signature = inspect.signature(function)
+    if function is not method and not inspect.ismethod(function):
+        signature = signature.replace(parameters=list(signature.parameters.values())[1:])  # drop `self`
+    for name, parameter in signature.parameters.items():
+        if parameter.kind in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD):
+            continue
+        value = plan.sent.get(name, _UNSET)
+        if name == "content_type" or value is _UNSET:
+            if parameter.default is inspect.Parameter.empty:
+                raise TypeError(f"the harness has no value for the required argument {name!r}")
+            continue  # left at its default (a media type choice, or an argument the spec does not describe)
+        value = _typed(value, hints.get(name))
+        if parameter.kind is inspect.Parameter.KEYWORD_ONLY:
+            keywords[name] = value
+        else:
+            positional.append(value)
+    return positional, keywords
+
+
+def _typed(value: Any, hint: Any) -> Any:
+    if hint is None:
+        return value
+    try:
+        return TypeAdapter(hint).validate_python(value)
+    except Exception:  # noqa: BLE001 - the JSON value itself is the fallback (a body also takes a plain dict)
+        return value
+
+
+# --- clients ---------------------------------------------------------------------
+
+
+def token_urls(doc: dict[str, Any], base_url: str) -> set[str]:
+    """Every OAuth2 token (and refresh) URL of the spec's security schemes, made absolute."""
+    schemes = ((doc.get("components") or {}).get("securitySchemes") or {}).values()
+    urls = set()
+    for scheme in schemes:
+        for flow in ((scheme or {}).get("flows") or {}).values() if isinstance(scheme, dict) else []:
+            for key in ("tokenUrl", "refreshUrl"):
+                if isinstance(flow, dict) and isinstance(flow.get(key), str):
+                    urls.add(urljoin(base_url + "/", flow[key]))
+    return urls
+
+
+def _rerouted(request: httpx.Request, server: ValidatingServer, tokens: set[str]) -> httpx.Request:
+    """Token requests go to the server's `/__token`; anything for another host is refused (tests talk to
+    127.0.0.1 only)."""
+    url = str(request.url.copy_with(query=None))
+    if url in tokens:
+        headers = [(k, v) for k, v in request.headers.multi_items() if k.lower() != "host"]
+        return httpx.Request(request.method, server.token_url, headers=headers, content=request.content)
+    if request.url.host != "127.0.0.1":
+        raise httpx.ConnectError(f"the conformance run talks to 127.0.0.1 only, not {request.url.host}")
+    return request
+
+
+class _LocalTransport(httpx.BaseTransport):
+    def __init__(self, server: ValidatingServer, tokens: set[str]) -> None:
+        self._inner, self._server, self._tokens = httpx.HTTPTransport(), server, tokens
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        request.read()
+        return self._inner.handle_request(_rerouted(request, self._server, self._tokens))
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+class _AsyncLocalTransport(httpx.AsyncBaseTransport):
+    def __init__(self, server: ValidatingServer, tokens: set[str]) -> None:
+        self._inner, self._server, self._tokens = httpx.AsyncHTTPTransport(), server, tokens
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        await request.aread()
+        return await self._inner.handle_async_request(_rerouted(request, self._server, self._tokens))
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+def client_arguments(client_class: type, server: ValidatingServer, http_client: Any) -> dict[str, Any]:
+    """Keyword arguments for a client: the server's URL, the guarded HTTP client, no retries, and a dummy
+    for every credential (`str | None` argument); server variables keep their defaults."""
+    parameters = inspect.signature(client_class.__init__).parameters
+    given: dict[str, Any] = {"base_url": server.url, "http_client": http_client, "timeout": 10.0, "max_retries": 0}
+    kwargs = {k: v for k, v in given.items() if k in parameters}
+    for name, parameter in parameters.items():
+        if name in _TRANSPORT_ARGUMENTS or parameter.kind is not inspect.Parameter.KEYWORD_ONLY:
+            continue
+        annotation = str(parameter.annotation).replace("typing.Optional[str]", "str | None")
+        if "token_url" in name:
+            kwargs[name] = server.token_url
+        elif annotation in ("str | None", "Optional[str]", "None | str") and parameter.default is None:
+            kwargs[name] = f"dummy-{name.replace('_', '-')}"
+    return kwargs
+
+
+def _run_sync(client_class: type, plans: list[Plan], server: ValidatingServer, spec: str) -> list[Call]:
+    tokens = token_urls(server.spec, server.url)
+    with httpx.Client(transport=_LocalTransport(server, tokens)) as http:
+        client = client_class(**client_arguments(client_class, server, http))
+        namespace = hints_namespace(sys.modules[client_class.__module__.rsplit(".", 1)[0]])
+        calls = []
+        for plan in plans:
+            call = _call(plan, spec, "sync")
+            start = len(server.verdicts)
+            try:
+                method = getattr(getattr(client, plan.attribute), str(plan.operation.name))
+                positional, keywords = arguments(method, plan, namespace)
+                method(*positional, **keywords)
+            except Exception as exc:  # noqa: BLE001 - what the client raised is the finding
+                call.exception = _first_line(exc)
+            _settle(call, plan, server, start)
+            calls.append(call)
+        client.close()
+    return calls
+
+
+async def _run_async(client_class: type, plans: list[Plan], server: ValidatingServer, spec: str) -> list[Call]:
+    tokens = token_urls(server.spec, server.url)
+    async with httpx.AsyncClient(transport=_AsyncLocalTransport(server, tokens)) as http:
+        client = client_class(**client_arguments(client_class, server, http))
+        namespace = hints_namespace(sys.modules[client_class.__module__.rsplit(".", 1)[0]])
+        calls = []
+        for plan in plans:
+            call = _call(plan, spec, "async")
+            start = len(server.verdicts)
+            try:
+                method = getattr(getattr(client, plan.attribute), str(plan.operation.name))
+                positional, keywords = arguments(method, plan, namespace)
+                await method(*positional, **keywords)
+            except Exception as exc:  # noqa: BLE001 - what the client raised is the finding
+                call.exception = _first_line(exc)
+            _settle(call, plan, server, start)
+            calls.append(call)
+        closing = client.close()
+        if inspect.isawaitable(closing):
+            await closing
+    return calls
+
+
+def _call(plan: Plan, spec: str, mode: Mode) -> Call:
+    op = plan.operation
+    return Call(spec, op.operation_id, plan.label, mode, f"{op.method} {op.path}")
+
+
+def _settle(call: Call, plan: Plan, server: ValidatingServer, start: int) -> None:
+    """Attach the verdicts of the requests this call made, and compare what the validator read with what was sent."""
+    call.verdicts = list(server.verdicts[start:])
+    for verdict in call.verdicts:
+        if verdict.valid:
+            call.mismatches += round_trip(plan, verdict)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0] if text else ''}"[:300]
