@@ -192,10 +192,9 @@ class BaseClient:
             return path
         return self.base_url + path
 
-    def _placement(self, endpoint: Endpoint[Any]) -> Placement:
-        return place(
-            endpoint.security, self._schemes, self._secrets, self._tokens, f"{endpoint.method} {endpoint.path}"
-        )
+    def _placement(self, endpoint: Endpoint[Any], fetched: bool = False) -> Placement:
+        what = f"{endpoint.method} {endpoint.path}"
+        return place(endpoint.security, self._schemes, self._secrets, self._tokens, what, fetched)
 
     def _build_request(
         self,
@@ -359,7 +358,7 @@ class APIClient(BaseClient):
         while True:
             if placement.token_scheme is not None:
                 self._fetch_token(placement.token_scheme)
-                placement = self._placement(endpoint)
+                placement = self._placement(endpoint, fetched=True)
             request = self._build_request(self._http, endpoint, args, body, content_type, options, placement)
             started = time.monotonic()
             try:
@@ -529,7 +528,7 @@ class AsyncAPIClient(BaseClient):
         while True:
             if placement.token_scheme is not None:
                 await self._fetch_token(placement.token_scheme)
-                placement = self._placement(endpoint)
+                placement = self._placement(endpoint, fetched=True)
             request = self._build_request(self._http, endpoint, args, body, content_type, options, placement)
             started = time.monotonic()
             try:

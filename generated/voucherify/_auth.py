@@ -58,10 +58,11 @@ class Token:
 
     value: str
     expires_at: float
+    margin: float = TOKEN_EXPIRY_MARGIN  # refreshed this long before it expires (at most half its lifetime)
 
     @property
     def fresh(self) -> bool:
-        return time.monotonic() < self.expires_at - TOKEN_EXPIRY_MARGIN
+        return time.monotonic() < self.expires_at - self.margin
 
 
 @dataclass
@@ -87,21 +88,31 @@ def place(
     secrets: Mapping[str, str],
     tokens: Mapping[str, Token],
     what: str,
+    fetched: bool = False,
 ) -> Placement:
-    """The credentials of the first alternative the client can satisfy; `MissingCredentialsError` if none."""
-    if not requirements:
-        return Placement()
+    """The credentials of the first alternative the client can satisfy; `MissingCredentialsError` if none.
+
+    An empty alternative (`{}`: credentials optional) is taken only when no other can be. `fetched`: the
+    OAuth2 tokens were just fetched, so they are used even if the server gave them a very short life.
+    """
     for alternative in requirements:
-        if all(usable(schemes[name], secrets) for name in alternative):
+        if alternative and all(usable(schemes[name], secrets) for name in alternative):
             placement = Placement()
             for name in alternative:
-                _put(name, schemes[name], secrets, tokens, placement)
+                _put(name, schemes[name], secrets, tokens, placement, fetched)
             return placement
+    if not requirements or () in requirements:
+        return Placement()
     raise MissingCredentialsError(what, _needed(requirements, schemes))
 
 
 def _put(
-    name: str, scheme: Scheme, secrets: Mapping[str, str], tokens: Mapping[str, Token], placement: Placement
+    name: str,
+    scheme: Scheme,
+    secrets: Mapping[str, str],
+    tokens: Mapping[str, Token],
+    placement: Placement,
+    fetched: bool,
 ) -> None:
     values = [secrets.get(argument, "") for argument, _ in scheme.arguments]
     if scheme.kind == "basic":
@@ -111,7 +122,7 @@ def _put(
         token = values[0] if all(argument in secrets for argument, _ in scheme.arguments) else None
         if token is None:
             cached = tokens.get(name)
-            if cached is None or not cached.fresh:
+            if cached is None or not (cached.fresh or fetched):
                 placement.token_scheme = name
                 return
             token = cached.value
@@ -146,4 +157,4 @@ def parse_token(body: Any) -> Token:
         raise ValueError("the token endpoint's answer has no access_token")
     expires_in = body.get("expires_in")
     lifetime = float(expires_in) if isinstance(expires_in, (int, float, str)) and str(expires_in).strip() else 3600.0
-    return Token(body["access_token"], time.monotonic() + lifetime)
+    return Token(body["access_token"], time.monotonic() + lifetime, min(TOKEN_EXPIRY_MARGIN, lifetime / 2))

@@ -18,7 +18,7 @@ from generator.render.templates import environment
 # What the rendered runtime needs: callable discriminators (`Discriminator`, `Tag`) came in pydantic 2.5;
 # the httpx API it uses (Client, AsyncClient, transports, timeouts) is unchanged since 0.23.
 # `.ci/install-check` installs a generated distribution with exactly these lower bounds.
-RUNTIME_REQUIREMENTS = ("pydantic>=2.5,<3", "httpx>=0.23,<1")
+RUNTIME_REQUIREMENTS = ("pydantic>=2.5,<3", "httpx>=0.23,<1", "typing-extensions>=4.6.1")
 
 
 @dataclass(frozen=True)
