@@ -1,7 +1,8 @@
 """A tiny HTTP server on 127.0.0.1 that records every request and answers from a script.
 
-`answers` maps a path to a list of (status, JSON body) answers served in turn (the last repeats);
-unknown paths get `200 {"ok": true}`. `/oauth/token` hands out numbered OAuth2 tokens.
+`answers` maps a path to a list of answers served in turn (the last repeats): (status, JSON body), or
+(status, raw bytes, content type); unknown paths get `200 {"ok": true}`. `/oauth/token` hands out
+numbered OAuth2 tokens.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ class Recorder:
     """What the server saw and what it will answer."""
 
     seen: list[Seen] = field(default_factory=list)
-    answers: dict[str, list[tuple[int, Any]]] = field(default_factory=dict)
+    answers: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
     tokens_issued: int = 0
     token_lifetime: int = 3600
 
@@ -51,19 +52,18 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("content-length") or 0)
         body = self.rfile.read(length) if length else b""
         recorder.seen.append(Seen(self.command, parts.path, parts.query, dict(self.headers.items()), body))
+        answer: tuple[Any, ...]
         if parts.path == "/oauth/token":
             recorder.tokens_issued += 1
-            status, answer = 200, {
-                "access_token": f"tok-{recorder.tokens_issued}",
-                "token_type": "bearer",
-                "expires_in": recorder.token_lifetime,
-            }
+            token = {"access_token": f"tok-{recorder.tokens_issued}", "expires_in": recorder.token_lifetime}
+            answer = (200, token)
         else:
             queue = recorder.answers.get(parts.path) or [(200, {"ok": True})]
-            status, answer = queue.pop(0) if len(queue) > 1 else queue[0]
-        data = json.dumps(answer).encode()
+            answer = queue.pop(0) if len(queue) > 1 else queue[0]
+        status, content_type = answer[0], answer[2] if len(answer) > 2 else "application/json"
+        data = answer[1] if len(answer) > 2 else json.dumps(answer[1]).encode()
         self.send_response(status)
-        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)

@@ -113,8 +113,8 @@ class ResponseType(Generic[T_co]):
         if self._adapter is None:
             tp = self._type()
             self._adapter, self._empty = TypeAdapter(tp), tp is None
-        if not content and (self._empty or self.kind == "empty"):
-            return cast(T_co, self._adapter.validate_python(None))
+        if self._empty or (not content and self.kind == "empty"):
+            return cast(T_co, None)  # the spec documents no body: whatever came is not part of the answer
         return cast(T_co, self._adapter.validate_json(content))
 
 

@@ -218,6 +218,15 @@ class _Context:
                 return found
         return ir.Primitive("Any")
 
+    def argument_hint(self, t: ir.TypeExpr) -> str:
+        """A parameter's annotation: an object parameter (a model) may also be given as a plain dict."""
+        while isinstance(t, ir.Nullable):
+            t = t.inner
+        text = hint(t, self.shadowed)
+        if isinstance(t, ir.Named) and t.name in self.models:
+            text += f" | {hint(ir.DictOf(ir.Primitive('Any')), self.shadowed)}"
+        return text
+
     def poll_spec(self, op: ir.Operation) -> str:
         poll, success = op.poll, op.success
         assert poll is not None and success is not None
@@ -282,13 +291,13 @@ def _shape(op: ir.Operation, ctx: _Context) -> _Shape:
         body_hint = hint(op.body, shadowed)
         if any(b.kind in ("json", "form", "multipart") for b in op.bodies):
             body_hint += f" | {hint(ir.DictOf(ir.Primitive('Any')), shadowed)}"  # a body may be plain data too
-    positional = [_param(p.name, hint(p.type, shadowed)) for p in path_params]
+    positional = [_param(p.name, ctx.argument_hint(p.type)) for p in path_params]
     if op.body is not None and op.body_required:
         positional.append(_param("body", body_hint))
-    keywords = [_param(p.name, hint(p.type, shadowed)) for p in keyword if p.required]
+    keywords = [_param(p.name, ctx.argument_hint(p.type)) for p in keyword if p.required]
     if op.body is not None and not op.body_required:
         keywords.append(_param("body", f"{body_hint} | None", " = None"))
-    keywords += [_param(p.name, hint(ir.Nullable(p.type), shadowed), " = None") for p in keyword if not p.required]
+    keywords += [_param(p.name, f"{ctx.argument_hint(p.type)} | None", " = None") for p in keyword if not p.required]
     media_types = list(dict.fromkeys(b.media_type for b in op.bodies))
     body = ", body=body" if op.body is not None else ""
     if len(media_types) > 1:
@@ -443,7 +452,7 @@ def client_view(api: ir.Api) -> ClientView:
     # Import only what the module's code really mentions (an undocumented second 2xx body is not).
     tokens = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", re.sub(r"\btypes\.\w+", "", rendered)))
     needed = {module: names & tokens for module, names in imports_for(types).items()}
-    needed.setdefault("typing", set()).update({"Any"} & tokens)
+    needed.setdefault("typing", set()).update({"Any", "Literal"} & tokens)
     # Types are imported for type checkers only: at run time the parsers look them up when first needed.
     checking_only = {".types": (named_in(types) & tokens) - ctx.reserved}
     if checking_only[".types"]:
