@@ -22,7 +22,7 @@ from urllib.parse import unquote
 import hypothesis
 import openapi_schema_validator as oas
 from hypothesis import strategies
-from referencing import Registry, Resource
+from referencing import Registry
 from referencing.jsonschema import DRAFT4, DRAFT202012
 
 BINARY = b"example bytes"
@@ -82,9 +82,7 @@ class Synthesizer:
         self.doc = doc
         self.oas31 = str(doc.get("openapi", "")).startswith("3.1")
         specification = DRAFT202012 if self.oas31 else DRAFT4
-        self.registry: Registry[Any] = Registry().with_resource(
-            DOC_URI, Resource(contents=doc, specification=specification)
-        )
+        self.registry: Registry[Any] = Registry().with_resource(DOC_URI, specification.create_resource(doc))
         # Values of `$ref` schemas, by (ref, depth, response, minimal): nested unions make the
         # validation quadratic otherwise, and big specs reach the same schema from many places.
         self._by_ref: dict[tuple[str, int, bool, bool], Any] = {}
@@ -96,8 +94,26 @@ class Synthesizer:
         full = self._value(schema, 0, response, minimal=False)
         if self.valid(full, schema, response=response) is not False:
             return full
+        repaired = self._without_invalid_optionals(full, schema, response)
+        if repaired is not None:
+            return repaired
         minimal = self._value(schema, 0, response, minimal=True)
         return minimal if self.valid(minimal, schema, response=response) else full
+
+    def _without_invalid_optionals(self, value: Any, schema: Any, response: bool) -> Any:
+        """`value` without the optional top-level properties that fail their own schema, if that makes it valid."""
+        s = self.merged(schema)
+        if not isinstance(value, dict) or not isinstance(s.get("properties"), dict):
+            return None
+        required = set(s.get("required") or [])
+        kept = {
+            k: v
+            for k, v in value.items()
+            if k in required
+            or k not in s["properties"]
+            or self.valid(v, s["properties"][k], response=response) is not False
+        }
+        return kept if len(kept) < len(value) and self.valid(kept, schema, response=response) else None
 
     def valid(self, value: Any, schema: Any, *, response: bool = False) -> bool | None:
         """Whether `value` validates against `schema`; None when the validator cannot tell (a broken schema)."""
@@ -107,7 +123,7 @@ class Synthesizer:
             return None  # a binary string is no JSON value: nothing to check
         try:
             return bool(self._validator(schema, response).is_valid(value))
-        except Exception:  # noqa: BLE001 - a schema the validator cannot read (bad $ref, bad pattern): no verdict
+        except Exception:  # a schema the validator cannot read (bad $ref, bad pattern): no verdict
             return None
 
     def resolve(self, schema: Any) -> dict[str, Any]:
@@ -144,11 +160,11 @@ class Synthesizer:
 
     def merged(self, schema: Any) -> dict[str, Any]:
         """`schema` resolved, with its `allOf` parts folded into one schema."""
-        schema = self.resolve(schema)
-        if "allOf" not in schema:
-            return schema
-        result = {k: v for k, v in schema.items() if k != "allOf"}
-        for part in schema["allOf"] or []:
+        resolved = self.resolve(schema)
+        if "allOf" not in resolved:
+            return resolved
+        result = {k: v for k, v in resolved.items() if k != "allOf"}
+        for part in resolved["allOf"] or []:
             result = _merge(result, self.merged(part))
         return result
 
@@ -224,8 +240,10 @@ class Synthesizer:
         if depth >= SOFT_DEPTH and not s.get("minItems"):
             count = 0
         items = s.get("items") if isinstance(s.get("items"), dict) else {}
-        first = self._value(items, depth + 1, response, minimal=minimal) if count else None
         enum = self.merged(items).get("enum")
+        if isinstance(enum, list):  # no more items than distinct allowed values
+            count = min(count, max(int(s.get("minItems") or 0), len([v for v in enum if v is not None])))
+        first = self._value(items, depth + 1, response, minimal=minimal) if count else None
         values = [first] if count else []
         for index in range(1, count):
             if isinstance(enum, list) and index < len(enum) and enum[index] is not None:
@@ -352,7 +370,7 @@ def _fits(value: str, low: int, high: int | None, pattern: str | None) -> bool:
         return True  # a pattern Python cannot read: the validator decides
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _matching(pattern: str, low: int, high: int) -> str | None:
     """The simplest string that matches `pattern` and the length bounds.
 

@@ -23,10 +23,9 @@ from urllib.parse import urlencode, urlsplit
 from openapi_core import Config, OpenAPI
 from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest
 from openapi_core.templating.paths.finders import APICallPathFinder
+from synth import BINARY, synthesizer
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
-
-from synth import BINARY, synthesizer
 
 TOKEN_PATH = "/__token"
 TOKEN = {"access_token": "tok", "token_type": "bearer", "expires_in": 3600}
@@ -173,7 +172,7 @@ class ValidatingServer:
                 read = result.parameters
                 parameters = {k: dict(getattr(read, k)) for k in ("path", "query", "header", "cookie")}
                 body_value = result.body
-            except Exception as exc:  # noqa: BLE001 - a crash of the validator is a verdict too, not a dead server
+            except Exception as exc:  # a crash of the validator is a verdict too, not a dead server
                 errors = [f"validator crashed: {describe(exc)}"]
         return (
             Verdict(
@@ -185,7 +184,8 @@ class ValidatingServer:
                 operation_id=self._operation_ids.get((template, request.method.lower())) if template else None,
                 template=template,
                 warnings=sorted(
-                    {f"{w.category.__name__}: {w.message}" for w in caught} | {f"log: {m}" for m in self._logged.messages}
+                    {f"{w.category.__name__}: {w.message}" for w in caught}
+                    | {f"log: {m}" for m in self._logged.messages}
                 ),
                 parameters=parameters,
                 body_value=body_value,
@@ -197,7 +197,7 @@ class ValidatingServer:
         """The path template and operation the validator matches the request to (None, None: none)."""
         try:
             _, _, _, path_result, _ = self._finder.find(request.method.lower(), request.base_url)
-        except Exception:  # noqa: BLE001 - no such path or method: the validator's verdict says so
+        except Exception:  # no such path or method: the validator's verdict says so
             return None, None
         template = str(path_result.pattern)
         operation = ((self.spec.get("paths") or {}).get(template) or {}).get(request.method.lower())
@@ -206,7 +206,9 @@ class ValidatingServer:
     def _answer(self, operation: dict[str, Any] | None, method: str) -> Response:
         """The operation's first documented 2xx response (else `default`), body from its example or schema."""
         responses = (operation or {}).get("responses") or {}
-        status_key = next((s for s in responses if str(s).startswith("2")), "default" if "default" in responses else None)
+        status_key = next(
+            (s for s in responses if str(s).startswith("2")), "default" if "default" in responses else None
+        )
         if status_key is None:
             return Response(b"", status=204)
         status = 200 if str(status_key) in ("default", "2XX", "2xx") else int(status_key)
