@@ -21,6 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from conformance import MODES, Call, SpecRun, run_spec
 from conformance_verdicts import UNCHECKED
+
 from testdata import READMEEXAMPLES, VENDOR_FULL_SPEC
 
 README_EXAMPLES = (

@@ -27,14 +27,14 @@ from urllib.parse import urljoin
 
 import httpx
 import yaml
-from pydantic import TypeAdapter
-
 from conformance_verdicts import Classified, Mismatch, classify, round_trip
+from pydantic import TypeAdapter
+from synth import Synthesizer, synthesizer
+from validating_server import METHODS, ValidatingServer, Verdict
+
 from generator import ir
 from generator.pipeline import build_api, package_tree
 from generator.write.files import write_tree
-from synth import Synthesizer, synthesizer
-from validating_server import METHODS, ValidatingServer, Verdict
 
 Mode = Literal["sync", "async"]
 MODES: tuple[Mode, ...] = ("sync", "async")
@@ -147,7 +147,7 @@ def run_spec(
     plans = [p for i, p in enumerate(plans_in_spec_order(api, doc)) if select is None or select(i, p.operation)]
     plans = plans[:limit] if limit is not None else plans
     calls: list[Call] = []
-    with imported(workdir, package) as module, ValidatingServer(doc) as server:  # noqa: SIM117
+    with imported(workdir, package) as module, ValidatingServer(doc) as server:
         sync_class = getattr(module, str(api.client_name))
         async_class = getattr(module, f"Async{api.client_name}")
         synth = synthesizer(server.spec)
@@ -155,8 +155,9 @@ def run_spec(
             fill(plan, synth)
         calls += _run_sync(sync_class, plans, server, label or spec_path.stem)
         calls += asyncio.run(_run_async(async_class, plans, server, label or spec_path.stem))
+    synth = Synthesizer(doc)
     for call, plan in zip(calls, plans * len(MODES), strict=True):
-        call.classified = classify(call, plan, doc)
+        call.classified = classify(call, plan, synth)
     return SpecRun(label or spec_path.stem, len(plans), calls, time.perf_counter() - started)
 
 
@@ -312,7 +313,7 @@ def arguments(method: Any, plan: Plan, namespace: dict[str, Any]) -> tuple[list[
     function = function_of(method)
     try:
         hints = typing.get_type_hints(function, localns=namespace)
-    except Exception:  # noqa: BLE001 - an annotation that does not evaluate: pass JSON values as they are
+    except Exception:  # an annotation that does not evaluate: pass JSON values as they are
         hints = {}
     positional: list[Any] = []
     keywords: dict[str, Any] = {}
@@ -340,7 +341,7 @@ def _typed(value: Any, hint: Any) -> Any:
         return value
     try:
         return TypeAdapter(hint).validate_python(value)
-    except Exception:  # noqa: BLE001 - the JSON value itself is the fallback (a body also takes a plain dict)
+    except Exception:  # the JSON value itself is the fallback (a body also takes a plain dict)
         return value
 
 
@@ -371,7 +372,9 @@ def _rerouted(request: httpx.Request, server: ValidatingServer, tokens: set[str]
     return request
 
 
-class _LocalTransport(httpx.BaseTransport):
+class LocalTransport(httpx.BaseTransport):
+    """An HTTP transport that sends token requests to the server's `/__token` and nothing off 127.0.0.1."""
+
     def __init__(self, server: ValidatingServer, tokens: set[str]) -> None:
         self._inner, self._server, self._tokens = httpx.HTTPTransport(), server, tokens
 
@@ -383,7 +386,9 @@ class _LocalTransport(httpx.BaseTransport):
         self._inner.close()
 
 
-class _AsyncLocalTransport(httpx.AsyncBaseTransport):
+class AsyncLocalTransport(httpx.AsyncBaseTransport):
+    """`LocalTransport` for the async client."""
+
     def __init__(self, server: ValidatingServer, tokens: set[str]) -> None:
         self._inner, self._server, self._tokens = httpx.AsyncHTTPTransport(), server, tokens
 
@@ -398,7 +403,7 @@ class _AsyncLocalTransport(httpx.AsyncBaseTransport):
 def client_arguments(client_class: type, server: ValidatingServer, http_client: Any) -> dict[str, Any]:
     """Keyword arguments for a client: the server's URL, the guarded HTTP client, no retries, and a dummy
     for every credential (`str | None` argument); server variables keep their defaults."""
-    parameters = inspect.signature(client_class.__init__).parameters
+    parameters = inspect.signature(client_class).parameters
     given: dict[str, Any] = {"base_url": server.url, "http_client": http_client, "timeout": 10.0, "max_retries": 0}
     kwargs = {k: v for k, v in given.items() if k in parameters}
     for name, parameter in parameters.items():
@@ -414,7 +419,7 @@ def client_arguments(client_class: type, server: ValidatingServer, http_client: 
 
 def _run_sync(client_class: type, plans: list[Plan], server: ValidatingServer, spec: str) -> list[Call]:
     tokens = token_urls(server.spec, server.url)
-    with httpx.Client(transport=_LocalTransport(server, tokens)) as http:
+    with httpx.Client(transport=LocalTransport(server, tokens)) as http:
         client = client_class(**client_arguments(client_class, server, http))
         namespace = hints_namespace(sys.modules[client_class.__module__.rsplit(".", 1)[0]])
         calls = []
@@ -425,7 +430,7 @@ def _run_sync(client_class: type, plans: list[Plan], server: ValidatingServer, s
                 method = getattr(getattr(client, plan.attribute), str(plan.operation.name))
                 positional, keywords = arguments(method, plan, namespace)
                 method(*positional, **keywords)
-            except Exception as exc:  # noqa: BLE001 - what the client raised is the finding
+            except Exception as exc:  # what the client raised is the finding
                 call.exception = _first_line(exc)
             _settle(call, plan, server, start)
             calls.append(call)
@@ -435,7 +440,7 @@ def _run_sync(client_class: type, plans: list[Plan], server: ValidatingServer, s
 
 async def _run_async(client_class: type, plans: list[Plan], server: ValidatingServer, spec: str) -> list[Call]:
     tokens = token_urls(server.spec, server.url)
-    async with httpx.AsyncClient(transport=_AsyncLocalTransport(server, tokens)) as http:
+    async with httpx.AsyncClient(transport=AsyncLocalTransport(server, tokens)) as http:
         client = client_class(**client_arguments(client_class, server, http))
         namespace = hints_namespace(sys.modules[client_class.__module__.rsplit(".", 1)[0]])
         calls = []
@@ -446,7 +451,7 @@ async def _run_async(client_class: type, plans: list[Plan], server: ValidatingSe
                 method = getattr(getattr(client, plan.attribute), str(plan.operation.name))
                 positional, keywords = arguments(method, plan, namespace)
                 await method(*positional, **keywords)
-            except Exception as exc:  # noqa: BLE001 - what the client raised is the finding
+            except Exception as exc:  # what the client raised is the finding
                 call.exception = _first_line(exc)
             _settle(call, plan, server, start)
             calls.append(call)

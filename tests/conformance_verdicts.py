@@ -18,13 +18,14 @@ import datetime
 import re
 import uuid
 from collections.abc import Mapping
-from http.cookies import SimpleCookie
-from urllib.parse import parse_qs, urlsplit
 from dataclasses import dataclass
+from http.cookies import SimpleCookie
 from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import parse_qs, urlsplit
 
 if TYPE_CHECKING:
     from conformance import Call, Plan
+    from synth import Synthesizer
     from validating_server import Verdict
 
 Category = Literal["validator gap", "spec", "client", "harness"]
@@ -47,6 +48,13 @@ GAPS: dict[str, str] = {
     "which never matches: arrays come back as one item, objects empty (the harness checks the raw query)",
     "multipart encoding style": "openapi-core 0.23.1 applies `encoding.style` to multipart parts (OpenAPI says it "
     "applies to form-urlencoded bodies only) and then fails on the part (DeserializeError, or bytes not a string)",
+    "deepObject non-object schema": "openapi-core 0.23.1 deserializes deepObject only when the schema itself says "
+    "`type: object`: an array (Stripe's expand[0]=...), an allOf composition or a type-less object fails "
+    "(DeserializeError ... 'not available')",
+    "unknown format": "openapi-core 0.23.1 has no unmarshaller for some formats (hostname in OpenAPI 3.0) and rejects "
+    "every value of such a parameter (FormatterNotFoundError)",
+    "allOf form body": "openapi-core 0.23.1 drops fields of a form or multipart body whose schema is an allOf unread "
+    "(form: those not of type string; multipart: every text part): the harness checks the raw body has them",
 }
 # What openapi-core warns about instead of checking (noted, never a failure).
 UNCHECKED = {"UserWarning: Unsupported scheme type": "oauth2/openIdConnect credentials are not checked by openapi-core"}
@@ -100,8 +108,9 @@ def round_trip(plan: Plan, verdict: Verdict) -> list[Mismatch]:
         if read is MISSING or not same(plan.sent[name], read):
             mismatches.append(Mismatch(location, wire, plan.sent[name], read))
     body = plan.sent.get("body")
-    if body is None:
-        return mismatches
+    media = (plan.body_media_type or "").split(";")[0].strip().lower()
+    if body is None or (body == {} and media in ("application/x-www-form-urlencoded", "multipart/form-data")):
+        return mismatches  # an empty form is an empty body: nothing to read back
     read_body = verdict.body_value
     if isinstance(body, Mapping) and isinstance(read_body, Mapping):
         for key, value in body.items():
@@ -131,7 +140,7 @@ def same(sent: Any, read: Any) -> bool:
     if isinstance(sent, list):
         return isinstance(read, (list, tuple)) and len(read) == len(sent) and all(map(same, sent, read))
     if isinstance(sent, bool) or isinstance(read, bool):
-        return isinstance(read, bool) and sent is read or (isinstance(read, str) and read == _text(sent))
+        return (isinstance(read, bool) and sent is read) or (isinstance(read, str) and read == _text(sent))
     if isinstance(read, bytes):
         return _bytes_equal(sent, read)
     if isinstance(read, (datetime.datetime, datetime.date, datetime.time)):
@@ -159,7 +168,7 @@ def _instant(value: Any, like: Any = None) -> Any:
     """A date, time or date-time (from its text when it is a string) in one comparable form, parsed as the
     validator's reading `like` is (a date stays a date)."""
     if isinstance(value, str):
-        kinds = (datetime.datetime, datetime.date, datetime.time)
+        kinds: tuple[type[Any], ...] = (datetime.datetime, datetime.date, datetime.time)
         if type(like) in kinds:
             kinds = (type(like),)
         for kind in kinds:
@@ -189,7 +198,7 @@ def _short(value: Any, limit: int = 120) -> str:
 # --- why it failed ----------------------------------------------------------------------------
 
 
-def classify(call: Call, plan: Plan, doc: dict[str, Any]) -> Classified | None:
+def classify(call: Call, plan: Plan, synth: Synthesizer) -> Classified | None:
     """The category and reason of a failed call (None when it was accepted).
 
     A call is a `validator gap` only when every error and mismatch it has is one of the known gaps.
@@ -197,14 +206,21 @@ def classify(call: Call, plan: Plan, doc: dict[str, Any]) -> Classified | None:
     if call.accepted:
         return None
     op = plan.operation
-    if "#" in op.path and any(v.template not in (None, op.path) for v in call.verdicts):
+    others = {v.template for v in call.verdicts} - {None, op.path}
+    if "#" in op.path and others:
         return Classified(
             "spec",
             "a '#' in the spec's path (ReadMe's way to list several operations on one path and method) is a URL "
             "fragment, never sent: the server validates the request against the path before it",
         )
-    reasons = [_error_reason(e, v, plan, doc) for v in call.verdicts for e in v.errors]
-    reasons += [_mismatch_reason(m, v, plan) for v in call.verdicts if v.valid for m in round_trip(plan, v)]
+    if any(_TEMPLATE.sub("{}", str(t)) == _TEMPLATE.sub("{}", op.path) for t in others):
+        return Classified(
+            "spec",
+            "two path templates differ only in their parameter names (OpenAPI forbids it): the validator takes the "
+            "request for the other operation",
+        )
+    reasons = [_error_reason(e, v, plan, synth) for v in call.verdicts for e in v.errors]
+    reasons += [_mismatch_reason(m, v, plan, synth) for v in call.verdicts if v.valid for m in round_trip(plan, v)]
     if reasons:
         unexplained = [r for r in reasons if r.category != "validator gap"]
         return unexplained[0] if unexplained else reasons[0]
@@ -220,13 +236,13 @@ def _gap(key: str) -> Classified:
     return Classified("validator gap", f"{key}: {GAPS[key]}")
 
 
-def _error_reason(error: str, verdict: Verdict, plan: Plan, doc: dict[str, Any]) -> Classified:
-    gap = _error_gap(error, verdict, plan)
+def _error_reason(error: str, verdict: Verdict, plan: Plan, synth: Synthesizer) -> Classified:
+    gap = _error_gap(error, verdict, plan, synth)
     if gap is not None:
         return _gap(gap)
     if "is valid under each of" in error:
         return Classified("spec", "the spec's oneOf options overlap: the value is valid under more than one of them")
-    if "SecurityValidationError" in error and _unsatisfiable_security(plan, doc):
+    if "SecurityValidationError" in error and _unsatisfiable_security(plan, synth.doc):
         return Classified(
             "spec",
             "every security requirement of the operation combines schemes that all need the Authorization header "
@@ -247,9 +263,11 @@ def _unsatisfiable_security(plan: Plan, doc: dict[str, Any]) -> bool:
     return bool(requirements) and all(sum(map(authorization, r)) > 1 for r in requirements if isinstance(r, dict))
 
 
-def _error_gap(error: str, verdict: Verdict, plan: Plan) -> str | None:
+def _error_gap(error: str, verdict: Verdict, plan: Plan, synth: Synthesizer) -> str | None:
     """Which known openapi-core gap explains `error` for this operation's parameters and body, if any."""
     parameters = {(str(p["in"]), str(p["name"])): (n, p) for n, p in plan.parameters.items()}
+    if "FormatterNotFoundError" in error:
+        return "unknown format"
     missing = re.search(r"Missing required (path|query|cookie) parameter: (\S+)", error)
     if missing:
         name, parameter = parameters.get((missing.group(1), missing.group(2)), (None, {}))
@@ -258,7 +276,7 @@ def _error_gap(error: str, verdict: Verdict, plan: Plan) -> str | None:
         if name is not None and _exploded_object(parameter) and _keys_sent(plan.sent.get(name), verdict, parameter):
             return "exploded form object"
     media = (plan.body_media_type or "").split(";")[0].strip().lower()
-    encoding = _encoding(plan)
+    encoding = _encoding(plan, synth)
     if "CastError" in error:
         named = re.search(r"(Query|Cookie|Header) parameter error: (\S+)", error)
         if named:
@@ -270,8 +288,12 @@ def _error_gap(error: str, verdict: Verdict, plan: Plan) -> str | None:
         ):
             return "nested deepObject"
     styled = re.search(r"DeserializeError\('(\w+)', '([^']*)'\)", error)
-    if styled and media == "application/x-www-form-urlencoded" and styled.group(1) == "deepObject":
-        return "deepObject form non-object"
+    if styled and styled.group(1) == "deepObject" and "not available" in error:
+        if media == "application/x-www-form-urlencoded" and "Request body" in error:
+            return "deepObject form non-object"
+        _, parameter = parameters.get(("query", styled.group(2)), (None, {}))
+        if parameter.get("style") == "deepObject" and synth.resolve(parameter.get("schema")).get("type") != "object":
+            return "deepObject non-object schema"
     if media == "multipart/form-data":
         if styled and styled.group(2) in encoding:
             return "multipart encoding style"
@@ -282,25 +304,51 @@ def _error_gap(error: str, verdict: Verdict, plan: Plan) -> str | None:
     return None
 
 
-def _mismatch_reason(mismatch: Mismatch, verdict: Verdict, plan: Plan) -> Classified:
+def _mismatch_reason(mismatch: Mismatch, verdict: Verdict, plan: Plan, synth: Synthesizer) -> Classified:
     """A mismatch is a known gap when openapi-core cannot read that style and the request carries the value."""
     parameter = next(
         (p for p in plan.parameters.values() if (p["in"], p["name"]) == (mismatch.location, mismatch.name)), {}
     )
-    if mismatch.location in ("query", "cookie") and _exploded_object(parameter):
+    location, missing = mismatch.location, mismatch.read is MISSING
+    if location in ("query", "cookie") and _exploded_object(parameter):
         if _keys_sent(mismatch.sent, verdict, parameter):
             return _gap("exploded form object")
-    if mismatch.location == "query" and parameter.get("style") == "spaceDelimited":
+    elif location == "query" and parameter.get("style") == "spaceDelimited":
         if _raw_query(verdict).get(mismatch.name) == [_space_joined(mismatch.sent)]:
             return _gap("spaceDelimited")
-    if mismatch.location == "body" and mismatch.name and isinstance(mismatch.sent, dict):
-        media = (plan.body_media_type or "").split(";")[0].strip().lower()
-        encoding = _encoding(plan).get(mismatch.name, {})
-        exploded_form = encoding.get("style", "form") == "form" and encoding.get("explode", True)
-        if media == "application/x-www-form-urlencoded" and exploded_form and mismatch.read is MISSING:
-            if set(map(str, mismatch.sent)) <= set(parse_qs(verdict.body.decode("latin-1"))):
-                return _gap("exploded form object")
+    elif location == "body" and mismatch.name and missing:
+        if _exploded_form_property(mismatch, verdict, plan, synth):
+            return _gap("exploded form object")
+        if _allof_body(plan, synth) and _part_sent(mismatch.name, verdict, plan):
+            return _gap("allOf form body")
     return Classified("client", f"the validator read back another value: {normalized(str(mismatch))}")
+
+
+def _exploded_form_property(mismatch: Mismatch, verdict: Verdict, plan: Plan, synth: Synthesizer) -> bool:
+    """An object property of a form-urlencoded body, encoded `form` exploded, whose keys are all in the raw body."""
+    media = (plan.body_media_type or "").split(";")[0].strip().lower()
+    encoding = _encoding(plan, synth).get(mismatch.name, {})
+    exploded = encoding.get("style", "form") == "form" and encoding.get("explode", True)
+    if media != "application/x-www-form-urlencoded" or not exploded or not isinstance(mismatch.sent, dict):
+        return False
+    return set(map(str, mismatch.sent)) <= set(parse_qs(verdict.body.decode("latin-1")))
+
+
+def _allof_body(plan: Plan, synth: Synthesizer) -> bool:
+    """Whether the request body is a form or multipart one whose schema is an allOf."""
+    media = (plan.body_media_type or "").split(";")[0].strip().lower()
+    if media not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        return False
+    body = synth.resolve(plan.spec_operation.get("requestBody"))
+    schema = synth.resolve((synth.resolve((body.get("content") or {}).get(media)) or {}).get("schema"))
+    return "allOf" in schema
+
+
+def _part_sent(name: str, verdict: Verdict, plan: Plan) -> bool:
+    """Whether a form field or multipart part called `name` is in the raw request body."""
+    if (plan.body_media_type or "").startswith("multipart/"):
+        return f'name="{name}"'.encode() in verdict.body
+    return name in parse_qs(verdict.body.decode("latin-1"))
 
 
 def _exploded_object(parameter: dict[str, Any]) -> bool:
@@ -335,10 +383,10 @@ def _space_joined(value: Any) -> str:
     return _text(value)
 
 
-def _encoding(plan: Plan) -> dict[str, dict[str, Any]]:
+def _encoding(plan: Plan, synth: Synthesizer) -> dict[str, dict[str, Any]]:
     """The `encoding` map of the request body's first media type."""
-    body = plan.spec_operation.get("requestBody") or {}
-    media = next(iter((body.get("content") or {}).values()), {}) if isinstance(body, dict) else {}
+    body = synth.resolve(plan.spec_operation.get("requestBody"))
+    media: Any = next(iter((body.get("content") or {}).values()), {})
     encoding = media.get("encoding") if isinstance(media, dict) else None
     return encoding if isinstance(encoding, dict) else {}
 
@@ -351,6 +399,9 @@ def _body_part(plan: Plan, key: str) -> Any:
 def _nested(value: Any) -> bool:
     """Whether an object has an object or array inside (deepObject beyond one level)."""
     return isinstance(value, dict) and any(isinstance(v, (dict, list)) for v in value.values())
+
+
+_TEMPLATE = re.compile(r"\{[^}]*\}")
 
 
 def normalized(text: str) -> str:
