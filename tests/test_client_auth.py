@@ -11,8 +11,9 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from conftest import MakePackage
 from recording_server import RecordingServer
+
+from conftest import MakePackage
 
 
 def _get(security: list[dict[str, list[str]]] | None) -> dict[str, Any]:

@@ -12,8 +12,9 @@ from typing import Any
 from urllib.parse import unquote
 
 import pytest
-from conftest import MakePackage, mypy_strict
 from recording_server import RecordingServer
+
+from conftest import MakePackage, mypy_strict
 
 JSON_OK = {"200": {"description": "ok", "content": {"application/json": {"schema": {"type": "object"}}}}}
 CUSTOMER = {
@@ -206,7 +207,7 @@ def test_styled_parameters_cookies_and_headers(pkg: ModuleType, server: Recordin
 
 
 def test_text_binary_and_empty_answers_and_accept(pkg: ModuleType, server: RecordingServer) -> None:
-    server.recorder.answers["/exports/e1"] = [(200, "code\nA1\n".encode(), "text/csv; charset=utf-8")]
+    server.recorder.answers["/exports/e1"] = [(200, b"code\nA1\n", "text/csv; charset=utf-8")]
     server.recorder.answers["/files/f1"] = [(200, b"\x00\x01\xff", "application/octet-stream")]
     with pkg.EncpkgClient(base_url=server.url) as client:
         assert client.default.download_export("e1") == "code\nA1\n"

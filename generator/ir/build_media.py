@@ -43,7 +43,7 @@ def _encodings(content: dict[str, Any]) -> tuple[ir.PartEncoding, ...]:
     parts = []
     for name, spec in encoding.items():
         if isinstance(spec, dict):
-            style = spec.get("style") if spec.get("style") in _STYLES else "form"
+            style = str(spec["style"]) if spec.get("style") in _STYLES else "form"
             explode = spec.get("explode") if isinstance(spec.get("explode"), bool) else None
             content_type = spec.get("contentType") if isinstance(spec.get("contentType"), str) else None
             parts.append(ir.PartEncoding(str(name), content_type, style, explode, bool(spec.get("allowReserved"))))

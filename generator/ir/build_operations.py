@@ -108,7 +108,8 @@ def _operation(
         _parameter(schemas, py_name, location, param, param_pointer, f"{hint}{ClassName(wire)}")
         for py_name, ((location, wire), (param, param_pointer)) in zip(py_names, raw_params.items(), strict=True)
     ]
-    body_type, body_required, body_examples, bodies = None, False, (), ()
+    body_type, body_required, body_examples = None, False, ()
+    bodies: tuple[ir.RequestBody, ...] = ()
     if "requestBody" in spec:
         body_pointer = f"{pointer}/requestBody"
         body = spec["requestBody"]

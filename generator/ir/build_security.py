@@ -53,7 +53,9 @@ def _used_schemes(doc: Document) -> list[str]:
     return list(dict.fromkeys(name for r in requirements if isinstance(r, dict) for name in r))
 
 
-def build_auth(doc: Document, package: str, taken: set[str], warnings: list[Diagnostic]) -> tuple[ir.SecurityScheme, ...]:
+def build_auth(
+    doc: Document, package: str, taken: set[str], warnings: list[Diagnostic]
+) -> tuple[ir.SecurityScheme, ...]:
     """Every security scheme the document's requirements use (all of them if none are used), as the
     client can send it; a scheme it cannot send gets a located warning and no argument."""
     schemes = (doc.data.get("components") or {}).get("securitySchemes") or {}
@@ -82,12 +84,17 @@ def _scheme(key: str, scheme: dict[str, Any], credentials: _Credentials) -> ir.S
         pair = (credentials.get(("username",), "username"), credentials.get(("password",), "password"))
         return ir.SecurityScheme(key, "basic", pair, description=description)
     if kind == "http" and http == "bearer":
-        return ir.SecurityScheme(key, "bearer", (credentials.get(("bearer",), "bearer_token"),), description=description)
+        return ir.SecurityScheme(
+            key, "bearer", (credentials.get(("bearer",), "bearer_token"),), description=description
+        )
     if kind in ("oauth2", "openIdConnect"):
         token = credentials.get(("oauth2",), "access_token")
         flow = (scheme.get("flows") or {}).get("clientCredentials") if kind == "oauth2" else None
         if isinstance(flow, dict) and isinstance(flow.get("tokenUrl"), str):
-            client = (credentials.get(("client_id",), "client_id"), credentials.get(("client_secret",), "client_secret"))
+            client = (
+                credentials.get(("client_id",), "client_id"),
+                credentials.get(("client_secret",), "client_secret"),
+            )
             return ir.SecurityScheme(
                 key, "oauth2", (token,), token_url=flow["tokenUrl"], client=client, description=description
             )
@@ -108,7 +115,9 @@ def _unsupported(doc: Document, key: str, scheme: dict[str, Any]) -> Diagnostic:
     )
 
 
-def requirements(doc: Document, spec: dict[str, Any], schemes: tuple[ir.SecurityScheme, ...]) -> tuple[tuple[str, ...], ...]:
+def requirements(
+    doc: Document, spec: dict[str, Any], schemes: tuple[ir.SecurityScheme, ...]
+) -> tuple[tuple[str, ...], ...]:
     """The alternatives of an operation's `security` (else the document's), each the schemes used together.
 
     Schemes the client cannot send are left out of an alternative (their warning says so); an empty

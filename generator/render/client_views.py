@@ -223,7 +223,8 @@ class _Context:
         while isinstance(t, ir.Nullable):
             t = t.inner
         text = hint(t, self.shadowed)
-        if isinstance(t, ir.Named) and t.name in self.models:
+        options = t.options if isinstance(t, ir.UnionOf) else (t,)
+        if any(isinstance(o, ir.Named) and o.name in self.models for o in options):
             text += f" | {hint(ir.DictOf(ir.Primitive('Any')), self.shadowed)}"
         return text
 
@@ -289,8 +290,9 @@ def _shape(op: ir.Operation, ctx: _Context) -> _Shape:
     body_hint = ""
     if op.body is not None:
         body_hint = hint(op.body, shadowed)
-        if any(b.kind in ("json", "form", "multipart") for b in op.bodies):
-            body_hint += f" | {hint(ir.DictOf(ir.Primitive('Any')), shadowed)}"  # a body may be plain data too
+        options = op.body.options if isinstance(op.body, ir.UnionOf) else (op.body,)
+        if any(isinstance(t, ir.Named) for t in options):  # an object body may be plain data too
+            body_hint += f" | {hint(ir.DictOf(ir.Primitive('Any')), shadowed)}"
     positional = [_param(p.name, ctx.argument_hint(p.type)) for p in path_params]
     if op.body is not None and op.body_required:
         positional.append(_param("body", body_hint))
@@ -325,7 +327,17 @@ def _param(name: str, annotation: str, default: str = "") -> str:
     That is where black puts parentheses itself; ruff keeps explicit ones, so both format it alike.
     """
     too_long = 8 + len(name) + 2 + len(annotation) + len(default) + 1 > LINE_LENGTH
-    return f"{name}: ({annotation}){default}" if too_long and " | " in annotation else f"{name}: {annotation}{default}"
+    top_level_union = " | " in _innermost_out(annotation)  # `list[A | B]` is no union
+    return f"{name}: ({annotation}){default}" if too_long and top_level_union else f"{name}: {annotation}{default}"
+
+
+def _innermost_out(text: str) -> str:
+    """`text` with every bracketed part removed, innermost first."""
+    while True:
+        stripped = re.sub(r"\[[^\[\]]*\]", "", text)
+        if stripped == text:
+            return text
+        text = stripped
 
 
 def _doc(op: ir.Operation) -> str:

@@ -264,7 +264,9 @@ def _security_section(api: ir.Api, op: ir.Operation) -> Section:
     rows = []
     for alternative in op.security:
         used = [schemes[name] for name in alternative]
-        sent = " and ".join(f"{s.kind} {md.code(s.name)} in {s.location}" if s.kind == "apiKey" else s.kind for s in used)
+        sent = " and ".join(
+            f"{s.kind} {md.code(s.name)} in {s.location}" if s.kind == "apiKey" else s.kind for s in used
+        )
         arguments = ", ".join(f"`{c.name}=` or `{c.env_var}`" for s in used for c in (*s.credentials, *s.client))
         rows.append(Row((sent or "nothing", arguments or "none")))
     text = "Any one row is enough; the client uses the first whose credentials it has." if len(rows) > 1 else ""
@@ -287,8 +289,9 @@ def operation_entry(
         if op.body is not None:
             required = "yes" if op.body_required else "no"
             media = ", ".join(b.media_type for b in op.bodies) or "JSON"
-            rows.append(Row(("`body`", "", f"body ({md.cell(media)})", docs.type_md(op.body, prefix), required,
-                             "The request body." + (" `content_type=` chooses the media type." if len(op.bodies) > 1 else ""))))  # fmt: skip
+            text = "The request body." + (" `content_type=` chooses the media type." if len(op.bodies) > 1 else "")
+            body_type = docs.type_md(op.body, prefix)
+            rows.append(Row(("`body`", "", f"body ({md.cell(media)})", body_type, required, text)))
         header = ("Argument", "Wire name", "In", "Type", "Required", "Description")
         sections.append(Section("Parameters", "", header, tuple(rows)))
     constants = [p for p in op.parameters if p.constant is not None]

@@ -114,7 +114,9 @@ def endpoint_source(op: ir.Operation, parser: Parser, default_error: ir.TypeExpr
         fields.append(f"accept={literal(accept)}")
     constants = [p for p in op.parameters if p.constant is not None]
     if constants:
-        fields.append("headers={" + ", ".join(f"{literal(p.wire_name)}: {literal(p.constant)}" for p in constants) + "}")
+        fields.append(
+            "headers={" + ", ".join(f"{literal(p.wire_name)}: {literal(p.constant)}" for p in constants) + "}"
+        )
     return f"Endpoint({', '.join(fields)})"
 
 
