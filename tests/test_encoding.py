@@ -139,12 +139,12 @@ def test_multipart_parts_files_json_and_text() -> None:
         },
         spec,
     )
-    assert parts == [
-        ("file", ("vouchers.csv", upload, "text/csv")),
-        ("more", ("more", b"1", "application/octet-stream")),
-        ("more", ("two.bin", b"2", "application/x-two")),
-        ("meta", (None, json.dumps({"a": 1}, separators=(",", ":")), "application/json")),
-        ("tags", (None, "x")),
-        ("tags", (None, "y")),
-        ("flag", (None, "true")),
-    ]
+    assert parts == (
+        {"tags": ["x", "y"], "flag": ["true"]},
+        [
+            ("file", ("vouchers.csv", upload, "text/csv")),
+            ("more", ("more", b"1", "application/octet-stream")),
+            ("more", ("two.bin", b"2", "application/x-two")),
+            ("meta", (None, json.dumps({"a": 1}, separators=(",", ":")), "application/json")),
+        ],
+    )

@@ -133,9 +133,11 @@ def _concrete(media_type: str) -> str:
 def encode_body(body: Any, spec: Body, headers: dict[str, str]) -> dict[str, Any]:
     """httpx's `content`/`files` arguments for a body in its media type; sets Content-Type where httpx does not."""
     if spec.kind == "multipart":
-        parts = multipart_parts(body, spec)
-        if parts:
-            return {"files": parts}  # httpx writes the boundary into Content-Type
+        data, files = multipart_parts(body, spec)
+        if not files:  # httpx url-encodes `data` alone: send the text fields as parts of their own
+            files, data = [(key, (None, value)) for key, values in data.items() for value in values], {}
+        if files:
+            return {"data": data, "files": files}  # httpx writes the boundary into Content-Type
         headers["Content-Type"] = spec.media_type
         return {"content": b""}
     headers["Content-Type"] = _concrete(spec.media_type)

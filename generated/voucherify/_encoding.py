@@ -23,6 +23,7 @@ from pydantic import BaseModel
 # Characters `allowReserved` leaves unescaped (RFC 3986 reserved set).
 RESERVED = ":/?#[]@!$&'()*+,;="
 DEFAULT_STYLES = {"path": "simple", "query": "form", "header": "simple", "cookie": "form"}
+_SCALARS = frozenset({str, int, float, type(None)})  # already plain: the common case, checked first
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,8 @@ def plain(value: Any, python: bool = False) -> Any:
 
     With `python`, file contents (bytes, file objects) inside models are kept as they are.
     """
+    if type(value) in _SCALARS:
+        return value
     if isinstance(value, BaseModel):
         return value.model_dump(mode="python" if python else "json", by_alias=True, exclude_unset=True)
     if isinstance(value, enum.Enum):
@@ -82,6 +85,8 @@ def plain(value: Any, python: bool = False) -> Any:
 
 def text(value: Any) -> str:
     """A scalar as it appears in a parameter: booleans lower-case, None empty."""
+    if type(value) is str:
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -123,7 +128,11 @@ def query_pairs(param: Param | PartEncoding, name: str, value: Any) -> list[tupl
     pipeDelimited, deepObject)."""
     if isinstance(param, Param) and param.content is not None:
         return [(name, json.dumps(plain(value), separators=(",", ":")))]
-    value = plain(value)
+    return _styled_pairs(param, name, plain(value))
+
+
+def _styled_pairs(param: Param | PartEncoding, name: str, value: Any) -> list[tuple[str, str]]:
+    """`query_pairs` of a value that is already plain data."""
     style = param.style or "form"
     exploded = (
         param.exploded
@@ -195,17 +204,24 @@ def json_bytes(value: Any) -> bytes:
     return json.dumps(plain(value), separators=(",", ":"), ensure_ascii=False).encode()
 
 
+_NO_ENCODING = PartEncoding()
+
+
 def form_fields(body: Any, spec: Body) -> list[tuple[str, str]]:
     """An `application/x-www-form-urlencoded` body as name/value pairs, each property in its `encoding`."""
     fields: list[tuple[str, str]] = []
-    for key, value in (plain(body) or {}).items():
+    items = body.items() if isinstance(body, Mapping) else (plain(body) or {}).items()
+    for key, value in items:
         if value is None:
             continue
-        encoding = spec.encoding.get(key, PartEncoding())
+        if type(value) is str and key not in spec.encoding:
+            fields.append((key, value))  # the common case, without the machinery
+            continue
+        value, encoding = plain(value), spec.encoding.get(key, _NO_ENCODING)
         if encoding.content_type is not None and "json" in encoding.content_type:
             fields.append((key, json.dumps(value, separators=(",", ":"))))
         else:
-            fields.extend(query_pairs(encoding, key, value))
+            fields.extend(_styled_pairs(encoding, key, value))
     return fields
 
 
@@ -217,29 +233,30 @@ def _file_part(name: str, value: Any, content_type: str | None) -> tuple[str, An
     return (name, (filename, value, content_type or "application/octet-stream"))
 
 
-def multipart_parts(body: Any, spec: Body) -> list[tuple[str, Any]]:
-    """A `multipart/form-data` body as httpx `files` entries: files as file parts (arrays of files as
-    repeated parts), objects as JSON parts, scalars and arrays of scalars as text parts."""
-    parts: list[tuple[str, Any]] = []
+def multipart_parts(body: Any, spec: Body) -> tuple[dict[str, list[str]], list[tuple[str, Any]]]:
+    """A `multipart/form-data` body as httpx's `data` and `files`: text fields (scalars, arrays of scalars
+    as repeated fields) in `data`; files (arrays of files as repeated parts) and objects (JSON parts, or
+    any part with its own `contentType`) in `files`."""
+    data: dict[str, list[str]] = {}
+    files: list[tuple[str, Any]] = []
     for key, value in (plain(body, python=True) or {}).items():
         if value is None:
             continue
-        content_type = spec.encoding.get(key, PartEncoding()).content_type
+        content_type = spec.encoding[key].content_type if key in spec.encoding else None
         items = value if isinstance(value, list) and any(is_file(v) for v in value) else [value]
         for item in items:
             if is_file(item):
-                parts.append(_file_part(key, item, content_type))
-            elif isinstance(item, (dict, list)) and not (
-                isinstance(item, list) and all(not isinstance(v, (dict, list)) for v in item) and not content_type
+                files.append(_file_part(key, item, content_type))
+            elif (
+                content_type is not None
+                or isinstance(item, dict)
+                or (isinstance(item, list) and any(isinstance(v, (dict, list)) for v in item))
             ):
-                parts.append(
-                    (key, (None, json.dumps(plain(item), separators=(",", ":")), content_type or "application/json"))
-                )
-            elif isinstance(item, list):
-                parts.extend((key, (None, text(v))) for v in item)
+                payload = item if type(item) is str else json.dumps(item, separators=(",", ":"))
+                files.append((key, (None, payload, content_type or "application/json")))
             else:
-                parts.append((key, (None, text(item), content_type) if content_type else (None, text(item))))
-    return parts
+                data.setdefault(key, []).extend(text(v) for v in (item if isinstance(item, list) else [item]))
+    return data, files
 
 
 def raw_bytes(body: Any) -> Any:
