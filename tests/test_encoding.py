@@ -63,6 +63,8 @@ def test_path_styles(style: str, explode: bool, value: Any, expected: str) -> No
         ("form", False, COLOR, "color=R%2C100%2CG%2C200%2CB%2C150"),
         ("spaceDelimited", False, COLORS, "color=blue%20black%20brown"),
         ("pipeDelimited", False, COLORS, "color=blue%7Cblack%7Cbrown"),
+        ("spaceDelimited", False, COLOR, "color=R%20100%20G%20200%20B%20150"),
+        ("pipeDelimited", False, COLOR, "color=R%7C100%7CG%7C200%7CB%7C150"),
         ("deepObject", True, COLOR, "color[R]=100&color[G]=200&color[B]=150"),
         # Nested objects and arrays in deepObject: the bracket form Stripe documents (`created[gt]`, `expand[0]`).
         ("deepObject", True, {"gt": 1, "in": ["a", "b"]}, "color[gt]=1&color[in][0]=a&color[in][1]=b"),

@@ -23,6 +23,7 @@ from pydantic import BaseModel
 # Characters `allowReserved` leaves unescaped (RFC 3986 reserved set).
 RESERVED = ":/?#[]@!$&'()*+,;="
 DEFAULT_STYLES = {"path": "simple", "query": "form", "header": "simple", "cookie": "form"}
+_DELIMITERS = {"spaceDelimited": " ", "pipeDelimited": "|"}
 _SCALARS = frozenset({str, int, float, type(None)})  # already plain: the common case, checked first
 
 
@@ -141,14 +142,15 @@ def _styled_pairs(param: Param | PartEncoding, name: str, value: Any) -> list[tu
     )
     if style == "deepObject":
         return _deep(name, value)
+    delimiter = _DELIMITERS.get(style, ",")
     if isinstance(value, dict):
         if exploded:
             return [(str(k), text(v)) for k, v in value.items()]
-        return [(name, _joined(value, ","))]
+        return [(name, _joined(value, delimiter))]
     if isinstance(value, list):
         if exploded:
             return [(name, text(v)) for v in value]
-        return [(name, _joined(value, {"spaceDelimited": " ", "pipeDelimited": "|"}.get(style, ",")))]
+        return [(name, _joined(value, delimiter))]
     return [(name, text(value))]
 
 
