@@ -93,16 +93,21 @@ def run_generator(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = Non
     )
 
 
-def mypy_strict(target: Path | str, cache: Path, *, cwd: Path = ROOT, config: list[str] | None = None) -> str:
-    """Run `mypy --strict` on `target`; return its output, failing the test when it finds anything."""
-    command = [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(cache), *(config or []), str(target)]
+def mypy_strict(
+    target: Path | str | list[str], cache: Path, *, cwd: Path = ROOT, config: list[str] | None = None
+) -> str:
+    """Run `mypy --strict` on `target` (or several); return its output, failing the test when it finds anything."""
+    targets = [str(t) for t in target] if isinstance(target, list) else [str(target)]
+    command = [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(cache), *(config or []), *targets]
     result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr
     return result.stdout
 
 
 def type_check_code_blocks(blocks: list[str], tmp_path: Path) -> None:
-    """Write each code block to its own module and type-check them all strictly."""
+    """Write each code block to its own module and type-check them all strictly (packages beside them import)."""
+    names = []
     for index, block in enumerate(blocks):
         (tmp_path / f"example_{index}.py").write_text(block)
-    mypy_strict(tmp_path, tmp_path / ".mypy_cache")
+        names.append(f"example_{index}.py")
+    mypy_strict(names, tmp_path / ".mypy_cache", cwd=tmp_path)

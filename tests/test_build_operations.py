@@ -104,3 +104,41 @@ def test_bad_x_poll_is_an_error_at_its_place(tmp_path: Path, poll: Any, words: s
     assert diagnostic.location.pointer == "/paths/~1jobs~1{id}/get/x-poll"
     assert diagnostic.location.line is not None
     assert words in diagnostic.message
+
+
+def test_what_the_client_cannot_send_is_a_located_warning(tmp_path: Path) -> None:
+    spec = minimal_spec(
+        paths={
+            "/things/{id}": {
+                "post": {
+                    "operationId": "makeThing",
+                    "security": [{"digest": []}, {"token": []}],
+                    "parameters": [
+                        {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}},
+                        {"name": "when", "in": "cookie", "schema": {"type": "array"}},
+                    ],
+                    "requestBody": {"content": {"application/vnd.acme.thing": {"schema": {"type": "string"}}}},
+                    "responses": {"204": {"description": "made"}},
+                }
+            }
+        }
+    )
+    spec["components"]["securitySchemes"] = {
+        "digest": {"type": "http", "scheme": "digest"},
+        "token": {"type": "http", "scheme": "bearer"},
+    }
+    path = tmp_path / "spec.yaml"
+    path.write_text(yaml.safe_dump(spec))
+    warnings: list[Any] = []
+    api = build_api(path, "pkg", warnings=warnings)
+    pointers = sorted(w.location.pointer for w in warnings)
+    assert pointers == [
+        "/components/securitySchemes/digest",
+        "/paths/~1things~1{id}/post/requestBody/content/application~1vnd.acme.thing",
+    ]
+    (op,) = api.groups[0].operations
+    assert [(p.location, p.style) for p in op.parameters] == [("path", ""), ("cookie", "")]
+    assert [(b.media_type, b.kind) for b in op.bodies] == [("application/vnd.acme.thing", "binary")]
+    # The digest alternative keeps no scheme the client can send; the bearer one still works.
+    assert op.security == ((), ("token",))
+    assert [s.key for s in api.auth] == ["token"]

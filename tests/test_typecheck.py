@@ -7,6 +7,9 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, mypy_strict, type_check_code_blocks
+from generator.pipeline import package_tree
+from generator.write.files import write_tree
+from testdata import STRIPE_SPEC, VENDOR_FULL_SPEC
 
 
 @pytest.mark.parametrize("config", ["pyproject.toml", "none"])
@@ -35,8 +38,15 @@ def task_status(client: PostmanClient) -> str | None:
     type_check_code_blocks([program], tmp_path)
 
 
+# Packages the README's examples generate from third-party specs, as the README says to.
+README_PACKAGES = {"vf": VENDOR_FULL_SPEC, "stripe": STRIPE_SPEC}
+
+
 def test_readme_examples_type_check(tmp_path: Path) -> None:
     readme = (ROOT / "README.md").read_text()
     blocks = [block.split("```", 1)[0] for block in readme.split("```python\n")[1:]]
-    assert len(blocks) >= 2
+    assert len(blocks) >= 3
+    for package, spec in README_PACKAGES.items():
+        assert f"--package {package}" in readme
+        write_tree(package_tree(spec, package), tmp_path / package)
     type_check_code_blocks(blocks, tmp_path)

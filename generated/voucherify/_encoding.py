@@ -128,7 +128,7 @@ def query_pairs(param: Param | PartEncoding, name: str, value: Any) -> list[tupl
     """The unescaped name/value pairs of a query, cookie or form field (styles form, spaceDelimited,
     pipeDelimited, deepObject)."""
     if isinstance(param, Param) and param.content is not None:
-        return [(name, json.dumps(plain(value), separators=(",", ":")))]
+        return [(name, _content_value(param.content, value))]
     return _styled_pairs(param, name, plain(value))
 
 
@@ -182,10 +182,17 @@ def path_value(param: Param, value: Any) -> str:
     return _joined(escaped, ",", exploded)
 
 
+def _content_value(media_type: str, value: Any) -> str:
+    """A parameter defined by `content`: JSON for a JSON media type, else the value as text."""
+    if "json" in media_type:
+        return json.dumps(plain(value), separators=(",", ":"))
+    return text(plain(value))
+
+
 def header_value(param: Param, value: Any) -> str:
     """A header parameter (style simple): `a,b`, `k,v` or exploded `k=v`."""
     if param.content is not None:
-        return json.dumps(plain(value), separators=(",", ":"))
+        return _content_value(param.content, value)
     return _joined(plain(value), ",", param.exploded)
 
 

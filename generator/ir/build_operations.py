@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from generator import ir
-from generator.errors import Diagnostic, Severity
 from generator.ir.build_media import request_bodies, response_media
 from generator.ir.build_models import SchemaBuilder, examples_of
 from generator.ir.build_security import CLIENT_ARGUMENTS, fresh, requirements
@@ -23,13 +22,6 @@ _RESERVED_PARAMS = frozenset(
     {"self", "body", "content_type", "extra_headers", "extra_query", "timeout", "content", "options"}
 )
 _LOCATIONS = ("path", "query", "header", "cookie")
-# The styles OpenAPI allows in each location (https://spec.openapis.org/oas/v3.1.0#style-values).
-_STYLES = {
-    "path": frozenset({"simple", "label", "matrix"}),
-    "query": frozenset({"form", "spaceDelimited", "pipeDelimited", "deepObject"}),
-    "header": frozenset({"simple"}),
-    "cookie": frozenset({"form"}),
-}
 
 
 def build_groups(
@@ -179,17 +171,7 @@ def _parameter(
         holder = content[media_type] if isinstance(content[media_type], dict) else {}
         schema, schema_pointer = holder.get("schema", {}), pointer + join_pointer("content", media_type, "schema")
     constant = _constant(schema) if param.get("required") and location == "header" else None
-    style = param.get("style", "")
-    if style and style not in _STYLES[location]:
-        schemas.warnings.append(
-            Diagnostic(
-                Severity.WARNING,
-                schemas.doc.locate(f"{pointer}/style"),
-                f"style {style!r} is not defined for {location} parameters; it is sent in the default style.",
-                f"use one of {', '.join(sorted(_STYLES[location]))}.",
-            )
-        )
-        style = ""
+    style = str(param.get("style", ""))  # the validator has checked it is one the location allows
     return ir.Parameter(
         name,
         param["name"],
