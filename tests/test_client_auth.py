@@ -115,6 +115,7 @@ def test_oauth2_client_credentials_fetches_caches_and_refreshes_once(pkg: Module
     server.recorder.answers["/oauth"] = [(200, {"n": 1}), (401, {"message": "revoked"}), (200, {"n": 2})]
     with pkg.AuthpkgClient(base_url=server.url, client_id="cid", client_secret="cs") as client:
         client.default.get_oauth()
+        assert "tok-1" not in repr(vars(client)) and "cs" not in repr(vars(client))
         client.default.get_oauth()  # 401: the token is fetched again and the call retried once
     token_requests = server.recorder.to("/oauth/token")
     assert len(token_requests) == 2

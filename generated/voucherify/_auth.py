@@ -54,9 +54,9 @@ def read_credentials(values: Mapping[str, str | None], schemes: Mapping[str, Sch
 
 @dataclass
 class Token:
-    """An OAuth2 access token fetched by the client-credentials flow."""
+    """An OAuth2 access token fetched by the client-credentials flow (its value never shown by repr)."""
 
-    value: str
+    value: str = field(repr=False)
     expires_at: float
     margin: float = TOKEN_EXPIRY_MARGIN  # refreshed this long before it expires (at most half its lifetime)
 
