@@ -147,6 +147,6 @@ def test_multipart_parts_files_json_and_text() -> None:
             ("file", ("vouchers.csv", upload, "text/csv")),
             ("more", ("more", b"1", "application/octet-stream")),
             ("more", ("two.bin", b"2", "application/x-two")),
-            ("meta", (None, json.dumps({"a": 1}, separators=(",", ":")), "application/json")),
+            ("meta", (None, json.dumps({"a": 1}, separators=(",", ":")).encode(), "application/json")),
         ],
     )

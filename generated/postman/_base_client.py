@@ -135,7 +135,7 @@ def encode_body(body: Any, spec: Body, headers: dict[str, str]) -> dict[str, Any
     if spec.kind == "multipart":
         data, files = multipart_parts(body, spec)
         if not files:  # httpx url-encodes `data` alone: send the text fields as parts of their own
-            files, data = [(key, (None, value)) for key, values in data.items() for value in values], {}
+            files, data = [(key, (None, value.encode())) for key, values in data.items() for value in values], {}
         if files:
             return {"data": data, "files": files}  # httpx writes the boundary into Content-Type
         headers["Content-Type"] = spec.media_type

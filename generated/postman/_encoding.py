@@ -262,7 +262,7 @@ def multipart_parts(body: Any, spec: Body) -> tuple[dict[str, list[str]], list[t
                 or (isinstance(item, list) and any(isinstance(v, (dict, list)) for v in item))
             ):
                 payload = item if type(item) is str else json.dumps(item, separators=(",", ":"))
-                files.append((key, (None, payload, content_type or "application/json")))
+                files.append((key, (None, payload.encode(), content_type or "application/json")))
             else:
                 data.setdefault(key, []).extend(text(v) for v in (item if isinstance(item, list) else [item]))
     return data, files

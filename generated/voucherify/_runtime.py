@@ -23,8 +23,9 @@ class APIModel(BaseModel):
     exclude_unset=True)` gives back the JSON a model was parsed from.
     """
 
-    # No protected namespaces: a spec may well have a property called `model_name`.
-    model_config = ConfigDict(extra="allow", validate_by_name=True, validate_by_alias=True, protected_namespaces=())
+    # No protected namespaces: a spec may well have a property called `model_name`. `populate_by_name`
+    # (not 2.11's `validate_by_name`) so names work on every pydantic the package allows (>=2.5).
+    model_config = ConfigDict(extra="allow", populate_by_name=True, protected_namespaces=())
 
 
 class OpenStrEnum(str, enum.Enum):
