@@ -41,36 +41,36 @@ class AsyncTaskFailedError(WaitFailedError):
         return self.final
 
 
-_ASYNCTASK: ResponseType[AsyncTask] = ResponseType(lambda: types.AsyncTask)
+_ASYNC_TASK: ResponseType[AsyncTask] = ResponseType(lambda: types.AsyncTask)
 
-_OP_GETSTATUSOFANASYNCTASK: Endpoint[AsyncTask] = Endpoint(
+_OP_GET_STATUS_OF_AN_ASYNC_TASK: Endpoint[AsyncTask] = Endpoint(
     "GET",
     "/apis/{apiId}/tasks/{taskId}",
-    _ASYNCTASK,
+    _ASYNC_TASK,
     params=(Param("api_id", "apiId", "path"), Param("task_id", "taskId", "path")),
     security=(("ApiKey",),),
     headers={"Accept": "application/vnd.api.v10+json"},
 )
 
-_POLL_GETSTATUSOFANASYNCTASK: PollSpec = PollSpec("status", frozenset(["completed"]), frozenset(["failed"]), None)
+_POLL_GET_STATUS_OF_AN_ASYNC_TASK: PollSpec = PollSpec("status", frozenset(["completed"]), frozenset(["failed"]), None)
 
-_ASYNCTASKACCEPTED: ResponseType[AsyncTaskAccepted] = ResponseType(lambda: types.AsyncTaskAccepted)
+_ASYNC_TASK_ACCEPTED: ResponseType[AsyncTaskAccepted] = ResponseType(lambda: types.AsyncTaskAccepted)
 
-_OP_CREATEAPIVERSION: Endpoint[AsyncTaskAccepted] = Endpoint(
+_OP_CREATE_API_VERSION: Endpoint[AsyncTaskAccepted] = Endpoint(
     "POST",
     "/apis/{apiId}/versions",
-    _ASYNCTASKACCEPTED,
+    _ASYNC_TASK_ACCEPTED,
     params=(Param("api_id", "apiId", "path"),),
     bodies=(Body("application/json", "json"),),
     security=(("ApiKey",),),
     headers={"Accept": "application/vnd.api.v10+json"},
 )
 
-_FOLLOW_CREATEAPIVERSION: FollowSpec[AsyncTask] = FollowSpec(
-    "Location", _OP_GETSTATUSOFANASYNCTASK, _POLL_GETSTATUSOFANASYNCTASK, AsyncTaskFailedError
+_FOLLOW_CREATE_API_VERSION: FollowSpec[AsyncTask] = FollowSpec(
+    "Location", _OP_GET_STATUS_OF_AN_ASYNC_TASK, _POLL_GET_STATUS_OF_AN_ASYNC_TASK, AsyncTaskFailedError
 )
 
-_PROBLEMDETAIL: ResponseType[ProblemDetail] = ResponseType(lambda: types.ProblemDetail)
+_PROBLEM_DETAIL: ResponseType[ProblemDetail] = ResponseType(lambda: types.ProblemDetail)
 
 _SCHEMES: dict[str, Scheme] = {"ApiKey": Scheme("apiKey", (("api_key", "POSTMAN_API_KEY"),), "header", "X-Api-Key")}
 
@@ -87,7 +87,9 @@ class TasksResource:
 
         Gets the status of an asynchronous task.
         """
-        return self._client.request(_OP_GETSTATUSOFANASYNCTASK, {"api_id": api_id, "task_id": task_id}, options=options)
+        return self._client.request(
+            _OP_GET_STATUS_OF_AN_ASYNC_TASK, {"api_id": api_id, "task_id": task_id}, options=options
+        )
 
     def wait(
         self,
@@ -104,9 +106,9 @@ class TasksResource:
         `on_progress` receives every intermediate AsyncTask. Raises `AsyncTaskFailedError` when it is failed, and `WaitTimeoutError` (a `TimeoutError`) when `timeout` seconds pass first.
         """
         return self._client.wait_for(
-            _OP_GETSTATUSOFANASYNCTASK,
+            _OP_GET_STATUS_OF_AN_ASYNC_TASK,
             {"api_id": api_id, "task_id": task_id},
-            poll=_POLL_GETSTATUSOFANASYNCTASK,
+            poll=_POLL_GET_STATUS_OF_AN_ASYNC_TASK,
             failed_error=AsyncTaskFailedError,
             timeout=timeout,
             on_progress=on_progress,
@@ -132,7 +134,7 @@ class APIsResource:
         Call `.wait()` on the result to poll the URL in its `Location` until the work is done.
         """
         return self._client.request_accepted(
-            _OP_CREATEAPIVERSION, {"api_id": api_id}, _FOLLOW_CREATEAPIVERSION, body=body, options=options
+            _OP_CREATE_API_VERSION, {"api_id": api_id}, _FOLLOW_CREATE_API_VERSION, body=body, options=options
         )
 
 
@@ -163,7 +165,7 @@ class PostmanClient(APIClient):
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,
-            errors={"": _PROBLEMDETAIL},
+            errors={"": _PROBLEM_DETAIL},
         )
 
     def _bind_resources(self) -> None:
@@ -184,7 +186,7 @@ class AsyncTasksResource:
         Gets the status of an asynchronous task.
         """
         return await self._client.request(
-            _OP_GETSTATUSOFANASYNCTASK, {"api_id": api_id, "task_id": task_id}, options=options
+            _OP_GET_STATUS_OF_AN_ASYNC_TASK, {"api_id": api_id, "task_id": task_id}, options=options
         )
 
     async def wait(
@@ -202,9 +204,9 @@ class AsyncTasksResource:
         `on_progress` receives every intermediate AsyncTask. Raises `AsyncTaskFailedError` when it is failed, and `WaitTimeoutError` (a `TimeoutError`) when `timeout` seconds pass first.
         """
         return await self._client.wait_for(
-            _OP_GETSTATUSOFANASYNCTASK,
+            _OP_GET_STATUS_OF_AN_ASYNC_TASK,
             {"api_id": api_id, "task_id": task_id},
-            poll=_POLL_GETSTATUSOFANASYNCTASK,
+            poll=_POLL_GET_STATUS_OF_AN_ASYNC_TASK,
             failed_error=AsyncTaskFailedError,
             timeout=timeout,
             on_progress=on_progress,
@@ -230,7 +232,7 @@ class AsyncAPIsResource:
         Call `.wait()` on the result to poll the URL in its `Location` until the work is done.
         """
         return await self._client.request_accepted(
-            _OP_CREATEAPIVERSION, {"api_id": api_id}, _FOLLOW_CREATEAPIVERSION, body=body, options=options
+            _OP_CREATE_API_VERSION, {"api_id": api_id}, _FOLLOW_CREATE_API_VERSION, body=body, options=options
         )
 
 
@@ -261,7 +263,7 @@ class AsyncPostmanClient(AsyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,
-            errors={"": _PROBLEMDETAIL},
+            errors={"": _PROBLEM_DETAIL},
         )
 
     def _bind_resources(self) -> None:

@@ -35,12 +35,12 @@ class AsyncActionFailedError(WaitFailedError):
         return self.final
 
 
-_ASYNCACTIONLIST: ResponseType[AsyncActionList] = ResponseType(lambda: types.AsyncActionList)
+_ASYNC_ACTION_LIST: ResponseType[AsyncActionList] = ResponseType(lambda: types.AsyncActionList)
 
 _OP_LIST_ASYNC_ACTIONS: Endpoint[AsyncActionList] = Endpoint(
     "GET",
     "/v1/async-actions",
-    _ASYNCACTIONLIST,
+    _ASYNC_ACTION_LIST,
     params=(Param("limit", "limit", "query"), Param("end_date", "end_date", "query")),
     security=(("X-App-Id", "X-App-Token"),),
 )
@@ -49,12 +49,12 @@ _PAGES_LIST_ASYNC_ACTIONS: PageSpec[AsyncActionSummary] = PageSpec(
     "async_actions", "has_more", "end_date", "created_at"
 )
 
-_ASYNCACTION: ResponseType[AsyncAction] = ResponseType(lambda: types.AsyncAction)
+_ASYNC_ACTION: ResponseType[AsyncAction] = ResponseType(lambda: types.AsyncAction)
 
 _OP_GET_ASYNC_ACTION: Endpoint[AsyncAction] = Endpoint(
     "GET",
     "/v1/async-actions/{asyncActionId}",
-    _ASYNCACTION,
+    _ASYNC_ACTION,
     params=(Param("async_action_id", "asyncActionId", "path"),),
     security=(("X-App-Id", "X-App-Token"),),
 )

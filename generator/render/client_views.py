@@ -163,7 +163,7 @@ class _Constants:
     def add(self, base: str, hint_text: str, value: str) -> str:
         key = (hint_text, value)
         if key not in self.by_value:
-            name = "_" + "_".join(re.findall(r"[A-Za-z0-9]+", base)).upper()
+            name = "_" + "_".join(words(base)).upper()
             taken = {c.name for c in self.by_value.values()}
             unique, counter = name, 1
             while unique in taken:
