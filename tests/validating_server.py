@@ -24,6 +24,7 @@ from openapi_core import Config, OpenAPI
 from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest
 from openapi_core.templating.paths.finders import APICallPathFinder
 from synth import BINARY, synthesizer
+from validator_extensions import extended_config
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
@@ -88,11 +89,15 @@ class ValidatingServer:
     """A threaded werkzeug server, validating each request against `spec` with openapi-core.
 
     `url` is the base URL clients are given (origin plus the spec's base path); `token_url` answers
-    OAuth2 token requests. Use as a context manager, or call `start` and `stop`.
+    OAuth2 token requests. Use as a context manager, or call `start` and `stop`. `extended`: openapi-core
+    decodes with `validator_extensions` (deepObject at any depth, label/matrix paths, exploded form
+    objects, delimited styles, typed multipart parts, unknown formats passed through); False: openapi-core
+    0.23.1 alone.
     """
 
-    def __init__(self, spec: dict[str, Any]) -> None:
+    def __init__(self, spec: dict[str, Any], *, extended: bool = True) -> None:
         self.source = spec
+        self.extended = extended
         self.verdicts: list[Verdict] = []
         self.token_requests: list[dict[str, Any]] = []  # each: headers and form fields of a `/__token` request
         self._lock = threading.Lock()
@@ -103,12 +108,19 @@ class ValidatingServer:
         self.spec = _pointed_at(spec, self.url)
         # The spec's own validity is the generator's business (and the vendor's Voucherify spec fails
         # openapi-spec-validator on a `description` beside a `$ref`): check requests only.
-        self.api = OpenAPI.from_dict(self.spec, config=Config(spec_validator_cls=None))
+        config = extended_config(self.spec, spec_validator_cls=None) if extended else Config(spec_validator_cls=None)
+        self.api = OpenAPI.from_dict(self.spec, config=config)
         self._finder = APICallPathFinder(self.api.spec)
         self._operation_ids = operation_ids(self.spec)
-        self._thread = threading.Thread(target=self._server.serve_forever, name="validating-server", daemon=True)
+        # Polled every 50 ms (not werkzeug's 500): `stop` returns that soon, and the probes start many servers.
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="validating-server", daemon=True
+        )
         # openapi-core logs what it gives up on ("invalid allOf schema found"): kept in the verdict, not on stderr.
         self._logged = _Collector()
+        # Each operation's answer, made once: the sync and the async client call every operation, and a
+        # synthesized response body (Stripe's are large) costs more than validating the request.
+        self._answers: dict[tuple[int, str], tuple[int, dict[str, str], bytes, str | None]] = {}
 
     def _watch_logs(self, on: bool) -> None:
         logger = logging.getLogger("openapi_core")
@@ -150,7 +162,7 @@ class ValidatingServer:
         if verdict.errors:
             response = Response(json.dumps({"errors": verdict.errors}), status=400, content_type="application/json")
         else:
-            response = self._answer(operation, request.method)
+            response = self._cached_answer(operation, request.method)
         return response(environ, start_response)
 
     def _judge(self, request: Request) -> tuple[Verdict, dict[str, Any] | None]:
@@ -202,6 +214,20 @@ class ValidatingServer:
         template = str(path_result.pattern)
         operation = ((self.spec.get("paths") or {}).get(template) or {}).get(request.method.lower())
         return template, operation if isinstance(operation, dict) else None
+
+    def _cached_answer(self, operation: dict[str, Any] | None, method: str) -> Response:
+        """`_answer`, made once per operation and method."""
+        key = (id(operation), method)
+        with self._lock:
+            made = self._answers.get(key)
+        if made is None:
+            answer = self._answer(operation, method)
+            headers = {k: v for k, v in answer.headers.items() if k.lower() not in ("content-type", "content-length")}
+            made = (answer.status_code, headers, answer.get_data(), answer.content_type)
+            with self._lock:
+                self._answers[key] = made
+        status, headers, body, content_type = made
+        return Response(body, status=status, headers=headers, content_type=content_type)
 
     def _answer(self, operation: dict[str, Any] | None, method: str) -> Response:
         """The operation's first documented 2xx response (else `default`), body from its example or schema."""
