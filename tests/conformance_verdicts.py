@@ -5,10 +5,16 @@ gave the method: openapi-core treats a parameter it cannot find as absent, so a 
 optional parameter, or serializes it in a style the validator does not recognise, would otherwise
 pass. `classify` sorts a failure into one of:
 
-- `validator gap`: a known limit of openapi-core 0.23.1 (`GAPS`), not a client bug;
+- `validator gap`: a known limit of the validator, not a client bug: of openapi-core 0.23.1 alone
+  (`DECODED`, which `validator_extensions` decodes, so they explain failures only of a run without
+  it) or of openapi-core with `validator_extensions` (`GAPS`: what is still not checkable);
 - `spec`: the document itself cannot be satisfied as written (overlapping `oneOf`, a `#` in a path);
 - `client`: the generated client sent something the spec does not describe, or raised;
-- `harness`: the harness could not make the call.
+- `harness`: the harness could not make the call, or made up a value no client can send.
+
+An empty array or object has no form-style representation (RFC 6570 §2.3: an empty list or map is
+undefined, so it is left out): in a parameter (other than `content`) or a form or multipart body, a value
+sent empty and not read at all is read back as sent.
 """
 
 from __future__ import annotations
@@ -30,8 +36,10 @@ if TYPE_CHECKING:
 
 Category = Literal["validator gap", "spec", "client", "harness"]
 
-# The known openapi-core 0.23.1 gaps (probed on that version), by key: what the validator cannot check.
-GAPS: dict[str, str] = {
+# openapi-core 0.23.1's own gaps (probed on that version), by key: what it cannot decode alone, and which
+# `validator_extensions` decodes (through openapi-core's extension points; its validation is unchanged).
+# They explain failures of runs with openapi-core alone (`extended=False`) only.
+DECODED: dict[str, str] = {
     "label/matrix path": "openapi-core 0.23.1 does not deserialize label/matrix path parameters: it reports "
     "them missing (MissingRequiredParameter) whatever is sent",
     "nested deepObject": "openapi-core 0.23.1 reads deepObject one level deep: a nested key (q[n][a]=x) fails to cast "
@@ -40,13 +48,12 @@ GAPS: dict[str, str] = {
     "primitive) property of a form body (DeserializeError ... 'not available')",
     "multipart text parts": "openapi-core 0.23.1 does not cast multipart text parts by the property's type: "
     "n='2' fails `type: integer`",
-    # Found by this harness (probed on 0.23.1; see tests/test_conformance.py for the requests):
     "exploded form object": "openapi-core 0.23.1 reads an exploded `form` object (?a=1&b=2, the default for query and "
     "cookie objects and form-body properties) only from a key named after the parameter: it reads nothing, "
     "so the harness only checks that every key was sent",
     "spaceDelimited": "openapi-core 0.23.1 splits spaceDelimited values on the text '%20' after URL decoding, "
     "which never matches: arrays come back as one item, objects empty (the harness checks the raw query)",
-    "multipart encoding style": "openapi-core 0.23.1 applies `encoding.style` to multipart parts (OpenAPI says it "
+    "multipart encoding style": "openapi-core 0.23.1 applies `encoding.style` to multipart parts (OpenAPI 3.0 says it "
     "applies to form-urlencoded bodies only) and then fails on the part (DeserializeError, or bytes not a string)",
     "deepObject non-object schema": "openapi-core 0.23.1 deserializes deepObject only when the schema itself says "
     "`type: object`: an array (Stripe's expand[0]=...), an allOf composition or a type-less object fails "
@@ -55,6 +62,12 @@ GAPS: dict[str, str] = {
     "every value of such a parameter (FormatterNotFoundError)",
     "allOf form body": "openapi-core 0.23.1 drops fields of a form or multipart body whose schema is an allOf unread "
     "(form: those not of type string; multipart: every text part): the harness checks the raw body has them",
+}
+# What is still not checkable with `validator_extensions` (probed; see tests/test_conformance.py), by key.
+GAPS: dict[str, str] = {
+    "exploded form map": "an exploded `form` object whose keys its schema does not declare (a free-form map: "
+    "?k=v&k2=v2) cannot be told apart from the other query parameters or cookies, so the validator reads "
+    "nothing: the harness only checks that every key was sent",
 }
 # What openapi-core warns about instead of checking (noted, never a failure).
 UNCHECKED = {"UserWarning: Unsupported scheme type": "oauth2/openIdConnect credentials are not checked by openapi-core"}
@@ -104,22 +117,37 @@ def round_trip(plan: Plan, verdict: Verdict) -> list[Mismatch]:
         location, wire = str(parameter["in"]), str(parameter["name"])
         if name not in plan.sent or (location == "header" and wire.lower() in _IGNORED_HEADERS):
             continue
+        styled = "content" not in parameter  # RFC 6570 styles: an empty array or object is left out
         read = _lookup(verdict.parameters.get(location) or {}, wire, fold_case=location == "header")
-        if read is MISSING or not same(plan.sent[name], read):
+        if read is MISSING and styled and _empty(plan.sent[name]):
+            continue
+        if read is MISSING or not same(plan.sent[name], read, empty_absent=styled):
             mismatches.append(Mismatch(location, wire, plan.sent[name], read))
     body = plan.sent.get("body")
     media = (plan.body_media_type or "").split(";")[0].strip().lower()
-    if body is None or (body == {} and media in ("application/x-www-form-urlencoded", "multipart/form-data")):
+    form = media in ("application/x-www-form-urlencoded", "multipart/form-data")
+    if body is None or (body == {} and form):
         return mismatches  # an empty form is an empty body: nothing to read back
     read_body = verdict.body_value
     if isinstance(body, Mapping) and isinstance(read_body, Mapping):
         for key, value in body.items():
             read = read_body.get(key, MISSING)
-            if read is MISSING or not same(value, read):
+            if read is MISSING and form and _empty(value):
+                continue
+            # inside a multipart part, an object or array is JSON (where empty ones are written out)
+            urlencoded = media == "application/x-www-form-urlencoded"
+            if read is MISSING or not same(value, read, empty_absent=urlencoded):
                 mismatches.append(Mismatch("body", str(key), value, read))
     elif read_body is None or not same(body, read_body):
         mismatches.append(Mismatch("body", "", body, MISSING if read_body is None else read_body))
     return mismatches
+
+
+def _empty(value: Any) -> bool:
+    """An empty array or object, or an object of only such (none of it has a form-style representation)."""
+    if isinstance(value, list):
+        return not value
+    return isinstance(value, Mapping) and all(_empty(v) for v in value.values())
 
 
 def _lookup(read: Mapping[str, Any], name: str, *, fold_case: bool) -> Any:
@@ -130,15 +158,23 @@ def _lookup(read: Mapping[str, Any], name: str, *, fold_case: bool) -> Any:
     return MISSING
 
 
-def same(sent: Any, read: Any) -> bool:
+def same(sent: Any, read: Any, *, empty_absent: bool = False) -> bool:
     """Whether the validator's reading equals the JSON value sent (formats such as date-time compared as values;
-    keys the validator adds, such as defaults, are allowed)."""
+    keys the validator adds, such as defaults, are allowed; `empty_absent`: an empty array or object sent inside
+    an object may be absent, as form-style encodings leave it out)."""
     if isinstance(read, Mapping) and not isinstance(sent, Mapping):
         read = dict(read)
     if isinstance(sent, Mapping):
-        return isinstance(read, Mapping) and all(k in read and same(v, read[k]) for k, v in sent.items())
+        return isinstance(read, Mapping) and all(
+            same(v, read[k], empty_absent=empty_absent) if k in read else empty_absent and _empty(v)
+            for k, v in sent.items()
+        )
     if isinstance(sent, list):
-        return isinstance(read, (list, tuple)) and len(read) == len(sent) and all(map(same, sent, read))
+        return (
+            isinstance(read, (list, tuple))
+            and len(read) == len(sent)
+            and all(same(s, r, empty_absent=empty_absent) for s, r in zip(sent, read, strict=True))
+        )
     if isinstance(sent, bool) or isinstance(read, bool):
         return (isinstance(read, bool) and sent is read) or (isinstance(read, str) and read == _text(sent))
     if isinstance(read, bytes):
@@ -198,10 +234,11 @@ def _short(value: Any, limit: int = 120) -> str:
 # --- why it failed ----------------------------------------------------------------------------
 
 
-def classify(call: Call, plan: Plan, synth: Synthesizer) -> Classified | None:
+def classify(call: Call, plan: Plan, synth: Synthesizer, *, extended: bool = True) -> Classified | None:
     """The category and reason of a failed call (None when it was accepted).
 
-    A call is a `validator gap` only when every error and mismatch it has is one of the known gaps.
+    A call is a `validator gap` only when every error and mismatch it has is one of the known gaps: of
+    `GAPS`, and of `DECODED` too when the validator was openapi-core alone (`extended` False).
     """
     if call.accepted:
         return None
@@ -219,8 +256,10 @@ def classify(call: Call, plan: Plan, synth: Synthesizer) -> Classified | None:
             "two path templates differ only in their parameter names (OpenAPI forbids it): the validator takes the "
             "request for the other operation",
         )
-    reasons = [_error_reason(e, v, plan, synth) for v in call.verdicts for e in v.errors]
-    reasons += [_mismatch_reason(m, v, plan, synth) for v in call.verdicts if v.valid for m in round_trip(plan, v)]
+    reasons = [_error_reason(e, v, plan, synth, extended) for v in call.verdicts for e in v.errors]
+    reasons += [
+        _mismatch_reason(m, v, plan, synth, extended) for v in call.verdicts if v.valid for m in round_trip(plan, v)
+    ]
     if reasons:
         unexplained = [r for r in reasons if r.category != "validator gap"]
         return unexplained[0] if unexplained else reasons[0]
@@ -233,13 +272,24 @@ def classify(call: Call, plan: Plan, synth: Synthesizer) -> Classified | None:
 
 
 def _gap(key: str) -> Classified:
-    return Classified("validator gap", f"{key}: {GAPS[key]}")
+    return Classified("validator gap", f"{key}: {GAPS.get(key) or DECODED[key]}")
 
 
-def _error_reason(error: str, verdict: Verdict, plan: Plan, synth: Synthesizer) -> Classified:
+def _known(key: str | None, extended: bool) -> bool:
+    """Whether gap `key` explains a failure of a run with (`extended`) or without validator_extensions."""
+    return key in GAPS or (key in DECODED and not extended)
+
+
+def _error_reason(error: str, verdict: Verdict, plan: Plan, synth: Synthesizer, extended: bool) -> Classified:
     gap = _error_gap(error, verdict, plan, synth)
-    if gap is not None:
-        return _gap(gap)
+    if _known(gap, extended):
+        return _gap(str(gap))
+    if _unsendable_empty(error, plan):
+        return Classified(
+            "harness",
+            "the harness made an empty array or object inside a form-style value (deepObject, form): RFC 6570 "
+            "treats it as undefined, so no client can send it, and the required property it fills goes missing",
+        )
     if "is valid under each of" in error:
         return Classified("spec", "the spec's oneOf options overlap: the value is valid under more than one of them")
     if "SecurityValidationError" in error and _unsatisfiable_security(plan, synth.doc):
@@ -304,24 +354,89 @@ def _error_gap(error: str, verdict: Verdict, plan: Plan, synth: Synthesizer) -> 
     return None
 
 
-def _mismatch_reason(mismatch: Mismatch, verdict: Verdict, plan: Plan, synth: Synthesizer) -> Classified:
-    """A mismatch is a known gap when openapi-core cannot read that style and the request carries the value."""
+def _mismatch_reason(
+    mismatch: Mismatch, verdict: Verdict, plan: Plan, synth: Synthesizer, extended: bool
+) -> Classified:
+    """A mismatch is a known gap when the validator cannot read that style and the request carries the value."""
     parameter = next(
         (p for p in plan.parameters.values() if (p["in"], p["name"]) == (mismatch.location, mismatch.name)), {}
     )
     location, missing = mismatch.location, mismatch.read is MISSING
+    gap: str | None = None
     if location in ("query", "cookie") and _exploded_object(parameter):
         if _keys_sent(mismatch.sent, verdict, parameter):
-            return _gap("exploded form object")
+            gap = _exploded_gap(mismatch.sent, parameter.get("schema"), synth)
     elif location == "query" and parameter.get("style") == "spaceDelimited":
         if _raw_query(verdict).get(mismatch.name) == [_space_joined(mismatch.sent)]:
-            return _gap("spaceDelimited")
+            gap = "spaceDelimited"
     elif location == "body" and mismatch.name and missing:
         if _exploded_form_property(mismatch, verdict, plan, synth):
-            return _gap("exploded form object")
-        if _allof_body(plan, synth) and _part_sent(mismatch.name, verdict, plan):
-            return _gap("allOf form body")
+            gap = _exploded_gap(mismatch.sent, _body_property_schema(plan, synth, mismatch.name), synth)
+        elif _allof_body(plan, synth) and _part_sent(mismatch.name, verdict, plan):
+            gap = "allOf form body"
+    if _known(gap, extended):
+        return _gap(str(gap))
     return Classified("client", f"the validator read back another value: {normalized(str(mismatch))}")
+
+
+def _exploded_gap(sent: Any, schema: Any, synth: Synthesizer) -> str:
+    """`exploded form map` when the schema declares none of the keys sent, else `exploded form object`."""
+    declared = set(synth.merged(schema).get("properties") or {}) if isinstance(schema, dict) else set()
+    return (
+        "exploded form map" if isinstance(sent, dict) and not declared & set(map(str, sent)) else "exploded form object"
+    )
+
+
+def _body_property_schema(plan: Plan, synth: Synthesizer, name: str) -> Any:
+    body = synth.resolve(plan.spec_operation.get("requestBody"))
+    media: Any = synth.resolve(next(iter((body.get("content") or {}).values()), {}))
+    return (synth.merged(media.get("schema")).get("properties") or {}).get(name)
+
+
+def _unsendable_empty(error: str, plan: Plan) -> bool:
+    """Whether a validation error is about a value the harness sent with an empty array or object inside it, in a
+    form-style encoding (a form body, or a parameter without `content`): the client had to leave it out."""
+    paths = re.findall(r"^\s*at (\S*): ", error, flags=re.MULTILINE)
+    named = re.search(r"(Query|Cookie|Header|Path) parameter error: (\S+)", error)
+    if named:
+        parameter = next(
+            (
+                (n, p)
+                for n, p in plan.parameters.items()
+                if (p["in"], p["name"]) == (named.group(1).lower(), named.group(2)) and "content" not in p
+            ),
+            None,
+        )
+        if parameter is None:
+            return False
+        value = plan.sent.get(parameter[0])
+    elif "Request body" in error and _form_media(plan):
+        value = plan.sent.get("body")
+    else:
+        return False
+    for path in paths or ["(root)"]:
+        at = value
+        for key in [] if path == "(root)" else path.split("/"):
+            at = (
+                at[int(key)]
+                if isinstance(at, list) and key.isdigit() and int(key) < len(at)
+                else (at.get(key) if isinstance(at, dict) else None)
+            )
+        if _has_empty(at):
+            return True
+    return False
+
+
+def _has_empty(value: Any) -> bool:
+    if isinstance(value, (list, dict)) and not value:
+        return True
+    children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else []
+    return any(_has_empty(v) for v in children)
+
+
+def _form_media(plan: Plan) -> bool:
+    media = (plan.body_media_type or "").split(";")[0].strip().lower()
+    return media in ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def _exploded_form_property(mismatch: Mismatch, verdict: Verdict, plan: Plan, synth: Synthesizer) -> bool:
