@@ -5,7 +5,9 @@ for it, and calls every operation through the sync and the async client with arg
 the spec (`synth`), mapped onto the method through the generator's IR. A call is *accepted* when
 openapi-core found nothing wrong with what arrived, read back every argument it was given with the
 value that was sent (a parameter the validator cannot see is no proof), and the client returned
-without raising. `tests/test_conformance.py` and `bench/conformance.py` both run this.
+without raising. The validator is openapi-core 0.23.1 decoding with `validator_extensions` (or alone:
+`extended=False`); `run_spec_validators` judges the same calls by both. `tests/test_conformance.py` and
+`bench/conformance.py` both run this.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import json
 import sys
 import time
 import typing
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -29,7 +31,7 @@ import httpx
 import yaml
 from conformance_verdicts import Classified, Mismatch, classify, round_trip
 from pydantic import TypeAdapter
-from synth import Synthesizer, synthesizer
+from synth import Synthesizer
 from validating_server import METHODS, ValidatingServer, Verdict
 
 from generator import ir
@@ -116,6 +118,7 @@ class SpecRun:
     operations: int
     calls: list[Call]
     seconds: float
+    extended: bool = True  # judged by openapi-core with validator_extensions (False: openapi-core alone)
 
     def accepted(self, mode: Mode) -> int:
         """How many operations were accepted in `mode`."""
@@ -138,27 +141,53 @@ def run_spec(
     label: str | None = None,
     select: Callable[[int, ir.Operation], bool] | None = None,
     limit: int | None = None,
+    extended: bool = True,
 ) -> SpecRun:
     """Generate `spec_path` as `package` in `workdir`, and call its operations (those `select`ed by index in
-    spec order, at most `limit`) through both clients against a validating server."""
+    spec order, at most `limit`) through both clients against a validating server (`extended`: openapi-core
+    with `validator_extensions`; False: openapi-core alone)."""
+    (run,) = run_spec_validators(
+        spec_path, workdir, package=package, label=label, select=select, limit=limit, validators=(extended,)
+    )
+    return run
+
+
+def run_spec_validators(
+    spec_path: Path,
+    workdir: Path,
+    *,
+    package: str,
+    label: str | None = None,
+    select: Callable[[int, ir.Operation], bool] | None = None,
+    limit: int | None = None,
+    validators: Sequence[bool] = (False, True),
+) -> list[SpecRun]:
+    """`run_spec` once per validator (`extended` False or True) in `validators`, generating the package once:
+    the same calls, with the same arguments, judged by openapi-core alone and with `validator_extensions`.
+    Each run's `seconds` counts the generation and its own calls."""
     started = time.perf_counter()
     doc = load_spec(spec_path)
     api = generate(spec_path, workdir, package)
     plans = [p for i, p in enumerate(plans_in_spec_order(api, doc)) if select is None or select(i, p.operation)]
     plans = plans[:limit] if limit is not None else plans
-    calls: list[Call] = []
-    with imported(workdir, package) as module, ValidatingServer(doc) as server:
+    name = label or spec_path.stem
+    synth = Synthesizer(doc)
+    runs: list[SpecRun] = []
+    with imported(workdir, package) as module:
         sync_class = getattr(module, str(api.client_name))
         async_class = getattr(module, f"Async{api.client_name}")
-        synth = synthesizer(server.spec)
         for plan in plans:
             fill(plan, synth)
-        calls += _run_sync(sync_class, plans, server, label or spec_path.stem)
-        calls += asyncio.run(_run_async(async_class, plans, server, label or spec_path.stem))
-    synth = Synthesizer(doc)
-    for call, plan in zip(calls, plans * len(MODES), strict=True):
-        call.classified = classify(call, plan, synth)
-    return SpecRun(label or spec_path.stem, len(plans), calls, time.perf_counter() - started)
+        generated = time.perf_counter() - started
+        for extended in validators:
+            run_started = time.perf_counter()
+            with ValidatingServer(doc, extended=extended) as server:
+                calls = _run_sync(sync_class, plans, server, name)
+                calls += asyncio.run(_run_async(async_class, plans, server, name))
+            for call, plan in zip(calls, plans * len(MODES), strict=True):
+                call.classified = classify(call, plan, synth, extended=extended)
+            runs.append(SpecRun(name, len(plans), calls, generated + time.perf_counter() - run_started, extended))
+    return runs
 
 
 def load_spec(path: Path) -> dict[str, Any]:
