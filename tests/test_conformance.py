@@ -1,22 +1,26 @@
 """Generated clients send what the spec describes, as judged by openapi-core, a validator we did not write.
 
 Each spec is generated, its operations called through the sync and the async client against a
-`ValidatingServer`, and every call must be accepted (`conformance.Call.accepted`): no validator
-error, every argument read back as sent, no exception. The only exceptions are listed below by
-operation, each with the known openapi-core 0.23.1 gap (or the spec's own flaw) that makes it fail;
-any other failure, or a listed one that no longer fails, fails the test. `bench/conformance.py` runs
-the same machinery on whole specs (Stripe's too) and prints every failure.
+`ValidatingServer` (openapi-core 0.23.1 decoding with `validator_extensions`, validating on its own),
+and every call must be accepted (`conformance.Call.accepted`): no validator error, every argument read
+back as sent, no exception. The only exceptions are listed below by operation, each with the known
+validator gap (or the spec's own flaw) that makes it fail; any other failure, or a listed one that no
+longer fails, fails the test. Below them, probes: per openapi-core gap that `validator_extensions`
+decodes, a request openapi-core alone still gets wrong, and per decoder a correct request accepted (and
+read back) and wrong ones rejected. `bench/conformance.py` runs the same machinery on whole specs
+(Stripe's too), with both validators, and prints every failure reason.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from conformance import Call, LocalTransport, Plan, generate, imported, load_spec, run_spec, spec_parameters, token_urls
-from conformance_verdicts import GAPS, Mismatch, round_trip
+from conformance_verdicts import DECODED, GAPS, Mismatch, round_trip, same
 from synth import Synthesizer
 from validating_server import ValidatingServer, Verdict
 
@@ -34,32 +38,11 @@ README_EXAMPLES = (
     "schema-encoding-style",
 )
 
-# (spec, operation id) -> the known openapi-core 0.23.1 gap (a key of conformance_verdicts.GAPS) that fails it.
-VALIDATOR_GAPS: dict[tuple[str, str], str] = {
-    # /anything/path/matrix|label/{primitive}/{array}/{object}: reported missing however they are sent.
-    ("parameters-style", "paths_matrix_nonExploded"): "label/matrix path",
-    ("parameters-style", "paths_matrix_exploded"): "label/matrix path",
-    ("parameters-style", "paths_label_nonExploded"): "label/matrix path",
-    ("parameters-style", "paths_label_exploded"): "label/matrix path",
-    # `object` sent as ?name=..&description=.. (cookies: name=..; description=..): openapi-core reads nothing.
-    ("parameters-style", "cookies_standard"): "exploded form object",
-    ("parameters-style", "query_standard"): "exploded form object",
-    ("parameters-style", "query_form_exploded"): "exploded form object",
-    # array=a%20b is read as ['a b'] (the object half of this operation must be sent space-delimited too).
-    ("parameters-style", "query_spaceDelimited_nonExploded"): "spaceDelimited",
-    # multipart bodies whose `encoding` gives a style: openapi-core fails on every part it styles.
-    ("parameters-style", "form_data_form_exploded"): "multipart encoding style",
-    ("parameters-style", "formData_form_nonExploded"): "multipart encoding style",
-    ("parameters-style", "formData_spaceDelimited_nonExploded"): "multipart encoding style",
-    ("parameters-style", "form_data_pipeDelimited_nonExploded"): "multipart encoding style",
-    ("parameters-style", "form_data_deepObject_exploded"): "multipart encoding style",
-    ("schema-encoding-style", "encoding_form"): "multipart encoding style",
-    # orderId/userId are integers: their text parts are not cast.
-    ("file-uploads", "post /anything/multipart-formdata"): "multipart text parts",
-    # Voucherify (every 10th operation): `customer` is an allOf sent as deepObject; `origin` is format hostname.
-    ("voucherify", "create-publication-1"): "deepObject non-object schema",
-    ("voucherify", "track-custom-event-client-side"): "unknown format",
-}
+# (spec, operation id) -> the known validator gap (a key of conformance_verdicts.GAPS) that fails it. Every
+# operation once listed here for an openapi-core 0.23.1 gap (label/matrix paths, exploded form objects,
+# spaceDelimited, multipart encoding styles and text parts, Voucherify's allOf deepObject and hostname
+# format) is decoded by validator_extensions now, and must be accepted.
+VALIDATOR_GAPS: dict[tuple[str, str], str] = {}
 # (spec, operation id) -> why the spec itself cannot be satisfied as written: no client can pass these.
 SPEC_FLAWS: dict[tuple[str, str], str] = {
     # /cookies#formNonExploded: the '#...' is a URL fragment, so the request is validated as GET /cookies.
@@ -139,26 +122,48 @@ def test_client_credentials_flow(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         assert verdict.headers.get("Authorization") == "Bearer tok"
 
 
-# --- the gaps themselves: hand-written requests openapi-core 0.23.1 gets wrong -----------------------
+# --- probes: hand-written requests, judged by openapi-core alone and with validator_extensions -------------
 
 _OBJECT = {"type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "string"}}}
 _ARRAY = {"type": "array", "items": {"type": "string"}}
+_INTEGERS = {"type": "array", "items": {"type": "integer"}}
+_AN = {"type": "object", "properties": {"a": {"type": "string"}, "n": {"type": "integer"}}, "required": ["a"]}
 
 
-def _spec(parameters: list[dict[str, Any]] | None = None, body: dict[str, Any] | None = None) -> dict[str, Any]:
+def _spec(
+    parameters: list[dict[str, Any]] | None = None,
+    body: dict[str, Any] | None = None,
+    *,
+    path: str | None = None,
+    schemas: dict[str, Any] | None = None,
+    version: str = "3.0.3",
+) -> dict[str, Any]:
     operation: dict[str, Any] = {"operationId": "op", "responses": {"200": {"description": "OK"}}}
     if parameters:
         operation["parameters"] = parameters
     if body:
         operation["requestBody"] = {"content": body}
-    path = "/x/{p}" if any(p["in"] == "path" for p in parameters or []) else "/x"
-    return {"openapi": "3.0.3", "info": {"title": "gap", "version": "1"}, "paths": {path: {"post": operation}}}
+    path = path or ("/x/{p}" if any(p["in"] == "path" for p in parameters or []) else "/x")
+    spec = {"openapi": version, "info": {"title": "probe", "version": "1"}, "paths": {path: {"post": operation}}}
+    if schemas:
+        spec["components"] = {"schemas": schemas}
+    return spec
 
 
-# gap -> (spec, the correct request as httpx.post arguments, what shows the gap in the verdict)
-GAP_PROBES: dict[str, tuple[dict[str, Any], dict[str, Any], str]] = {
+def _judge(spec: dict[str, Any], arguments: dict[str, Any], *, extended: bool) -> Verdict:
+    """The verdict on one request (httpx.post arguments, `url` relative to the server's)."""
+    request = dict(arguments)
+    with ValidatingServer(spec, extended=extended) as server:
+        httpx.post(server.url + request.pop("url"), **request)
+    (verdict,) = server.verdicts
+    return verdict
+
+
+# openapi-core 0.23.1 alone: gap (a key of conformance_verdicts.DECODED) -> (spec, a correct request as
+# httpx.post arguments, what shows the gap in the verdict).
+ALONE_PROBES: dict[str, tuple[dict[str, Any], dict[str, Any], str]] = {
     "label/matrix path": (
-        _spec([{"name": "p", "in": "path", "required": True, "style": "label", "schema": _ARRAY}]),
+        _spec([{"name": "p", "in": "path", "required": True, "style": "label", "explode": True, "schema": _ARRAY}]),
         {"url": "/x/.a.b"},
         "MissingRequiredParameter",
     ),
@@ -210,7 +215,7 @@ GAP_PROBES: dict[str, tuple[dict[str, Any], dict[str, Any], str]] = {
         "is not of type 'string'",
     ),
     "deepObject non-object schema": (
-        _spec([{"name": "q", "in": "query", "style": "deepObject", "schema": {"allOf": [_OBJECT]}}]),
+        _spec([{"name": "q", "in": "query", "style": "deepObject", "explode": True, "schema": {"allOf": [_OBJECT]}}]),
         {"url": "/x?q[a]=x"},
         "DeserializeError('deepObject', 'q')",
     ),
@@ -233,25 +238,59 @@ GAP_PROBES: dict[str, tuple[dict[str, Any], dict[str, Any], str]] = {
 }
 # What each probe sent, for the read-back comparison (the JSON value a client was given).
 _PROBE_SENT: dict[str, dict[str, Any]] = {
+    "label/matrix path": {"p": ["a", "b"]},
+    "nested deepObject": {"q": {"n": {"a": "x"}}},
+    "deepObject form non-object": {"body": {"l": ["a", "b"]}},
+    "multipart text parts": {"body": {"n": 2}},
     "exploded form object": {"o": {"a": "1", "b": "2"}},
     "spaceDelimited": {"l": ["a", "b"]},
+    "multipart encoding style": {"body": {"a": "x"}},
+    "deepObject non-object schema": {"q": {"a": "x"}},
+    "unknown format": {"h": "example.com"},
     "allOf form body": {"body": {"a": "x", "n": 2}},
 }
+# What is still not checkable with validator_extensions: gap (a key of conformance_verdicts.GAPS) -> (spec,
+# a correct request, what shows the gap).
+GAP_PROBES: dict[str, tuple[dict[str, Any], dict[str, Any], str]] = {
+    "exploded form map": (
+        _spec([{"name": "m", "in": "query", "schema": {"type": "object", "additionalProperties": {"type": "string"}}}]),
+        {"url": "/x?k=v"},
+        "read back: query parameter 'm' did not arrive",
+    ),
+}
+_PROBE_SENT["exploded form map"] = {"m": {"k": "v"}}
 
 
 def test_every_gap_has_a_probe() -> None:
     """Each gap the classification knows is shown by a hand-written request below."""
+    assert set(ALONE_PROBES) == set(DECODED)
     assert set(GAP_PROBES) == set(GAPS)
+
+
+@pytest.mark.parametrize("gap", sorted(ALONE_PROBES))
+def test_openapi_core_alone_still_fails(gap: str) -> None:
+    """openapi-core 0.23.1 alone still gets this correct request wrong; when it stops, drop the gap (and its
+    decoder in validator_extensions)."""
+    spec, arguments, shows = ALONE_PROBES[gap]
+    verdict = _judge(spec, arguments, extended=False)
+    seen = "\n".join(verdict.errors) + "".join(f"\nread back: {m}" for m in _read_back(gap, verdict, spec))
+    assert shows in seen, seen
+
+
+@pytest.mark.parametrize("gap", sorted(ALONE_PROBES))
+def test_decoded_with_extensions(gap: str) -> None:
+    """With validator_extensions, openapi-core accepts the same request and reads back what was sent."""
+    spec, arguments, _ = ALONE_PROBES[gap]
+    verdict = _judge(spec, arguments, extended=True)
+    assert verdict.valid, verdict.errors
+    assert not _read_back(gap, verdict, spec)
 
 
 @pytest.mark.parametrize("gap", sorted(GAP_PROBES))
 def test_gap_still_exists(gap: str) -> None:
-    """openapi-core 0.23.1 still gets this correct request wrong; when it stops, drop the gap and its exceptions."""
+    """openapi-core with validator_extensions still cannot check this correct request; when it can, drop the gap."""
     spec, arguments, shows = GAP_PROBES[gap]
-    request = dict(arguments)
-    with ValidatingServer(spec) as server:
-        httpx.post(server.url + request.pop("url"), **request)
-    (verdict,) = server.verdicts
+    verdict = _judge(spec, arguments, extended=True)
     seen = "\n".join(verdict.errors) + "".join(f"\nread back: {m}" for m in _read_back(gap, verdict, spec))
     assert shows in seen, seen
 
@@ -267,3 +306,411 @@ def _read_back(gap: str, verdict: Verdict, spec: dict[str, Any]) -> list[Mismatc
     media = next(iter((item["post"].get("requestBody") or {}).get("content") or {}), None)
     plan = Plan(operation, "x", item["post"], parameters, sent=_PROBE_SENT[gap], body_media_type=media)
     return round_trip(plan, verdict)
+
+
+# --- each decoder of validator_extensions: a correct request is accepted and read as sent, wrong ones rejected
+
+
+def _query(name: str, schema: dict[str, Any], style: str = "form", explode: bool = True) -> dict[str, Any]:
+    return {"name": name, "in": "query", "style": style, "explode": explode, "schema": schema}
+
+
+def _path(name: str, schema: dict[str, Any], style: str, explode: bool) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "style": style, "explode": explode, "schema": schema}
+
+
+_FILTERS = {
+    "type": "object",
+    "properties": {
+        "junction": {"type": "string", "enum": ["and", "or"]},
+        "name": {
+            "type": "object",
+            "properties": {
+                "conditions": {
+                    "type": "object",
+                    "properties": {"$in": _ARRAY, "$size": {"type": "integer"}},
+                }
+            },
+        },
+    },
+}
+_RANGE = {
+    "anyOf": [
+        {
+            "type": "object",
+            "properties": {"gt": {"type": "integer"}, "lt": {"type": "integer"}},
+            "additionalProperties": False,
+        },
+        {"type": "integer"},
+    ]
+}
+_CUSTOMER = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "string"},
+        "address": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
+    },
+    "required": ["id"],
+}
+_FORM_ITEMS = {
+    "type": "object",
+    "properties": {
+        "items": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"price": {"type": "string"}, "quantity": {"type": "integer"}},
+                "required": ["price"],
+            },
+        },
+        "metadata": {"type": "object", "additionalProperties": {"type": "integer"}},
+        "expand": _ARRAY,
+    },
+}
+_DEEP = {"style": "deepObject", "explode": True}
+_ALL_OF = {"allOf": [{"type": "object", "properties": {"a": {"type": "string"}}}, {"$ref": "#/components/schemas/N"}]}
+_N = {"type": "object", "properties": {"n": {"type": "integer"}}, "required": ["n"]}
+
+Read = tuple[str, str, Any]  # (location, name, the value read) — location `body` (name '') for the whole body
+
+
+@dataclass
+class DecoderProbe:
+    """A decoder's probe: correct requests (httpx.post arguments) with what the validator must read from them,
+    and wrong requests with a text their verdict's errors must contain."""
+
+    spec: dict[str, Any]
+    correct: list[tuple[dict[str, Any], list[Read]]]
+    wrong: list[tuple[dict[str, Any], str]]
+
+
+DECODER_PROBES: dict[str, DecoderProbe] = {
+    "deepObject nested, arrays as [n]": DecoderProbe(
+        _spec([_query("filters", _FILTERS, "deepObject")]),
+        [
+            (
+                {
+                    "url": "/x?filters[junction]=and&filters[name][conditions][%24in][0]=a"
+                    "&filters[name][conditions][%24in][1]=b&filters[name][conditions][%24size]=2"
+                },
+                [("query", "filters", {"junction": "and", "name": {"conditions": {"$in": ["a", "b"], "$size": 2}}})],
+            )
+        ],
+        [
+            ({"url": "/x?filters[junction]=xor"}, "'xor' is not one of ['and', 'or']"),
+            ({"url": "/x?filters[name][conditions][%24size]=two"}, "CastError"),
+            ({"url": "/x?filters[name][conditions][%24in][1]=b"}, "DeserializeError('deepObject', 'filters')"),
+        ],
+    ),
+    "deepObject arrays as [] and [n]": DecoderProbe(
+        _spec([_query("expand", {"type": "array", "items": {"type": "string", "maxLength": 3}}, "deepObject")]),
+        [
+            ({"url": "/x?expand[]=a&expand[]=b"}, [("query", "expand", ["a", "b"])]),
+            ({"url": "/x?expand[0]=a&expand[1]=b"}, [("query", "expand", ["a", "b"])]),
+        ],
+        [
+            ({"url": "/x?expand[0]=a&expand[2]=b"}, "DeserializeError('deepObject', 'expand')"),
+            ({"url": "/x?expand[0]=toolong"}, "'toolong' is too long"),
+            ({"url": "/x?expand[x]=a"}, "keys ['x'] for an array"),
+        ],
+    ),
+    "deepObject of compositions (anyOf object/integer, allOf $ref)": DecoderProbe(
+        _spec(
+            [
+                _query("created", _RANGE, "deepObject"),
+                _query("customer", {"allOf": [{"$ref": "#/components/schemas/Customer"}]}, "deepObject"),
+            ],
+            schemas={"Customer": _CUSTOMER},
+        ),
+        [
+            (
+                {"url": "/x?created[gt]=1&created[lt]=5&customer[id]=c&customer[address][city]=Oslo"},
+                [
+                    ("query", "created", {"gt": 1, "lt": 5}),
+                    ("query", "customer", {"id": "c", "address": {"city": "Oslo"}}),
+                ],
+            ),
+            ({"url": "/x?created=7"}, [("query", "created", 7)]),
+        ],
+        [
+            ({"url": "/x?created[gt]=abc"}, "is not valid under any of the given schemas"),
+            ({"url": "/x?created[foo]=1"}, "is not valid under any of the given schemas"),
+            ({"url": "/x?customer[id]=c&customer[address][zip]=1"}, "'city' is a required property"),
+            ({"url": "/x?customer[address][city]=Oslo"}, "'id' is a required property"),
+        ],
+    ),
+    "deepObject in a form body's encoding": DecoderProbe(
+        _spec(
+            body={
+                "application/x-www-form-urlencoded": {
+                    "schema": _FORM_ITEMS,
+                    "encoding": {"items": _DEEP, "metadata": _DEEP, "expand": _DEEP},
+                }
+            }
+        ),
+        [
+            (
+                {
+                    "url": "/x",
+                    "data": {"items[0][price]": "p", "items[0][quantity]": "2", "metadata[k]": "3", "expand[0]": "a"},
+                },
+                [("body", "", {"items": [{"price": "p", "quantity": 2}], "metadata": {"k": 3}, "expand": ["a"]})],
+            )
+        ],
+        [
+            ({"url": "/x", "data": {"items[0][quantity]": "2"}}, "'price' is a required property"),
+            ({"url": "/x", "data": {"metadata[k]": "x"}}, "'x' is not of type 'integer'"),
+        ],
+    ),
+    "exploded form object (query, cookie)": DecoderProbe(
+        _spec([_query("o", _AN), {"name": "c", "in": "cookie", "schema": _AN}]),
+        [
+            (
+                {"url": "/x?a=x&n=2", "headers": {"Cookie": "a=y; n=3"}},
+                [("query", "o", {"a": "x", "n": 2}), ("cookie", "c", {"a": "y", "n": 3})],
+            )
+        ],
+        [
+            ({"url": "/x?a=x&n=two"}, "CastError"),
+            ({"url": "/x?n=2"}, "'a' is a required property"),
+            ({"url": "/x", "headers": {"Cookie": "n=3"}}, "'a' is a required property"),
+        ],
+    ),
+    "spaceDelimited and pipeDelimited (arrays, objects)": DecoderProbe(
+        _spec(
+            [
+                _query("s", _INTEGERS, "spaceDelimited", explode=False),
+                _query("p", _INTEGERS, "pipeDelimited", explode=False),
+                _query("so", _AN, "spaceDelimited", explode=False),
+                _query("po", _AN, "pipeDelimited", explode=False),
+            ]
+        ),
+        [
+            (
+                {"url": "/x?s=1%202&p=3|4&so=a%20x%20n%202&po=a|y|n|3"},
+                [
+                    ("query", "s", [1, 2]),
+                    ("query", "p", [3, 4]),
+                    ("query", "so", {"a": "x", "n": 2}),
+                    ("query", "po", {"a": "y", "n": 3}),
+                ],
+            ),
+        ],
+        [
+            ({"url": "/x?s=1%20x"}, "CastError"),
+            ({"url": "/x?so=a%20x%20n"}, "DeserializeError('spaceDelimited', 'so')"),
+            ({"url": "/x?po=n|3"}, "'a' is a required property"),
+        ],
+    ),
+    "label path parameters": DecoderProbe(
+        _spec(
+            [
+                _path("p", _INTEGERS, "label", explode=False),
+                _path("q", _AN, "label", explode=True),
+                _path("r", {"type": "integer"}, "label", explode=False),
+                _path("s", _INTEGERS, "label", explode=True),
+                _path("t", _AN, "label", explode=False),
+            ],
+            path="/x/{p}/{q}/{r}/{s}/{t}",
+        ),
+        [
+            (
+                {"url": "/x/.1,2/.a=x.n=2/.7/.3.4/.a,y,n,5"},
+                [
+                    ("path", "p", [1, 2]),
+                    ("path", "q", {"a": "x", "n": 2}),
+                    ("path", "r", 7),
+                    ("path", "s", [3, 4]),
+                    ("path", "t", {"a": "y", "n": 5}),
+                ],
+            )
+        ],
+        [
+            ({"url": "/x/1,2/.a=x.n=2/.7/.3.4/.a,y,n,5"}, "DeserializeError('label', 'p')"),
+            ({"url": "/x/.1,2/.a=x.n=two/.7/.3.4/.a,y,n,5"}, "CastError"),
+            ({"url": "/x/.1,2/.n=2/.7/.3.4/.a,y,n,5"}, "'a' is a required property"),
+        ],
+    ),
+    "matrix path parameters": DecoderProbe(
+        _spec(
+            [
+                _path("p", _INTEGERS, "matrix", explode=False),
+                _path("q", _INTEGERS, "matrix", explode=True),
+                _path("r", _AN, "matrix", explode=True),
+                _path("s", {"type": "string"}, "matrix", explode=False),
+                _path("t", _AN, "matrix", explode=False),
+            ],
+            path="/x/{p}/{q}/{r}/{s}/{t}",
+        ),
+        [
+            (
+                {"url": "/x/;p=1,2/;q=3;q=4/;a=x;n=2/;s=v/;t=a,y,n,5"},
+                [
+                    ("path", "p", [1, 2]),
+                    ("path", "q", [3, 4]),
+                    ("path", "r", {"a": "x", "n": 2}),
+                    ("path", "s", "v"),
+                    ("path", "t", {"a": "y", "n": 5}),
+                ],
+            )
+        ],
+        [
+            ({"url": "/x/;p=1,2/;q=3;z=4/;a=x;n=2/;s=v/;t=a,y,n,5"}, "DeserializeError('matrix', 'q')"),
+            ({"url": "/x/;p=1,x/;q=3;q=4/;a=x;n=2/;s=v/;t=a,y,n,5"}, "CastError"),
+            ({"url": "/x/;p=1,2/;q=3;q=4/;a=x;n=2/;x=v/;t=a,y,n,5"}, "DeserializeError('matrix', 's')"),
+            ({"url": "/x/;p=1,2/;q=3;q=4/;n=2/;s=v/;t=a,y,n,5"}, "'a' is a required property"),
+        ],
+    ),
+    "multipart text parts cast by type": DecoderProbe(
+        _spec(
+            body={
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"n": {"type": "integer"}, "b": {"type": "boolean"}, "tags": _INTEGERS},
+                        "required": ["n"],
+                    }
+                }
+            }
+        ),
+        [
+            (
+                {
+                    "url": "/x",
+                    "files": [("n", (None, "2")), ("b", (None, "true")), ("tags", (None, "1")), ("tags", (None, "2"))],
+                },
+                [("body", "", {"n": 2, "b": True, "tags": [1, 2]})],
+            )
+        ],
+        [
+            ({"url": "/x", "files": {"n": (None, "two")}}, "'two' is not of type 'integer'"),
+            ({"url": "/x", "files": {"b": (None, "true")}}, "'n' is a required property"),
+            ({"url": "/x", "files": [("n", (None, "2")), ("tags", (None, "x"))]}, "'x' is not of type 'integer'"),
+        ],
+    ),
+    "multipart parts read by content type, encoding.style ignored (OpenAPI 3.0)": DecoderProbe(
+        _spec(
+            body={
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"a": {"type": "string"}, "l": _ARRAY, "n": {"type": "integer"}, "o": _AN},
+                    },
+                    "encoding": {
+                        "a": {"style": "form"},
+                        "l": {"style": "form", "explode": False},
+                        "n": _DEEP,
+                        "o": {"style": "form"},
+                    },
+                }
+            }
+        ),
+        [
+            (
+                {
+                    "url": "/x",
+                    "files": [
+                        ("a", (None, "x")),
+                        ("l", (None, "p")),
+                        ("l", (None, "q")),
+                        ("n", (None, "2")),
+                        ("o", (None, '{"a": "y"}', "application/json")),
+                    ],
+                },
+                [("body", "", {"a": "x", "l": ["p", "q"], "n": 2, "o": {"a": "y"}})],
+            )
+        ],
+        [
+            ({"url": "/x", "files": {"n": (None, "two")}}, "'two' is not of type 'integer'"),
+            ({"url": "/x", "files": {"o": (None, '{"n": 1}', "application/json")}}, "'a' is a required property"),
+        ],
+    ),
+    "multipart parts styled by encoding.style (OpenAPI 3.1)": DecoderProbe(
+        _spec(
+            body={
+                "multipart/form-data": {
+                    "schema": {"type": "object", "properties": {"l": _INTEGERS, "o": _AN}},
+                    "encoding": {"l": {"style": "form", "explode": False}, "o": _DEEP},
+                }
+            },
+            version="3.1.0",
+        ),
+        [
+            (
+                {"url": "/x", "files": [("l", (None, "1,2")), ("o[a]", (None, "x")), ("o[n]", (None, "2"))]},
+                [("body", "", {"l": [1, 2], "o": {"a": "x", "n": 2}})],
+            )
+        ],
+        [
+            ({"url": "/x", "files": {"l": (None, "1,x")}}, "CastError"),
+            ({"url": "/x", "files": {"o[n]": (None, "2")}}, "'a' is a required property"),
+        ],
+    ),
+    "allOf form and multipart bodies": DecoderProbe(
+        _spec(
+            body={"application/x-www-form-urlencoded": {"schema": _ALL_OF}, "multipart/form-data": {"schema": _ALL_OF}},
+            schemas={"N": _N},
+        ),
+        [
+            ({"url": "/x", "data": {"a": "x", "n": "2"}}, [("body", "", {"a": "x", "n": 2})]),
+            ({"url": "/x", "files": {"a": (None, "x"), "n": (None, "2")}}, [("body", "", {"a": "x", "n": 2})]),
+        ],
+        [
+            ({"url": "/x", "data": {"a": "x", "n": "two"}}, "CastError"),
+            ({"url": "/x", "data": {"a": "x"}}, "'n' is a required property"),
+            ({"url": "/x", "files": {"a": (None, "x")}}, "'n' is a required property"),
+        ],
+    ),
+    "unknown formats passed through (the rest of the schema checked)": DecoderProbe(
+        _spec(
+            [
+                {"name": "h", "in": "header", "schema": {"type": "string", "format": "hostname", "maxLength": 20}},
+                _query("t", {"type": "integer", "format": "unix-time"}),
+            ]
+        ),
+        [
+            (
+                {"url": "/x?t=5", "headers": {"h": "example.com"}},
+                [("header", "h", "example.com"), ("query", "t", 5)],
+            )
+        ],
+        [
+            ({"url": "/x", "headers": {"h": "a" * 30}}, "is too long"),
+            ({"url": "/x?t=abc"}, "CastError"),
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(DECODER_PROBES))
+def test_decoder_accepts_correct_requests(name: str) -> None:
+    """Each correct request is accepted, and the validator read exactly the values sent."""
+    probe = DECODER_PROBES[name]
+    for arguments, reads in probe.correct:
+        verdict = _judge(probe.spec, arguments, extended=True)
+        assert verdict.valid, (arguments["url"], verdict.errors)
+        for location, key, expected in reads:
+            read = verdict.body_value if location == "body" else _case_folded(verdict.parameters[location], key)
+            assert same(expected, read) and same(read, expected), (arguments["url"], location, key, read)
+
+
+@pytest.mark.parametrize("name", sorted(DECODER_PROBES))
+def test_decoder_rejects_wrong_requests(name: str) -> None:
+    """Each wrong request is rejected by openapi-core's own validation of the decoded value."""
+    probe = DECODER_PROBES[name]
+    for arguments, shows in probe.wrong:
+        verdict = _judge(probe.spec, arguments, extended=True)
+        assert not verdict.valid, (arguments["url"], verdict.parameters, verdict.body_value)
+        assert any(shows in error for error in verdict.errors), (arguments["url"], verdict.errors)
+
+
+def test_unknown_format_is_recorded_as_unchecked() -> None:
+    """A value of a format openapi-core cannot check passes through, and its verdict says it went unchecked."""
+    probe = DECODER_PROBES["unknown formats passed through (the rest of the schema checked)"]
+    verdict = _judge(probe.spec, probe.correct[0][0], extended=True)
+    assert verdict.valid, verdict.errors
+    assert any("format 'hostname' is not checked" in w for w in verdict.warnings), verdict.warnings
+
+
+def _case_folded(read: dict[str, Any], name: str) -> Any:
+    return next((v for k, v in read.items() if k.lower() == name.lower()), None)
