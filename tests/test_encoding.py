@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import enum
 import io
-import json
 from datetime import datetime, timezone
 from typing import Any
 
@@ -135,7 +134,7 @@ def test_multipart_parts_files_json_and_text() -> None:
         {
             "file": upload,
             "more": [b"1", ("two.bin", b"2", "application/x-two")],
-            "meta": {"a": 1},
+            "meta": {"a": 1, "at": datetime(2024, 1, 2, tzinfo=timezone.utc), "status": Status.DONE},
             "tags": ["x", "y"],
             "flag": True,
         },
@@ -147,6 +146,6 @@ def test_multipart_parts_files_json_and_text() -> None:
             ("file", ("vouchers.csv", upload, "text/csv")),
             ("more", ("more", b"1", "application/octet-stream")),
             ("more", ("two.bin", b"2", "application/x-two")),
-            ("meta", (None, json.dumps({"a": 1}, separators=(",", ":")).encode(), "application/json")),
+            ("meta", (None, b'{"a":1,"at":"2024-01-02T00:00:00Z","status":"DONE"}', "application/json")),
         ],
     )

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime
 import enum
-import io
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -199,13 +198,17 @@ def header_value(param: Param, value: Any) -> str:
 # --- Request bodies ------------------------------------------------------------
 
 
+def _is_content(value: Any) -> bool:
+    return type(value) in (bytes, bytearray) or hasattr(value, "read")
+
+
 def _is_file_tuple(value: Any) -> bool:
-    return isinstance(value, tuple) and 2 <= len(value) <= 3 and isinstance(value[1], (bytes, io.IOBase))
+    return type(value) is tuple and 2 <= len(value) <= 3 and _is_content(value[1])
 
 
 def is_file(value: Any) -> bool:
     """Whether `value` is file content: bytes, a binary file object, or `(filename, content[, type])`."""
-    return isinstance(value, (bytes, bytearray, io.IOBase)) or _is_file_tuple(value) or hasattr(value, "read")
+    return _is_file_tuple(value) if type(value) is tuple else _is_content(value)
 
 
 def json_bytes(value: Any) -> bytes:
@@ -248,9 +251,14 @@ def multipart_parts(body: Any, spec: Body) -> tuple[dict[str, list[str]], list[t
     any part with its own `contentType`) in `files`."""
     data: dict[str, list[str]] = {}
     files: list[tuple[str, Any]] = []
-    for key, value in (plain(body, python=True) or {}).items():
+    items = body.items() if isinstance(body, Mapping) else (plain(body, python=True) or {}).items()
+    for key, value in items:
         if value is None:
             continue
+        if type(value) is str and key not in spec.encoding:
+            data.setdefault(key, []).append(value)  # the common case, without the machinery
+            continue
+        value = plain(value, python=True)
         content_type = spec.encoding[key].content_type if key in spec.encoding else None
         items = value if isinstance(value, list) and any(is_file(v) for v in value) else [value]
         for item in items:
@@ -261,7 +269,7 @@ def multipart_parts(body: Any, spec: Body) -> tuple[dict[str, list[str]], list[t
                 or isinstance(item, dict)
                 or (isinstance(item, list) and any(isinstance(v, (dict, list)) for v in item))
             ):
-                payload = item if type(item) is str else json.dumps(item, separators=(",", ":"))
+                payload = item if type(item) is str else json.dumps(plain(item), separators=(",", ":"))
                 files.append((key, (None, payload.encode(), content_type or "application/json")))
             else:
                 data.setdefault(key, []).extend(text(v) for v in (item if isinstance(item, list) else [item]))
