@@ -394,35 +394,33 @@ def _body_property_schema(plan: Plan, synth: Synthesizer, name: str) -> Any:
 
 
 def _unsendable_empty(error: str, plan: Plan) -> bool:
-    """Whether a validation error is about a value the harness sent with an empty array or object inside it, in a
-    form-style encoding (a form body, or a parameter without `content`): the client had to leave it out."""
-    paths = re.findall(r"^\s*at (\S*): ", error, flags=re.MULTILINE)
+    """Whether a validation error is about a required property the harness sent as an empty array or object
+    (or, under an anyOf/oneOf, a value with one inside) in a form-style encoding (a form or multipart body, or a
+    parameter without `content`): the client had to leave it out."""
     named = re.search(r"(Query|Cookie|Header|Path) parameter error: (\S+)", error)
     if named:
-        parameter = next(
-            (
-                (n, p)
-                for n, p in plan.parameters.items()
-                if (p["in"], p["name"]) == (named.group(1).lower(), named.group(2)) and "content" not in p
-            ),
-            None,
+        where = (named.group(1).lower(), named.group(2))
+        name = next(
+            (n for n, p in plan.parameters.items() if (p["in"], p["name"]) == where and "content" not in p), None
         )
-        if parameter is None:
+        if name is None:
             return False
-        value = plan.sent.get(parameter[0])
+        value = plan.sent.get(name)
     elif "Request body" in error and _form_media(plan):
         value = plan.sent.get("body")
     else:
         return False
-    for path in paths or ["(root)"]:
+    for path, message in re.findall(r"^\s*at (\S*): (.*)$", error, flags=re.MULTILINE):
         at = value
         for key in [] if path == "(root)" else path.split("/"):
-            at = (
-                at[int(key)]
-                if isinstance(at, list) and key.isdigit() and int(key) < len(at)
-                else (at.get(key) if isinstance(at, dict) else None)
-            )
-        if _has_empty(at):
+            if isinstance(at, list) and key.isdigit() and int(key) < len(at):
+                at = at[int(key)]
+            else:
+                at = at.get(key) if isinstance(at, dict) else None
+        required = re.fullmatch(r"'(.+)' is a required property", message)
+        if required and isinstance(at, dict) and _empty(at.get(required.group(1), 0)):
+            return True
+        if "is not valid under any of the given schemas" in message and _has_empty(at):
             return True
     return False
 
