@@ -87,6 +87,7 @@ __all__ = [
     "ExtendedMediaTypeDeserializer",
     "ExtendedMediaTypeDeserializersFactory",
     "ExtendedStyleDeserializersFactory",
+    "Schemas",
     "extended_config",
     "passthrough_formats",
 ]
