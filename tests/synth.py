@@ -238,7 +238,8 @@ class Synthesizer:
         if isinstance(s.get("maxItems"), int):
             count = min(count, s["maxItems"])
         if depth >= SOFT_DEPTH and not s.get("minItems"):
-            count = 0
+            # Deep down, one item: an empty array is no array on the wire (RFC 6570), so a required one would be lost.
+            count = min(count, 1)
         items = s.get("items") if isinstance(s.get("items"), dict) else {}
         enum = self.merged(items).get("enum")
         if isinstance(enum, list):  # no more items than distinct allowed values
