@@ -73,6 +73,10 @@ class State:
     task_duration: float = 0.3  # a created Postman version task completes after this long
     requests: list[Recorded] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # What the next call that starts an async action schedules: (type, steps); None: the type its path
+    # starts, ENQUEUED -> IN_PROGRESS -> DONE within 0.3 s.
+    next_action: tuple[str, list[tuple[float, dict[str, Any]]]] | None = None
+    started: int = 0
 
     def add_action(self, action_id: str, action_type: str, steps: list[tuple[float, dict[str, Any]]]) -> None:
         """An async action that goes through `steps`."""
@@ -127,7 +131,8 @@ class Handler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
-        body = json.loads(raw) if raw else None
+        json_body = "json" in (self.headers.get("Content-Type") or "")
+        body = json.loads(raw) if raw and json_body else (raw or None)
         headers = {k.lower(): v for k, v in self.headers.items()}
         query = parse_qs(url.query)
         with state.lock:
@@ -142,6 +147,8 @@ class Handler(BaseHTTPRequestHandler):
         parts = url.path.strip("/").split("/")
         if parts[:2] == ["v1", "async-actions"]:
             self._voucherify(parts[2:], query, headers)
+        elif parts[:2] == ["v1", "vouchers"] and self.command == "POST":
+            self._start_action(url.path)
         elif parts[:1] == ["apis"]:
             self._postman(parts[1:], headers, body)
         elif parts[:1] == ["jobs"]:
@@ -177,6 +184,28 @@ class Handler(BaseHTTPRequestHandler):
                     "resource_type": "async_action",
                 },
             )
+
+    def _start_action(self, path: str) -> None:
+        """A call that starts an async action: schedule one and answer 202 with its ID."""
+        state = self.server.state
+        types = {
+            "/v1/vouchers/importCSV": "VOUCHERS.IMPORT_CSV",
+            "/v1/vouchers/bulk/async": "VOUCHERS.BULK_UPDATE",
+            "/v1/vouchers/metadata/async": "VOUCHERS.METADATA_UPDATE",
+        }
+        with state.lock:
+            state.started += 1
+            action_id = f"aa_started_{state.started}"
+            action_type, steps = state.next_action or (
+                types.get(path, "VOUCHERS.IMPORT"),
+                [
+                    (0.1, {"status": "IN_PROGRESS", "progress": 50}),
+                    (0.3, {"status": "DONE", "progress": 100, "result": {"message": "ok", "done_count": 1}}),
+                ],
+            )
+            state.next_action = None
+            state.add_action(action_id, action_type, steps)
+        self._send(202, {"async_action_id": action_id})
 
     def _list_actions(self, actions: list[dict[str, Any]], query: dict[str, list[str]]) -> None:
         limit = int(query.get("limit", ["10"])[0])

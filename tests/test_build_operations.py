@@ -59,8 +59,13 @@ def test_method_names_drop_the_tag(operation_id: str, tag: str, expected: str) -
 
 def test_our_specs_operations() -> None:
     voucherify = build_api(ROOT / "spec" / "voucherify.yaml", "voucherify")
-    (group,) = voucherify.groups
+    group, vouchers = voucherify.groups
     assert (group.name, [op.name for op in group.operations]) == ("async_actions", ["list", "get"])
+    assert [(op.name, op.starts and op.starts.types) for op in vouchers.operations] == [
+        ("import_csv", ("VOUCHERS.IMPORT_CSV",)),
+        ("update_in_bulk", ("VOUCHERS.BULK_UPDATE",)),
+        ("update_metadata_in_bulk", ("VOUCHERS.METADATA_UPDATE",)),
+    ]
     get = group.operations[1]
     assert get.poll is not None and (get.poll.status_field, get.poll.done, get.poll.failed) == (
         "status",
@@ -142,3 +147,25 @@ def test_what_the_client_cannot_send_is_a_located_warning(tmp_path: Path) -> Non
     # The digest alternative keeps no scheme the client can send; the bearer one still works.
     assert op.security == ((), ("token",))
     assert [s.key for s in api.auth] == ["token"]
+
+
+@pytest.mark.parametrize(
+    ("extension", "words"),
+    [
+        ({"id": "async_action_id", "operation": "get-async-action"}, "malformed"),
+        ({"id": "action", "operation": "get-async-action", "types": ["SKUS.IMPORT_CSV"]}, "names the field 'action'"),
+        ({"id": "async_action_id", "operation": "list-async-actions", "types": ["SKUS.IMPORT_CSV"]}, "with `x-poll`"),
+        ({"id": "async_action_id", "operation": "get-async-action", "types": ["SKUS.EXPORT"]}, "'SKUS.EXPORT'"),
+    ],
+)
+def test_bad_x_async_action_is_an_error_at_its_place(tmp_path: Path, extension: Any, words: str) -> None:
+    spec = yaml.safe_load((ROOT / "spec" / "voucherify.yaml").read_text())
+    spec["paths"]["/v1/vouchers/importCSV"]["post"]["x-async-action"] = extension
+    path = tmp_path / "voucherify.yaml"
+    path.write_text(yaml.safe_dump(spec, sort_keys=False))
+    with pytest.raises(SpecError) as caught:
+        build_api(path, "voucherify")
+    (diagnostic,) = caught.value.diagnostics
+    assert diagnostic.location.pointer == "/paths/~1v1~1vouchers~1importCSV/post/x-async-action"
+    assert diagnostic.location.line is not None
+    assert words in diagnostic.message

@@ -28,12 +28,13 @@ if TYPE_CHECKING:
         NotFoundError,
         PermissionDeniedError,
         RateLimitError,
+        UnexpectedActionError,
         UnprocessableEntityError,
         WaitFailedError,
         WaitTimeoutError,
     )
     from ._pagination import AsyncPage, Page
-    from ._polling import Accepted, AsyncAccepted
+    from ._polling import Accepted, ActionHandle, AsyncAccepted, AsyncActionHandle
     from ._response import RawResponse, RequestOptions
     from ._runtime import FileInput
     from .client import AsyncPostmanClient, AsyncTaskFailedError, PostmanClient
@@ -60,7 +61,9 @@ _EXPORTS: dict[str, str] = {
     "APIStatusError": "._exceptions",
     "APITimeoutError": "._exceptions",
     "Accepted": "._polling",
+    "ActionHandle": "._polling",
     "AsyncAccepted": "._polling",
+    "AsyncActionHandle": "._polling",
     "AsyncPage": "._pagination",
     "AsyncPostmanClient": ".client",
     "AsyncTask": ".types.async_task",
@@ -91,6 +94,7 @@ _EXPORTS: dict[str, str] = {
     "TaskModel": ".types.async_task",
     "TaskResource": ".types.async_task",
     "TaskResources": ".types.async_task",
+    "UnexpectedActionError": "._exceptions",
     "UnprocessableEntityError": "._exceptions",
     "WaitFailedError": "._exceptions",
     "WaitTimeoutError": "._exceptions",
@@ -106,7 +110,9 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "Accepted",
+    "ActionHandle",
     "AsyncAccepted",
+    "AsyncActionHandle",
     "AsyncPage",
     "AsyncPostmanClient",
     "AsyncTask",
@@ -137,6 +143,7 @@ __all__ = [
     "TaskModel",
     "TaskResource",
     "TaskResources",
+    "UnexpectedActionError",
     "UnprocessableEntityError",
     "WaitFailedError",
     "WaitTimeoutError",

@@ -52,7 +52,10 @@ from ._polling import (
     DEFAULT_WAIT_TIMEOUT,
     POLL_BACKOFF,
     Accepted,
+    ActionHandle,
+    ActionSpec,
     AsyncAccepted,
+    AsyncActionHandle,
     FollowSpec,
     PollSpec,
     check_status,
@@ -459,6 +462,22 @@ class APIClient(BaseClient):
         accepted, answer = self.request_with_response(endpoint, args, body, content_type, options)
         return Accepted(self, accepted, answer, location_of(answer, follow.header), follow)
 
+    def request_action(
+        self,
+        endpoint: Endpoint[Any],
+        args: Mapping[str, Any],
+        action: ActionSpec[T],
+        body: Any = None,
+        content_type: str | None = None,
+        options: RequestOptions = NO_OPTIONS,
+    ) -> ActionHandle[T]:
+        """Start async work; return a handle on it, by the ID the answer holds (`x-async-action`)."""
+        started = self.request(endpoint, args, body, content_type, options)
+        work_id = getattr(started, action.id_from, None)
+        if not isinstance(work_id, str) or not work_id:
+            raise APIError(f"{endpoint.method} {endpoint.path} answered without the {action.id_from!r} it promises")
+        return ActionHandle(self, work_id, action, started)
+
     def close(self) -> None:
         """Close the connection pool, unless it was passed in by the caller."""
         if self._owns_http:
@@ -628,6 +647,22 @@ class AsyncAPIClient(BaseClient):
         """Start asynchronous work; the result's `.wait()` polls the URL the answer's header names."""
         accepted, answer = await self.request_with_response(endpoint, args, body, content_type, options)
         return AsyncAccepted(self, accepted, answer, location_of(answer, follow.header), follow)
+
+    async def request_action(
+        self,
+        endpoint: Endpoint[Any],
+        args: Mapping[str, Any],
+        action: ActionSpec[T],
+        body: Any = None,
+        content_type: str | None = None,
+        options: RequestOptions = NO_OPTIONS,
+    ) -> AsyncActionHandle[T]:
+        """Start async work; return a handle on it, by the ID the answer holds (`x-async-action`)."""
+        started = await self.request(endpoint, args, body, content_type, options)
+        work_id = getattr(started, action.id_from, None)
+        if not isinstance(work_id, str) or not work_id:
+            raise APIError(f"{endpoint.method} {endpoint.path} answered without the {action.id_from!r} it promises")
+        return AsyncActionHandle(self, work_id, action, started)
 
     async def close(self) -> None:
         """Close the connection pool, unless it was passed in by the caller."""

@@ -16,6 +16,7 @@ APIError
 │   ├── RateLimitError            429
 │   └── InternalServerError       5xx
 ├── WaitFailedError               polled work ended in a failed state
+├── UnexpectedActionError         started work turned out another type than the call promised
 └── WaitTimeoutError              polled work did not finish in time (also a TimeoutError)
 """
 
@@ -141,6 +142,14 @@ class WaitFailedError(APIError):
     def __init__(self, message: str, final: Any) -> None:
         super().__init__(message)
         self.final = final
+
+
+class UnexpectedActionError(APIError):
+    """The server reports started work as another type than the call promised; `action` is what it sent."""
+
+    def __init__(self, message: str, action: Any) -> None:
+        super().__init__(message)
+        self.action = action
 
 
 class WaitTimeoutError(APIError, TimeoutError):

@@ -30,12 +30,13 @@ if TYPE_CHECKING:
         NotFoundError,
         PermissionDeniedError,
         RateLimitError,
+        UnexpectedActionError,
         UnprocessableEntityError,
         WaitFailedError,
         WaitTimeoutError,
     )
     from ._pagination import AsyncPage, Page
-    from ._polling import Accepted, AsyncAccepted
+    from ._polling import Accepted, ActionHandle, AsyncAccepted, AsyncActionHandle
     from ._response import RawResponse, RequestOptions
     from ._runtime import FileInput
     from .client import AsyncActionFailedError, AsyncVoucherifyClient, VoucherifyClient
@@ -75,13 +76,17 @@ if TYPE_CHECKING:
     )
     from .types.async_action_list import AsyncActionList, AsyncActionSummary, AsyncActionType
     from .types.async_action_operation_status import AsyncActionOperationStatus
+    from .types.async_action_started import AsyncActionStarted
     from .types.async_action_status import AsyncActionStatus
     from .types.error import Error, ErrorDetail
+    from .types.import_vouchers_using_csv_body import ImportVouchersUsingCsvBody
     from .types.message_result import MessageResult
     from .types.resource_bulk_update_result import ResourceBulkUpdateResult, ResourceUpdateError, ResourceUpdateStatus
+    from .types.update_vouchers_metadata_in_bulk_body import UpdateVouchersMetadataInBulkBody
     from .types.voucher_bulk_update_result import VoucherBulkUpdateResult, VoucherUpdateError, VoucherUpdateStatus
     from .types.voucher_csv_import_result import VoucherCsvImportFailure, VoucherCsvImportResult
     from .types.voucher_import_result import VoucherImportFailure, VoucherImportResult
+    from .types.voucher_metadata_update import VoucherMetadataUpdate
 
 _EXPORTS: dict[str, str] = {
     "APIConnectionError": "._exceptions",
@@ -90,11 +95,14 @@ _EXPORTS: dict[str, str] = {
     "APIStatusError": "._exceptions",
     "APITimeoutError": "._exceptions",
     "Accepted": "._polling",
+    "ActionHandle": "._polling",
     "AsyncAccepted": "._polling",
     "AsyncAction": ".types.async_action",
     "AsyncActionFailedError": ".client",
+    "AsyncActionHandle": "._polling",
     "AsyncActionList": ".types.async_action_list",
     "AsyncActionOperationStatus": ".types.async_action_operation_status",
+    "AsyncActionStarted": ".types.async_action_started",
     "AsyncActionStatus": ".types.async_action_status",
     "AsyncActionSummary": ".types.async_action_list",
     "AsyncActionType": ".types.async_action_list",
@@ -119,6 +127,7 @@ _EXPORTS: dict[str, str] = {
     "Error": ".types.error",
     "ErrorDetail": ".types.error",
     "FileInput": "._runtime",
+    "ImportVouchersUsingCsvBody": ".types.import_vouchers_using_csv_body",
     "InternalServerError": "._exceptions",
     "MessageResult": ".types.message_result",
     "MissingCredentialsError": "._exceptions",
@@ -144,12 +153,15 @@ _EXPORTS: dict[str, str] = {
     "SkuCsvImportFailure": ".types.async_action",
     "SkuCsvImportResult": ".types.async_action",
     "SkusImportCsvAction": ".types.async_action",
+    "UnexpectedActionError": "._exceptions",
     "UnprocessableEntityError": "._exceptions",
+    "UpdateVouchersMetadataInBulkBody": ".types.update_vouchers_metadata_in_bulk_body",
     "VoucherBulkUpdateResult": ".types.voucher_bulk_update_result",
     "VoucherCsvImportFailure": ".types.voucher_csv_import_result",
     "VoucherCsvImportResult": ".types.voucher_csv_import_result",
     "VoucherImportFailure": ".types.voucher_import_result",
     "VoucherImportResult": ".types.voucher_import_result",
+    "VoucherMetadataUpdate": ".types.voucher_metadata_update",
     "VoucherUpdateError": ".types.voucher_bulk_update_result",
     "VoucherUpdateStatus": ".types.voucher_bulk_update_result",
     "VoucherifyClient": ".client",
@@ -163,7 +175,7 @@ _EXPORTS: dict[str, str] = {
 }
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
-__spec_sha256__ = "c9936b306cb3ebac61c57a1400eb8436657aa6c0a00ec0f5c0f8d371da40417c"
+__spec_sha256__ = "fd3585531d5104553a47cf7029412b630f5462700ff45130945a45786f6b9b5b"
 
 __all__ = [
     "APIConnectionError",
@@ -172,11 +184,14 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "Accepted",
+    "ActionHandle",
     "AsyncAccepted",
     "AsyncAction",
     "AsyncActionFailedError",
+    "AsyncActionHandle",
     "AsyncActionList",
     "AsyncActionOperationStatus",
+    "AsyncActionStarted",
     "AsyncActionStatus",
     "AsyncActionSummary",
     "AsyncActionType",
@@ -201,6 +216,7 @@ __all__ = [
     "Error",
     "ErrorDetail",
     "FileInput",
+    "ImportVouchersUsingCsvBody",
     "InternalServerError",
     "MessageResult",
     "MissingCredentialsError",
@@ -226,12 +242,15 @@ __all__ = [
     "SkuCsvImportFailure",
     "SkuCsvImportResult",
     "SkusImportCsvAction",
+    "UnexpectedActionError",
     "UnprocessableEntityError",
+    "UpdateVouchersMetadataInBulkBody",
     "VoucherBulkUpdateResult",
     "VoucherCsvImportFailure",
     "VoucherCsvImportResult",
     "VoucherImportFailure",
     "VoucherImportResult",
+    "VoucherMetadataUpdate",
     "VoucherUpdateError",
     "VoucherUpdateStatus",
     "VoucherifyClient",

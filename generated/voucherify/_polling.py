@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import httpx
 
-from ._exceptions import APIError, WaitFailedError, WaitTimeoutError
+from ._exceptions import APIError, UnexpectedActionError, WaitFailedError, WaitTimeoutError
 from ._runtime import parse_retry_after
 
 if TYPE_CHECKING:
@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 B = TypeVar("B")
+U = TypeVar("U")
+Expected = TypeVar("Expected")  # the type a resumed handle is asked to be (`handle(id, SomeAction)`)
 
 DEFAULT_WAIT_TIMEOUT = 600.0
 DEFAULT_POLL_INTERVAL = 0.5
@@ -45,6 +47,34 @@ class FollowSpec(Generic[T]):
     endpoint: Endpoint[T]
     poll: PollSpec
     failed_error: type[WaitFailedError]
+
+
+@dataclass(frozen=True)
+class ActionSpec(Generic[T]):
+    """Async work started by a call (`x-async-action`) or resumed from its ID: the status operation and
+    its path argument, what ends the wait, and the types `T` stands for (None: any the union holds)."""
+
+    endpoint: Endpoint[Any]
+    argument: str
+    poll: PollSpec
+    failed_error: type[WaitFailedError]
+    expected: Callable[[], tuple[type[Any], ...]] | None = None
+    types: tuple[str, ...] = ()  # the type names the call promises, for messages
+    id_from: str = ""  # the attribute of the starting call's answer that holds the ID
+
+    def expecting(self, tp: type[U]) -> ActionSpec[U]:
+        """The same work, typed as `tp` (a variant of the status union)."""
+        return ActionSpec(self.endpoint, self.argument, self.poll, self.failed_error, lambda: (tp,), (tp.__name__,))
+
+    def check(self, work_id: str, value: Any) -> T:
+        """`value` as `T`, or `UnexpectedActionError` when the server reports another type than promised."""
+        if self.expected is not None and not isinstance(value, self.expected()):
+            raise UnexpectedActionError(
+                f"{work_id} is a {getattr(value, 'type', type(value).__name__)}, not the "
+                f"{' or '.join(self.types)} it was expected to be",
+                value,
+            )
+        return value  # type: ignore[no-any-return]
 
 
 def status_of(value: Any, spec: PollSpec) -> str:
@@ -146,3 +176,89 @@ class AsyncAccepted(Generic[B, T]):
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
         )
+
+
+class ActionHandle(Generic[T]):
+    """Async work on the server, by ID: `get()` fetches its state once, `wait()` polls until it is done.
+
+    Both return it typed as the work the call started (`T`); a FAILED state raises the failed error
+    carrying it, another type than promised raises `UnexpectedActionError` carrying it.
+    """
+
+    def __init__(self, client: APIClient, work_id: str, spec: ActionSpec[T], started: Any = None) -> None:
+        self.id = work_id
+        self.started = started  # the parsed answer of the call that started it, if known
+        self._client = client
+        self._spec = spec
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.id} ({' or '.join(self._spec.types) or 'any type'})>"
+
+    def get(self) -> T:
+        """The work's current state (one request)."""
+        value = self._client.request(self._spec.endpoint, {self._spec.argument: self.id})
+        return self._spec.check(self.id, value)
+
+    def wait(
+        self,
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        on_progress: Callable[[Any], object] | None = None,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
+    ) -> T:
+        """Poll until the work is done and return its final state (see `wait_for`)."""
+        value = self._client.wait_for(
+            self._spec.endpoint,
+            {self._spec.argument: self.id},
+            poll=self._spec.poll,
+            failed_error=self._spec.failed_error,
+            timeout=timeout,
+            on_progress=on_progress,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+        )
+        return self._spec.check(self.id, value)
+
+
+class AsyncActionHandle(Generic[T]):
+    """Async work on the server, by ID: `get()` fetches its state once, `wait()` polls until it is done.
+
+    Both return it typed as the work the call started (`T`); a FAILED state raises the failed error
+    carrying it, another type than promised raises `UnexpectedActionError` carrying it.
+    """
+
+    def __init__(self, client: AsyncAPIClient, work_id: str, spec: ActionSpec[T], started: Any = None) -> None:
+        self.id = work_id
+        self.started = started  # the parsed answer of the call that started it, if known
+        self._client = client
+        self._spec = spec
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.id} ({' or '.join(self._spec.types) or 'any type'})>"
+
+    async def get(self) -> T:
+        """The work's current state (one request)."""
+        value = await self._client.request(self._spec.endpoint, {self._spec.argument: self.id})
+        return self._spec.check(self.id, value)
+
+    async def wait(
+        self,
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        on_progress: Callable[[Any], object] | None = None,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
+    ) -> T:
+        """Poll until the work is done and return its final state (see `wait_for`)."""
+        value = await self._client.wait_for(
+            self._spec.endpoint,
+            {self._spec.argument: self.id},
+            poll=self._spec.poll,
+            failed_error=self._spec.failed_error,
+            timeout=timeout,
+            on_progress=on_progress,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+        )
+        return self._spec.check(self.id, value)

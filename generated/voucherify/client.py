@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import Any, TYPE_CHECKING, overload
 
 import httpx
 from typing_extensions import Unpack
@@ -13,15 +13,36 @@ from typing_extensions import Unpack
 from . import types
 from ._auth import Scheme
 from ._base_client import APIClient, AsyncAPIClient, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, Endpoint, expand_url
-from ._encoding import Param
+from ._encoding import Body, Param, PartEncoding
 from ._exceptions import WaitFailedError
 from ._pagination import AsyncPage, Page, PageSpec
-from ._polling import DEFAULT_MAX_POLL_INTERVAL, DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, PollSpec
+from ._polling import (
+    ActionHandle,
+    ActionSpec,
+    AsyncActionHandle,
+    DEFAULT_MAX_POLL_INTERVAL,
+    DEFAULT_POLL_INTERVAL,
+    DEFAULT_WAIT_TIMEOUT,
+    Expected,
+    PollSpec,
+)
 from ._response import RequestOptions, _async_operation, _operation
 from ._runtime import ResponseType
 
 if TYPE_CHECKING:
-    from .types import AsyncAction, AsyncActionList, AsyncActionSummary, Error
+    from .types import (
+        AsyncAction,
+        AsyncActionList,
+        AsyncActionStarted,
+        AsyncActionSummary,
+        Error,
+        ImportVouchersUsingCsvBody,
+        UpdateVouchersMetadataInBulkBody,
+        VoucherMetadataUpdate,
+        VouchersBulkUpdateAction,
+        VouchersImportCsvAction,
+        VouchersMetadataUpdateAction,
+    )
 
 
 class AsyncActionFailedError(WaitFailedError):
@@ -60,6 +81,66 @@ _OP_GET_ASYNC_ACTION: Endpoint[AsyncAction] = Endpoint(
 )
 
 _POLL_GET_ASYNC_ACTION: PollSpec = PollSpec("status", frozenset(["DONE"]), frozenset(["FAILED"]), "progress")
+
+_HANDLE_GET_ASYNC_ACTION: ActionSpec[AsyncAction] = ActionSpec(
+    _OP_GET_ASYNC_ACTION, "async_action_id", _POLL_GET_ASYNC_ACTION, AsyncActionFailedError
+)
+
+_ASYNC_ACTION_STARTED: ResponseType[AsyncActionStarted] = ResponseType(lambda: types.AsyncActionStarted)
+
+_OP_IMPORT_VOUCHERS_USING_CSV: Endpoint[AsyncActionStarted] = Endpoint(
+    "POST",
+    "/v1/vouchers/importCSV",
+    _ASYNC_ACTION_STARTED,
+    bodies=(Body("multipart/form-data", "multipart", {"file": PartEncoding(content_type="text/csv")}),),
+    security=(("X-App-Id", "X-App-Token"),),
+)
+
+_ACTION_IMPORT_VOUCHERS_USING_CSV: ActionSpec[VouchersImportCsvAction] = ActionSpec(
+    _OP_GET_ASYNC_ACTION,
+    "async_action_id",
+    _POLL_GET_ASYNC_ACTION,
+    AsyncActionFailedError,
+    lambda: (types.VouchersImportCsvAction,),
+    ("VOUCHERS.IMPORT_CSV",),
+    id_from="async_action_id",
+)
+
+_OP_UPDATE_VOUCHERS_IN_BULK: Endpoint[AsyncActionStarted] = Endpoint(
+    "POST",
+    "/v1/vouchers/bulk/async",
+    _ASYNC_ACTION_STARTED,
+    bodies=(Body("application/json", "json"),),
+    security=(("X-App-Id", "X-App-Token"),),
+)
+
+_ACTION_UPDATE_VOUCHERS_IN_BULK: ActionSpec[VouchersBulkUpdateAction] = ActionSpec(
+    _OP_GET_ASYNC_ACTION,
+    "async_action_id",
+    _POLL_GET_ASYNC_ACTION,
+    AsyncActionFailedError,
+    lambda: (types.VouchersBulkUpdateAction,),
+    ("VOUCHERS.BULK_UPDATE",),
+    id_from="async_action_id",
+)
+
+_OP_UPDATE_VOUCHERS_METADATA_IN_BULK: Endpoint[AsyncActionStarted] = Endpoint(
+    "POST",
+    "/v1/vouchers/metadata/async",
+    _ASYNC_ACTION_STARTED,
+    bodies=(Body("application/json", "json"),),
+    security=(("X-App-Id", "X-App-Token"),),
+)
+
+_ACTION_UPDATE_VOUCHERS_METADATA_IN_BULK: ActionSpec[VouchersMetadataUpdateAction] = ActionSpec(
+    _OP_GET_ASYNC_ACTION,
+    "async_action_id",
+    _POLL_GET_ASYNC_ACTION,
+    AsyncActionFailedError,
+    lambda: (types.VouchersMetadataUpdateAction,),
+    ("VOUCHERS.METADATA_UPDATE",),
+    id_from="async_action_id",
+)
 
 _ERROR: ResponseType[Error] = ResponseType(lambda: types.Error)
 
@@ -121,6 +202,70 @@ class AsyncActionsResource:
             max_poll_interval=max_poll_interval,
         )
 
+    @overload
+    def handle(self, async_action_id: str) -> ActionHandle[AsyncAction]: ...
+
+    @overload
+    def handle(self, async_action_id: str, expect: type[Expected]) -> ActionHandle[Expected]: ...
+
+    def handle(self, async_action_id: str, expect: type[Any] | None = None) -> ActionHandle[Any]:
+        """A handle on work started earlier, from its ID alone (after a restart, say): `.get()` or `.wait()` it. Name its type (`handle(id, SomeType)`) to have them return that type; they return the whole `AsyncAction` otherwise."""
+        spec = _HANDLE_GET_ASYNC_ACTION if expect is None else _HANDLE_GET_ASYNC_ACTION.expecting(expect)
+        return ActionHandle(self._client, async_action_id, spec)
+
+
+class VouchersResource:
+    """Vouchers in bulk: CSV imports and updates that run as async actions. Each call answers at once with the ID of the action it started; the returned handle waits for that action's typed result."""
+
+    def __init__(self, client: APIClient) -> None:
+        self._client = client
+
+    @_operation
+    def import_csv(
+        self, body: ImportVouchersUsingCsvBody | dict[str, Any], **options: Unpack[RequestOptions]
+    ) -> ActionHandle[VouchersImportCsvAction]:
+        """Import Vouchers using CSV
+
+        Import generic (standalone) vouchers from a CSV file (up to 10 MB; the first line holds the headers). Headers that are not standard voucher fields become metadata. Starts a `VOUCHERS.IMPORT_CSV` async action.
+
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `VouchersImportCsvAction`; `.id` is its ID.
+        """
+        return self._client.request_action(
+            _OP_IMPORT_VOUCHERS_USING_CSV, {}, _ACTION_IMPORT_VOUCHERS_USING_CSV, body=body, options=options
+        )
+
+    @_operation
+    def update_in_bulk(
+        self, body: list[VoucherMetadataUpdate] | list[dict[str, Any]], **options: Unpack[RequestOptions]
+    ) -> ActionHandle[VouchersBulkUpdateAction]:
+        """Update Vouchers in Bulk
+
+        Update the metadata of each voucher code, each with its own values, in one async action (`VOUCHERS.BULK_UPDATE`). Up to 10 MB of data; upserts are not supported.
+
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `VouchersBulkUpdateAction`; `.id` is its ID.
+        """
+        return self._client.request_action(
+            _OP_UPDATE_VOUCHERS_IN_BULK, {}, _ACTION_UPDATE_VOUCHERS_IN_BULK, body=body, options=options
+        )
+
+    @_operation
+    def update_metadata_in_bulk(
+        self, body: UpdateVouchersMetadataInBulkBody | dict[str, Any], **options: Unpack[RequestOptions]
+    ) -> ActionHandle[VouchersMetadataUpdateAction]:
+        """Update Vouchers' Metadata in Bulk
+
+        Set the same metadata key/value pairs on every listed voucher code, in one async action (`VOUCHERS.METADATA_UPDATE`).
+
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `VouchersMetadataUpdateAction`; `.id` is its ID.
+        """
+        return self._client.request_action(
+            _OP_UPDATE_VOUCHERS_METADATA_IN_BULK,
+            {},
+            _ACTION_UPDATE_VOUCHERS_METADATA_IN_BULK,
+            body=body,
+            options=options,
+        )
+
 
 class VoucherifyClient(APIClient):
     """Client for the Voucherify Async Actions API.
@@ -132,6 +277,7 @@ class VoucherifyClient(APIClient):
     """
 
     async_actions: AsyncActionsResource
+    vouchers: VouchersResource
 
     def __init__(
         self,
@@ -156,6 +302,7 @@ class VoucherifyClient(APIClient):
 
     def _bind_resources(self) -> None:
         self.async_actions = AsyncActionsResource(self)
+        self.vouchers = VouchersResource(self)
 
 
 class AsyncAsyncActionsResource:
@@ -210,6 +357,70 @@ class AsyncAsyncActionsResource:
             max_poll_interval=max_poll_interval,
         )
 
+    @overload
+    def handle(self, async_action_id: str) -> AsyncActionHandle[AsyncAction]: ...
+
+    @overload
+    def handle(self, async_action_id: str, expect: type[Expected]) -> AsyncActionHandle[Expected]: ...
+
+    def handle(self, async_action_id: str, expect: type[Any] | None = None) -> AsyncActionHandle[Any]:
+        """A handle on work started earlier, from its ID alone (after a restart, say): `.get()` or `.wait()` it. Name its type (`handle(id, SomeType)`) to have them return that type; they return the whole `AsyncAction` otherwise."""
+        spec = _HANDLE_GET_ASYNC_ACTION if expect is None else _HANDLE_GET_ASYNC_ACTION.expecting(expect)
+        return AsyncActionHandle(self._client, async_action_id, spec)
+
+
+class AsyncVouchersResource:
+    """Vouchers in bulk: CSV imports and updates that run as async actions. Each call answers at once with the ID of the action it started; the returned handle waits for that action's typed result."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    @_async_operation
+    async def import_csv(
+        self, body: ImportVouchersUsingCsvBody | dict[str, Any], **options: Unpack[RequestOptions]
+    ) -> AsyncActionHandle[VouchersImportCsvAction]:
+        """Import Vouchers using CSV
+
+        Import generic (standalone) vouchers from a CSV file (up to 10 MB; the first line holds the headers). Headers that are not standard voucher fields become metadata. Starts a `VOUCHERS.IMPORT_CSV` async action.
+
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `VouchersImportCsvAction`; `.id` is its ID.
+        """
+        return await self._client.request_action(
+            _OP_IMPORT_VOUCHERS_USING_CSV, {}, _ACTION_IMPORT_VOUCHERS_USING_CSV, body=body, options=options
+        )
+
+    @_async_operation
+    async def update_in_bulk(
+        self, body: list[VoucherMetadataUpdate] | list[dict[str, Any]], **options: Unpack[RequestOptions]
+    ) -> AsyncActionHandle[VouchersBulkUpdateAction]:
+        """Update Vouchers in Bulk
+
+        Update the metadata of each voucher code, each with its own values, in one async action (`VOUCHERS.BULK_UPDATE`). Up to 10 MB of data; upserts are not supported.
+
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `VouchersBulkUpdateAction`; `.id` is its ID.
+        """
+        return await self._client.request_action(
+            _OP_UPDATE_VOUCHERS_IN_BULK, {}, _ACTION_UPDATE_VOUCHERS_IN_BULK, body=body, options=options
+        )
+
+    @_async_operation
+    async def update_metadata_in_bulk(
+        self, body: UpdateVouchersMetadataInBulkBody | dict[str, Any], **options: Unpack[RequestOptions]
+    ) -> AsyncActionHandle[VouchersMetadataUpdateAction]:
+        """Update Vouchers' Metadata in Bulk
+
+        Set the same metadata key/value pairs on every listed voucher code, in one async action (`VOUCHERS.METADATA_UPDATE`).
+
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `VouchersMetadataUpdateAction`; `.id` is its ID.
+        """
+        return await self._client.request_action(
+            _OP_UPDATE_VOUCHERS_METADATA_IN_BULK,
+            {},
+            _ACTION_UPDATE_VOUCHERS_METADATA_IN_BULK,
+            body=body,
+            options=options,
+        )
+
 
 class AsyncVoucherifyClient(AsyncAPIClient):
     """Client for the Voucherify Async Actions API.
@@ -221,6 +432,7 @@ class AsyncVoucherifyClient(AsyncAPIClient):
     """
 
     async_actions: AsyncAsyncActionsResource
+    vouchers: AsyncVouchersResource
 
     def __init__(
         self,
@@ -245,3 +457,4 @@ class AsyncVoucherifyClient(AsyncAPIClient):
 
     def _bind_resources(self) -> None:
         self.async_actions = AsyncAsyncActionsResource(self)
+        self.vouchers = AsyncVouchersResource(self)

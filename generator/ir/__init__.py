@@ -240,6 +240,16 @@ class Follow:
 
 
 @dataclass(frozen=True)
+class StartsAction:
+    """The `x-async-action` extension: the answer's `id_field` names async work that `operation_id` polls,
+    of one of `types` (discriminator values of that operation's response union)."""
+
+    id_field: str
+    operation_id: str
+    types: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Operation:
     """One HTTP operation, rendered as a method on its tag's resource.
 
@@ -266,6 +276,7 @@ class Operation:
     body_examples: tuple[Any, ...] = _examples()
     security: tuple[tuple[str, ...], ...] = ()
     bodies: tuple[RequestBody, ...] = ()
+    starts: StartsAction | None = None
 
     @property
     def success(self) -> Response | None:

@@ -341,6 +341,14 @@ class SchemaBuilder:
             return [m for v in variants for m in self.models_of(v)]
         return []
 
+    def tags_of(self, t: ir.TypeExpr | None) -> dict[str, ir.TypeExpr]:
+        """The discriminator values of a tagged union type, each with the variant it selects."""
+        pointer = self._pointer_of(t) if t is not None else None
+        found = self._definitions.get(pointer) if pointer is not None else None
+        if not isinstance(found, ir.UnionType):
+            return {}
+        return {tag: v.type for v in found.variants for tag in v.tags}
+
     def _pointer_of(self, t: ir.TypeExpr) -> str | None:
         if isinstance(t, ir.Nullable):
             t = t.inner

@@ -14,7 +14,15 @@ from generator.ir.build_models import SchemaBuilder, examples_of
 from generator.ir.build_security import CLIENT_ARGUMENTS, fresh, requirements
 from generator.ir.names import ClassName, Identifier, dedupe, words
 from generator.load.document import Document, join_pointer
-from generator.validate.extensions import check_follows, read_follow, read_method_name, read_pagination, read_poll
+from generator.validate.extensions import (
+    check_async_actions,
+    check_follows,
+    read_async_action,
+    read_follow,
+    read_method_name,
+    read_pagination,
+    read_poll,
+)
 
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 # Method arguments the generated code uses itself (`RequestOptions` keys among them).
@@ -39,6 +47,7 @@ def build_groups(
                 tag = (item[method].get("tags") or ["default"])[0]
                 grouped.setdefault(tag, []).append(_operation(doc, schemas, auth, path, method, item, pointer, tag))
     check_follows(doc, [op for ops in grouped.values() for op in ops])
+    check_async_actions(doc, schemas, [op for ops in grouped.values() for op in ops])
     groups = []
     # Resource classes share client.py with the types it names: a schema called `PetsResource` keeps its
     # name, and the resource class takes the next free one. Tags that name the same attribute are told apart.
@@ -157,6 +166,7 @@ def _operation(
         body_examples=body_examples,
         security=requirements(doc, spec, auth),
         bodies=bodies,
+        starts=read_async_action(doc, schemas, spec, pointer, success_type),
     )
 
 

@@ -54,6 +54,7 @@ class MethodView:
     docstring: str
     body: tuple[str, ...]
     decorator: str = ""  # `_operation`: callable, with `.with_raw_response` and `.with_streaming_response`
+    awaits: bool = True  # False: a plain `def` in the async client too (it sends nothing)
 
 
 @dataclass(frozen=True)
@@ -109,11 +110,11 @@ _RUNTIME_EXPORTS = {
     "._exceptions": [
         "APIConnectionError", "APIError", "APIResponseValidationError", "APIStatusError", "APITimeoutError",
         "AuthenticationError", "BadRequestError", "ConflictError", "InternalServerError", "MissingCredentialsError",
-        "NotFoundError", "PermissionDeniedError", "RateLimitError", "UnprocessableEntityError", "WaitFailedError",
-        "WaitTimeoutError",
+        "NotFoundError", "PermissionDeniedError", "RateLimitError", "UnexpectedActionError", "UnprocessableEntityError",
+        "WaitFailedError", "WaitTimeoutError",
     ],
     "._pagination": ["Page", "AsyncPage"],
-    "._polling": ["Accepted", "AsyncAccepted"],
+    "._polling": ["Accepted", "AsyncAccepted", "ActionHandle", "AsyncActionHandle"],
     "._response": ["RawResponse", "RequestOptions"],
     "._runtime": ["FileInput"],
 }  # fmt: skip
@@ -130,8 +131,9 @@ _RUNTIME_IMPORTS = {
     "._pagination": ["AsyncPage", "Page", "PageSpec"],
     "._polling": [
         "DEFAULT_MAX_POLL_INTERVAL", "DEFAULT_POLL_INTERVAL", "DEFAULT_WAIT_TIMEOUT", "Accepted", "AsyncAccepted",
-        "FollowSpec", "PollSpec",
+        "ActionHandle", "ActionSpec", "AsyncActionHandle", "Expected", "FollowSpec", "PollSpec",
     ],
+    "typing": ["overload"],
 }  # fmt: skip
 _WAIT_KEYWORDS = (
     "timeout: float = DEFAULT_WAIT_TIMEOUT",
@@ -240,6 +242,26 @@ class _Context:
         )
         return self.constants.add(f"poll {op.operation_id}", "PollSpec", value)
 
+    def action_spec(self, op: ir.Operation, status_endpoint: str) -> tuple[str, str]:
+        """The `ActionSpec` constant of a call that starts async work, and the type its handle returns."""
+        starts = op.starts
+        assert starts is not None
+        target = self.operations[starts.operation_id]
+        (path,) = [p for p in target.parameters if p.location == "path"]
+        success = target.success.type if target.success else None
+        union = self.unions.get(success.name) if isinstance(success, ir.Named) else None
+        variants = [v.type for v in union.variants if set(v.tags) & set(starts.types)] if union else []
+        self.item_types.extend(variants)
+        narrowed = " | ".join(dict.fromkeys(hint(v, self.shadowed) for v in variants))
+        runtime = "".join(f"{t}, " for t in dict.fromkeys(hint(v, module="types") for v in variants))
+        names = "".join(f"{literal(t)}, " for t in starts.types)
+        id_from = self.attribute(op.success.type if op.success else None, starts.id_field)
+        value = (
+            f"ActionSpec({status_endpoint}, {literal(path.name)}, {self.poll_spec(target)}, "
+            f"{self.failed_error(target)}, lambda: ({runtime}), ({names}), id_from={literal(id_from)})"
+        )
+        return self.constants.add(f"action {op.operation_id}", f"ActionSpec[{narrowed}]", value), narrowed
+
     def failed_error(self, op: ir.Operation) -> str:
         success = op.success
         assert success is not None and success.type is not None and op.poll is not None
@@ -291,8 +313,11 @@ def _shape(op: ir.Operation, ctx: _Context) -> _Shape:
     if op.body is not None:
         body_hint = hint(op.body, shadowed)
         options = op.body.options if isinstance(op.body, ir.UnionOf) else (op.body,)
+        plain = ir.DictOf(ir.Primitive("Any"))
         if any(isinstance(t, ir.Named) for t in options):  # an object body may be plain data too
-            body_hint += f" | {hint(ir.DictOf(ir.Primitive('Any')), shadowed)}"
+            body_hint += f" | {hint(plain, shadowed)}"
+        elif any(isinstance(t, ir.ListOf) and isinstance(t.item, ir.Named) for t in options):  # and so may its items
+            body_hint += f" | {hint(ir.ListOf(plain), shadowed)}"
     positional = [_param(p.name, ctx.argument_hint(p.type)) for p in path_params]
     if op.body is not None and op.body_required:
         positional.append(_param("body", body_hint))
@@ -371,6 +396,14 @@ def _methods(op: ir.Operation, ctx: _Context, mode: Mode) -> list[MethodView]:
         call = f"paginate({shape.endpoint}, {shape.arguments}, {spec}, options=options)"
         returns = f"{mode.prefix}Page[{hint(item, ctx.shadowed)}]"
         text += "\n\nIterate the returned page to go through every page; each is fetched when reached."
+    elif op.starts is not None:
+        action, narrowed = ctx.action_spec(op, _shape(ctx.operations[op.starts.operation_id], ctx).endpoint)
+        call = f"request_action({shape.endpoint}, {shape.arguments}, {action}{shape.body}, options=options)"
+        returns = f"{mode.prefix}ActionHandle[{narrowed}]"
+        text += (
+            "\n\nReturns a handle on the async action it starts: `.wait()` polls it until it is done and returns "
+            f"it as a `{narrowed}`; `.id` is its ID."
+        )
     elif op.follow is not None:
         target = ctx.operations[op.follow.operation_id]
         target_type = target.success.type if target.success else None
@@ -389,7 +422,40 @@ def _methods(op: ir.Operation, ctx: _Context, mode: Mode) -> list[MethodView]:
     methods = [MethodView(op.name, signature, returns, docstring(text), body, f"_{mode.func_prefix}operation")]
     if op.poll is not None:
         methods.append(_wait_method(op, ctx, mode, shape))
+        if [p.location for p in op.parameters].count("path") == 1:
+            methods += _handle_methods(op, ctx, mode, shape)
     return methods
+
+
+def _handle_methods(op: ir.Operation, ctx: _Context, mode: Mode, shape: _Shape) -> list[MethodView]:
+    """`handle(id)` and `handle(id, SomeAction)`: a handle on work started earlier, typed as asked."""
+    (path,) = [p for p in op.parameters if p.location == "path"]
+    spec = ctx.constants.add(
+        f"handle {op.operation_id}",
+        f"ActionSpec[{shape.returns}]",
+        f"ActionSpec({shape.endpoint}, {literal(path.name)}, {ctx.poll_spec(op)}, {ctx.failed_error(op)})",
+    )
+    handle = f"{mode.prefix}ActionHandle"
+    argument = f"self, {path.name}: str"
+    text = (
+        f"A handle on work started earlier, from its ID alone (after a restart, say): `.get()` or `.wait()` "
+        f"it. Name its type (`handle(id, SomeType)`) to have them return that type; they return the whole "
+        f"`{shape.returns}` otherwise."
+    )
+    body = (
+        f"spec = {spec} if expect is None else {spec}.expecting(expect)",
+        f"return {handle}(self._client, {path.name}, spec)",
+    )
+    name = Identifier("handle" if op.name == "get" else f"handle_{op.name}")
+    return [
+        MethodView(name, argument, f"{handle}[{shape.returns}]", "", ("...",), "overload", awaits=False),
+        MethodView(
+            name, f"{argument}, expect: type[Expected]", f"{handle}[Expected]", "", ("...",), "overload", awaits=False
+        ),
+        MethodView(
+            name, f"{argument}, expect: type[Any] | None = None", f"{handle}[Any]", docstring(text), body, awaits=False
+        ),
+    ]
 
 
 def _wait_method(op: ir.Operation, ctx: _Context, mode: Mode, shape: _Shape) -> MethodView:

@@ -1,4 +1,5 @@
-"""Our OpenAPI extensions, read and checked: `x-poll`, `x-pagination`, `x-poll-location`, `x-python-method`.
+"""Our OpenAPI extensions, read and checked: `x-poll`, `x-pagination`, `x-poll-location`, `x-async-action`,
+`x-python-method`.
 
 They declare behaviour the generator renders instead of hard-coding it: which
 operation reports the status of asynchronous work and which values end it, how
@@ -20,6 +21,10 @@ _PAGE_HINT = (
     "cursor: {parameter: <query parameter>, from: <item field>}}`."
 )
 _FOLLOW_HINT = "write it as `x-poll-location: {header: Location, operation: <operationId with x-poll>}`."
+_ACTION_HINT = (
+    "write it as `x-async-action: {id: <response field>, operation: <operationId with x-poll>, "
+    "types: [<discriminator values of its response>]}`."
+)
 
 
 def _strings(value: Any) -> bool:
@@ -135,4 +140,52 @@ def check_follows(doc: Document, operations: list[ir.Operation]) -> None:
                 op.pointer,
                 f"`x-poll-location` names {op.follow.operation_id!r}, which is not an operation with `x-poll`.",
                 _FOLLOW_HINT,
+            )
+
+
+def read_async_action(
+    doc: Document, schemas: SchemaBuilder, operation: dict[str, Any], pointer: str, success: ir.TypeExpr | None
+) -> ir.StartsAction | None:
+    """`x-async-action` of an operation that starts async work: where the ID is, what to poll, which types."""
+    if "x-async-action" not in operation:
+        return None
+    spec = operation["x-async-action"]
+    pointer = f"{pointer}/x-async-action"
+    valid = (
+        isinstance(spec, dict)
+        and isinstance(spec.get("id"), str)
+        and isinstance(spec.get("operation"), str)
+        and _strings(spec.get("types"))
+        and spec["types"]
+    )
+    if not valid:
+        raise doc.error(pointer, "`x-async-action` is malformed.", _ACTION_HINT)
+    _require_fields(doc, schemas, pointer, success, [spec["id"]], "x-async-action")
+    return ir.StartsAction(spec["id"], spec["operation"], tuple(spec["types"]))
+
+
+def check_async_actions(doc: Document, schemas: SchemaBuilder, operations: list[ir.Operation]) -> None:
+    """Every `x-async-action` must name an operation with `x-poll` and one path parameter (the ID), and
+    types its tagged union of status objects knows."""
+    by_id = {op.operation_id: op for op in operations}
+    for op in operations:
+        if op.starts is None:
+            continue
+        pointer = f"{op.pointer}/x-async-action"
+        target = by_id.get(op.starts.operation_id)
+        if target is None or target.poll is None or [p.location for p in target.parameters].count("path") != 1:
+            raise doc.error(
+                pointer,
+                f"`x-async-action` names {op.starts.operation_id!r}, which is not an operation with `x-poll` "
+                "and one path parameter (the ID).",
+                _ACTION_HINT,
+            )
+        tags = schemas.tags_of(target.success.type if target.success else None)
+        unknown = [t for t in op.starts.types if t not in tags]
+        if unknown:
+            raise doc.error(
+                pointer,
+                f"`x-async-action` names the type(s) {', '.join(map(repr, unknown))}, which the response of "
+                f"{op.starts.operation_id!r} does not tag (it knows {', '.join(sorted(tags)) or 'none'}).",
+                "name discriminator values of that operation's response union.",
             )

@@ -44,18 +44,23 @@ if TYPE_CHECKING:
     )
     from .async_action_list import AsyncActionList, AsyncActionSummary, AsyncActionType
     from .async_action_operation_status import AsyncActionOperationStatus
+    from .async_action_started import AsyncActionStarted
     from .async_action_status import AsyncActionStatus
     from .error import Error, ErrorDetail
+    from .import_vouchers_using_csv_body import ImportVouchersUsingCsvBody
     from .message_result import MessageResult
     from .resource_bulk_update_result import ResourceBulkUpdateResult, ResourceUpdateError, ResourceUpdateStatus
+    from .update_vouchers_metadata_in_bulk_body import UpdateVouchersMetadataInBulkBody
     from .voucher_bulk_update_result import VoucherBulkUpdateResult, VoucherUpdateError, VoucherUpdateStatus
     from .voucher_csv_import_result import VoucherCsvImportFailure, VoucherCsvImportResult
     from .voucher_import_result import VoucherImportFailure, VoucherImportResult
+    from .voucher_metadata_update import VoucherMetadataUpdate
 
 _EXPORTS: dict[str, str] = {
     "AsyncAction": ".async_action",
     "AsyncActionList": ".async_action_list",
     "AsyncActionOperationStatus": ".async_action_operation_status",
+    "AsyncActionStarted": ".async_action_started",
     "AsyncActionStatus": ".async_action_status",
     "AsyncActionSummary": ".async_action_list",
     "AsyncActionType": ".async_action_list",
@@ -74,6 +79,7 @@ _EXPORTS: dict[str, str] = {
     "CustomersMetadataUpdateAction": ".async_action",
     "Error": ".error",
     "ErrorDetail": ".error",
+    "ImportVouchersUsingCsvBody": ".import_vouchers_using_csv_body",
     "MessageResult": ".message_result",
     "OrderImportFailure": ".async_action",
     "OrderImportResult": ".async_action",
@@ -91,11 +97,13 @@ _EXPORTS: dict[str, str] = {
     "SkuCsvImportFailure": ".async_action",
     "SkuCsvImportResult": ".async_action",
     "SkusImportCsvAction": ".async_action",
+    "UpdateVouchersMetadataInBulkBody": ".update_vouchers_metadata_in_bulk_body",
     "VoucherBulkUpdateResult": ".voucher_bulk_update_result",
     "VoucherCsvImportFailure": ".voucher_csv_import_result",
     "VoucherCsvImportResult": ".voucher_csv_import_result",
     "VoucherImportFailure": ".voucher_import_result",
     "VoucherImportResult": ".voucher_import_result",
+    "VoucherMetadataUpdate": ".voucher_metadata_update",
     "VoucherUpdateError": ".voucher_bulk_update_result",
     "VoucherUpdateStatus": ".voucher_bulk_update_result",
     "VouchersBulkUpdateAction": ".async_action",
@@ -110,6 +118,7 @@ __all__ = [
     "AsyncAction",
     "AsyncActionList",
     "AsyncActionOperationStatus",
+    "AsyncActionStarted",
     "AsyncActionStatus",
     "AsyncActionSummary",
     "AsyncActionType",
@@ -128,6 +137,7 @@ __all__ = [
     "CustomersMetadataUpdateAction",
     "Error",
     "ErrorDetail",
+    "ImportVouchersUsingCsvBody",
     "MessageResult",
     "OrderImportFailure",
     "OrderImportResult",
@@ -145,11 +155,13 @@ __all__ = [
     "SkuCsvImportFailure",
     "SkuCsvImportResult",
     "SkusImportCsvAction",
+    "UpdateVouchersMetadataInBulkBody",
     "VoucherBulkUpdateResult",
     "VoucherCsvImportFailure",
     "VoucherCsvImportResult",
     "VoucherImportFailure",
     "VoucherImportResult",
+    "VoucherMetadataUpdate",
     "VoucherUpdateError",
     "VoucherUpdateStatus",
     "VouchersBulkUpdateAction",

@@ -1,0 +1,128 @@
+"""Calls that start async actions (`x-async-action`): a typed handle per call, waited on to the action's
+own result type, resumed from an ID alone; over real sockets against the local Voucherify server."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from pathlib import Path
+
+import pytest
+
+import generated.voucherify as vf
+from apiserver import APP_ID, APP_TOKEN, APIServer
+from conftest import mypy_strict
+
+CSV_RESULT = {
+    "message": "1 voucher(s) imported successfully, 1 failed.",
+    "failed": [{"code": "PROMO-1", "row": 2, "reason": "code already exists"}],
+    "done_count": 1,
+    "failed_count": 1,
+}
+DONE_CSV = [
+    (0.05, {"status": "IN_PROGRESS", "progress": 50}),
+    (0.2, {"status": "DONE", "progress": 100, "result": CSV_RESULT}),
+]
+
+
+def _client(server: APIServer) -> vf.VoucherifyClient:
+    return vf.VoucherifyClient(app_id=APP_ID, app_token=APP_TOKEN, base_url=server.url)
+
+
+def test_a_csv_upload_is_waited_on_to_its_typed_result(server: APIServer) -> None:
+    server.state.next_action = ("VOUCHERS.IMPORT_CSV", DONE_CSV)
+    seen: list[str] = []
+    with _client(server) as client:
+        handle = client.vouchers.import_csv({"file": io.BytesIO(b"code\nPROMO-1\n")})
+        assert handle.id == "aa_started_1" and handle.started.async_action_id == handle.id
+        assert repr(handle) == "<ActionHandle aa_started_1 (VOUCHERS.IMPORT_CSV)>"
+        action = handle.wait(timeout=10, poll_interval=0.02, on_progress=lambda a: seen.append(str(a.status)))
+    assert isinstance(action, vf.VouchersImportCsvAction) and action.result is not None
+    assert action.result.failed and action.result.failed[0].row == 2
+    assert seen and set(seen) <= {"ENQUEUED", "IN_PROGRESS"}
+    (upload,) = server.state.requests_to("/v1/vouchers/importCSV")
+    assert upload.headers["content-type"].startswith("multipart/form-data")
+    assert b'filename="file"\r\nContent-Type: text/csv\r\n\r\ncode\nPROMO-1\n' in upload.body
+
+
+def test_a_failed_bulk_update_raises_the_typed_error_carrying_the_action(server: APIServer) -> None:
+    server.state.next_action = (
+        "VOUCHERS.BULK_UPDATE",
+        [(0.05, {"status": "FAILED", "result": {"message": "bad metadata"}})],
+    )
+    with _client(server) as client:
+        handle = client.vouchers.update_in_bulk([{"code": "PROMO-1", "metadata": {"lang": "en"}}])
+        with pytest.raises(vf.AsyncActionFailedError) as failed:
+            handle.wait(timeout=10, poll_interval=0.02)
+    assert failed.value.action.id == handle.id and str(failed.value.action.status) == "FAILED"
+    assert server.state.requests_to("/v1/vouchers/bulk/async")[0].body == [
+        {"code": "PROMO-1", "metadata": {"lang": "en"}}
+    ]
+
+
+def test_a_wait_that_runs_out_of_time(server: APIServer) -> None:
+    server.state.next_action = ("VOUCHERS.METADATA_UPDATE", [(60, {"status": "DONE"})])
+    with _client(server) as client:
+        handle = client.vouchers.update_metadata_in_bulk({"codes": ["A"], "metadata": {"region": "EU"}})
+        with pytest.raises(vf.WaitTimeoutError) as timed_out:
+            handle.wait(timeout=0.2, poll_interval=0.05)
+    assert timed_out.value.last.id == handle.id
+
+
+def test_a_handle_rebuilt_from_its_id_in_a_new_client(server: APIServer) -> None:
+    server.state.add_action("aa_earlier", "VOUCHERS.IMPORT_CSV", [(0, {"status": "DONE", "result": CSV_RESULT})])
+    with _client(server) as client:
+        typed = client.async_actions.handle("aa_earlier", vf.VouchersImportCsvAction)
+        assert typed.wait(timeout=5).result is not None
+        whole = client.async_actions.handle("aa_earlier").get()
+        assert isinstance(whole, vf.VouchersImportCsvAction)
+        with pytest.raises(vf.UnexpectedActionError) as unexpected:
+            client.async_actions.handle("aa_earlier", vf.SkusImportCsvAction).get()
+    assert "VOUCHERS.IMPORT_CSV" in str(unexpected.value) and unexpected.value.action.id == "aa_earlier"
+
+
+def test_another_type_than_promised_is_reported_not_passed_off(server: APIServer) -> None:
+    server.state.next_action = ("VOUCHERS.BRAND_NEW", [(0, {"status": "DONE"})])  # unknown to this package
+    with _client(server) as client:
+        handle = client.vouchers.import_csv({"file": b"code\n"})
+        with pytest.raises(vf.UnexpectedActionError) as unexpected:
+            handle.wait(timeout=5, poll_interval=0.02)
+    assert "VOUCHERS.BRAND_NEW" in str(unexpected.value) and "VOUCHERS.IMPORT_CSV" in str(unexpected.value)
+    assert isinstance(unexpected.value.action, vf.AsyncActionUnknown)  # the union's fallback still parsed it
+
+
+def test_async_start_and_wait(server: APIServer) -> None:
+    server.state.next_action = ("VOUCHERS.IMPORT_CSV", DONE_CSV)
+
+    async def main() -> vf.VouchersImportCsvAction:
+        async with vf.AsyncVoucherifyClient(app_id=APP_ID, app_token=APP_TOKEN, base_url=server.url) as client:
+            handle = await client.vouchers.import_csv({"file": b"code\nPROMO-1\n"})
+            return await handle.wait(timeout=10, poll_interval=0.02)
+
+    action = asyncio.run(main())
+    assert action.result is not None and action.result.done_count == 1
+
+
+USE = """
+from typing import assert_type
+
+from generated.voucherify import ActionHandle, VoucherifyClient, VouchersImportCsvAction, VouchersBulkUpdateAction
+from generated.voucherify.types import AsyncAction
+
+client = VoucherifyClient()
+handle = client.vouchers.import_csv({"file": open("vouchers.csv", "rb")})
+assert_type(handle, ActionHandle[VouchersImportCsvAction])
+result = handle.wait(timeout=600)
+assert_type(result, VouchersImportCsvAction)
+if result.result and result.result.failed:
+    row: int | None = result.result.failed[0].row
+assert_type(client.vouchers.update_in_bulk([]).wait(), VouchersBulkUpdateAction)
+assert_type(client.async_actions.handle("aa_1").wait(), AsyncAction)
+assert_type(client.async_actions.handle("aa_1", VouchersImportCsvAction).wait(), VouchersImportCsvAction)
+"""
+
+
+def test_wait_is_typed_as_the_action_the_call_starts(tmp_path: Path) -> None:
+    use = tmp_path / "use_actions.py"
+    use.write_text(USE)
+    mypy_strict(use.name, tmp_path / "cache", cwd=tmp_path)
