@@ -35,6 +35,8 @@ def _response_examples(spec: dict[str, Any]) -> Iterator[tuple[str, str, Any]]:
                 if "$ref" in response:
                     response = components[response["$ref"].rsplit("/", 1)[-1]]
                 for media in response.get("content", {}).values():
+                    if "$ref" not in media["schema"]:
+                        continue  # an inline schema has no type to name here; loading the spec checks its examples
                     schema_name = media["schema"]["$ref"].rsplit("/", 1)[-1]
                     for name, example in media.get("examples", {}).items():
                         yield f"{method.upper()} {path} {status} {name}", schema_name, example["value"]
@@ -136,5 +138,5 @@ def test_every_example_is_collected() -> None:
     """Guard against the parametrisation silently finding fewer examples than the specs hold."""
     ids = [case.id for case in _cases()]
     assert sum(i.startswith("vendor:") for i in ids) == 25  # 22 types, one list, two errors
-    assert sum(i.startswith("voucherify:") for i in ids) == 8
+    assert sum(i.startswith("voucherify:") for i in ids) == 11  # 8, and the 202 of each of the 3 starting calls
     assert sum(i.startswith("postman:") for i in ids) == 7
