@@ -147,7 +147,7 @@ class Handler(BaseHTTPRequestHandler):
         parts = url.path.strip("/").split("/")
         if parts[:2] == ["v1", "async-actions"]:
             self._voucherify(parts[2:], query, headers)
-        elif parts[:2] == ["v1", "vouchers"] and self.command == "POST":
+        elif parts[:1] == ["v1"] and self.command in ("POST", "DELETE"):
             self._start_action(url.path)
         elif parts[:1] == ["apis"]:
             self._postman(parts[1:], headers, body)
@@ -156,7 +156,7 @@ class Handler(BaseHTTPRequestHandler):
         else:
             self._send(404, {"code": 404, "message": "No such route"})
 
-    do_GET = do_POST = _handle
+    do_GET = do_POST = do_DELETE = _handle
 
     def _status_headers(self) -> dict[str, str]:
         retry_after = self.server.state.poll_retry_after

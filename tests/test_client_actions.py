@@ -4,6 +4,7 @@ own result type, resumed from an ID alone; over real sockets against the local V
 from __future__ import annotations
 
 import asyncio
+import inspect
 import io
 from pathlib import Path
 
@@ -11,7 +12,9 @@ import pytest
 
 import generated.voucherify as vf
 from apiserver import APP_ID, APP_TOKEN, APIServer
-from conftest import mypy_strict
+from conftest import ROOT, mypy_strict
+from generator import ir
+from generator.pipeline import build_api
 
 CSV_RESULT = {
     "message": "1 voucher(s) imported successfully, 1 failed.",
@@ -126,3 +129,35 @@ def test_wait_is_typed_as_the_action_the_call_starts(tmp_path: Path) -> None:
     use = tmp_path / "use_actions.py"
     use.write_text(USE)
     mypy_strict(use.name, tmp_path / "cache", cwd=tmp_path)
+
+
+def _starting_calls() -> list[tuple[str, str, str, object]]:
+    """(resource, method, action type, a body) of every call the spec declares as starting an async action."""
+    api = build_api(ROOT / "spec" / "voucherify.yaml", "voucherify")
+    calls = []
+    for group in api.groups:
+        for op in group.operations:
+            if op.starts is not None:
+                kind = op.bodies[0].kind if op.bodies else None
+                body = BODIES.get(kind or "") if not isinstance(op.body, ir.ListOf) else []
+                calls.append(pytest.param(group.name, op.name, op.starts.types[0], body, id=f"{group.name}.{op.name}"))
+    return calls
+
+
+BODIES: dict[str, object] = {
+    "multipart": {"file": b"code\nA1\n"},
+    "json": {"codes": ["A"], "source_ids": ["A"], "metadata": {"k": "v"}},
+}
+
+
+@pytest.mark.parametrize(("resource", "method", "action_type", "body"), _starting_calls())
+def test_every_starting_call_yields_its_own_action_type(
+    server: APIServer, resource: str, method: str, action_type: str, body: object
+) -> None:
+    server.state.next_action = (action_type, [(0, {"status": "DONE", "progress": 100})])
+    with _client(server) as client:
+        call = getattr(getattr(client, resource), method)
+        parameters = inspect.signature(call).parameters
+        args = [*(["camp_1"] if "campaign_id" in parameters else []), *([body] if "body" in parameters else [])]
+        action = call(*args).wait(timeout=5, poll_interval=0.02)
+    assert action.type == action_type and type(action).__name__ != "AsyncActionUnknown"

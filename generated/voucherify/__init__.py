@@ -78,13 +78,20 @@ if TYPE_CHECKING:
     from .types.async_action_operation_status import AsyncActionOperationStatus
     from .types.async_action_started import AsyncActionStarted
     from .types.async_action_status import AsyncActionStatus
+    from .types.campaign_voucher_import import CampaignVoucherImport, CampaignVoucherImportRedemption
+    from .types.customer_update import CustomerUpdate
     from .types.error import Error, ErrorDetail
+    from .types.import_vouchers_to_campaign_using_csv_body import ImportVouchersToCampaignUsingCsvBody
     from .types.import_vouchers_using_csv_body import ImportVouchersUsingCsvBody
     from .types.message_result import MessageResult
+    from .types.order_import import OrderImport, OrderImportStatus
+    from .types.product_update import ProductUpdate
     from .types.resource_bulk_update_result import ResourceBulkUpdateResult, ResourceUpdateError, ResourceUpdateStatus
+    from .types.update_customers_metadata_in_bulk_body import UpdateCustomersMetadataInBulkBody
     from .types.update_vouchers_metadata_in_bulk_body import UpdateVouchersMetadataInBulkBody
     from .types.voucher_bulk_update_result import VoucherBulkUpdateResult, VoucherUpdateError, VoucherUpdateStatus
     from .types.voucher_csv_import_result import VoucherCsvImportFailure, VoucherCsvImportResult
+    from .types.voucher_import import VoucherImport, VoucherImportRedemption, VoucherImportType
     from .types.voucher_import_result import VoucherImportFailure, VoucherImportResult
     from .types.voucher_metadata_update import VoucherMetadataUpdate
 
@@ -111,6 +118,8 @@ _EXPORTS: dict[str, str] = {
     "AsyncVoucherifyClient": ".client",
     "AuthenticationError": "._exceptions",
     "BadRequestError": "._exceptions",
+    "CampaignVoucherImport": ".types.campaign_voucher_import",
+    "CampaignVoucherImportRedemption": ".types.campaign_voucher_import",
     "CampaignVouchersDeleteAction": ".types.async_action",
     "CampaignVouchersGenerateAction": ".types.async_action",
     "CampaignVouchersImportAction": ".types.async_action",
@@ -120,6 +129,7 @@ _EXPORTS: dict[str, str] = {
     "ConflictError": "._exceptions",
     "CustomerCsvImportFailure": ".types.async_action",
     "CustomerCsvImportResult": ".types.async_action",
+    "CustomerUpdate": ".types.customer_update",
     "CustomersBulkUpdateAction": ".types.async_action",
     "CustomersImportCsvAction": ".types.async_action",
     "CustomersMetadataKeyPurgeAction": ".types.async_action",
@@ -127,19 +137,23 @@ _EXPORTS: dict[str, str] = {
     "Error": ".types.error",
     "ErrorDetail": ".types.error",
     "FileInput": "._runtime",
+    "ImportVouchersToCampaignUsingCsvBody": ".types.import_vouchers_to_campaign_using_csv_body",
     "ImportVouchersUsingCsvBody": ".types.import_vouchers_using_csv_body",
     "InternalServerError": "._exceptions",
     "MessageResult": ".types.message_result",
     "MissingCredentialsError": "._exceptions",
     "NotFoundError": "._exceptions",
+    "OrderImport": ".types.order_import",
     "OrderImportFailure": ".types.async_action",
     "OrderImportResult": ".types.async_action",
+    "OrderImportStatus": ".types.order_import",
     "OrdersImportAction": ".types.async_action",
     "OrdersMetadataKeyPurgeAction": ".types.async_action",
     "Page": "._pagination",
     "PermissionDeniedError": "._exceptions",
     "ProductCsvImportFailure": ".types.async_action",
     "ProductCsvImportResult": ".types.async_action",
+    "ProductUpdate": ".types.product_update",
     "ProductsBulkUpdateAction": ".types.async_action",
     "ProductsImportCsvAction": ".types.async_action",
     "ProductsMetadataKeyPurgeAction": ".types.async_action",
@@ -155,12 +169,16 @@ _EXPORTS: dict[str, str] = {
     "SkusImportCsvAction": ".types.async_action",
     "UnexpectedActionError": "._exceptions",
     "UnprocessableEntityError": "._exceptions",
+    "UpdateCustomersMetadataInBulkBody": ".types.update_customers_metadata_in_bulk_body",
     "UpdateVouchersMetadataInBulkBody": ".types.update_vouchers_metadata_in_bulk_body",
     "VoucherBulkUpdateResult": ".types.voucher_bulk_update_result",
     "VoucherCsvImportFailure": ".types.voucher_csv_import_result",
     "VoucherCsvImportResult": ".types.voucher_csv_import_result",
+    "VoucherImport": ".types.voucher_import",
     "VoucherImportFailure": ".types.voucher_import_result",
+    "VoucherImportRedemption": ".types.voucher_import",
     "VoucherImportResult": ".types.voucher_import_result",
+    "VoucherImportType": ".types.voucher_import",
     "VoucherMetadataUpdate": ".types.voucher_metadata_update",
     "VoucherUpdateError": ".types.voucher_bulk_update_result",
     "VoucherUpdateStatus": ".types.voucher_bulk_update_result",
@@ -175,7 +193,7 @@ _EXPORTS: dict[str, str] = {
 }
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
-__spec_sha256__ = "fd3585531d5104553a47cf7029412b630f5462700ff45130945a45786f6b9b5b"
+__spec_sha256__ = "38bd6ee17545d6bcd9adf6ea9e7640f7cbf8fb4ab2497aa204af2b302729017d"
 
 __all__ = [
     "APIConnectionError",
@@ -200,6 +218,8 @@ __all__ = [
     "AsyncVoucherifyClient",
     "AuthenticationError",
     "BadRequestError",
+    "CampaignVoucherImport",
+    "CampaignVoucherImportRedemption",
     "CampaignVouchersDeleteAction",
     "CampaignVouchersGenerateAction",
     "CampaignVouchersImportAction",
@@ -209,6 +229,7 @@ __all__ = [
     "ConflictError",
     "CustomerCsvImportFailure",
     "CustomerCsvImportResult",
+    "CustomerUpdate",
     "CustomersBulkUpdateAction",
     "CustomersImportCsvAction",
     "CustomersMetadataKeyPurgeAction",
@@ -216,19 +237,23 @@ __all__ = [
     "Error",
     "ErrorDetail",
     "FileInput",
+    "ImportVouchersToCampaignUsingCsvBody",
     "ImportVouchersUsingCsvBody",
     "InternalServerError",
     "MessageResult",
     "MissingCredentialsError",
     "NotFoundError",
+    "OrderImport",
     "OrderImportFailure",
     "OrderImportResult",
+    "OrderImportStatus",
     "OrdersImportAction",
     "OrdersMetadataKeyPurgeAction",
     "Page",
     "PermissionDeniedError",
     "ProductCsvImportFailure",
     "ProductCsvImportResult",
+    "ProductUpdate",
     "ProductsBulkUpdateAction",
     "ProductsImportCsvAction",
     "ProductsMetadataKeyPurgeAction",
@@ -244,12 +269,16 @@ __all__ = [
     "SkusImportCsvAction",
     "UnexpectedActionError",
     "UnprocessableEntityError",
+    "UpdateCustomersMetadataInBulkBody",
     "UpdateVouchersMetadataInBulkBody",
     "VoucherBulkUpdateResult",
     "VoucherCsvImportFailure",
     "VoucherCsvImportResult",
+    "VoucherImport",
     "VoucherImportFailure",
+    "VoucherImportRedemption",
     "VoucherImportResult",
+    "VoucherImportType",
     "VoucherMetadataUpdate",
     "VoucherUpdateError",
     "VoucherUpdateStatus",

@@ -35,11 +35,30 @@ if TYPE_CHECKING:
         AsyncActionList,
         AsyncActionStarted,
         AsyncActionSummary,
+        CampaignVoucherImport,
+        CampaignVouchersDeleteAction,
+        CampaignVouchersImportAction,
+        CampaignVouchersImportCsvAction,
+        CustomerUpdate,
+        CustomersBulkUpdateAction,
+        CustomersImportCsvAction,
+        CustomersMetadataUpdateAction,
         Error,
+        ImportVouchersToCampaignUsingCsvBody,
         ImportVouchersUsingCsvBody,
+        OrderImport,
+        OrdersImportAction,
+        ProductUpdate,
+        ProductsBulkUpdateAction,
+        ProductsImportCsvAction,
+        ProductsMetadataUpdateAction,
+        SkusImportCsvAction,
+        UpdateCustomersMetadataInBulkBody,
         UpdateVouchersMetadataInBulkBody,
+        VoucherImport,
         VoucherMetadataUpdate,
         VouchersBulkUpdateAction,
+        VouchersImportAction,
         VouchersImportCsvAction,
         VouchersMetadataUpdateAction,
     )
@@ -139,6 +158,224 @@ _ACTION_UPDATE_VOUCHERS_METADATA_IN_BULK: ActionSpec[VouchersMetadataUpdateActio
     AsyncActionFailedError,
     lambda: (types.VouchersMetadataUpdateAction,),
     ("VOUCHERS.METADATA_UPDATE",),
+    id_from="async_action_id",
+)
+
+_OP_IMPORT_VOUCHERS: Endpoint[AsyncActionStarted] = Endpoint(
+    "POST",
+    "/v1/vouchers/import",
+    _ASYNC_ACTION_STARTED,
+    bodies=(Body("application/json", "json"),),
+    security=(("X-App-Id", "X-App-Token"),),
+)
+
+_ACTION_IMPORT_VOUCHERS: ActionSpec[VouchersImportAction] = ActionSpec(
+    _OP_GET_ASYNC_ACTION,
+    "async_action_id",
+    _POLL_GET_ASYNC_ACTION,
+    AsyncActionFailedError,
+    lambda: (types.VouchersImportAction,),
+    ("VOUCHERS.IMPORT",),
+    id_from="async_action_id",
+)
+
+_OP_DELETE_CAMPAIGN: Endpoint[AsyncActionStarted] = Endpoint(
+    "DELETE",
+    "/v1/campaigns/{campaignId}",
+    _ASYNC_ACTION_STARTED,
+    params=(Param("campaign_id", "campaignId", "path"), Param("force", "force", "query")),
+    security=(("X-App-Id", "X-App-Token"),),
+)
+
+_ACTION_DELETE_CAMPAIGN: ActionSpec[CampaignVouchersDeleteAction] = ActionSpec(
+    _OP_GET_ASYNC_ACTION,
+    "async_action_id",
+    _POLL_GET_ASYNC_ACTION,
+    AsyncActionFailedError,
+    lambda: (types.CampaignVouchersDeleteAction,),
+    ("CAMPAIGN.VOUCHERS_DELETE",),
+    id_from="async_action_id",
+)
+
+_OP_IMPORT_VOUCHERS_TO_CAMPAIGN: Endpoint[AsyncActionStarted] = Endpoint(
+    "POST",
+    "/v1/campaigns/{campaignId}/import",
+    _ASYNC_ACTION_STARTED,
+    params=(Param("campaign_id", "campaignId", "path"),),
+    bodies=(Body("application/json", "json"),),
+    security=(("X-App-Id", "X-App-Token"),),
+)
+
+_ACTION_IMPORT_VOUCHERS_TO_CAMPAIGN: ActionSpec[CampaignVouchersImportAction] = ActionSpec(
+    _OP_GET_ASYNC_ACTION,
+    "async_action_id",
+    _POLL_GET_ASYNC_ACTION,
+    AsyncActionFailedError,
+    lambda: (types.CampaignVouchersImportAction,),
+    ("CAMPAIGN.VOUCHERS_IMPORT",),
+    id_from="async_action_id",
+)
+
+_OP_IMPORT_VOUCHERS_TO_CAMPAIGN_USING_CSV: Endpoint[AsyncActionStarted] = Endpoint(
+    "POST",
+    "/v1/campaigns/{campaignId}/importCSV",
+    _ASYNC_ACTION_STARTED,
+    params=(Param("campaign_id", "campaignId", "path"),),
+    bodies=(Body("multipart/form-data", "multipart", {"file": PartEncoding(content_type="text/csv")}),),
+    security=(("X-App-Id", "X-App-Token"),),
+)
+
+_ACTION_IMPORT_VOUCHERS_TO_CAMPAIGN_USING_CSV: ActionSpec[CampaignVouchersImportCsvAction] = ActionSpec(
+    _OP_GET_ASYNC_ACTION,
+    "async_action_id",
+    _POLL_GET_ASYNC_ACTION,
+    AsyncActionFailedError,
+    lambda: (types.CampaignVouchersImportCsvAction,),
+    ("CAMPAIGN.VOUCHERS_IMPORT_CSV",),
+    id_from="async_action_id",
+)
+
+_OP_IMPORT_CUSTOMERS_USING_CSV: Endpoint[AsyncActionStarted] = Endpoint(
+    "POST",
+    "/v1/customers/importCSV",
+    _ASYNC_ACTION_STARTED,
+    bodies=(Body("multipart/form-data", "multipart", {"file": PartEncoding(content_type="text/csv")}),),
+    security=(("X-App-Id", "X-App-Token"),),
+)
+
+_ACTION_IMPORT_CUSTOMERS_USING_CSV: ActionSpec[CustomersImportCsvAction] = ActionSpec(
+    _OP_GET_ASYNC_ACTION,
+    "async_action_id",
+    _POLL_GET_ASYNC_ACTION,
+    AsyncActionFailedError,
+    lambda: (types.CustomersImportCsvAction,),
+    ("CUSTOMERS.IMPORT_CSV",),
+    id_from="async_action_id",
+)
+
+_OP_UPDATE_CUSTOMERS_IN_BULK: Endpoint[AsyncActionStarted] = Endpoint(
+    "POST",
+    "/v1/customers/bulk/async",
+    _ASYNC_ACTION_STARTED,
+    bodies=(Body("application/json", "json"),),
+    security=(("X-App-Id", "X-App-Token"),),
+)
+
+_ACTION_UPDATE_CUSTOMERS_IN_BULK: ActionSpec[CustomersBulkUpdateAction] = ActionSpec(
+    _OP_GET_ASYNC_ACTION,
+    "async_action_id",
+    _POLL_GET_ASYNC_ACTION,
+    AsyncActionFailedError,
+    lambda: (types.CustomersBulkUpdateAction,),
+    ("CUSTOMERS.BULK_UPDATE",),
+    id_from="async_action_id",
+)
+
+_OP_UPDATE_CUSTOMERS_METADATA_IN_BULK: Endpoint[AsyncActionStarted] = Endpoint(
+    "POST",
+    "/v1/customers/metadata/async",
+    _ASYNC_ACTION_STARTED,
+    bodies=(Body("application/json", "json"),),
+    security=(("X-App-Id", "X-App-Token"),),
+)
+
+_ACTION_UPDATE_CUSTOMERS_METADATA_IN_BULK: ActionSpec[CustomersMetadataUpdateAction] = ActionSpec(
+    _OP_GET_ASYNC_ACTION,
+    "async_action_id",
+    _POLL_GET_ASYNC_ACTION,
+    AsyncActionFailedError,
+    lambda: (types.CustomersMetadataUpdateAction,),
+    ("CUSTOMERS.METADATA_UPDATE",),
+    id_from="async_action_id",
+)
+
+_OP_IMPORT_ORDERS: Endpoint[AsyncActionStarted] = Endpoint(
+    "POST",
+    "/v1/orders/import",
+    _ASYNC_ACTION_STARTED,
+    bodies=(Body("application/json", "json"),),
+    security=(("X-App-Id", "X-App-Token"),),
+)
+
+_ACTION_IMPORT_ORDERS: ActionSpec[OrdersImportAction] = ActionSpec(
+    _OP_GET_ASYNC_ACTION,
+    "async_action_id",
+    _POLL_GET_ASYNC_ACTION,
+    AsyncActionFailedError,
+    lambda: (types.OrdersImportAction,),
+    ("ORDERS.IMPORT",),
+    id_from="async_action_id",
+)
+
+_OP_UPDATE_PRODUCTS_IN_BULK: Endpoint[AsyncActionStarted] = Endpoint(
+    "POST",
+    "/v1/products/bulk/async",
+    _ASYNC_ACTION_STARTED,
+    bodies=(Body("application/json", "json"),),
+    security=(("X-App-Id", "X-App-Token"),),
+)
+
+_ACTION_UPDATE_PRODUCTS_IN_BULK: ActionSpec[ProductsBulkUpdateAction] = ActionSpec(
+    _OP_GET_ASYNC_ACTION,
+    "async_action_id",
+    _POLL_GET_ASYNC_ACTION,
+    AsyncActionFailedError,
+    lambda: (types.ProductsBulkUpdateAction,),
+    ("PRODUCTS.BULK_UPDATE",),
+    id_from="async_action_id",
+)
+
+_OP_UPDATE_PRODUCTS_METADATA_IN_BULK: Endpoint[AsyncActionStarted] = Endpoint(
+    "POST",
+    "/v1/products/metadata/async",
+    _ASYNC_ACTION_STARTED,
+    bodies=(Body("application/json", "json"),),
+    security=(("X-App-Id", "X-App-Token"),),
+)
+
+_ACTION_UPDATE_PRODUCTS_METADATA_IN_BULK: ActionSpec[ProductsMetadataUpdateAction] = ActionSpec(
+    _OP_GET_ASYNC_ACTION,
+    "async_action_id",
+    _POLL_GET_ASYNC_ACTION,
+    AsyncActionFailedError,
+    lambda: (types.ProductsMetadataUpdateAction,),
+    ("PRODUCTS.METADATA_UPDATE",),
+    id_from="async_action_id",
+)
+
+_OP_IMPORT_PRODUCTS_USING_CSV: Endpoint[AsyncActionStarted] = Endpoint(
+    "POST",
+    "/v1/products/importCSV",
+    _ASYNC_ACTION_STARTED,
+    bodies=(Body("multipart/form-data", "multipart", {"file": PartEncoding(content_type="text/csv")}),),
+    security=(("X-App-Id", "X-App-Token"),),
+)
+
+_ACTION_IMPORT_PRODUCTS_USING_CSV: ActionSpec[ProductsImportCsvAction] = ActionSpec(
+    _OP_GET_ASYNC_ACTION,
+    "async_action_id",
+    _POLL_GET_ASYNC_ACTION,
+    AsyncActionFailedError,
+    lambda: (types.ProductsImportCsvAction,),
+    ("PRODUCTS.IMPORT_CSV",),
+    id_from="async_action_id",
+)
+
+_OP_IMPORT_SKUS_USING_CSV: Endpoint[AsyncActionStarted] = Endpoint(
+    "POST",
+    "/v1/skus/importCSV",
+    _ASYNC_ACTION_STARTED,
+    bodies=(Body("multipart/form-data", "multipart", {"file": PartEncoding(content_type="text/csv")}),),
+    security=(("X-App-Id", "X-App-Token"),),
+)
+
+_ACTION_IMPORT_SKUS_USING_CSV: ActionSpec[SkusImportCsvAction] = ActionSpec(
+    _OP_GET_ASYNC_ACTION,
+    "async_action_id",
+    _POLL_GET_ASYNC_ACTION,
+    AsyncActionFailedError,
+    lambda: (types.SkusImportCsvAction,),
+    ("SKUS.IMPORT_CSV",),
     id_from="async_action_id",
 )
 
@@ -266,6 +503,227 @@ class VouchersResource:
             options=options,
         )
 
+    @_operation
+    def import_vouchers(
+        self, body: list[VoucherImport] | list[dict[str, Any]], **options: Unpack[RequestOptions]
+    ) -> ActionHandle[VouchersImportAction]:
+        """Import Vouchers
+
+        Import generic (standalone) vouchers and gift cards, codes and all, in one async action (`VOUCHERS.IMPORT`).
+
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `VouchersImportAction`; `.id` is its ID.
+        """
+        return self._client.request_action(_OP_IMPORT_VOUCHERS, {}, _ACTION_IMPORT_VOUCHERS, body=body, options=options)
+
+
+class CampaignsResource:
+    """Campaign vouchers in bulk (imports, deletion), as async actions."""
+
+    def __init__(self, client: APIClient) -> None:
+        self._client = client
+
+    @_operation
+    def delete(
+        self, campaign_id: str, *, force: bool | None = None, **options: Unpack[RequestOptions]
+    ) -> ActionHandle[CampaignVouchersDeleteAction]:
+        """Delete Campaign
+
+        Delete a campaign and its vouchers. The vouchers are deleted in an async action (`CAMPAIGN.VOUCHERS_DELETE`); with `force=true` the campaign and its vouchers are removed for good and their codes can be used again.
+
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `CampaignVouchersDeleteAction`; `.id` is its ID.
+        """
+        return self._client.request_action(
+            _OP_DELETE_CAMPAIGN, {"campaign_id": campaign_id, "force": force}, _ACTION_DELETE_CAMPAIGN, options=options
+        )
+
+    @_operation
+    def import_vouchers(
+        self,
+        campaign_id: str,
+        body: list[CampaignVoucherImport] | list[dict[str, Any]],
+        **options: Unpack[RequestOptions],
+    ) -> ActionHandle[CampaignVouchersImportAction]:
+        """Import Vouchers to Campaign
+
+        Import vouchers into a campaign (`CAMPAIGN.VOUCHERS_IMPORT`); their type and value come from the campaign.
+
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `CampaignVouchersImportAction`; `.id` is its ID.
+        """
+        return self._client.request_action(
+            _OP_IMPORT_VOUCHERS_TO_CAMPAIGN,
+            {"campaign_id": campaign_id},
+            _ACTION_IMPORT_VOUCHERS_TO_CAMPAIGN,
+            body=body,
+            options=options,
+        )
+
+    @_operation
+    def import_vouchers_csv(
+        self,
+        campaign_id: str,
+        body: ImportVouchersToCampaignUsingCsvBody | dict[str, Any],
+        **options: Unpack[RequestOptions],
+    ) -> ActionHandle[CampaignVouchersImportCsvAction]:
+        """Import Vouchers to Campaign by CSV
+
+        Import vouchers into a campaign from a CSV file (`CAMPAIGN.VOUCHERS_IMPORT_CSV`).
+
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `CampaignVouchersImportCsvAction`; `.id` is its ID.
+        """
+        return self._client.request_action(
+            _OP_IMPORT_VOUCHERS_TO_CAMPAIGN_USING_CSV,
+            {"campaign_id": campaign_id},
+            _ACTION_IMPORT_VOUCHERS_TO_CAMPAIGN_USING_CSV,
+            body=body,
+            options=options,
+        )
+
+
+class CustomersResource:
+    """Customers in bulk (CSV imports, updates), as async actions."""
+
+    def __init__(self, client: APIClient) -> None:
+        self._client = client
+
+    @_operation
+    def import_csv(
+        self, body: ImportVouchersToCampaignUsingCsvBody | dict[str, Any], **options: Unpack[RequestOptions]
+    ) -> ActionHandle[CustomersImportCsvAction]:
+        """Import and Update Customers using CSV
+
+        Create or update customers from a CSV file (`CUSTOMERS.IMPORT_CSV`); `source_id` identifies each one.
+
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `CustomersImportCsvAction`; `.id` is its ID.
+        """
+        return self._client.request_action(
+            _OP_IMPORT_CUSTOMERS_USING_CSV, {}, _ACTION_IMPORT_CUSTOMERS_USING_CSV, body=body, options=options
+        )
+
+    @_operation
+    def update_in_bulk(
+        self, body: list[CustomerUpdate] | list[dict[str, Any]], **options: Unpack[RequestOptions]
+    ) -> ActionHandle[CustomersBulkUpdateAction]:
+        """Update Customers in Bulk
+
+        Update many customers, each with its own values, in one async action (`CUSTOMERS.BULK_UPDATE`).
+
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `CustomersBulkUpdateAction`; `.id` is its ID.
+        """
+        return self._client.request_action(
+            _OP_UPDATE_CUSTOMERS_IN_BULK, {}, _ACTION_UPDATE_CUSTOMERS_IN_BULK, body=body, options=options
+        )
+
+    @_operation
+    def update_metadata_in_bulk(
+        self, body: UpdateCustomersMetadataInBulkBody | dict[str, Any], **options: Unpack[RequestOptions]
+    ) -> ActionHandle[CustomersMetadataUpdateAction]:
+        """Update Customers' Metadata in Bulk
+
+        Set the same metadata on every listed customer (`CUSTOMERS.METADATA_UPDATE`).
+
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `CustomersMetadataUpdateAction`; `.id` is its ID.
+        """
+        return self._client.request_action(
+            _OP_UPDATE_CUSTOMERS_METADATA_IN_BULK,
+            {},
+            _ACTION_UPDATE_CUSTOMERS_METADATA_IN_BULK,
+            body=body,
+            options=options,
+        )
+
+
+class OrdersResource:
+    """Past orders imported in bulk, as an async action."""
+
+    def __init__(self, client: APIClient) -> None:
+        self._client = client
+
+    @_operation
+    def import_orders(
+        self, body: list[OrderImport] | list[dict[str, Any]], **options: Unpack[RequestOptions]
+    ) -> ActionHandle[OrdersImportAction]:
+        """Import Orders
+
+        Import historical orders, up to 2,000 at a time (`ORDERS.IMPORT`); they trigger no distribution or loyalty rules.
+
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `OrdersImportAction`; `.id` is its ID.
+        """
+        return self._client.request_action(_OP_IMPORT_ORDERS, {}, _ACTION_IMPORT_ORDERS, body=body, options=options)
+
+
+class ProductsResource:
+    """Products in bulk (CSV imports, updates), as async actions."""
+
+    def __init__(self, client: APIClient) -> None:
+        self._client = client
+
+    @_operation
+    def update_in_bulk(
+        self, body: list[ProductUpdate] | list[dict[str, Any]], **options: Unpack[RequestOptions]
+    ) -> ActionHandle[ProductsBulkUpdateAction]:
+        """Update Products in Bulk
+
+        Create or update many products, each with its own values, in one async action (`PRODUCTS.BULK_UPDATE`).
+
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `ProductsBulkUpdateAction`; `.id` is its ID.
+        """
+        return self._client.request_action(
+            _OP_UPDATE_PRODUCTS_IN_BULK, {}, _ACTION_UPDATE_PRODUCTS_IN_BULK, body=body, options=options
+        )
+
+    @_operation
+    def update_metadata_in_bulk(
+        self, body: UpdateCustomersMetadataInBulkBody | dict[str, Any], **options: Unpack[RequestOptions]
+    ) -> ActionHandle[ProductsMetadataUpdateAction]:
+        """Update Products' Metadata in Bulk
+
+        Set the same metadata on every listed product (`PRODUCTS.METADATA_UPDATE`).
+
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `ProductsMetadataUpdateAction`; `.id` is its ID.
+        """
+        return self._client.request_action(
+            _OP_UPDATE_PRODUCTS_METADATA_IN_BULK,
+            {},
+            _ACTION_UPDATE_PRODUCTS_METADATA_IN_BULK,
+            body=body,
+            options=options,
+        )
+
+    @_operation
+    def import_csv(
+        self, body: ImportVouchersToCampaignUsingCsvBody | dict[str, Any], **options: Unpack[RequestOptions]
+    ) -> ActionHandle[ProductsImportCsvAction]:
+        """Import Products using CSV
+
+        Import products from a CSV file (`PRODUCTS.IMPORT_CSV`).
+
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `ProductsImportCsvAction`; `.id` is its ID.
+        """
+        return self._client.request_action(
+            _OP_IMPORT_PRODUCTS_USING_CSV, {}, _ACTION_IMPORT_PRODUCTS_USING_CSV, body=body, options=options
+        )
+
+
+class SKUsResource:
+    """SKUs imported from CSV, as an async action."""
+
+    def __init__(self, client: APIClient) -> None:
+        self._client = client
+
+    @_operation
+    def import_csv(
+        self, body: ImportVouchersToCampaignUsingCsvBody | dict[str, Any], **options: Unpack[RequestOptions]
+    ) -> ActionHandle[SkusImportCsvAction]:
+        """Import SKUs using CSV
+
+        Import the SKUs of existing products from a CSV file (`SKUS.IMPORT_CSV`).
+
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `SkusImportCsvAction`; `.id` is its ID.
+        """
+        return self._client.request_action(
+            _OP_IMPORT_SKUS_USING_CSV, {}, _ACTION_IMPORT_SKUS_USING_CSV, body=body, options=options
+        )
+
 
 class VoucherifyClient(APIClient):
     """Client for the Voucherify Async Actions API.
@@ -278,6 +736,11 @@ class VoucherifyClient(APIClient):
 
     async_actions: AsyncActionsResource
     vouchers: VouchersResource
+    campaigns: CampaignsResource
+    customers: CustomersResource
+    orders: OrdersResource
+    products: ProductsResource
+    skus: SKUsResource
 
     def __init__(
         self,
@@ -303,6 +766,11 @@ class VoucherifyClient(APIClient):
     def _bind_resources(self) -> None:
         self.async_actions = AsyncActionsResource(self)
         self.vouchers = VouchersResource(self)
+        self.campaigns = CampaignsResource(self)
+        self.customers = CustomersResource(self)
+        self.orders = OrdersResource(self)
+        self.products = ProductsResource(self)
+        self.skus = SKUsResource(self)
 
 
 class AsyncAsyncActionsResource:
@@ -421,6 +889,231 @@ class AsyncVouchersResource:
             options=options,
         )
 
+    @_async_operation
+    async def import_vouchers(
+        self, body: list[VoucherImport] | list[dict[str, Any]], **options: Unpack[RequestOptions]
+    ) -> AsyncActionHandle[VouchersImportAction]:
+        """Import Vouchers
+
+        Import generic (standalone) vouchers and gift cards, codes and all, in one async action (`VOUCHERS.IMPORT`).
+
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `VouchersImportAction`; `.id` is its ID.
+        """
+        return await self._client.request_action(
+            _OP_IMPORT_VOUCHERS, {}, _ACTION_IMPORT_VOUCHERS, body=body, options=options
+        )
+
+
+class AsyncCampaignsResource:
+    """Campaign vouchers in bulk (imports, deletion), as async actions."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    @_async_operation
+    async def delete(
+        self, campaign_id: str, *, force: bool | None = None, **options: Unpack[RequestOptions]
+    ) -> AsyncActionHandle[CampaignVouchersDeleteAction]:
+        """Delete Campaign
+
+        Delete a campaign and its vouchers. The vouchers are deleted in an async action (`CAMPAIGN.VOUCHERS_DELETE`); with `force=true` the campaign and its vouchers are removed for good and their codes can be used again.
+
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `CampaignVouchersDeleteAction`; `.id` is its ID.
+        """
+        return await self._client.request_action(
+            _OP_DELETE_CAMPAIGN, {"campaign_id": campaign_id, "force": force}, _ACTION_DELETE_CAMPAIGN, options=options
+        )
+
+    @_async_operation
+    async def import_vouchers(
+        self,
+        campaign_id: str,
+        body: list[CampaignVoucherImport] | list[dict[str, Any]],
+        **options: Unpack[RequestOptions],
+    ) -> AsyncActionHandle[CampaignVouchersImportAction]:
+        """Import Vouchers to Campaign
+
+        Import vouchers into a campaign (`CAMPAIGN.VOUCHERS_IMPORT`); their type and value come from the campaign.
+
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `CampaignVouchersImportAction`; `.id` is its ID.
+        """
+        return await self._client.request_action(
+            _OP_IMPORT_VOUCHERS_TO_CAMPAIGN,
+            {"campaign_id": campaign_id},
+            _ACTION_IMPORT_VOUCHERS_TO_CAMPAIGN,
+            body=body,
+            options=options,
+        )
+
+    @_async_operation
+    async def import_vouchers_csv(
+        self,
+        campaign_id: str,
+        body: ImportVouchersToCampaignUsingCsvBody | dict[str, Any],
+        **options: Unpack[RequestOptions],
+    ) -> AsyncActionHandle[CampaignVouchersImportCsvAction]:
+        """Import Vouchers to Campaign by CSV
+
+        Import vouchers into a campaign from a CSV file (`CAMPAIGN.VOUCHERS_IMPORT_CSV`).
+
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `CampaignVouchersImportCsvAction`; `.id` is its ID.
+        """
+        return await self._client.request_action(
+            _OP_IMPORT_VOUCHERS_TO_CAMPAIGN_USING_CSV,
+            {"campaign_id": campaign_id},
+            _ACTION_IMPORT_VOUCHERS_TO_CAMPAIGN_USING_CSV,
+            body=body,
+            options=options,
+        )
+
+
+class AsyncCustomersResource:
+    """Customers in bulk (CSV imports, updates), as async actions."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    @_async_operation
+    async def import_csv(
+        self, body: ImportVouchersToCampaignUsingCsvBody | dict[str, Any], **options: Unpack[RequestOptions]
+    ) -> AsyncActionHandle[CustomersImportCsvAction]:
+        """Import and Update Customers using CSV
+
+        Create or update customers from a CSV file (`CUSTOMERS.IMPORT_CSV`); `source_id` identifies each one.
+
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `CustomersImportCsvAction`; `.id` is its ID.
+        """
+        return await self._client.request_action(
+            _OP_IMPORT_CUSTOMERS_USING_CSV, {}, _ACTION_IMPORT_CUSTOMERS_USING_CSV, body=body, options=options
+        )
+
+    @_async_operation
+    async def update_in_bulk(
+        self, body: list[CustomerUpdate] | list[dict[str, Any]], **options: Unpack[RequestOptions]
+    ) -> AsyncActionHandle[CustomersBulkUpdateAction]:
+        """Update Customers in Bulk
+
+        Update many customers, each with its own values, in one async action (`CUSTOMERS.BULK_UPDATE`).
+
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `CustomersBulkUpdateAction`; `.id` is its ID.
+        """
+        return await self._client.request_action(
+            _OP_UPDATE_CUSTOMERS_IN_BULK, {}, _ACTION_UPDATE_CUSTOMERS_IN_BULK, body=body, options=options
+        )
+
+    @_async_operation
+    async def update_metadata_in_bulk(
+        self, body: UpdateCustomersMetadataInBulkBody | dict[str, Any], **options: Unpack[RequestOptions]
+    ) -> AsyncActionHandle[CustomersMetadataUpdateAction]:
+        """Update Customers' Metadata in Bulk
+
+        Set the same metadata on every listed customer (`CUSTOMERS.METADATA_UPDATE`).
+
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `CustomersMetadataUpdateAction`; `.id` is its ID.
+        """
+        return await self._client.request_action(
+            _OP_UPDATE_CUSTOMERS_METADATA_IN_BULK,
+            {},
+            _ACTION_UPDATE_CUSTOMERS_METADATA_IN_BULK,
+            body=body,
+            options=options,
+        )
+
+
+class AsyncOrdersResource:
+    """Past orders imported in bulk, as an async action."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    @_async_operation
+    async def import_orders(
+        self, body: list[OrderImport] | list[dict[str, Any]], **options: Unpack[RequestOptions]
+    ) -> AsyncActionHandle[OrdersImportAction]:
+        """Import Orders
+
+        Import historical orders, up to 2,000 at a time (`ORDERS.IMPORT`); they trigger no distribution or loyalty rules.
+
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `OrdersImportAction`; `.id` is its ID.
+        """
+        return await self._client.request_action(
+            _OP_IMPORT_ORDERS, {}, _ACTION_IMPORT_ORDERS, body=body, options=options
+        )
+
+
+class AsyncProductsResource:
+    """Products in bulk (CSV imports, updates), as async actions."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    @_async_operation
+    async def update_in_bulk(
+        self, body: list[ProductUpdate] | list[dict[str, Any]], **options: Unpack[RequestOptions]
+    ) -> AsyncActionHandle[ProductsBulkUpdateAction]:
+        """Update Products in Bulk
+
+        Create or update many products, each with its own values, in one async action (`PRODUCTS.BULK_UPDATE`).
+
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `ProductsBulkUpdateAction`; `.id` is its ID.
+        """
+        return await self._client.request_action(
+            _OP_UPDATE_PRODUCTS_IN_BULK, {}, _ACTION_UPDATE_PRODUCTS_IN_BULK, body=body, options=options
+        )
+
+    @_async_operation
+    async def update_metadata_in_bulk(
+        self, body: UpdateCustomersMetadataInBulkBody | dict[str, Any], **options: Unpack[RequestOptions]
+    ) -> AsyncActionHandle[ProductsMetadataUpdateAction]:
+        """Update Products' Metadata in Bulk
+
+        Set the same metadata on every listed product (`PRODUCTS.METADATA_UPDATE`).
+
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `ProductsMetadataUpdateAction`; `.id` is its ID.
+        """
+        return await self._client.request_action(
+            _OP_UPDATE_PRODUCTS_METADATA_IN_BULK,
+            {},
+            _ACTION_UPDATE_PRODUCTS_METADATA_IN_BULK,
+            body=body,
+            options=options,
+        )
+
+    @_async_operation
+    async def import_csv(
+        self, body: ImportVouchersToCampaignUsingCsvBody | dict[str, Any], **options: Unpack[RequestOptions]
+    ) -> AsyncActionHandle[ProductsImportCsvAction]:
+        """Import Products using CSV
+
+        Import products from a CSV file (`PRODUCTS.IMPORT_CSV`).
+
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `ProductsImportCsvAction`; `.id` is its ID.
+        """
+        return await self._client.request_action(
+            _OP_IMPORT_PRODUCTS_USING_CSV, {}, _ACTION_IMPORT_PRODUCTS_USING_CSV, body=body, options=options
+        )
+
+
+class AsyncSKUsResource:
+    """SKUs imported from CSV, as an async action."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    @_async_operation
+    async def import_csv(
+        self, body: ImportVouchersToCampaignUsingCsvBody | dict[str, Any], **options: Unpack[RequestOptions]
+    ) -> AsyncActionHandle[SkusImportCsvAction]:
+        """Import SKUs using CSV
+
+        Import the SKUs of existing products from a CSV file (`SKUS.IMPORT_CSV`).
+
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `SkusImportCsvAction`; `.id` is its ID.
+        """
+        return await self._client.request_action(
+            _OP_IMPORT_SKUS_USING_CSV, {}, _ACTION_IMPORT_SKUS_USING_CSV, body=body, options=options
+        )
+
 
 class AsyncVoucherifyClient(AsyncAPIClient):
     """Client for the Voucherify Async Actions API.
@@ -433,6 +1126,11 @@ class AsyncVoucherifyClient(AsyncAPIClient):
 
     async_actions: AsyncAsyncActionsResource
     vouchers: AsyncVouchersResource
+    campaigns: AsyncCampaignsResource
+    customers: AsyncCustomersResource
+    orders: AsyncOrdersResource
+    products: AsyncProductsResource
+    skus: AsyncSKUsResource
 
     def __init__(
         self,
@@ -458,3 +1156,8 @@ class AsyncVoucherifyClient(AsyncAPIClient):
     def _bind_resources(self) -> None:
         self.async_actions = AsyncAsyncActionsResource(self)
         self.vouchers = AsyncVouchersResource(self)
+        self.campaigns = AsyncCampaignsResource(self)
+        self.customers = AsyncCustomersResource(self)
+        self.orders = AsyncOrdersResource(self)
+        self.products = AsyncProductsResource(self)
+        self.skus = AsyncSKUsResource(self)

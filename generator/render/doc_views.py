@@ -222,7 +222,9 @@ def _examples(api: ir.Api, group: ir.Group, op: ir.Operation) -> tuple[str, str]
     """A short runnable example of the operation with the sync and the async client."""
     args = [_argument(p) for p in op.parameters if p.location == "path"]
     if op.body is not None and op.body_required:
-        args.append(literal(op.body_examples[0]) if op.body_examples else "{}")
+        args.append(
+            literal(op.body_examples[0]) if op.body_examples else "[]" if isinstance(op.body, ir.ListOf) else "{}"
+        )
     args += [
         f"{p.name}={_argument(p)}" for p in op.parameters if p.location != "path" and p.required and not p.constant
     ]

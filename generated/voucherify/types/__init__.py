@@ -46,13 +46,20 @@ if TYPE_CHECKING:
     from .async_action_operation_status import AsyncActionOperationStatus
     from .async_action_started import AsyncActionStarted
     from .async_action_status import AsyncActionStatus
+    from .campaign_voucher_import import CampaignVoucherImport, CampaignVoucherImportRedemption
+    from .customer_update import CustomerUpdate
     from .error import Error, ErrorDetail
+    from .import_vouchers_to_campaign_using_csv_body import ImportVouchersToCampaignUsingCsvBody
     from .import_vouchers_using_csv_body import ImportVouchersUsingCsvBody
     from .message_result import MessageResult
+    from .order_import import OrderImport, OrderImportStatus
+    from .product_update import ProductUpdate
     from .resource_bulk_update_result import ResourceBulkUpdateResult, ResourceUpdateError, ResourceUpdateStatus
+    from .update_customers_metadata_in_bulk_body import UpdateCustomersMetadataInBulkBody
     from .update_vouchers_metadata_in_bulk_body import UpdateVouchersMetadataInBulkBody
     from .voucher_bulk_update_result import VoucherBulkUpdateResult, VoucherUpdateError, VoucherUpdateStatus
     from .voucher_csv_import_result import VoucherCsvImportFailure, VoucherCsvImportResult
+    from .voucher_import import VoucherImport, VoucherImportRedemption, VoucherImportType
     from .voucher_import_result import VoucherImportFailure, VoucherImportResult
     from .voucher_metadata_update import VoucherMetadataUpdate
 
@@ -65,6 +72,8 @@ _EXPORTS: dict[str, str] = {
     "AsyncActionSummary": ".async_action_list",
     "AsyncActionType": ".async_action_list",
     "AsyncActionUnknown": ".async_action",
+    "CampaignVoucherImport": ".campaign_voucher_import",
+    "CampaignVoucherImportRedemption": ".campaign_voucher_import",
     "CampaignVouchersDeleteAction": ".async_action",
     "CampaignVouchersGenerateAction": ".async_action",
     "CampaignVouchersImportAction": ".async_action",
@@ -73,20 +82,25 @@ _EXPORTS: dict[str, str] = {
     "CampaignsMetadataKeyPurgeAction": ".async_action",
     "CustomerCsvImportFailure": ".async_action",
     "CustomerCsvImportResult": ".async_action",
+    "CustomerUpdate": ".customer_update",
     "CustomersBulkUpdateAction": ".async_action",
     "CustomersImportCsvAction": ".async_action",
     "CustomersMetadataKeyPurgeAction": ".async_action",
     "CustomersMetadataUpdateAction": ".async_action",
     "Error": ".error",
     "ErrorDetail": ".error",
+    "ImportVouchersToCampaignUsingCsvBody": ".import_vouchers_to_campaign_using_csv_body",
     "ImportVouchersUsingCsvBody": ".import_vouchers_using_csv_body",
     "MessageResult": ".message_result",
+    "OrderImport": ".order_import",
     "OrderImportFailure": ".async_action",
     "OrderImportResult": ".async_action",
+    "OrderImportStatus": ".order_import",
     "OrdersImportAction": ".async_action",
     "OrdersMetadataKeyPurgeAction": ".async_action",
     "ProductCsvImportFailure": ".async_action",
     "ProductCsvImportResult": ".async_action",
+    "ProductUpdate": ".product_update",
     "ProductsBulkUpdateAction": ".async_action",
     "ProductsImportCsvAction": ".async_action",
     "ProductsMetadataKeyPurgeAction": ".async_action",
@@ -97,12 +111,16 @@ _EXPORTS: dict[str, str] = {
     "SkuCsvImportFailure": ".async_action",
     "SkuCsvImportResult": ".async_action",
     "SkusImportCsvAction": ".async_action",
+    "UpdateCustomersMetadataInBulkBody": ".update_customers_metadata_in_bulk_body",
     "UpdateVouchersMetadataInBulkBody": ".update_vouchers_metadata_in_bulk_body",
     "VoucherBulkUpdateResult": ".voucher_bulk_update_result",
     "VoucherCsvImportFailure": ".voucher_csv_import_result",
     "VoucherCsvImportResult": ".voucher_csv_import_result",
+    "VoucherImport": ".voucher_import",
     "VoucherImportFailure": ".voucher_import_result",
+    "VoucherImportRedemption": ".voucher_import",
     "VoucherImportResult": ".voucher_import_result",
+    "VoucherImportType": ".voucher_import",
     "VoucherMetadataUpdate": ".voucher_metadata_update",
     "VoucherUpdateError": ".voucher_bulk_update_result",
     "VoucherUpdateStatus": ".voucher_bulk_update_result",
@@ -123,6 +141,8 @@ __all__ = [
     "AsyncActionSummary",
     "AsyncActionType",
     "AsyncActionUnknown",
+    "CampaignVoucherImport",
+    "CampaignVoucherImportRedemption",
     "CampaignVouchersDeleteAction",
     "CampaignVouchersGenerateAction",
     "CampaignVouchersImportAction",
@@ -131,20 +151,25 @@ __all__ = [
     "CampaignsMetadataKeyPurgeAction",
     "CustomerCsvImportFailure",
     "CustomerCsvImportResult",
+    "CustomerUpdate",
     "CustomersBulkUpdateAction",
     "CustomersImportCsvAction",
     "CustomersMetadataKeyPurgeAction",
     "CustomersMetadataUpdateAction",
     "Error",
     "ErrorDetail",
+    "ImportVouchersToCampaignUsingCsvBody",
     "ImportVouchersUsingCsvBody",
     "MessageResult",
+    "OrderImport",
     "OrderImportFailure",
     "OrderImportResult",
+    "OrderImportStatus",
     "OrdersImportAction",
     "OrdersMetadataKeyPurgeAction",
     "ProductCsvImportFailure",
     "ProductCsvImportResult",
+    "ProductUpdate",
     "ProductsBulkUpdateAction",
     "ProductsImportCsvAction",
     "ProductsMetadataKeyPurgeAction",
@@ -155,12 +180,16 @@ __all__ = [
     "SkuCsvImportFailure",
     "SkuCsvImportResult",
     "SkusImportCsvAction",
+    "UpdateCustomersMetadataInBulkBody",
     "UpdateVouchersMetadataInBulkBody",
     "VoucherBulkUpdateResult",
     "VoucherCsvImportFailure",
     "VoucherCsvImportResult",
+    "VoucherImport",
     "VoucherImportFailure",
+    "VoucherImportRedemption",
     "VoucherImportResult",
+    "VoucherImportType",
     "VoucherMetadataUpdate",
     "VoucherUpdateError",
     "VoucherUpdateStatus",
