@@ -74,6 +74,13 @@ class _Docs:
         self.models = {d.name: d for d in api.definitions if isinstance(d, ir.Model)}
         self.definitions = {d.name: d for d in api.definitions}
         self.homes = {str(name): str(module) for name, module in partition(api.definitions).items()}
+        self.starters: dict[str, list[str]] = {}  # async-action type -> links to the calls that start it
+        for group in api.groups:
+            for op in group.operations:
+                title = f"{group.name}.{op.name}"
+                for action_type in op.starts.types if op.starts else ():
+                    link = f"[`{title}`](../{OPERATIONS_DIR}/{group.name}.md#{md.slug(title)})"
+                    self.starters.setdefault(action_type, []).append(link)
 
     def link(self, name: str, prefix: str) -> str:
         """The link target of a type's section, from a page `prefix` away from `types/`."""
@@ -96,6 +103,18 @@ class _Docs:
         if isinstance(t, ir.UnionOf):
             return " or ".join(self.type_md(o, prefix) for o in t.options)
         return f"{self.type_md(t.inner, prefix)} or null"
+
+    def started_types(self, op: ir.Operation) -> list[ir.TypeExpr]:
+        """The variants of its status union that a call which starts async work yields."""
+        assert op.starts is not None
+        status = next(o for g in self.api.groups for o in g.operations if o.operation_id == op.starts.operation_id)
+        union = (
+            self.definitions.get(status.success.type.name)
+            if status.success and isinstance(status.success.type, ir.Named)
+            else None
+        )
+        variants = union.variants if isinstance(union, ir.UnionType) else ()
+        return [v.type for v in variants if set(v.tags) & set(op.starts.types)]
 
     def describe(self, field: ir.Field) -> str:
         """A field's description, else that of the type it refers to."""
@@ -172,17 +191,19 @@ def union_entry(docs: _Docs, union: ir.UnionType) -> Entry:
     def own_fields(model: ir.Model | None) -> list[ir.Field]:
         return [f for f in model.fields if f.wire_name not in shared] if model else []
 
+    started = any(t in docs.starters for v, _ in variants for t in v.tags)
     tag_rows: list[Row] = []
     for variant, model in variants:
         shape = ", ".join(f"`{f.wire_name}`: {docs.type_md(f.type, '')}" for f in own_fields(model)) or "(none)"
-        tag_rows += [
-            Row((f"[{md.code(t)}](#{md.slug(t)})", docs.type_md(variant.type, ""), shape)) for t in variant.tags
-        ]
+        for t in variant.tags:
+            cells = (f"[{md.code(t)}](#{md.slug(t)})", docs.type_md(variant.type, ""), shape)
+            tag_rows.append(Row(cells + ((", ".join(docs.starters.get(t, [])) or "",) if started else ())))
     text = f"The variant is chosen by the value of `{union.discriminator}`."
     if union.fallback:
         fallback = f"[{union.fallback}]({docs.link(union.fallback, '')})"
         text += f" Any other value parses as {fallback}, keeping every field as sent."
-    sections = [Section("Variants", text, (md.code(union.discriminator), "Variant", "Its own fields"), tuple(tag_rows))]
+    header = (md.code(union.discriminator), "Variant", "Its own fields") + (("Started by",) if started else ())
+    sections = [Section("Variants", text, header, tuple(tag_rows))]
     if shared:
         sections.append(Section("Fields every variant has", ", ".join(f"`{w}`" for w in sorted(shared))))
     for variant, model in variants:
@@ -328,6 +349,13 @@ def operation_entry(
         behaviour.append(
             f"Starts asynchronous work: the result's `.wait()` polls the URL in the `{op.follow.header}` header "
             f"with `{op.follow.operation_id}`."
+        )
+    if op.starts:
+        kinds = " or ".join(md.code(t) for t in op.starts.types)
+        behaviour.append(
+            f"Starts a {kinds} async action: the method returns a handle (`.id`, `.get()`, `.wait()`) on it, "
+            f"whose `.wait()` polls `{op.starts.operation_id}` and returns the action as "
+            f"{' or '.join(docs.type_md(t, prefix) for t in docs.started_types(op))}."
         )
     if behaviour:
         sections.append(Section("Behaviour", "\n\n".join(behaviour)))
