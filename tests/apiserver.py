@@ -156,7 +156,7 @@ class Handler(BaseHTTPRequestHandler):
         else:
             self._send(404, {"code": 404, "message": "No such route"})
 
-    do_GET = do_POST = do_DELETE = _handle
+    do_GET = do_POST = do_PUT = do_DELETE = _handle
 
     def _status_headers(self) -> dict[str, str]:
         retry_after = self.server.state.poll_retry_after
@@ -241,31 +241,41 @@ class Handler(BaseHTTPRequestHandler):
         if len(rest) == 3 and rest[1] == "tasks" and rest[2] in state.tasks:
             self._send(200, state.tasks[rest[2]].now(), self._status_headers())
         elif len(rest) == 2 and rest[1] == "versions" and self.command == "POST":
-            with state.lock:
-                task_id = f"task-{len(state.tasks) + 1}"
-                fails = (body or {}).get("name") == "fail"
-                final = (
-                    {"status": "failed", "details": {"error": {"message": "Version could not be created"}}}
-                    if fails
-                    else {
-                        "status": "completed",
-                        "details": {"resources": [{"id": "v-1", "url": f"/apis/{rest[0]}/versions/v-1"}]},
-                    }
-                )
-                base = {
-                    "id": task_id,
-                    "meta": {"url": f"/apis/{rest[0]}/versions", "model": "api-version", "action": "create"},
-                    "status": "pending",
-                    "createdAt": "2023-08-22T14:21:57.000Z",
-                    "request": body,
-                }
-                state.tasks[task_id] = Scheduled(base, [(state.task_duration, final)])
-            url = f"/apis/{rest[0]}/tasks/{task_id}"
-            self._send(202, {"taskId": task_id, "url": url}, {"Location": url})
+            error = "Version could not be created" if (body or {}).get("name") == "fail" else None
+            self._start_task(rest[0], "versions", "api-version", "create", "v-1", error, body)
+        elif len(rest) == 4 and rest[1:4:2] == ["collections", "sync-with-schema-tasks"] and self.command == "PUT":
+            error = "The collection could not be synced" if rest[2] == "fail" else None
+            self._start_task(rest[0], f"collections/{rest[2]}", "collection", "update", rest[2], error, body)
         else:
             self._send(
                 404, {"type": "not-found", "title": "Resource not found", "detail": "Task not found", "status": 404}
             )
+
+    def _start_task(
+        self, api_id: str, what: str, model: str, action: str, resource: str, error: str | None, body: Any
+    ) -> None:
+        """A Postman call that starts a task: schedule it (pending, then completed or failed) and answer 202."""
+        state = self.server.state
+        with state.lock:
+            task_id = f"task-{len(state.tasks) + 1}"
+            final = (
+                {"status": "failed", "details": {"error": {"message": error}}}
+                if error is not None
+                else {
+                    "status": "completed",
+                    "details": {"resources": [{"id": resource, "url": f"/apis/{api_id}/{what}"}]},
+                }
+            )
+            base = {
+                "id": task_id,
+                "meta": {"url": f"/apis/{api_id}/{what}", "model": model, "action": action},
+                "status": "pending",
+                "createdAt": "2023-08-22T14:21:57.000Z",
+                "request": body,
+            }
+            state.tasks[task_id] = Scheduled(base, [(state.task_duration, final)])
+        url = f"/apis/{api_id}/tasks/{task_id}"
+        self._send(202, {"taskId": task_id, "url": url}, {"Location": url})
 
     def _jobs(self, rest: list[str]) -> None:
         jobs = self.server.state.jobs

@@ -174,3 +174,31 @@ def test_async_postman_task_wait_and_per_call_options(server: APIServer) -> None
     task, fast = asyncio.run(scenario())
     assert task.status is postman.AsyncTaskStatus.FAILED
     assert (fast.timeout, fast.max_retries) == (5, 0)
+
+
+def test_syncing_a_collection_follows_its_task_to_completion_or_failure(server: APIServer) -> None:
+    server.state.task_duration = 0.1
+    with postman.PostmanClient(api_key=POSTMAN_KEY, base_url=server.url) as pm:
+        accepted = pm.apis.sync_collection_with_schema("api-1", "12345678-col")
+        task = accepted.wait(timeout=5, **FAST)
+        failing = pm.apis.sync_collection_with_schema("api-1", "fail")
+        with pytest.raises(postman.AsyncTaskFailedError) as caught:
+            failing.wait(timeout=5, **FAST)
+    assert accepted.response.status_code == 202 and accepted.location.endswith(f"/apis/api-1/tasks/{task.id}")
+    assert isinstance(task.details, postman.TaskResources) and task.details.resources
+    assert task.details.resources[0].id == "12345678-col"
+    # The failure's own message, where `x-poll: {error: details.error.message}` says it is.
+    assert str(caught.value) == "the work ended as failed: The collection could not be synced"
+    assert server.state.requests_to("/apis/api-1/collections/fail/sync-with-schema-tasks")[0].method == "PUT"
+
+
+def test_async_sync_with_schema(server: APIServer) -> None:
+    server.state.task_duration = 0.1
+
+    async def main() -> Any:
+        async with postman.AsyncPostmanClient(api_key=POSTMAN_KEY, base_url=server.url) as pm:
+            accepted = await pm.apis.sync_collection_with_schema("api-1", "col-2")
+            return await accepted.wait(timeout=5, **FAST)
+
+    task = asyncio.run(main())
+    assert task.status is postman.AsyncTaskStatus.COMPLETED

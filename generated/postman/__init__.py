@@ -101,7 +101,7 @@ _EXPORTS: dict[str, str] = {
 }
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
-__spec_sha256__ = "8dbaebf0f0b6adbc26afdadb8e8a4e1a6250a55f89a4af9994c8f83272adccca"
+__spec_sha256__ = "17a02fdc03d82168378874b9830f609fe23aaf088a1752b0c93dc1a6b5db6cdb"
 
 __all__ = [
     "APIConnectionError",

@@ -37,6 +37,13 @@ class PollSpec:
     done: frozenset[str]
     failed: frozenset[str]
     progress: str | None = None
+    error: tuple[str, ...] = ()  # attributes leading to the failure's message, when the spec names it
+
+    def failure(self, value: Any) -> str | None:
+        """The failure's own message, if the status object carries one where `error` says."""
+        for attribute in self.error:
+            value = getattr(value, attribute, None)
+        return value if self.error and isinstance(value, str) else None
 
 
 @dataclass(frozen=True)
@@ -91,7 +98,8 @@ def check_status(
     if state in spec.done:
         return True
     if state in spec.failed:
-        raise failed_error(f"the work ended as {state}", value)
+        why = spec.failure(value)
+        raise failed_error(f"the work ended as {state}" + (f": {why}" if why else ""), value)
     if elapsed >= timeout:
         raise WaitTimeoutError(f"still {state} after {timeout:g} s", value)
     return False

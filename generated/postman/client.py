@@ -52,7 +52,17 @@ _OP_GET_STATUS_OF_AN_ASYNC_TASK: Endpoint[AsyncTask] = Endpoint(
     headers={"Accept": "application/vnd.api.v10+json"},
 )
 
-_POLL_GET_STATUS_OF_AN_ASYNC_TASK: PollSpec = PollSpec("status", frozenset(["completed"]), frozenset(["failed"]), None)
+_POLL_GET_STATUS_OF_AN_ASYNC_TASK: PollSpec = PollSpec(
+    "status",
+    frozenset(["completed"]),
+    frozenset(["failed"]),
+    None,
+    (
+        "details",
+        "error",
+        "message",
+    ),
+)
 
 _ASYNC_TASK_ACCEPTED: ResponseType[AsyncTaskAccepted] = ResponseType(lambda: types.AsyncTaskAccepted)
 
@@ -68,6 +78,15 @@ _OP_CREATE_API_VERSION: Endpoint[AsyncTaskAccepted] = Endpoint(
 
 _FOLLOW_CREATE_API_VERSION: FollowSpec[AsyncTask] = FollowSpec(
     "Location", _OP_GET_STATUS_OF_AN_ASYNC_TASK, _POLL_GET_STATUS_OF_AN_ASYNC_TASK, AsyncTaskFailedError
+)
+
+_OP_SYNC_COLLECTION_WITH_SCHEMA: Endpoint[AsyncTaskAccepted] = Endpoint(
+    "PUT",
+    "/apis/{apiId}/collections/{collectionId}/sync-with-schema-tasks",
+    _ASYNC_TASK_ACCEPTED,
+    params=(Param("api_id", "apiId", "path"), Param("collection_id", "collectionId", "path")),
+    security=(("ApiKey",),),
+    headers={"Accept": "application/vnd.api.v10+json"},
 )
 
 _PROBLEM_DETAIL: ResponseType[ProblemDetail] = ResponseType(lambda: types.ProblemDetail)
@@ -118,7 +137,7 @@ class TasksResource:
 
 
 class APIsResource:
-    """APIs and their versions; creating a version runs as an asynchronous task."""
+    """APIs, their versions and collections; creating a version and syncing a collection with the schema run as asynchronous tasks."""
 
     def __init__(self, client: APIClient) -> None:
         self._client = client
@@ -135,6 +154,23 @@ class APIsResource:
         """
         return self._client.request_accepted(
             _OP_CREATE_API_VERSION, {"api_id": api_id}, _FOLLOW_CREATE_API_VERSION, body=body, options=options
+        )
+
+    @_operation
+    def sync_collection_with_schema(
+        self, api_id: str, collection_id: str, **options: Unpack[RequestOptions]
+    ) -> Accepted[AsyncTaskAccepted, AsyncTask]:
+        """Sync collection with schema
+
+        Syncs a collection attached to an API with the API's schema (OpenAPI 3 schemas only). The answer is `202 Accepted` with a `Location` header that points at the task to poll for completion.
+
+        Call `.wait()` on the result to poll the URL in its `Location` until the work is done.
+        """
+        return self._client.request_accepted(
+            _OP_SYNC_COLLECTION_WITH_SCHEMA,
+            {"api_id": api_id, "collection_id": collection_id},
+            _FOLLOW_CREATE_API_VERSION,
+            options=options,
         )
 
 
@@ -216,7 +252,7 @@ class AsyncTasksResource:
 
 
 class AsyncAPIsResource:
-    """APIs and their versions; creating a version runs as an asynchronous task."""
+    """APIs, their versions and collections; creating a version and syncing a collection with the schema run as asynchronous tasks."""
 
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
@@ -233,6 +269,23 @@ class AsyncAPIsResource:
         """
         return await self._client.request_accepted(
             _OP_CREATE_API_VERSION, {"api_id": api_id}, _FOLLOW_CREATE_API_VERSION, body=body, options=options
+        )
+
+    @_async_operation
+    async def sync_collection_with_schema(
+        self, api_id: str, collection_id: str, **options: Unpack[RequestOptions]
+    ) -> AsyncAccepted[AsyncTaskAccepted, AsyncTask]:
+        """Sync collection with schema
+
+        Syncs a collection attached to an API with the API's schema (OpenAPI 3 schemas only). The answer is `202 Accepted` with a `Location` header that points at the task to poll for completion.
+
+        Call `.wait()` on the result to poll the URL in its `Location` until the work is done.
+        """
+        return await self._client.request_accepted(
+            _OP_SYNC_COLLECTION_WITH_SCHEMA,
+            {"api_id": api_id, "collection_id": collection_id},
+            _FOLLOW_CREATE_API_VERSION,
+            options=options,
         )
 
 

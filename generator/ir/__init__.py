@@ -219,6 +219,7 @@ class Poll:
     done: tuple[str, ...]
     failed: tuple[str, ...]
     progress_field: str | None = None
+    error_path: tuple[str, ...] = ()  # wire names leading to the failure's message (`details.error.message`)
 
 
 @dataclass(frozen=True)

@@ -236,9 +236,10 @@ class _Context:
         status, progress = self.attribute(success.type, poll.status_field), None
         if poll.progress_field:
             progress = self.attribute(success.type, poll.progress_field)
+        error = "".join(f"{literal(str(Identifier(step)))}, " for step in poll.error_path)
         value = (
             f"PollSpec({literal(status)}, frozenset({literal(list(poll.done))}), "
-            f"frozenset({literal(list(poll.failed))}), {literal(progress)})"
+            f"frozenset({literal(list(poll.failed))}), {literal(progress)}" + (f", ({error})" if error else "") + ")"
         )
         return self.constants.add(f"poll {op.operation_id}", "PollSpec", value)
 

@@ -8,14 +8,18 @@ a list is paged, and which status operation a `202 Accepted` answer points at.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from generator import ir
 from generator.ir.build_models import SchemaBuilder
 from generator.ir.names import Identifier
-from generator.load.document import Document, join_pointer
+from generator.load.document import Document, join_pointer, ref_pointer
 
-_POLL_HINT = "write it as `x-poll: {status: <field>, done: [<values>], failed: [<values>], progress: <field>}`."
+_POLL_HINT = (
+    "write it as `x-poll: {status: <field>, done: [<values>], failed: [<values>], progress: <field>, "
+    "error: <dotted path to the failure's message>}`."
+)
 _PAGE_HINT = (
     "write it as `x-pagination: {items: <field>, has_more: <field>, "
     "cursor: {parameter: <query parameter>, from: <item field>}}`."
@@ -76,12 +80,16 @@ def read_poll(
         and bool(spec["done"])
         and _strings(spec.get("failed", []))
         and isinstance(spec.get("progress", ""), str)
-        and set(spec) <= {"status", "done", "failed", "progress"}
+        and isinstance(spec.get("error", ""), str)
+        and set(spec) <= {"status", "done", "failed", "progress", "error"}
     )
     if not valid:
         raise doc.error(pointer, "`x-poll` is malformed.", _POLL_HINT)
-    _require_fields(doc, schemas, pointer, success, [spec["status"], *filter(None, [spec.get("progress")])], "x-poll")
-    return ir.Poll(spec["status"], tuple(spec["done"]), tuple(spec.get("failed", [])), spec.get("progress"))
+    error = tuple(spec["error"].split(".")) if spec.get("error") else ()
+    fields = [spec["status"], *filter(None, [spec.get("progress")]), *error[:1]]
+    _require_fields(doc, schemas, pointer, success, fields, "x-poll")
+    poll = ir.Poll(spec["status"], tuple(spec["done"]), tuple(spec.get("failed", [])), spec.get("progress"))
+    return replace(poll, error_path=error)
 
 
 def read_pagination(
@@ -120,10 +128,14 @@ def read_pagination(
 def read_follow(doc: Document, operation: dict[str, Any], pointer: str, status: str) -> ir.Follow | None:
     """`x-poll-location` of the success response."""
     response = (operation.get("responses") or {}).get(status) or {}
+    pointer += join_pointer("responses", status)
+    if isinstance(response, dict) and isinstance(response.get("$ref"), str) and response["$ref"].startswith("#"):
+        pointer = ref_pointer(response["$ref"])  # a shared response (`#/components/responses/...`)
+        response = doc.resolve(pointer)
     if not isinstance(response, dict) or "x-poll-location" not in response:
         return None
     spec = response["x-poll-location"]
-    pointer += join_pointer("responses", status, "x-poll-location")
+    pointer += "/x-poll-location"
     if not (isinstance(spec, dict) and isinstance(spec.get("header"), str) and isinstance(spec.get("operation"), str)):
         raise doc.error(pointer, "`x-poll-location` is malformed.", _FOLLOW_HINT)
     if spec["header"] not in (response.get("headers") or {}):
