@@ -164,6 +164,8 @@ def same(sent: Any, read: Any, *, empty_absent: bool = False) -> bool:
     an object may be absent, as form-style encodings leave it out)."""
     if isinstance(read, Mapping) and not isinstance(sent, Mapping):
         read = dict(read)
+    if isinstance(sent, bytes) and isinstance(read, str):  # a text file part (`contentMediaType: text/csv`) reads as text
+        return sent.decode("utf-8", errors="replace") == read
     if isinstance(sent, Mapping):
         return isinstance(read, Mapping) and all(
             same(v, read[k], empty_absent=empty_absent) if k in read else empty_absent and _empty(v)

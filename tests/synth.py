@@ -316,6 +316,9 @@ def _type_of(s: dict[str, Any]) -> str:
 
 
 def _is_binary(s: dict[str, Any]) -> bool:
+    """File content: OpenAPI 3.0's `format: binary`, or 3.1's untyped `contentMediaType`."""
+    if _type_of(s) in ("string", None) and isinstance(s.get("contentMediaType"), str) and "contentEncoding" not in s:
+        return True
     return _type_of(s) == "string" and s.get("format") == "binary"
 
 

@@ -26,7 +26,7 @@ from validating_server import ValidatingServer, Verdict
 
 from generator import ir
 from generator.ir.names import Identifier
-from testdata import READMEEXAMPLES, VENDOR_FULL_SPEC
+from testdata import READMEEXAMPLES, ROOT, VENDOR_FULL_SPEC
 
 README_EXAMPLES = (
     "parameters-style",
@@ -90,6 +90,14 @@ def _check(calls: list[Call], spec: str) -> None:
 def test_readme_example(name: str, tmp_path: Path) -> None:
     """Every operation of a ReadMe request-feature example, sync and async."""
     run = run_spec(READMEEXAMPLES / f"{name}.json", tmp_path, package=f"conf_{name.replace('-', '_')}", label=name)
+    assert run.operations > 0
+    _check(run.calls, name)
+
+
+@pytest.mark.parametrize("name", ["voucherify", "postman"])
+def test_our_specs(name: str, tmp_path: Path) -> None:
+    """Every operation of our own specs (the calls that start async actions included), sync and async."""
+    run = run_spec(ROOT / "spec" / f"{name}.yaml", tmp_path, package=f"conf_own_{name}", label=name)
     assert run.operations > 0
     _check(run.calls, name)
 

@@ -193,7 +193,7 @@ _EXPORTS: dict[str, str] = {
 }
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
-__spec_sha256__ = "38bd6ee17545d6bcd9adf6ea9e7640f7cbf8fb4ab2497aa204af2b302729017d"
+__spec_sha256__ = "6c41b3b2184b378eea53f7f2df8694eb82e03ac1e005c97901ed433ef75bbb22"
 
 __all__ = [
     "APIConnectionError",

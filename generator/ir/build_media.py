@@ -50,6 +50,20 @@ def _encodings(content: dict[str, Any]) -> tuple[ir.PartEncoding, ...]:
     return tuple(parts)
 
 
+def _part_types(
+    schemas: SchemaBuilder, schema: dict[str, Any], pointer: str, encoded: set[str]
+) -> tuple[ir.PartEncoding, ...]:
+    """A multipart part's default Content-Type from its property's `contentMediaType` (OpenAPI 3.1)."""
+    if "$ref" in schema:
+        schema = schemas.doc.resolve(schemas.ref_target(schema["$ref"], pointer))
+    properties = schema.get("properties") if isinstance(schema, dict) else None
+    return tuple(
+        ir.PartEncoding(str(name), prop["contentMediaType"])
+        for name, prop in (properties or {}).items()
+        if name not in encoded and isinstance(prop, dict) and isinstance(prop.get("contentMediaType"), str)
+    )
+
+
 def request_bodies(
     schemas: SchemaBuilder, body: dict[str, Any], pointer: str, hint: str, warnings: list[Diagnostic]
 ) -> tuple[ir.RequestBody, ...]:
@@ -76,7 +90,10 @@ def request_bodies(
                 body_type = ir.Primitive("Any")
         else:
             body_type = schemas.type_of(schema, f"{at}/schema", hint)
-        bodies.append(ir.RequestBody(media, kind, body_type, _encodings(content)))
+        encodings = _encodings(content)
+        if kind == "multipart" and isinstance(schema, dict):
+            encodings += _part_types(schemas, schema, f"{at}/schema", {e.property for e in encodings})
+        bodies.append(ir.RequestBody(media, kind, body_type, encodings))
     bodies.sort(key=lambda b: b.kind != "json")  # stable: JSON first, others in spec order
     return tuple(bodies)
 

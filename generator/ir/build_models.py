@@ -119,6 +119,9 @@ class SchemaBuilder:
         if kind == "array":
             item = self.type_of(schema.get("items", {}), f"{pointer}/items", hint + "Item")
             return ir.ListOf(item)
+        media = schema.get("contentMediaType")
+        if kind in ("string", None) and isinstance(media, str) and "contentEncoding" not in schema:
+            return ir.Primitive("FileInput")  # OpenAPI 3.1's file content: `{type: string, contentMediaType: text/csv}`
         if kind == "string":
             return ir.Primitive(_FORMATS.get(schema.get("format", ""), "str"))
         return ir.Primitive(_TYPES.get(kind, "Any")) if isinstance(kind, str) else ir.Primitive("Any")

@@ -11,4 +11,6 @@ from .._runtime import APIModel, FileInput
 class ImportVouchersToCampaignUsingCsvBody(APIModel):
     """The ImportVouchersToCampaignUsingCsvBody object."""
 
-    file: FileInput = Field(description="The CSV file; its first line holds the headers.")
+    file: FileInput = Field(
+        description="The CSV file (a file object, bytes, or (filename, content, type)); its first line holds the headers."
+    )

@@ -11,7 +11,7 @@ from .._runtime import APIModel, FileInput
 class ImportVouchersUsingCsvBody(APIModel):
     """The ImportVouchersUsingCsvBody object."""
 
-    file: FileInput = Field(description="The CSV file.")
+    file: FileInput = Field(description="The CSV file (a file object, bytes, or (filename, content, type)).")
     webhooks_enable: bool | None = Field(
         default=None, description="Send the voucher created and voucher updated webhooks, if configured."
     )
