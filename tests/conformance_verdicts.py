@@ -164,7 +164,8 @@ def same(sent: Any, read: Any, *, empty_absent: bool = False) -> bool:
     an object may be absent, as form-style encodings leave it out)."""
     if isinstance(read, Mapping) and not isinstance(sent, Mapping):
         read = dict(read)
-    if isinstance(sent, bytes) and isinstance(read, str):  # a text file part (`contentMediaType: text/csv`) reads as text
+    # A text file part (`type: string, contentMediaType: text/csv`) is sent as bytes and read as text.
+    if isinstance(sent, bytes) and isinstance(read, str):
         return sent.decode("utf-8", errors="replace") == read
     if isinstance(sent, Mapping):
         return isinstance(read, Mapping) and all(
