@@ -10,7 +10,8 @@ import re
 from dataclasses import dataclass
 
 from generator import ir
-from generator.ir.names import ClassName, Identifier, words
+from generator.ir.names import Identifier
+from generator.render.client_context import ClientContext, ConstantView, FailedErrorView
 from generator.render.endpoint_views import credentials, endpoint_source, return_type, scheme_source
 from generator.render.format import LINE_LENGTH
 from generator.render.python_code import BUILTIN_TYPES, docstring, hint, import_lines, imports_for, literal, named_in
@@ -65,25 +66,6 @@ class GroupView:
     class_name: str
     docstring: str
     methods: dict[str, tuple[MethodView, ...]]
-
-
-@dataclass(frozen=True)
-class ConstantView:
-    """A module-level constant: `name: hint = value`."""
-
-    name: str
-    hint: str
-    value: str
-
-
-@dataclass(frozen=True)
-class FailedErrorView:
-    """The error `wait` raises when work fails, with a typed property for the final object."""
-
-    name: str
-    subject: str
-    type: str
-    docstring: str
 
 
 @dataclass(frozen=True)
@@ -155,141 +137,6 @@ _MODULE_NAMES = frozenset(
 )
 
 
-class _Constants:
-    """Module-level constants, named once per distinct value (parsers, poll and page specs)."""
-
-    def __init__(self, qualified: frozenset[str]) -> None:
-        self.by_value: dict[tuple[str, str], ConstantView] = {}
-        self.qualified = qualified  # type names written `types.X` (see `_MODULE_NAMES`)
-
-    def add(self, base: str, hint_text: str, value: str) -> str:
-        key = (hint_text, value)
-        if key not in self.by_value:
-            name = "_" + "_".join(words(base)).upper()
-            taken = {c.name for c in self.by_value.values()}
-            unique, counter = name, 1
-            while unique in taken:
-                counter += 1
-                unique = f"{name}_{counter}"
-            self.by_value[key] = ConstantView(unique, hint_text, value)
-        return self.by_value[key].name
-
-    def parser(self, t: ir.TypeExpr | None, kind: str = "json") -> str:
-        """A response parser; the type is looked up in `types` when the first response needs it.
-
-        Text and binary bodies are not validated: they are `str` and `bytes` as they came.
-        """
-        text = hint(t, self.qualified) if t is not None else "None"
-        if kind in ("text", "binary"):
-            return self.add(f"{kind} body", f"ResponseType[{text}]", f"ResponseType(lambda: None, {literal(kind)})")
-        runtime = hint(t, module="types") if t is not None else "None"
-        return self.add(text, f"ResponseType[{text}]", f"ResponseType(lambda: {runtime})")
-
-
-class _Context:
-    """What building one client needs to look up: models by name, operations by id, constants."""
-
-    def __init__(self, api: ir.Api) -> None:
-        self.models = {d.name: d for d in api.definitions if isinstance(d, ir.Model)}
-        self.unions = {d.name: d for d in api.definitions if isinstance(d, ir.UnionType)}
-        self.operations = {op.operation_id: op for g in api.groups for op in g.operations}
-        self.reserved = frozenset(str(d.name) for d in api.definitions) & _MODULE_NAMES
-        self.constants = _Constants(self.reserved)
-        self.failed_errors: dict[str, FailedErrorView] = {}
-        self.default_error = _default_error(api)
-        self.item_types: list[ir.TypeExpr] = []  # types the methods name beyond those of the operations
-        # builtins the current resource's method names hide, and the reserved type names
-        self.shadowed: frozenset[str] = self.reserved
-
-    def attribute(self, t: ir.TypeExpr | None, wire_name: str) -> str:
-        """The Python attribute of the property `wire_name` on (every variant of) type `t`."""
-        while isinstance(t, ir.Nullable):
-            t = t.inner
-        if isinstance(t, ir.Named) and t.name in self.models:
-            return next((f.name for f in self.models[t.name].fields if f.wire_name == wire_name), Identifier(wire_name))
-        if isinstance(t, ir.Named) and t.name in self.unions:
-            return self.attribute(self.unions[t.name].variants[0].type, wire_name)
-        return Identifier(wire_name)
-
-    def field_type(self, t: ir.TypeExpr | None, wire_name: str) -> ir.TypeExpr:
-        while isinstance(t, ir.Nullable):
-            t = t.inner
-        if isinstance(t, ir.Named) and t.name in self.models:
-            found = next((f.type for f in self.models[t.name].fields if f.wire_name == wire_name), None)
-            if found is not None:
-                return found
-        return ir.Primitive("Any")
-
-    def argument_hint(self, t: ir.TypeExpr) -> str:
-        """A parameter's annotation: an object parameter (a model) may also be given as a plain dict."""
-        while isinstance(t, ir.Nullable):
-            t = t.inner
-        text = hint(t, self.shadowed)
-        options = t.options if isinstance(t, ir.UnionOf) else (t,)
-        if any(isinstance(o, ir.Named) and o.name in self.models for o in options):
-            text += f" | {hint(ir.DictOf(ir.Primitive('Any')), self.shadowed)}"
-        return text
-
-    def poll_spec(self, op: ir.Operation) -> str:
-        poll, success = op.poll, op.success
-        assert poll is not None and success is not None
-        status, progress = self.attribute(success.type, poll.status_field), None
-        if poll.progress_field:
-            progress = self.attribute(success.type, poll.progress_field)
-        error = "".join(f"{literal(str(Identifier(step)))}, " for step in poll.error_path)
-        value = (
-            f"PollSpec({literal(status)}, frozenset({literal(list(poll.done))}), "
-            f"frozenset({literal(list(poll.failed))}), {literal(progress)}" + (f", ({error})" if error else "") + ")"
-        )
-        return self.constants.add(f"poll {op.operation_id}", "PollSpec", value)
-
-    def action_spec(self, op: ir.Operation, status_endpoint: str) -> tuple[str, str]:
-        """The `ActionSpec` constant of a call that starts async work, and the type its handle returns."""
-        starts = op.starts
-        assert starts is not None
-        target = self.operations[starts.operation_id]
-        (path,) = [p for p in target.parameters if p.location == "path"]
-        success = target.success.type if target.success else None
-        union = self.unions.get(success.name) if isinstance(success, ir.Named) else None
-        variants = [v.type for v in union.variants if set(v.tags) & set(starts.types)] if union else []
-        self.item_types.extend(variants)
-        narrowed = " | ".join(dict.fromkeys(hint(v, self.shadowed) for v in variants))
-        runtime = "".join(f"{t}, " for t in dict.fromkeys(hint(v, module="types") for v in variants))
-        names = "".join(f"{literal(t)}, " for t in starts.types)
-        id_from = self.attribute(op.success.type if op.success else None, starts.id_field)
-        value = (
-            f"ActionSpec({status_endpoint}, {literal(path.name)}, {self.poll_spec(target)}, "
-            f"{self.failed_error(target)}, lambda: ({runtime}), ({names}), id_from={literal(id_from)})"
-        )
-        return self.constants.add(f"action {op.operation_id}", f"ActionSpec[{narrowed}]", value), narrowed
-
-    def failed_error(self, op: ir.Operation) -> str:
-        success = op.success
-        assert success is not None and success.type is not None and op.poll is not None
-        type_hint = hint(success.type)
-        name = ClassName(f"{type_hint}FailedError")
-        typed = hint(success.type, self.shadowed)
-        if name not in self.failed_errors:
-            subject = Identifier((words(type_hint) or ("result",))[-1])
-            text = (
-                f"Waiting ended because the {type_hint} reached {' or '.join(op.poll.failed)}; "
-                f"`{subject}` is its final state."
-            )
-            self.failed_errors[name] = FailedErrorView(name, subject, typed, docstring(text))
-        return name
-
-
-def _default_error(api: ir.Api) -> ir.TypeExpr | None:
-    """The error body most operations document: used for statuses an operation does not list."""
-    counts: dict[str, tuple[int, ir.TypeExpr]] = {}
-    for op in (op for g in api.groups for op in g.operations):
-        for response in op.responses:
-            if not response.status.startswith("2") and response.type is not None:
-                count, _ = counts.get(hint(response.type), (0, response.type))
-                counts[hint(response.type)] = (count + 1, response.type)
-    return max(counts.values(), key=lambda c: c[0])[1] if counts else None
-
-
 @dataclass(frozen=True)
 class _Shape:
     """What both modes of one operation share: its parameters, the call's arguments, the return hint."""
@@ -302,7 +149,7 @@ class _Shape:
     returns: str
 
 
-def _shape(op: ir.Operation, ctx: _Context) -> _Shape:
+def _shape(op: ir.Operation, ctx: ClientContext) -> _Shape:
     path_params = sorted(
         (p for p in op.parameters if p.location == "path"), key=lambda p: op.path.find("{" + p.wire_name + "}")
     )
@@ -370,7 +217,7 @@ def _doc(op: ir.Operation) -> str:
     return "\n\n".join(t for t in (op.summary, op.description) if t) or f"{op.method} {op.path}"
 
 
-def _methods(op: ir.Operation, ctx: _Context, mode: Mode) -> list[MethodView]:
+def _methods(op: ir.Operation, ctx: ClientContext, mode: Mode) -> list[MethodView]:
     """The method for `op` in `mode`, plus `wait` when the operation reports a status.
 
     Every method is one call on the client: `request`, `paginate`, `request_accepted` or `wait_for`.
@@ -428,7 +275,7 @@ def _methods(op: ir.Operation, ctx: _Context, mode: Mode) -> list[MethodView]:
     return methods
 
 
-def _handle_methods(op: ir.Operation, ctx: _Context, mode: Mode, shape: _Shape) -> list[MethodView]:
+def _handle_methods(op: ir.Operation, ctx: ClientContext, mode: Mode, shape: _Shape) -> list[MethodView]:
     """`handle(id)` and `handle(id, SomeAction)`: a handle on work started earlier, typed as asked."""
     (path,) = [p for p in op.parameters if p.location == "path"]
     spec = ctx.constants.add(
@@ -459,7 +306,7 @@ def _handle_methods(op: ir.Operation, ctx: _Context, mode: Mode, shape: _Shape) 
     ]
 
 
-def _wait_method(op: ir.Operation, ctx: _Context, mode: Mode, shape: _Shape) -> MethodView:
+def _wait_method(op: ir.Operation, ctx: ClientContext, mode: Mode, shape: _Shape) -> MethodView:
     assert op.poll is not None
     keywords = [k.format(t=shape.returns) for k in _WAIT_KEYWORDS]
     signature = shape.signature + ", " + ("" if shape.keywords else "*, ") + ", ".join(keywords)
@@ -488,7 +335,7 @@ def _client_doc(api: ir.Api, secrets: list[ir.Credential]) -> str:
 
 def client_view(api: ir.Api) -> ClientView:
     """The client module: resources, the two client classes, constants and wait errors."""
-    ctx = _Context(api)
+    ctx = ClientContext(api, _MODULE_NAMES)
     groups = []
     for group in api.groups:
         ctx.shadowed = (frozenset(op.name for op in group.operations) & BUILTIN_TYPES) | ctx.reserved
