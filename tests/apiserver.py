@@ -147,6 +147,10 @@ class Handler(BaseHTTPRequestHandler):
         parts = url.path.strip("/").split("/")
         if parts[:2] == ["v1", "async-actions"]:
             self._voucherify(parts[2:], query, headers)
+        elif parts[:1] == ["v1"] and parts[-1] == "vouchers" and int(query.get("vouchers_count", ["1"])[0]) == 1:
+            # One voucher is made at once: the answer is the voucher, not an action.
+            voucher = {"id": "v_1", "code": "NEW-1", "campaign_id": parts[2], "object": "voucher"}
+            self._send(200, voucher)
         elif parts[:1] == ["v1"] and self.command in ("POST", "DELETE"):
             self._start_action(url.path)
         elif parts[:1] == ["apis"]:

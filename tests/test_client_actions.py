@@ -106,10 +106,19 @@ def test_async_start_and_wait(server: APIServer) -> None:
     assert action.result is not None and action.result.done_count == 1
 
 
+def test_a_small_job_done_at_once_returns_its_result(server: APIServer) -> None:
+    with _client(server) as client:
+        one = client.campaigns.add_vouchers("camp_1", body={"category": "new"})
+        many = client.campaigns.add_vouchers("camp_1", vouchers_count=500)
+    assert isinstance(one, vf.Voucher) and one.code == "NEW-1"
+    assert isinstance(many, vf.ActionHandle) and many.id.startswith("aa_started_")
+
+
 USE = """
 from typing import assert_type
 
-from generated.voucherify import ActionHandle, VoucherifyClient, VouchersImportCsvAction, VouchersBulkUpdateAction
+from generated.voucherify import ActionHandle, CampaignVouchersGenerateAction, Voucher, VoucherifyClient
+from generated.voucherify import VouchersBulkUpdateAction, VouchersImportCsvAction
 from generated.voucherify.types import AsyncAction
 
 client = VoucherifyClient()
@@ -121,6 +130,9 @@ if result.result and result.result.failed:
     row: int | None = result.result.failed[0].row
 assert_type(client.vouchers.update_in_bulk([]).wait(), VouchersBulkUpdateAction)
 assert_type(client.async_actions.handle("aa_1").wait(), AsyncAction)
+added = client.campaigns.add_vouchers("camp_1", vouchers_count=2)
+if not isinstance(added, Voucher):
+    assert_type(added.wait(), CampaignVouchersGenerateAction)
 assert_type(client.async_actions.handle("aa_1", VouchersImportCsvAction).wait(), VouchersImportCsvAction)
 """
 
@@ -158,6 +170,11 @@ def test_every_starting_call_yields_its_own_action_type(
     with _client(server) as client:
         call = getattr(getattr(client, resource), method)
         parameters = inspect.signature(call).parameters
-        args = [*(["camp_1"] if "campaign_id" in parameters else []), *([body] if "body" in parameters else [])]
-        action = call(*args).wait(timeout=5, poll_interval=0.02)
+        args: list[object] = ["camp_1"] if "campaign_id" in parameters else []
+        more: dict[str, object] = {"vouchers_count": 3} if "vouchers_count" in parameters else {}  # 1: done at once
+        if "body" in parameters and parameters["body"].kind is inspect.Parameter.KEYWORD_ONLY:
+            more["body"] = body
+        elif "body" in parameters:
+            args.append(body)
+        action = call(*args, **more).wait(timeout=5, poll_interval=0.02)
     assert action.type == action_type and type(action).__name__ != "AsyncActionUnknown"

@@ -141,7 +141,7 @@ def test_doc_examples_type_check(tmp_path: Path) -> None:
         for page in sorted((docs / "operations").glob("*.md"))
         for block in page.read_text().split("```python\n")[1:]
     ]
-    assert len(blocks) == 2 * 20  # sync and async, for each operation of the two specs
+    assert len(blocks) == 2 * 21  # sync and async, for each operation of the two specs
     type_check_code_blocks(blocks, tmp_path)
 
 

@@ -473,10 +473,28 @@ class APIClient(BaseClient):
     ) -> ActionHandle[T]:
         """Start async work; return a handle on it, by the ID the answer holds (`x-async-action`)."""
         started = self.request(endpoint, args, body, content_type, options)
-        work_id = getattr(started, action.id_from, None)
-        if not isinstance(work_id, str) or not work_id:
+        handle = self._handle(started, action)
+        if handle is None:
             raise APIError(f"{endpoint.method} {endpoint.path} answered without the {action.id_from!r} it promises")
-        return ActionHandle(self, work_id, action, started)
+        return handle
+
+    def request_action_or_result(
+        self,
+        endpoint: Endpoint[B],
+        args: Mapping[str, Any],
+        action: ActionSpec[T],
+        body: Any = None,
+        content_type: str | None = None,
+        options: RequestOptions = NO_OPTIONS,
+    ) -> ActionHandle[T] | B:
+        """Start work the server may also finish at once: a handle when the answer holds an ID, else the answer."""
+        started = self.request(endpoint, args, body, content_type, options)
+        handle = self._handle(started, action)
+        return started if handle is None else handle
+
+    def _handle(self, started: Any, action: ActionSpec[T]) -> ActionHandle[T] | None:
+        work_id = getattr(started, action.id_from, None)
+        return ActionHandle(self, work_id, action, started) if isinstance(work_id, str) and work_id else None
 
     def close(self) -> None:
         """Close the connection pool, unless it was passed in by the caller."""
@@ -659,10 +677,28 @@ class AsyncAPIClient(BaseClient):
     ) -> AsyncActionHandle[T]:
         """Start async work; return a handle on it, by the ID the answer holds (`x-async-action`)."""
         started = await self.request(endpoint, args, body, content_type, options)
-        work_id = getattr(started, action.id_from, None)
-        if not isinstance(work_id, str) or not work_id:
+        handle = self._handle(started, action)
+        if handle is None:
             raise APIError(f"{endpoint.method} {endpoint.path} answered without the {action.id_from!r} it promises")
-        return AsyncActionHandle(self, work_id, action, started)
+        return handle
+
+    async def request_action_or_result(
+        self,
+        endpoint: Endpoint[B],
+        args: Mapping[str, Any],
+        action: ActionSpec[T],
+        body: Any = None,
+        content_type: str | None = None,
+        options: RequestOptions = NO_OPTIONS,
+    ) -> AsyncActionHandle[T] | B:
+        """Start work the server may also finish at once: a handle when the answer holds an ID, else the answer."""
+        started = await self.request(endpoint, args, body, content_type, options)
+        handle = self._handle(started, action)
+        return started if handle is None else handle
+
+    def _handle(self, started: Any, action: ActionSpec[T]) -> AsyncActionHandle[T] | None:
+        work_id = getattr(started, action.id_from, None)
+        return AsyncActionHandle(self, work_id, action, started) if isinstance(work_id, str) and work_id else None
 
     async def close(self) -> None:
         """Close the connection pool, unless it was passed in by the caller."""

@@ -79,6 +79,7 @@ if TYPE_CHECKING:
     from .types.async_action_started import AsyncActionStarted
     from .types.async_action_status import AsyncActionStatus
     from .types.campaign_voucher_import import CampaignVoucherImport, CampaignVoucherImportRedemption
+    from .types.campaign_vouchers_add import CampaignVouchersAdd, CampaignVouchersAddRedemption
     from .types.customer_update import CustomerUpdate
     from .types.error import Error, ErrorDetail
     from .types.import_vouchers_to_campaign_using_csv_body import ImportVouchersToCampaignUsingCsvBody
@@ -89,6 +90,7 @@ if TYPE_CHECKING:
     from .types.resource_bulk_update_result import ResourceBulkUpdateResult, ResourceUpdateError, ResourceUpdateStatus
     from .types.update_customers_metadata_in_bulk_body import UpdateCustomersMetadataInBulkBody
     from .types.update_vouchers_metadata_in_bulk_body import UpdateVouchersMetadataInBulkBody
+    from .types.voucher import Voucher, VoucherType
     from .types.voucher_bulk_update_result import VoucherBulkUpdateResult, VoucherUpdateError, VoucherUpdateStatus
     from .types.voucher_csv_import_result import VoucherCsvImportFailure, VoucherCsvImportResult
     from .types.voucher_import import VoucherImport, VoucherImportRedemption, VoucherImportType
@@ -120,6 +122,8 @@ _EXPORTS: dict[str, str] = {
     "BadRequestError": "._exceptions",
     "CampaignVoucherImport": ".types.campaign_voucher_import",
     "CampaignVoucherImportRedemption": ".types.campaign_voucher_import",
+    "CampaignVouchersAdd": ".types.campaign_vouchers_add",
+    "CampaignVouchersAddRedemption": ".types.campaign_vouchers_add",
     "CampaignVouchersDeleteAction": ".types.async_action",
     "CampaignVouchersGenerateAction": ".types.async_action",
     "CampaignVouchersImportAction": ".types.async_action",
@@ -171,6 +175,7 @@ _EXPORTS: dict[str, str] = {
     "UnprocessableEntityError": "._exceptions",
     "UpdateCustomersMetadataInBulkBody": ".types.update_customers_metadata_in_bulk_body",
     "UpdateVouchersMetadataInBulkBody": ".types.update_vouchers_metadata_in_bulk_body",
+    "Voucher": ".types.voucher",
     "VoucherBulkUpdateResult": ".types.voucher_bulk_update_result",
     "VoucherCsvImportFailure": ".types.voucher_csv_import_result",
     "VoucherCsvImportResult": ".types.voucher_csv_import_result",
@@ -180,6 +185,7 @@ _EXPORTS: dict[str, str] = {
     "VoucherImportResult": ".types.voucher_import_result",
     "VoucherImportType": ".types.voucher_import",
     "VoucherMetadataUpdate": ".types.voucher_metadata_update",
+    "VoucherType": ".types.voucher",
     "VoucherUpdateError": ".types.voucher_bulk_update_result",
     "VoucherUpdateStatus": ".types.voucher_bulk_update_result",
     "VoucherifyClient": ".client",
@@ -193,7 +199,7 @@ _EXPORTS: dict[str, str] = {
 }
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
-__spec_sha256__ = "6c41b3b2184b378eea53f7f2df8694eb82e03ac1e005c97901ed433ef75bbb22"
+__spec_sha256__ = "cb103194c76f2fd77834642580778d127cf3beb8b24436b467bb79dd8765e42c"
 
 __all__ = [
     "APIConnectionError",
@@ -220,6 +226,8 @@ __all__ = [
     "BadRequestError",
     "CampaignVoucherImport",
     "CampaignVoucherImportRedemption",
+    "CampaignVouchersAdd",
+    "CampaignVouchersAddRedemption",
     "CampaignVouchersDeleteAction",
     "CampaignVouchersGenerateAction",
     "CampaignVouchersImportAction",
@@ -271,6 +279,7 @@ __all__ = [
     "UnprocessableEntityError",
     "UpdateCustomersMetadataInBulkBody",
     "UpdateVouchersMetadataInBulkBody",
+    "Voucher",
     "VoucherBulkUpdateResult",
     "VoucherCsvImportFailure",
     "VoucherCsvImportResult",
@@ -280,6 +289,7 @@ __all__ = [
     "VoucherImportResult",
     "VoucherImportType",
     "VoucherMetadataUpdate",
+    "VoucherType",
     "VoucherUpdateError",
     "VoucherUpdateStatus",
     "VoucherifyClient",

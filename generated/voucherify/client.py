@@ -36,7 +36,9 @@ if TYPE_CHECKING:
         AsyncActionStarted,
         AsyncActionSummary,
         CampaignVoucherImport,
+        CampaignVouchersAdd,
         CampaignVouchersDeleteAction,
+        CampaignVouchersGenerateAction,
         CampaignVouchersImportAction,
         CampaignVouchersImportCsvAction,
         CustomerUpdate,
@@ -55,6 +57,7 @@ if TYPE_CHECKING:
         SkusImportCsvAction,
         UpdateCustomersMetadataInBulkBody,
         UpdateVouchersMetadataInBulkBody,
+        Voucher,
         VoucherImport,
         VoucherMetadataUpdate,
         VouchersBulkUpdateAction,
@@ -194,6 +197,28 @@ _ACTION_DELETE_CAMPAIGN: ActionSpec[CampaignVouchersDeleteAction] = ActionSpec(
     AsyncActionFailedError,
     lambda: (types.CampaignVouchersDeleteAction,),
     ("CAMPAIGN.VOUCHERS_DELETE",),
+    id_from="async_action_id",
+)
+
+_VOUCHER: ResponseType[Voucher] = ResponseType(lambda: types.Voucher)
+
+_OP_ADD_VOUCHERS_TO_CAMPAIGN: Endpoint[Voucher] = Endpoint(
+    "POST",
+    "/v1/campaigns/{campaignId}/vouchers",
+    _VOUCHER,
+    params=(Param("campaign_id", "campaignId", "path"), Param("vouchers_count", "vouchers_count", "query")),
+    bodies=(Body("application/json", "json"),),
+    responses={"202": _ASYNC_ACTION_STARTED},
+    security=(("X-App-Id", "X-App-Token"),),
+)
+
+_ACTION_ADD_VOUCHERS_TO_CAMPAIGN: ActionSpec[CampaignVouchersGenerateAction] = ActionSpec(
+    _OP_GET_ASYNC_ACTION,
+    "async_action_id",
+    _POLL_GET_ASYNC_ACTION,
+    AsyncActionFailedError,
+    lambda: (types.CampaignVouchersGenerateAction,),
+    ("CAMPAIGN.VOUCHERS_GENERATE",),
     id_from="async_action_id",
 )
 
@@ -534,6 +559,31 @@ class CampaignsResource:
         """
         return self._client.request_action(
             _OP_DELETE_CAMPAIGN, {"campaign_id": campaign_id, "force": force}, _ACTION_DELETE_CAMPAIGN, options=options
+        )
+
+    @_operation
+    def add_vouchers(
+        self,
+        campaign_id: str,
+        *,
+        body: CampaignVouchersAdd | dict[str, Any] | None = None,
+        vouchers_count: int | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ActionHandle[CampaignVouchersGenerateAction] | Voucher:
+        """Add Vouchers to Campaign
+
+        Add new vouchers to a campaign; they inherit the campaign's settings, some of which the body can override. One voucher (`vouchers_count` 1, the default) is made at once and returned; more are generated in a `CAMPAIGN.VOUCHERS_GENERATE` async action.
+
+        When the server does the work at once, the method returns its result instead of a handle.
+
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `CampaignVouchersGenerateAction`; `.id` is its ID.
+        """
+        return self._client.request_action_or_result(
+            _OP_ADD_VOUCHERS_TO_CAMPAIGN,
+            {"campaign_id": campaign_id, "vouchers_count": vouchers_count},
+            _ACTION_ADD_VOUCHERS_TO_CAMPAIGN,
+            body=body,
+            options=options,
         )
 
     @_operation
@@ -922,6 +972,31 @@ class AsyncCampaignsResource:
         """
         return await self._client.request_action(
             _OP_DELETE_CAMPAIGN, {"campaign_id": campaign_id, "force": force}, _ACTION_DELETE_CAMPAIGN, options=options
+        )
+
+    @_async_operation
+    async def add_vouchers(
+        self,
+        campaign_id: str,
+        *,
+        body: CampaignVouchersAdd | dict[str, Any] | None = None,
+        vouchers_count: int | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> AsyncActionHandle[CampaignVouchersGenerateAction] | Voucher:
+        """Add Vouchers to Campaign
+
+        Add new vouchers to a campaign; they inherit the campaign's settings, some of which the body can override. One voucher (`vouchers_count` 1, the default) is made at once and returned; more are generated in a `CAMPAIGN.VOUCHERS_GENERATE` async action.
+
+        When the server does the work at once, the method returns its result instead of a handle.
+
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `CampaignVouchersGenerateAction`; `.id` is its ID.
+        """
+        return await self._client.request_action_or_result(
+            _OP_ADD_VOUCHERS_TO_CAMPAIGN,
+            {"campaign_id": campaign_id, "vouchers_count": vouchers_count},
+            _ACTION_ADD_VOUCHERS_TO_CAMPAIGN,
+            body=body,
+            options=options,
         )
 
     @_async_operation

@@ -248,6 +248,7 @@ class StartsAction:
     id_field: str
     operation_id: str
     types: tuple[str, ...]
+    direct: bool = False  # the first 2xx answer is the result itself, not an ID (a small job done at once)
 
 
 @dataclass(frozen=True)

@@ -166,7 +166,7 @@ def _operation(
         body_examples=body_examples,
         security=requirements(doc, spec, auth),
         bodies=bodies,
-        starts=read_async_action(doc, schemas, spec, pointer, success_type),
+        starts=read_async_action(doc, schemas, spec, pointer, [r for r in responses if r.status.startswith("2")]),
     )
 
 

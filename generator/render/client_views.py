@@ -180,9 +180,11 @@ def _shape(op: ir.Operation, ctx: ClientContext) -> _Shape:
         keywords.append(_param("content_type", choices, f" = {literal(media_types[0])}"))
         body += ", content_type=content_type"
     signature = ", ".join(["self", *positional, *(["*", *keywords] if keywords else [])])
+    first = op.success.type if op.success and op.success.type is not None else None
+    direct = op.starts is not None and op.starts.direct and first is not None
     endpoint = ctx.constants.add(
         f"op {op.operation_id}",
-        f"Endpoint[{_returns(op, shadowed)}]",
+        f"Endpoint[{hint(first, shadowed) if direct and first is not None else _returns(op, shadowed)}]",
         endpoint_source(op, ctx.constants.parser, ctx.default_error),
     )
     arguments = "{" + ", ".join(f"{literal(p.name)}: {p.name}" for p in op.parameters if p.constant is None) + "}"
@@ -246,8 +248,12 @@ def _methods(op: ir.Operation, ctx: ClientContext, mode: Mode) -> list[MethodVie
         text += "\n\nIterate the returned page to go through every page; each is fetched when reached."
     elif op.starts is not None:
         action, narrowed = ctx.action_spec(op, _shape(ctx.operations[op.starts.operation_id], ctx).endpoint)
-        call = f"request_action({shape.endpoint}, {shape.arguments}, {action}{shape.body}, options=options)"
+        verb = "request_action_or_result" if op.starts.direct else "request_action"
+        call = f"{verb}({shape.endpoint}, {shape.arguments}, {action}{shape.body}, options=options)"
         returns = f"{mode.prefix}ActionHandle[{narrowed}]"
+        if op.starts.direct and op.success and op.success.type is not None:  # or the result, done at once
+            returns += f" | {hint(op.success.type, ctx.shadowed)}"
+            text += "\n\nWhen the server does the work at once, the method returns its result instead of a handle."
         text += (
             "\n\nReturns a handle on the async action it starts: `.wait()` polls it until it is done and returns "
             f"it as a `{narrowed}`; `.id` is its ID."

@@ -260,7 +260,7 @@ def _examples(api: ir.Api, group: ir.Group, op: ir.Operation) -> tuple[str, str]
         elif op.follow is not None:
             body = [f"accepted = {aw}{method}", "print(accepted.body)", f"final = {aw}accepted.wait(timeout=300)"]
             body.append("print(final)")
-        elif op.starts is not None:  # start -> wait -> the typed result
+        elif op.starts is not None and not op.starts.direct:  # start -> wait -> the typed result
             body = [f"handle = {aw}{method}", "print(handle.id)", f"action = {aw}handle.wait(timeout=300)"]
             body.append("print(action.status, action.result)")
         else:

@@ -156,9 +156,13 @@ def check_follows(doc: Document, operations: list[ir.Operation]) -> None:
 
 
 def read_async_action(
-    doc: Document, schemas: SchemaBuilder, operation: dict[str, Any], pointer: str, success: ir.TypeExpr | None
+    doc: Document, schemas: SchemaBuilder, operation: dict[str, Any], pointer: str, successes: list[ir.Response]
 ) -> ir.StartsAction | None:
-    """`x-async-action` of an operation that starts async work: where the ID is, what to poll, which types."""
+    """`x-async-action` of an operation that starts async work: where the ID is, what to poll, which types.
+
+    The ID must be in one of its 2xx answers; when it is not in the first, that first answer is the result
+    itself (Voucherify answers 200 with the one voucher it made at once, 202 with an action for many).
+    """
     if "x-async-action" not in operation:
         return None
     spec = operation["x-async-action"]
@@ -172,8 +176,15 @@ def read_async_action(
     )
     if not valid:
         raise doc.error(pointer, "`x-async-action` is malformed.", _ACTION_HINT)
-    _require_fields(doc, schemas, pointer, success, [spec["id"]], "x-async-action")
-    return ir.StartsAction(spec["id"], spec["operation"], tuple(spec["types"]))
+    carrying = [r for r in successes if r.type is not None and _has_field(schemas.models_of(r.type), spec["id"])]
+    if not carrying:  # the error names what the first answer lacks
+        _require_fields(doc, schemas, pointer, successes[0].type if successes else None, [spec["id"]], "x-async-action")
+    direct = bool(successes) and successes[0] not in carrying
+    return ir.StartsAction(spec["id"], spec["operation"], tuple(spec["types"]), direct)
+
+
+def _has_field(models: list[ir.Model], field: str) -> bool:
+    return bool(models) and all(any(f.wire_name == field for f in m.fields) for m in models)
 
 
 def check_async_actions(doc: Document, schemas: SchemaBuilder, operations: list[ir.Operation]) -> None:

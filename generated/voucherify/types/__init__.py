@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from .async_action_started import AsyncActionStarted
     from .async_action_status import AsyncActionStatus
     from .campaign_voucher_import import CampaignVoucherImport, CampaignVoucherImportRedemption
+    from .campaign_vouchers_add import CampaignVouchersAdd, CampaignVouchersAddRedemption
     from .customer_update import CustomerUpdate
     from .error import Error, ErrorDetail
     from .import_vouchers_to_campaign_using_csv_body import ImportVouchersToCampaignUsingCsvBody
@@ -57,6 +58,7 @@ if TYPE_CHECKING:
     from .resource_bulk_update_result import ResourceBulkUpdateResult, ResourceUpdateError, ResourceUpdateStatus
     from .update_customers_metadata_in_bulk_body import UpdateCustomersMetadataInBulkBody
     from .update_vouchers_metadata_in_bulk_body import UpdateVouchersMetadataInBulkBody
+    from .voucher import Voucher, VoucherType
     from .voucher_bulk_update_result import VoucherBulkUpdateResult, VoucherUpdateError, VoucherUpdateStatus
     from .voucher_csv_import_result import VoucherCsvImportFailure, VoucherCsvImportResult
     from .voucher_import import VoucherImport, VoucherImportRedemption, VoucherImportType
@@ -74,6 +76,8 @@ _EXPORTS: dict[str, str] = {
     "AsyncActionUnknown": ".async_action",
     "CampaignVoucherImport": ".campaign_voucher_import",
     "CampaignVoucherImportRedemption": ".campaign_voucher_import",
+    "CampaignVouchersAdd": ".campaign_vouchers_add",
+    "CampaignVouchersAddRedemption": ".campaign_vouchers_add",
     "CampaignVouchersDeleteAction": ".async_action",
     "CampaignVouchersGenerateAction": ".async_action",
     "CampaignVouchersImportAction": ".async_action",
@@ -113,6 +117,7 @@ _EXPORTS: dict[str, str] = {
     "SkusImportCsvAction": ".async_action",
     "UpdateCustomersMetadataInBulkBody": ".update_customers_metadata_in_bulk_body",
     "UpdateVouchersMetadataInBulkBody": ".update_vouchers_metadata_in_bulk_body",
+    "Voucher": ".voucher",
     "VoucherBulkUpdateResult": ".voucher_bulk_update_result",
     "VoucherCsvImportFailure": ".voucher_csv_import_result",
     "VoucherCsvImportResult": ".voucher_csv_import_result",
@@ -122,6 +127,7 @@ _EXPORTS: dict[str, str] = {
     "VoucherImportResult": ".voucher_import_result",
     "VoucherImportType": ".voucher_import",
     "VoucherMetadataUpdate": ".voucher_metadata_update",
+    "VoucherType": ".voucher",
     "VoucherUpdateError": ".voucher_bulk_update_result",
     "VoucherUpdateStatus": ".voucher_bulk_update_result",
     "VouchersBulkUpdateAction": ".async_action",
@@ -143,6 +149,8 @@ __all__ = [
     "AsyncActionUnknown",
     "CampaignVoucherImport",
     "CampaignVoucherImportRedemption",
+    "CampaignVouchersAdd",
+    "CampaignVouchersAddRedemption",
     "CampaignVouchersDeleteAction",
     "CampaignVouchersGenerateAction",
     "CampaignVouchersImportAction",
@@ -182,6 +190,7 @@ __all__ = [
     "SkusImportCsvAction",
     "UpdateCustomersMetadataInBulkBody",
     "UpdateVouchersMetadataInBulkBody",
+    "Voucher",
     "VoucherBulkUpdateResult",
     "VoucherCsvImportFailure",
     "VoucherCsvImportResult",
@@ -191,6 +200,7 @@ __all__ = [
     "VoucherImportResult",
     "VoucherImportType",
     "VoucherMetadataUpdate",
+    "VoucherType",
     "VoucherUpdateError",
     "VoucherUpdateStatus",
     "VouchersBulkUpdateAction",
