@@ -289,8 +289,10 @@ class BaseClient:
     def _token_request(self, http: httpx.Client | httpx.AsyncClient, name: str) -> httpx.Request:
         scheme = self._schemes[name]
         fields, headers = token_request(scheme, self._secrets)
-        url = self._url(scheme.token_url or "") if not (scheme.token_url or "").startswith("http") else scheme.token_url
-        return http.build_request("POST", url or "", data=fields, headers=headers, timeout=self.timeout)
+        token_url = scheme.token_url or ""
+        # An absolute token URL is often on another host (an identity provider); a relative one is on the API's.
+        url = token_url if token_url.startswith(("http://", "https://")) else self.base_url + token_url
+        return http.build_request("POST", url, data=fields, headers=headers, timeout=self.timeout)
 
     def _keep_token(self, name: str, answer: httpx.Response) -> None:
         if not answer.is_success:

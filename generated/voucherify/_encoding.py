@@ -53,6 +53,11 @@ class PartEncoding:
     explode: bool | None = None
     allow_reserved: bool = False
 
+    @property
+    def exploded(self) -> bool:
+        """Whether arrays and objects are spread over several name/value pairs (form: yes, by default)."""
+        return self.explode if self.explode is not None else self.style == "form"
+
 
 @dataclass(frozen=True)
 class Body:
@@ -134,11 +139,7 @@ def query_pairs(param: Param | PartEncoding, name: str, value: Any) -> list[tupl
 def _styled_pairs(param: Param | PartEncoding, name: str, value: Any) -> list[tuple[str, str]]:
     """`query_pairs` of a value that is already plain data."""
     style = param.style or "form"
-    exploded = (
-        param.exploded
-        if isinstance(param, Param)
-        else (param.explode if param.explode is not None else style == "form")
-    )
+    exploded = param.exploded
     if style == "deepObject":
         return _deep(name, value)
     delimiter = _DELIMITERS.get(style, ",")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from generator import ir
 from generator.ir.names import ClassName, Identifier, words
+from generator.render.endpoint_views import started_variants
 from generator.render.python_code import docstring, hint, literal
 
 
@@ -68,6 +69,7 @@ class ClientContext:
     """What building one client needs to look up: models by name, operations by id, constants."""
 
     def __init__(self, api: ir.Api, module_names: frozenset[str]) -> None:
+        self.api = api
         self.models = {d.name: d for d in api.definitions if isinstance(d, ir.Model)}
         self.unions = {d.name: d for d in api.definitions if isinstance(d, ir.UnionType)}
         self.operations = {op.operation_id: op for g in api.groups for op in g.operations}
@@ -127,9 +129,7 @@ class ClientContext:
         assert starts is not None
         target = self.operations[starts.operation_id]
         (path,) = [p for p in target.parameters if p.location == "path"]
-        success = target.success.type if target.success else None
-        union = self.unions.get(success.name) if isinstance(success, ir.Named) else None
-        variants = [v.type for v in union.variants if set(v.tags) & set(starts.types)] if union else []
+        variants = started_variants(self.api, op)
         self.item_types.extend(variants)
         narrowed = " | ".join(dict.fromkeys(hint(v, self.shadowed) for v in variants))
         runtime = "".join(f"{t}, " for t in dict.fromkeys(hint(v, module="types") for v in variants))

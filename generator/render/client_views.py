@@ -55,7 +55,7 @@ class MethodView:
     docstring: str
     body: tuple[str, ...]
     decorator: str = ""  # `_operation`: callable, with `.with_raw_response` and `.with_streaming_response`
-    awaits: bool = True  # False: a plain `def` in the async client too (it sends nothing)
+    def_: str = "def"  # `async def` for a method that sends requests on the async client
 
 
 @dataclass(frozen=True)
@@ -273,7 +273,8 @@ def _methods(op: ir.Operation, ctx: ClientContext, mode: Mode) -> list[MethodVie
         text += f"\n\nCall `.wait()` on the result to poll the URL in its `{op.follow.header}` until the work is done."
     signature = f"{shape.signature}, **options: Unpack[RequestOptions]"
     body = (f"return {mode.await_}self._client.{call}",)
-    methods = [MethodView(op.name, signature, returns, docstring(text), body, f"_{mode.func_prefix}operation")]
+    decorator = f"_{mode.func_prefix}operation"
+    methods = [MethodView(op.name, signature, returns, docstring(text), body, decorator, mode.def_)]
     if op.poll is not None:
         methods.append(_wait_method(op, ctx, mode, shape))
         if [p.location for p in op.parameters].count("path") == 1:
@@ -302,13 +303,9 @@ def _handle_methods(op: ir.Operation, ctx: ClientContext, mode: Mode, shape: _Sh
     )
     name = Identifier("handle" if op.name == "get" else f"handle_{op.name}")
     return [
-        MethodView(name, argument, f"{handle}[{shape.returns}]", "", ("...",), "overload", awaits=False),
-        MethodView(
-            name, f"{argument}, expect: type[Expected]", f"{handle}[Expected]", "", ("...",), "overload", awaits=False
-        ),
-        MethodView(
-            name, f"{argument}, expect: type[Any] | None = None", f"{handle}[Any]", docstring(text), body, awaits=False
-        ),
+        MethodView(name, argument, f"{handle}[{shape.returns}]", "", ("...",), "overload"),
+        MethodView(name, f"{argument}, expect: type[Expected]", f"{handle}[Expected]", "", ("...",), "overload"),
+        MethodView(name, f"{argument}, expect: type[Any] | None = None", f"{handle}[Any]", docstring(text), body),
     ]
 
 
@@ -327,7 +324,7 @@ def _wait_method(op: ir.Operation, ctx: ClientContext, mode: Mode, shape: _Shape
         f"and `WaitTimeoutError` (a `TimeoutError`) when `timeout` seconds pass first."
     )
     name = Identifier("wait" if op.name == "get" else f"wait_{op.name}")
-    return MethodView(name, signature, shape.returns, docstring(text), body)
+    return MethodView(name, signature, shape.returns, docstring(text), body, def_=mode.def_)
 
 
 def _client_doc(api: ir.Api, secrets: list[ir.Credential]) -> str:

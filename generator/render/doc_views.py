@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from generator import ir
 from generator.ir.modules import partition
 from generator.render import markdown as md
-from generator.render.endpoint_views import credentials
+from generator.render.endpoint_views import credentials, started_variants
 from generator.render.python_code import literal
 
 TYPES_DIR, OPERATIONS_DIR = "types", "operations"
@@ -103,18 +103,6 @@ class _Docs:
         if isinstance(t, ir.UnionOf):
             return " or ".join(self.type_md(o, prefix) for o in t.options)
         return f"{self.type_md(t.inner, prefix)} or null"
-
-    def started_types(self, op: ir.Operation) -> list[ir.TypeExpr]:
-        """The variants of its status union that a call which starts async work yields."""
-        assert op.starts is not None
-        status = next(o for g in self.api.groups for o in g.operations if o.operation_id == op.starts.operation_id)
-        union = (
-            self.definitions.get(status.success.type.name)
-            if status.success and isinstance(status.success.type, ir.Named)
-            else None
-        )
-        variants = union.variants if isinstance(union, ir.UnionType) else ()
-        return [v.type for v in variants if set(v.tags) & set(op.starts.types)]
 
     def describe(self, field: ir.Field) -> str:
         """A field's description, else that of the type it refers to."""
@@ -355,7 +343,7 @@ def operation_entry(
         behaviour.append(
             f"Starts a {kinds} async action: the method returns a handle (`.id`, `.get()`, `.wait()`) on it, "
             f"whose `.wait()` polls `{op.starts.operation_id}` and returns the action as "
-            f"{' or '.join(docs.type_md(t, prefix) for t in docs.started_types(op))}."
+            f"{' or '.join(docs.type_md(t, prefix) for t in started_variants(docs.api, op))}."
         )
     if behaviour:
         sections.append(Section("Behaviour", "\n\n".join(behaviour)))

@@ -38,6 +38,17 @@ def return_type(op: ir.Operation) -> ir.TypeExpr | None:
     return ir.Nullable(joined) if None in types else joined
 
 
+def started_variants(api: ir.Api, op: ir.Operation) -> list[ir.TypeExpr]:
+    """The variants of its status operation's union that a call with `x-async-action` yields."""
+    assert op.starts is not None
+    starts = op.starts
+    status = next(o for g in api.groups for o in g.operations if o.operation_id == starts.operation_id)
+    success = status.success.type if status.success else None
+    union = next((d for d in api.definitions if isinstance(success, ir.Named) and d.name == success.name), None)
+    variants = union.variants if isinstance(union, ir.UnionType) else ()
+    return [v.type for v in variants if set(v.tags) & set(starts.types)]
+
+
 def _tuple(items: list[str]) -> str:
     """A tuple literal without a magic trailing comma (so the formatter keeps it on one line when it fits)."""
     return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
