@@ -246,10 +246,13 @@ class Handler(BaseHTTPRequestHandler):
             self._send(200, state.tasks[rest[2]].now(), self._status_headers())
         elif len(rest) == 2 and rest[1] == "versions" and self.command == "POST":
             error = "Version could not be created" if (body or {}).get("name") == "fail" else None
-            self._start_task(rest[0], "versions", "api-version", "create", "v-1", error, body)
+            task_id = self._start_task(rest[0], "versions", "api-version", "create", "v-1", error, body)
+            version = {"id": "v-1", "name": (body or {}).get("name"), "createdAt": "2023-08-22T14:21:57.000Z"}
+            self._send(202, version, {"Location": f"/apis/{rest[0]}/tasks/{task_id}"})
         elif len(rest) == 4 and rest[1:4:2] == ["collections", "sync-with-schema-tasks"] and self.command == "PUT":
             error = "The collection could not be synced" if rest[2] == "fail" else None
-            self._start_task(rest[0], f"collections/{rest[2]}", "collection", "update", rest[2], error, body)
+            task_id = self._start_task(rest[0], f"collections/{rest[2]}", "collection", "update", rest[2], error, body)
+            self._send(202, {"taskId": task_id}, {"Location": f"/apis/{rest[0]}/tasks/{task_id}"})
         else:
             self._send(
                 404, {"type": "not-found", "title": "Resource not found", "detail": "Task not found", "status": 404}
@@ -257,8 +260,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def _start_task(
         self, api_id: str, what: str, model: str, action: str, resource: str, error: str | None, body: Any
-    ) -> None:
-        """A Postman call that starts a task: schedule it (pending, then completed or failed) and answer 202."""
+    ) -> str:
+        """A Postman call that starts a task: schedule it (pending, then completed or failed); its ID."""
         state = self.server.state
         with state.lock:
             task_id = f"task-{len(state.tasks) + 1}"
@@ -278,8 +281,7 @@ class Handler(BaseHTTPRequestHandler):
                 "request": body,
             }
             state.tasks[task_id] = Scheduled(base, [(state.task_duration, final)])
-        url = f"/apis/{api_id}/tasks/{task_id}"
-        self._send(202, {"taskId": task_id, "url": url}, {"Location": url})
+        return task_id
 
     def _jobs(self, rest: list[str]) -> None:
         jobs = self.server.state.jobs

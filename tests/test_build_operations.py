@@ -9,7 +9,9 @@ import pytest
 import yaml
 
 from conftest import ROOT, minimal_spec
+from generator import ir
 from generator.errors import SpecError
+from generator.ir.names import ClassName
 from generator.ir.build_operations import method_name
 from generator.pipeline import build_api
 
@@ -37,7 +39,8 @@ def _api_with_poll(tmp_path: Path, poll: Any) -> Any:
         }
     }
     path = tmp_path / "jobs.yaml"
-    path.write_text(yaml.safe_dump(minimal_spec({"Job": STATUS}, paths), sort_keys=False))
+    other = {"type": "object", "properties": {"id": {"type": "string"}}}
+    path.write_text(yaml.safe_dump(minimal_spec({"Job": STATUS, "Other": other}, paths), sort_keys=False))
     return build_api(path, "jobs")
 
 
@@ -96,6 +99,12 @@ def test_x_poll_is_read(tmp_path: Path) -> None:
     api = _api_with_poll(tmp_path, {"status": "state", "done": ["ok"], "failed": ["broken"], "progress": "pct"})
     poll = api.groups[0].operations[0].poll
     assert (poll.status_field, poll.done, poll.failed, poll.progress_field) == ("state", ("ok",), ("broken",), "pct")
+    assert poll.result is None
+
+
+def test_x_poll_result_names_the_done_shape(tmp_path: Path) -> None:
+    api = _api_with_poll(tmp_path, {"status": "state", "done": ["ok"], "result": "#/components/schemas/Job"})
+    assert api.groups[0].operations[0].poll.result == ir.Named(ClassName("Job"))
 
 
 @pytest.mark.parametrize(
@@ -106,13 +115,18 @@ def test_x_poll_is_read(tmp_path: Path) -> None:
         ({"status": "state", "done": ["ok"], "sleep": 3}, "malformed"),
         ({"status": "phase", "done": ["ok"]}, "names the field 'phase', which Job does not have"),
         ({"status": "state", "done": ["ok"], "progress": "percent"}, "names the field 'percent'"),
+        ({"status": "state", "done": ["ok"], "result": 3}, "malformed"),
+        ({"status": "state", "done": ["ok"], "result": "#/components/schemas/Nope"}, "which is not a schema"),
+        ({"status": "state", "done": ["ok"], "result": "#/paths"}, "which is not a schema"),
+        ({"status": "state", "done": ["ok"], "result": "#/components/schemas/Other"}, "which Other does not have"),
     ],
 )
 def test_bad_x_poll_is_an_error_at_its_place(tmp_path: Path, poll: Any, words: str) -> None:
     with pytest.raises(SpecError) as caught:
         _api_with_poll(tmp_path, poll)
     (diagnostic,) = caught.value.diagnostics
-    assert diagnostic.location.pointer == "/paths/~1jobs~1{id}/get/x-poll"
+    where = "/result" if isinstance(poll.get("result"), str) else ""
+    assert diagnostic.location.pointer == "/paths/~1jobs~1{id}/get/x-poll" + where
     assert diagnostic.location.line is not None
     assert words in diagnostic.message
 

@@ -76,7 +76,7 @@ def test_secrets_stay_out_of_repr_errors_and_logs(server: APIServer, caplog: pyt
 def test_postman_sends_the_v10_media_type_and_its_key(server: APIServer) -> None:
     with postman.PostmanClient(api_key=POSTMAN_KEY, base_url=server.url) as client:
         accepted = client.apis.create_api_version("api-1", postman.CreateApiVersion(name="v1", release_notes="first"))
-        task = client.tasks.get("api-1", accepted.body.task_id or "")
+        task = client.tasks.get("api-1", accepted.location.rsplit("/", 1)[-1])
     create, get = server.state.requests[-2:]
     assert create.body == {"name": "v1", "releaseNotes": "first"}
     assert create.headers["accept"] == get.headers["accept"] == POSTMAN_MEDIA_TYPE
@@ -112,5 +112,6 @@ def test_async_clients(server: APIServer) -> None:
     action, (page, accepted), borrowed_open = asyncio.run(scenario())
     assert isinstance(action, voucherify.SkusImportCsvAction)
     assert isinstance(page, voucherify.AsyncPage) and len(page.items) == 2
-    assert isinstance(accepted, postman.AsyncAccepted) and accepted.body.task_id == "task-1"
+    assert isinstance(accepted, postman.AsyncAccepted) and accepted.location.endswith("/apis/api-1/tasks/task-1")
+    assert isinstance(accepted.body, postman.ApiVersion) and accepted.body.name == "v2"
     assert borrowed_open

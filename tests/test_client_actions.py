@@ -134,6 +134,21 @@ added = client.campaigns.add_vouchers("camp_1", vouchers_count=2)
 if not isinstance(added, Voucher):
     assert_type(added.wait(), CampaignVouchersGenerateAction)
 assert_type(client.async_actions.handle("aa_1", VouchersImportCsvAction).wait(), VouchersImportCsvAction)
+
+# A Postman task, once waited on, is a completed one: its details are the resources, no isinstance needed.
+from generated.postman import AsyncPostmanClient, CompletedAsyncTask, PostmanClient, TaskResources
+
+postman = PostmanClient()
+task = postman.apis.sync_collection_with_schema("api-1", "col-1").wait()
+assert_type(task, CompletedAsyncTask)
+assert_type(task.details, TaskResources)
+first_id: str | None = (task.details.resources or [])[0].id
+assert_type(postman.tasks.wait("api-1", "task-1"), CompletedAsyncTask)
+
+
+async def waits() -> None:
+    accepted = await AsyncPostmanClient().apis.create_api_version("api-1", {"name": "v1"})
+    assert_type(await accepted.wait(), CompletedAsyncTask)
 """
 
 

@@ -120,20 +120,34 @@ def test_postman_task_wait_completed_and_failed(server: APIServer) -> None:
     with postman.PostmanClient(api_key=POSTMAN_KEY, base_url=server.url) as pm:
         ok = pm.apis.create_api_version("api-1", {"name": "v1"})
         failing = pm.apis.create_api_version("api-1", {"name": "fail"})
-        task = pm.tasks.wait("api-1", ok.body.task_id or "", timeout=5, **FAST)
+        task = pm.tasks.wait("api-1", ok.location.rsplit("/", 1)[-1], timeout=5, **FAST)
         with pytest.raises(postman.AsyncTaskFailedError) as caught:
-            pm.tasks.wait("api-1", failing.body.task_id or "", timeout=5, **FAST)
-    assert task.status is postman.AsyncTaskStatus.COMPLETED and isinstance(task.details, postman.TaskResources)
+            pm.tasks.wait("api-1", failing.location.rsplit("/", 1)[-1], timeout=5, **FAST)
+    # A completed task comes back as one: `details` is the resources, typed and parsed so.
+    assert isinstance(task, postman.CompletedAsyncTask) and isinstance(task.details, postman.TaskResources)
+    assert task.status is postman.AsyncTaskStatus.COMPLETED
     assert isinstance(caught.value.task.details, postman.TaskError)
     assert caught.value.task.details.error is not None
     assert caught.value.task.details.error.message == "Version could not be created"
+
+
+def test_a_completed_task_without_its_resources_is_a_validation_error(server: APIServer) -> None:
+    pending = {"id": "t-odd", "status": "pending"}
+    odd = {"id": "t-odd", "status": "completed", "details": {"error": {"message": "nothing was made"}}}
+    server.state.fault("/apis/api-1/tasks/t-odd", Fault(200, {}, pending), Fault(200, {}, odd))
+    with postman.PostmanClient(api_key=POSTMAN_KEY, base_url=server.url) as pm:
+        with pytest.raises(postman.APIResponseValidationError) as caught:
+            pm.tasks.wait("api-1", "t-odd", timeout=5, **FAST)
+    # The status object parsed (details may be an error); the completed shape promised resources.
+    assert caught.value.status_code == 200 and "resources" in str(caught.value)
+    assert len(server.state.requests_to("/apis/api-1/tasks/t-odd")) == 2
 
 
 def test_accepted_handle_follows_the_location_header(server: APIServer) -> None:
     with postman.PostmanClient(api_key=POSTMAN_KEY, base_url=server.url) as pm:
         accepted = pm.apis.create_api_version("api-1", postman.CreateApiVersion(name="v3"))
         assert accepted.response.status_code == 202
-        assert isinstance(accepted.body, postman.AsyncTaskAccepted)
+        assert isinstance(accepted.body, postman.ApiVersion) and accepted.body.id == "v-1"
         assert accepted.location == f"{server.url}/apis/api-1/tasks/task-1"
         task = accepted.wait(timeout=5, **FAST)
     assert task.status is postman.AsyncTaskStatus.COMPLETED
@@ -185,6 +199,7 @@ def test_syncing_a_collection_follows_its_task_to_completion_or_failure(server: 
         with pytest.raises(postman.AsyncTaskFailedError) as caught:
             failing.wait(timeout=5, **FAST)
     assert accepted.response.status_code == 202 and accepted.location.endswith(f"/apis/api-1/tasks/{task.id}")
+    assert isinstance(accepted.body, postman.AsyncTaskAccepted) and accepted.body.task_id == task.id
     assert isinstance(task.details, postman.TaskResources) and task.details.resources
     assert task.details.resources[0].id == "12345678-col"
     # The failure's own message, where `x-poll: {error: details.error.message}` says it is.

@@ -38,21 +38,15 @@ if TYPE_CHECKING:
     from ._response import RawResponse, RequestOptions
     from ._runtime import FileInput
     from .client import AsyncPostmanClient, AsyncTaskFailedError, PostmanClient
-    from .types.async_task import (
-        AsyncTask,
-        AsyncTaskMeta,
-        AsyncTaskStatus,
-        TaskAction,
-        TaskDetails,
-        TaskError,
-        TaskErrorDetail,
-        TaskModel,
-        TaskResource,
-        TaskResources,
-    )
+    from .types.api_version import ApiVersion
+    from .types.async_task import AsyncTask, TaskDetails, TaskError, TaskErrorDetail
     from .types.async_task_accepted import AsyncTaskAccepted
+    from .types.async_task_meta import AsyncTaskMeta, TaskAction, TaskModel
+    from .types.async_task_status import AsyncTaskStatus
+    from .types.completed_async_task import CompletedAsyncTask
     from .types.create_api_version import CreateApiVersion, ResourceRef
     from .types.problem_detail import ProblemDetail
+    from .types.task_resources import TaskResource, TaskResources
 
 _EXPORTS: dict[str, str] = {
     "APIConnectionError": "._exceptions",
@@ -62,6 +56,7 @@ _EXPORTS: dict[str, str] = {
     "APITimeoutError": "._exceptions",
     "Accepted": "._polling",
     "ActionHandle": "._polling",
+    "ApiVersion": ".types.api_version",
     "AsyncAccepted": "._polling",
     "AsyncActionHandle": "._polling",
     "AsyncPage": "._pagination",
@@ -69,10 +64,11 @@ _EXPORTS: dict[str, str] = {
     "AsyncTask": ".types.async_task",
     "AsyncTaskAccepted": ".types.async_task_accepted",
     "AsyncTaskFailedError": ".client",
-    "AsyncTaskMeta": ".types.async_task",
-    "AsyncTaskStatus": ".types.async_task",
+    "AsyncTaskMeta": ".types.async_task_meta",
+    "AsyncTaskStatus": ".types.async_task_status",
     "AuthenticationError": "._exceptions",
     "BadRequestError": "._exceptions",
+    "CompletedAsyncTask": ".types.completed_async_task",
     "ConflictError": "._exceptions",
     "CreateApiVersion": ".types.create_api_version",
     "FileInput": "._runtime",
@@ -87,13 +83,13 @@ _EXPORTS: dict[str, str] = {
     "RawResponse": "._response",
     "RequestOptions": "._response",
     "ResourceRef": ".types.create_api_version",
-    "TaskAction": ".types.async_task",
+    "TaskAction": ".types.async_task_meta",
     "TaskDetails": ".types.async_task",
     "TaskError": ".types.async_task",
     "TaskErrorDetail": ".types.async_task",
-    "TaskModel": ".types.async_task",
-    "TaskResource": ".types.async_task",
-    "TaskResources": ".types.async_task",
+    "TaskModel": ".types.async_task_meta",
+    "TaskResource": ".types.task_resources",
+    "TaskResources": ".types.task_resources",
     "UnexpectedActionError": "._exceptions",
     "UnprocessableEntityError": "._exceptions",
     "WaitFailedError": "._exceptions",
@@ -101,7 +97,7 @@ _EXPORTS: dict[str, str] = {
 }
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
-__spec_sha256__ = "17a02fdc03d82168378874b9830f609fe23aaf088a1752b0c93dc1a6b5db6cdb"
+__spec_sha256__ = "894743d130ab74a4ea377bdf178fb64364029851443b20425c9e7d6e403082ee"
 
 __all__ = [
     "APIConnectionError",
@@ -111,6 +107,7 @@ __all__ = [
     "APITimeoutError",
     "Accepted",
     "ActionHandle",
+    "ApiVersion",
     "AsyncAccepted",
     "AsyncActionHandle",
     "AsyncPage",
@@ -122,6 +119,7 @@ __all__ = [
     "AsyncTaskStatus",
     "AuthenticationError",
     "BadRequestError",
+    "CompletedAsyncTask",
     "ConflictError",
     "CreateApiVersion",
     "FileInput",

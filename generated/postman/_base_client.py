@@ -67,6 +67,7 @@ from ._runtime import ResponseType, parse_retry_after
 
 T = TypeVar("T")
 B = TypeVar("B")
+D = TypeVar("D")  # what waiting returns (see `PollSpec.result`)
 Item = TypeVar("Item")
 C = TypeVar("C", bound="BaseClient")
 
@@ -252,7 +253,12 @@ class BaseClient:
 
     def _parse(self, endpoint: Endpoint[T], answer: httpx.Response) -> T:
         """The body of a 2xx answer as the spec documents it for that status."""
-        parser = cast(ResponseType[T], endpoint.responses.get(str(answer.status_code), endpoint.response))
+        return self._parse_as(
+            cast(ResponseType[T], endpoint.responses.get(str(answer.status_code), endpoint.response)), answer
+        )
+
+    def _parse_as(self, parser: ResponseType[T], answer: httpx.Response) -> T:
+        """The body of a 2xx answer parsed by `parser`; `APIResponseValidationError` when it does not match."""
         try:
             return parser.parse(answer.content, answer.encoding)
         except pydantic.ValidationError as exc:
@@ -427,14 +433,15 @@ class APIClient(BaseClient):
         endpoint: Endpoint[T],
         args: Mapping[str, Any],
         *,
-        poll: PollSpec,
+        poll: PollSpec[D],
         failed_error: type[WaitFailedError],
         timeout: float = DEFAULT_WAIT_TIMEOUT,
         on_progress: Callable[[T], object] | None = None,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
-    ) -> T:
-        """Poll until the status object is done (return it) or failed (raise `failed_error`).
+    ) -> D:
+        """Poll until the status object is done (return it, in `poll.result`'s shape if it has one) or
+        failed (raise `failed_error`).
 
         The interval starts at `poll_interval` and grows to `max_poll_interval`; a
         `Retry-After` on the status response is honoured; every round sleeps; the
@@ -445,7 +452,8 @@ class APIClient(BaseClient):
         while True:
             value, answer = self.request_with_response(endpoint, args)
             if check_status(value, poll, failed_error, time.monotonic() - started, timeout):
-                return value
+                # Without a result shape, `D` is the status object's own type (the generated specs say so).
+                return cast(D, value) if poll.result is None else self._parse_as(poll.result, answer)
             if on_progress is not None:
                 on_progress(value)
             time.sleep(next_delay(interval, answer, timeout - (time.monotonic() - started)))
@@ -631,14 +639,15 @@ class AsyncAPIClient(BaseClient):
         endpoint: Endpoint[T],
         args: Mapping[str, Any],
         *,
-        poll: PollSpec,
+        poll: PollSpec[D],
         failed_error: type[WaitFailedError],
         timeout: float = DEFAULT_WAIT_TIMEOUT,
         on_progress: Callable[[T], object] | None = None,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
-    ) -> T:
-        """Poll until the status object is done (return it) or failed (raise `failed_error`).
+    ) -> D:
+        """Poll until the status object is done (return it, in `poll.result`'s shape if it has one) or
+        failed (raise `failed_error`).
 
         The interval starts at `poll_interval` and grows to `max_poll_interval`; a
         `Retry-After` on the status response is honoured; every round sleeps; the
@@ -649,7 +658,8 @@ class AsyncAPIClient(BaseClient):
         while True:
             value, answer = await self.request_with_response(endpoint, args)
             if check_status(value, poll, failed_error, time.monotonic() - started, timeout):
-                return value
+                # Without a result shape, `D` is the status object's own type (the generated specs say so).
+                return cast(D, value) if poll.result is None else self._parse_as(poll.result, answer)
             if on_progress is not None:
                 on_progress(value)
             await asyncio.sleep(next_delay(interval, answer, timeout - (time.monotonic() - started)))

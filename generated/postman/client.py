@@ -27,7 +27,7 @@ from ._response import RequestOptions, _async_operation, _operation
 from ._runtime import ResponseType
 
 if TYPE_CHECKING:
-    from .types import AsyncTask, AsyncTaskAccepted, CreateApiVersion, ProblemDetail
+    from .types import ApiVersion, AsyncTask, AsyncTaskAccepted, CompletedAsyncTask, CreateApiVersion, ProblemDetail
 
 
 class AsyncTaskFailedError(WaitFailedError):
@@ -52,7 +52,9 @@ _OP_GET_STATUS_OF_AN_ASYNC_TASK: Endpoint[AsyncTask] = Endpoint(
     headers={"Accept": "application/vnd.api.v10+json"},
 )
 
-_POLL_GET_STATUS_OF_AN_ASYNC_TASK: PollSpec = PollSpec(
+_COMPLETED_ASYNC_TASK: ResponseType[CompletedAsyncTask] = ResponseType(lambda: types.CompletedAsyncTask)
+
+_POLL_GET_STATUS_OF_AN_ASYNC_TASK: PollSpec[CompletedAsyncTask] = PollSpec(
     "status",
     frozenset(["completed"]),
     frozenset(["failed"]),
@@ -62,23 +64,26 @@ _POLL_GET_STATUS_OF_AN_ASYNC_TASK: PollSpec = PollSpec(
         "error",
         "message",
     ),
+    result=_COMPLETED_ASYNC_TASK,
 )
 
-_ASYNC_TASK_ACCEPTED: ResponseType[AsyncTaskAccepted] = ResponseType(lambda: types.AsyncTaskAccepted)
+_API_VERSION: ResponseType[ApiVersion] = ResponseType(lambda: types.ApiVersion)
 
-_OP_CREATE_API_VERSION: Endpoint[AsyncTaskAccepted] = Endpoint(
+_OP_CREATE_API_VERSION: Endpoint[ApiVersion] = Endpoint(
     "POST",
     "/apis/{apiId}/versions",
-    _ASYNC_TASK_ACCEPTED,
+    _API_VERSION,
     params=(Param("api_id", "apiId", "path"),),
     bodies=(Body("application/json", "json"),),
     security=(("ApiKey",),),
     headers={"Accept": "application/vnd.api.v10+json"},
 )
 
-_FOLLOW_CREATE_API_VERSION: FollowSpec[AsyncTask] = FollowSpec(
+_FOLLOW_CREATE_API_VERSION: FollowSpec[CompletedAsyncTask] = FollowSpec(
     "Location", _OP_GET_STATUS_OF_AN_ASYNC_TASK, _POLL_GET_STATUS_OF_AN_ASYNC_TASK, AsyncTaskFailedError
 )
+
+_ASYNC_TASK_ACCEPTED: ResponseType[AsyncTaskAccepted] = ResponseType(lambda: types.AsyncTaskAccepted)
 
 _OP_SYNC_COLLECTION_WITH_SCHEMA: Endpoint[AsyncTaskAccepted] = Endpoint(
     "PUT",
@@ -119,8 +124,8 @@ class TasksResource:
         on_progress: Callable[[AsyncTask], object] | None = None,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
-    ) -> AsyncTask:
-        """Wait until the AsyncTask is completed: poll `get` (the interval grows from `poll_interval` to `max_poll_interval`, honouring `Retry-After`) and return it.
+    ) -> CompletedAsyncTask:
+        """Wait until the AsyncTask is completed: poll `get` (the interval grows from `poll_interval` to `max_poll_interval`, honouring `Retry-After`) and return it as a `CompletedAsyncTask`.
 
         `on_progress` receives every intermediate AsyncTask. Raises `AsyncTaskFailedError` when it is failed, and `WaitTimeoutError` (a `TimeoutError`) when `timeout` seconds pass first.
         """
@@ -145,7 +150,7 @@ class APIsResource:
     @_operation
     def create_api_version(
         self, api_id: str, body: CreateApiVersion | dict[str, Any], **options: Unpack[RequestOptions]
-    ) -> Accepted[AsyncTaskAccepted, AsyncTask]:
+    ) -> Accepted[ApiVersion, CompletedAsyncTask]:
         """Create a version
 
         Creates a new API version asynchronously. The answer is `202 Accepted` with a `Location` header that points at the task to poll for completion.
@@ -159,7 +164,7 @@ class APIsResource:
     @_operation
     def sync_collection_with_schema(
         self, api_id: str, collection_id: str, **options: Unpack[RequestOptions]
-    ) -> Accepted[AsyncTaskAccepted, AsyncTask]:
+    ) -> Accepted[AsyncTaskAccepted, CompletedAsyncTask]:
         """Sync collection with schema
 
         Syncs a collection attached to an API with the API's schema (OpenAPI 3 schemas only). The answer is `202 Accepted` with a `Location` header that points at the task to poll for completion.
@@ -234,8 +239,8 @@ class AsyncTasksResource:
         on_progress: Callable[[AsyncTask], object] | None = None,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
-    ) -> AsyncTask:
-        """Wait until the AsyncTask is completed: poll `get` (the interval grows from `poll_interval` to `max_poll_interval`, honouring `Retry-After`) and return it.
+    ) -> CompletedAsyncTask:
+        """Wait until the AsyncTask is completed: poll `get` (the interval grows from `poll_interval` to `max_poll_interval`, honouring `Retry-After`) and return it as a `CompletedAsyncTask`.
 
         `on_progress` receives every intermediate AsyncTask. Raises `AsyncTaskFailedError` when it is failed, and `WaitTimeoutError` (a `TimeoutError`) when `timeout` seconds pass first.
         """
@@ -260,7 +265,7 @@ class AsyncAPIsResource:
     @_async_operation
     async def create_api_version(
         self, api_id: str, body: CreateApiVersion | dict[str, Any], **options: Unpack[RequestOptions]
-    ) -> AsyncAccepted[AsyncTaskAccepted, AsyncTask]:
+    ) -> AsyncAccepted[ApiVersion, CompletedAsyncTask]:
         """Create a version
 
         Creates a new API version asynchronously. The answer is `202 Accepted` with a `Location` header that points at the task to poll for completion.
@@ -274,7 +279,7 @@ class AsyncAPIsResource:
     @_async_operation
     async def sync_collection_with_schema(
         self, api_id: str, collection_id: str, **options: Unpack[RequestOptions]
-    ) -> AsyncAccepted[AsyncTaskAccepted, AsyncTask]:
+    ) -> AsyncAccepted[AsyncTaskAccepted, CompletedAsyncTask]:
         """Sync collection with schema
 
         Syncs a collection attached to an API with the API's schema (OpenAPI 3 schemas only). The answer is `202 Accepted` with a `Location` header that points at the task to poll for completion.

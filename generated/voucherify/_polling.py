@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import httpx
 
 from ._exceptions import APIError, UnexpectedActionError, WaitFailedError, WaitTimeoutError
-from ._runtime import parse_retry_after
+from ._runtime import ResponseType, parse_retry_after
 
 if TYPE_CHECKING:
     from ._base_client import APIClient, AsyncAPIClient, Endpoint
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 B = TypeVar("B")
 U = TypeVar("U")
+D = TypeVar("D")  # what waiting returns: the status object, or its narrower shape once done
 Expected = TypeVar("Expected")  # the type a resumed handle is asked to be (`handle(id, SomeAction)`)
 
 DEFAULT_WAIT_TIMEOUT = 600.0
@@ -30,14 +31,19 @@ MIN_POLL_INTERVAL = 0.05  # every round sleeps at least this long: no busy loop
 
 
 @dataclass(frozen=True)
-class PollSpec:
-    """Which attribute holds the status, which values end the wait, and where progress lives."""
+class PollSpec(Generic[D]):
+    """Which attribute holds the status, which values end the wait, and where progress lives.
+
+    `result` parses the final answer once more into the shape the spec promises for done work
+    (`x-poll`'s `result`); without it, waiting returns the status object as it came (then `D` is its type).
+    """
 
     status: str
     done: frozenset[str]
     failed: frozenset[str]
     progress: str | None = None
     error: tuple[str, ...] = ()  # attributes leading to the failure's message, when the spec names it
+    result: ResponseType[D] | None = None
 
     def failure(self, value: Any) -> str | None:
         """The failure's own message, if the status object carries one where `error` says."""
@@ -51,8 +57,8 @@ class FollowSpec(Generic[T]):
     """How to poll the URL a `202 Accepted` answer names: the header, the status operation, its `x-poll`."""
 
     header: str
-    endpoint: Endpoint[T]
-    poll: PollSpec
+    endpoint: Endpoint[Any]
+    poll: PollSpec[T]
     failed_error: type[WaitFailedError]
 
 
@@ -63,7 +69,7 @@ class ActionSpec(Generic[T]):
 
     endpoint: Endpoint[Any]
     argument: str
-    poll: PollSpec
+    poll: PollSpec[Any]
     failed_error: type[WaitFailedError]
     expected: Callable[[], tuple[type[Any], ...]] | None = None
     types: tuple[str, ...] = ()  # the type names the call promises, for messages
@@ -84,14 +90,14 @@ class ActionSpec(Generic[T]):
         return value  # type: ignore[no-any-return]
 
 
-def status_of(value: Any, spec: PollSpec) -> str:
+def status_of(value: Any, spec: PollSpec[Any]) -> str:
     """The status of a status object as a plain string (open enums included)."""
     raw = getattr(value, spec.status, None)
     return str(raw.value if isinstance(raw, enum.Enum) else raw)
 
 
 def check_status(
-    value: Any, spec: PollSpec, failed_error: type[WaitFailedError], elapsed: float, timeout: float
+    value: Any, spec: PollSpec[Any], failed_error: type[WaitFailedError], elapsed: float, timeout: float
 ) -> bool:
     """True when the work is done; raise when it failed or time is up; False to poll again."""
     state = status_of(value, spec)
@@ -136,11 +142,11 @@ class Accepted(Generic[B, T]):
         self,
         *,
         timeout: float = DEFAULT_WAIT_TIMEOUT,
-        on_progress: Callable[[T], object] | None = None,
+        on_progress: Callable[[Any], object] | None = None,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
     ) -> T:
-        """Poll `location` until the work is done and return the final status object (see `wait_for`)."""
+        """Poll `location` until the work is done and return its final state (see `wait_for`)."""
         return self._client.wait_for(
             self._follow.endpoint.at(self.location),
             {},
@@ -169,11 +175,11 @@ class AsyncAccepted(Generic[B, T]):
         self,
         *,
         timeout: float = DEFAULT_WAIT_TIMEOUT,
-        on_progress: Callable[[T], object] | None = None,
+        on_progress: Callable[[Any], object] | None = None,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
     ) -> T:
-        """Poll `location` until the work is done and return the final status object (see `wait_for`)."""
+        """Poll `location` until the work is done and return its final state (see `wait_for`)."""
         return await self._client.wait_for(
             self._follow.endpoint.at(self.location),
             {},

@@ -102,7 +102,9 @@ _OP_GET_ASYNC_ACTION: Endpoint[AsyncAction] = Endpoint(
     security=(("X-App-Id", "X-App-Token"),),
 )
 
-_POLL_GET_ASYNC_ACTION: PollSpec = PollSpec("status", frozenset(["DONE"]), frozenset(["FAILED"]), "progress")
+_POLL_GET_ASYNC_ACTION: PollSpec[AsyncAction] = PollSpec(
+    "status", frozenset(["DONE"]), frozenset(["FAILED"]), "progress"
+)
 
 _HANDLE_GET_ASYNC_ACTION: ActionSpec[AsyncAction] = ActionSpec(
     _OP_GET_ASYNC_ACTION, "async_action_id", _POLL_GET_ASYNC_ACTION, AsyncActionFailedError

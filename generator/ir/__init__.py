@@ -220,6 +220,7 @@ class Poll:
     failed: tuple[str, ...]
     progress_field: str | None = None
     error_path: tuple[str, ...] = ()  # wire names leading to the failure's message (`details.error.message`)
+    result: TypeExpr | None = None  # the narrower shape of a done status object (`result`), `wait()` returns it
 
 
 @dataclass(frozen=True)

@@ -110,18 +110,32 @@ class ClientContext:
             text += f" | {hint(ir.DictOf(ir.Primitive('Any')), self.shadowed)}"
         return text
 
-    def poll_spec(self, op: ir.Operation) -> str:
+    def waited_type(self, op: ir.Operation, narrow: bool = True) -> ir.TypeExpr:
+        """What waiting on `op`'s status object returns: its `x-poll` `result` shape, or the object itself."""
+        assert op.poll is not None and op.success is not None and op.success.type is not None
+        return op.poll.result if narrow and op.poll.result is not None else op.success.type
+
+    def poll_spec(self, op: ir.Operation, narrow: bool = True) -> str:
+        """The `PollSpec` constant of a status operation; `narrow=False` leaves out its `result` shape."""
         poll, success = op.poll, op.success
         assert poll is not None and success is not None
         status, progress = self.attribute(success.type, poll.status_field), None
         if poll.progress_field:
             progress = self.attribute(success.type, poll.progress_field)
         error = "".join(f"{literal(str(Identifier(step)))}, " for step in poll.error_path)
+        result = ""
+        if narrow and poll.result is not None:
+            self.item_types.append(poll.result)
+            result = f", result={self.constants.parser(poll.result)}"
         value = (
             f"PollSpec({literal(status)}, frozenset({literal(list(poll.done))}), "
-            f"frozenset({literal(list(poll.failed))}), {literal(progress)}" + (f", ({error})" if error else "") + ")"
+            f"frozenset({literal(list(poll.failed))}), {literal(progress)}"
+            + (f", ({error})" if error else "")
+            + result
+            + ")"
         )
-        return self.constants.add(f"poll {op.operation_id}", "PollSpec", value)
+        waited = hint(self.waited_type(op, narrow), self.shadowed)
+        return self.constants.add(f"poll {op.operation_id}", f"PollSpec[{waited}]", value)
 
     def action_spec(self, op: ir.Operation, status_endpoint: str) -> tuple[str, str]:
         """The `ActionSpec` constant of a call that starts async work, and the type its handle returns."""

@@ -260,8 +260,7 @@ def _methods(op: ir.Operation, ctx: ClientContext, mode: Mode) -> list[MethodVie
         )
     elif op.follow is not None:
         target = ctx.operations[op.follow.operation_id]
-        target_type = target.success.type if target.success else None
-        target_hint = hint(target_type, ctx.shadowed) if target_type else "None"
+        target_hint = hint(ctx.waited_type(target), ctx.shadowed)
         follow = ctx.constants.add(
             f"follow {op.operation_id}",
             f"FollowSpec[{target_hint}]",
@@ -288,7 +287,7 @@ def _handle_methods(op: ir.Operation, ctx: ClientContext, mode: Mode, shape: _Sh
     spec = ctx.constants.add(
         f"handle {op.operation_id}",
         f"ActionSpec[{shape.returns}]",
-        f"ActionSpec({shape.endpoint}, {literal(path.name)}, {ctx.poll_spec(op)}, {ctx.failed_error(op)})",
+        f"ActionSpec({shape.endpoint}, {literal(path.name)}, {ctx.poll_spec(op, narrow=False)}, {ctx.failed_error(op)})",
     )
     handle = f"{mode.prefix}ActionHandle"
     argument = f"self, {path.name}: str"
@@ -317,14 +316,16 @@ def _wait_method(op: ir.Operation, ctx: ClientContext, mode: Mode, shape: _Shape
     arguments = f"poll={ctx.poll_spec(op)}, {_WAIT_ARGUMENTS.format(error=error)}"
     body = (f"return {mode.await_}self._client.wait_for({shape.endpoint}, {shape.arguments}, {arguments})",)
     done, failed = " or ".join(op.poll.done), " or ".join(op.poll.failed) or "never"
+    waited = hint(ctx.waited_type(op), ctx.shadowed)
+    returned = "return it" if waited == shape.returns else f"return it as a `{waited}`"
     text = (
         f"Wait until the {shape.returns} is {done}: poll `{op.name}` (the interval grows from `poll_interval` to "
-        f"`max_poll_interval`, honouring `Retry-After`) and return it.\n\n"
+        f"`max_poll_interval`, honouring `Retry-After`) and {returned}.\n\n"
         f"`on_progress` receives every intermediate {shape.returns}. Raises `{error}` when it is {failed}, "
         f"and `WaitTimeoutError` (a `TimeoutError`) when `timeout` seconds pass first."
     )
     name = Identifier("wait" if op.name == "get" else f"wait_{op.name}")
-    return MethodView(name, signature, shape.returns, docstring(text), body, def_=mode.def_)
+    return MethodView(name, signature, waited, docstring(text), body, def_=mode.def_)
 
 
 def _client_doc(api: ir.Api, secrets: list[ir.Credential]) -> str:

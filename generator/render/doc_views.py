@@ -329,14 +329,17 @@ def operation_entry(
         )
     if op.poll:
         done, failed = (", ".join(md.code(v) for v in values) for values in (op.poll.done, op.poll.failed))
+        shape = f" and returns it as {docs.type_md(op.poll.result, prefix)}" if op.poll.result is not None else ""
         behaviour.append(
             f"Reports the status of asynchronous work: `{op.poll.status_field}` is done at {done} and failed at "
-            f"{failed}; the resource's `wait` method polls it."
+            f"{failed}; the resource's `wait` method polls it{shape}."
         )
     if op.follow:
+        target = next(o for g in docs.api.groups for o in g.operations if o.operation_id == op.follow.operation_id)
+        waited = target.poll.result if target.poll and target.poll.result else target.success and target.success.type
         behaviour.append(
             f"Starts asynchronous work: the result's `.wait()` polls the URL in the `{op.follow.header}` header "
-            f"with `{op.follow.operation_id}`."
+            f"with `{op.follow.operation_id}` and returns {docs.type_md(waited or None, prefix)}."
         )
     if op.starts:
         kinds = " or ".join(md.code(t) for t in op.starts.types)

@@ -18,7 +18,7 @@ from generator.load.document import Document, join_pointer, ref_pointer
 
 _POLL_HINT = (
     "write it as `x-poll: {status: <field>, done: [<values>], failed: [<values>], progress: <field>, "
-    "error: <dotted path to the failure's message>}`."
+    "error: <dotted path to the failure's message>, result: '#/components/schemas/<the done shape>'}`."
 )
 _PAGE_HINT = (
     "write it as `x-pagination: {items: <field>, has_more: <field>, "
@@ -81,7 +81,8 @@ def read_poll(
         and _strings(spec.get("failed", []))
         and isinstance(spec.get("progress", ""), str)
         and isinstance(spec.get("error", ""), str)
-        and set(spec) <= {"status", "done", "failed", "progress", "error"}
+        and isinstance(spec.get("result", ""), str)
+        and set(spec) <= {"status", "done", "failed", "progress", "error", "result"}
     )
     if not valid:
         raise doc.error(pointer, "`x-poll` is malformed.", _POLL_HINT)
@@ -89,7 +90,25 @@ def read_poll(
     fields = [spec["status"], *filter(None, [spec.get("progress")]), *error[:1]]
     _require_fields(doc, schemas, pointer, success, fields, "x-poll")
     poll = ir.Poll(spec["status"], tuple(spec["done"]), tuple(spec.get("failed", [])), spec.get("progress"))
-    return replace(poll, error_path=error)
+    result = _read_result(doc, schemas, spec.get("result"), f"{pointer}/result") if "result" in spec else None
+    if result is not None:
+        _require_fields(doc, schemas, f"{pointer}/result", result, [spec["status"]], "x-poll")
+    return replace(poll, error_path=error, result=result)
+
+
+def _read_result(doc: Document, schemas: SchemaBuilder, ref: str, pointer: str) -> ir.TypeExpr:
+    """The type `x-poll`'s `result` names: a component schema, the status object's shape once done."""
+    try:
+        found = ref.startswith("#/components/schemas/") and isinstance(doc.resolve(ref_pointer(ref)), dict)
+    except KeyError:
+        found = False
+    if not found:
+        raise doc.error(
+            pointer,
+            f"`x-poll` names the result {ref!r}, which is not a schema of this document's `components/schemas`.",
+            "write `result: '#/components/schemas/<Name>'` naming the status object's shape once it is done.",
+        )
+    return schemas.type_of({"$ref": ref}, pointer)
 
 
 def read_pagination(

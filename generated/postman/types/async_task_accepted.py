@@ -15,6 +15,5 @@ class AsyncTaskAccepted(APIModel):
         default=None,
         validation_alias="taskId",
         serialization_alias="taskId",
-        description="The ID of the task that was started.",
+        description="The ID of the task that was started; its status is at the answer's `Location`.",
     )
-    url: str | None = Field(default=None, description="The task's status URL.")
