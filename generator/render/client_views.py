@@ -287,7 +287,8 @@ def _handle_methods(op: ir.Operation, ctx: ClientContext, mode: Mode, shape: _Sh
     spec = ctx.constants.add(
         f"handle {op.operation_id}",
         f"ActionSpec[{shape.returns}]",
-        f"ActionSpec({shape.endpoint}, {literal(path.name)}, {ctx.poll_spec(op, narrow=False)}, {ctx.failed_error(op)})",
+        f"ActionSpec({shape.endpoint}, {literal(path.name)}, {ctx.poll_spec(op, narrow=False)}, "
+        f"{ctx.failed_error(op)})",
     )
     handle = f"{mode.prefix}ActionHandle"
     argument = f"self, {path.name}: str"
