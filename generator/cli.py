@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from generator.config import Project, load_project
-from generator.diff.revisions import specs_at
+from generator.diff.revisions import in_words, specs_at
 from generator.diff.semantic_diff import Change, as_json, as_text, compare
 from generator.errors import Diagnostic, InternalError, Location, SpecError
 from generator.ir.names import Identifier
@@ -151,9 +151,9 @@ def changes_between(old: str, new: str | None, project: Project, warnings: list[
 
 def _diff(args: argparse.Namespace, project: Project, warnings: list[Diagnostic]) -> int:
     changes = changes_between(args.old, args.new, project, warnings)
-    sys.stdout.write(as_json(changes) if args.json else as_text(changes))
+    title = f"Changes from {in_words(args.old, project.specs)} to {in_words(args.new, project.specs)}"
+    sys.stdout.write(as_json(changes) if args.json else f"{title}\n{as_text(changes)}")
     if args.append is not None:
-        title = f"{args.old}..{args.new or 'working tree'}"
         with args.append.open("a", encoding="utf-8") as log:
             log.write(f"\n## {title}\n\n```\n{as_text(changes)}```\n")
     return EXIT_DRIFT if args.fail_on_breaking and any(c.breaking for c in changes) else EXIT_OK

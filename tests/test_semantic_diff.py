@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from conftest import ROOT, minimal_spec
-from generator.diff.semantic_diff import compare
+from generator.diff.semantic_diff import Change, as_text, compare
 from generator.pipeline import build_api
 
 ITEM = {
@@ -45,15 +45,16 @@ GET_ITEM = {
 }
 
 
-def _changes(tmp_path: Path, before: dict[str, Any], after: dict[str, Any]) -> set[tuple[str, str, str, bool]]:
+def _compare(tmp_path: Path, before: dict[str, Any], after: dict[str, Any]) -> list[Change]:
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     (tmp_path / "a" / "api.yaml").write_text(yaml.safe_dump(before))
     (tmp_path / "b" / "api.yaml").write_text(yaml.safe_dump(after))
-    changes = compare(
-        "api", build_api(tmp_path / "a" / "api.yaml", "api"), build_api(tmp_path / "b" / "api.yaml", "api")
-    )
-    return {(c.kind, c.subject, c.change, c.breaking) for c in changes}
+    return compare("api", build_api(tmp_path / "a" / "api.yaml", "api"), build_api(tmp_path / "b" / "api.yaml", "api"))
+
+
+def _changes(tmp_path: Path, before: dict[str, Any], after: dict[str, Any]) -> set[tuple[str, str, str, bool]]:
+    return {(c.kind, c.subject, c.change, c.breaking) for c in _compare(tmp_path, before, after)}
 
 
 def _spec(item: dict[str, Any] = ITEM, state: dict[str, Any] = STATE, get: dict[str, Any] = GET_ITEM) -> dict[str, Any]:
@@ -107,6 +108,62 @@ def test_operation_and_parameter_changes(tmp_path: Path) -> None:
     assert ("operation", "items.get()", "removed", True) in removed
 
 
+ACTIONS = ("ExportAction", "ImportAction", "PurgeAction", "UpdateAction")  # sorted, as `also` lists them
+
+
+def _shared_base(**base_properties: dict[str, Any]) -> dict[str, Any]:
+    """A base schema that four others `allOf`, each adding a property of its own."""
+    base = {
+        "type": "object",
+        "required": ["id"],
+        "properties": {"id": {"type": "string"}, "progress": {"type": "integer"}, **base_properties},
+    }
+    schemas: dict[str, Any] = {"Summary": base}
+    for name in ACTIONS:
+        own = {"type": "object", "properties": {"kind": {"const": name}}}
+        schemas[name] = {"allOf": [{"$ref": "#/components/schemas/Summary"}, own]}
+    return minimal_spec(schemas)
+
+
+def test_an_optional_field_added_to_a_shared_base_is_one_non_breaking_change(tmp_path: Path) -> None:
+    changes = _compare(tmp_path, _shared_base(), _shared_base(priority={"type": "integer"}))
+    assert changes == [Change("api", "field", "Summary.priority", "added", False, "optional", ACTIONS)]
+    assert as_text(changes) == (
+        "1 change(s) for callers, 0 breaking:\n"
+        "  ok       api: field Summary.priority added (optional; also in the 4 model(s) that include it)\n"
+    )
+
+
+def test_a_required_field_added_to_a_shared_base_is_one_breaking_change(tmp_path: Path) -> None:
+    after = _shared_base(priority={"type": "integer"})
+    after["components"]["schemas"]["Summary"]["required"].append("priority")
+    assert _compare(tmp_path, _shared_base(), after) == [
+        Change("api", "field", "Summary.priority", "added", True, "required", ACTIONS)
+    ]
+
+
+def test_removing_or_narrowing_a_field_of_a_shared_base_is_one_breaking_change(tmp_path: Path) -> None:
+    before = _shared_base(priority={"type": ["integer", "string"]})
+    removed = _compare(tmp_path, before, _shared_base())
+    assert removed == [Change("api", "field", "Summary.priority", "removed", True, also=ACTIONS)]
+    (tmp_path / "narrowed").mkdir()
+    narrowed = _compare(tmp_path / "narrowed", before, _shared_base(priority={"type": "integer"}))
+    assert [(c.subject, c.breaking, c.also) for c in narrowed] == [("Summary.priority", True, ACTIONS)]
+
+
+def test_the_same_field_added_to_a_model_that_does_not_include_the_base_is_its_own_change(tmp_path: Path) -> None:
+    before, after = _shared_base(), _shared_base(priority={"type": "integer"})
+    before["components"]["schemas"]["Other"] = {"type": "object", "properties": {"name": {"type": "string"}}}
+    after["components"]["schemas"]["Other"] = {
+        "type": "object",
+        "properties": {"name": {"type": "string"}, "priority": {"type": "integer"}},
+    }
+    assert [(c.subject, c.also) for c in _compare(tmp_path, before, after)] == [
+        ("Other.priority", ()),
+        ("Summary.priority", ACTIONS),
+    ]
+
+
 def _git(repo: Path, *args: str) -> None:
     env = {
         **os.environ,
@@ -116,6 +173,12 @@ def _git(repo: Path, *args: str) -> None:
         "GIT_COMMITTER_EMAIL": "t@t",
     }
     subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, env=env)
+
+
+def _commit(repo: Path, revision: str) -> str:
+    return subprocess.run(
+        ["git", "rev-parse", "--short", revision], cwd=repo, capture_output=True, text=True, check=True
+    ).stdout.strip()
 
 
 def _cli(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -143,10 +206,16 @@ def test_cli_compares_the_working_tree_with_head_and_between_revisions(repo: Pat
     summary = json.loads(result.stdout)
     assert summary["breaking"] == 0
     assert {"package": "postman", "kind": "enum value", "subject": "AsyncTaskStatus.'cancelled'",
-            "change": "added", "breaking": False, "detail": ""} in summary["changes"]  # fmt: skip
+            "change": "added", "breaking": False, "detail": "", "also": []} in summary["changes"]  # fmt: skip
     _git(repo, "commit", "-qam", "cancelled")
-    assert "AsyncTaskStatus.'cancelled' added" in _cli(repo, "HEAD~1", "HEAD").stdout
-    assert _cli(repo).stdout == "No changes for callers.\n"
+    between = _cli(repo, "HEAD~1", "HEAD").stdout
+    assert between.startswith(
+        f"Changes from HEAD~1 (commit {_commit(repo, 'HEAD~1')}) to HEAD (commit {_commit(repo, 'HEAD')})\n"
+    )
+    assert "AsyncTaskStatus.'cancelled' added" in between
+    head = _commit(repo, "HEAD")
+    assert _cli(repo).stdout == f"Changes from HEAD (commit {head}) to the working tree\nNo changes for callers.\n"
+    assert _cli(repo, head).stdout.startswith(f"Changes from commit {head} to the working tree\n")
 
 
 def test_cli_fails_on_breaking_and_appends_to_a_changelog(repo: Path) -> None:
@@ -155,7 +224,9 @@ def test_cli_fails_on_breaking_and_appends_to_a_changelog(repo: Path) -> None:
     result = _cli(repo, "--fail-on-breaking", "--append", "CHANGES.md")
     assert result.returncode == 1
     assert "BREAKING postman: field CreateApiVersion.release_notes removed" in result.stdout
-    assert "## HEAD..working tree" in (repo / "CHANGES.md").read_text()
+    header = f"Changes from HEAD (commit {_commit(repo, 'HEAD')}) to the working tree"
+    assert result.stdout.startswith(header + "\n")
+    assert f"\n## {header}\n" in (repo / "CHANGES.md").read_text()
 
 
 def test_cli_refuses_an_option_as_a_revision(repo: Path) -> None:

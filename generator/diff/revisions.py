@@ -1,4 +1,4 @@
-"""The specs of another git revision, for comparing what changed (`python -m generator diff`)."""
+"""Another git revision of the specs, and that revision in words (`python -m generator diff`)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,7 @@ from generator.errors import Location, SpecError
 @contextlib.contextmanager
 def specs_at(revision: str, spec_dir: Path) -> Iterator[Path]:
     """A temporary copy of `spec_dir` as it was at `revision`, removed on exit."""
-    if revision.startswith("-"):  # would be read as an option by git
-        raise SpecError.at(Location(revision), "not a revision.", "name a commit, tag or branch.")
+    _refuse_option(revision)
     top = _toplevel(spec_dir)
     relative = spec_dir.resolve().relative_to(top).as_posix()
     result = subprocess.run(
@@ -36,6 +35,31 @@ def specs_at(revision: str, spec_dir: Path) -> Iterator[Path]:
         with tarfile.open(fileobj=io.BytesIO(result.stdout)) as archive:
             archive.extractall(target, filter="data")  # the data filter refuses links and paths outside target
         yield Path(target) / relative
+
+
+def in_words(revision: str | None, spec_dir: Path) -> str:
+    """`revision` for a reader: `HEAD (commit abc1234)`, `commit abc1234`, or `the working tree` for None."""
+    if revision is None:
+        return "the working tree"
+    _refuse_option(revision)
+    result = subprocess.run(
+        ["git", "rev-parse", "--verify", "--quiet", "--short", f"{revision}^{{commit}}"],
+        cwd=_toplevel(spec_dir),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise SpecError.at(Location(revision), "git knows no such commit.", "name a commit, tag or branch.")
+    commit, typed = result.stdout.strip(), revision.lower()
+    # A hash the user typed is said once; a name (HEAD, a tag, HEAD~2) gets the commit it stood for.
+    is_hash = typed.startswith(commit) or commit.startswith(typed)
+    return f"commit {commit}" if is_hash else f"{revision} (commit {commit})"
+
+
+def _refuse_option(revision: str) -> None:
+    if revision.startswith("-"):  # would be read as an option by git
+        raise SpecError.at(Location(revision), "not a revision.", "name a commit, tag or branch.")
 
 
 def _toplevel(path: Path) -> Path:

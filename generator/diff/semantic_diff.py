@@ -4,12 +4,15 @@ variants, operations and parameters, each marked breaking or not.
 Rules: removing anything is breaking; adding an optional field or parameter, an enum value (enums
 are open) or a union variant is not; a new required field or parameter is breaking; a type change
 is breaking unless the new type only widens the old one (`X` -> `X | None`, `X` -> `X | Y`).
+
+A field change that several models share through `allOf` is one change: it is reported on the base
+model and names the models that include it in `also`, breaking or not as the change itself is.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from generator import ir
 from generator.render.python_code import hint
@@ -25,6 +28,28 @@ class Change:
     change: str  # added, removed, changed
     breaking: bool
     detail: str = ""
+    also: tuple[str, ...] = ()  # the other models the same field change reaches, through `allOf`
+
+
+@dataclass(frozen=True)
+class _FieldChange:
+    """A change to the field `wire` of one model, with the field before and after, to find the models sharing it."""
+
+    model: str
+    wire: str
+    change: Change
+    before: ir.Field | None
+    after: ir.Field | None
+
+    def same_as(self, other: _FieldChange) -> bool:
+        """The same change to an equal field (name, type, description, examples), in whichever model."""
+        return (self.wire, self.change.change, self.change.detail, self.before, self.after) == (
+            other.wire,
+            other.change.change,
+            other.change.detail,
+            other.before,
+            other.after,
+        )
 
 
 def _options(t: ir.TypeExpr) -> set[str]:
@@ -50,50 +75,79 @@ def _by_name(api: ir.Api) -> dict[str, ir.Definition]:
     return {d.name: d for d in api.definitions}
 
 
-def _fields(package: str, name: str, old: ir.Model, new: ir.Model) -> list[Change]:
-    changes = []
+def _fields(package: str, name: str, old: ir.Model, new: ir.Model) -> list[_FieldChange]:
+    found = []
     before, after = {f.wire_name: f for f in old.fields}, {f.wire_name: f for f in new.fields}
+
+    def note(wire: str, change: str, breaking: bool, detail: str = "") -> None:
+        was, now = before.get(wire), after.get(wire)
+        subject = f"{name}.{now.name if now else before[wire].name}"
+        found.append(_FieldChange(name, wire, Change(package, "field", subject, change, breaking, detail), was, now))
+
     for wire in before.keys() - after.keys():
-        changes.append(Change(package, "field", f"{name}.{before[wire].name}", "removed", True))
+        note(wire, "removed", True)
     for wire in after.keys() - before.keys():
-        field = after[wire]
-        changes.append(
-            Change(
-                package,
-                "field",
-                f"{name}.{field.name}",
-                "added",
-                field.required,
-                "required" if field.required else "optional",
-            )
-        )
+        required = after[wire].required
+        note(wire, "added", required, "required" if required else "optional")
     for wire in before.keys() & after.keys():
         a, b = before[wire], after[wire]
-        subject = f"{name}.{b.name}"
         if a.name != b.name:
-            changes.append(Change(package, "field", subject, "changed", True, f"renamed from {a.name}"))
+            note(wire, "changed", True, f"renamed from {a.name}")
         typed = _type_change(a.type, b.type)
         if typed:
-            changes.append(Change(package, "field", subject, "changed", typed[0], typed[1]))
+            note(wire, "changed", *typed)
         if a.required != b.required:
-            changes.append(
-                Change(
-                    package, "field", subject, "changed", b.required, "now required" if b.required else "now optional"
-                )
-            )
+            note(wire, "changed", b.required, "now required" if b.required else "now optional")
+    return found
+
+
+def _shared(found: list[_FieldChange], old: ir.Api, new: ir.Api) -> list[Change]:
+    """One change for each field change that models share through `allOf`, instead of one per model."""
+    groups: list[list[_FieldChange]] = []
+    by_wire: dict[str, list[list[_FieldChange]]] = {}  # only changes to one wire name can be the same
+    for item in found:
+        similar = by_wire.setdefault(item.wire, [])
+        group = next((g for g in similar if g[0].same_as(item)), None)
+        if group is None:
+            similar.append([item])
+            groups.append(similar[-1])
+        else:
+            group.append(item)
+    before, after = _properties(old), _properties(new)
+    return [c for g in groups for c in _on_bases(g, before if g[0].after is None else after)]
+
+
+def _on_bases(group: list[_FieldChange], properties: dict[str, frozenset[str]]) -> list[Change]:
+    """The changes of `group` (all the same), one on each base model, naming the models that include it.
+
+    The IR flattens `allOf` and does not record which model includes which, so a base is recognised as
+    the model whose properties (wire names) each model that includes it has too.
+    """
+    changes = []
+    remaining = sorted(group, key=lambda c: (len(properties[c.model]), c.model))  # a base before its includers
+    while remaining:
+        base, *rest = remaining
+        included = [c.model for c in rest if properties[base.model] <= properties[c.model]]
+        changes.append(replace(base.change, also=tuple(sorted(included))))
+        remaining = [c for c in rest if c.model not in included]
     return changes
+
+
+def _properties(api: ir.Api) -> dict[str, frozenset[str]]:
+    return {d.name: frozenset(f.wire_name for f in d.fields) for d in api.definitions if isinstance(d, ir.Model)}
 
 
 def _definitions(package: str, old: ir.Api, new: ir.Api) -> list[Change]:
     before, after = _by_name(old), _by_name(new)
     changes = [Change(package, _kind(before[n]), n, "removed", True) for n in before.keys() - after.keys()]
     changes += [Change(package, _kind(after[n]), n, "added", False) for n in after.keys() - before.keys()]
+    field_changes: list[_FieldChange] = []
     for name in before.keys() & after.keys():
         a, b = before[name], after[name]
         if type(a) is not type(b):
             changes.append(Change(package, _kind(b), name, "changed", True, f"was a {_kind(a)}"))
         elif isinstance(a, ir.Model) and isinstance(b, ir.Model):
-            changes += _fields(package, name, a, b)
+            field_changes += _fields(package, name, a, b)
         elif isinstance(a, ir.Enum) and isinstance(b, ir.Enum):
             old_values, new_values = {m.value for m in a.members}, {m.value for m in b.members}
             changes += [
@@ -111,7 +165,7 @@ def _definitions(package: str, old: ir.Api, new: ir.Api) -> list[Change]:
                 Change(package, "union variant", f"{name}[{v}]", "added", False)
                 for v in new_variants.keys() - old_variants.keys()
             ]
-    return changes
+    return changes + _shared(field_changes, old, new)
 
 
 def _kind(definition: ir.Definition) -> str:
@@ -175,7 +229,10 @@ def as_text(changes: list[Change]) -> str:
     lines = [f"{len(changes)} change(s) for callers, {breaking} breaking:"]
     for c in changes:
         mark = "BREAKING" if c.breaking else "ok      "
-        detail = f" ({c.detail})" if c.detail else ""
+        notes = [c.detail] if c.detail else []
+        if c.also:
+            notes.append(f"also in the {len(c.also)} model(s) that include it")
+        detail = f" ({'; '.join(notes)})" if notes else ""
         lines.append(f"  {mark} {c.package}: {c.kind} {c.subject} {c.change}{detail}")
     return "\n".join(lines) + "\n"
 
