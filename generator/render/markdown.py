@@ -1,23 +1,24 @@
 """Markdown fragments from spec text: escaped so that a spec cannot inject HTML or break a table.
 
-Spec descriptions are Markdown and stay Markdown (emphasis, code, links), but raw
-HTML is escaped, script links are defused, and table cells get `|` escaped and
-newlines turned into `<br>`.
+Spec descriptions are Markdown and stay Markdown (emphasis, code, links); HTML elements in
+them become Markdown (`descriptions.py`), any other markup is escaped, script links are
+defused, and table cells get `|` escaped and newlines turned into `<br>`.
 """
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from typing import Any
+
+from generator.render import descriptions
 
 _SCRIPT_LINK = re.compile(r"\]\(\s*(?:javascript|data|vbscript):[^)]*\)", re.IGNORECASE)
 
 
 def text(value: str) -> str:
-    """A Markdown block from spec text: HTML escaped, links to scripts removed."""
-    return _SCRIPT_LINK.sub("](#)", html.escape(value.strip(), quote=False))
+    """A Markdown block from spec text: HTML converted to Markdown, other markup escaped, links to scripts removed."""
+    return _SCRIPT_LINK.sub("](#)", descriptions.markdown(value.strip()))
 
 
 def cell(value: str) -> str:

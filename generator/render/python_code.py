@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from generator import ir
+from generator.render import descriptions
 
 _PRIMITIVE_IMPORTS = {"datetime": "datetime", "date": "datetime", "Any": "typing", "FileInput": "._runtime"}
 
@@ -97,8 +98,8 @@ def literal(value: Any) -> str:
 
 
 def docstring(text: str) -> str:
-    """A docstring literal: triple-quoted when plain text, else a `repr` literal."""
-    text = text.strip()
+    """A docstring literal of spec text, HTML as plain text: triple-quoted when printable, else a `repr` literal."""
+    text = descriptions.plain(text.strip())
     plain = text.replace("\n", "").isprintable()
     if plain and '"""' not in text and "\\" not in text and not text.endswith('"'):
         # A multi-line docstring closes on its own line, where black and ruff both leave it.

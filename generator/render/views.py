@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from generator import ir
 from generator.ir.modules import partition
 from generator.render.client_views import MODES, ClientView, Mode, client_view
+from generator.render.descriptions import plain
 from generator.render.python_code import (
     QUALIFIED,
     QUALIFYING_IMPORTS,
@@ -74,7 +75,7 @@ def field_view(field: ir.Field, shadowed: frozenset[str] = frozenset()) -> Field
     if field.wire_name != field.name:
         args += [f"validation_alias={literal(field.wire_name)}", f"serialization_alias={literal(field.wire_name)}"]
     if field.description:
-        args.append(f"description={literal(field.description)}")
+        args.append(f"description={literal(plain(field.description))}")
     default = "None" if args == ["default=None"] else (f"Field({', '.join(args)})" if args else "")
     return FieldView(field.name, hint(field.type, shadowed), default)
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from generator.resources import GENERATOR, TEMPLATES
 
 NAME = "MANIFEST.json"
-PINNED = {"ruff": "0.17.5", "black": "26.10.1"}
+PINNED = {"ruff": "0.17.5", "black": "26.10.1", "markdownify": "1.2.3"}
 
 
 def _digest(files: dict[str, bytes]) -> str:
