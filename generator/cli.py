@@ -102,13 +102,14 @@ def _run(args: argparse.Namespace, project: Project, warnings: list[Diagnostic])
         return EXIT_OK
     package = Identifier(args.package or args.spec.stem)
     out = args.out if args.out is not None else project.out
+    naming = project.naming_for(args.spec)
     if args.pyproject:
-        files, pyproject = distribution(args.spec, package, warnings, ref_root=project.ref_root)
+        files, pyproject = distribution(args.spec, package, warnings, ref_root=project.ref_root, naming=naming)
         changed = write_tree(files, out / package)
         changed = write_owned_file(out / "pyproject.toml", pyproject, PYPROJECT_MARKER) or changed
     else:
         changed = write_tree(
-            package_tree(args.spec, package, warnings=warnings, ref_root=project.ref_root), out / package
+            package_tree(args.spec, package, warnings=warnings, ref_root=project.ref_root, naming=naming), out / package
         )
     print(f"{'wrote' if changed else 'unchanged'}: {out / package}")
     return EXIT_OK
@@ -143,8 +144,11 @@ def changes_between(old: str, new: str | None, project: Project, warnings: list[
         new_specs = {project.package_for(s): s for s in specs_in(new_dir)} if new_dir.is_dir() else {}
         changes: list[Change] = []
         for package in sorted(old_specs.keys() | new_specs.keys()):
-            before = build_api(old_specs[package], package) if package in old_specs else None
-            after = build_api(new_specs[package], package, warnings=warnings) if package in new_specs else None
+            old_spec, new_spec = old_specs.get(package), new_specs.get(package)
+            before = build_api(old_spec, package, naming=project.naming_for(old_spec)) if old_spec else None
+            after = None
+            if new_spec:
+                after = build_api(new_spec, package, warnings=warnings, naming=project.naming_for(new_spec))
             changes += compare(package, before, after)
         return changes
 

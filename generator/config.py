@@ -9,6 +9,9 @@ the `[tool.sdk-generator]` table of the `pyproject.toml` in the current director
     ref-root = ".."                # optional: where `$ref`d files may come from (default: this directory)
     [tool.sdk-generator.packages]  # optional: a package name other than the file's stem
     "billing-v2.yaml" = "billing"
+    [tool.sdk-generator.naming."stripe.json"]  # optional, per spec: how resources and methods are named
+    resources = "paths"            # resources from the paths even though the spec has tags ("tags": the reverse)
+    methods = { GetCustomersCustomer = "customers.retrieve" }  # operationId -> [resource.]method
 
 Command-line options (`--specs`, `--generated`, `--ref-root`) win over the table.
 """
@@ -29,7 +32,19 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 
 PYPROJECT = "pyproject.toml"
 TABLE = "tool.sdk-generator"
-_KEYS = {"specs", "out", "packages", "ref-root"}
+_KEYS = {"specs", "out", "packages", "ref-root", "naming"}
+
+
+@dataclass(frozen=True)
+class Naming:
+    """How one spec's resources and methods are named, where the project overrides the generator's choice.
+
+    `by_paths`: True for resources from paths, False from tags, None to decide (paths when nothing is
+    tagged); `methods`: operationId -> `resource.sub.method` or just `method`, winning over every heuristic.
+    """
+
+    by_paths: bool | None = None
+    methods: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -41,15 +56,23 @@ class Project:
     packages: dict[str, str] = field(default_factory=dict)  # spec file name -> package name
     import_root: str = "generated"  # the dotted name `out` is imported as
     ref_root: Path | None = None  # the directory local `$ref` files may come from (None: see `bundle`)
+    naming: dict[str, Naming] = field(default_factory=dict)  # spec file name -> its naming overrides
 
     def package_for(self, spec: Path) -> Identifier:
         """The package name of a spec file: the configured one, else the file's stem."""
         return Identifier(self.packages.get(spec.name, spec.stem))
 
+    def naming_for(self, spec: Path) -> Naming:
+        """The naming overrides of a spec file (none by default)."""
+        return self.naming.get(spec.name, Naming())
+
     @property
     def settings(self) -> dict[str, object]:
         """What, besides the files, decides the output (recorded in the manifest)."""
-        return {"packages": dict(sorted(self.packages.items())), "import_root": self.import_root}
+        settings: dict[str, object] = {"packages": dict(sorted(self.packages.items())), "import_root": self.import_root}
+        if self.naming:  # only when set, so that a project without overrides keeps its manifest
+            settings["naming"] = {k: [n.by_paths, sorted(n.methods.items())] for k, n in sorted(self.naming.items())}
+        return settings
 
 
 def load_project(
@@ -67,6 +90,7 @@ def load_project(
     for key in ("specs", "out", "ref-root"):
         if not isinstance(table.get(key, ""), str):
             raise SpecError.at(where, f"`{key}` must be a directory path (a string).", f'{key} = "{key}".')
+    naming = _naming(table.get("naming", {}), where)
     target = out or Path(str(table.get("out", "generated")))
     project = Project(
         specs=specs or Path(str(table.get("specs", "spec"))),
@@ -74,6 +98,7 @@ def load_project(
         packages=dict(packages),
         import_root=import_root(target, directory),
         ref_root=ref_root or (directory / str(table["ref-root"]) if "ref-root" in table else None),
+        naming=naming,
     )
     if not all(part.isidentifier() for part in project.import_root.split(".")):
         raise SpecError.at(
@@ -82,6 +107,28 @@ def load_project(
             "name an output directory whose parts are Python identifiers (e.g. generated or src/acme/sdks).",
         )
     return project
+
+
+def _naming(table: object, where: Location) -> dict[str, Naming]:
+    """`[tool.sdk-generator.naming."<spec file>"]` tables, checked."""
+    hint = 'naming."api.yaml" = { resources = "paths", methods = { getThing = "things.get" } }.'
+    if not isinstance(table, dict):
+        raise SpecError.at(where, "`naming` must map spec file names to tables.", hint)
+    found = {}
+    for spec, entry in table.items():
+        resources = entry.get("resources") if isinstance(entry, dict) else None
+        methods = entry.get("methods", {}) if isinstance(entry, dict) else None
+        valid = (
+            isinstance(entry, dict)
+            and set(entry) <= {"resources", "methods"}
+            and resources in (None, "paths", "tags")
+            and isinstance(methods, dict)
+            and all(isinstance(v, str) and all(p.isidentifier() for p in v.split(".")) for v in methods.values())
+        )
+        if not valid or not isinstance(methods, dict):
+            raise SpecError.at(where, f"`naming` of {spec!r} is malformed.", hint)
+        found[str(spec)] = Naming(None if resources is None else resources == "paths", dict(methods))
+    return found
 
 
 def import_root(out: Path, directory: Path) -> str:

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 
 
 class Severity(enum.Enum):
-    """How bad a diagnostic is: errors stop generation, warnings do not."""
+    """How bad a diagnostic is: errors stop generation, warnings do not, notes say what was decided."""
 
     ERROR = "error"
     WARNING = "warning"
+    NOTE = "note"
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ class Diagnostic:
     def __str__(self) -> str:
         text = f"{self.severity.value}: {self.location}: {self.message}"
         if self.hint:
-            text += f" Fix: {self.hint}"
+            text += f" {'To change it' if self.severity is Severity.NOTE else 'Fix'}: {self.hint}"
         return text
 
 

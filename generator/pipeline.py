@@ -10,10 +10,11 @@ from pathlib import Path
 
 from generator import ir
 from generator.background import in_background
-from generator.config import Project
+from generator.config import Naming, Project
 from generator.errors import Diagnostic, InternalError, Location, SpecError
+from generator.ir.build_groups import build_groups
 from generator.ir.build_models import SchemaBuilder
-from generator.ir.build_operations import build_groups, build_server
+from generator.ir.build_operations import build_server
 from generator.ir.build_security import build_auth
 from generator.ir.names import ClassName, Identifier
 from generator.load.bundle import bundle
@@ -28,6 +29,7 @@ from generator.write import manifest
 from generator.write.files import Tree
 
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
+NO_OVERRIDES = Naming()
 
 
 def _read(spec: Path, ref_root: Path | None) -> Document:
@@ -39,7 +41,9 @@ def _read(spec: Path, ref_root: Path | None) -> Document:
     return bundle(doc, spec, ref_root)
 
 
-def _ir(doc: Document, spec: Path, package: str, import_name: str | None) -> tuple[ir.Api, list[Diagnostic]]:
+def _ir(
+    doc: Document, spec: Path, package: str, import_name: str | None, naming: Naming
+) -> tuple[ir.Api, list[Diagnostic]]:
     """The IR of a loaded spec, with its schemas relaxed where its own examples contradict them."""
     doc, relaxed = reconcile(doc)
     schemas = SchemaBuilder(doc)
@@ -48,7 +52,7 @@ def _ir(doc: Document, spec: Path, package: str, import_name: str | None) -> tup
     auth = build_auth(doc, name, {v.name for v in variables}, schemas.warnings)
     try:
         schemas.build_components()
-        groups = build_groups(doc, schemas, auth)
+        groups = build_groups(doc, schemas, auth, naming.by_paths, naming.methods)
     except (SpecError, InternalError):
         raise
     except Exception as exc:  # a bug of ours: say where in the spec it happened
@@ -79,11 +83,12 @@ def build_api(
     warnings: list[Diagnostic] | None = None,
     *,
     ref_root: Path | None = None,
+    naming: Naming = NO_OVERRIDES,
 ) -> ir.Api:
     """Load, validate and turn one spec into the IR of package `package`; warnings go to `warnings`."""
     doc = _read(spec, ref_root)
     found = validate(doc)
-    api, relaxed = _ir(doc, spec, package, import_name)
+    api, relaxed = _ir(doc, spec, package, import_name, naming)
     if warnings is not None:
         warnings.extend(found + relaxed)
     return api
@@ -96,16 +101,22 @@ def package_tree(
     warnings: list[Diagnostic] | None = None,
     *,
     ref_root: Path | None = None,
+    naming: Naming = NO_OVERRIDES,
 ) -> Tree:
     """The formatted files of the package generated from `spec` (imported as `import_name`)."""
-    return _generate(spec, package, import_name, warnings, ref_root)[1]
+    return _generate(spec, package, import_name, warnings, ref_root, naming)[1]
 
 
 def distribution(
-    spec: Path, package: str, warnings: list[Diagnostic] | None = None, *, ref_root: Path | None = None
+    spec: Path,
+    package: str,
+    warnings: list[Diagnostic] | None = None,
+    *,
+    ref_root: Path | None = None,
+    naming: Naming = NO_OVERRIDES,
 ) -> tuple[Tree, str]:
     """The files of the package generated from `spec`, and the `pyproject.toml` that makes it installable."""
-    api, files = _generate(spec, package, None, warnings, ref_root)
+    api, files = _generate(spec, package, None, warnings, ref_root, naming)
     modules = sorted(
         ".".join([package, *Path(name).parent.parts]) for name in files if Path(name).name == "__init__.py"
     )
@@ -113,7 +124,12 @@ def distribution(
 
 
 def _generate(
-    spec: Path, package: str, import_name: str | None, warnings: list[Diagnostic] | None, ref_root: Path | None
+    spec: Path,
+    package: str,
+    import_name: str | None,
+    warnings: list[Diagnostic] | None,
+    ref_root: Path | None,
+    naming: Naming,
 ) -> tuple[ir.Api, Tree]:
     """The IR and formatted files of one package.
 
@@ -122,7 +138,7 @@ def _generate(
     doc = _read(spec, ref_root)
     with in_background(lambda: validate(doc)) as validation:
         try:
-            api, relaxed = _ir(doc, spec, package, import_name)
+            api, relaxed = _ir(doc, spec, package, import_name, naming)
             files = render_package(api)
         except Exception as exc:
             validation.result()  # an invalid spec explains a failure better than the error it caused here
@@ -154,7 +170,9 @@ def project_tree(project: Project, warnings: list[Diagnostic] | None = None) -> 
     for spec in specs_in(project.specs):
         package = project.package_for(spec)
         packages.append(package)
-        files = package_tree(spec, package, f"{project.import_root}.{package}", warnings, ref_root=project.ref_root)
+        import_name = f"{project.import_root}.{package}"
+        naming = project.naming_for(spec)
+        files = package_tree(spec, package, import_name, warnings, ref_root=project.ref_root, naming=naming)
         tree.update({f"{package}/{name}": text for name, text in files.items()})
     tree["__init__.py"] = format_source(render_root(project.import_root, packages), "__init__.py")
     tree["py.typed"] = ""  # the root is a package too: type checkers outside the repository see its types

@@ -2,13 +2,15 @@
 
 `answers` maps a path to a list of answers served in turn (the last repeats): (status, JSON body), or
 (status, raw bytes, content type); unknown paths get `200 {"ok": true}`. `/oauth/token` hands out
-numbered OAuth2 tokens.
+numbered OAuth2 tokens. `routes` maps a path to a function of the request that answers it, for a
+server with state of its own: (status, JSON body, headers).
 """
 
 from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -32,6 +34,7 @@ class Recorder:
 
     seen: list[Seen] = field(default_factory=list)
     answers: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
+    routes: dict[str, Callable[[Seen], tuple[int, Any, dict[str, str]]]] = field(default_factory=dict)
     tokens_issued: int = 0
     token_lifetime: int = 3600
 
@@ -51,9 +54,14 @@ class _Handler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         length = int(self.headers.get("content-length") or 0)
         body = self.rfile.read(length) if length else b""
-        recorder.seen.append(Seen(self.command, parts.path, parts.query, dict(self.headers.items()), body))
+        seen = Seen(self.command, parts.path, parts.query, dict(self.headers.items()), body)
+        recorder.seen.append(seen)
         answer: tuple[Any, ...]
-        if parts.path == "/oauth/token":
+        headers: dict[str, str] = {}
+        if parts.path in recorder.routes:
+            status, payload, headers = recorder.routes[parts.path](seen)
+            answer = (status, payload)
+        elif parts.path == "/oauth/token":
             recorder.tokens_issued += 1
             token = {"access_token": f"tok-{recorder.tokens_issued}", "expires_in": recorder.token_lifetime}
             answer = (200, token)
@@ -65,6 +73,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
+        for name, value in headers.items():
+            self.send_header(name, value)
         self.end_headers()
         self.wfile.write(data)
 

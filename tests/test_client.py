@@ -67,6 +67,9 @@ def test_secrets_stay_out_of_repr_errors_and_logs(server: APIServer, caplog: pyt
         caplog.text,
     ]
     assert "GET /v1/async-actions/aa_1 -> 200" in caplog.text
+    ours = [r for r in caplog.records if "aa_1 -> 200 (" in r.getMessage()]
+    assert ours and ours[0].name == "generated.voucherify"  # `logging.getLogger("<package>")`, as httpx users expect
+    assert repr(client) == f"VoucherifyClient(base_url={server.url!r}, credentials=['app_id', 'app_token'])"
     for text in shown:
         assert APP_TOKEN not in text and "wrong-secret-2" not in text
     client.close()

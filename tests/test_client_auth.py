@@ -17,7 +17,9 @@ from conftest import MakePackage
 
 
 def _get(security: list[dict[str, list[str]]] | None) -> dict[str, Any]:
-    operation: dict[str, Any] = {"responses": {"200": {"description": "ok", "content": {"application/json": {}}}}}
+    # Tagged, so that methods are named from the operations (`default.get_basic`), not from the paths.
+    ok = {"200": {"description": "ok", "content": {"application/json": {}}}}
+    operation: dict[str, Any] = {"tags": ["default"], "responses": ok}
     if security is not None:
         operation["security"] = security
     return {"get": operation}

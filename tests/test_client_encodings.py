@@ -39,6 +39,7 @@ SPEC: dict[str, Any] = {
         "/imports": {
             "post": {
                 "operationId": "importCsv",
+                "tags": ["default"],
                 "requestBody": {
                     "required": True,
                     "content": {
@@ -62,6 +63,7 @@ SPEC: dict[str, Any] = {
         "/customers": {
             "post": {
                 "operationId": "createCustomer",
+                "tags": ["default"],
                 "requestBody": {
                     "required": True,
                     "content": {
@@ -87,6 +89,7 @@ SPEC: dict[str, Any] = {
         "/search/{ids}": {
             "get": {
                 "operationId": "search",
+                "tags": ["default"],
                 "parameters": [
                     {"name": "ids", "in": "path", "required": True, "style": "label",
                      "schema": {"type": "array", "items": {"type": "integer"}}},
@@ -106,6 +109,7 @@ SPEC: dict[str, Any] = {
         "/exports/{id}": {
             "get": {
                 "operationId": "downloadExport",
+                "tags": ["default"],
                 "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
                 "responses": {"200": {"description": "csv", "content": {"text/csv": {"schema": {"type": "string"}}}}},
             }
@@ -113,6 +117,7 @@ SPEC: dict[str, Any] = {
         "/files/{id}": {
             "get": {
                 "operationId": "getFile",
+                "tags": ["default"],
                 "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
                 "responses": {
                     "200": {
@@ -123,6 +128,7 @@ SPEC: dict[str, Any] = {
             },
             "put": {
                 "operationId": "putFile",
+                "tags": ["default"],
                 "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
                 "requestBody": {"required": True, "content": {"application/octet-stream": {}}},
                 "responses": {"204": {"description": "stored"}},
@@ -131,6 +137,7 @@ SPEC: dict[str, Any] = {
         "/strict": {
             "get": {
                 "operationId": "strict",
+                "tags": ["default"],
                 "responses": {
                     "200": {
                         "description": "ok",

@@ -73,6 +73,7 @@ def test_timeout_raises_a_timeout_error_with_the_last_state(server: APIServer) -
         client.async_actions.wait("aa_t", timeout=0.4, **FAST)
     assert isinstance(caught.value, voucherify.WaitTimeoutError)
     assert caught.value.last.progress == 10
+    assert str(caught.value) == "aa_t is still IN_PROGRESS after 0.4 s"  # which work, and where it stood
     assert 0.4 <= time.monotonic() - started < 1.0
 
 
@@ -147,6 +148,7 @@ def test_accepted_handle_follows_the_location_header(server: APIServer) -> None:
     with postman.PostmanClient(api_key=POSTMAN_KEY, base_url=server.url) as pm:
         accepted = pm.apis.create_api_version("api-1", postman.CreateApiVersion(name="v3"))
         assert accepted.response.status_code == 202
+        assert repr(accepted) == f"<Accepted 202, polling {server.url}/apis/api-1/tasks/task-1>"
         assert isinstance(accepted.body, postman.ApiVersion) and accepted.body.id == "v-1"
         assert accepted.location == f"{server.url}/apis/api-1/tasks/task-1"
         task = accepted.wait(timeout=5, **FAST)
@@ -203,7 +205,10 @@ def test_syncing_a_collection_follows_its_task_to_completion_or_failure(server: 
     assert isinstance(task.details, postman.TaskResources) and task.details.resources
     assert task.details.resources[0].id == "12345678-col"
     # The failure's own message, where `x-poll: {error: details.error.message}` says it is.
-    assert str(caught.value) == "the work ended as failed: The collection could not be synced"
+    assert (
+        str(caught.value)
+        == f"{failing.location.rsplit('/', 1)[-1]} ended as failed: The collection could not be synced"
+    )
     assert server.state.requests_to("/apis/api-1/collections/fail/sync-with-schema-tasks")[0].method == "PUT"
 
 

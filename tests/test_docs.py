@@ -135,14 +135,20 @@ def test_operation_pages_show_request_auth_responses_and_examples() -> None:
 
 
 def test_doc_examples_type_check(tmp_path: Path) -> None:
+    pages = [page.read_text() for docs in DOCS.values() for page in sorted((docs / "operations").glob("*.md"))]
     blocks = [
         block.split("```", 1)[0]
-        for docs in DOCS.values()
-        for page in sorted((docs / "operations").glob("*.md"))
-        for block in page.read_text().split("```python\n")[1:]
+        for text in pages
+        for heading in ("### Example", "### Async example")
+        for block in text.split(f"{heading}\n\n```python\n")[1:]
     ]
     assert len(blocks) == 2 * 21  # sync and async, for each operation of the two specs
     type_check_code_blocks(blocks, tmp_path)
+    # Every method has its signature as the client declares it: the 21 operations, and wait/handle.
+    signatures = [b.split("```", 1)[0] for text in pages for b in text.split("### Signature\n\n```python\n")[1:]]
+    assert len(signatures) == 21 + 3  # and async_actions.wait, async_actions.handle, tasks.wait
+    assert any("-> Page[AsyncActionSummary]" in s for s in signatures)
+    assert any("-> ActionHandle[VouchersImportCsvAction]" in s for s in signatures)
 
 
 def _table_widths(markdown: str) -> set[int]:
@@ -171,7 +177,7 @@ def test_hostile_descriptions_cannot_break_tables_or_inject_html(make_package: M
     )
     package = make_package(spec, package="hostile_docs")
     page = _entry(Path(package.__file__).parent / "docs", "Thing")
-    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert "<script>" not in page and "alert(1)" not in page  # the script is dropped, its link defused
     assert "javascript:" not in page
     table = page[page.index("| Python name") :]
     assert len(_table_widths(table)) == 1

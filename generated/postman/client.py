@@ -199,6 +199,13 @@ class PostmanClient(APIClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
     ) -> None:
+        """Create a client; every argument is optional.
+
+        - `api_key`: or the environment variable `POSTMAN_API_KEY`
+        - `base_url`: instead of 'https://api.getpostman.com'
+        - `timeout`: seconds per request; `max_retries`: retries of failed idempotent requests
+        - `http_client`: an httpx client of your own (its pool is left open on close)
+        """
         super().__init__(
             base_url=base_url or expand_url("https://api.getpostman.com", {}),
             credentials={"api_key": api_key},
@@ -314,6 +321,13 @@ class AsyncPostmanClient(AsyncAPIClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
+        """Create a client; every argument is optional.
+
+        - `api_key`: or the environment variable `POSTMAN_API_KEY`
+        - `base_url`: instead of 'https://api.getpostman.com'
+        - `timeout`: seconds per request; `max_retries`: retries of failed idempotent requests
+        - `http_client`: an httpx client of your own (its pool is left open on close)
+        """
         super().__init__(
             base_url=base_url or expand_url("https://api.getpostman.com", {}),
             credentials={"api_key": api_key},

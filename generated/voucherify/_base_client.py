@@ -45,7 +45,7 @@ from ._exceptions import (
     WaitFailedError,
     status_error,
 )
-from ._pagination import AsyncPage, Page, PageSpec
+from ._pagination import AsyncPage, NextPage, Page, PageSpec
 from ._polling import (
     DEFAULT_MAX_POLL_INTERVAL,
     DEFAULT_POLL_INTERVAL,
@@ -176,7 +176,8 @@ class BaseClient:
         self._errors = errors
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self.base_url!r})"
+        # The names of the credentials it holds, never their values.
+        return f"{type(self).__name__}(base_url={self.base_url!r}, credentials={sorted(self._secrets)})"
 
     def with_options(self: C, *, timeout: float | None = None, max_retries: int | None = None) -> C:
         """A client with other settings that shares this one's connection pool (use it per call)."""
@@ -423,10 +424,15 @@ class APIClient(BaseClient):
     ) -> Page[Item]:
         """The first page of a list; iterating the page fetches the following ones as needed."""
 
-        def fetch(cursor: Any) -> Any:
-            return self.request(endpoint, {**args, pages.cursor_parameter: cursor}, options=options)
+        def fetch(following: NextPage) -> tuple[Any, httpx.Response, Mapping[str, Any]]:
+            if following.url is not None:  # a URL the server handed out carries every argument itself
+                value, answer = self.request_with_response(endpoint.at(following.url), {}, options=options)
+                return value, answer, {}
+            at = {**args, **following.arguments}
+            value, answer = self.request_with_response(endpoint, at, options=options)
+            return value, answer, at
 
-        return Page(fetch(args.get(pages.cursor_parameter)), fetch, pages)
+        return Page(*(fetch(NextPage())), fetch, pages)
 
     def wait_for(
         self,
@@ -629,10 +635,15 @@ class AsyncAPIClient(BaseClient):
     ) -> AsyncPage[Item]:
         """The first page of a list; iterating the page fetches the following ones as needed."""
 
-        async def fetch(cursor: Any) -> Any:
-            return await self.request(endpoint, {**args, pages.cursor_parameter: cursor}, options=options)
+        async def fetch(following: NextPage) -> tuple[Any, httpx.Response, Mapping[str, Any]]:
+            if following.url is not None:  # a URL the server handed out carries every argument itself
+                value, answer = await self.request_with_response(endpoint.at(following.url), {}, options=options)
+                return value, answer, {}
+            at = {**args, **following.arguments}
+            value, answer = await self.request_with_response(endpoint, at, options=options)
+            return value, answer, at
 
-        return AsyncPage(await fetch(args.get(pages.cursor_parameter)), fetch, pages)
+        return AsyncPage(*(await fetch(NextPage())), fetch, pages)
 
     async def wait_for(
         self,

@@ -99,15 +99,20 @@ def status_of(value: Any, spec: PollSpec[Any]) -> str:
 def check_status(
     value: Any, spec: PollSpec[Any], failed_error: type[WaitFailedError], elapsed: float, timeout: float
 ) -> bool:
-    """True when the work is done; raise when it failed or time is up; False to poll again."""
+    """True when the work is done; raise when it failed or time is up; False to poll again.
+
+    The errors name the work by its `id` when the status object has one, and its last status.
+    """
     state = status_of(value, spec)
     if state in spec.done:
         return True
+    work_id = getattr(value, "id", None)
+    what = f"{work_id} " if isinstance(work_id, str) and work_id else "the work "
     if state in spec.failed:
         why = spec.failure(value)
-        raise failed_error(f"the work ended as {state}" + (f": {why}" if why else ""), value)
+        raise failed_error(f"{what}ended as {state}" + (f": {why}" if why else ""), value)
     if elapsed >= timeout:
-        raise WaitTimeoutError(f"still {state} after {timeout:g} s", value)
+        raise WaitTimeoutError(f"{what}is still {state} after {timeout:g} s", value)
     return False
 
 
@@ -137,6 +142,9 @@ class Accepted(Generic[B, T]):
         self.location = location
         self._client = client
         self._follow = follow
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.response.status_code}, polling {self.location}>"
 
     def wait(
         self,
@@ -170,6 +178,9 @@ class AsyncAccepted(Generic[B, T]):
         self.location = location
         self._client = client
         self._follow = follow
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.response.status_code}, polling {self.location}>"
 
     async def wait(
         self,

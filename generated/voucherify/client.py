@@ -805,6 +805,15 @@ class VoucherifyClient(APIClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
     ) -> None:
+        """Create a client; every argument is optional.
+
+        - `app_id`: or the environment variable `VOUCHERIFY_APP_ID`
+        - `app_token`: or the environment variable `VOUCHERIFY_APP_TOKEN`
+        - `cluster`: the server's `{cluster}` (default 'api')
+        - `base_url`: instead of 'https://{cluster}.voucherify.io'
+        - `timeout`: seconds per request; `max_retries`: retries of failed idempotent requests
+        - `http_client`: an httpx client of your own (its pool is left open on close)
+        """
         super().__init__(
             base_url=base_url or expand_url("https://{cluster}.voucherify.io", {"cluster": cluster}),
             credentials={"app_id": app_id, "app_token": app_token},
@@ -1220,6 +1229,15 @@ class AsyncVoucherifyClient(AsyncAPIClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
+        """Create a client; every argument is optional.
+
+        - `app_id`: or the environment variable `VOUCHERIFY_APP_ID`
+        - `app_token`: or the environment variable `VOUCHERIFY_APP_TOKEN`
+        - `cluster`: the server's `{cluster}` (default 'api')
+        - `base_url`: instead of 'https://{cluster}.voucherify.io'
+        - `timeout`: seconds per request; `max_retries`: retries of failed idempotent requests
+        - `http_client`: an httpx client of your own (its pool is left open on close)
+        """
         super().__init__(
             base_url=base_url or expand_url("https://{cluster}.voucherify.io", {"cluster": cluster}),
             credentials={"app_id": app_id, "app_token": app_token},

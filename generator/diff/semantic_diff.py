@@ -174,7 +174,7 @@ def _kind(definition: ir.Definition) -> str:
 
 def _operations(package: str, old: ir.Api, new: ir.Api) -> list[Change]:
     def table(api: ir.Api) -> dict[str, ir.Operation]:
-        return {f"{g.name}.{op.name}": op for g in api.groups for op in g.operations}
+        return {f"{g.qualified}.{op.name}": op for g in api.groups for op in g.operations}
 
     before, after = table(old), table(new)
     changes = [Change(package, "operation", f"{n}()", "removed", True) for n in before.keys() - after.keys()]

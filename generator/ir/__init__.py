@@ -225,12 +225,20 @@ class Poll:
 
 @dataclass(frozen=True)
 class Pagination:
-    """The `x-pagination` extension: where items and the has-more flag are, and the next page's cursor."""
+    """How a list operation pages: declared by `x-pagination`, or recognised from its shape (`detected`).
 
-    items_field: str
-    has_more_field: str
-    cursor_parameter: str  # the query parameter's wire name
-    cursor_field: str  # the item property whose value the next page's cursor takes
+    `kind` is one of `PAGE_KINDS` (see the generated `_pagination.PageSpec` for what each does).
+    """
+
+    items_field: str  # "" when the answer is the list itself
+    has_more_field: str | None
+    cursor_parameter: str | None  # the query parameter the next page is asked with (wire name)
+    cursor_field: str | None  # the item's (item_cursor) or the answer's (body_cursor, next_url) property
+    kind: str = "item_cursor"
+    detected: bool = False
+
+
+PAGE_KINDS = ("item_cursor", "body_cursor", "next_url", "link_header", "page_number", "offset")
 
 
 @dataclass(frozen=True)
@@ -289,12 +297,19 @@ class Operation:
 
 @dataclass(frozen=True)
 class Group:
-    """Operations that share a tag, rendered as one resource (`client.async_actions`)."""
+    """Operations that share a tag (or, in an untagged spec, a path), rendered as one resource
+    (`client.async_actions`); `parent` names the resources it is nested in (`client.accounts.bank_accounts`)."""
 
     name: Identifier
     class_name: ClassName
     description: str
     operations: tuple[Operation, ...]
+    parent: tuple[Identifier, ...] = ()
+
+    @property
+    def qualified(self) -> str:
+        """The resource's attribute path from the client: `accounts.bank_accounts`."""
+        return ".".join([*self.parent, self.name])
 
 
 # --- The package -------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Stage 3b, paths to IR: operations grouped by tag, auth and servers.
+"""Stage 3b, paths to IR: one operation (parameters, bodies, responses, extensions), and the servers.
 
 Parameter, body and response schemas go through the same `SchemaBuilder` as the
 component schemas, so an operation's types are decided in one place.
@@ -6,17 +6,17 @@ component schemas, so an operation's types are decided in one place.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from generator import ir
 from generator.ir.build_media import request_bodies, response_media
 from generator.ir.build_models import SchemaBuilder, examples_of
 from generator.ir.build_security import CLIENT_ARGUMENTS, fresh, requirements
-from generator.ir.names import ClassName, Identifier, dedupe, words
+from generator.ir.detect_pagination import detect
+from generator.ir.names import ClassName, Identifier, dedupe
 from generator.load.document import Document, join_pointer
 from generator.validate.extensions import (
-    check_async_actions,
-    check_follows,
     read_async_action,
     read_follow,
     read_method_name,
@@ -24,7 +24,6 @@ from generator.validate.extensions import (
     read_poll,
 )
 
-_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 # Method arguments the generated code uses itself (`RequestOptions` keys among them).
 _RESERVED_PARAMS = frozenset(
     {"self", "body", "content_type", "extra_headers", "extra_query", "timeout", "content", "options"}
@@ -32,57 +31,7 @@ _RESERVED_PARAMS = frozenset(
 _LOCATIONS = ("path", "query", "header", "cookie")
 
 
-def build_groups(
-    doc: Document, schemas: SchemaBuilder, auth: tuple[ir.SecurityScheme, ...] = ()
-) -> tuple[ir.Group, ...]:
-    """Every operation of the document, grouped by its first tag, in spec order."""
-    tag_docs = {t.get("name"): t.get("description", "") for t in doc.data.get("tags", []) if isinstance(t, dict)}
-    grouped: dict[str, list[ir.Operation]] = {}
-    for path, item in (doc.data.get("paths") or {}).items():
-        if not isinstance(item, dict):
-            continue
-        for method in _METHODS:
-            if isinstance(item.get(method), dict):
-                pointer = join_pointer("paths", path, method)
-                tag = (item[method].get("tags") or ["default"])[0]
-                grouped.setdefault(tag, []).append(_operation(doc, schemas, auth, path, method, item, pointer, tag))
-    check_follows(doc, [op for ops in grouped.values() for op in ops])
-    check_async_actions(doc, schemas, [op for ops in grouped.values() for op in ops])
-    groups = []
-    # Resource classes share client.py with the types it names: a schema called `PetsResource` keeps its
-    # name, and the resource class takes the next free one. Tags that name the same attribute are told apart.
-    type_names = {str(d.name) for d in schemas.definitions()}
-    taken_classes: set[str] = set()
-    attributes = dedupe([Identifier(tag) for tag in grouped])
-    for (tag, operations), attribute in zip(grouped.items(), attributes, strict=True):
-        names = dedupe([op.name for op in operations])
-        operations = [_renamed(op, name) for op, name in zip(operations, names, strict=True)]
-        base, counter = ClassName(f"{ClassName(tag)}Resource"), 1
-        class_name = base
-        while {class_name, f"Async{class_name}"} & (type_names | taken_classes):
-            counter += 1
-            class_name = ClassName(f"{base}{counter}")
-        taken_classes.add(class_name)
-        groups.append(ir.Group(attribute, class_name, tag_docs.get(tag, ""), tuple(operations)))
-    return tuple(groups)
-
-
-def _renamed(op: ir.Operation, name: Identifier) -> ir.Operation:
-    return op if op.name == name else ir.Operation(**{**op.__dict__, "name": name})
-
-
-def method_name(operation_id: str, tag: str) -> Identifier:
-    """`list-async-actions` in tag `Async Actions` -> `list`; keeps the full name if nothing is left."""
-    op_words = [w.lower() for w in words(operation_id)]
-    tag_words = [w.lower() for w in words(tag)]
-    for form in (tag_words, [*tag_words[:-1], tag_words[-1].rstrip("s")] if tag_words else []):
-        for start in range(len(op_words) - len(form) + 1):
-            if form and op_words[start : start + len(form)] == form and len(form) < len(op_words):
-                return Identifier("_".join(op_words[:start] + op_words[start + len(form) :]))
-    return Identifier(operation_id)
-
-
-def _operation(
+def build_operation(
     doc: Document,
     schemas: SchemaBuilder,
     auth: tuple[ir.SecurityScheme, ...],
@@ -90,8 +39,10 @@ def _operation(
     method: str,
     item: dict[str, Any],
     pointer: str,
-    tag: str,
+    group: Identifier,
+    default_name: Identifier,
 ) -> ir.Operation:
+    """One operation of resource `group`, named `default_name` unless the spec names its method."""
     spec = item[method]
     operation_id = spec.get("operationId") or f"{method} {path}"
     hint = ClassName(operation_id)
@@ -147,10 +98,10 @@ def _operation(
     poll = read_poll(doc, schemas, spec, pointer, success_type)
     pagination = read_pagination(doc, schemas, spec, pointer, success_type, [p.wire_name for p in parameters])
     follow = read_follow(doc, spec, pointer, success.status) if success else None
-    return ir.Operation(
+    operation = ir.Operation(
         operation_id=operation_id,
-        name=read_method_name(doc, spec, pointer) or method_name(operation_id, tag),
-        group=Identifier(tag),
+        name=read_method_name(doc, spec, pointer) or default_name,
+        group=group,
         method=method.upper(),
         path=path,
         pointer=pointer,
@@ -168,6 +119,9 @@ def _operation(
         bodies=bodies,
         starts=read_async_action(doc, schemas, spec, pointer, [r for r in responses if r.status.startswith("2")]),
     )
+    if pagination is None and "x-pagination" not in spec:
+        return replace(operation, pagination=detect(schemas, operation))
+    return operation
 
 
 def _parameter(

@@ -56,6 +56,7 @@ class MethodView:
     body: tuple[str, ...]
     decorator: str = ""  # `_operation`: callable, with `.with_raw_response` and `.with_streaming_response`
     def_: str = "def"  # `async def` for a method that sends requests on the async client
+    text: str = ""  # the docstring's text, for the docs
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,9 @@ class GroupView:
     class_name: str
     docstring: str
     methods: dict[str, tuple[MethodView, ...]]
+    children: tuple[tuple[str, str], ...] = ()  # (attribute, class name) of the resources nested in it
+    top_level: bool = True  # an attribute of the client itself, not of another resource
+    qualified: str = ""  # its attribute path from the client: `accounts.bank_accounts`
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,7 @@ class ClientView:
 
     name: str
     docstring: str
+    init_docstring: str
     arguments: tuple[str, ...]
     base_url: str
     server_variables: str
@@ -227,22 +232,8 @@ def _methods(op: ir.Operation, ctx: ClientContext, mode: Mode) -> list[MethodVie
     shape = _shape(op, ctx)
     returns, text = shape.returns, _doc(op)
     call = f"request({shape.endpoint}, {shape.arguments}{shape.body}, options=options)"
-    success_type = op.success.type if op.success else None
     if op.pagination is not None:
-        page = op.pagination
-        items = ctx.field_type(success_type, page.items_field)
-        while isinstance(items, ir.Nullable):
-            items = items.inner
-        item = items.item if isinstance(items, ir.ListOf) else ir.Primitive("Any")
-        ctx.item_types.append(item)
-        cursor = next(p.name for p in op.parameters if p.wire_name == page.cursor_parameter and p.location == "query")
-        spec = ctx.constants.add(
-            f"pages {op.operation_id}",
-            f"PageSpec[{hint(item, ctx.shadowed)}]",
-            f"PageSpec({literal(ctx.attribute(success_type, page.items_field))}, "
-            f"{literal(ctx.attribute(success_type, page.has_more_field))}, "
-            f"{literal(cursor)}, {literal(ctx.attribute(item, page.cursor_field))})",
-        )
+        item, spec = _page_spec(op, ctx)
         call = f"paginate({shape.endpoint}, {shape.arguments}, {spec}, options=options)"
         returns = f"{mode.prefix}Page[{hint(item, ctx.shadowed)}]"
         text += "\n\nIterate the returned page to go through every page; each is fetched when reached."
@@ -273,12 +264,37 @@ def _methods(op: ir.Operation, ctx: ClientContext, mode: Mode) -> list[MethodVie
     signature = f"{shape.signature}, **options: Unpack[RequestOptions]"
     body = (f"return {mode.await_}self._client.{call}",)
     decorator = f"_{mode.func_prefix}operation"
-    methods = [MethodView(op.name, signature, returns, docstring(text), body, decorator, mode.def_)]
+    methods = [MethodView(op.name, signature, returns, docstring(text), body, decorator, mode.def_, text)]
     if op.poll is not None:
         methods.append(_wait_method(op, ctx, mode, shape))
         if [p.location for p in op.parameters].count("path") == 1:
             methods += _handle_methods(op, ctx, mode, shape)
     return methods
+
+
+def _page_spec(op: ir.Operation, ctx: ClientContext) -> tuple[ir.TypeExpr, str]:
+    """The item type of a paged operation, and its `PageSpec` constant (attributes by their Python names)."""
+    page, success_type = op.pagination, op.success.type if op.success else None
+    assert page is not None
+    items = ctx.field_type(success_type, page.items_field) if page.items_field else success_type
+    while isinstance(items, ir.Nullable):
+        items = items.inner
+    item = items.item if isinstance(items, ir.ListOf) else ir.Primitive("Any")
+    ctx.item_types.append(item)
+    parameter = next(
+        (p.name for p in op.parameters if p.wire_name == page.cursor_parameter and p.location == "query"), None
+    )
+    holder = item if page.kind == "item_cursor" else success_type
+    source = ctx.attribute(holder, page.cursor_field) if page.cursor_field else None
+    attribute = ctx.attribute(success_type, page.items_field) if page.items_field else ""
+    has_more = ctx.attribute(success_type, page.has_more_field) if page.has_more_field else None
+    kind = f", {literal(page.kind)}" if page.kind != "item_cursor" else ""
+    spec = ctx.constants.add(
+        f"pages {op.operation_id}",
+        f"PageSpec[{hint(item, ctx.shadowed)}]",
+        f"PageSpec({literal(attribute)}, {literal(has_more)}, {literal(parameter)}, {literal(source)}{kind})",
+    )
+    return item, spec
 
 
 def _handle_methods(op: ir.Operation, ctx: ClientContext, mode: Mode, shape: _Shape) -> list[MethodView]:
@@ -305,7 +321,9 @@ def _handle_methods(op: ir.Operation, ctx: ClientContext, mode: Mode, shape: _Sh
     return [
         MethodView(name, argument, f"{handle}[{shape.returns}]", "", ("...",), "overload"),
         MethodView(name, f"{argument}, expect: type[Expected]", f"{handle}[Expected]", "", ("...",), "overload"),
-        MethodView(name, f"{argument}, expect: type[Any] | None = None", f"{handle}[Any]", docstring(text), body),
+        MethodView(
+            name, f"{argument}, expect: type[Any] | None = None", f"{handle}[Any]", docstring(text), body, text=text
+        ),
     ]
 
 
@@ -326,12 +344,25 @@ def _wait_method(op: ir.Operation, ctx: ClientContext, mode: Mode, shape: _Shape
         f"and `WaitTimeoutError` (a `TimeoutError`) when `timeout` seconds pass first."
     )
     name = Identifier("wait" if op.name == "get" else f"wait_{op.name}")
-    return MethodView(name, signature, waited, docstring(text), body, def_=mode.def_)
+    return MethodView(name, signature, waited, docstring(text), body, def_=mode.def_, text=text)
+
+
+def _init_doc(api: ir.Api, secrets: list[ir.Credential]) -> str:
+    """The docstring of the client's `__init__`: every argument, credentials with their environment variables."""
+    lines = [f"- `{c.name}`: or the environment variable `{c.env_var}`" for c in secrets]
+    lines += [f"- `{v.name}`: the server's `{{{v.wire_name}}}` (default {v.default!r})" for v in api.server_variables]
+    lines += [
+        f"- `base_url`: instead of {api.server_url or 'the spec server'!r}",
+        "- `timeout`: seconds per request; `max_retries`: retries of failed idempotent requests",
+        "- `http_client`: an httpx client of your own (its pool is left open on close)",
+    ]
+    return "Create a client; every argument is optional.\n\n" + "\n".join(lines)
 
 
 def _client_doc(api: ir.Api, secrets: list[ir.Credential]) -> str:
     """The client's docstring: what it is for, and every credential with its environment variable."""
-    text = f"Client for the {api.title} API." if api.title else "API client."
+    title = api.title.removesuffix(" API").removesuffix(" api")
+    text = f"Client for the {title} API." if title else "API client."
     if secrets:
         listed = "\n".join(f"- `{c.name}` (or the environment variable `{c.env_var}`)" for c in secrets)
         text += f"\n\nCredentials, each needed only by the operations whose security asks for it:\n\n{listed}"
@@ -345,8 +376,14 @@ def client_view(api: ir.Api) -> ClientView:
     for group in api.groups:
         ctx.shadowed = (frozenset(op.name for op in group.operations) & BUILTIN_TYPES) | ctx.reserved
         methods = {mode.kind: tuple(m for op in group.operations for m in _methods(op, ctx, mode)) for mode in MODES}
-        text = group.description or f"Operations tagged {group.name}."
-        groups.append(GroupView(group.name, group.class_name, docstring(text), methods))
+        text = group.description or (
+            f"Operations tagged {group.name}." if group.operations else f"The resources nested in `{group.qualified}`."
+        )
+        children = tuple((g.name, g.class_name) for g in api.groups if g.parent == (*group.parent, group.name))
+        view = GroupView(
+            group.name, group.class_name, docstring(text), methods, children, not group.parent, group.qualified
+        )
+        groups.append(view)
     default_errors = "{}"
     if ctx.default_error is not None:
         default_errors = f"{{'': {ctx.constants.parser(ctx.default_error)}}}"
@@ -398,6 +435,7 @@ def client_view(api: ir.Api) -> ClientView:
     return ClientView(
         name=api.client_name,
         docstring=docstring(_client_doc(api, secrets)),
+        init_docstring=docstring(_init_doc(api, secrets)),
         arguments=tuple(arguments),
         base_url=literal(api.server_url),
         server_variables="{" + ", ".join(f"{literal(v.wire_name)}: {v.name}" for v in api.server_variables) + "}",

@@ -57,12 +57,13 @@ def _require_fields(
 
 
 def read_method_name(doc: Document, operation: dict[str, Any], pointer: str) -> Identifier | None:
-    """`x-python-method`: the method name to use instead of one derived from the operationId."""
-    if "x-python-method" not in operation:
+    """`x-python-method` (or the generic `x-method-name`): the method name to use instead of a derived one."""
+    key = next((k for k in ("x-python-method", "x-method-name") if k in operation), None)
+    if key is None:
         return None
-    name = operation["x-python-method"]
+    name = operation[key]
     if not isinstance(name, str) or not name.strip():
-        raise doc.error(f"{pointer}/x-python-method", "`x-python-method` must be a name.", "write a snake_case name.")
+        raise doc.error(f"{pointer}/{key}", f"`{key}` must be a name.", "write a snake_case name.")
     return Identifier(name)
 
 

@@ -1,0 +1,164 @@
+"""Stage 3b, operations into resources: by first tag, or, in a spec without tags, by path.
+
+A tagged spec gets one resource per tag and method names from the operationIds (`list-async-actions`
+in `Async Actions` -> `async_actions.list`). An untagged one (or any, when the project asks) gets nested
+resources and REST names from its paths (see `rest_names`). `x-python-method` (or `x-method-name`) on an
+operation wins over both. Two operations that would share a method name are told apart by a counter, the
+first in path order keeping the name, and the rename is reported as a located warning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from generator import ir
+from generator.errors import Diagnostic, Severity
+from generator.ir.build_models import SchemaBuilder
+from generator.ir.build_operations import build_operation
+from generator.ir.names import ClassName, Identifier, dedupe, words
+from generator.ir.rest_names import place
+from generator.load.document import Document, join_pointer
+from generator.validate.extensions import check_async_actions, check_follows
+
+_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_Key = tuple[str, ...]  # a resource: its tag, or its path segments outermost first
+
+
+def build_groups(
+    doc: Document,
+    schemas: SchemaBuilder,
+    auth: tuple[ir.SecurityScheme, ...] = (),
+    by_paths: bool | None = None,
+    methods: dict[str, str] | None = None,
+) -> tuple[ir.Group, ...]:
+    """Every operation of the document, grouped into resources, in spec order (a parent before its children).
+
+    `by_paths` forces resources from paths (True) or from tags (False); None decides: paths when no
+    operation has a tag. `methods` (operationId -> `resource.sub.method` or `method`) wins over both.
+    """
+    routes = [
+        (path, method, item)
+        for path, item in (doc.data.get("paths") or {}).items()
+        if isinstance(item, dict)
+        for method in _METHODS
+        if isinstance(item.get(method), dict)
+    ]
+    if by_paths is None:
+        by_paths = not any(item[method].get("tags") for _, method, item in routes)
+    placements = place([(path, method) for path, method, _ in routes]) if by_paths else []
+    grouped: dict[_Key, list[ir.Operation]] = {}
+    for i, (path, method, item) in enumerate(routes):
+        spec = item[method]
+        if by_paths:
+            key, default = placements[i].resource, Identifier(placements[i].method)
+        else:
+            tag = str((spec.get("tags") or ["default"])[0])
+            key, default = (tag,), method_name(spec.get("operationId") or f"{method} {path}", tag)
+        override = (methods or {}).get(str(spec.get("operationId")), "").split(".")
+        if override != [""]:  # the project's choice: `resource.sub.method` moves it, `method` renames it
+            key, default = tuple(override[:-1]) or key, Identifier(override[-1])
+        pointer = join_pointer("paths", path, method)
+        operation = build_operation(doc, schemas, auth, path, method, item, pointer, Identifier(key[-1]), default)
+        if override != [""]:
+            operation = replace(operation, name=default)
+        grouped.setdefault(key, []).append(operation)
+    operations = [op for ops in grouped.values() for op in ops]
+    check_follows(doc, operations)
+    check_async_actions(doc, schemas, operations)
+    if any(op.pagination and op.pagination.detected for op in operations):
+        schemas.warnings.append(_paging_note(doc, grouped))
+    tag_docs = {t.get("name"): t.get("description", "") for t in doc.data.get("tags", []) if isinstance(t, dict)}
+    docs: dict[_Key, str] = {(str(tag),): str(text) for tag, text in tag_docs.items()}
+    if by_paths:
+        docs = _path_docs(grouped)
+    return _assemble(doc, schemas, _nested(grouped), docs)
+
+
+def _path_docs(grouped: dict[_Key, list[ir.Operation]]) -> dict[_Key, str]:
+    """What a resource made from paths is about: the paths it covers."""
+    docs = {}
+    for key, operations in grouped.items():
+        paths = list(dict.fromkeys(op.path for op in operations))
+        more = f" and {len(paths) - 3} more" if len(paths) > 3 else ""
+        docs[key] = f"Operations on {', '.join(f'`{p}`' for p in paths[:3])}{more}."
+    return docs
+
+
+def _nested(grouped: dict[_Key, list[ir.Operation]]) -> dict[_Key, list[ir.Operation]]:
+    """The resources with every parent present (an empty one if it has no operations), each before its children."""
+    ordered: dict[_Key, list[ir.Operation]] = {}
+    for key in grouped:
+        for depth in range(1, len(key) + 1):
+            ordered.setdefault(key[:depth], grouped.get(key[:depth], []))
+    return ordered
+
+
+def _assemble(
+    doc: Document, schemas: SchemaBuilder, grouped: dict[_Key, list[ir.Operation]], docs: dict[_Key, str]
+) -> tuple[ir.Group, ...]:
+    """The groups: attributes unique among siblings, method names unique within a resource and apart from
+    its children, and class names apart from the types' (resource classes share client.py with them)."""
+    type_names = {str(d.name) for d in schemas.definitions()}
+    taken_classes: set[str] = set()
+    attributes: dict[_Key, Identifier] = {}
+    for outer in dict.fromkeys(key[:-1] for key in grouped):
+        siblings = [key for key in grouped if key[:-1] == outer]
+        attributes.update(zip(siblings, dedupe([Identifier(key[-1]) for key in siblings]), strict=True))
+    groups = []
+    for key, operations in grouped.items():
+        children = [attributes[k] for k in grouped if k[:-1] == key]
+        names = dedupe([*children, *(op.name for op in operations)])[len(children) :]
+        renamed = []
+        for op, name in zip(operations, names, strict=True):
+            if name != op.name:
+                schemas.warnings.append(_collision(doc, op, name))
+                op = ir.Operation(**{**op.__dict__, "name": name})
+            renamed.append(op)
+        base, counter = ClassName(f"{ClassName('_'.join(key))}Resource"), 1
+        class_name = base
+        while {class_name, f"Async{class_name}"} & (type_names | taken_classes):
+            counter += 1
+            class_name = ClassName(f"{base}{counter}")
+        taken_classes.add(class_name)
+        parent = tuple(attributes[key[:depth]] for depth in range(1, len(key)))
+        groups.append(ir.Group(attributes[key], class_name, docs.get(key, ""), tuple(renamed), parent))
+    return tuple(groups)
+
+
+def _paging_note(doc: Document, grouped: dict[_Key, list[ir.Operation]]) -> Diagnostic:
+    """Which operations page by a recognised shape, and how: the generator's summary of what it decided."""
+    kinds: dict[str, list[str]] = {}
+    for key, operations in grouped.items():
+        for op in operations:
+            if op.pagination and op.pagination.detected:
+                kinds.setdefault(op.pagination.kind, []).append(f"{'.'.join(key)}.{op.name}")
+    listed = "; ".join(
+        f"{kind.replace('_', ' ')}: {len(ops)} ({', '.join(ops[:3])}{', ...' if len(ops) > 3 else ''})"
+        for kind, ops in sorted(kinds.items())
+    )
+    return Diagnostic(
+        Severity.NOTE,
+        doc.locate("/paths"),
+        f"pagination recognised from the operations' shapes, by kind: {listed}.",
+        "declare `x-pagination` on an operation to page it otherwise (docs/extensions.md).",
+    )
+
+
+def _collision(doc: Document, op: ir.Operation, name: Identifier) -> Diagnostic:
+    return Diagnostic(
+        Severity.WARNING,
+        doc.locate(op.pointer),
+        f"{op.method} {op.path} would be named {op.name!r}, like another method of its resource; it is named {name!r}.",
+        "name it with `x-python-method: <name>` on the operation.",
+    )
+
+
+def method_name(operation_id: str, tag: str) -> Identifier:
+    """`list-async-actions` in tag `Async Actions` -> `list`; keeps the full name if nothing is left."""
+    op_words = [w.lower() for w in words(operation_id)]
+    tag_words = [w.lower() for w in words(tag)]
+    for form in (tag_words, [*tag_words[:-1], tag_words[-1].rstrip("s")] if tag_words else []):
+        for start in range(len(op_words) - len(form) + 1):
+            if form and op_words[start : start + len(form)] == form and len(form) < len(op_words):
+                return Identifier("_".join(op_words[:start] + op_words[start + len(form) :]))
+    return Identifier(operation_id)

@@ -1,0 +1,86 @@
+"""Stage 3b, resources and method names read from URL paths, for specs whose tags do not group operations.
+
+The static segments of a path name its resource, nested as the path nests them, a version prefix left
+out: `/v1/accounts/{account}/bank_accounts/{id}` is `accounts.bank_accounts`. The method is the REST verb
+of the collection/item pattern, or the last segment for an action on an item:
+
+    GET  /v1/customers                  customers.list        POST /v1/customers            customers.create
+    GET  /v1/customers/{customer}       customers.get         POST /v1/customers/{customer} customers.update
+    DELETE /v1/customers/{customer}     customers.delete      GET  /v1/customers/search     customers.search
+    POST /v1/invoices/{invoice}/pay     invoices.pay          GET  /v1/balance              balance.get
+
+A path that ends in a static segment is a collection when an item path lies under it or its name is a
+plural; else an action on the resource before it when it is that path's only operation and no path lies
+under it; else a singleton (`get`, `update`, `delete`; `create` for a POST without a GET). Each
+operation's name depends on the paths near it only, so adding an operation elsewhere renames nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+_VERSION = re.compile(r"^v\d+([._-]?\d+)*([a-z]+\d*)?$", re.IGNORECASE)  # v1, v2.1, v1beta1
+_COLLECTION_VERBS = {"get": "list", "post": "create", "put": "update", "patch": "update", "delete": "delete"}
+_ITEM_VERBS = {"get": "get", "post": "update", "put": "update", "patch": "update", "delete": "delete"}
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where an operation goes: its resource (raw path segments, outermost first) and its method name."""
+
+    resource: tuple[str, ...]
+    method: str
+
+
+def _is_param(segment: str) -> bool:
+    return segment.startswith("{") and segment.endswith("}")
+
+
+def _segments(path: str) -> list[str]:
+    """The path's segments, without empty ones and without a leading version (`v1`)."""
+    parts = [s for s in path.split("/") if s]
+    return parts[1:] if parts and _VERSION.match(parts[0]) else parts
+
+
+def _static(segments: list[str]) -> tuple[str, ...]:
+    return tuple(s for s in segments if not _is_param(s))
+
+
+def _plural(segment: str) -> bool:
+    last = re.split(r"[_\-.]", segment)[-1].lower()
+    return last.endswith("s") and not last.endswith("ss")
+
+
+def place(routes: Sequence[tuple[str, str]]) -> list[Placement]:
+    """The placement of each `(path, method)` of `routes`, in order (methods in lower case)."""
+    shapes = {path: _segments(path) for path, _ in routes}
+    methods_at: dict[str, set[str]] = {}
+    for path, method in routes:
+        methods_at.setdefault(path, set()).add(method)
+    items: set[tuple[str, ...]] = set()  # static prefixes followed by a parameter somewhere
+    deeper: set[tuple[str, ...]] = set()  # static prefixes with something after them
+    for segments in shapes.values():
+        for i, segment in enumerate(segments[1:], start=1):
+            prefix = _static(segments[:i])
+            if prefix and _is_param(segment) and not _is_param(segments[i - 1]):
+                items.add(prefix)
+            deeper.add(prefix)
+    placements = []
+    for path, method in routes:
+        segments = shapes[path]
+        names = _static(segments)
+        if not names:  # `/` or `/{id}`: the client itself has no resource, so a `root` one holds it
+            placements.append(Placement(("root",), _ITEM_VERBS[method] if segments else method))
+        elif _is_param(segments[-1]):
+            placements.append(Placement(names, _ITEM_VERBS.get(method, method)))
+        elif names in items or _plural(names[-1]):
+            placements.append(Placement(names, _COLLECTION_VERBS.get(method, method)))
+        elif len(names) > 1 and len(methods_at[path]) == 1 and names not in deeper:
+            verb = names[-1] if method in ("get", "post") else f"{method}_{names[-1]}"
+            placements.append(Placement(names[:-1], verb))
+        else:
+            single = "create" if method == "post" and "get" not in methods_at[path] else None
+            placements.append(Placement(names, single or _ITEM_VERBS.get(method, method)))
+    return placements
