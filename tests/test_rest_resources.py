@@ -6,8 +6,10 @@ way Stripe does; small inline specs pin each pagination shape and the naming rul
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import inspect
+import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -257,3 +259,63 @@ def test_a_malformed_naming_table_is_a_located_error(tmp_path: Path, table: str)
         load_project(tmp_path)
     (diagnostic,) = caught.value.diagnostics
     assert diagnostic.location.file == "pyproject.toml" and "`naming` of 'api.yaml' is malformed" in diagnostic.message
+
+
+GITHUB_SPEC = STRIPE_SPEC.parent.parent / "github" / "api.github.com.excerpt.json"
+
+
+@pytest.fixture(scope="module")
+def github(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
+    out = tmp_path_factory.mktemp("github")
+    write_tree(package_tree(GITHUB_SPEC, "github_sdk"), out / "github_sdk")
+    sys.path.insert(0, str(out))
+    yield importlib.import_module("github_sdk")
+    sys.path.remove(str(out))
+    for name in [n for n in sys.modules if n.split(".")[0] == "github_sdk"]:
+        del sys.modules[name]
+
+
+def _github_issues(seen: Seen) -> tuple[int, Any, dict[str, str]]:
+    """Issues as GitHub pages them: `per_page`, `page`, and a `Link` header to the next page (the spec's example
+    issue, renumbered)."""
+    spec = json.loads(GITHUB_SPEC.read_text())
+    example = spec["components"]["examples"]["issue-items"]["value"][0]
+    issues = [{**example, "id": n, "number": n} for n in range(1, 6)]
+    query = parse_qs(seen.query)
+    page, size = int(query.get("page", ["1"])[0]), int(query.get("per_page", ["30"])[0])
+    headers = {}
+    if page * size < len(issues):
+        headers["Link"] = (
+            f'<{seen.path}?per_page={size}&page={page + 1}>; rel="next", <{seen.path}?page=1>; rel="first"'
+        )
+    return 200, issues[(page - 1) * size : page * size], headers
+
+
+def test_github_lists_follow_the_link_header(github: ModuleType) -> None:
+    api = build_api(GITHUB_SPEC, "github_sdk")
+    kinds = {f"{g.qualified}.{o.name}": o.pagination.kind for g in api.groups for o in g.operations if o.pagination}
+    assert (
+        kinds["issues.list_for_repo"] == kinds["issues.list_comments"] == kinds["repos.list_for_org"] == "link_header"
+    )
+    path = "/repos/octo/hello/issues"
+    with RecordingServer() as server:
+        server.recorder.routes[path] = _github_issues
+        with github.GithubSdkClient(base_url=server.url) as client:
+            numbers = [issue.number for issue in client.issues.list_for_repo("octo", "hello", per_page=2)]
+
+        async def walk() -> list[int]:
+            async with github.AsyncGithubSdkClient(base_url=server.url) as client:
+                return [issue.number async for issue in await client.issues.list_for_repo("octo", "hello", per_page=2)]
+
+        async_numbers = asyncio.run(walk())
+    assert numbers == async_numbers == [1, 2, 3, 4, 5]
+    pages = [parse_qs(s.query).get("page") for s in server.recorder.to(path)]
+    assert pages == [None, ["2"], ["3"]] * 2  # the Link URLs, followed as the server wrote them
+
+
+def test_third_party_docs_have_no_escaped_html(github: ModuleType, stripe: ModuleType) -> None:
+    for module in (github, stripe):
+        docs = Path(module.__file__ or "").parent / "docs"
+        for page in docs.rglob("*.md"):
+            text = page.read_text()
+            assert "&lt;p&gt;" not in text and "&lt;a href" not in text and "&lt;code&gt;" not in text, page
