@@ -209,7 +209,8 @@ class Handler(BaseHTTPRequestHandler):
             )
             state.next_action = None
             state.add_action(action_id, action_type, steps)
-        self._send(202, {"async_action_id": action_id})
+        # The legacy loyalty API answers 200; the others 202, as the vendor's spec documents each.
+        self._send(200 if path.startswith("/v1/loyalties/") else 202, {"async_action_id": action_id})
 
     def _list_actions(self, actions: list[dict[str, Any]], query: dict[str, list[str]]) -> None:
         limit = int(query.get("limit", ["10"])[0])

@@ -142,11 +142,11 @@ def test_doc_examples_type_check(tmp_path: Path) -> None:
         for heading in ("### Example", "### Async example")
         for block in text.split(f"{heading}\n\n```python\n")[1:]
     ]
-    assert len(blocks) == 2 * 21  # sync and async, for each operation of the two specs
+    assert len(blocks) == 2 * 22  # sync and async, for each operation of the two specs
     type_check_code_blocks(blocks, tmp_path)
     # Every method has its signature as the client declares it: the 21 operations, and wait/handle.
     signatures = [b.split("```", 1)[0] for text in pages for b in text.split("### Signature\n\n```python\n")[1:]]
-    assert len(signatures) == 21 + 3  # and async_actions.wait, async_actions.handle, tasks.wait
+    assert len(signatures) == 22 + 3  # and async_actions.wait, async_actions.handle, tasks.wait
     assert any("-> Page[AsyncActionSummary]" in s for s in signatures)
     assert any("-> ActionHandle[VouchersImportCsvAction]" in s for s in signatures)
 

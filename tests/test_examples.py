@@ -138,5 +138,5 @@ def test_every_example_is_collected() -> None:
     """Guard against the parametrisation silently finding fewer examples than the specs hold."""
     ids = [case.id for case in _cases()]
     assert sum(i.startswith("vendor:") for i in ids) == 25  # 22 types, one list, two errors
-    assert sum(i.startswith("voucherify:") for i in ids) == 24  # 8, and the answer of each of the 16 starting calls
+    assert sum(i.startswith("voucherify:") for i in ids) == 25  # 8, and the answer of each of the 17 starting calls
     assert sum(i.startswith("postman:") for i in ids) == 9  # 7, and the sync call's 202 and 404

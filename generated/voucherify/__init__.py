@@ -199,7 +199,7 @@ _EXPORTS: dict[str, str] = {
 }
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
-__spec_sha256__ = "cb103194c76f2fd77834642580778d127cf3beb8b24436b467bb79dd8765e42c"
+__spec_sha256__ = "d7c89f2390c1dd97f0e064eea06c5bf98505276247f5d36791986fa48cdbcbd2"
 
 __all__ = [
     "APIConnectionError",

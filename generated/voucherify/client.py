@@ -262,6 +262,14 @@ _ACTION_IMPORT_VOUCHERS_TO_CAMPAIGN_USING_CSV: ActionSpec[CampaignVouchersImport
     id_from="async_action_id",
 )
 
+_OP_DELETE_LOYALTY_PROGRAM: Endpoint[AsyncActionStarted] = Endpoint(
+    "DELETE",
+    "/v1/loyalties/{campaignId}",
+    _ASYNC_ACTION_STARTED,
+    params=(Param("campaign_id", "campaignId", "path"), Param("force", "force", "query")),
+    security=(("X-App-Id", "X-App-Token"),),
+)
+
 _OP_IMPORT_CUSTOMERS_USING_CSV: Endpoint[AsyncActionStarted] = Endpoint(
     "POST",
     "/v1/customers/importCSV",
@@ -631,6 +639,30 @@ class CampaignsResource:
         )
 
 
+class LoyaltiesResource:
+    """Loyalty campaigns of the legacy loyalty API (`/v1/loyalties`): deleting one, with its cards, runs as an async action."""
+
+    def __init__(self, client: APIClient) -> None:
+        self._client = client
+
+    @_operation
+    def delete(
+        self, campaign_id: str, *, force: bool | None = None, **options: Unpack[RequestOptions]
+    ) -> ActionHandle[CampaignVouchersDeleteAction]:
+        """Delete Loyalty Campaign
+
+        Delete a loyalty campaign and all its loyalty cards (legacy loyalty API); this cannot be undone, and redemptions on the cards are removed at once. The cards are deleted in an async action (`CAMPAIGN.VOUCHERS_DELETE`); without `force=true` the campaign and its cards are moved to the bin.
+
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `CampaignVouchersDeleteAction`; `.id` is its ID.
+        """
+        return self._client.request_action(
+            _OP_DELETE_LOYALTY_PROGRAM,
+            {"campaign_id": campaign_id, "force": force},
+            _ACTION_DELETE_CAMPAIGN,
+            options=options,
+        )
+
+
 class CustomersResource:
     """Customers in bulk (CSV imports, updates), as async actions."""
 
@@ -789,6 +821,7 @@ class VoucherifyClient(APIClient):
     async_actions: AsyncActionsResource
     vouchers: VouchersResource
     campaigns: CampaignsResource
+    loyalties: LoyaltiesResource
     customers: CustomersResource
     orders: OrdersResource
     products: ProductsResource
@@ -828,6 +861,7 @@ class VoucherifyClient(APIClient):
         self.async_actions = AsyncActionsResource(self)
         self.vouchers = VouchersResource(self)
         self.campaigns = CampaignsResource(self)
+        self.loyalties = LoyaltiesResource(self)
         self.customers = CustomersResource(self)
         self.orders = OrdersResource(self)
         self.products = ProductsResource(self)
@@ -1053,6 +1087,30 @@ class AsyncCampaignsResource:
         )
 
 
+class AsyncLoyaltiesResource:
+    """Loyalty campaigns of the legacy loyalty API (`/v1/loyalties`): deleting one, with its cards, runs as an async action."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    @_async_operation
+    async def delete(
+        self, campaign_id: str, *, force: bool | None = None, **options: Unpack[RequestOptions]
+    ) -> AsyncActionHandle[CampaignVouchersDeleteAction]:
+        """Delete Loyalty Campaign
+
+        Delete a loyalty campaign and all its loyalty cards (legacy loyalty API); this cannot be undone, and redemptions on the cards are removed at once. The cards are deleted in an async action (`CAMPAIGN.VOUCHERS_DELETE`); without `force=true` the campaign and its cards are moved to the bin.
+
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `CampaignVouchersDeleteAction`; `.id` is its ID.
+        """
+        return await self._client.request_action(
+            _OP_DELETE_LOYALTY_PROGRAM,
+            {"campaign_id": campaign_id, "force": force},
+            _ACTION_DELETE_CAMPAIGN,
+            options=options,
+        )
+
+
 class AsyncCustomersResource:
     """Customers in bulk (CSV imports, updates), as async actions."""
 
@@ -1213,6 +1271,7 @@ class AsyncVoucherifyClient(AsyncAPIClient):
     async_actions: AsyncAsyncActionsResource
     vouchers: AsyncVouchersResource
     campaigns: AsyncCampaignsResource
+    loyalties: AsyncLoyaltiesResource
     customers: AsyncCustomersResource
     orders: AsyncOrdersResource
     products: AsyncProductsResource
@@ -1252,6 +1311,7 @@ class AsyncVoucherifyClient(AsyncAPIClient):
         self.async_actions = AsyncAsyncActionsResource(self)
         self.vouchers = AsyncVouchersResource(self)
         self.campaigns = AsyncCampaignsResource(self)
+        self.loyalties = AsyncLoyaltiesResource(self)
         self.customers = AsyncCustomersResource(self)
         self.orders = AsyncOrdersResource(self)
         self.products = AsyncProductsResource(self)
