@@ -45,6 +45,7 @@ $(PEERS_STAMP): bench/peers.txt
 
 bench: $(STAMP) $(PEERS_STAMP)
 	$(BIN)/python bench/peers.py
+	$(BIN)/python bench/giants.py
 	$(BIN)/python bench/clients.py
 	$(BIN)/python bench/review_noise.py
 	$(BIN)/python bench/parse.py

@@ -39,17 +39,18 @@ class Constants:
 
     def __init__(self, qualified: frozenset[str]) -> None:
         self.by_value: dict[tuple[str, str], ConstantView] = {}
+        self.taken: set[str] = set()  # the names given so far (kept as they are given: no rescan per constant)
         self.qualified = qualified  # type names written `types.X` (see `client_views._MODULE_NAMES`)
 
     def add(self, base: str, hint_text: str, value: str) -> str:
         key = (hint_text, value)
         if key not in self.by_value:
             name = "_" + "_".join(words(base)).upper()
-            taken = {c.name for c in self.by_value.values()}
             unique, counter = name, 1
-            while unique in taken:
+            while unique in self.taken:
                 counter += 1
                 unique = f"{name}_{counter}"
+            self.taken.add(unique)
             self.by_value[key] = ConstantView(unique, hint_text, value)
         return self.by_value[key].name
 

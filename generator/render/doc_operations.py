@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from generator import ir
 from generator.render import markdown as md
-from generator.render.client_views import MethodView, client_view
+from generator.render.client_views import ClientView, MethodView
 from generator.render.doc_parts import TYPES_DIR, Docs, Entry, Row, Section
 from generator.render.endpoint_views import credentials, started_variants
 from generator.render.python_code import literal
@@ -186,9 +186,9 @@ ERROR_CLASSES = {
 }
 
 
-def methods_of(api: ir.Api) -> dict[str, tuple[MethodView, ...]]:
+def methods_of(client: ClientView) -> dict[str, tuple[MethodView, ...]]:
     """Each resource's methods as the sync client has them (overload stubs included), by its qualified name."""
-    return {group.qualified: group.methods["sync"] for group in client_view(api).groups}
+    return {group.qualified: group.methods["sync"] for group in client.groups}
 
 
 def signature_key(qualified: str, name: str) -> str:

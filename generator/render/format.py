@@ -50,7 +50,7 @@ def format_sources(sources: dict[str, str]) -> dict[str, str]:
         return {}
     with tempfile.TemporaryDirectory(dir=_SCRATCH) as directory:
         root = Path(directory)
-        write_files(sources, root)
+        write_files(sources, root, threads=_SCRATCH is None)
         command = [sys.executable, "-m", "ruff", "format", "--no-cache", "--isolated",
                    f"--line-length={LINE_LENGTH}", f"--target-version={TARGET}", str(root)]  # fmt: skip
         result = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603 - our own arguments

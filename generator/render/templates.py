@@ -14,6 +14,7 @@ import jinja2
 
 from generator import ir
 from generator.background import in_background
+from generator.render.client_views import ClientView, client_view
 from generator.render.doc_operations import doc_examples, methods_of
 from generator.render.doc_views import doc_pages
 from generator.render.format import format_sources
@@ -53,17 +54,19 @@ def environment() -> jinja2.Environment:
 def render_package(api: ir.Api) -> dict[str, str]:
     """{relative path: text} for one package: Python in black's style, and the docs.
 
-    The docs are rendered on the other core (`background`) while the code is.
+    The docs are rendered on the other core (`background`) while the code is; both start from the one
+    client view (the docs show its signatures).
     """
-    with in_background(lambda: render_docs(api)) as docs:
-        files = render_code(api)
+    client = client_view(api)
+    with in_background(lambda: render_docs(api, client)) as docs:
+        files = render_code(api, client)
         files.update(docs.result())
     return files
 
 
-def render_code(api: ir.Api) -> dict[str, str]:
+def render_code(api: ir.Api, client: ClientView | None = None) -> dict[str, str]:
     """The package's Python modules, formatted in one run, and its `py.typed` marker."""
-    view = package_view(api)
+    view = package_view(api, client)
     env = environment()
     code = {name: env.get_template(template).render(view=view) for name, template in PACKAGE_FILES.items()}
     module_template = env.get_template("package/types/module.py.jinja")
@@ -72,9 +75,9 @@ def render_code(api: ir.Api) -> dict[str, str]:
     return format_sources(code) | {"py.typed": ""}
 
 
-def render_docs(api: ir.Api) -> dict[str, str]:
+def render_docs(api: ir.Api, client: ClientView | None = None) -> dict[str, str]:
     """The package's reference pages under `docs/`, their Python examples formatted in one run."""
-    methods = methods_of(api)
+    methods = methods_of(client or client_view(api))
     examples = doc_examples(api, methods)
     # Scratch names by position: an operation id is spec text, never a file name.
     scratch = {key: f"e{i}.py" for i, key in enumerate(examples)}

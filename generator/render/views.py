@@ -246,14 +246,14 @@ class PackageView:
     modes: tuple[Mode, ...] = MODES
 
 
-def package_view(api: ir.Api) -> PackageView:
-    """Build the whole context for one generated package."""
+def package_view(api: ir.Api, client: ClientView | None = None) -> PackageView:
+    """Build the whole context for one generated package (with its client view, when already built)."""
     homes = {str(name): str(module) for name, module in partition(api.definitions).items()}
     # Classes are sorted by name, so reordering or inserting schemas in the spec moves no other class.
     members: dict[str, list[ir.Definition]] = {}
     for definition in sorted(api.definitions, key=lambda d: d.name):
         members.setdefault(homes[definition.name], []).append(definition)
-    client = client_view(api)
+    client = client or client_view(api)
     package_homes = {name: f".types.{module}" for name, module in homes.items()}
     package_homes |= {name: module for module, names in client.exports.items() for name in names}
     return PackageView(

@@ -54,14 +54,22 @@ def write_tree(tree: Tree, root: Path) -> bool:
     return True
 
 
-def write_files(tree: Tree, directory: Path) -> None:
-    """Write every file of `tree` under `directory` (which exists), creating subdirectories."""
+def write_files(tree: Tree, directory: Path, threads: bool = True) -> None:
+    """Write every file of `tree` under `directory` (which exists), creating subdirectories.
+
+    On a disk, threads overlap the writes; in memory (`threads=False`) handing each file to a thread
+    costs more than writing it.
+    """
     for folder in sorted({(directory / relative).parent for relative in tree}):
         folder.mkdir(parents=True, exist_ok=True)
 
     def write(item: tuple[str, str]) -> None:
         (directory / item[0]).write_text(item[1], encoding="utf-8", newline="\n")
 
+    if not threads:
+        for item in tree.items():
+            write(item)
+        return
     with ThreadPoolExecutor(_WRITERS) as pool:
         list(pool.map(write, tree.items()))  # list() re-raises the first failure, in the caller's hands
 
