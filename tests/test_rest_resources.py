@@ -35,15 +35,20 @@ CUSTOMERS = [
 ]
 
 
+def _imported(tmp_path_factory: pytest.TempPathFactory, spec: Path, package: str) -> Iterator[ModuleType]:
+    """Generate `spec` as `package`, import it, and forget it afterwards."""
+    out = tmp_path_factory.mktemp(package)
+    write_tree(package_tree(spec, package), out / package)
+    sys.path.insert(0, str(out))
+    yield importlib.import_module(package)
+    sys.path.remove(str(out))
+    for name in [n for n in sys.modules if n.split(".")[0] == package]:
+        del sys.modules[name]
+
+
 @pytest.fixture(scope="module")
 def stripe(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
-    out = tmp_path_factory.mktemp("stripe")
-    write_tree(package_tree(STRIPE_SPEC, "stripe_sdk"), out / "stripe_sdk")
-    sys.path.insert(0, str(out))
-    yield importlib.import_module("stripe_sdk")
-    sys.path.remove(str(out))
-    for name in [n for n in sys.modules if n.split(".")[0] == "stripe_sdk"]:
-        del sys.modules[name]
+    yield from _imported(tmp_path_factory, STRIPE_SPEC, "stripe_sdk")
 
 
 @pytest.mark.parametrize(
@@ -266,13 +271,7 @@ GITHUB_SPEC = STRIPE_SPEC.parent.parent / "github" / "api.github.com.excerpt.jso
 
 @pytest.fixture(scope="module")
 def github(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
-    out = tmp_path_factory.mktemp("github")
-    write_tree(package_tree(GITHUB_SPEC, "github_sdk"), out / "github_sdk")
-    sys.path.insert(0, str(out))
-    yield importlib.import_module("github_sdk")
-    sys.path.remove(str(out))
-    for name in [n for n in sys.modules if n.split(".")[0] == "github_sdk"]:
-        del sys.modules[name]
+    yield from _imported(tmp_path_factory, GITHUB_SPEC, "github_sdk")
 
 
 def _github_issues(seen: Seen) -> tuple[int, Any, dict[str, str]]:
