@@ -32,7 +32,7 @@ import corpus
 import peers
 
 from generator.pipeline import NO_OVERRIDES, _ir, _read
-from generator.render.client_views import client_view
+from generator.render.client_modules import client_view
 from generator.render.templates import render_code, render_docs
 from generator.validate.rules import validate
 

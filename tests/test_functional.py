@@ -145,8 +145,8 @@ def test_operations_render_and_constant_headers_are_not_arguments(make_package: 
         }
     }
     pkg = make_package(minimal_spec(paths=paths))
-    client = importlib.import_module(f"{pkg.__name__}.client")  # submodules load on import, not on export lookup
-    signature = inspect.signature(client.ThingsResource.get)
+    resources = importlib.import_module(f"{pkg.__name__}.resources.things")  # loaded when first used, or so
+    signature = inspect.signature(resources.ThingsResource.get)
     assert list(signature.parameters) == ["self", "thing_id", "class_", "options"]
     assert signature.return_annotation == "GetThingResponse200"
 

@@ -47,3 +47,17 @@ def test_the_client_imports_no_model_until_a_response_needs_one() -> None:
     loaded = _modules_loaded("from generated.voucherify import VoucherifyClient")
     assert "generated.voucherify.client" in loaded
     assert not [m for m in loaded if m.startswith("generated.voucherify.types.")]
+
+
+def test_a_resource_module_loads_when_the_resource_is_first_used() -> None:
+    loaded = _modules_loaded("from generated.voucherify import VoucherifyClient")
+    assert not [m for m in loaded if m.startswith("generated.voucherify.resources.")]
+    used = _modules_loaded(
+        "from generated.voucherify import VoucherifyClient\n"
+        "client = VoucherifyClient(app_id='a', app_token='t')\n"
+        "copy = client.with_options(timeout=5)\n"
+        "assert client.async_actions._client is client and copy.async_actions._client is copy\n"
+        "assert client.async_actions is client.async_actions"
+    )
+    resources = [m for m in used if m.startswith("generated.voucherify.resources.")]
+    assert resources == ["generated.voucherify.resources.async_actions"]  # the others stay unloaded

@@ -306,10 +306,11 @@ def test_a_shared_header_is_one_argument_and_arguments_stay_apart(make_package: 
 
 def test_client_module_names_stay_apart_from_type_names(make_package: MakePackage) -> None:
     package = make_package(CASES["client_names"], package="shape_client_names_apart")
-    client_module = importlib.import_module("shape_client_names_apart.client")
-    assert client_module.WidgetsResource2.__name__ == "WidgetsResource2"  # the schema kept `WidgetsResource`
+    resources = importlib.import_module("shape_client_names_apart.resources.widgets")
+    assert resources.WidgetsResource2.__name__ == "WidgetsResource2"  # the schema kept `WidgetsResource`
     assert package.WidgetsResource.__module__.endswith(".types.widgets_resource")
-    assert {"widgets", "widgets_2"} <= set(package.ShapeClientNamesApartClient.__annotations__)
+    client = package.ShapeClientNamesApartClient()
+    assert type(client.widgets).__name__ == "WidgetsResource2" and type(client.widgets_2).__name__ == "WidgetsResource3"
     unknown = package.ABUnknown.model_validate({"b": "x"})  # no tag at all: the fallback, tag None
     assert unknown.kind is None
 

@@ -1,4 +1,4 @@
-"""Stage 4a, IR to template context for the client module: every method, decided here.
+"""Stage 4a, IR to template context for the client's methods: every method, decided here.
 
 A method is computed once per mode (sync, async) from one description, so the
 two clients cannot drift apart; the template only prints the lines.
@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 from generator import ir
 from generator.ir.names import Identifier
-from generator.render.client_context import ClientContext, ConstantView, FailedErrorView
-from generator.render.endpoint_views import credentials, endpoint_source, return_type, scheme_source
+from generator.render.client_context import ClientContext
+from generator.render.endpoint_views import endpoint_source, return_type
 from generator.render.format import LINE_LENGTH
-from generator.render.python_code import BUILTIN_TYPES, docstring, hint, import_lines, imports_for, literal, named_in
+from generator.render.python_code import docstring, hint, literal
 
 
 @dataclass(frozen=True)
@@ -70,43 +70,11 @@ class GroupView:
     children: tuple[tuple[str, str], ...] = ()  # (attribute, class name) of the resources nested in it
     top_level: bool = True  # an attribute of the client itself, not of another resource
     qualified: str = ""  # its attribute path from the client: `accounts.bank_accounts`
+    module: str = ""  # the `resources/` module it is defined in: its outermost resource's attribute
 
 
-@dataclass(frozen=True)
-class ClientView:
-    """Everything the client module needs."""
-
-    name: str
-    docstring: str
-    init_docstring: str
-    arguments: tuple[str, ...]
-    base_url: str
-    server_variables: str
-    credentials: str  # `{"app_id": app_id, ...}`
-    schemes: str  # the name of the schemes constant, or `{}`
-    default_errors: str
-    groups: tuple[GroupView, ...]
-    constants: tuple[ConstantView, ...]
-    failed_errors: tuple[FailedErrorView, ...]
-    imports: tuple[str, ...]
-    type_imports: tuple[str, ...]  # under `if TYPE_CHECKING:`
-    exports: dict[str, list[str]]  # public names by the module that defines them
-
-
-_RUNTIME_EXPORTS = {
-    "._exceptions": [
-        "APIConnectionError", "APIError", "APIResponseValidationError", "APIStatusError", "APITimeoutError",
-        "AuthenticationError", "BadRequestError", "ConflictError", "InternalServerError", "MissingCredentialsError",
-        "NotFoundError", "PermissionDeniedError", "RateLimitError", "UnexpectedActionError", "UnprocessableEntityError",
-        "WaitFailedError", "WaitTimeoutError",
-    ],
-    "._pagination": ["Page", "AsyncPage"],
-    "._polling": ["Accepted", "AsyncAccepted", "ActionHandle", "AsyncActionHandle"],
-    "._response": ["RawResponse", "RequestOptions"],
-    "._runtime": ["FileInput"],
-}  # fmt: skip
 # What the client module may import from the runtime; only the names its code uses are imported.
-_RUNTIME_IMPORTS = {
+RUNTIME_IMPORTS = {
     "collections.abc": ["Callable"],
     "typing_extensions": ["Unpack"],
     "._auth": ["Scheme"],
@@ -135,8 +103,8 @@ _WAIT_ARGUMENTS = (
 
 
 # Names client.py binds besides the package's types: a type with one of these names is written `types.X` there.
-_MODULE_NAMES = frozenset(
-    {name for names in _RUNTIME_IMPORTS.values() for name in names}
+MODULE_NAMES = frozenset(
+    {name for names in RUNTIME_IMPORTS.values() for name in names}
     | {"APIClient", "AsyncAPIClient", "DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "expand_url"}
     | {"WaitFailedError", "TYPE_CHECKING", "Any", "Literal", "Callable"}
 )
@@ -224,7 +192,7 @@ def _doc(op: ir.Operation) -> str:
     return "\n\n".join(t for t in (op.summary, op.description) if t) or f"{op.method} {op.path}"
 
 
-def _methods(op: ir.Operation, ctx: ClientContext, mode: Mode) -> list[MethodView]:
+def methods_of_operation(op: ir.Operation, ctx: ClientContext, mode: Mode) -> list[MethodView]:
     """The method for `op` in `mode`, plus `wait` when the operation reports a status.
 
     Every method is one call on the client: `request`, `paginate`, `request_accepted` or `wait_for`.
@@ -345,107 +313,3 @@ def _wait_method(op: ir.Operation, ctx: ClientContext, mode: Mode, shape: _Shape
     )
     name = Identifier("wait" if op.name == "get" else f"wait_{op.name}")
     return MethodView(name, signature, waited, docstring(text), body, def_=mode.def_, text=text)
-
-
-def _init_doc(api: ir.Api, secrets: list[ir.Credential]) -> str:
-    """The docstring of the client's `__init__`: every argument, credentials with their environment variables."""
-    lines = [f"- `{c.name}`: or the environment variable `{c.env_var}`" for c in secrets]
-    lines += [f"- `{v.name}`: the server's `{{{v.wire_name}}}` (default {v.default!r})" for v in api.server_variables]
-    lines += [
-        f"- `base_url`: instead of {api.server_url or 'the spec server'!r}",
-        "- `timeout`: seconds per request; `max_retries`: retries of failed idempotent requests",
-        "- `http_client`: an httpx client of your own (its pool is left open on close)",
-    ]
-    return "Create a client; every argument is optional.\n\n" + "\n".join(lines)
-
-
-def _client_doc(api: ir.Api, secrets: list[ir.Credential]) -> str:
-    """The client's docstring: what it is for, and every credential with its environment variable."""
-    title = api.title.removesuffix(" API").removesuffix(" api")
-    text = f"Client for the {title} API." if title else "API client."
-    if secrets:
-        listed = "\n".join(f"- `{c.name}` (or the environment variable `{c.env_var}`)" for c in secrets)
-        text += f"\n\nCredentials, each needed only by the operations whose security asks for it:\n\n{listed}"
-    return text
-
-
-def client_view(api: ir.Api) -> ClientView:
-    """The client module: resources, the two client classes, constants and wait errors."""
-    ctx = ClientContext(api, _MODULE_NAMES)
-    groups = []
-    for group in api.groups:
-        ctx.shadowed = (frozenset(op.name for op in group.operations) & BUILTIN_TYPES) | ctx.reserved
-        methods = {mode.kind: tuple(m for op in group.operations for m in _methods(op, ctx, mode)) for mode in MODES}
-        text = group.description or (
-            f"Operations tagged {group.name}." if group.operations else f"The resources nested in `{group.qualified}`."
-        )
-        children = tuple((g.name, g.class_name) for g in api.groups if g.parent == (*group.parent, group.name))
-        view = GroupView(
-            group.name, group.class_name, docstring(text), methods, children, not group.parent, group.qualified
-        )
-        groups.append(view)
-    default_errors = "{}"
-    if ctx.default_error is not None:
-        default_errors = f"{{'': {ctx.constants.parser(ctx.default_error)}}}"
-
-    secrets = credentials(api)
-    arguments = [f"{c.name}: str | None = None" for c in secrets]
-    arguments += [f"{v.name}: str = {literal(v.default)}" for v in api.server_variables]
-    schemes = "{}"
-    if api.auth:
-        schemes = ctx.constants.add(
-            "schemes",
-            "dict[str, Scheme]",
-            "{" + ", ".join(f"{literal(s.key)}: {scheme_source(s)}" for s in api.auth) + "}",
-        )
-    types = [
-        t
-        for g in api.groups
-        for op in g.operations
-        for t in [*(r.type for r in op.responses), *(p.type for p in op.parameters if p.constant is None), op.body]
-        if t is not None
-    ]
-    types += ctx.item_types
-    constants = tuple(ctx.constants.by_value.values())
-    rendered = " ".join(
-        [
-            f"{m.decorator} {m.signature} {m.returns} {' '.join(m.body)}"
-            for g in groups
-            for ms in g.methods.values()
-            for m in ms
-        ]
-        + [f"{c.hint} {c.value}" for c in constants]
-        + [e.type for e in ctx.failed_errors.values()]
-    )
-    # Import only what the module's code really mentions (an undocumented second 2xx body is not).
-    tokens = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", re.sub(r"\btypes\.\w+", "", rendered)))
-    needed = {module: names & tokens for module, names in imports_for(types).items()}
-    needed.setdefault("typing", set()).update({"Any", "Literal"} & tokens)
-    # Types are imported for type checkers only: at run time the parsers look them up when first needed.
-    checking_only = {".types": (named_in(types) & tokens) - ctx.reserved}
-    if checking_only[".types"]:
-        needed["typing"].add("TYPE_CHECKING")
-    if "types." in rendered:
-        needed["."] = {"types"}
-    for module, names in _RUNTIME_IMPORTS.items():
-        needed[module] = needed.get(module, set()) | (set(names) & tokens)
-    needed["._base_client"] |= {"DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "APIClient", "AsyncAPIClient", "expand_url"}
-    if ctx.failed_errors:
-        needed["._exceptions"].add("WaitFailedError")
-    return ClientView(
-        name=api.client_name,
-        docstring=docstring(_client_doc(api, secrets)),
-        init_docstring=docstring(_init_doc(api, secrets)),
-        arguments=tuple(arguments),
-        base_url=literal(api.server_url),
-        server_variables="{" + ", ".join(f"{literal(v.wire_name)}: {v.name}" for v in api.server_variables) + "}",
-        credentials="{" + ", ".join(f"{literal(c.name)}: {c.name}" for c in secrets) + "}",
-        schemes=schemes,
-        default_errors=default_errors,
-        groups=tuple(groups),
-        constants=constants,
-        failed_errors=tuple(ctx.failed_errors.values()),
-        imports=import_lines(needed, modules=("httpx", "builtins") if "builtins." in rendered else ("httpx",)),
-        type_imports=import_lines(checking_only),
-        exports={".client": [api.client_name, f"Async{api.client_name}", *ctx.failed_errors], **_RUNTIME_EXPORTS},
-    )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from generator import ir
 from generator.render import markdown as md
-from generator.render.client_views import ClientView, MethodView
+from generator.render.client_modules import ClientView
+from generator.render.client_views import MethodView
 from generator.render.doc_parts import TYPES_DIR, Docs, Entry, Row, Section
 from generator.render.endpoint_views import credentials, started_variants
 from generator.render.python_code import literal

@@ -14,7 +14,7 @@ import jinja2
 
 from generator import ir
 from generator.background import in_background
-from generator.render.client_views import ClientView, client_view
+from generator.render.client_modules import ClientView, client_view
 from generator.render.doc_operations import doc_examples, methods_of
 from generator.render.doc_views import doc_pages
 from generator.render.format import format_sources
@@ -34,6 +34,7 @@ PACKAGE_FILES = {
     "_polling.py": "package/_polling.py.jinja",
     "_lazy.py": "package/_lazy.py.jinja",
     "client.py": "package/client.py.jinja",
+    "resources/__init__.py": "package/resources/__init__.py.jinja",
     "types/__init__.py": "package/types/__init__.py.jinja",
 }
 
@@ -72,6 +73,9 @@ def render_code(api: ir.Api, client: ClientView | None = None) -> dict[str, str]
     module_template = env.get_template("package/types/module.py.jinja")
     for module in view.type_modules:
         code[f"types/{module.name}.py"] = module_template.render(view=view, module=module)
+    resource_template = env.get_template("package/resources/module.py.jinja")
+    for resource in view.client.resource_modules:
+        code[f"resources/{resource.name}.py"] = resource_template.render(view=view, module=resource)
     return format_sources(code) | {"py.typed": ""}
 
 

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from generator import ir
 from generator.ir.modules import partition
-from generator.render.client_views import MODES, ClientView, Mode, client_view
+from generator.render.client_modules import ClientView, client_view
+from generator.render.client_views import MODES, Mode
 from generator.render.descriptions import plain
 from generator.render.python_code import (
     QUALIFIED,

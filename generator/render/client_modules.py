@@ -1,0 +1,220 @@
+"""Stage 4a, the client's modules: `client.py` (the two client classes and the wait errors) and one
+`resources/<name>.py` per outermost resource, with its nested resources and the constants they use.
+
+A client attribute loads its resource's module the first time it is used, so importing the client of an
+API with thousands of operations costs what it costs for one with ten.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from generator import ir
+from generator.render.client_context import ClientContext, ConstantView, FailedErrorView
+from generator.render.client_views import MODES, MODULE_NAMES, RUNTIME_IMPORTS, GroupView, methods_of_operation
+from generator.render.endpoint_views import credentials, scheme_source
+from generator.render.python_code import BUILTIN_TYPES, docstring, import_lines, imports_for, literal, named_in
+
+_RUNTIME_EXPORTS = {
+    "._exceptions": [
+        "APIConnectionError", "APIError", "APIResponseValidationError", "APIStatusError", "APITimeoutError",
+        "AuthenticationError", "BadRequestError", "ConflictError", "InternalServerError", "MissingCredentialsError",
+        "NotFoundError", "PermissionDeniedError", "RateLimitError", "UnexpectedActionError", "UnprocessableEntityError",
+        "WaitFailedError", "WaitTimeoutError",
+    ],
+    "._pagination": ["Page", "AsyncPage"],
+    "._polling": ["Accepted", "AsyncAccepted", "ActionHandle", "AsyncActionHandle"],
+    "._response": ["RawResponse", "RequestOptions"],
+    "._runtime": ["FileInput"],
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ResourceModuleView:
+    """One `resources/` module: an outermost resource and the resources nested in it, sync and async."""
+
+    name: str
+    groups: tuple[GroupView, ...]
+    constants: tuple[ConstantView, ...]
+    imports: tuple[str, ...]
+    type_imports: tuple[str, ...]  # under `if TYPE_CHECKING:`
+
+
+@dataclass(frozen=True)
+class ClientView:
+    """Everything the client's modules need."""
+
+    name: str
+    docstring: str
+    init_docstring: str
+    arguments: tuple[str, ...]
+    base_url: str
+    server_variables: str
+    credentials: str  # `{"app_id": app_id, ...}`
+    schemes: str  # the name of the schemes constant, or `{}`
+    default_errors: str
+    groups: tuple[GroupView, ...]  # every resource, outermost first
+    resource_modules: tuple[ResourceModuleView, ...]
+    constants: tuple[ConstantView, ...]
+    failed_errors: tuple[FailedErrorView, ...]
+    imports: tuple[str, ...]
+    type_imports: tuple[str, ...]  # under `if TYPE_CHECKING:`
+    exports: dict[str, list[str]]  # public names by the module that defines them
+
+
+def _group_view(api: ir.Api, group: ir.Group, ctx: ClientContext, module: str) -> GroupView:
+    ctx.shadowed = (frozenset(op.name for op in group.operations) & BUILTIN_TYPES) | ctx.reserved
+    methods = {
+        mode.kind: tuple(m for op in group.operations for m in methods_of_operation(op, ctx, mode)) for mode in MODES
+    }
+    text = group.description or (
+        f"Operations tagged {group.name}." if group.operations else f"The resources nested in `{group.qualified}`."
+    )
+    children = tuple((g.name, g.class_name) for g in api.groups if g.parent == (*group.parent, group.name))
+    return GroupView(
+        group.name, group.class_name, docstring(text), methods, children, not group.parent, group.qualified, module
+    )
+
+
+def _imports(
+    rendered: str, types: list[ir.TypeExpr], ctx: ClientContext, up: str
+) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """What a module's code mentions, to import: (at run time, for type checkers only), by module. `up` is
+    the package's relative prefix from the module (`.` for client.py, `..` in `resources/`)."""
+    tokens = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", re.sub(r"\btypes\.\w+", "", rendered)))
+    needed = {
+        (up + module[1:] if module.startswith(".") else module): names & tokens
+        for module, names in imports_for(types).items()
+    }
+    needed.setdefault("typing", set()).update({"Any", "Literal"} & tokens)
+    # Types are imported for type checkers only: at run time the parsers look them up when first needed.
+    checking = {f"{up}types": (named_in(types) & tokens) - ctx.reserved}
+    if checking[f"{up}types"]:
+        needed["typing"].add("TYPE_CHECKING")
+    if "types." in rendered:
+        needed[up] = {"types"}
+    for module, names in RUNTIME_IMPORTS.items():
+        target = up + module[1:] if module.startswith(".") else module
+        needed[target] = needed.get(target, set()) | (set(names) & tokens)
+    return needed, checking
+
+
+def _rendered(groups: list[GroupView], constants: tuple[ConstantView, ...]) -> str:
+    return " ".join(
+        [f"{m.decorator} {m.signature} {m.returns} {' '.join(m.body)}" for g in groups for ms in g.methods.values()
+         for m in ms]
+        + [f"{c.hint} {c.value}" for c in constants]
+    )  # fmt: skip
+
+
+def _resource_module(api: ir.Api, top: ir.Group, failed: dict[str, FailedErrorView]) -> ResourceModuleView:
+    """The module of an outermost resource: its classes and those nested in it, and their constants."""
+    ctx = ClientContext(api, MODULE_NAMES)
+    ctx.failed_errors = failed
+    members = [g for g in api.groups if g is top or g.parent[:1] == (top.name,)]
+    groups = [_group_view(api, g, ctx, top.name) for g in members]
+    # The operations of the module, and the status operations its calls poll (their endpoints are copied here).
+    polled = [
+        ctx.operations[target]
+        for g in members
+        for op in g.operations
+        for target in (op.starts.operation_id if op.starts else None, op.follow.operation_id if op.follow else None)
+        if target is not None
+    ]
+    types = [
+        t
+        for op in [*(op for g in members for op in g.operations), *polled]
+        for t in [*(r.type for r in op.responses), *(p.type for p in op.parameters if p.constant is None), op.body]
+        if t is not None
+    ] + ctx.item_types
+    constants = tuple(ctx.constants.by_value.values())
+    rendered = _rendered(groups, constants)
+    needed, checking = _imports(rendered, types, ctx, "..")
+    needed["..client"] = {name for name in failed if re.search(rf"\b{name}\b", rendered)}
+    needed[".._base_client"] = needed.get(".._base_client", set()) | {"APIClient", "AsyncAPIClient"}
+    return ResourceModuleView(
+        top.name,
+        tuple(groups),
+        constants,
+        import_lines(needed, modules=("builtins",) if "builtins." in rendered else ()),
+        import_lines(checking),
+    )
+
+
+def _init_doc(api: ir.Api, secrets: list[ir.Credential]) -> str:
+    """The docstring of the client's `__init__`: every argument, credentials with their environment variables."""
+    lines = [f"- `{c.name}`: or the environment variable `{c.env_var}`" for c in secrets]
+    lines += [f"- `{v.name}`: the server's `{{{v.wire_name}}}` (default {v.default!r})" for v in api.server_variables]
+    lines += [
+        f"- `base_url`: instead of {api.server_url or 'the spec server'!r}",
+        "- `timeout`: seconds per request; `max_retries`: retries of failed idempotent requests",
+        "- `http_client`: an httpx client of your own (its pool is left open on close)",
+    ]
+    return "Create a client; every argument is optional.\n\n" + "\n".join(lines)
+
+
+def _client_doc(api: ir.Api, secrets: list[ir.Credential]) -> str:
+    """The client's docstring: what it is for, and every credential with its environment variable."""
+    title = api.title.removesuffix(" API").removesuffix(" api")
+    text = f"Client for the {title} API." if title else "API client."
+    if secrets:
+        listed = "\n".join(f"- `{c.name}` (or the environment variable `{c.env_var}`)" for c in secrets)
+        text += f"\n\nCredentials, each needed only by the operations whose security asks for it:\n\n{listed}"
+    return text
+
+
+def client_view(api: ir.Api) -> ClientView:
+    """The client's modules: the client classes with their wait errors, and the resources, one module each."""
+    failed: dict[str, FailedErrorView] = {}
+    modules = tuple(_resource_module(api, top, failed) for top in api.groups if not top.parent)
+    ctx = ClientContext(api, MODULE_NAMES)
+    ctx.failed_errors = failed
+    default_errors = "{}"
+    if ctx.default_error is not None:
+        default_errors = f"{{'': {ctx.constants.parser(ctx.default_error)}}}"
+    secrets = credentials(api)
+    arguments = [f"{c.name}: str | None = None" for c in secrets]
+    arguments += [f"{v.name}: str = {literal(v.default)}" for v in api.server_variables]
+    schemes = "{}"
+    if api.auth:
+        schemes = ctx.constants.add(
+            "schemes",
+            "dict[str, Scheme]",
+            "{" + ", ".join(f"{literal(s.key)}: {scheme_source(s)}" for s in api.auth) + "}",
+        )
+    constants = tuple(ctx.constants.by_value.values())
+    # The wait errors name the status objects; the default error is parsed by a constant here.
+    types = [op.success.type for g in api.groups for op in g.operations if op.poll and op.success and op.success.type]
+    types += [ctx.default_error] if ctx.default_error is not None else []
+    rendered = " ".join([f"{c.hint} {c.value}" for c in constants] + [e.type for e in failed.values()])
+    needed, checking = _imports(rendered, types, ctx, ".")
+    needed["._base_client"] |= {"DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "APIClient", "AsyncAPIClient", "expand_url"}
+    tops = [g for m in modules for g in m.groups if g.top_level]
+    if tops:
+        needed["functools"] = {"cached_property"}
+        needed["typing"].add("TYPE_CHECKING")
+        for module in modules:
+            checking[f".resources.{module.name}"] = {
+                f"{mode.prefix}{g.class_name}" for g in module.groups if g.top_level for mode in MODES
+            }
+    if failed:
+        needed["._exceptions"].add("WaitFailedError")
+    return ClientView(
+        name=api.client_name,
+        docstring=docstring(_client_doc(api, secrets)),
+        init_docstring=docstring(_init_doc(api, secrets)),
+        arguments=tuple(arguments),
+        base_url=literal(api.server_url),
+        server_variables="{" + ", ".join(f"{literal(v.wire_name)}: {v.name}" for v in api.server_variables) + "}",
+        credentials="{" + ", ".join(f"{literal(c.name)}: {c.name}" for c in secrets) + "}",
+        schemes=schemes,
+        default_errors=default_errors,
+        groups=tuple(g for m in modules for g in m.groups),
+        resource_modules=modules,
+        constants=constants,
+        failed_errors=tuple(failed.values()),
+        imports=import_lines(needed, modules=("httpx",)),
+        type_imports=import_lines(checking),
+        exports={".client": [api.client_name, f"Async{api.client_name}", *failed], **_RUNTIME_EXPORTS},
+    )
