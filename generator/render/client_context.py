@@ -7,6 +7,7 @@ operation by id, a union's variants) and collects the constants the module defin
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 from generator import ir
@@ -81,6 +82,13 @@ class ClientContext:
         self.item_types: list[ir.TypeExpr] = []  # types the methods name beyond those of the operations
         # builtins the current resource's method names hide, and the reserved type names
         self.shadowed: frozenset[str] = self.reserved
+
+    def for_module(self) -> ClientContext:
+        """A context for another module: the same lookups and wait errors, its own constants and types."""
+        other = copy.copy(self)
+        other.constants = Constants(self.reserved)
+        other.item_types = []
+        return other
 
     def attribute(self, t: ir.TypeExpr | None, wire_name: str) -> str:
         """The Python attribute of the property `wire_name` on (every variant of) type `t`."""

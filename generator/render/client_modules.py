@@ -108,10 +108,9 @@ def _rendered(groups: list[GroupView], constants: tuple[ConstantView, ...]) -> s
     )  # fmt: skip
 
 
-def _resource_module(api: ir.Api, top: ir.Group, failed: dict[str, FailedErrorView]) -> ResourceModuleView:
+def _resource_module(api: ir.Api, top: ir.Group, ctx: ClientContext) -> ResourceModuleView:
     """The module of an outermost resource: its classes and those nested in it, and their constants."""
-    ctx = ClientContext(api, MODULE_NAMES)
-    ctx.failed_errors = failed
+    failed = ctx.failed_errors
     members = [g for g in api.groups if g is top or g.parent[:1] == (top.name,)]
     groups = [_group_view(api, g, ctx, top.name) for g in members]
     # The operations of the module, and the status operations its calls poll (their endpoints are copied here).
@@ -166,10 +165,9 @@ def _client_doc(api: ir.Api, secrets: list[ir.Credential]) -> str:
 
 def client_view(api: ir.Api) -> ClientView:
     """The client's modules: the client classes with their wait errors, and the resources, one module each."""
-    failed: dict[str, FailedErrorView] = {}
-    modules = tuple(_resource_module(api, top, failed) for top in api.groups if not top.parent)
-    ctx = ClientContext(api, MODULE_NAMES)
-    ctx.failed_errors = failed
+    ctx = ClientContext(api, MODULE_NAMES)  # the client module's; each resource module gets its own constants
+    failed = ctx.failed_errors
+    modules = tuple(_resource_module(api, top, ctx.for_module()) for top in api.groups if not top.parent)
     default_errors = "{}"
     if ctx.default_error is not None:
         default_errors = f"{{'': {ctx.constants.parser(ctx.default_error)}}}"
