@@ -95,6 +95,21 @@ def test_our_specs_operations() -> None:
     assert create.success.headers == ("Location",)
 
 
+@pytest.mark.parametrize("key", ["x-python-method", "x-method-name"])
+def test_the_spec_names_a_method_over_every_heuristic(tmp_path: Path, key: str) -> None:
+    ok = {"200": {"description": "ok"}}
+    paths = {"/v1/widgets/{id}": {"get": {"operationId": "getWidget", key: "fetch", "responses": ok}}}
+    path = tmp_path / "named.yaml"
+    path.write_text(yaml.safe_dump(minimal_spec({}, paths), sort_keys=False))
+    (group,) = build_api(path, "named").groups  # untagged: the resource comes from the path
+    assert (group.qualified, [op.name for op in group.operations]) == ("widgets", ["fetch"])
+    bad = {"/v1/widgets": {"get": {key: " ", "responses": ok}}}
+    path.write_text(yaml.safe_dump(minimal_spec({}, bad), sort_keys=False))
+    with pytest.raises(SpecError) as caught:
+        build_api(path, "named")
+    assert caught.value.diagnostics[0].location.pointer == f"/paths/~1v1~1widgets/get/{key}"
+
+
 def test_x_poll_is_read(tmp_path: Path) -> None:
     api = _api_with_poll(tmp_path, {"status": "state", "done": ["ok"], "failed": ["broken"], "progress": "pct"})
     poll = api.groups[0].operations[0].poll
