@@ -10,14 +10,16 @@ import httpx
 
 from . import types
 from ._auth import Scheme
-from ._base_client import APIClient, AsyncAPIClient, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, expand_url
+from ._base_client import APIClient, AsyncAPIClient, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, Endpoint, expand_url
+from ._encoding import Param
 from ._exceptions import WaitFailedError
+from ._polling import PollSpec
 from ._runtime import ResponseType
 
 if TYPE_CHECKING:
     from .resources.apis import APIsResource, AsyncAPIsResource
     from .resources.tasks import AsyncTasksResource, TasksResource
-    from .types import AsyncTask, ProblemDetail
+    from .types import AsyncTask, CompletedAsyncTask, ProblemDetail
 
 
 class AsyncTaskFailedError(WaitFailedError):
@@ -30,6 +32,32 @@ class AsyncTaskFailedError(WaitFailedError):
         """The final state of the work."""
         return self.final
 
+
+_ASYNC_TASK: ResponseType[AsyncTask] = ResponseType(lambda: types.AsyncTask)
+
+_OP_GET_STATUS_OF_AN_ASYNC_TASK: Endpoint[AsyncTask] = Endpoint(
+    "GET",
+    "/apis/{apiId}/tasks/{taskId}",
+    _ASYNC_TASK,
+    params=(Param("api_id", "apiId", "path"), Param("task_id", "taskId", "path")),
+    security=(("ApiKey",),),
+    headers={"Accept": "application/vnd.api.v10+json"},
+)
+
+_COMPLETED_ASYNC_TASK: ResponseType[CompletedAsyncTask] = ResponseType(lambda: types.CompletedAsyncTask)
+
+_POLL_GET_STATUS_OF_AN_ASYNC_TASK: PollSpec[CompletedAsyncTask] = PollSpec(
+    "status",
+    frozenset(["completed"]),
+    frozenset(["failed"]),
+    None,
+    (
+        "details",
+        "error",
+        "message",
+    ),
+    result=_COMPLETED_ASYNC_TASK,
+)
 
 _PROBLEM_DETAIL: ResponseType[ProblemDetail] = ResponseType(lambda: types.ProblemDetail)
 

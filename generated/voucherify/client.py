@@ -10,8 +10,10 @@ import httpx
 
 from . import types
 from ._auth import Scheme
-from ._base_client import APIClient, AsyncAPIClient, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, expand_url
+from ._base_client import APIClient, AsyncAPIClient, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, Endpoint, expand_url
+from ._encoding import Param
 from ._exceptions import WaitFailedError
+from ._polling import PollSpec
 from ._runtime import ResponseType
 
 if TYPE_CHECKING:
@@ -36,6 +38,20 @@ class AsyncActionFailedError(WaitFailedError):
         """The final state of the work."""
         return self.final
 
+
+_ASYNC_ACTION: ResponseType[AsyncAction] = ResponseType(lambda: types.AsyncAction)
+
+_OP_GET_ASYNC_ACTION: Endpoint[AsyncAction] = Endpoint(
+    "GET",
+    "/v1/async-actions/{asyncActionId}",
+    _ASYNC_ACTION,
+    params=(Param("async_action_id", "asyncActionId", "path"),),
+    security=(("X-App-Id", "X-App-Token"),),
+)
+
+_POLL_GET_ASYNC_ACTION: PollSpec[AsyncAction] = PollSpec(
+    "status", frozenset(["DONE"]), frozenset(["FAILED"]), "progress"
+)
 
 _ERROR: ResponseType[Error] = ResponseType(lambda: types.Error)
 

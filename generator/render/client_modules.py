@@ -130,7 +130,7 @@ def _resource_module(api: ir.Api, top: ir.Group, ctx: ClientContext) -> Resource
     constants = tuple(ctx.constants.by_value.values())
     rendered = _rendered(groups, constants)
     needed, checking = _imports(rendered, types, ctx, "..")
-    needed["..client"] = {name for name in failed if re.search(rf"\b{name}\b", rendered)}
+    needed["..client"] = {name for name in failed if re.search(rf"\b{name}\b", rendered)} | ctx.imported
     needed[".._base_client"] = needed.get(".._base_client", set()) | {"APIClient", "AsyncAPIClient"}
     return ResourceModuleView(
         top.name,
@@ -182,8 +182,15 @@ def client_view(api: ir.Api) -> ClientView:
             "{" + ", ".join(f"{literal(s.key)}: {scheme_source(s)}" for s in api.auth) + "}",
         )
     constants = tuple(ctx.constants.by_value.values())
-    # The wait errors name the status objects; the default error is parsed by a constant here.
-    types = [op.success.type for g in api.groups for op in g.operations if op.poll and op.success and op.success.type]
+    # The status operations' constants and wait errors name their types; the default error is parsed here too.
+    types = [
+        t
+        for g in api.groups
+        for op in g.operations
+        if op.poll is not None
+        for t in [*(r.type for r in op.responses), *(p.type for p in op.parameters if p.constant is None), op.body]
+        if t is not None
+    ] + ctx.item_types
     types += [ctx.default_error] if ctx.default_error is not None else []
     rendered = " ".join([f"{c.hint} {c.value}" for c in constants] + [e.type for e in failed.values()])
     needed, checking = _imports(rendered, types, ctx, ".")

@@ -155,11 +155,10 @@ def _shape(op: ir.Operation, ctx: ClientContext) -> _Shape:
     signature = ", ".join(["self", *positional, *(["*", *keywords] if keywords else [])])
     first = op.success.type if op.success and op.success.type is not None else None
     direct = op.starts is not None and op.starts.direct and first is not None
-    endpoint = ctx.constants.add(
-        f"op {op.operation_id}",
-        f"Endpoint[{hint(first, shadowed) if direct and first is not None else _returns(op, shadowed)}]",
-        endpoint_source(op, ctx.constants.parser, ctx.default_error),
-    )
+    home = ctx.home(op)
+    typed = hint(first, home.shadowed) if direct and first is not None else _returns(op, home.shadowed)
+    source = endpoint_source(op, home.constants.parser, home.default_error)
+    endpoint = ctx.uses(home, home.constants.add(f"op {op.operation_id}", f"Endpoint[{typed}]", source))
     arguments = "{" + ", ".join(f"{literal(p.name)}: {p.name}" for p in op.parameters if p.constant is None) + "}"
     return _Shape(signature, bool(keywords), endpoint, arguments, body, _returns(op, shadowed))
 

@@ -10,13 +10,13 @@ from typing_extensions import Unpack
 from .. import types
 from .._base_client import APIClient, AsyncAPIClient, Endpoint
 from .._encoding import Body, Param
-from .._polling import Accepted, AsyncAccepted, FollowSpec, PollSpec
+from .._polling import Accepted, AsyncAccepted, FollowSpec
 from .._response import RequestOptions, _async_operation, _operation
 from .._runtime import ResponseType
-from ..client import AsyncTaskFailedError
+from ..client import AsyncTaskFailedError, _OP_GET_STATUS_OF_AN_ASYNC_TASK, _POLL_GET_STATUS_OF_AN_ASYNC_TASK
 
 if TYPE_CHECKING:
-    from ..types import ApiVersion, AsyncTask, AsyncTaskAccepted, CompletedAsyncTask, CreateApiVersion
+    from ..types import ApiVersion, AsyncTaskAccepted, CompletedAsyncTask, CreateApiVersion
 
 _API_VERSION: ResponseType[ApiVersion] = ResponseType(lambda: types.ApiVersion)
 
@@ -28,32 +28,6 @@ _OP_CREATE_API_VERSION: Endpoint[ApiVersion] = Endpoint(
     bodies=(Body("application/json", "json"),),
     security=(("ApiKey",),),
     headers={"Accept": "application/vnd.api.v10+json"},
-)
-
-_ASYNC_TASK: ResponseType[AsyncTask] = ResponseType(lambda: types.AsyncTask)
-
-_OP_GET_STATUS_OF_AN_ASYNC_TASK: Endpoint[AsyncTask] = Endpoint(
-    "GET",
-    "/apis/{apiId}/tasks/{taskId}",
-    _ASYNC_TASK,
-    params=(Param("api_id", "apiId", "path"), Param("task_id", "taskId", "path")),
-    security=(("ApiKey",),),
-    headers={"Accept": "application/vnd.api.v10+json"},
-)
-
-_COMPLETED_ASYNC_TASK: ResponseType[CompletedAsyncTask] = ResponseType(lambda: types.CompletedAsyncTask)
-
-_POLL_GET_STATUS_OF_AN_ASYNC_TASK: PollSpec[CompletedAsyncTask] = PollSpec(
-    "status",
-    frozenset(["completed"]),
-    frozenset(["failed"]),
-    None,
-    (
-        "details",
-        "error",
-        "message",
-    ),
-    result=_COMPLETED_ASYNC_TASK,
 )
 
 _FOLLOW_CREATE_API_VERSION: FollowSpec[CompletedAsyncTask] = FollowSpec(

@@ -8,42 +8,13 @@ from typing import TYPE_CHECKING
 
 from typing_extensions import Unpack
 
-from .. import types
-from .._base_client import APIClient, AsyncAPIClient, Endpoint
-from .._encoding import Param
-from .._polling import DEFAULT_MAX_POLL_INTERVAL, DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, PollSpec
+from .._base_client import APIClient, AsyncAPIClient
+from .._polling import DEFAULT_MAX_POLL_INTERVAL, DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT
 from .._response import RequestOptions, _async_operation, _operation
-from .._runtime import ResponseType
-from ..client import AsyncTaskFailedError
+from ..client import AsyncTaskFailedError, _OP_GET_STATUS_OF_AN_ASYNC_TASK, _POLL_GET_STATUS_OF_AN_ASYNC_TASK
 
 if TYPE_CHECKING:
     from ..types import AsyncTask, CompletedAsyncTask
-
-_ASYNC_TASK: ResponseType[AsyncTask] = ResponseType(lambda: types.AsyncTask)
-
-_OP_GET_STATUS_OF_AN_ASYNC_TASK: Endpoint[AsyncTask] = Endpoint(
-    "GET",
-    "/apis/{apiId}/tasks/{taskId}",
-    _ASYNC_TASK,
-    params=(Param("api_id", "apiId", "path"), Param("task_id", "taskId", "path")),
-    security=(("ApiKey",),),
-    headers={"Accept": "application/vnd.api.v10+json"},
-)
-
-_COMPLETED_ASYNC_TASK: ResponseType[CompletedAsyncTask] = ResponseType(lambda: types.CompletedAsyncTask)
-
-_POLL_GET_STATUS_OF_AN_ASYNC_TASK: PollSpec[CompletedAsyncTask] = PollSpec(
-    "status",
-    frozenset(["completed"]),
-    frozenset(["failed"]),
-    None,
-    (
-        "details",
-        "error",
-        "message",
-    ),
-    result=_COMPLETED_ASYNC_TASK,
-)
 
 
 class TasksResource:

@@ -21,11 +21,10 @@ from .._polling import (
     DEFAULT_POLL_INTERVAL,
     DEFAULT_WAIT_TIMEOUT,
     Expected,
-    PollSpec,
 )
 from .._response import RequestOptions, _async_operation, _operation
 from .._runtime import ResponseType
-from ..client import AsyncActionFailedError
+from ..client import AsyncActionFailedError, _OP_GET_ASYNC_ACTION, _POLL_GET_ASYNC_ACTION
 
 if TYPE_CHECKING:
     from ..types import AsyncAction, AsyncActionList, AsyncActionSummary
@@ -42,20 +41,6 @@ _OP_LIST_ASYNC_ACTIONS: Endpoint[AsyncActionList] = Endpoint(
 
 _PAGES_LIST_ASYNC_ACTIONS: PageSpec[AsyncActionSummary] = PageSpec(
     "async_actions", "has_more", "end_date", "created_at"
-)
-
-_ASYNC_ACTION: ResponseType[AsyncAction] = ResponseType(lambda: types.AsyncAction)
-
-_OP_GET_ASYNC_ACTION: Endpoint[AsyncAction] = Endpoint(
-    "GET",
-    "/v1/async-actions/{asyncActionId}",
-    _ASYNC_ACTION,
-    params=(Param("async_action_id", "asyncActionId", "path"),),
-    security=(("X-App-Id", "X-App-Token"),),
-)
-
-_POLL_GET_ASYNC_ACTION: PollSpec[AsyncAction] = PollSpec(
-    "status", frozenset(["DONE"]), frozenset(["FAILED"]), "progress"
 )
 
 _HANDLE_GET_ASYNC_ACTION: ActionSpec[AsyncAction] = ActionSpec(

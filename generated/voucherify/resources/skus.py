@@ -9,14 +9,14 @@ from typing_extensions import Unpack
 
 from .. import types
 from .._base_client import APIClient, AsyncAPIClient, Endpoint
-from .._encoding import Body, Param, PartEncoding
-from .._polling import ActionHandle, ActionSpec, AsyncActionHandle, PollSpec
+from .._encoding import Body, PartEncoding
+from .._polling import ActionHandle, ActionSpec, AsyncActionHandle
 from .._response import RequestOptions, _async_operation, _operation
 from .._runtime import ResponseType
-from ..client import AsyncActionFailedError
+from ..client import AsyncActionFailedError, _OP_GET_ASYNC_ACTION, _POLL_GET_ASYNC_ACTION
 
 if TYPE_CHECKING:
-    from ..types import AsyncAction, AsyncActionStarted, ImportVouchersToCampaignUsingCsvBody, SkusImportCsvAction
+    from ..types import AsyncActionStarted, ImportVouchersToCampaignUsingCsvBody, SkusImportCsvAction
 
 _ASYNC_ACTION_STARTED: ResponseType[AsyncActionStarted] = ResponseType(lambda: types.AsyncActionStarted)
 
@@ -26,20 +26,6 @@ _OP_IMPORT_SKUS_USING_CSV: Endpoint[AsyncActionStarted] = Endpoint(
     _ASYNC_ACTION_STARTED,
     bodies=(Body("multipart/form-data", "multipart", {"file": PartEncoding(content_type="text/csv")}),),
     security=(("X-App-Id", "X-App-Token"),),
-)
-
-_ASYNC_ACTION: ResponseType[AsyncAction] = ResponseType(lambda: types.AsyncAction)
-
-_OP_GET_ASYNC_ACTION: Endpoint[AsyncAction] = Endpoint(
-    "GET",
-    "/v1/async-actions/{asyncActionId}",
-    _ASYNC_ACTION,
-    params=(Param("async_action_id", "asyncActionId", "path"),),
-    security=(("X-App-Id", "X-App-Token"),),
-)
-
-_POLL_GET_ASYNC_ACTION: PollSpec[AsyncAction] = PollSpec(
-    "status", frozenset(["DONE"]), frozenset(["FAILED"]), "progress"
 )
 
 _ACTION_IMPORT_SKUS_USING_CSV: ActionSpec[SkusImportCsvAction] = ActionSpec(
