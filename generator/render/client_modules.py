@@ -83,10 +83,7 @@ def _imports(
     """What a module's code mentions, to import: (at run time, for type checkers only), by module. `up` is
     the package's relative prefix from the module (`.` for client.py, `..` in `resources/`)."""
     tokens = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", re.sub(r"\btypes\.\w+", "", rendered)))
-    needed = {
-        (up + module[1:] if module.startswith(".") else module): names & tokens
-        for module, names in imports_for(types).items()
-    }
+    needed = {_relative(module, up): names & tokens for module, names in imports_for(types).items()}
     needed.setdefault("typing", set()).update({"Any", "Literal"} & tokens)
     # Types are imported for type checkers only: at run time the parsers look them up when first needed.
     checking = {f"{up}types": (named_in(types) & tokens) - ctx.reserved}
@@ -95,9 +92,23 @@ def _imports(
     if "types." in rendered:
         needed[up] = {"types"}
     for module, names in RUNTIME_IMPORTS.items():
-        target = up + module[1:] if module.startswith(".") else module
-        needed[target] = needed.get(target, set()) | (set(names) & tokens)
+        needed[_relative(module, up)] = needed.get(_relative(module, up), set()) | (set(names) & tokens)
     return needed, checking
+
+
+def _relative(module: str, up: str) -> str:
+    """A module written for the package's top (`._runtime`) as seen from a module `up` away (`.._runtime`)."""
+    return up + module[1:] if module.startswith(".") else module
+
+
+def _types_of(operations: list[ir.Operation]) -> list[ir.TypeExpr]:
+    """The types the operations' responses, parameters and bodies name."""
+    return [
+        t
+        for op in operations
+        for t in [*(r.type for r in op.responses), *(p.type for p in op.parameters if p.constant is None), op.body]
+        if t is not None
+    ]
 
 
 def _rendered(groups: list[GroupView], constants: tuple[ConstantView, ...]) -> str:
@@ -113,20 +124,7 @@ def _resource_module(api: ir.Api, top: ir.Group, ctx: ClientContext) -> Resource
     failed = ctx.failed_errors
     members = [g for g in api.groups if g is top or g.parent[:1] == (top.name,)]
     groups = [_group_view(api, g, ctx, top.name) for g in members]
-    # The operations of the module, and the status operations its calls poll (their endpoints are copied here).
-    polled = [
-        ctx.operations[target]
-        for g in members
-        for op in g.operations
-        for target in (op.starts.operation_id if op.starts else None, op.follow.operation_id if op.follow else None)
-        if target is not None
-    ]
-    types = [
-        t
-        for op in [*(op for g in members for op in g.operations), *polled]
-        for t in [*(r.type for r in op.responses), *(p.type for p in op.parameters if p.constant is None), op.body]
-        if t is not None
-    ] + ctx.item_types
+    types = _types_of([op for g in members for op in g.operations]) + ctx.item_types
     constants = tuple(ctx.constants.by_value.values())
     rendered = _rendered(groups, constants)
     needed, checking = _imports(rendered, types, ctx, "..")
@@ -183,14 +181,7 @@ def client_view(api: ir.Api) -> ClientView:
         )
     constants = tuple(ctx.constants.by_value.values())
     # The status operations' constants and wait errors name their types; the default error is parsed here too.
-    types = [
-        t
-        for g in api.groups
-        for op in g.operations
-        if op.poll is not None
-        for t in [*(r.type for r in op.responses), *(p.type for p in op.parameters if p.constant is None), op.body]
-        if t is not None
-    ] + ctx.item_types
+    types = _types_of([op for g in api.groups for op in g.operations if op.poll is not None]) + ctx.item_types
     types += [ctx.default_error] if ctx.default_error is not None else []
     rendered = " ".join([f"{c.hint} {c.value}" for c in constants] + [e.type for e in failed.values()])
     needed, checking = _imports(rendered, types, ctx, ".")
