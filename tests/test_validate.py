@@ -176,3 +176,72 @@ def test_a_default_that_does_not_fit_inside_is_a_warning_at_its_place(tmp_path: 
         "/components/schemas/A/properties/scope/default/0",
         "/components/schemas/A/properties/scope/default/1",
     ]
+
+
+SEMANTIC = """openapi: 3.0.3
+info: {title: T, version: '1'}
+tags: [{name: a}, {name: a, description: again}]
+paths:
+  /a/{x}:
+    get:
+      parameters:
+        - {name: y, in: path, required: true, schema: {type: string}}
+        - {name: q, in: query, schema: {type: string}}
+        - {name: q, in: query, schema: {type: integer}}
+      responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/B'}}}}}
+components:
+  schemas:
+    A: {type: object, properties: {n: {type: integer, default: "x"}}}
+    B: {allOf: [{$ref: '#/components/schemas/A'}], required: [n, zzz]}
+"""
+
+
+def test_semantic_findings_are_warnings_each_at_its_place(tmp_path: Path) -> None:
+    """What the OpenAPI schema cannot express: each kind is one located warning saying what and where."""
+    path = tmp_path / "spec.yaml"
+    path.write_text(SEMANTIC)
+    found = {(w.location.pointer, w.location.line): w.message for w in validate(load(path))}
+    assert found == {
+        ("/tags/1/name", 3): "tag 'a' is declared again (first at #/tags/0).",
+        ("/paths/~1a~1{x}/get/parameters/2", 10): "parameter 'q' in query is declared again in this list "
+        "(first at #/paths/~1a~1{x}/get/parameters/1).",
+        ("/paths/~1a~1{x}/get", 6): "{x} in '/a/{x}' is declared by no parameter of `get` (`in: path`) "
+        "(1 more like it).",
+        ("/components/schemas/B/required", 15): "`required` names ['zzz'], which neither this schema nor its "
+        "allOf parts define.",
+        ("/components/schemas/A/properties/n/default", 14): "the default 'x' does not fit its own schema "
+        "('x' is not of type 'integer'); it is ignored.",
+    }
+
+
+def test_a_path_template_with_an_unmatched_brace_is_a_located_error(tmp_path: Path) -> None:
+    text = HEADER + "paths:\n  /a/{x:\n    get:\n      responses: {'200': {description: ok}}\n"
+    (diagnostic,) = _errors(tmp_path, text).diagnostics
+    assert (diagnostic.location.pointer, diagnostic.location.line) == ("/paths/~1a~1{x", 6)
+    assert "the path template '/a/{x'" in diagnostic.message
+
+
+def test_the_semantic_checks_follow_reference_cycles_and_chains_deeper_than_the_recursion_limit(
+    tmp_path: Path,
+) -> None:
+    """Polymorphism (each variant `allOf` its parent) is a cycle, and a chain of 3,000 references is deeper
+    than Python's recursion limit: both are checked to the end, so a finding past them is still reported."""
+    chain = "".join(
+        f"    S{i}: {{type: object, properties: {{next: {{$ref: '#/components/schemas/S{i + 1}'}}}}}}\n"
+        for i in range(3000)
+    )
+    pet = (
+        "    Cat: {allOf: [{$ref: '#/components/schemas/Pet'}], required: [kind, meow]}\n"
+        "    Pet: {type: object, properties: {kind: {type: string}}, oneOf: [{$ref: '#/components/schemas/Cat'}]}\n"
+    )
+    path = tmp_path / "spec.yaml"
+    path.write_text(
+        HEADER
+        + "paths: {}\ncomponents:\n  schemas:\n"
+        + chain
+        + pet
+        + "    S3000: {type: object, properties: {n: {type: integer, default: x}}}\n"
+    )
+    found = {w.location.pointer: w.message for w in validate(load(path))}
+    assert "`required` names ['meow']" in found["/components/schemas/Cat/required"]
+    assert "does not fit its own schema" in found["/components/schemas/S3000/properties/n/default"]

@@ -7,10 +7,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from generator.errors import Diagnostic, Severity
 from generator.load.document import Document, join_pointer
-from generator.validate.rules import in_example, walk_mappings
+from generator.validate.rules import in_example
 
 # JSON Schema's formats and the OpenAPI Format Registry's: any other is the spec's own invention.
 KNOWN_FORMATS = frozenset(
@@ -65,27 +66,29 @@ _MAX_FORMATS = 5  # distinct unknown formats reported; a spec with a house style
 _MAX_REQUIRED = 5  # `required` names reported one by one; the rest are counted
 
 
-def lint(doc: Document) -> list[Diagnostic]:
-    """Warnings for unknown formats (one per format, at its first use) and `required` names with no property."""
-    missing = list(_required_without_property(doc))
+def lint(doc: Document, mappings: list[tuple[str, Any]]) -> list[Diagnostic]:
+    """Warnings for unknown formats (one per format, at its first use) and `required` names with no property.
+
+    `mappings`: every mapping of the document with its pointer (`rules.walk_mappings`).
+    """
+    schemas = [
+        (pointer, node)
+        for pointer, node in mappings
+        if not in_example(pointer) and not pointer.endswith("/properties") and ("type" in node or "properties" in node)
+    ]
+    missing = list(_required_without_property(doc, schemas))
     if len(missing) > _MAX_REQUIRED:
         first = missing[_MAX_REQUIRED]
         rest = len(missing) - _MAX_REQUIRED
         summary = f"... and {rest} more `required` name(s) with no property of that name; this is the next."
         missing[_MAX_REQUIRED:] = [Diagnostic(Severity.WARNING, first.location, summary, first.hint)]
-    return [*_unknown_formats(doc), *missing]
+    return [*_unknown_formats(doc, schemas), *missing]
 
 
-def _schemas(doc: Document) -> Iterator[tuple[str, dict[str, object]]]:
-    for pointer, node in walk_mappings(doc.data):
-        if not in_example(pointer) and not pointer.endswith("/properties") and ("type" in node or "properties" in node):
-            yield pointer, node
-
-
-def _unknown_formats(doc: Document) -> Iterator[Diagnostic]:
+def _unknown_formats(doc: Document, schemas: list[tuple[str, Any]]) -> Iterator[Diagnostic]:
     first: dict[str, str] = {}
     uses: dict[str, int] = {}
-    for pointer, node in _schemas(doc):
+    for pointer, node in schemas:
         found = node.get("format")
         if isinstance(found, str) and found not in KNOWN_FORMATS:
             first.setdefault(found, f"{pointer}/format")
@@ -102,8 +105,8 @@ def _unknown_formats(doc: Document) -> Iterator[Diagnostic]:
         )
 
 
-def _required_without_property(doc: Document) -> Iterator[Diagnostic]:
-    for pointer, node in _schemas(doc):
+def _required_without_property(doc: Document, schemas: list[tuple[str, Any]]) -> Iterator[Diagnostic]:
+    for pointer, node in schemas:
         properties, required = node.get("properties"), node.get("required")
         if not isinstance(properties, dict) or not isinstance(required, list) or "/allOf/" in pointer:
             continue

@@ -4,8 +4,8 @@ First our own checks, which must run before anything follows a `$ref`: every
 reference is local and resolves (no network, no file system). Then the
 structure against the OpenAPI schema: jsonschema-rs answers whether there is any
 error in milliseconds; only a document that has one is validated again with the
-Python validator, whose errors say precisely where and what. Then
-openapi-spec-validator's semantic checks, which the schema cannot express.
+Python validator, whose errors say precisely where and what. Then the semantic
+checks the schema cannot express (`semantic.py`), each finding located.
 """
 
 from __future__ import annotations
@@ -19,13 +19,11 @@ from typing import Any
 import jsonschema_rs
 from jsonschema.exceptions import ValidationError
 from jsonschema.validators import validator_for
-from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 from openapi_spec_validator.schemas import schema_v30, schema_v31
-from openapi_spec_validator.validation import keywords
-from openapi_spec_validator.validation.exceptions import DuplicateOperationIDError
 
 from generator.errors import Diagnostic, Severity, SpecError
-from generator.load.document import Document, join_pointer, ref_pointer, split_pointer
+from generator.load.document import Document, escape, join_pointer, ref_pointer, split_pointer
+from generator.validate.semantic import Finding, semantic_findings
 
 _MAX_REPORTED = 10
 
@@ -39,10 +37,11 @@ def validate(doc: Document) -> list[Diagnostic]:
             f"this is not an OpenAPI 3.0 or 3.1 document (`openapi` is {version!r}).",
             "start the document with `openapi: 3.1.0` (or 3.0.x); Swagger 2.0 must be converted first.",
         )
-    problems = list(_check_refs(doc))
+    mappings = list(walk_mappings(doc.data))  # walked once, read by several checks
+    problems = list(_check_refs(doc, mappings))
     warnings: list[Diagnostic] = []
     if not problems:
-        problems, warnings = _structure(doc, version)
+        problems, warnings = _structure(doc, version, mappings)
     problems += _check_operation_ids(doc)
     if problems:
         # The 3.0 validator reports a bad schema value once per dialect it tries: keep one per place.
@@ -50,19 +49,24 @@ def validate(doc: Document) -> list[Diagnostic]:
         raise SpecError([d for d in problems if unique[d.location.pointer] is d][:_MAX_REPORTED])
     from generator.validate.lint import lint  # it builds on this module's walk
 
-    return warnings + lint(doc)
+    return warnings + lint(doc, mappings)
 
 
 def walk_mappings(node: Any, pointer: str = "") -> Iterator[tuple[str, Any]]:
     """Every mapping of the document with its pointer, in document order."""
     stack = [(pointer, node)]
+    push = stack.append
     while stack:
         pointer, node = stack.pop()
         if isinstance(node, dict):
             yield pointer, node
-            stack.extend(reversed([(f"{pointer}{join_pointer(k)}", v) for k, v in node.items()]))
+            for key in reversed(node):  # only containers get a pointer: most values are scalars
+                if isinstance(child := node[key], (dict, list)):
+                    push((f"{pointer}/{escape(str(key))}", child))
         elif isinstance(node, list):
-            stack.extend(reversed([(f"{pointer}/{i}", v) for i, v in enumerate(node)]))
+            for index in range(len(node) - 1, -1, -1):
+                if isinstance(child := node[index], (dict, list)):
+                    push((f"{pointer}/{index}", child))
 
 
 def in_example(pointer: str) -> bool:
@@ -70,8 +74,8 @@ def in_example(pointer: str) -> bool:
     return "/examples/" in pointer or "/example/" in pointer or pointer.endswith("/example")
 
 
-def _check_refs(doc: Document) -> Iterator[Diagnostic]:
-    for pointer, node in walk_mappings(doc.data):
+def _check_refs(doc: Document, mappings: list[tuple[str, Any]]) -> Iterator[Diagnostic]:
+    for pointer, node in mappings:
         ref = node.get("$ref")
         if ref is None or pointer.endswith("/properties") or in_example(pointer):
             continue
@@ -103,61 +107,24 @@ def _tolerated(error: ValidationError) -> bool:
     return error.validator == "minItems" and list(error.absolute_path)[-1:] == ["required"] and error.instance == []
 
 
-def _structure(doc: Document, version: str) -> tuple[list[Diagnostic], list[Diagnostic]]:
-    """(errors, warnings) from the OpenAPI schema, then from the validator's semantic checks.
+def _structure(
+    doc: Document, version: str, mappings: list[tuple[str, Any]]
+) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """(errors, warnings) from the OpenAPI schema, then from the semantic checks.
 
     The semantic checks run only on a document without structural errors: they
-    assume the structure is right and crash on one that is not.
+    assume the structure is right.
     """
-    validator = (_V31SemanticValidator if version.startswith("3.1.") else _V30SemanticValidator)(
-        _semantic_view(doc.data)
-    )
     if _fast_validator(version[:3]).is_valid(doc.data):
         found: list[ValidationError] = []
-        empty_required = _empty_required_lists(doc.data, version)
+        empty_required = _empty_required_lists(mappings, version)
         empty_count, first_empty = len(empty_required), next(iter(empty_required), "")
     else:
         found = [_deepest(e) for e in _detailed_validator(version[:3]).iter_errors(doc.data)]
         tolerated = [e for e in found if _tolerated(e)]
         # The warning counts them and names the first: only that one is located.
         empty_count, first_empty = len(tolerated), _error_pointer(doc, tolerated[0]) if tolerated else ""
-    errors: list[Exception] = [e for e in found if not _tolerated(e)][:_MAX_REPORTED]
-    bad_defaults: list[ValidationError] = []
-    foreign_patterns: list[ValidationError] = []  # ECMA-262 regexes Python's `re` cannot read
-    skipped = False
-    if not errors:
-        # Duplicate operationIds are reported by `_check_operation_ids`, with their location.
-        for error in _semantic_errors(doc, validator):
-            if isinstance(error, RecursionError):
-                skipped = True  # the structure is valid; the library cannot follow a reference cycle
-                break
-            if isinstance(error, ValidationError) and _tolerated(_deepest(error)):
-                continue
-            if isinstance(error, ValidationError) and _ecma_pattern(_deepest(error)):
-                foreign_patterns.append(_deepest(error))
-                continue
-            if isinstance(error, ValidationError) and (not error.absolute_path or _default_pointer(doc, error)):
-                # A `default` its schema rejects: the generated code never uses defaults, so only warn.
-                bad_defaults.append(error)
-                continue
-            if not isinstance(error, DuplicateOperationIDError):
-                errors.append(_deepest(error) if isinstance(error, ValidationError) else error)
-            if len(errors) >= _MAX_REPORTED:
-                break
-    diagnostics = []
-    for error in errors:
-        hint = "correct this value as the OpenAPI specification describes it."
-        if isinstance(error, ValidationError):
-            pointer = _error_pointer(doc, error)
-            message = error.message if len(error.message) < 300 else error.message[:300] + "..."
-            if _unexpected_key(error):
-                key = split_pointer(pointer)[-1]
-                hint = f"remove `{key}`, or rename it `x-{key}` to keep it as an extension OpenAPI allows."
-        else:
-            pointer, message = "", str(error)
-        diagnostics.append(
-            Diagnostic(Severity.ERROR, doc.locate(pointer), f"not valid OpenAPI {version}: {message}", hint)
-        )
+    diagnostics = [_structural_error(doc, version, e) for e in found if not _tolerated(e)][:_MAX_REPORTED]
     warnings = []
     if empty_count:
         warnings.append(
@@ -169,83 +136,85 @@ def _structure(doc: Document, version: str) -> tuple[list[Diagnostic], list[Diag
                 "delete the empty `required` lists.",
             )
         )
-    if skipped:
-        warnings.append(
-            Diagnostic(
-                Severity.WARNING,
-                doc.locate(""),
-                "the validator's semantic checks stopped at a reference cycle (a schema reached again through "
-                "oneOf/allOf, as in polymorphism where each variant includes its parent); the structure is valid, "
-                "and the rest of the semantic checks were skipped.",
-                "nothing to do: a cycle is allowed; it is reported because fewer checks ran.",
+    if not diagnostics:
+        errors, more = _semantic(doc, version)
+        diagnostics += errors[:_MAX_REPORTED]
+        warnings += more
+    return diagnostics, warnings
+
+
+def _structural_error(doc: Document, version: str, error: ValidationError) -> Diagnostic:
+    return _invalid(doc, version, _error_pointer(doc, error), error)
+
+
+def _invalid(doc: Document, version: str, pointer: str, error: ValidationError | None, message: str = "") -> Diagnostic:
+    """An error against the OpenAPI specification at `pointer`, with the hint its kind calls for."""
+    message = error.message if error is not None else message
+    message = message if len(message) < 300 else message[:300] + "..."
+    hint = "correct this value as the OpenAPI specification describes it."
+    if error is not None and _unexpected_key(error):
+        key = split_pointer(pointer)[-1]
+        hint = f"remove `{key}`, or rename it `x-{key}` to keep it as an extension OpenAPI allows."
+    return Diagnostic(Severity.ERROR, doc.locate(pointer), f"not valid OpenAPI {version}: {message}", hint)
+
+
+# The fix for each kind of semantic warning; one warning per kind, at the first, counting the others.
+_WARNINGS = {
+    "duplicate_tag": "give each tag its own name, or merge the two.",
+    "duplicate_parameter": "keep one declaration of each (name, in) pair per list; the generated method uses the last.",
+    "path_parameter": "declare every `{name}` of the path as a parameter with `in: path`, and only those.",
+    "required": "correct the name, or add the property to the schema or one of its `allOf` parts.",
+}
+
+
+def _semantic(doc: Document, version: str) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """(errors, warnings) from the semantic walk."""
+    errors: list[Diagnostic] = []
+    bad_defaults: list[Diagnostic] = []
+    foreign_patterns: list[tuple[str, ValidationError]] = []  # ECMA-262 regexes Python's `re` cannot read
+    by_kind: dict[str, list[Finding]] = {}
+    for finding in semantic_findings(doc):
+        if finding.kind == "default" and finding.error is not None:
+            # A `default` its schema rejects: the generated code never uses defaults, so only warn.
+            bad_defaults.append(
+                Diagnostic(
+                    Severity.WARNING,
+                    doc.locate(finding.pointer + join_pointer(*finding.error.absolute_path)),
+                    f"the default {finding.error.instance!r} does not fit its own schema ({finding.message}); "
+                    "it is ignored.",
+                    "make the default one of the values the schema allows.",
+                )
             )
+            continue
+        error = _deepest(finding.error) if finding.error is not None else None
+        pointer = finding.pointer + (join_pointer(*error.absolute_path) if error is not None else "")
+        if error is not None and _ecma_pattern(error):
+            foreign_patterns.append((pointer, error))
+        elif finding.kind in _WARNINGS:
+            by_kind.setdefault(finding.kind, []).append(finding)
+        else:
+            errors.append(
+                _invalid(doc, version, pointer + (_unexpected_key(error) if error else ""), error, finding.message)
+            )
+    warnings = bad_defaults[:3]
+    for kind, (first, *others) in by_kind.items():
+        more = f" ({len(others)} more like it)" if others else ""
+        warnings.append(
+            Diagnostic(Severity.WARNING, doc.locate(first.pointer), f"{first.message}{more}.", _WARNINGS[kind])
         )
     if foreign_patterns:
+        pointer, error = foreign_patterns[0]
         warnings.append(
             Diagnostic(
                 Severity.WARNING,
-                doc.locate(_error_pointer(doc, foreign_patterns[0])),
+                doc.locate(pointer),
                 f"{len(foreign_patterns)} `pattern`(s) use ECMA-262 syntax Python's `re` does not read "
-                f"(this one: {foreign_patterns[0].instance!r}); they are kept in the docs but not used to check "
+                f"(this one: {error.instance!r}); they are kept in the docs but not used to check "
                 "examples. This is the first.",
                 "nothing to do, unless the pattern was meant for Python: then write it in Python's syntax.",
             )
         )
-    for error in bad_defaults[:3]:
-        warnings.append(
-            Diagnostic(
-                Severity.WARNING,
-                doc.locate(_default_pointer(doc, error)),
-                f"the default {error.instance!r} does not fit its own schema ({error.message}); it is ignored.",
-                "make the default one of the values the schema allows.",
-            )
-        )
-    return diagnostics, warnings
-
-
-class _IdSet(set[int]):
-    """A set with the `append` of the list the library keeps its visited schemas in (see `_LinearVisits`)."""
-
-    def append(self, schema_id: int) -> None:
-        self.add(schema_id)
-
-
-class _LinearVisits:
-    """The library keeps the schemas it has visited in lists, so each visit scans every earlier one and the
-    semantic pass grew with the square of the schemas (7.8 of GitHub's 10 s). Sets keep the same dedupe,
-    each check in constant time."""
-
-    visited_schema_ids: list[int] | None  # as the library declares them; a set stands in
-    meta_checked_schema_ids: list[int] | None
-
-    def __init__(self, registry: Any) -> None:
-        super().__init__(registry)  # type: ignore[call-arg]
-        self.visited_schema_ids = _IdSet()  # type: ignore[assignment]
-        self.meta_checked_schema_ids = _IdSet()  # type: ignore[assignment]
-
-
-class _V30SchemaChecks(_LinearVisits, keywords.OpenAPIV30SchemaValidator):
-    """The semantic checks of a schema, without validating it against the 3.0 schema dialect once more.
-
-    The structural pass has checked the whole document against the OpenAPI 3.0 schema, which
-    contains that dialect; repeating it schema by schema was a third of the semantic pass.
-    """
-
-    def _validate_schema_meta(self, schema: Any, schema_value: Any) -> None:
-        return None
-
-
-class _V31SchemaChecks(_LinearVisits, keywords.OpenAPIV31SchemaValidator):
-    """The library's 3.1 schema checks, its visits kept in sets."""
-
-
-class _V30SemanticValidator(OpenAPIV30SpecValidator):
-    # The library's own extension point: a class-level table of keyword validators.
-    keyword_validators = {**OpenAPIV30SpecValidator.keyword_validators, "schema": _V30SchemaChecks}  # noqa: RUF012
-
-
-class _V31SemanticValidator(OpenAPIV31SpecValidator):
-    keyword_validators = {**OpenAPIV31SpecValidator.keyword_validators, "schema": _V31SchemaChecks}  # noqa: RUF012
+    return errors, warnings
 
 
 @functools.cache
@@ -264,60 +233,20 @@ def _detailed_validator(version: str) -> Any:
     return validator_for(schema)(schema)
 
 
-def _empty_required_lists(data: Any, version: str) -> list[str]:
+def _empty_required_lists(mappings: list[tuple[str, Any]], version: str) -> list[str]:
     """Where an OpenAPI 3.0 document has an empty `required` list (which 3.1 allows)."""
     if not version.startswith("3.0."):
         return []
     return [
         f"{p}/required"
-        for p, node in walk_mappings(data)
+        for p, node in mappings
         if node.get("required") == [] and not p.endswith("/properties") and not in_example(p)
     ]
-
-
-def _semantic_view(data: dict[str, Any]) -> dict[str, Any]:
-    """The document as the semantic pass can read it: without `x-` keys among the paths.
-
-    OpenAPI allows extensions in the Paths Object; the library reads every key there as a path
-    (a `KeyError` on `x-codegen-contextRoot: /apis`). The structural pass has checked them already.
-    """
-    paths = data.get("paths")
-    if not isinstance(paths, dict) or not any(str(k).startswith("x-") for k in paths):
-        return data
-    return {**data, "paths": {k: v for k, v in paths.items() if not str(k).startswith("x-")}}
 
 
 def _ecma_pattern(error: ValidationError) -> bool:
     """Whether an error is only that a pattern is not a Python regex (`\\p{L}` is valid ECMA-262)."""
     return bool(error.validator == "format" and error.validator_value == "regex")
-
-
-def _semantic_errors(doc: Document, validator: Any) -> Iterator[Exception]:
-    """The validator's semantic findings; its own crash on a malformed document becomes one error."""
-    try:
-        yield from validator.root_validator(validator.schema_path)
-    except RecursionError as exc:
-        yield exc
-    except Exception as exc:  # a third-party library reading untrusted input: any crash is a clean error
-        where = exc.args[0] if isinstance(exc, KeyError) and exc.args else ""
-        raise SpecError.at(
-            doc.locate(""),
-            f"the document is malformed where the validator expected {where!r} "
-            f"({type(exc).__name__}); it does not have the shape OpenAPI requires there.",
-            f"check every `{where}` (and its parent) against the OpenAPI specification.",
-        ) from None
-
-
-def _default_pointer(doc: Document, error: ValidationError) -> str:
-    """Where the part of a `default` the error is about is, or "" when no default holds it (the validator
-    reports a default's errors by their path inside the default value, not in the document)."""
-    inside = join_pointer(*error.absolute_path)
-    for pointer, node in walk_mappings(doc.data):
-        if "default" in node and not in_example(pointer):
-            holder = Document(doc.name, "", {"default": node["default"]})
-            if _leads_to(holder, f"/default{inside}", error.instance):
-                return f"{pointer}/default{inside}"
-    return ""
 
 
 def _error_pointer(doc: Document, error: ValidationError) -> str:
