@@ -120,6 +120,9 @@ def test_an_invalid_json_schema_is_reported_in_the_original_file(tmp_path: Path)
     [
         ('{"a": {"$ref": "#/b"}, "b": {"$ref" : "#/c"}}', False),
         ("a:\n  $ref: '#/b'\nb:\n  $ref:\n    \"#/c\"\n", False),
+        # OData paths end in `/$ref` (Microsoft Graph has 65): a key of Paths, not a reference.
+        ('{"paths": {"/a/{id}/owners/$ref": {"get": {}}}}', False),
+        ("paths:\n  /a/{id}/owners/$ref:\n    get: {}\n", False),
         ('{"a": {"$ref": "schemas/pet.json"}}', True),
         ("a: {$ref: ./pet.yaml#/Pet}\n", True),
         ("a:\n  '$ref': https://example.com/x.json\n", True),

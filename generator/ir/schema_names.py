@@ -33,16 +33,22 @@ def component_names(pointers: list[str]) -> dict[str, ClassName]:
 def unique_titles(data: Any, taken: set[str]) -> set[str]:
     """Titles of inline schemas that exactly one schema has and no component is called."""
     counts: dict[str, int] = {}
-    stack: list[tuple[tuple[str, ...], Any]] = [((), data)]
+    # Each node with where it is: 0 the root, 1 `components`, 2 `components/schemas`, 3 a component, 4 else.
+    stack: list[tuple[int, Any]] = [(0, data)]
+    skip = ("example", "examples")  # data, not schemas
     while stack:
-        path, node = stack.pop()
+        level, node = stack.pop()
         if isinstance(node, dict):
             title = node.get("title")
-            component = len(path) == 3 and path[:2] == ("components", "schemas")
-            if isinstance(title, str) and title.strip() and not component:
-                counts[ClassName(title)] = counts.get(ClassName(title), 0) + 1
-            skip = ("example", "examples")  # data, not schemas
-            stack.extend(((*path, str(k)), v) for k, v in node.items() if k not in skip and not str(k).startswith("x-"))
+            if level != 3 and isinstance(title, str) and title.strip():
+                name = ClassName(title)
+                counts[name] = counts.get(name, 0) + 1
+            for key, value in node.items():
+                if isinstance(value, (dict, list)) and key not in skip and not str(key).startswith("x-"):
+                    stack.append((3 if level == 2 else _LEVELS.get((level, key), 4), value))
         elif isinstance(node, list):
-            stack.extend(((*path, str(i)), v) for i, v in enumerate(node))
+            stack.extend((4, value) for value in node if isinstance(value, (dict, list)))
     return {title for title, count in counts.items() if count == 1 and title not in taken}
+
+
+_LEVELS = {(0, "components"): 1, (1, "schemas"): 2}

@@ -90,9 +90,10 @@ class _Bundler:
                 stack.extend((f"{at}/{i}", v) for i, v in enumerate(current))
 
 
-# A `$ref` whose value does not start with `#`, in JSON or YAML spelling. Finding none in the text
-# spares walking a large spec; a false alarm only costs that walk.
-_FILE_REF = re.compile(r"""\$ref["']?\s*:(?!\s*["']?#)""")
+# A `$ref` key whose value does not start with `#`, in JSON or YAML spelling (a key, not the end of an
+# OData path such as `/owners/$ref`). Finding none in the text spares copying and walking a large spec; a
+# false alarm only costs that.
+_FILE_REF = re.compile(r"""(?<![^\s"'{,])\$ref["']?\s*:(?!\s*["']?#)""")
 
 
 def ref_root_for(spec: Path) -> Path:
