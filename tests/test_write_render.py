@@ -7,6 +7,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
+from generator.render.format import format_snippets, format_source
 from generator.render.templates import environment
 from generator.write.files import diff_trees, read_tree, write_tree
 
@@ -48,3 +49,30 @@ def test_diff_names_files_on_both_sides() -> None:
     diff = diff_trees({"a.py": "new\n", "c.py": "c\n"}, {"a.py": "old\n", "b.py": "b\n"}, "generated")
     assert "-old\n+new\n" in diff
     assert "--- generated/b.py" in diff and "+++ generated/c.py (regenerated)" in diff
+
+
+SNIPPETS = {
+    "call": "from pkg import Client\nclient=Client( )\nclient.users.get( id = 'a' )\n",
+    "stubs": "def get(id: str) -> User: ...\ndef get(id: str, *, full: bool) -> UserFull: ...\n",
+    "loop": "for page in client.users.list():\n  print( page )\n",
+    "string first": "'''Not a module docstring once joined.'''\nx=1\n",
+    "empty": "",
+    "pragma": "# fmt: off\nx = [1,\n  2]\n",
+    "comment at end": "x=1\n# a closing comment\n",
+}
+
+
+def test_snippets_format_together_exactly_as_each_would_alone() -> None:
+    """The docs' examples are formatted as one file (one ruff run, no scratch file each): each comes back
+    byte for byte as formatting it alone gives, `fmt:` pragmas (which could reach its neighbours) too."""
+    alone = {key: format_source(source, "s.py") for key, source in SNIPPETS.items()}
+    assert format_snippets(SNIPPETS) == alone
+    assert alone["pragma"] == SNIPPETS["pragma"]  # left as written
+    assert alone["stubs"].count("\n") == 2 and alone["call"].endswith('client.users.get(id="a")\n')
+
+
+def test_snippets_that_spell_a_marker_are_formatted_alone() -> None:
+    """A snippet cannot forge the marker (it is random each run), and if the split ever came back wrong
+    each snippet would be formatted alone; either way the result is the same."""
+    with_marker = {**SNIPPETS, "marker": "# snippet-0000000000000000\nx=2\n"}
+    assert format_snippets(with_marker)["marker"] == "# snippet-0000000000000000\nx = 2\n"

@@ -36,6 +36,8 @@ _LINK_SCHEMES = ("", "http", "https", "mailto")
 @functools.lru_cache(maxsize=4096)  # a description repeats on every model and operation that uses it
 def markdown(text: str) -> str:
     """Spec text as Markdown: its HTML elements converted, everything else HTML-escaped."""
+    if "<" not in text:  # no element to convert: most descriptions
+        return html.escape(text, quote=False)
     return _join(text, lambda part: html.escape(part, quote=False), _markdown_element)
 
 

@@ -17,7 +17,7 @@ from generator.background import in_background
 from generator.render.client_modules import ClientView, client_view
 from generator.render.doc_operations import doc_examples, methods_of
 from generator.render.doc_views import doc_pages
-from generator.render.format import format_sources
+from generator.render.format import format_snippets, format_sources
 from generator.render.views import package_view
 from generator.resources import TEMPLATES
 
@@ -82,15 +82,12 @@ def render_code(api: ir.Api, client: ClientView | None = None) -> dict[str, str]
 def render_docs(api: ir.Api, client: ClientView | None = None) -> dict[str, str]:
     """The package's reference pages under `docs/`, their Python examples formatted in one run."""
     methods = methods_of(client or client_view(api))
-    examples = doc_examples(api, methods)
-    # Scratch names by position: an operation id is spec text, never a file name.
-    scratch = {key: f"e{i}.py" for i, key in enumerate(examples)}
-    formatted = format_sources({scratch[key]: source for key, source in examples.items()})
+    formatted = format_snippets(doc_examples(api, methods))
     page_template = environment().get_template("docs/page.md.jinja")
     return {
         # Runs of blank lines left by skipped blocks are folded (two stay: code examples use them).
         f"docs/{page.path}": re.sub(r"\n{4,}", "\n\n\n", page_template.render(page=page)).rstrip() + "\n"
-        for page in doc_pages(api, {key: formatted[name] for key, name in scratch.items()}, methods)
+        for page in doc_pages(api, formatted, methods)
     }
 
 
