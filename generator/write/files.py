@@ -10,14 +10,11 @@ import difflib
 import os
 import shutil
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from generator.errors import Location, SpecError
 
 Tree = dict[str, str]  # relative POSIX path -> text
-# Creating a file is a round trip to the disk that threads overlap (3x faster for 2,000 files on a 2-core VM).
-_WRITERS = 16
 
 
 def read_tree(root: Path) -> Tree:
@@ -54,24 +51,16 @@ def write_tree(tree: Tree, root: Path) -> bool:
     return True
 
 
-def write_files(tree: Tree, directory: Path, threads: bool = True) -> None:
+def write_files(tree: Tree, directory: Path) -> None:
     """Write every file of `tree` under `directory` (which exists), creating subdirectories.
 
-    On a disk, threads overlap the writes; in memory (`threads=False`) handing each file to a thread
-    costs more than writing it.
+    One after another: a pool of writer threads was 2 to 3 times slower for Microsoft Graph's 25,899
+    files, on disk and in memory alike (the threads contend for the interpreter more than they wait).
     """
     for folder in sorted({(directory / relative).parent for relative in tree}):
         folder.mkdir(parents=True, exist_ok=True)
-
-    def write(item: tuple[str, str]) -> None:
-        (directory / item[0]).write_text(item[1], encoding="utf-8", newline="\n")
-
-    if not threads:
-        for item in tree.items():
-            write(item)
-        return
-    with ThreadPoolExecutor(_WRITERS) as pool:
-        list(pool.map(write, tree.items()))  # list() re-raises the first failure, in the caller's hands
+    for relative, text in tree.items():
+        (directory / relative).write_text(text, encoding="utf-8", newline="\n")
 
 
 def diff_trees(expected: Tree, actual: Tree, label: str) -> str:
