@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import importlib
 import json
 import subprocess
 import sys
@@ -61,3 +63,19 @@ def test_a_resource_module_loads_when_the_resource_is_first_used() -> None:
     )
     resources = [m for m in used if m.startswith("generated.voucherify.resources.")]
     assert resources == ["generated.voucherify.resources.async_actions"]  # the others stay unloaded
+
+
+def test_the_stubs_type_checkers_read_declare_what_the_runtime_exports() -> None:
+    """`__init__.py` holds only the lazy table; `__init__.pyi` imports every name for type checkers. Both
+    must list the same names, each imported in the stub from the module the table names."""
+    for package in ("generated.voucherify", "generated.voucherify.types", "generated.postman.types"):
+        module = importlib.import_module(package)
+        stub = ast.parse((ROOT / package.replace(".", "/") / "__init__.pyi").read_text())
+        declared = next(n.value for n in stub.body if isinstance(n, ast.Assign) and n.targets[0].id == "__all__")  # type: ignore[attr-defined]
+        assert ast.literal_eval(declared) == module.__all__
+        imported = {
+            a.name: f"{'.' * n.level}{n.module}" for n in stub.body if isinstance(n, ast.ImportFrom) for a in n.names
+        }
+        assert set(imported) == set(module.__all__)
+        for name, where in imported.items():
+            assert getattr(importlib.import_module(where, package), name) is getattr(module, name), name

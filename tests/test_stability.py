@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +27,14 @@ def _render(tmp_path: Path, data: dict[str, Any], name: str) -> dict[str, str]:
 
 
 def _only_hash(lines: list[str]) -> bool:
-    """Lines every edit may touch: the recorded spec hash, and import (export) lists."""
-    return all(line.startswith(("__spec_sha256__ = ", "from .")) or line.endswith("',") for line in lines)
+    """Lines every edit may touch: the recorded spec hash, and export lists (imports, tables, `__all__`)."""
+    return all(
+        line.startswith(("__spec_sha256__ = ", "from .")) or line.endswith(("',", '",')) or _EXPORT.fullmatch(line)
+        for line in lines
+    )
+
+
+_EXPORT = re.compile(r"\s*\w+ \.[\w.]+")  # a `name module` line of a lazy export table
 
 
 def _check_edits(tmp_path: Path, data: dict[str, Any]) -> dict[str, int]:

@@ -9,140 +9,58 @@ names (`TaskResources` or `TaskError`), and its enums as enums, not property tab
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ._lazy import lazy_exports
 
-if TYPE_CHECKING:
-    from ._exceptions import (
-        APIConnectionError,
-        APIError,
-        APIResponseValidationError,
-        APIStatusError,
-        APITimeoutError,
-        AuthenticationError,
-        BadRequestError,
-        ConflictError,
-        InternalServerError,
-        MissingCredentialsError,
-        NotFoundError,
-        PermissionDeniedError,
-        RateLimitError,
-        UnexpectedActionError,
-        UnprocessableEntityError,
-        WaitFailedError,
-        WaitTimeoutError,
-    )
-    from ._pagination import AsyncPage, Page
-    from ._polling import Accepted, ActionHandle, AsyncAccepted, AsyncActionHandle
-    from ._response import RawResponse, RequestOptions
-    from ._runtime import FileInput
-    from .client import AsyncPostmanClient, AsyncTaskFailedError, PostmanClient
-    from .types.api_version import ApiVersion
-    from .types.async_task import AsyncTask, TaskDetails, TaskError, TaskErrorDetail
-    from .types.async_task_accepted import AsyncTaskAccepted
-    from .types.async_task_meta import AsyncTaskMeta, TaskAction, TaskModel
-    from .types.async_task_status import AsyncTaskStatus
-    from .types.completed_async_task import CompletedAsyncTask
-    from .types.create_api_version import CreateApiVersion, ResourceRef
-    from .types.problem_detail import ProblemDetail
-    from .types.task_resources import TaskResource, TaskResources
-
-_EXPORTS: dict[str, str] = {
-    "APIConnectionError": "._exceptions",
-    "APIError": "._exceptions",
-    "APIResponseValidationError": "._exceptions",
-    "APIStatusError": "._exceptions",
-    "APITimeoutError": "._exceptions",
-    "Accepted": "._polling",
-    "ActionHandle": "._polling",
-    "ApiVersion": ".types.api_version",
-    "AsyncAccepted": "._polling",
-    "AsyncActionHandle": "._polling",
-    "AsyncPage": "._pagination",
-    "AsyncPostmanClient": ".client",
-    "AsyncTask": ".types.async_task",
-    "AsyncTaskAccepted": ".types.async_task_accepted",
-    "AsyncTaskFailedError": ".client",
-    "AsyncTaskMeta": ".types.async_task_meta",
-    "AsyncTaskStatus": ".types.async_task_status",
-    "AuthenticationError": "._exceptions",
-    "BadRequestError": "._exceptions",
-    "CompletedAsyncTask": ".types.completed_async_task",
-    "ConflictError": "._exceptions",
-    "CreateApiVersion": ".types.create_api_version",
-    "FileInput": "._runtime",
-    "InternalServerError": "._exceptions",
-    "MissingCredentialsError": "._exceptions",
-    "NotFoundError": "._exceptions",
-    "Page": "._pagination",
-    "PermissionDeniedError": "._exceptions",
-    "PostmanClient": ".client",
-    "ProblemDetail": ".types.problem_detail",
-    "RateLimitError": "._exceptions",
-    "RawResponse": "._response",
-    "RequestOptions": "._response",
-    "ResourceRef": ".types.create_api_version",
-    "TaskAction": ".types.async_task_meta",
-    "TaskDetails": ".types.async_task",
-    "TaskError": ".types.async_task",
-    "TaskErrorDetail": ".types.async_task",
-    "TaskModel": ".types.async_task_meta",
-    "TaskResource": ".types.task_resources",
-    "TaskResources": ".types.task_resources",
-    "UnexpectedActionError": "._exceptions",
-    "UnprocessableEntityError": "._exceptions",
-    "WaitFailedError": "._exceptions",
-    "WaitTimeoutError": "._exceptions",
-}
-__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+# Each public name and the module that defines it.
+__getattr__, __dir__, __all__ = lazy_exports(
+    __name__,
+    """
+    APIConnectionError ._exceptions
+    APIError ._exceptions
+    APIResponseValidationError ._exceptions
+    APIStatusError ._exceptions
+    APITimeoutError ._exceptions
+    Accepted ._polling
+    ActionHandle ._polling
+    ApiVersion .types.api_version
+    AsyncAccepted ._polling
+    AsyncActionHandle ._polling
+    AsyncPage ._pagination
+    AsyncPostmanClient .client
+    AsyncTask .types.async_task
+    AsyncTaskAccepted .types.async_task_accepted
+    AsyncTaskFailedError .client
+    AsyncTaskMeta .types.async_task_meta
+    AsyncTaskStatus .types.async_task_status
+    AuthenticationError ._exceptions
+    BadRequestError ._exceptions
+    CompletedAsyncTask .types.completed_async_task
+    ConflictError ._exceptions
+    CreateApiVersion .types.create_api_version
+    FileInput ._runtime
+    InternalServerError ._exceptions
+    MissingCredentialsError ._exceptions
+    NotFoundError ._exceptions
+    Page ._pagination
+    PermissionDeniedError ._exceptions
+    PostmanClient .client
+    ProblemDetail .types.problem_detail
+    RateLimitError ._exceptions
+    RawResponse ._response
+    RequestOptions ._response
+    ResourceRef .types.create_api_version
+    TaskAction .types.async_task_meta
+    TaskDetails .types.async_task
+    TaskError .types.async_task
+    TaskErrorDetail .types.async_task
+    TaskModel .types.async_task_meta
+    TaskResource .types.task_resources
+    TaskResources .types.task_resources
+    UnexpectedActionError ._exceptions
+    UnprocessableEntityError ._exceptions
+    WaitFailedError ._exceptions
+    WaitTimeoutError ._exceptions
+    """,
+)
 
 __spec_sha256__ = "894743d130ab74a4ea377bdf178fb64364029851443b20425c9e7d6e403082ee"
-
-__all__ = [
-    "APIConnectionError",
-    "APIError",
-    "APIResponseValidationError",
-    "APIStatusError",
-    "APITimeoutError",
-    "Accepted",
-    "ActionHandle",
-    "ApiVersion",
-    "AsyncAccepted",
-    "AsyncActionHandle",
-    "AsyncPage",
-    "AsyncPostmanClient",
-    "AsyncTask",
-    "AsyncTaskAccepted",
-    "AsyncTaskFailedError",
-    "AsyncTaskMeta",
-    "AsyncTaskStatus",
-    "AuthenticationError",
-    "BadRequestError",
-    "CompletedAsyncTask",
-    "ConflictError",
-    "CreateApiVersion",
-    "FileInput",
-    "InternalServerError",
-    "MissingCredentialsError",
-    "NotFoundError",
-    "Page",
-    "PermissionDeniedError",
-    "PostmanClient",
-    "ProblemDetail",
-    "RateLimitError",
-    "RawResponse",
-    "RequestOptions",
-    "ResourceRef",
-    "TaskAction",
-    "TaskDetails",
-    "TaskError",
-    "TaskErrorDetail",
-    "TaskModel",
-    "TaskResource",
-    "TaskResources",
-    "UnexpectedActionError",
-    "UnprocessableEntityError",
-    "WaitFailedError",
-    "WaitTimeoutError",
-]

@@ -12,8 +12,11 @@ import sys
 from collections.abc import Callable
 
 
-def lazy_exports(package: str, exports: dict[str, str]) -> tuple[Callable[[str], object], Callable[[], list[str]]]:
-    """`__getattr__` and `__dir__` for a package whose public names live in `exports` ({name: module})."""
+def lazy_exports(package: str, table: str) -> tuple[Callable[[str], object], Callable[[], list[str]], list[str]]:
+    """`__getattr__`, `__dir__` and `__all__` for a package whose public names are listed in `table`:
+    one `name module` pair a line."""
+    words = table.split()
+    exports = dict(zip(words[::2], words[1::2]))
     namespace = sys.modules[package].__dict__
 
     def get(name: str) -> object:
@@ -27,4 +30,4 @@ def lazy_exports(package: str, exports: dict[str, str]) -> tuple[Callable[[str],
     def names() -> list[str]:
         return sorted({*namespace, *exports})
 
-    return get, names
+    return get, names, list(exports)

@@ -6,6 +6,7 @@ dataclass per thing a template renders.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from generator import ir
@@ -176,12 +177,20 @@ class TypeModuleView:
 
 @dataclass(frozen=True)
 class ExportsView:
-    """A package `__init__` that imports its public names lazily (see `_lazy.py`)."""
+    """A package `__init__` that imports its public names lazily (see `_lazy.py`).
+
+    The `.py` holds only the table of names and modules, one `name module` pair a line in one string
+    (a dict literal and the imports type checkers read made GitHub's root `__init__` a 1.1 MB module
+    that took 50 ms to load); the imports and `__all__` are in the `.pyi` beside it.
+    """
 
     lazy_module: str
-    imports: tuple[str, ...]  # for type checkers only
-    table: tuple[tuple[str, str], ...]  # (name, module) literals
+    imports: tuple[str, ...]  # for type checkers only, in `__init__.pyi`
+    table: tuple[str, ...]  # `name module` lines
     names: tuple[str, ...]
+
+
+_EXPORT_LINE = re.compile(r"[A-Za-z_][A-Za-z0-9_]* \.{1,2}[A-Za-z_][A-Za-z0-9_.]*")
 
 
 def exports_view(lazy_module: str, homes: dict[str, str]) -> ExportsView:
@@ -189,7 +198,10 @@ def exports_view(lazy_module: str, homes: dict[str, str]) -> ExportsView:
     by_module: dict[str, set[str]] = {}
     for name, module in homes.items():
         by_module.setdefault(module, set()).add(name)
-    table = tuple((literal(name), literal(module)) for name, module in sorted(homes.items()))
+    table = tuple(f"{name} {module}" for name, module in sorted(homes.items()))
+    # Names and modules are identifiers (`names.py`), so a line can never end the string it sits in.
+    if bad := next((line for line in table if not _EXPORT_LINE.fullmatch(line)), None):
+        raise ValueError(f"not an identifier and a relative module: {bad!r}")
     return ExportsView(lazy_module, import_lines(by_module), table, tuple(sorted(homes)))
 
 

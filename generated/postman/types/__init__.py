@@ -3,56 +3,27 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from .._lazy import lazy_exports
 
-if TYPE_CHECKING:
-    from .api_version import ApiVersion
-    from .async_task import AsyncTask, TaskDetails, TaskError, TaskErrorDetail
-    from .async_task_accepted import AsyncTaskAccepted
-    from .async_task_meta import AsyncTaskMeta, TaskAction, TaskModel
-    from .async_task_status import AsyncTaskStatus
-    from .completed_async_task import CompletedAsyncTask
-    from .create_api_version import CreateApiVersion, ResourceRef
-    from .problem_detail import ProblemDetail
-    from .task_resources import TaskResource, TaskResources
-
-_EXPORTS: dict[str, str] = {
-    "ApiVersion": ".api_version",
-    "AsyncTask": ".async_task",
-    "AsyncTaskAccepted": ".async_task_accepted",
-    "AsyncTaskMeta": ".async_task_meta",
-    "AsyncTaskStatus": ".async_task_status",
-    "CompletedAsyncTask": ".completed_async_task",
-    "CreateApiVersion": ".create_api_version",
-    "ProblemDetail": ".problem_detail",
-    "ResourceRef": ".create_api_version",
-    "TaskAction": ".async_task_meta",
-    "TaskDetails": ".async_task",
-    "TaskError": ".async_task",
-    "TaskErrorDetail": ".async_task",
-    "TaskModel": ".async_task_meta",
-    "TaskResource": ".task_resources",
-    "TaskResources": ".task_resources",
-}
-__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
-
-__all__ = [
-    "ApiVersion",
-    "AsyncTask",
-    "AsyncTaskAccepted",
-    "AsyncTaskMeta",
-    "AsyncTaskStatus",
-    "CompletedAsyncTask",
-    "CreateApiVersion",
-    "ProblemDetail",
-    "ResourceRef",
-    "TaskAction",
-    "TaskDetails",
-    "TaskError",
-    "TaskErrorDetail",
-    "TaskModel",
-    "TaskResource",
-    "TaskResources",
-]
+# Each public name and the module that defines it.
+__getattr__, __dir__, __all__ = lazy_exports(
+    __name__,
+    """
+    ApiVersion .api_version
+    AsyncTask .async_task
+    AsyncTaskAccepted .async_task_accepted
+    AsyncTaskMeta .async_task_meta
+    AsyncTaskStatus .async_task_status
+    CompletedAsyncTask .completed_async_task
+    CreateApiVersion .create_api_version
+    ProblemDetail .problem_detail
+    ResourceRef .create_api_version
+    TaskAction .async_task_meta
+    TaskDetails .async_task
+    TaskError .async_task
+    TaskErrorDetail .async_task
+    TaskModel .async_task_meta
+    TaskResource .task_resources
+    TaskResources .task_resources
+    """,
+)

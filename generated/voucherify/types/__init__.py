@@ -3,209 +3,80 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from .._lazy import lazy_exports
 
-if TYPE_CHECKING:
-    from .async_action import (
-        AsyncAction,
-        AsyncActionUnknown,
-        CampaignVouchersDeleteAction,
-        CampaignVouchersGenerateAction,
-        CampaignVouchersImportAction,
-        CampaignVouchersImportCsvAction,
-        CampaignVouchersUpdateAction,
-        CampaignsMetadataKeyPurgeAction,
-        CustomerCsvImportFailure,
-        CustomerCsvImportResult,
-        CustomersBulkUpdateAction,
-        CustomersImportCsvAction,
-        CustomersMetadataKeyPurgeAction,
-        CustomersMetadataUpdateAction,
-        OrderImportFailure,
-        OrderImportResult,
-        OrdersImportAction,
-        OrdersMetadataKeyPurgeAction,
-        ProductCsvImportFailure,
-        ProductCsvImportResult,
-        ProductsBulkUpdateAction,
-        ProductsImportCsvAction,
-        ProductsMetadataKeyPurgeAction,
-        ProductsMetadataUpdateAction,
-        SkuCsvImportFailure,
-        SkuCsvImportResult,
-        SkusImportCsvAction,
-        VouchersBulkUpdateAction,
-        VouchersImportAction,
-        VouchersImportCsvAction,
-        VouchersMetadataKeyPurgeAction,
-        VouchersMetadataUpdateAction,
-    )
-    from .async_action_list import AsyncActionList, AsyncActionSummary, AsyncActionType
-    from .async_action_operation_status import AsyncActionOperationStatus
-    from .async_action_started import AsyncActionStarted
-    from .async_action_status import AsyncActionStatus
-    from .campaign_voucher_import import CampaignVoucherImport, CampaignVoucherImportRedemption
-    from .campaign_vouchers_add import CampaignVouchersAdd, CampaignVouchersAddRedemption
-    from .customer_update import CustomerUpdate
-    from .error import Error, ErrorDetail
-    from .import_vouchers_to_campaign_using_csv_body import ImportVouchersToCampaignUsingCsvBody
-    from .import_vouchers_using_csv_body import ImportVouchersUsingCsvBody
-    from .message_result import MessageResult
-    from .order_import import OrderImport, OrderImportStatus
-    from .product_update import ProductUpdate
-    from .resource_bulk_update_result import ResourceBulkUpdateResult, ResourceUpdateError, ResourceUpdateStatus
-    from .update_customers_metadata_in_bulk_body import UpdateCustomersMetadataInBulkBody
-    from .update_vouchers_metadata_in_bulk_body import UpdateVouchersMetadataInBulkBody
-    from .voucher import Voucher, VoucherType
-    from .voucher_bulk_update_result import VoucherBulkUpdateResult, VoucherUpdateError, VoucherUpdateStatus
-    from .voucher_csv_import_result import VoucherCsvImportFailure, VoucherCsvImportResult
-    from .voucher_import import VoucherImport, VoucherImportRedemption, VoucherImportType
-    from .voucher_import_result import VoucherImportFailure, VoucherImportResult
-    from .voucher_metadata_update import VoucherMetadataUpdate
-
-_EXPORTS: dict[str, str] = {
-    "AsyncAction": ".async_action",
-    "AsyncActionList": ".async_action_list",
-    "AsyncActionOperationStatus": ".async_action_operation_status",
-    "AsyncActionStarted": ".async_action_started",
-    "AsyncActionStatus": ".async_action_status",
-    "AsyncActionSummary": ".async_action_list",
-    "AsyncActionType": ".async_action_list",
-    "AsyncActionUnknown": ".async_action",
-    "CampaignVoucherImport": ".campaign_voucher_import",
-    "CampaignVoucherImportRedemption": ".campaign_voucher_import",
-    "CampaignVouchersAdd": ".campaign_vouchers_add",
-    "CampaignVouchersAddRedemption": ".campaign_vouchers_add",
-    "CampaignVouchersDeleteAction": ".async_action",
-    "CampaignVouchersGenerateAction": ".async_action",
-    "CampaignVouchersImportAction": ".async_action",
-    "CampaignVouchersImportCsvAction": ".async_action",
-    "CampaignVouchersUpdateAction": ".async_action",
-    "CampaignsMetadataKeyPurgeAction": ".async_action",
-    "CustomerCsvImportFailure": ".async_action",
-    "CustomerCsvImportResult": ".async_action",
-    "CustomerUpdate": ".customer_update",
-    "CustomersBulkUpdateAction": ".async_action",
-    "CustomersImportCsvAction": ".async_action",
-    "CustomersMetadataKeyPurgeAction": ".async_action",
-    "CustomersMetadataUpdateAction": ".async_action",
-    "Error": ".error",
-    "ErrorDetail": ".error",
-    "ImportVouchersToCampaignUsingCsvBody": ".import_vouchers_to_campaign_using_csv_body",
-    "ImportVouchersUsingCsvBody": ".import_vouchers_using_csv_body",
-    "MessageResult": ".message_result",
-    "OrderImport": ".order_import",
-    "OrderImportFailure": ".async_action",
-    "OrderImportResult": ".async_action",
-    "OrderImportStatus": ".order_import",
-    "OrdersImportAction": ".async_action",
-    "OrdersMetadataKeyPurgeAction": ".async_action",
-    "ProductCsvImportFailure": ".async_action",
-    "ProductCsvImportResult": ".async_action",
-    "ProductUpdate": ".product_update",
-    "ProductsBulkUpdateAction": ".async_action",
-    "ProductsImportCsvAction": ".async_action",
-    "ProductsMetadataKeyPurgeAction": ".async_action",
-    "ProductsMetadataUpdateAction": ".async_action",
-    "ResourceBulkUpdateResult": ".resource_bulk_update_result",
-    "ResourceUpdateError": ".resource_bulk_update_result",
-    "ResourceUpdateStatus": ".resource_bulk_update_result",
-    "SkuCsvImportFailure": ".async_action",
-    "SkuCsvImportResult": ".async_action",
-    "SkusImportCsvAction": ".async_action",
-    "UpdateCustomersMetadataInBulkBody": ".update_customers_metadata_in_bulk_body",
-    "UpdateVouchersMetadataInBulkBody": ".update_vouchers_metadata_in_bulk_body",
-    "Voucher": ".voucher",
-    "VoucherBulkUpdateResult": ".voucher_bulk_update_result",
-    "VoucherCsvImportFailure": ".voucher_csv_import_result",
-    "VoucherCsvImportResult": ".voucher_csv_import_result",
-    "VoucherImport": ".voucher_import",
-    "VoucherImportFailure": ".voucher_import_result",
-    "VoucherImportRedemption": ".voucher_import",
-    "VoucherImportResult": ".voucher_import_result",
-    "VoucherImportType": ".voucher_import",
-    "VoucherMetadataUpdate": ".voucher_metadata_update",
-    "VoucherType": ".voucher",
-    "VoucherUpdateError": ".voucher_bulk_update_result",
-    "VoucherUpdateStatus": ".voucher_bulk_update_result",
-    "VouchersBulkUpdateAction": ".async_action",
-    "VouchersImportAction": ".async_action",
-    "VouchersImportCsvAction": ".async_action",
-    "VouchersMetadataKeyPurgeAction": ".async_action",
-    "VouchersMetadataUpdateAction": ".async_action",
-}
-__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
-
-__all__ = [
-    "AsyncAction",
-    "AsyncActionList",
-    "AsyncActionOperationStatus",
-    "AsyncActionStarted",
-    "AsyncActionStatus",
-    "AsyncActionSummary",
-    "AsyncActionType",
-    "AsyncActionUnknown",
-    "CampaignVoucherImport",
-    "CampaignVoucherImportRedemption",
-    "CampaignVouchersAdd",
-    "CampaignVouchersAddRedemption",
-    "CampaignVouchersDeleteAction",
-    "CampaignVouchersGenerateAction",
-    "CampaignVouchersImportAction",
-    "CampaignVouchersImportCsvAction",
-    "CampaignVouchersUpdateAction",
-    "CampaignsMetadataKeyPurgeAction",
-    "CustomerCsvImportFailure",
-    "CustomerCsvImportResult",
-    "CustomerUpdate",
-    "CustomersBulkUpdateAction",
-    "CustomersImportCsvAction",
-    "CustomersMetadataKeyPurgeAction",
-    "CustomersMetadataUpdateAction",
-    "Error",
-    "ErrorDetail",
-    "ImportVouchersToCampaignUsingCsvBody",
-    "ImportVouchersUsingCsvBody",
-    "MessageResult",
-    "OrderImport",
-    "OrderImportFailure",
-    "OrderImportResult",
-    "OrderImportStatus",
-    "OrdersImportAction",
-    "OrdersMetadataKeyPurgeAction",
-    "ProductCsvImportFailure",
-    "ProductCsvImportResult",
-    "ProductUpdate",
-    "ProductsBulkUpdateAction",
-    "ProductsImportCsvAction",
-    "ProductsMetadataKeyPurgeAction",
-    "ProductsMetadataUpdateAction",
-    "ResourceBulkUpdateResult",
-    "ResourceUpdateError",
-    "ResourceUpdateStatus",
-    "SkuCsvImportFailure",
-    "SkuCsvImportResult",
-    "SkusImportCsvAction",
-    "UpdateCustomersMetadataInBulkBody",
-    "UpdateVouchersMetadataInBulkBody",
-    "Voucher",
-    "VoucherBulkUpdateResult",
-    "VoucherCsvImportFailure",
-    "VoucherCsvImportResult",
-    "VoucherImport",
-    "VoucherImportFailure",
-    "VoucherImportRedemption",
-    "VoucherImportResult",
-    "VoucherImportType",
-    "VoucherMetadataUpdate",
-    "VoucherType",
-    "VoucherUpdateError",
-    "VoucherUpdateStatus",
-    "VouchersBulkUpdateAction",
-    "VouchersImportAction",
-    "VouchersImportCsvAction",
-    "VouchersMetadataKeyPurgeAction",
-    "VouchersMetadataUpdateAction",
-]
+# Each public name and the module that defines it.
+__getattr__, __dir__, __all__ = lazy_exports(
+    __name__,
+    """
+    AsyncAction .async_action
+    AsyncActionList .async_action_list
+    AsyncActionOperationStatus .async_action_operation_status
+    AsyncActionStarted .async_action_started
+    AsyncActionStatus .async_action_status
+    AsyncActionSummary .async_action_list
+    AsyncActionType .async_action_list
+    AsyncActionUnknown .async_action
+    CampaignVoucherImport .campaign_voucher_import
+    CampaignVoucherImportRedemption .campaign_voucher_import
+    CampaignVouchersAdd .campaign_vouchers_add
+    CampaignVouchersAddRedemption .campaign_vouchers_add
+    CampaignVouchersDeleteAction .async_action
+    CampaignVouchersGenerateAction .async_action
+    CampaignVouchersImportAction .async_action
+    CampaignVouchersImportCsvAction .async_action
+    CampaignVouchersUpdateAction .async_action
+    CampaignsMetadataKeyPurgeAction .async_action
+    CustomerCsvImportFailure .async_action
+    CustomerCsvImportResult .async_action
+    CustomerUpdate .customer_update
+    CustomersBulkUpdateAction .async_action
+    CustomersImportCsvAction .async_action
+    CustomersMetadataKeyPurgeAction .async_action
+    CustomersMetadataUpdateAction .async_action
+    Error .error
+    ErrorDetail .error
+    ImportVouchersToCampaignUsingCsvBody .import_vouchers_to_campaign_using_csv_body
+    ImportVouchersUsingCsvBody .import_vouchers_using_csv_body
+    MessageResult .message_result
+    OrderImport .order_import
+    OrderImportFailure .async_action
+    OrderImportResult .async_action
+    OrderImportStatus .order_import
+    OrdersImportAction .async_action
+    OrdersMetadataKeyPurgeAction .async_action
+    ProductCsvImportFailure .async_action
+    ProductCsvImportResult .async_action
+    ProductUpdate .product_update
+    ProductsBulkUpdateAction .async_action
+    ProductsImportCsvAction .async_action
+    ProductsMetadataKeyPurgeAction .async_action
+    ProductsMetadataUpdateAction .async_action
+    ResourceBulkUpdateResult .resource_bulk_update_result
+    ResourceUpdateError .resource_bulk_update_result
+    ResourceUpdateStatus .resource_bulk_update_result
+    SkuCsvImportFailure .async_action
+    SkuCsvImportResult .async_action
+    SkusImportCsvAction .async_action
+    UpdateCustomersMetadataInBulkBody .update_customers_metadata_in_bulk_body
+    UpdateVouchersMetadataInBulkBody .update_vouchers_metadata_in_bulk_body
+    Voucher .voucher
+    VoucherBulkUpdateResult .voucher_bulk_update_result
+    VoucherCsvImportFailure .voucher_csv_import_result
+    VoucherCsvImportResult .voucher_csv_import_result
+    VoucherImport .voucher_import
+    VoucherImportFailure .voucher_import_result
+    VoucherImportRedemption .voucher_import
+    VoucherImportResult .voucher_import_result
+    VoucherImportType .voucher_import
+    VoucherMetadataUpdate .voucher_metadata_update
+    VoucherType .voucher
+    VoucherUpdateError .voucher_bulk_update_result
+    VoucherUpdateStatus .voucher_bulk_update_result
+    VouchersBulkUpdateAction .async_action
+    VouchersImportAction .async_action
+    VouchersImportCsvAction .async_action
+    VouchersMetadataKeyPurgeAction .async_action
+    VouchersMetadataUpdateAction .async_action
+    """,
+)
