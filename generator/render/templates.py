@@ -24,6 +24,7 @@ from generator.resources import TEMPLATES
 # Package files and the template that renders each.
 PACKAGE_FILES = {
     "__init__.py": "package/__init__.py.jinja",
+    "__init__.pyi": "package/__init__.pyi.jinja",
     "_runtime.py": "package/_runtime.py.jinja",
     "_exceptions.py": "package/_exceptions.py.jinja",
     "_encoding.py": "package/_encoding.py.jinja",
@@ -36,6 +37,7 @@ PACKAGE_FILES = {
     "client.py": "package/client.py.jinja",
     "resources/__init__.py": "package/resources/__init__.py.jinja",
     "types/__init__.py": "package/types/__init__.py.jinja",
+    "types/__init__.pyi": "package/types/__init__.pyi.jinja",
 }
 
 
