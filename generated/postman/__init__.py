@@ -12,7 +12,7 @@ from __future__ import annotations
 from ._lazy import lazy_exports
 
 # Each public name and the module that defines it.
-__getattr__, __dir__, __all__ = lazy_exports(
+__getattr__, __dir__ = lazy_exports(
     __name__,
     """
     APIConnectionError ._exceptions
@@ -22,21 +22,14 @@ __getattr__, __dir__, __all__ = lazy_exports(
     APITimeoutError ._exceptions
     Accepted ._polling
     ActionHandle ._polling
-    ApiVersion .types.api_version
     AsyncAccepted ._polling
     AsyncActionHandle ._polling
     AsyncPage ._pagination
     AsyncPostmanClient .client
-    AsyncTask .types.async_task
-    AsyncTaskAccepted .types.async_task_accepted
     AsyncTaskFailedError .client
-    AsyncTaskMeta .types.async_task_meta
-    AsyncTaskStatus .types.async_task_status
     AuthenticationError ._exceptions
     BadRequestError ._exceptions
-    CompletedAsyncTask .types.completed_async_task
     ConflictError ._exceptions
-    CreateApiVersion .types.create_api_version
     FileInput ._runtime
     InternalServerError ._exceptions
     MissingCredentialsError ._exceptions
@@ -44,23 +37,15 @@ __getattr__, __dir__, __all__ = lazy_exports(
     Page ._pagination
     PermissionDeniedError ._exceptions
     PostmanClient .client
-    ProblemDetail .types.problem_detail
     RateLimitError ._exceptions
     RawResponse ._response
     RequestOptions ._response
-    ResourceRef .types.create_api_version
-    TaskAction .types.async_task_meta
-    TaskDetails .types.async_task
-    TaskError .types.async_task
-    TaskErrorDetail .types.async_task
-    TaskModel .types.async_task_meta
-    TaskResource .types.task_resources
-    TaskResources .types.task_resources
     UnexpectedActionError ._exceptions
     UnprocessableEntityError ._exceptions
     WaitFailedError ._exceptions
     WaitTimeoutError ._exceptions
     """,
+    ".types",
 )
 
 __spec_sha256__ = "894743d130ab74a4ea377bdf178fb64364029851443b20425c9e7d6e403082ee"

@@ -7,27 +7,41 @@ types it touches, however many the API defines (as large SDKs do).
 
 from __future__ import annotations
 
+import functools
 import importlib
 import sys
 from collections.abc import Callable
 
 
-def lazy_exports(package: str, table: str) -> tuple[Callable[[str], object], Callable[[], list[str]], list[str]]:
-    """`__getattr__`, `__dir__` and `__all__` for a package whose public names are listed in `table`:
-    one `name module` pair a line."""
-    words = table.split()
-    exports = dict(zip(words[::2], words[1::2]))
+def lazy_exports(
+    package: str, table: str, fallback: str | None = None
+) -> tuple[Callable[[str], object], Callable[[], list[str]]]:
+    """`__getattr__` and `__dir__` for a package whose public names are listed in `table`, one `name module`
+    pair a line, and (when given) are those of the package `fallback` too. The table is read when a first
+    name is asked for (`__all__` is one), not on import."""
     namespace = sys.modules[package].__dict__
 
+    @functools.cache
+    def exports() -> dict[str, str]:
+        words = table.split()
+        found = dict(zip(words[::2], words[1::2]))
+        if fallback is not None:
+            names = importlib.import_module(fallback, package).__all__
+            found = {name: fallback for name in names} | found
+        return dict(sorted(found.items()))
+
     def get(name: str) -> object:
-        module = exports.get(name)
-        if module is None:
+        value: object
+        if name == "__all__":
+            value = list(exports())
+        elif (module := exports().get(name)) is not None:
+            value = getattr(importlib.import_module(module, package), name)
+        else:
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(module, package), name)
         namespace[name] = value  # later lookups find it without calling this again
         return value
 
     def names() -> list[str]:
-        return sorted({*namespace, *exports})
+        return sorted({*namespace, *exports()})
 
-    return get, names, list(exports)
+    return get, names

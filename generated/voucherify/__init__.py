@@ -14,7 +14,7 @@ from __future__ import annotations
 from ._lazy import lazy_exports
 
 # Each public name and the module that defines it.
-__getattr__, __dir__, __all__ = lazy_exports(
+__getattr__, __dir__ = lazy_exports(
     __name__,
     """
     APIConnectionError ._exceptions
@@ -25,97 +25,29 @@ __getattr__, __dir__, __all__ = lazy_exports(
     Accepted ._polling
     ActionHandle ._polling
     AsyncAccepted ._polling
-    AsyncAction .types.async_action
     AsyncActionFailedError .client
     AsyncActionHandle ._polling
-    AsyncActionList .types.async_action_list
-    AsyncActionOperationStatus .types.async_action_operation_status
-    AsyncActionStarted .types.async_action_started
-    AsyncActionStatus .types.async_action_status
-    AsyncActionSummary .types.async_action_list
-    AsyncActionType .types.async_action_list
-    AsyncActionUnknown .types.async_action
     AsyncPage ._pagination
     AsyncVoucherifyClient .client
     AuthenticationError ._exceptions
     BadRequestError ._exceptions
-    CampaignVoucherImport .types.campaign_voucher_import
-    CampaignVoucherImportRedemption .types.campaign_voucher_import
-    CampaignVouchersAdd .types.campaign_vouchers_add
-    CampaignVouchersAddRedemption .types.campaign_vouchers_add
-    CampaignVouchersDeleteAction .types.async_action
-    CampaignVouchersGenerateAction .types.async_action
-    CampaignVouchersImportAction .types.async_action
-    CampaignVouchersImportCsvAction .types.async_action
-    CampaignVouchersUpdateAction .types.async_action
-    CampaignsMetadataKeyPurgeAction .types.async_action
     ConflictError ._exceptions
-    CustomerCsvImportFailure .types.async_action
-    CustomerCsvImportResult .types.async_action
-    CustomerUpdate .types.customer_update
-    CustomersBulkUpdateAction .types.async_action
-    CustomersImportCsvAction .types.async_action
-    CustomersMetadataKeyPurgeAction .types.async_action
-    CustomersMetadataUpdateAction .types.async_action
-    Error .types.error
-    ErrorDetail .types.error
     FileInput ._runtime
-    ImportVouchersToCampaignUsingCsvBody .types.import_vouchers_to_campaign_using_csv_body
-    ImportVouchersUsingCsvBody .types.import_vouchers_using_csv_body
     InternalServerError ._exceptions
-    MessageResult .types.message_result
     MissingCredentialsError ._exceptions
     NotFoundError ._exceptions
-    OrderImport .types.order_import
-    OrderImportFailure .types.async_action
-    OrderImportResult .types.async_action
-    OrderImportStatus .types.order_import
-    OrdersImportAction .types.async_action
-    OrdersMetadataKeyPurgeAction .types.async_action
     Page ._pagination
     PermissionDeniedError ._exceptions
-    ProductCsvImportFailure .types.async_action
-    ProductCsvImportResult .types.async_action
-    ProductUpdate .types.product_update
-    ProductsBulkUpdateAction .types.async_action
-    ProductsImportCsvAction .types.async_action
-    ProductsMetadataKeyPurgeAction .types.async_action
-    ProductsMetadataUpdateAction .types.async_action
     RateLimitError ._exceptions
     RawResponse ._response
     RequestOptions ._response
-    ResourceBulkUpdateResult .types.resource_bulk_update_result
-    ResourceUpdateError .types.resource_bulk_update_result
-    ResourceUpdateStatus .types.resource_bulk_update_result
-    SkuCsvImportFailure .types.async_action
-    SkuCsvImportResult .types.async_action
-    SkusImportCsvAction .types.async_action
     UnexpectedActionError ._exceptions
     UnprocessableEntityError ._exceptions
-    UpdateCustomersMetadataInBulkBody .types.update_customers_metadata_in_bulk_body
-    UpdateVouchersMetadataInBulkBody .types.update_vouchers_metadata_in_bulk_body
-    Voucher .types.voucher
-    VoucherBulkUpdateResult .types.voucher_bulk_update_result
-    VoucherCsvImportFailure .types.voucher_csv_import_result
-    VoucherCsvImportResult .types.voucher_csv_import_result
-    VoucherImport .types.voucher_import
-    VoucherImportFailure .types.voucher_import_result
-    VoucherImportRedemption .types.voucher_import
-    VoucherImportResult .types.voucher_import_result
-    VoucherImportType .types.voucher_import
-    VoucherMetadataUpdate .types.voucher_metadata_update
-    VoucherType .types.voucher
-    VoucherUpdateError .types.voucher_bulk_update_result
-    VoucherUpdateStatus .types.voucher_bulk_update_result
     VoucherifyClient .client
-    VouchersBulkUpdateAction .types.async_action
-    VouchersImportAction .types.async_action
-    VouchersImportCsvAction .types.async_action
-    VouchersMetadataKeyPurgeAction .types.async_action
-    VouchersMetadataUpdateAction .types.async_action
     WaitFailedError ._exceptions
     WaitTimeoutError ._exceptions
     """,
+    ".types",
 )
 
 __spec_sha256__ = "d7c89f2390c1dd97f0e064eea06c5bf98505276247f5d36791986fa48cdbcbd2"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from .._lazy import lazy_exports
 
 # Each public name and the module that defines it.
-__getattr__, __dir__, __all__ = lazy_exports(
+__getattr__, __dir__ = lazy_exports(
     __name__,
     """
     AsyncAction .async_action
