@@ -124,11 +124,11 @@ def _slug(name: str) -> str:
     return re.sub(r"\W+", "_", name)
 
 
-def import_seconds(python: str, statement: str, cwd: Path) -> float:
+def import_seconds(python: str, statement: str, cwd: Path, runs: int = RUNS) -> float:
     """Median time of `statement` in a fresh interpreter (after one run that writes the bytecode)."""
     code = f"import time\n_start = time.perf_counter()\n{statement}\nprint(time.perf_counter() - _start)"
     times = []
-    for i in range(RUNS + 1):
+    for i in range(runs + 1):
         result = subprocess.run([python, "-c", code], cwd=cwd, env=USER_ENV, capture_output=True, text=True)
         if result.returncode != 0:
             raise RuntimeError(f"{statement!r} failed: {result.stderr.strip()[-300:]}")
