@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
+from typing import Any
 
 from generator import ir
 from generator.ir.names import ClassName, Identifier, words
@@ -84,6 +85,7 @@ class ClientContext:
         self.shadowed: frozenset[str] = self.reserved
         self.shared: ClientContext | None = None  # the client module's context, for a resource module's
         self.imported: set[str] = set()  # constants of `shared` this module uses
+        self.shapes: dict[tuple[str, frozenset[str]], Any] = {}  # `client_views._shape` of this module's calls
 
     def for_module(self) -> ClientContext:
         """A context for a resource module: the same lookups and wait errors, its own constants and types;
@@ -91,7 +93,7 @@ class ClientContext:
         other = copy.copy(self)
         other.constants = Constants(self.reserved)
         other.item_types = []
-        other.shared, other.imported = self, set()
+        other.shared, other.imported, other.shapes = self, set(), {}
         return other
 
     def home(self, op: ir.Operation) -> ClientContext:

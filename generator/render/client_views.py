@@ -123,6 +123,14 @@ class _Shape:
 
 
 def _shape(op: ir.Operation, ctx: ClientContext) -> _Shape:
+    """The shape of `op` (built once per module and hidden names: both modes and every poller ask for it)."""
+    key = (op.operation_id, ctx.shadowed)
+    if (found := ctx.shapes.get(key)) is None:
+        found = ctx.shapes[key] = _new_shape(op, ctx)
+    return found
+
+
+def _new_shape(op: ir.Operation, ctx: ClientContext) -> _Shape:
     path_params = sorted(
         (p for p in op.parameters if p.location == "path"), key=lambda p: op.path.find("{" + p.wire_name + "}")
     )
