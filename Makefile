@@ -51,6 +51,8 @@ bench: $(STAMP) $(PEERS_STAMP)
 	$(BIN)/python bench/parse.py
 
 # Every OpenAPI 3.x document of two public npm packages (fetched once into ~/.cache/sdk-generator/corpus):
-# generate, import, mypy --strict on a seeded sample; one table. A benchmark-style run, not part of `make test`.
+# generate, import, mypy --strict on a seeded sample; one table. Then our semantic checks against
+# openapi-spec-validator's on every document. A benchmark-style run, not part of `make test`.
 corpus: $(STAMP)
 	$(BIN)/python bench/corpus.py
+	$(BIN)/python bench/semantic_parity.py
