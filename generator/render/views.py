@@ -180,15 +180,15 @@ class ExportsView:
     """A package `__init__` that imports its public names lazily (see `_lazy.py`).
 
     The `.py` holds only the table of names and modules, one `name module` pair a line in one string
-    (a dict literal and the imports type checkers read made GitHub's root `__init__` a 1.1 MB module
-    that took 50 ms to load); the imports and `__all__` are in the `.pyi` beside it.
+    (a dict literal and the imports type checkers read made GitHub's root `__init__` a 1.1 MB module,
+    unmarshalled on every import); the imports and `__all__` are in the `.pyi` beside it.
     """
 
     lazy_module: str
     imports: tuple[str, ...]  # for type checkers only, in `__init__.pyi`
     table: tuple[str, ...]  # `name module` lines
     names: tuple[str, ...]
-    fallback: str  # a literal: the module whose names are exported too, without a line each ("None": none)
+    fallback: str | None  # a literal: the module whose names are exported too, without a line each
 
 
 _EXPORT_LINE = re.compile(r"[A-Za-z_][A-Za-z0-9_]* \.{1,2}[A-Za-z_][A-Za-z0-9_.]*")
@@ -208,7 +208,8 @@ def exports_view(lazy_module: str, homes: dict[str, str], fallback: str | None =
     # Names and modules are identifiers (`names.py`), so a line can never end the string it sits in.
     if bad := next((line for line in table if not _EXPORT_LINE.fullmatch(line)), None):
         raise ValueError(f"not an identifier and a relative module: {bad!r}")
-    return ExportsView(lazy_module, import_lines(by_module), table, tuple(sorted(homes)), literal(fallback))
+    fallback_literal = literal(fallback) if fallback else None
+    return ExportsView(lazy_module, import_lines(by_module), table, tuple(sorted(homes)), fallback_literal)
 
 
 def type_module_view(api: ir.Api, name: str, definitions: list[ir.Definition], homes: dict[str, str]) -> TypeModuleView:

@@ -124,7 +124,8 @@ def _structure(
         tolerated = [e for e in found if _tolerated(e)]
         # The warning counts them and names the first: only that one is located.
         empty_count, first_empty = len(tolerated), _error_pointer(doc, tolerated[0]) if tolerated else ""
-    diagnostics = [_structural_error(doc, version, e) for e in found if not _tolerated(e)][:_MAX_REPORTED]
+    reported = [e for e in found if not _tolerated(e)][:_MAX_REPORTED]
+    diagnostics = [_invalid(doc, version, _error_pointer(doc, e), e) for e in reported]
     warnings = []
     if empty_count:
         warnings.append(
@@ -141,10 +142,6 @@ def _structure(
         diagnostics += errors[:_MAX_REPORTED]
         warnings += more
     return diagnostics, warnings
-
-
-def _structural_error(doc: Document, version: str, error: ValidationError) -> Diagnostic:
-    return _invalid(doc, version, _error_pointer(doc, error), error)
 
 
 def _invalid(doc: Document, version: str, pointer: str, error: ValidationError | None, message: str = "") -> Diagnostic:
