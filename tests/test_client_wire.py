@@ -14,7 +14,9 @@ import pytest
 import yaml
 from recording_server import RecordingServer
 
+import generated.voucherify as voucherify
 from conftest import MakePackage
+from generated.voucherify._lenient import loose
 from generator.errors import Severity
 from generator.pipeline import build_api
 
@@ -205,3 +207,19 @@ def test_lenient_async(pkg: ModuleType, servers: tuple[RecordingServer, ...]) ->
 
     count, _ = asyncio.run(main())
     _check_lenient(count, pkg)
+
+
+def test_lenient_takes_the_variant_a_tag_names() -> None:
+    """A tagged union is built as the variant its tag names (the unknown fallback for a new tag)."""
+    action = {
+        "id": "aa_1",
+        "type": "SKUS.IMPORT_CSV",
+        "status": "DONE",
+        "created_at": "later",
+        "object": "async_action",
+    }
+    known = loose(voucherify.AsyncAction, {**action, "result": {"message": "m", "failed": [{"row": "x"}]}})
+    assert isinstance(known, voucherify.SkusImportCsvAction) and known.created_at == "later"
+    assert isinstance(known.result, voucherify.SkuCsvImportResult) and known.result.failed[0].row == "x"
+    unknown = loose(voucherify.AsyncAction, {**action, "type": "NEW.KIND"})
+    assert isinstance(unknown, voucherify.AsyncActionUnknown) and unknown.status is voucherify.AsyncActionStatus.DONE

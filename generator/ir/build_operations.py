@@ -211,26 +211,34 @@ def _own_server(doc: Document, levels: tuple[tuple[Any, str], ...], warnings: li
         if server == (doc.data.get("servers") or [None])[0]:
             return None  # the document's own: the client's `base_url` (and its variables) apply
         if len(servers) > 1:
-            warnings.append(
+            _once(
+                warnings,
                 Diagnostic(
                     Severity.WARNING,
                     doc.locate(at),
                     f"{len(servers)} servers are listed; the client sends this operation to the first only.",
                     "list the server the operation should use first.",
-                )
+                ),
             )
         url = str(server.get("url", ""))
         for name, var in (server.get("variables") or {}).items():
             default = str(var.get("default", "")) if isinstance(var, dict) else ""
             url = url.replace("{" + name + "}", default)
-            warnings.append(
+            _once(
+                warnings,
                 Diagnostic(
                     Severity.NOTE,
                     doc.locate(at + join_pointer("0", "variables", name)),
                     f"the server variable {name!r} of this operation is sent as its default {default!r}; "
                     "only the document's server variables are client arguments.",
                     "move the variable to the document's server to make it an argument.",
-                )
+                ),
             )
         return url.rstrip("/")
     return None
+
+
+def _once(warnings: list[Diagnostic], diagnostic: Diagnostic) -> None:
+    """Report a path's servers once, not once for each of its operations."""
+    if diagnostic not in warnings:
+        warnings.append(diagnostic)
