@@ -223,3 +223,23 @@ def test_lenient_takes_the_variant_a_tag_names() -> None:
     assert isinstance(known.result, voucherify.SkuCsvImportResult) and known.result.failed[0].row == "x"
     unknown = loose(voucherify.AsyncAction, {**action, "type": "NEW.KIND"})
     assert isinstance(unknown, voucherify.AsyncActionUnknown) and unknown.status is voucherify.AsyncActionStatus.DONE
+
+
+def test_a_fragment_names_the_operation_in_a_spec_without_tags(
+    make_package: MakePackage, servers: tuple[RecordingServer, ...]
+) -> None:
+    folder = [{"name": "folder_id", "in": "path", "required": True, "schema": {"type": "string"}}]
+    spec = {
+        "openapi": "3.1.0",
+        "info": {"title": "Folders", "version": "1"},
+        "paths": {
+            "/folders/{folder_id}": {"put": {"parameters": folder, "responses": OK}},
+            "/folders/{folder_id}#remove_shared_link": {"put": {"parameters": folder, "responses": OK}},
+        },
+    }
+    pkg = make_package(spec, package="fragpkg")
+    api = servers[0]
+    with pkg.FragpkgClient(base_url=api.url) as client:
+        client.folders.remove_shared_link("d1")
+        client.folders.update("d2")
+    assert [(s.method, s.path) for s in api.recorder.seen] == [("PUT", "/folders/d1"), ("PUT", "/folders/d2")]
