@@ -247,11 +247,13 @@ def classify(call: Call, plan: Plan, synth: Synthesizer, *, extended: bool = Tru
         return None
     op = plan.operation
     others = {v.template for v in call.verdicts} - {None, op.path}
-    if "#" in op.path and others:
+    # The IR drops the fragment from `op.path`; its pointer keeps the spec's path as written.
+    judged_as = {v.operation_id for v in call.verdicts} - {None, op.operation_id}
+    if "#" in op.pointer and (others or judged_as):
         return Classified(
             "spec",
             "a '#' in the spec's path (ReadMe's way to list several operations on one path and method) is a URL "
-            "fragment, never sent: the server validates the request against the path before it",
+            "fragment, never sent: the server validates the request against another operation on that URL",
         )
     if any(_TEMPLATE.sub("{}", str(t)) == _TEMPLATE.sub("{}", op.path) for t in others):
         return Classified(

@@ -8,6 +8,7 @@ only the transport call and the sleep differ.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import copy
 import dataclasses
 import logging
@@ -17,7 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Generic, TypeVar, cast
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, urlencode, urljoin, urlsplit
 
 import httpx
 import pydantic
@@ -45,6 +46,7 @@ from ._exceptions import (
     WaitFailedError,
     status_error,
 )
+from ._lenient import parse_leniently
 from ._pagination import AsyncPage, NextPage, Page, PageSpec
 from ._polling import (
     DEFAULT_MAX_POLL_INTERVAL,
@@ -88,7 +90,8 @@ class Endpoint(Generic[T]):
     """One operation as the runtime sends it: everything the spec says about its request and answers.
 
     `response` parses the first documented 2xx body; `responses` holds other 2xx statuses whose bodies
-    differ; `security` lists the alternatives of scheme names (empty: no credentials needed).
+    differ; `security` lists the alternatives of scheme names (empty: no credentials needed); `server` is
+    the operation's own server (its `servers` or its path's), absolute or relative to the client's `base_url`.
     """
 
     method: str
@@ -101,6 +104,7 @@ class Endpoint(Generic[T]):
     security: tuple[tuple[str, ...], ...] = ()
     accept: str | None = "application/json"
     headers: Mapping[str, str] = field(default_factory=dict)  # constant header parameters
+    server: str | None = None
 
     def at(self, url: str) -> Endpoint[T]:
         """The same operation sent to a URL the server handed out (a `Location`)."""
@@ -166,8 +170,10 @@ class BaseClient:
         timeout: float,
         max_retries: int,
         errors: Mapping[str, ResponseType[Any]],
+        lenient: bool = False,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self.lenient = lenient
         self.timeout = timeout
         self.max_retries = max_retries
         self._schemes = schemes
@@ -179,11 +185,14 @@ class BaseClient:
         # The names of the credentials it holds, never their values.
         return f"{type(self).__name__}(base_url={self.base_url!r}, credentials={sorted(self._secrets)})"
 
-    def with_options(self: C, *, timeout: float | None = None, max_retries: int | None = None) -> C:
+    def with_options(
+        self: C, *, timeout: float | None = None, max_retries: int | None = None, lenient: bool | None = None
+    ) -> C:
         """A client with other settings that shares this one's connection pool (use it per call)."""
         clone = copy.copy(self)
         clone.timeout = self.timeout if timeout is None else timeout
         clone.max_retries = self.max_retries if max_retries is None else max_retries
+        clone.lenient = self.lenient if lenient is None else lenient
         clone._owns_http = False
         clone._bind_resources()
         return clone
@@ -191,13 +200,15 @@ class BaseClient:
     def _bind_resources(self) -> None:
         """Create the resource attributes; generated clients override this."""
 
-    def _url(self, path: str) -> str:
+    def _url(self, endpoint: Endpoint[Any], path: str) -> str:
+        # `base_url` replaces the document's server only: an operation's own absolute server is kept.
+        base = self.base_url if endpoint.server is None else urljoin(self.base_url + "/", endpoint.server).rstrip("/")
         if path.startswith(("http://", "https://")):
             # A URL the server handed out (a Location header): never send credentials elsewhere.
-            if urlsplit(path)[:2] != urlsplit(self.base_url)[:2]:
-                raise APIError(f"refusing to follow {path!r}: it is not on {self.base_url!r}")
+            if urlsplit(path)[:2] != urlsplit(base)[:2]:
+                raise APIError(f"refusing to follow {path!r}: it is not on {base!r}")
             return path
-        return self.base_url + path
+        return base + path
 
     def _placement(self, endpoint: Endpoint[Any], fetched: bool = False) -> Placement:
         what = f"{endpoint.method} {endpoint.path}"
@@ -238,7 +249,7 @@ class BaseClient:
         query += placement.query
         for name, value in (options.get("extra_query") or {}).items():
             query += [(name, text(v)) for v in value] if isinstance(value, (list, tuple)) else [(name, text(value))]
-        url = self._url(path)
+        url = self._url(endpoint, path)
         if query:
             url += ("&" if "?" in url else "?") + query_string(query, frozenset(reserved))
         if cookies:
@@ -254,15 +265,20 @@ class BaseClient:
 
     def _parse(self, endpoint: Endpoint[T], answer: httpx.Response) -> T:
         """The body of a 2xx answer as the spec documents it for that status."""
-        return self._parse_as(
-            cast(ResponseType[T], endpoint.responses.get(str(answer.status_code), endpoint.response)), answer
-        )
+        parser = cast(ResponseType[T], endpoint.responses.get(str(answer.status_code), endpoint.response))
+        return self._parse_as(parser, answer, endpoint)
 
-    def _parse_as(self, parser: ResponseType[T], answer: httpx.Response) -> T:
-        """The body of a 2xx answer parsed by `parser`; `APIResponseValidationError` when it does not match."""
+    def _parse_as(self, parser: ResponseType[T], answer: httpx.Response, endpoint: Endpoint[Any]) -> T:
+        """The body of a 2xx answer parsed by `parser`; when it does not match, `APIResponseValidationError`,
+        or, for a lenient client, what of it matches (`_lenient.py`) and a warning."""
         try:
             return parser.parse(answer.content, answer.encoding)
         except pydantic.ValidationError as exc:
+            if self.lenient and parser.kind == "json":
+                with contextlib.suppress(ValueError):  # a body that is not JSON at all has nothing to build from
+                    return cast(
+                        T, parse_leniently(parser.target, answer.content, f"{endpoint.method} {endpoint.path}", exc)
+                    )
             raise APIResponseValidationError(answer, exc.errors(), str(exc)) from None
 
     def _retry_after_error(self, request: httpx.Request, error: httpx.TransportError, attempt: int) -> float | None:
@@ -331,6 +347,7 @@ class APIClient(BaseClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
         errors: Mapping[str, ResponseType[Any]] | None = None,
+        lenient: bool = False,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -339,6 +356,7 @@ class APIClient(BaseClient):
             timeout=timeout,
             max_retries=max_retries,
             errors=errors or {},
+            lenient=lenient,
         )
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else httpx.Client()
@@ -459,7 +477,7 @@ class APIClient(BaseClient):
             value, answer = self.request_with_response(endpoint, args)
             if check_status(value, poll, failed_error, time.monotonic() - started, timeout):
                 # Without a result shape, `D` is the status object's own type (the generated specs say so).
-                return cast(D, value) if poll.result is None else self._parse_as(poll.result, answer)
+                return cast(D, value) if poll.result is None else self._parse_as(poll.result, answer, endpoint)
             if on_progress is not None:
                 on_progress(value)
             time.sleep(next_delay(interval, answer, timeout - (time.monotonic() - started)))
@@ -542,6 +560,7 @@ class AsyncAPIClient(BaseClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
         errors: Mapping[str, ResponseType[Any]] | None = None,
+        lenient: bool = False,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -550,6 +569,7 @@ class AsyncAPIClient(BaseClient):
             timeout=timeout,
             max_retries=max_retries,
             errors=errors or {},
+            lenient=lenient,
         )
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else httpx.AsyncClient()
@@ -670,7 +690,7 @@ class AsyncAPIClient(BaseClient):
             value, answer = await self.request_with_response(endpoint, args)
             if check_status(value, poll, failed_error, time.monotonic() - started, timeout):
                 # Without a result shape, `D` is the status object's own type (the generated specs say so).
-                return cast(D, value) if poll.result is None else self._parse_as(poll.result, answer)
+                return cast(D, value) if poll.result is None else self._parse_as(poll.result, answer, endpoint)
             if on_progress is not None:
                 on_progress(value)
             await asyncio.sleep(next_delay(interval, answer, timeout - (time.monotonic() - started)))

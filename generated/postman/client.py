@@ -80,6 +80,7 @@ class PostmanClient(APIClient):
         timeout: float = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
+        lenient: bool = False,
     ) -> None:
         """Create a client; every argument is optional.
 
@@ -87,6 +88,8 @@ class PostmanClient(APIClient):
         - `base_url`: instead of 'https://api.getpostman.com'
         - `timeout`: seconds per request; `max_retries`: retries of failed idempotent requests
         - `http_client`: an httpx client of your own (its pool is left open on close)
+        - `lenient`: parse answers that contradict their schema as far as they match (with a logged warning)
+          rather than raise `APIResponseValidationError`
         """
         super().__init__(
             base_url=base_url or expand_url("https://api.getpostman.com", {}),
@@ -96,6 +99,7 @@ class PostmanClient(APIClient):
             max_retries=max_retries,
             http_client=http_client,
             errors={"": _PROBLEM_DETAIL},
+            lenient=lenient,
         )
 
     @cached_property
@@ -132,6 +136,7 @@ class AsyncPostmanClient(AsyncAPIClient):
         timeout: float = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
+        lenient: bool = False,
     ) -> None:
         """Create a client; every argument is optional.
 
@@ -139,6 +144,8 @@ class AsyncPostmanClient(AsyncAPIClient):
         - `base_url`: instead of 'https://api.getpostman.com'
         - `timeout`: seconds per request; `max_retries`: retries of failed idempotent requests
         - `http_client`: an httpx client of your own (its pool is left open on close)
+        - `lenient`: parse answers that contradict their schema as far as they match (with a logged warning)
+          rather than raise `APIResponseValidationError`
         """
         super().__init__(
             base_url=base_url or expand_url("https://api.getpostman.com", {}),
@@ -148,6 +155,7 @@ class AsyncPostmanClient(AsyncAPIClient):
             max_retries=max_retries,
             http_client=http_client,
             errors={"": _PROBLEM_DETAIL},
+            lenient=lenient,
         )
 
     @cached_property

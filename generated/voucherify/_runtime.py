@@ -102,6 +102,11 @@ class ResponseType(Generic[T_co]):
         self._adapter: TypeAdapter[Any] | None = None
         self._empty = False
 
+    @property
+    def target(self) -> Any:
+        """The type `parse` validates against (imported now, if it was not yet)."""
+        return self._type()
+
     def parse(self, content: bytes, encoding: str | None = None) -> T_co:
         """Validate a body as `T`: JSON bytes (an empty body is `None`), text, or bytes as they came.
 

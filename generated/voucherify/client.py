@@ -80,6 +80,7 @@ class VoucherifyClient(APIClient):
         timeout: float = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
+        lenient: bool = False,
     ) -> None:
         """Create a client; every argument is optional.
 
@@ -89,6 +90,8 @@ class VoucherifyClient(APIClient):
         - `base_url`: instead of 'https://{cluster}.voucherify.io'
         - `timeout`: seconds per request; `max_retries`: retries of failed idempotent requests
         - `http_client`: an httpx client of your own (its pool is left open on close)
+        - `lenient`: parse answers that contradict their schema as far as they match (with a logged warning)
+          rather than raise `APIResponseValidationError`
         """
         super().__init__(
             base_url=base_url or expand_url("https://{cluster}.voucherify.io", {"cluster": cluster}),
@@ -98,6 +101,7 @@ class VoucherifyClient(APIClient):
             max_retries=max_retries,
             http_client=http_client,
             errors={"": _ERROR},
+            lenient=lenient,
         )
 
     @cached_property
@@ -179,6 +183,7 @@ class AsyncVoucherifyClient(AsyncAPIClient):
         timeout: float = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
+        lenient: bool = False,
     ) -> None:
         """Create a client; every argument is optional.
 
@@ -188,6 +193,8 @@ class AsyncVoucherifyClient(AsyncAPIClient):
         - `base_url`: instead of 'https://{cluster}.voucherify.io'
         - `timeout`: seconds per request; `max_retries`: retries of failed idempotent requests
         - `http_client`: an httpx client of your own (its pool is left open on close)
+        - `lenient`: parse answers that contradict their schema as far as they match (with a logged warning)
+          rather than raise `APIResponseValidationError`
         """
         super().__init__(
             base_url=base_url or expand_url("https://{cluster}.voucherify.io", {"cluster": cluster}),
@@ -197,6 +204,7 @@ class AsyncVoucherifyClient(AsyncAPIClient):
             max_retries=max_retries,
             http_client=http_client,
             errors={"": _ERROR},
+            lenient=lenient,
         )
 
     @cached_property

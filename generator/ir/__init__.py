@@ -207,7 +207,7 @@ class Response:
     type: TypeExpr | None
     headers: tuple[str, ...] = ()
     examples: tuple[Any, ...] = _examples()
-    media_types: tuple[str, ...] = ()  # every media type it declares, in order
+    media_types: tuple[str, ...] = ()  # the declared media types the client can read it in (what `Accept` offers)
     kind: MediaKind = "empty"  # how the body `type` describes is read (json, text, binary or empty)
 
 
@@ -267,6 +267,7 @@ class Operation:
     `body` is the type of the body argument (every media type's type, as one union); `bodies` says how
     each media type is encoded, the first being the default. `security` lists the alternatives the
     operation accepts, each a tuple of `SecurityScheme.key`s used together; () needs no credentials.
+    `path` is the template without a `#fragment` (some specs tell operations on one path apart with one).
     """
 
     operation_id: str
@@ -288,6 +289,7 @@ class Operation:
     security: tuple[tuple[str, ...], ...] = ()
     bodies: tuple[RequestBody, ...] = ()
     starts: StartsAction | None = None
+    server: str | None = None  # its own server URL (path or operation `servers`), variables filled; None: the client's
 
     @property
     def success(self) -> Response | None:

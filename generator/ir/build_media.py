@@ -101,17 +101,35 @@ def request_bodies(
 def response_media(
     schemas: SchemaBuilder, response: dict[str, Any], pointer: str, hint: str
 ) -> tuple[tuple[str, ...], ir.MediaKind, ir.TypeExpr | None]:
-    """A response's media types, how its body is read, and its type: JSON preferred, else the first."""
+    """A response's readable media types, how its body is read, and its type: JSON preferred, else the first.
+
+    Readable means the client parses an answer in it: a JSON body only as JSON (an XML alternative would
+    fail to parse, so it is left out of `Accept`, with a located warning); a text body as `str`; a
+    binary one as bytes, whatever its media type.
+    """
     content = response.get("content") or {}
     media_types = tuple(str(m) for m in content)
     if not media_types:
         return (), "empty", None
     chosen = next((m for m in media_types if media_kind(m) == "json"), media_types[0])
-    kind = media_kind(chosen) or "binary"
+    kind = media_kind(chosen)
+    if kind not in ("json", "text"):  # form, multipart and unknown answers are handed over as bytes
+        return media_types, "binary", ir.Primitive("bytes")
+    readable = tuple(m for m in media_types if media_kind(m) == kind)
+    unread = [m for m in media_types if m not in readable]
+    if unread:
+        schemas.warnings.append(
+            Diagnostic(
+                Severity.WARNING,
+                schemas.doc.locate(pointer + "/content"),
+                f"the client reads this response as {chosen!r} only; {', '.join(map(repr, unread))} "
+                "cannot be parsed alongside it and is left out of the Accept header.",
+                "to get another one, send `extra_headers={'Accept': ...}` and read the body "
+                "with `.with_streaming_response(...)`.",
+            )
+        )
     if kind == "json":
         holder = content[chosen] if isinstance(content[chosen], dict) else {}
         at = pointer + join_pointer("content", chosen, "schema")
-        return media_types, "json", schemas.type_of(holder.get("schema", {}), at, hint)
-    if kind == "text":
-        return media_types, "text", ir.Primitive("str")
-    return media_types, "binary", ir.Primitive("bytes")
+        return readable, "json", schemas.type_of(holder.get("schema", {}), at, hint)
+    return readable, "text", ir.Primitive("str")

@@ -10,6 +10,7 @@ from dataclasses import replace
 from typing import Any
 
 from generator import ir
+from generator.errors import Diagnostic, Severity
 from generator.ir.build_media import request_bodies, response_media
 from generator.ir.build_models import SchemaBuilder, examples_of
 from generator.ir.build_security import CLIENT_ARGUMENTS, fresh, requirements
@@ -103,7 +104,7 @@ def build_operation(
         name=read_method_name(doc, spec, pointer) or default_name,
         group=group,
         method=method.upper(),
-        path=path,
+        path=path.split("#", 1)[0],  # a fragment only tells operations apart: it is never sent
         pointer=pointer,
         parameters=tuple(parameters),
         responses=tuple(responses),
@@ -118,6 +119,7 @@ def build_operation(
         security=requirements(doc, spec, auth),
         bodies=bodies,
         starts=read_async_action(doc, schemas, spec, pointer, [r for r in responses if r.status.startswith("2")]),
+        server=_own_server(doc, ((spec, pointer), (item, join_pointer("paths", path))), schemas.warnings),
     )
     if pagination is None and "x-pagination" not in spec:
         return replace(operation, pagination=detect(schemas, operation))
@@ -195,3 +197,48 @@ def build_server(doc: Document) -> tuple[str, tuple[ir.ServerVariable, ...]]:
         for name, var in (server.get("variables") or {}).items()
     )
     return str(server.get("url", "")), variables
+
+
+def _own_server(doc: Document, levels: tuple[tuple[Any, str], ...], warnings: list[Diagnostic]) -> str | None:
+    """The URL an operation is sent to when its `servers` (else its path's: `levels` innermost first) differ
+    from the document's; None otherwise. Its variables take their defaults (only the document's are client
+    arguments), with a note."""
+    for holder, level in levels:
+        servers = holder.get("servers")
+        if not isinstance(servers, list) or not servers or not isinstance(servers[0], dict):
+            continue
+        at, server = f"{level}/servers", servers[0]
+        if server == (doc.data.get("servers") or [None])[0]:
+            return None  # the document's own: the client's `base_url` (and its variables) apply
+        if len(servers) > 1:
+            _once(
+                warnings,
+                Diagnostic(
+                    Severity.WARNING,
+                    doc.locate(at),
+                    f"{len(servers)} servers are listed; the client sends this operation to the first only.",
+                    "list the server the operation should use first.",
+                ),
+            )
+        url = str(server.get("url", ""))
+        for name, var in (server.get("variables") or {}).items():
+            default = str(var.get("default", "")) if isinstance(var, dict) else ""
+            url = url.replace("{" + name + "}", default)
+            _once(
+                warnings,
+                Diagnostic(
+                    Severity.NOTE,
+                    doc.locate(at + join_pointer("0", "variables", name)),
+                    f"the server variable {name!r} of this operation is sent as its default {default!r}; "
+                    "only the document's server variables are client arguments.",
+                    "move the variable to the document's server to make it an argument.",
+                ),
+            )
+        return url.rstrip("/")
+    return None
+
+
+def _once(warnings: list[Diagnostic], diagnostic: Diagnostic) -> None:
+    """Report a path's servers once, not once for each of its operations."""
+    if diagnostic not in warnings:
+        warnings.append(diagnostic)

@@ -39,8 +39,8 @@ def _is_param(segment: str) -> bool:
 
 
 def _segments(path: str) -> list[str]:
-    """The path's segments, without empty ones and without a leading version (`v1`)."""
-    parts = [s for s in path.split("/") if s]
+    """The path's segments, without empty ones, a leading version (`v1`) or a `#fragment`."""
+    parts = [s for s in path.split("#", 1)[0].split("/") if s]
     return parts[1:] if parts and _VERSION.match(parts[0]) else parts
 
 
@@ -71,7 +71,9 @@ def place(routes: Sequence[tuple[str, str]]) -> list[Placement]:
     for path, method in routes:
         segments = shapes[path]
         names = _static(segments)
-        if not names:  # `/` or `/{id}`: the client itself has no resource, so a `root` one holds it
+        if "#" in path:  # a fragment tells an operation apart from others on its path: it names it
+            placements.append(Placement(names or ("root",), path.split("#", 1)[1]))
+        elif not names:  # `/` or `/{id}`: the client itself has no resource, so a `root` one holds it
             placements.append(Placement(("root",), _ITEM_VERBS[method] if segments else method))
         elif _is_param(segments[-1]):
             placements.append(Placement(names, _ITEM_VERBS.get(method, method)))

@@ -30,6 +30,9 @@ _RUNTIME_EXPORTS = {
 }  # fmt: skip
 
 
+_OWN_SERVERS = " (operations with servers of their own keep them when absolute; relative ones are resolved against it)"
+
+
 @dataclass(frozen=True)
 class ResourceModuleView:
     """One `resources/` module: an outermost resource and the resources nested in it, sync and async."""
@@ -144,9 +147,12 @@ def _init_doc(api: ir.Api, secrets: list[ir.Credential]) -> str:
     lines = [f"- `{c.name}`: or the environment variable `{c.env_var}`" for c in secrets]
     lines += [f"- `{v.name}`: the server's `{{{v.wire_name}}}` (default {v.default!r})" for v in api.server_variables]
     lines += [
-        f"- `base_url`: instead of {api.server_url or 'the spec server'!r}",
+        f"- `base_url`: instead of {api.server_url or 'the spec server'!r}"
+        + (_OWN_SERVERS if any(op.server is not None for g in api.groups for op in g.operations) else ""),
         "- `timeout`: seconds per request; `max_retries`: retries of failed idempotent requests",
         "- `http_client`: an httpx client of your own (its pool is left open on close)",
+        "- `lenient`: parse answers that contradict their schema as far as they match (with a logged warning)\n"
+        "  rather than raise `APIResponseValidationError`",
     ]
     return "Create a client; every argument is optional.\n\n" + "\n".join(lines)
 

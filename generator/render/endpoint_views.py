@@ -2,8 +2,8 @@
 of each security scheme, as Python source.
 
 Everything the runtime needs to send an operation is decided here, once, and written as data
-(parameter styles, body media types, parsers per status, security alternatives, `Accept`); the
-generated methods only pass their arguments along.
+(parameter styles, body media types, parsers per status, security alternatives, `Accept`, the
+operation's own server); the generated methods only pass their arguments along.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from generator import ir
+from generator.ir.build_media import media_kind
 from generator.render.python_code import literal
 
 # Makes the parser constant of a body type read as `kind` (json, text, binary, empty).
@@ -88,10 +89,13 @@ def _body(b: ir.RequestBody) -> str:
 
 
 def accept_header(op: ir.Operation) -> str | None:
-    """`Accept` from every media type the operation's responses declare, 2xx first; None when none do."""
+    """`Accept` from the media types the client can read the operation's answers in (2xx first): JSON ones
+    first, the others (text read as `str`, binary as bytes) after them at `q=0.9`; None when none are declared."""
     ordered = sorted(op.responses, key=lambda r: not r.status.startswith("2"))
     media = list(dict.fromkeys(m for r in ordered for m in r.media_types))
-    return ", ".join(media) or None
+    json = [m for m in media if media_kind(m) == "json"]
+    others = [m for m in media if m not in json]
+    return ", ".join([*json, *(f"{m};q=0.9" if json else m for m in others)]) or None
 
 
 def endpoint_source(op: ir.Operation, parser: Parser, default_error: ir.TypeExpr | None) -> str:
@@ -123,6 +127,8 @@ def endpoint_source(op: ir.Operation, parser: Parser, default_error: ir.TypeExpr
     accept = accept_header(op)
     if accept != "application/json":
         fields.append(f"accept={literal(accept)}")
+    if op.server is not None:
+        fields.append(f"server={literal(op.server)}")
     constants = [p for p in op.parameters if p.constant is not None]
     if constants:
         fields.append(

@@ -26,6 +26,7 @@ PACKAGE_FILES = {
     "__init__.py": "package/__init__.py.jinja",
     "__init__.pyi": "package/__init__.pyi.jinja",
     "_runtime.py": "package/_runtime.py.jinja",
+    "_lenient.py": "package/_lenient.py.jinja",
     "_exceptions.py": "package/_exceptions.py.jinja",
     "_encoding.py": "package/_encoding.py.jinja",
     "_auth.py": "package/_auth.py.jinja",
