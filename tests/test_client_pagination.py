@@ -75,7 +75,7 @@ def _obj(**properties: Any) -> dict[str, Any]:
     return {"type": "object", "properties": properties}
 
 
-STRING, INTEGER = {"type": "string"}, {"type": "integer"}
+STRING, INTEGER, BOOLEAN = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
 ITEMS = {"type": "array", "items": {"$ref": "#/components/schemas/Thing"}}
 
 
@@ -174,20 +174,22 @@ def test_x_pagination_false_switches_recognition_off(make_package: MakePackage) 
 
 
 def test_a_repeated_token_ends_in_a_typed_error_after_one_repeat(make_package: MakePackage) -> None:
-    module = make_package(_things_spec({"marker": STRING}, _obj(items=ITEMS, next_marker=STRING)), "stuck")
+    module = make_package(_things_spec({"cursor": STRING}, _obj(data=ITEMS, next_cursor=STRING)), "stuck")
+    again = (200, {"data": THINGS[:2], "next_cursor": "c1"})
     with RecordingServer() as server:
-        server.recorder.answers["/things"] = [(200, {"items": THINGS[:2], "next_marker": "m1"})]
+        server.recorder.answers["/things"] = [again, again, (200, {"data": [], "next_cursor": None})]
         with module.StuckClient(base_url=server.url) as client:
             with pytest.raises(module.PaginationLoopError) as caught:
                 list(client.things.list())
-    assert caught.value.repeated == "marker=m1" and isinstance(caught.value, module.APIError)
-    assert [parse_qs(s.query).get("marker") for s in server.recorder.seen] == [None, ["m1"]]
+    assert caught.value.repeated == "cursor=c1" and isinstance(caught.value, module.APIError)
+    assert [parse_qs(s.query).get("cursor") for s in server.recorder.seen] == [None, ["c1"]]
 
 
 def test_a_next_url_pointing_at_itself_ends_in_a_typed_error(make_package: MakePackage) -> None:
-    module = make_package(_things_spec({}, _obj(data=ITEMS, links=_obj(next=STRING))), "selfish")
+    module = make_package(_things_spec({}, _obj(data=ITEMS, next=STRING)), "selfish")
+    itself = (200, {"data": THINGS[:2], "next": "/things"})
     with RecordingServer() as server:
-        server.recorder.answers["/things"] = [(200, {"data": THINGS[:2], "links": {"next": "/things"}})]
+        server.recorder.answers["/things"] = [itself, itself, (200, {"data": [], "next": None})]
         with module.SelfishClient(base_url=server.url) as client:
             with pytest.raises(module.PaginationLoopError) as caught:
                 list(client.things.list())
@@ -211,3 +213,15 @@ def test_async_tokens_and_loops(make_package: MakePackage) -> None:
         with pytest.raises(module.PaginationLoopError):
             asyncio.run(walk(server.url))
         assert len(server.recorder.seen) == 2
+
+
+def test_a_declared_token_at_a_dotted_path_is_followed_while_has_more_says_so(make_package: MakePackage) -> None:
+    answer = _obj(results=ITEMS, paging=_obj(more=BOOLEAN, last=STRING))  # no shape the detector reads
+    declared = {"items": "results", "has_more": "paging.more", "cursor": {"parameter": "from", "next": "paging.last"}}
+    module = make_package(_things_spec({"from": STRING}, answer, **{"x-pagination": declared}), "declared")
+
+    def body(items: list[dict[str, str]], token: str | None) -> dict[str, Any]:
+        return {"results": items, "paging": {"more": token is not None, "last": token or "tok0"}}
+
+    ids, queries = _walk(module, _tokens(body, "from"))
+    assert ids == [t["id"] for t in THINGS] and [q.get("from") for q in queries] == [None, ["tok1"], ["tok2"]]
