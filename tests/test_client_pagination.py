@@ -185,15 +185,19 @@ def test_a_repeated_token_ends_in_a_typed_error_after_one_repeat(make_package: M
     assert [parse_qs(s.query).get("cursor") for s in server.recorder.seen] == [None, ["c1"]]
 
 
-def test_a_next_url_pointing_at_itself_ends_in_a_typed_error(make_package: MakePackage) -> None:
-    module = make_package(_things_spec({}, _obj(data=ITEMS, next=STRING)), "selfish")
-    itself = (200, {"data": THINGS[:2], "next": "/things"})
-    with RecordingServer() as server:
-        server.recorder.answers["/things"] = [itself, itself, (200, {"data": [], "next": None})]
-        with module.SelfishClient(base_url=server.url) as client:
-            with pytest.raises(module.PaginationLoopError) as caught:
-                list(client.things.list())
-    assert caught.value.repeated == f"{server.url}/things" and len(server.recorder.seen) == 1
+def test_a_next_url_or_link_pointing_at_itself_ends_in_a_typed_error(make_package: MakePackage) -> None:
+    in_body = make_package(_things_spec({}, _obj(data=ITEMS, next=STRING)), "selfish")
+    in_link = make_package(_things_spec({}, ITEMS, ("Link",)), "linked")
+    itself, end = {"data": THINGS[:2], "next": "/things"}, {"data": [], "next": None}
+    for module, answers in ((in_body, [itself, itself, end]), (in_link, [THINGS[:2]] * 2 + [[]])):
+        with RecordingServer() as server:
+            link = {"Link": f'<{server.url}/things>; rel="next"'}
+            served = iter([(200, answer, link) for answer in answers])
+            server.recorder.routes["/things"] = lambda seen, served=served: next(served)
+            with getattr(module, f"{module.__name__.capitalize()}Client")(base_url=server.url) as client:
+                with pytest.raises(module.PaginationLoopError) as caught:
+                    list(client.things.list())
+        assert caught.value.repeated == f"{server.url}/things" and len(server.recorder.seen) == 1, module.__name__
 
 
 def test_async_tokens_and_loops(make_package: MakePackage) -> None:
