@@ -189,8 +189,12 @@ def read_pagination(
     for key in ("items", "has_more", "next_url", "page", "offset"):
         if key in spec and not isinstance(spec[key], str):
             raise doc.error(f"{pointer}/{key}", f"`x-pagination`'s {key!r} is not a string.", _PAGE_HINT)
-    at = f"{pointer}/items" if "items" in spec else pointer
-    items = _field_path(doc, schemas, at, success, spec["items"], "`items`") if "items" in spec else success
+    at, items = pointer, success
+    if "items" in spec:
+        at = f"{pointer}/items"
+        items = _field_path(doc, schemas, at, success, spec["items"], "`items`")
+    while isinstance(items, ir.Nullable):
+        items = items.inner
     if not isinstance(items, ir.ListOf):
         raise doc.error(at, "`x-pagination`'s items are not an array.", _PAGE_PATH_HINT)
     has_more = spec.get("has_more")
