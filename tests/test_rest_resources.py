@@ -147,6 +147,7 @@ def _list_spec(query: list[str], answer: dict[str, Any], headers: dict[str, Any]
 
 
 INTS = {"page", "per_page", "offset", "limit"}
+STR = {"type": "string"}
 THINGS = {"type": "array", "items": {"$ref": "#/components/schemas/Thing"}}
 
 
@@ -167,6 +168,14 @@ def _obj(**properties: Any) -> dict[str, Any]:
         (["page", "per_page"], THINGS, None, ("page_number", "", "page", None)),
         (["offset", "limit"], _obj(data=THINGS), None, ("offset", "data", "offset", None)),
         (["page"], THINGS, None, None),  # a page number without a page size: not sure enough
+        (["marker"], _obj(items=THINGS, next_marker=STR), None, ("body_cursor", "items", "marker", "next_marker")),
+        (["cursor"], _obj(data=THINGS, cursor=_obj(next=STR)), None, ("body_cursor", "data", "cursor", "cursor.next")),
+        (["cursor"], _obj(data=THINGS, meta=_obj(next_cursor=STR), links=_obj(next=STR)), None,
+         ("body_cursor", "data", "cursor", "meta.next_cursor")),
+        (["pageToken"], _obj(data=THINGS), {"X-Next-Page-Token": {"schema": STR}},
+         ("header_cursor", "data", "pageToken", "X-Next-Page-Token")),
+        (["limit"], _obj(data=THINGS, links=_obj(next=STR)), None, ("next_url", "data", None, "links.next")),
+        (["marker", "limit"], _obj(data=THINGS), None, None),  # no next marker in the answer: not paged
         (["offset", "limit"], _obj(a=THINGS, b=THINGS), None, None),  # which array holds the items?
     ],
 )  # fmt: skip

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from generator.errors import SpecError
 from generator.load.document import load
+from generator.pipeline import build_api
 from generator.validate.rules import validate
 
 HEADER = 'openapi: 3.1.0\ninfo:\n  title: T\n  version: "1"\n'
@@ -245,3 +247,90 @@ def test_the_semantic_checks_follow_reference_cycles_and_chains_deeper_than_the_
     found = {w.location.pointer: w.message for w in validate(load(path))}
     assert "`required` names ['meow']" in found["/components/schemas/Cat/required"]
     assert "does not fit its own schema" in found["/components/schemas/S3000/properties/n/default"]
+
+
+_PAGED = (
+    HEADER
+    + """paths:
+  /things:
+    get:
+      parameters:
+        - {name: marker, in: query, schema: {type: string}}
+        - {name: offset, in: query, schema: {type: string}}
+        - {name: page, in: query, schema: {type: integer}}
+      x-pagination: %s
+      responses:
+        '200':
+          description: a page
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  data: {type: array, items: {type: object, properties: {id: {type: string}}}}
+                  meta: {type: object, properties: {more: {type: boolean}, next: {type: string}}}
+"""
+)
+_AT = "/paths/~1things/get/x-pagination"
+
+
+@pytest.mark.parametrize(
+    ("declared", "pointer", "words"),
+    [
+        ("{items: data}", _AT, "no way, or several"),
+        ("{items: data, page: page, next_url: meta.next}", _AT, "no way, or several"),
+        ("[data]", _AT, "no way, or several"),
+        ("{items: dat, next_url: meta.next}", f"{_AT}/items", "has no 'dat'"),
+        ("{items: meta, next_url: meta.next}", f"{_AT}/items", "not an array"),
+        ("{items: data, has_more: meta.mroe, link_header: true}", f"{_AT}/has_more", "has no 'mroe'"),
+        ("{items: data, next_url: meta.next.href}", f"{_AT}/next_url", "has no 'href'"),
+        ("{items: data, offset: offset}", f"{_AT}/offset", "it is a token"),
+        ("{items: data, page: size}", f"{_AT}/page", "not a query parameter"),
+        ("{items: data, link_header: yes please}", f"{_AT}/link_header", "not `true`"),
+        ("{items: data, cursor: {parameter: marker}}", f"{_AT}/cursor", "`cursor` is malformed"),
+        ("{items: data, cursor: {parameter: mark, next: meta.next}}", f"{_AT}/cursor/parameter", "'mark'"),
+        ("{items: data, cursor: {parameter: marker, next: meta.nxt}}", f"{_AT}/cursor/next", "has no 'nxt'"),
+        ("{items: data, cursor: {parameter: marker, from: name}}", f"{_AT}/cursor/from", "has no 'name'"),
+        ("{items: data, colour: red, link_header: true}", f"{_AT}/colour", "has no 'colour'"),
+    ],
+)
+def test_a_broken_x_pagination_is_located_at_its_part(tmp_path: Path, declared: str, pointer: str, words: str) -> None:
+    path = tmp_path / "spec.yaml"
+    path.write_text(_PAGED % declared, encoding="utf-8")
+    with pytest.raises(SpecError) as caught:
+        build_api(path, "things")
+    (diagnostic,) = caught.value.diagnostics
+    assert diagnostic.location.pointer == pointer and words in diagnostic.message and diagnostic.hint
+
+
+@pytest.mark.parametrize(
+    ("declared", "expected"),
+    [
+        ("{items: data, has_more: meta.more, cursor: {parameter: marker, from: id}}",
+         ("item_cursor", "data", "meta.more", "marker", "id")),
+        ("{items: data, cursor: {parameter: offset, next: meta.next}}",
+         ("body_cursor", "data", None, "offset", "meta.next")),
+        ("{items: data, cursor: {parameter: marker, header: X-Next-Marker}}",
+         ("header_cursor", "data", None, "marker", "X-Next-Marker")),
+        ("{items: data, next_url: meta.next}", ("next_url", "data", None, None, "meta.next")),
+        ("{items: data, link_header: true}", ("link_header", "data", None, None, None)),
+        ("{items: data, has_more: meta.more, page: page}", ("page_number", "data", "meta.more", "page", None)),
+        ("false", None),
+    ],
+)  # fmt: skip
+def test_x_pagination_declares_every_kind(tmp_path: Path, declared: str, expected: Any) -> None:
+    path = tmp_path / "spec.yaml"
+    path.write_text(_PAGED % declared, encoding="utf-8")
+    (group,) = build_api(path, "things").groups
+    page = group.operations[0].pagination
+    found = page and (page.kind, page.items_field, page.has_more_field, page.cursor_parameter, page.cursor_field)
+    assert found == expected and not (page and page.detected)
+
+
+def test_a_top_level_x_pagination_is_false_or_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "spec.yaml"
+    path.write_text(_PAGED.replace("paths:", "x-pagination: off please\npaths:", 1) % "false", encoding="utf-8")
+    with pytest.raises(SpecError) as caught:
+        build_api(path, "things")
+    (diagnostic,) = caught.value.diagnostics
+    assert diagnostic.location.pointer == "/x-pagination" and diagnostic.location.line == 5

@@ -35,6 +35,7 @@ __getattr__, __dir__ = lazy_exports(
     MissingCredentialsError ._exceptions
     NotFoundError ._exceptions
     Page ._pagination
+    PaginationLoopError ._exceptions
     PermissionDeniedError ._exceptions
     PostmanClient .client
     RateLimitError ._exceptions

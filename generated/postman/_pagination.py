@@ -9,6 +9,8 @@ from typing import Any, Generic, TypeVar
 
 import httpx
 
+from ._exceptions import PaginationLoopError
+
 Item = TypeVar("Item")
 
 
@@ -18,13 +20,15 @@ class PageSpec(Generic[Item]):
 
     - `item_cursor`: the same call with argument `parameter` set to attribute `source` of the last item
       (Stripe's `starting_after` = the last object's `id`), while `has_more` is true;
-    - `body_cursor`: `parameter` set to the answer's attribute `source` (a `next_cursor`), while it has one;
-    - `next_url`: a GET of the URL in the answer's attribute `source`, while it has one;
+    - `body_cursor`: `parameter` set to the token at the answer's attribute path `source` (`next_marker`,
+      `meta.next_cursor`), while it has one;
+    - `header_cursor`: `parameter` set to the token in the answer's header `source`, while it has one;
+    - `next_url`: a GET of the URL at the answer's attribute path `source`, while it has one;
     - `link_header`: a GET of the `Link: <...>; rel="next"` URL (RFC 8288), while the answer has one;
     - `page_number`: `parameter` (the page number, first page 1) plus one, until a page comes back empty;
     - `offset`: `parameter` plus the number of items, until a page comes back empty.
 
-    `items` is "" when the answer is the list itself.
+    `items` and `has_more` are attribute paths too; `items` is "" when the answer is the list itself.
     """
 
     items: str
@@ -41,6 +45,27 @@ class NextPage:
     arguments: Mapping[str, Any] = field(default_factory=dict)
     url: str | None = None
 
+    def key(self) -> str:
+        """What tells this page apart from the others of an iteration: its URL, or the token it sends."""
+        return self.url if self.url is not None else "&".join(f"{k}={v}" for k, v in self.arguments.items())
+
+
+def dig(value: Any, path: str) -> Any:
+    """The value at the dotted attribute `path` (keys inside untyped objects), None where it stops."""
+    for name in path.split(".") if path else ():
+        value = value.get(name) if isinstance(value, Mapping) else getattr(value, name, None)
+        if value is None:
+            return None
+    return value
+
+
+def fetched_with(response: httpx.Response, at: Mapping[str, Any], spec: PageSpec[Any]) -> frozenset[str]:
+    """The keys (`NextPage.key`) of the page `response` answered: its URL, and the token it was asked with."""
+    keys = {str(response.request.url)}
+    if spec.parameter and at.get(spec.parameter) is not None:
+        keys.add(NextPage({spec.parameter: at[spec.parameter]}).key())
+    return frozenset(keys)
+
 
 def next_page_of(
     body: Any, items: list[Any], response: httpx.Response, at: Mapping[str, Any], spec: PageSpec[Any]
@@ -49,21 +74,38 @@ def next_page_of(
     if spec.kind == "link_header":
         url = response.links.get("next", {}).get("url")
         return NextPage(url=str(response.url.join(url))) if url else None
-    if not items or (spec.has_more and not getattr(body, spec.has_more, True)):
+    if spec.has_more and not dig(body, spec.has_more):
+        return None
+    # An empty page ends counting (and leaves no last item); a token or URL the server hands out is followed
+    # even past an empty page, as the server decides.
+    if spec.kind in ("page_number", "offset", "item_cursor") and not items:
         return None
     if spec.kind == "next_url":
-        url = getattr(body, spec.source or "", None)
+        url = dig(body, spec.source or "")
         return NextPage(url=str(response.url.join(str(url)))) if url else None
     if spec.kind == "page_number":
         value: Any = int(at.get(spec.parameter or "") or 1) + 1
     elif spec.kind == "offset":
         value = int(at.get(spec.parameter or "") or 0) + len(items)
+    elif spec.kind == "header_cursor":
+        value = response.headers.get(spec.source or "")
     else:
-        holder = items[-1] if spec.kind == "item_cursor" else body
-        value = getattr(holder, spec.source or "", None)
-        if value is None or value == "":
-            return None
+        value = dig(items[-1] if spec.kind == "item_cursor" else body, spec.source or "")
+    if value is None or value == "":
+        return None
     return NextPage({spec.parameter or "": value})
+
+
+def checked(following: NextPage | None, response: httpx.Response, seen: frozenset[str]) -> NextPage | None:
+    """`following`, unless it is a page this iteration already fetched: then going on would never end."""
+    if following is not None and following.key() in seen:
+        raise PaginationLoopError(
+            f"the page from {response.request.url} points back at a page already fetched ({following.key()}); "
+            "the iteration stops here instead of going round again",
+            response,
+            following.key(),
+        )
+    return following
 
 
 class Page(Generic[Item]):
@@ -77,13 +119,15 @@ class Page(Generic[Item]):
         at: Mapping[str, Any],
         fetch: Callable[[NextPage], tuple[Any, httpx.Response, Mapping[str, Any]]],
         spec: PageSpec[Item],
+        seen: frozenset[str] = frozenset(),
     ) -> None:
         self.body = body
         self.response = response
-        self.items: list[Item] = list((body if not spec.items else getattr(body, spec.items)) or [])
+        self.items: list[Item] = list(dig(body, spec.items) or [])
         self._at = at
         self._fetch = fetch
         self._spec = spec
+        self._seen = seen | fetched_with(response, at, spec)  # every page of this iteration so far
 
     def __repr__(self) -> str:
         return (
@@ -97,11 +141,18 @@ class Page(Generic[Item]):
         return next_page_of(self.body, self.items, self.response, self._at, self._spec) is not None
 
     def next_page(self) -> Page[Item] | None:
-        """Fetch the page after this one, or None on the last page."""
-        following = next_page_of(self.body, self.items, self.response, self._at, self._spec)
+        """Fetch the page after this one, or None on the last page.
+
+        Raises `PaginationLoopError` when this page points back at one already fetched in this iteration
+        (the same token or URL again), rather than going round forever.
+        """
+        following = checked(
+            next_page_of(self.body, self.items, self.response, self._at, self._spec), self.response, self._seen
+        )
         if following is None:
             return None
-        return Page(*(self._fetch(following)), self._fetch, self._spec)
+        fetched = self._fetch(following)
+        return Page(*fetched, self._fetch, self._spec, self._seen)
 
     def iter_pages(self) -> Iterator[Page[Item]]:
         """This page and every page after it, fetched one at a time."""
@@ -127,13 +178,15 @@ class AsyncPage(Generic[Item]):
         at: Mapping[str, Any],
         fetch: Callable[[NextPage], Awaitable[tuple[Any, httpx.Response, Mapping[str, Any]]]],
         spec: PageSpec[Item],
+        seen: frozenset[str] = frozenset(),
     ) -> None:
         self.body = body
         self.response = response
-        self.items: list[Item] = list((body if not spec.items else getattr(body, spec.items)) or [])
+        self.items: list[Item] = list(dig(body, spec.items) or [])
         self._at = at
         self._fetch = fetch
         self._spec = spec
+        self._seen = seen | fetched_with(response, at, spec)  # every page of this iteration so far
 
     def __repr__(self) -> str:
         return (
@@ -147,11 +200,18 @@ class AsyncPage(Generic[Item]):
         return next_page_of(self.body, self.items, self.response, self._at, self._spec) is not None
 
     async def next_page(self) -> AsyncPage[Item] | None:
-        """Fetch the page after this one, or None on the last page."""
-        following = next_page_of(self.body, self.items, self.response, self._at, self._spec)
+        """Fetch the page after this one, or None on the last page.
+
+        Raises `PaginationLoopError` when this page points back at one already fetched in this iteration
+        (the same token or URL again), rather than going round forever.
+        """
+        following = checked(
+            next_page_of(self.body, self.items, self.response, self._at, self._spec), self.response, self._seen
+        )
         if following is None:
             return None
-        return AsyncPage(*(await self._fetch(following)), self._fetch, self._spec)
+        fetched = await self._fetch(following)
+        return AsyncPage(*fetched, self._fetch, self._spec, self._seen)
 
     async def iter_pages(self) -> AsyncIterator[AsyncPage[Item]]:
         """This page and every page after it, fetched one at a time."""

@@ -37,6 +37,7 @@ __getattr__, __dir__ = lazy_exports(
     MissingCredentialsError ._exceptions
     NotFoundError ._exceptions
     Page ._pagination
+    PaginationLoopError ._exceptions
     PermissionDeniedError ._exceptions
     RateLimitError ._exceptions
     RawResponse ._response

@@ -152,6 +152,16 @@ class UnexpectedActionError(APIError):
         self.action = action
 
 
+class PaginationLoopError(APIError):
+    """A page points back at a page already fetched while iterating (its token or URL again, a self-link):
+    going on would never end. `response` is that page's `httpx.Response`, `repeated` the token or URL."""
+
+    def __init__(self, message: str, response: httpx.Response, repeated: str) -> None:
+        super().__init__(message)
+        self.response = response
+        self.repeated = repeated
+
+
 class WaitTimeoutError(APIError, TimeoutError):
     """Polled work had not finished when the timeout passed; `last` is the last status object."""
 

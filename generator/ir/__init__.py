@@ -227,18 +227,20 @@ class Poll:
 class Pagination:
     """How a list operation pages: declared by `x-pagination`, or recognised from its shape (`detected`).
 
-    `kind` is one of `PAGE_KINDS` (see the generated `_pagination.PageSpec` for what each does).
+    `kind` is one of `PAGE_KINDS` (see the generated `_pagination.PageSpec` for what each does). The fields
+    of the answer are dotted paths of wire names (`meta.next_cursor`), through nested objects.
     """
 
     items_field: str  # "" when the answer is the list itself
     has_more_field: str | None
     cursor_parameter: str | None  # the query parameter the next page is asked with (wire name)
-    cursor_field: str | None  # the item's (item_cursor) or the answer's (body_cursor, next_url) property
+    # The last item's field (item_cursor), the answer's (body_cursor, next_url) or a response header (header_cursor).
+    cursor_field: str | None
     kind: str = "item_cursor"
     detected: bool = False
 
 
-PAGE_KINDS = ("item_cursor", "body_cursor", "next_url", "link_header", "page_number", "offset")
+PAGE_KINDS = ("item_cursor", "body_cursor", "header_cursor", "next_url", "link_header", "page_number", "offset")
 
 
 @dataclass(frozen=True)

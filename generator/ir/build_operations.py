@@ -18,6 +18,7 @@ from generator.ir.detect_pagination import detect
 from generator.ir.names import ClassName, Identifier, dedupe
 from generator.load.document import Document, join_pointer
 from generator.validate.extensions import (
+    pagination_detected,
     read_async_action,
     read_follow,
     read_method_name,
@@ -97,7 +98,7 @@ def build_operation(
     success = next((r for r in responses if r.status.startswith("2")), None)
     success_type = success.type if success else None
     poll = read_poll(doc, schemas, spec, pointer, success_type)
-    pagination = read_pagination(doc, schemas, spec, pointer, success_type, [p.wire_name for p in parameters])
+    pagination = read_pagination(doc, schemas, spec, pointer, success_type, tuple(parameters))
     follow = read_follow(doc, spec, pointer, success.status) if success else None
     operation = ir.Operation(
         operation_id=operation_id,
@@ -121,7 +122,7 @@ def build_operation(
         starts=read_async_action(doc, schemas, spec, pointer, [r for r in responses if r.status.startswith("2")]),
         server=_own_server(doc, ((spec, pointer), (item, join_pointer("paths", path))), schemas.warnings),
     )
-    if pagination is None and "x-pagination" not in spec:
+    if pagination is None and pagination_detected(doc, spec):
         return replace(operation, pagination=detect(schemas, operation))
     return operation
 

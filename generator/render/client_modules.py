@@ -20,8 +20,8 @@ _RUNTIME_EXPORTS = {
     "._exceptions": [
         "APIConnectionError", "APIError", "APIResponseValidationError", "APIStatusError", "APITimeoutError",
         "AuthenticationError", "BadRequestError", "ConflictError", "InternalServerError", "MissingCredentialsError",
-        "NotFoundError", "PermissionDeniedError", "RateLimitError", "UnexpectedActionError", "UnprocessableEntityError",
-        "WaitFailedError", "WaitTimeoutError",
+        "NotFoundError", "PaginationLoopError", "PermissionDeniedError", "RateLimitError", "UnexpectedActionError",
+        "UnprocessableEntityError", "WaitFailedError", "WaitTimeoutError",
     ],
     "._pagination": ["Page", "AsyncPage"],
     "._polling": ["Accepted", "AsyncAccepted", "ActionHandle", "AsyncActionHandle"],

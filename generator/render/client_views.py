@@ -247,11 +247,22 @@ def methods_of_operation(op: ir.Operation, ctx: ClientContext, mode: Mode) -> li
     return methods
 
 
+def _attribute_path(ctx: ClientContext, t: ir.TypeExpr | None, path: str) -> str:
+    """The dotted wire-name `path` through `t` as dotted Python attributes (`meta.next_cursor`)."""
+    attributes = []
+    for name in path.split("."):
+        attributes.append(ctx.attribute(t, name))
+        t = ctx.field_type(t, name)
+    return ".".join(attributes)
+
+
 def _page_spec(op: ir.Operation, ctx: ClientContext) -> tuple[ir.TypeExpr, str]:
     """The item type of a paged operation, and its `PageSpec` constant (attributes by their Python names)."""
     page, success_type = op.pagination, op.success.type if op.success else None
     assert page is not None
-    items = ctx.field_type(success_type, page.items_field) if page.items_field else success_type
+    items: ir.TypeExpr | None = success_type
+    for name in page.items_field.split(".") if page.items_field else ():
+        items = ctx.field_type(items, name)
     while isinstance(items, ir.Nullable):
         items = items.inner
     item = items.item if isinstance(items, ir.ListOf) else ir.Primitive("Any")
@@ -259,10 +270,11 @@ def _page_spec(op: ir.Operation, ctx: ClientContext) -> tuple[ir.TypeExpr, str]:
     parameter = next(
         (p.name for p in op.parameters if p.wire_name == page.cursor_parameter and p.location == "query"), None
     )
-    holder = item if page.kind == "item_cursor" else success_type
-    source = ctx.attribute(holder, page.cursor_field) if page.cursor_field else None
-    attribute = ctx.attribute(success_type, page.items_field) if page.items_field else ""
-    has_more = ctx.attribute(success_type, page.has_more_field) if page.has_more_field else None
+    source = page.cursor_field
+    if source is not None and page.kind != "header_cursor":  # a header keeps its name
+        source = _attribute_path(ctx, item if page.kind == "item_cursor" else success_type, source)
+    attribute = _attribute_path(ctx, success_type, page.items_field) if page.items_field else ""
+    has_more = _attribute_path(ctx, success_type, page.has_more_field) if page.has_more_field else None
     kind = f", {literal(page.kind)}" if page.kind != "item_cursor" else ""
     spec = ctx.constants.add(
         f"pages {op.operation_id}",

@@ -87,6 +87,8 @@ def page_rule(page: ir.Pagination) -> str:
     return {
         "item_cursor": f"passing the last item's `{page.cursor_field}` as `{page.cursor_parameter}`{more}",
         "body_cursor": f"passing the answer's `{page.cursor_field}` as `{page.cursor_parameter}` while it has one",
+        "header_cursor": f"passing the answer's `{page.cursor_field}` header as `{page.cursor_parameter}` while it "
+        "has one",
         "next_url": f"following the URL in the answer's `{page.cursor_field}` while it has one",
         "link_header": 'following the `Link: <...>; rel="next"` header while the answer has one',
         "page_number": f"counting `{page.cursor_parameter}` up from 1 until a page comes back empty",

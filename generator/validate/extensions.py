@@ -9,6 +9,7 @@ a list is paged, and which status operation a `202 Accepted` answer points at.
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from generator import ir
@@ -21,9 +22,15 @@ _POLL_HINT = (
     "error: <dotted path to the failure's message>, result: '#/components/schemas/<the done shape>'}`."
 )
 _PAGE_HINT = (
-    "write it as `x-pagination: {items: <field>, has_more: <field>, "
-    "cursor: {parameter: <query parameter>, from: <item field>}}`."
+    "write it as `x-pagination: {items: <field>, has_more: <field>, <one way to the next page>}`, the way one of "
+    "`cursor: {parameter: <query parameter>, from: <item field> | next: <answer field> | header: <name>}`, "
+    "`next_url: <answer field>`, `link_header: true`, `page: <integer parameter>` or `offset: <integer "
+    "parameter>`; or `x-pagination: false` (docs/extensions.md)."
 )
+_PAGE_PATH_HINT = "name a property of the answer; a dotted path (`meta.next_cursor`) reaches into nested objects."
+_PAGE_WAYS = ("cursor", "next_url", "link_header", "page", "offset")
+# Where `cursor`'s next value comes from, and the page kind that makes.
+_CURSOR_SOURCES = {"from": "item_cursor", "next": "body_cursor", "header": "header_cursor"}
 _FOLLOW_HINT = "write it as `x-poll-location: {header: Location, operation: <operationId with x-poll>}`."
 _ACTION_HINT = (
     "write it as `x-async-action: {id: <response field>, operation: <operationId with x-poll>, "
@@ -112,37 +119,109 @@ def _read_result(doc: Document, schemas: SchemaBuilder, ref: str, pointer: str) 
     return schemas.type_of({"$ref": ref}, pointer)
 
 
+def _field_path(
+    doc: Document, schemas: SchemaBuilder, pointer: str, t: ir.TypeExpr | None, path: str, what: str
+) -> ir.TypeExpr:
+    """The type at the dotted `path` of wire names through `t`, which every model on the way must have."""
+    for name in path.split("."):
+        models = schemas.models_of(t) if t is not None else []
+        missing = [m.name for m in models if all(f.wire_name != name for f in m.fields)]
+        if not models or missing:
+            owner = ", ".join(missing) or "an answer that is not an object"
+            raise doc.error(pointer, f"{what} names {path!r}, but {owner} has no {name!r}.", _PAGE_PATH_HINT)
+        t = next(f.type for f in models[0].fields if f.wire_name == name)
+        while isinstance(t, ir.Nullable):
+            t = t.inner
+    assert t is not None
+    return t
+
+
+def _query_parameter(
+    doc: Document, pointer: str, parameters: tuple[ir.Parameter, ...], name: Any, numeric: bool = False
+) -> str:
+    """`name`, checked to be one of the query parameters (a number where the next page counts up)."""
+    found = next((p for p in parameters if p.location == "query" and p.wire_name == name), None)
+    if found is None:
+        raise doc.error(
+            pointer,
+            f"`x-pagination` names the parameter {name!r}, which is not a query parameter of the operation.",
+            "name one of the operation's query parameters.",
+        )
+    t = found.type.inner if isinstance(found.type, ir.Nullable) else found.type
+    if numeric and t not in (ir.Primitive("int"), ir.Primitive("float")):
+        raise doc.error(
+            pointer,
+            f"`x-pagination` counts the parameter {name!r} up, but it is not an integer: it is a token.",
+            "declare it `type: integer`, or write `cursor: {parameter, next}` naming the field with the next token.",
+        )
+    return str(name)
+
+
+def pagination_detected(doc: Document, operation: dict[str, Any]) -> bool:
+    """Whether pagination may be recognised from `operation`'s shape: neither it nor the document say
+    `x-pagination` (a top-level `x-pagination: false` switches recognition off for the whole spec)."""
+    switch = doc.data.get("x-pagination", True)
+    if not isinstance(switch, bool):
+        raise doc.error("/x-pagination", "A top-level `x-pagination` is `false` or nothing.", _PAGE_HINT)
+    return switch and "x-pagination" not in operation
+
+
 def read_pagination(
     doc: Document,
     schemas: SchemaBuilder,
     operation: dict[str, Any],
     pointer: str,
     success: ir.TypeExpr | None,
-    parameters: list[str],
+    parameters: tuple[ir.Parameter, ...],
 ) -> ir.Pagination | None:
-    """`x-pagination` of a list operation, checked against its response and parameters."""
-    if "x-pagination" not in operation:
+    """`x-pagination` of a list operation, checked against its response and parameters; `false`: not paged."""
+    if operation.get("x-pagination", False) is False:
         return None
     spec, pointer = operation["x-pagination"], f"{pointer}/x-pagination"
-    cursor = spec.get("cursor") if isinstance(spec, dict) else None
-    valid = (
-        isinstance(spec, dict)
-        and isinstance(spec.get("items"), str)
-        and isinstance(spec.get("has_more"), str)
-        and isinstance(cursor, dict)
-        and isinstance(cursor.get("parameter"), str)
-        and isinstance(cursor.get("from"), str)
-    )
-    if not valid or not isinstance(cursor, dict):
-        raise doc.error(pointer, "`x-pagination` is malformed.", _PAGE_HINT)
-    _require_fields(doc, schemas, pointer, success, [spec["items"], spec["has_more"]], "x-pagination")
-    if cursor["parameter"] not in parameters:
+    ways = [key for key in _PAGE_WAYS if key in spec] if isinstance(spec, dict) else []
+    if not isinstance(spec, dict) or len(ways) != 1:
         raise doc.error(
-            pointer,
-            f"`x-pagination` names the parameter {cursor['parameter']!r}, which the operation does not have.",
-            "name one of the operation's query parameters as the cursor.",
+            pointer, "`x-pagination` is malformed: it names no way, or several, to the next page.", _PAGE_HINT
         )
-    return ir.Pagination(spec["items"], spec["has_more"], cursor["parameter"], cursor["from"])
+    for key in spec:
+        if key not in (*_PAGE_WAYS, "items", "has_more"):
+            raise doc.error(f"{pointer}/{key}", f"`x-pagination` has no {key!r}.", _PAGE_HINT)
+    for key in ("items", "has_more", "next_url", "page", "offset"):
+        if key in spec and not isinstance(spec[key], str):
+            raise doc.error(f"{pointer}/{key}", f"`x-pagination`'s {key!r} is not a string.", _PAGE_HINT)
+    at, items = pointer, success
+    if "items" in spec:
+        at = f"{pointer}/items"
+        items = _field_path(doc, schemas, at, success, spec["items"], "`items`")
+    while isinstance(items, ir.Nullable):
+        items = items.inner
+    if not isinstance(items, ir.ListOf):
+        raise doc.error(at, "`x-pagination`'s items are not an array.", _PAGE_PATH_HINT)
+    has_more = spec.get("has_more")
+    if has_more is not None:
+        _field_path(doc, schemas, f"{pointer}/has_more", success, has_more, "`has_more`")
+    page = partial(ir.Pagination, spec.get("items", ""), has_more)
+    way = ways[0]
+    if way in ("page", "offset"):
+        parameter = _query_parameter(doc, f"{pointer}/{way}", parameters, spec[way], numeric=True)
+        return page(parameter, None, "page_number" if way == "page" else "offset")
+    if way == "next_url":
+        _field_path(doc, schemas, f"{pointer}/next_url", success, spec["next_url"], "`next_url`")
+        return page(None, spec["next_url"], "next_url")
+    if way == "link_header":
+        if spec["link_header"] is not True:
+            raise doc.error(f"{pointer}/link_header", "`x-pagination`'s `link_header` is not `true`.", _PAGE_HINT)
+        return page(None, None, "link_header")
+    cursor, at = spec["cursor"], f"{pointer}/cursor"
+    sources = [key for key in _CURSOR_SOURCES if key in cursor] if isinstance(cursor, dict) else []
+    if not isinstance(cursor, dict) or len(sources) != 1 or not all(isinstance(v, str) for v in cursor.values()):
+        raise doc.error(at, "`x-pagination`'s `cursor` is malformed.", _PAGE_HINT)
+    parameter = _query_parameter(doc, f"{at}/parameter", parameters, cursor.get("parameter"))
+    source = sources[0]
+    if source != "header":
+        holder = items.item if source == "from" else success
+        _field_path(doc, schemas, f"{at}/{source}", holder, cursor[source], f"`cursor`'s `{source}`")
+    return page(parameter, cursor[source], _CURSOR_SOURCES[source])
 
 
 def read_follow(doc: Document, operation: dict[str, Any], pointer: str, status: str) -> ir.Follow | None:
