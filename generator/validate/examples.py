@@ -10,7 +10,7 @@ warning; nothing is relaxed where the examples agree with the schema.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -102,6 +102,14 @@ def _errors(root: Any, schema: Any, value: Any) -> list[ValidationError]:
         return list(root.evolve(schema=schema).iter_errors(value))
     except Exception:  # a third-party validator on untrusted input: its crash only means "cannot judge"
         return []
+
+
+def conformance(doc: Document) -> Callable[[Any, Any], bool]:
+    """`conforms(schema, value)`: whether a value is valid against a schema of `doc` (a `default`, say);
+    a value the validator cannot judge passes."""
+    version = str(doc.data.get("openapi", ""))
+    root = _VALIDATORS["3.1" if version.startswith("3.1") else "3.0"](doc.data, format_checker=_FORMATS)
+    return lambda schema, value: not _errors(root, schema, value)
 
 
 def reconcile(doc: Document) -> tuple[Document, Relaxations]:
