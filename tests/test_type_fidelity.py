@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import importlib
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from openapi_schema_validator import OAS30Validator, OAS31Validator
 
-from conftest import MakePackage, minimal_spec
+from conftest import MakePackage, minimal_spec, mypy_strict
 from generator import ir
+from generator.errors import Diagnostic
 from generator.ir.build_models import SchemaBuilder
 from generator.ir.names import ClassName
 from generator.load.document import Document
+from generator.pipeline import package_tree
 from generator.validate.examples import conformance
 
 STRING_ENUM = {"type": "string", "enum": ["a", "b"]}
@@ -179,7 +183,9 @@ def test_wire_keys_fill_only_their_own_field(make_package: MakePackage) -> None:
     assert model(foo_bar_="x", foo_bar=1).model_dump(by_alias=True) == {"fooBar": "x", "foo_bar": 1}
 
 
-def test_valid_defaults_become_field_defaults(make_package: MakePackage) -> None:
+def test_valid_defaults_become_field_defaults(make_package: MakePackage, tmp_path: Path) -> None:
+    """A valid default is the field's (the enum's member, a fresh list per instance), typed for mypy; an invalid
+    one is reported and left out."""
     props = {
         "order": {"$ref": "#/components/schemas/Kind", "default": "b"},
         "size": {"type": "integer", "default": 10.0},
@@ -197,8 +203,14 @@ def test_valid_defaults_become_field_defaults(make_package: MakePackage) -> None
     value.tags.append("b")
     assert types.HolderValue().tags == ["a"]  # each instance gets its own copy
     assert value.when is None  # a default only a conversion gives the type is left out
-    [warning] = [w for w in builder_for(spec["components"]["schemas"]).warnings if "default" in w.message]
+    path = tmp_path / "defaults.yaml"
+    path.write_text(yaml.safe_dump(spec))
+    warnings: list[Diagnostic] = []
+    package_tree(path, "defaults", warnings=warnings)
+    [warning] = [w for w in warnings if "default" in w.message]
     assert warning.location.pointer.endswith("/properties/bad/default")
+    out = Path(types.__file__).parent.parent
+    mypy_strict(out, tmp_path / ".mypy_cache", cwd=out.parent)
 
 
 def test_read_only_and_write_only_properties_are_not_required(make_package: MakePackage) -> None:
@@ -236,3 +248,12 @@ def test_null_members_make_the_type_nullable() -> None:
     builder = builder_for({"Thing": THING})
     for schema in ({"anyOf": [REF, {"type": "null"}]}, {"oneOf": [{"type": "null"}, REF]}):
         assert builder.type_of(schema, "/x") == ir.Nullable(ir.Named(ClassName("Thing")))
+
+
+def test_property_examples_that_contradict_their_schema_relax_it(make_package: MakePackage) -> None:
+    """A date-time example on a `format: date` property: the vendor sends those, so the property admits them."""
+    when = "2020-01-01T10:00:00Z"
+    spec = spec_with({"type": "string", "format": "date", "example": when})
+    assert_round_trips(make_package, spec, "2020-01-01")
+    holder = importlib.import_module("pkg.types").Holder
+    assert holder.model_validate({"value": when}).model_dump(mode="json") == {"value": when}

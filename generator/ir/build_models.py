@@ -347,15 +347,7 @@ class SchemaBuilder(UnionBuilder):
         if source is None:
             return ()
         if not self._conforms(prop, source["default"]):
-            self.warnings.append(
-                Diagnostic(
-                    Severity.WARNING,
-                    self.doc.locate(f"{pointer}/default"),
-                    "this `default` is not valid against its schema, so the generated field has none.",
-                    "correct the default or the schema.",
-                )
-            )
-            return ()
+            return ()  # validate/rules.py has reported it, located
         return default_of(t, source["default"], lambda name: self._definitions.get(self._pointers.get(name, "")))
 
     def _collect(
