@@ -204,15 +204,17 @@ def test_valid_defaults_become_field_defaults(make_package: MakePackage, tmp_pat
         "mode": {"enum": ["x", "y"], "default": "y"},
         "bad": {"type": "integer", "default": "many"},
         "when": {"type": "string", "format": "date-time", "default": "2020-01-01T00:00:00Z"},
+        "page": {"type": "integer", "default": 1},
     }
-    spec = spec_with({"type": "object", "properties": props}, Kind=STRING_ENUM)
-    assert_round_trips(make_package, spec, {}, {"size": 3, "tags": []})
+    spec = spec_with({"type": "object", "required": ["page"], "properties": props}, Kind=STRING_ENUM)
+    assert_round_trips(make_package, spec, {"page": 2}, {"page": 2, "size": 3, "tags": []})
     types = importlib.import_module("pkg.types")
-    value = types.HolderValue()
+    assert types.HolderValue.model_fields["page"].is_required()  # else a request could leave it out
+    value = types.HolderValue(page=2)
     assert value.order is types.Kind.B and value.mode == "y" and value.bad is None
     assert value.size == 10 and type(value.size) is int
     value.tags.append("b")
-    assert types.HolderValue().tags == ["a"]  # each instance gets its own copy
+    assert types.HolderValue(page=2).tags == ["a"]  # each instance gets its own copy
     assert value.when is None  # a default only a conversion gives the type is left out
     path = tmp_path / "defaults.yaml"
     path.write_text(yaml.safe_dump(spec))

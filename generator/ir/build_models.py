@@ -330,7 +330,8 @@ class SchemaBuilder(UnionBuilder):
             if not is_required:
                 prop_type = _nullable(prop_type)
             description = prop.get("description", "") if isinstance(prop, dict) else ""
-            default = self._default(prop, target, prop_pointer, prop_type)
+            # A required property's default would let a request leave it out (unset fields are not sent).
+            default = () if is_required else self._default(prop, target, prop_pointer, prop_type)
             fields.append(ir.Field(py_name, wire, prop_type, is_required, description, examples_of(prop), default))
         self._definitions[pointer] = ir.Model(
             name=name,
