@@ -24,10 +24,10 @@ from generator.ir.schema_shapes import (
     admits_null,
     enum_base,
     examples_of,
-    flagged,
     is_null_only,
     is_nullable,
     keyword_only,
+    one_way,
     without_null,
 )
 from generator.ir.values import values_type
@@ -316,8 +316,7 @@ class SchemaBuilder(UnionBuilder):
         required: set[str] = set()
         self._collect(schema, pointer, properties, required, set())
         wire_names = list(properties)
-        # A Python name is never another property's wire name: with `populate_by_name`, that key would fill both.
-        py_names = dedupe([Identifier(w, RESERVED_FIELDS | (set(wire_names) - {w})) for w in wire_names])
+        py_names = dedupe([_field_name(w, properties) for w in wire_names])
         fields = []
         for py_name, wire in zip(py_names, wire_names, strict=True):
             prop, prop_pointer = properties[wire]
@@ -325,13 +324,12 @@ class SchemaBuilder(UnionBuilder):
             target = self._deref(prop, prop_pointer)[0]
             # One model serves requests and responses: a readOnly property is absent from requests, a
             # writeOnly one from responses, so neither is required (a widening).
-            one_way = any(flagged(s, k) for s in (prop, target) for k in ("readOnly", "writeOnly"))
-            is_required = wire in required and not one_way
+            is_required = wire in required and not (one_way(prop) or (target is not prop and one_way(target)))
             if not is_required:
                 prop_type = _nullable(prop_type)
             description = prop.get("description", "") if isinstance(prop, dict) else ""
             # A required property's default would let a request leave it out (unset fields are not sent).
-            default = () if is_required else self._default(prop, target, prop_pointer, prop_type)
+            default = () if is_required else self._default(prop, target, prop_type)
             fields.append(ir.Field(py_name, wire, prop_type, is_required, description, examples_of(prop), default))
         self._definitions[pointer] = ir.Model(
             name=name,
@@ -342,14 +340,14 @@ class SchemaBuilder(UnionBuilder):
         )
         return ir.Named(name)
 
-    def _default(self, prop: Any, target: Any, pointer: str, t: ir.TypeExpr) -> tuple[Any, ...]:
+    def _default(self, prop: Any, target: Any, t: ir.TypeExpr) -> tuple[Any, ...]:
         """The field's default from the property's `default` (or its `$ref` target's), when it is valid."""
         source = next((s for s in (prop, target) if isinstance(s, dict) and "default" in s), None)
         if source is None:
             return ()
-        if not self._conforms(prop, source["default"]):
-            return ()  # validate/rules.py has reported it, located
-        return default_of(t, source["default"], lambda name: self._definitions.get(self._pointers.get(name, "")))
+        found = default_of(t, source["default"], lambda name: self._definitions.get(self._pointers.get(name, "")))
+        # Validated last, only when usable: an invalid default is left out (validate/rules.py reports it).
+        return found if found and self._conforms(prop, source["default"]) else ()
 
     def _collect(
         self, schema: Any, pointer: str, properties: dict[str, tuple[Any, str]], required: set[str], seen: set[str]
@@ -364,6 +362,13 @@ class SchemaBuilder(UnionBuilder):
         for wire, prop in (schema.get("properties") or {}).items():
             properties[wire] = (prop, join_pointer(*split_pointer(pointer), "properties", wire))
         required.update(schema.get("required", []))
+
+
+def _field_name(wire: str, properties: dict[str, Any]) -> Identifier:
+    """A property's Python name, never another property's wire name: with `populate_by_name`, that key
+    would fill both fields (`fooBar` beside `foo_bar` is `foo_bar_`)."""
+    name = Identifier(wire, RESERVED_FIELDS)
+    return Identifier(wire, RESERVED_FIELDS | {name}) if name != wire and name in properties else name
 
 
 def _nullable(t: ir.TypeExpr) -> ir.TypeExpr:

@@ -96,10 +96,11 @@ def admits_null(schema: Any) -> bool:
     )
 
 
-def flagged(schema: Any, keyword: str) -> bool:
-    """Whether a property is marked `readOnly`/`writeOnly` (a flag) by itself or by an `allOf` member adding it."""
+def one_way(schema: Any) -> bool:
+    """Whether a property is `readOnly` or `writeOnly`, by itself or by an `allOf` member adding it."""
     if not isinstance(schema, dict):
         return False
-    return schema.get(keyword) is True or any(
-        keyword_only(m) and m.get(keyword) is True for m in schema.get("allOf") or []
-    )
+    if schema.get("readOnly") is True or schema.get("writeOnly") is True:
+        return True
+    members = schema.get("allOf") or ()
+    return any(keyword_only(m) and (m.get("readOnly") is True or m.get("writeOnly") is True) for m in members)
