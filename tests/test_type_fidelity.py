@@ -270,3 +270,11 @@ def test_property_examples_that_contradict_their_schema_relax_it(make_package: M
     assert_round_trips(make_package, spec, "2020-01-01")
     holder = importlib.import_module("pkg.types").Holder
     assert holder.model_validate({"value": when}).model_dump(mode="json") == {"value": when}
+
+
+def test_a_null_only_property_is_not_null_twice() -> None:
+    builder = builder_for({"T": {"type": "object", "properties": {"gone": {"type": "null"}}}})
+    [model] = builder.definitions()
+    assert isinstance(model, ir.Model)
+    [field] = model.fields
+    assert field.type == ir.LiteralOf((None,)) and not field.required

@@ -49,6 +49,7 @@ RESERVED_FIELDS = frozenset(n for n in dir(BaseModel) if not n.startswith("_")) 
 
 _FORMATS: dict[str, ir.PrimitiveName] = {"date-time": "datetime", "date": "date", "binary": "FileInput"}
 _TYPES: dict[str, ir.PrimitiveName] = {"integer": "int", "number": "float", "boolean": "bool"}
+_NULL = ir.LiteralOf((None,))  # `{type: 'null'}`, `{const: null}`, `{enum: [null]}`: admits null already
 
 
 class SchemaBuilder(UnionBuilder):
@@ -56,7 +57,7 @@ class SchemaBuilder(UnionBuilder):
 
     def __init__(self, doc: Document, conforms: Callable[[Any, Any], bool] = lambda schema, value: True) -> None:
         """Reserve a class name for every component schema that becomes a class; `conforms(schema, value)`
-        tells whether a `default` is valid against its schema (invalid ones are dropped with a warning)."""
+        tells whether a `default` is valid against its schema (an invalid one is not used)."""
         self.doc = doc
         self._conforms = conforms
         self._definitions: dict[str, ir.Definition | None] = {}
@@ -105,7 +106,7 @@ class SchemaBuilder(UnionBuilder):
         if is_nullable(schema):
             return _nullable(self.type_of(without_null(schema), pointer, hint))
         if is_null_only(schema):
-            return ir.LiteralOf((None,))
+            return _NULL
         if "const" in schema:
             return values_type([schema["const"]], open_=False)
         if "enum" in schema:
@@ -372,4 +373,4 @@ def _field_name(wire: str, properties: dict[str, Any]) -> Identifier:
 
 
 def _nullable(t: ir.TypeExpr) -> ir.TypeExpr:
-    return t if isinstance(t, ir.Nullable) else ir.Nullable(t)
+    return t if isinstance(t, ir.Nullable) or t == _NULL else ir.Nullable(t)
