@@ -23,7 +23,7 @@ from generator.load.jsonschema_input import is_json_schema, to_openapi
 from generator.render.distribution import render_pyproject
 from generator.render.format import format_source
 from generator.render.templates import render_package, render_root
-from generator.validate.examples import reconcile
+from generator.validate.examples import conformance, reconcile
 from generator.validate.rules import validate
 from generator.write import manifest
 from generator.write.files import Tree
@@ -46,7 +46,7 @@ def _ir(
 ) -> tuple[ir.Api, list[Diagnostic]]:
     """The IR of a loaded spec, with its schemas relaxed where its own examples contradict them."""
     doc, relaxed = reconcile(doc)
-    schemas = SchemaBuilder(doc)
+    schemas = SchemaBuilder(doc, conformance(doc))
     name = Identifier(package)
     server_url, variables = build_server(doc)
     auth = build_auth(doc, name, {v.name for v in variables}, schemas.warnings)

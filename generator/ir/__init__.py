@@ -81,8 +81,16 @@ TypeExpr = Primitive | ListOf | DictOf | Named | LiteralOf | UnionOf | Nullable
 
 
 @dataclass(frozen=True)
+class EnumDefault:
+    """A default that is a member of an enum class."""
+
+    enum: ClassName
+    member: ConstantName
+
+
+@dataclass(frozen=True)
 class Field:
-    """A property of a model."""
+    """A property of a model; `default` is `(value,)` when the schema's valid `default` becomes the field's."""
 
     name: Identifier
     wire_name: str
@@ -90,6 +98,7 @@ class Field:
     required: bool
     description: str = ""
     examples: tuple[Any, ...] = _examples()
+    default: tuple[Any, ...] = field(default=(), compare=False)  # JSON data (lists, mappings), like examples
 
 
 @dataclass(frozen=True)

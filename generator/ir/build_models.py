@@ -9,18 +9,29 @@ variant, `allOf` is flattened into one model, and primitives stay inline.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel
 
 from generator import ir
 from generator.errors import Diagnostic, Severity
+from generator.ir.build_unions import UnionBuilder
+from generator.ir.defaults import default_of
 from generator.ir.names import ClassName, ConstantName, Identifier, dedupe
 from generator.ir.schema_names import component_names, unique_titles
+from generator.ir.schema_shapes import (
+    admits_null,
+    enum_base,
+    examples_of,
+    is_null_only,
+    is_nullable,
+    keyword_only,
+    one_way,
+    without_null,
+)
 from generator.ir.values import values_type
 from generator.load.document import Document, join_pointer, ref_pointer, split_pointer
-
-_SCHEMAS = "/components/schemas"
 
 # Names a model field may not take: BaseModel's own attributes, and the names
 # the models module imports for its annotations.
@@ -38,14 +49,17 @@ RESERVED_FIELDS = frozenset(n for n in dir(BaseModel) if not n.startswith("_")) 
 
 _FORMATS: dict[str, ir.PrimitiveName] = {"date-time": "datetime", "date": "date", "binary": "FileInput"}
 _TYPES: dict[str, ir.PrimitiveName] = {"integer": "int", "number": "float", "boolean": "bool"}
+_NULL = ir.LiteralOf((None,))  # `{type: 'null'}`, `{const: null}`, `{enum: [null]}`: admits null already
 
 
-class SchemaBuilder:
+class SchemaBuilder(UnionBuilder):
     """Turns the schemas of one document into IR definitions, in spec order."""
 
-    def __init__(self, doc: Document) -> None:
-        """Reserve a class name for every component schema that becomes a class."""
+    def __init__(self, doc: Document, conforms: Callable[[Any, Any], bool] = lambda schema, value: True) -> None:
+        """Reserve a class name for every component schema that becomes a class; `conforms(schema, value)`
+        tells whether a `default` is valid against its schema (an invalid one is not used)."""
         self.doc = doc
+        self._conforms = conforms
         self._definitions: dict[str, ir.Definition | None] = {}
         self._names: dict[str, ClassName] = {}
         # Non-class schemas being resolved, with the number of classes begun when each was entered: reaching
@@ -60,7 +74,7 @@ class SchemaBuilder:
         targets = {p: self._deref(doc.resolve(p), p) for p in pointers}
         # A component that only refers to another component (`A: {$ref: B}`) is B itself, not a class of its own.
         classy = [
-            p for p in pointers if _is_class(targets[p][0]) and (targets[p][1] == p or targets[p][1] not in targets)
+            p for p in pointers if self._is_class(*targets[p]) and (targets[p][1] == p or targets[p][1] not in targets)
         ]
         self._pointers: dict[str, str] = {}  # class name -> pointer, the inverse of _names
         for pointer, name in component_names(classy).items():
@@ -86,16 +100,13 @@ class SchemaBuilder:
         if "$ref" in schema:
             target = self._ref(schema, pointer)
             # OpenAPI 3.0 writes a nullable reference as `$ref` with a `nullable: true` sibling.
-            return (
-                ir.Nullable(target)
-                if schema.get("nullable") is True and not isinstance(target, ir.Nullable)
-                else target
-            )
+            return _nullable(target) if schema.get("nullable") is True else target
         if isinstance(schema.get("title"), str) and ClassName(schema["title"]) in self._unique_titles:
             hint = ClassName(schema["title"])  # an inline schema's own title, when no other schema has it
-        if _is_nullable(schema):
-            inner = self.type_of(_without_null(schema), pointer, hint)
-            return inner if isinstance(inner, ir.Nullable) else ir.Nullable(inner)
+        if is_nullable(schema):
+            return _nullable(self.type_of(without_null(schema), pointer, hint))
+        if is_null_only(schema):
+            return _NULL
         if "const" in schema:
             return values_type([schema["const"]], open_=False)
         if "enum" in schema:
@@ -107,16 +118,24 @@ class SchemaBuilder:
             own = {k for k in schema if k not in {"allOf", "description", "title", "examples", "example"}}
             if len(members) == 1 and not own:
                 return self.type_of(members[0], f"{pointer}/allOf/0", hint)
-            return self._model(schema, pointer, hint)
+            if self._objectish(schema, pointer):
+                model = self._model(schema, pointer, hint)
+                return _nullable(model) if admits_null(schema) else model
+            return self._all_of(schema, pointer, hint)
         kind = schema.get("type")
         if kind == "object" or "properties" in schema:
             if schema.get("properties"):
                 return self._model(schema, pointer, hint)
             extra = schema.get("additionalProperties")
-            if isinstance(extra, dict) and extra:
+            if "patternProperties" in schema:
+                self._widened(pointer, "`patternProperties` is not typed: the values are typed `Any`.")
+            elif isinstance(extra, dict) and extra:
                 return ir.DictOf(self.type_of(extra, f"{pointer}/additionalProperties", hint + "Value"))
             return ir.DictOf(ir.Primitive("Any"))
         if kind == "array":
+            if "prefixItems" in schema or isinstance(schema.get("items"), list):
+                self._widened(pointer, "a tuple (`prefixItems`, or a list of `items`) is typed `list[Any]`.")
+                return ir.ListOf(ir.Primitive("Any"))
             item = self.type_of(schema.get("items", {}), f"{pointer}/items", hint + "Item")
             return ir.ListOf(item)
         media = schema.get("contentMediaType")
@@ -125,6 +144,51 @@ class SchemaBuilder:
         if kind == "string":
             return ir.Primitive(_FORMATS.get(schema.get("format", ""), "str"))
         return ir.Primitive(_TYPES.get(kind, "Any")) if isinstance(kind, str) else ir.Primitive("Any")
+
+    def _all_of(self, schema: dict[str, Any], pointer: str, hint: str) -> ir.TypeExpr:
+        """An `allOf` of no object: the type of one member (a `$ref` if there is one), the others only
+        narrowing it (`maxLength`, `format`...), so that type is at worst wider than the intersection."""
+        own = {k: v for k, v in schema.items() if k != "allOf"}
+        members = [(pointer, own)] + [(f"{pointer}/allOf/{i}", m) for i, m in enumerate(schema["allOf"])]
+        typed = [(p, m) for p, m in members if isinstance(m, dict) and not keyword_only(m)]
+        typed.sort(key=lambda pm: "$ref" not in pm[1])
+        if len(typed) > 1:
+            self._widened(pointer, "an `allOf` of several non-object types is typed as its first `$ref` or type.")
+        found = self.type_of(typed[0][1], typed[0][0], hint) if typed else ir.Primitive("Any")
+        nullable = any(keyword_only(m) and m.get("nullable") is True for _, m in members)
+        return _nullable(found) if nullable else found
+
+    def _objectish(self, schema: Any, pointer: str, seen: frozenset[str] = frozenset()) -> bool:
+        """Whether a schema (through `$ref`s and `allOf`) describes an object: only then is an `allOf` a model."""
+        schema, pointer = self._deref(schema, pointer)
+        if not isinstance(schema, dict) or pointer in seen:
+            return False
+        if schema.get("properties") or schema.get("type") == "object":
+            return True
+        members = schema["allOf"] if isinstance(schema.get("allOf"), list) else []
+        return any(self._objectish(m, f"{pointer}/allOf/{i}", seen | {pointer}) for i, m in enumerate(members))
+
+    def _is_class(self, schema: Any, pointer: str) -> bool:
+        """Whether a component schema becomes a class rather than an inline type."""
+        if not isinstance(schema, dict):
+            return False
+        if "enum" in schema:
+            return enum_base([v for v in schema["enum"] if v is not None]) is not None
+        if "oneOf" in schema or "anyOf" in schema:
+            return True
+        if "allOf" in schema:
+            return (len(schema["allOf"]) > 1 or bool(schema.get("properties"))) and self._objectish(schema, pointer)
+        return bool(schema.get("properties"))
+
+    def _widened(self, pointer: str, what: str) -> None:
+        self.warnings.append(
+            Diagnostic(
+                Severity.WARNING,
+                self.doc.locate(pointer),
+                f"{what} The generated type is wider than the schema.",
+                "nothing to do unless the exact type matters; values still parse and dump unchanged.",
+            )
+        )
 
     # --- references ----------------------------------------------------------
 
@@ -163,9 +227,11 @@ class SchemaBuilder:
     def _ref(self, schema: dict[str, Any], pointer: str) -> ir.TypeExpr:
         target = self.ref_target(schema["$ref"], pointer)
         if target in self._names:
+            named = ir.Named(self._names[target])
             if target not in self._definitions:
                 self.type_of(self.doc.resolve(target), target, ClassName(split_pointer(target)[-1]))
-            return ir.Named(self._names[target])
+            # A class's own type is not nullable; a nullable component is so wherever it is used.
+            return _nullable(named) if admits_null(self.doc.resolve(target)) else named
         entered = self._resolving.get(target)
         if entered == self._classes_begun:
             raise self.doc.error(
@@ -221,7 +287,7 @@ class SchemaBuilder:
             if not rest:
                 return ir.LiteralOf((None,))
             return ir.Nullable(self._enum({**schema, "enum": rest}, pointer, hint))
-        base = _enum_base(values)
+        base = enum_base(values)
         if base is None:
             # Mixed or non-string values: a Literal of those Python can spell, open to the rest of their types.
             return values_type(values, open_=True)
@@ -243,126 +309,6 @@ class SchemaBuilder:
             )
         return ir.Named(self._names[pointer])
 
-    def _mapping(self, discriminator: dict[str, Any], at: str) -> dict[str, str]:
-        """{tag: schema pointer} of a discriminator's mapping. Entries naming another file (left unbundled,
-        as in APIs.guru's DigitalOcean spec) are dropped with a warning: their variants' tags are implied."""
-        mapping, foreign = {}, []
-        for value, ref in (discriminator.get("mapping") or {}).items():
-            target = ref if "/" in ref else f"#{_SCHEMAS}/{ref}"
-            if isinstance(ref, str) and not target.startswith("#"):
-                foreign.append(ref)
-                continue
-            mapping[value] = self.ref_target(target, at)
-        if foreign:
-            self.warnings.append(
-                Diagnostic(
-                    Severity.WARNING,
-                    self.doc.locate(at),
-                    f"{len(foreign)} discriminator mapping value(s) name other files ({foreign[0]!r}, ...), which are "
-                    "not part of this document; those tags are taken from the variants instead.",
-                    "point the mapping at schemas in this document (`#/components/schemas/...`).",
-                )
-            )
-        return mapping
-
-    def _union(self, schema: dict[str, Any], pointer: str, hint: str) -> ir.TypeExpr:
-        key = "oneOf" if "oneOf" in schema else "anyOf"
-        discriminator = schema.get("discriminator")
-        if not discriminator and pointer not in self._names:
-            options = tuple(
-                self.type_of(s, f"{pointer}/{key}/{i}", f"{hint}Option{i + 1}") for i, s in enumerate(schema[key])
-            )
-            return options[0] if len(options) == 1 else ir.UnionOf(options)
-        name = self._claim(pointer, hint)
-        if name is None:
-            return ir.Named(self._names[pointer])
-        tag_property = discriminator["propertyName"] if discriminator else None
-        mapping = self._mapping(discriminator or {}, f"{pointer}/discriminator/mapping")
-        variants = []
-        for i, member in enumerate(schema[key]):
-            member_pointer = f"{pointer}/{key}/{i}"
-            variant_type = self.type_of(member, member_pointer, f"{name}Option{i + 1}")
-            target = self._deref(member, member_pointer)[1]
-            tags = tuple(v for v, t in mapping.items() if t == target)
-            if tag_property and not tags:
-                tags = _implicit_tags(self._deref(member, member_pointer)[0], tag_property, target)
-            variants.append(ir.Variant(variant_type, tags))
-        fallback = self._fallback(name, pointer, tag_property, variants) if tag_property else None
-        self._definitions[pointer] = ir.UnionType(
-            name=name,
-            pointer=pointer,
-            variants=tuple(variants),
-            discriminator=tag_property,
-            fallback=fallback,
-            title=schema.get("title", ""),
-            description=schema.get("description", ""),
-        )
-        return ir.Named(name)
-
-    def _fallback(self, union: ClassName, pointer: str, tag: str, variants: list[ir.Variant]) -> ClassName | None:
-        """Build the catch-all model for tags the spec does not list (forward compatibility).
-
-        It has the fields every variant shares: with the variants' type where they
-        agree, as raw JSON (`Any`) where they differ, and the tag as a plain string.
-        """
-        models = [m for v in variants if (m := self._model_of(v.type)) is not None]
-        if not models or len(models) != len(variants):
-            return None
-        tables = [{f.wire_name: f for f in m.fields} for m in models]
-        shared = []
-        for field in models[0].fields:
-            if not all(field.wire_name in t for t in tables):
-                continue
-            same = [t[field.wire_name] for t in tables]
-            field_type: ir.TypeExpr = field.type if all(f.type == field.type for f in same) else ir.Primitive("Any")
-            required = all(f.required for f in same)
-            if field.wire_name == tag:
-                field_type = ir.Primitive("str") if required else ir.Nullable(ir.Primitive("str"))
-            shared.append(ir.Field(field.name, field.wire_name, field_type, required, field.description))
-        fallback_pointer = f"{pointer}/x-fallback"
-        name = self._claim(fallback_pointer, f"{union}Unknown")
-        assert name is not None, "a union is built once, so its fallback is too"
-        self._definitions[fallback_pointer] = ir.Model(
-            name=name,
-            pointer=fallback_pointer,
-            fields=tuple(shared),
-            description=f"A {union} whose `{tag}` this package does not know yet; every field is kept as sent.",
-            fallback_for=union,
-        )
-        return name
-
-    def models_of(self, t: ir.TypeExpr) -> list[ir.Model]:
-        """The models a value of type `t` can be: the model itself, or every variant of a union."""
-        pointer = self._pointer_of(t)
-        found = self._definitions.get(pointer) if pointer is not None else None
-        if isinstance(found, ir.Model):
-            return [found]
-        if isinstance(found, ir.UnionType):
-            variants = [v.type for v in found.variants]
-            if found.fallback:
-                variants.append(ir.Named(found.fallback))
-            return [m for v in variants for m in self.models_of(v)]
-        return []
-
-    def tags_of(self, t: ir.TypeExpr | None) -> dict[str, ir.TypeExpr]:
-        """The discriminator values of a tagged union type, each with the variant it selects."""
-        pointer = self._pointer_of(t) if t is not None else None
-        found = self._definitions.get(pointer) if pointer is not None else None
-        if not isinstance(found, ir.UnionType):
-            return {}
-        return {tag: v.type for v in found.variants for tag in v.tags}
-
-    def _pointer_of(self, t: ir.TypeExpr) -> str | None:
-        if isinstance(t, ir.Nullable):
-            t = t.inner
-        if not isinstance(t, ir.Named):
-            return None
-        return self._pointers.get(t.name)
-
-    def _model_of(self, t: ir.TypeExpr) -> ir.Model | None:
-        models = self.models_of(t)
-        return models[0] if len(models) == 1 and isinstance(t, ir.Named) and models[0].name == t.name else None
-
     def _model(self, schema: dict[str, Any], pointer: str, hint: str) -> ir.TypeExpr:
         name = self._claim(pointer, hint)
         if name is None:
@@ -371,15 +317,21 @@ class SchemaBuilder:
         required: set[str] = set()
         self._collect(schema, pointer, properties, required, set())
         wire_names = list(properties)
-        py_names = dedupe([Identifier(w, RESERVED_FIELDS) for w in wire_names])
+        py_names = dedupe([_field_name(w, properties) for w in wire_names])
         fields = []
         for py_name, wire in zip(py_names, wire_names, strict=True):
             prop, prop_pointer = properties[wire]
             prop_type = self.type_of(prop, prop_pointer, f"{self._owner_name(prop_pointer, name)}{ClassName(wire)}")
-            if wire not in required and not isinstance(prop_type, ir.Nullable):
-                prop_type = ir.Nullable(prop_type)
+            target = self._deref(prop, prop_pointer)[0]
+            # One model serves requests and responses: a readOnly property is absent from requests, a
+            # writeOnly one from responses, so neither is required (a widening).
+            is_required = wire in required and not (one_way(prop) or (target is not prop and one_way(target)))
+            if not is_required:
+                prop_type = _nullable(prop_type)
             description = prop.get("description", "") if isinstance(prop, dict) else ""
-            fields.append(ir.Field(py_name, wire, prop_type, wire in required, description, examples_of(prop)))
+            # A required property's default would let a request leave it out (unset fields are not sent).
+            default = () if is_required else self._default(prop, target, prop_type)
+            fields.append(ir.Field(py_name, wire, prop_type, is_required, description, examples_of(prop), default))
         self._definitions[pointer] = ir.Model(
             name=name,
             pointer=pointer,
@@ -388,6 +340,15 @@ class SchemaBuilder:
             description=schema.get("description", ""),
         )
         return ir.Named(name)
+
+    def _default(self, prop: Any, target: Any, t: ir.TypeExpr) -> tuple[Any, ...]:
+        """The field's default from the property's `default` (or its `$ref` target's), when it is valid."""
+        source = next((s for s in (prop, target) if isinstance(s, dict) and "default" in s), None)
+        if source is None:
+            return ()
+        found = default_of(t, source["default"], lambda name: self._definitions.get(self._pointers.get(name, "")))
+        # Validated last, only when usable: an invalid default is left out (validate/rules.py reports it).
+        return found if found and self._conforms(prop, source["default"]) else ()
 
     def _collect(
         self, schema: Any, pointer: str, properties: dict[str, tuple[Any, str]], required: set[str], seen: set[str]
@@ -404,61 +365,12 @@ class SchemaBuilder:
         required.update(schema.get("required", []))
 
 
-def _is_class(schema: Any) -> bool:
-    """Whether a component schema becomes a class rather than an inline type."""
-    if not isinstance(schema, dict):
-        return False
-    if "enum" in schema:
-        return _enum_base([v for v in schema["enum"] if v is not None]) is not None
-    if "oneOf" in schema or "anyOf" in schema:
-        return True
-    if "allOf" in schema:
-        return len(schema["allOf"]) > 1 or bool(schema.get("properties"))
-    return bool(schema.get("properties"))
+def _field_name(wire: str, properties: dict[str, Any]) -> Identifier:
+    """A property's Python name, never another property's wire name: with `populate_by_name`, that key
+    would fill both fields (`fooBar` beside `foo_bar` is `foo_bar_`)."""
+    name = Identifier(wire, RESERVED_FIELDS)
+    return Identifier(wire, RESERVED_FIELDS | {name}) if name != wire and name in properties else name
 
 
-def _enum_base(values: list[Any]) -> Any:
-    if values and all(isinstance(v, str) for v in values):
-        return "str"
-    if values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
-        return "int"
-    return None
-
-
-def _is_nullable(schema: dict[str, Any]) -> bool:
-    kind = schema.get("type")
-    return schema.get("nullable") is True or (isinstance(kind, list) and "null" in kind)
-
-
-def _without_null(schema: dict[str, Any]) -> dict[str, Any]:
-    rest = {k: v for k, v in schema.items() if k != "nullable"}
-    kind = schema.get("type")
-    if isinstance(kind, list):
-        kinds = [k for k in kind if k != "null"]
-        if len(kinds) == 1:
-            rest["type"] = kinds[0]
-        elif kinds:
-            rest.pop("type")
-            rest["anyOf"] = [{**rest, "type": k} for k in kinds]
-        else:
-            rest.pop("type")
-    return rest
-
-
-def _implicit_tags(schema: Any, tag_property: str, target: str) -> tuple[str, ...]:
-    """A variant's tags when the mapping does not list it: its `const`, else its schema name."""
-    for source in [schema, *schema.get("allOf", [])] if isinstance(schema, dict) else []:
-        prop = (source.get("properties") or {}).get(tag_property) if isinstance(source, dict) else None
-        if isinstance(prop, dict) and "const" in prop:
-            return (str(prop["const"]),)
-        if isinstance(prop, dict) and len(prop.get("enum", [])) == 1:
-            return (str(prop["enum"][0]),)
-    return (split_pointer(target)[-1],) if target.startswith(_SCHEMAS) else ()
-
-
-def examples_of(schema: Any) -> tuple[Any, ...]:
-    if not isinstance(schema, dict):
-        return ()
-    if isinstance(schema.get("examples"), list):
-        return tuple(schema["examples"])
-    return (schema["example"],) if "example" in schema else ()
+def _nullable(t: ir.TypeExpr) -> ir.TypeExpr:
+    return t if isinstance(t, ir.Nullable) or t == _NULL else ir.Nullable(t)

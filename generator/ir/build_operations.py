@@ -12,10 +12,11 @@ from typing import Any
 from generator import ir
 from generator.errors import Diagnostic, Severity
 from generator.ir.build_media import request_bodies, response_media
-from generator.ir.build_models import SchemaBuilder, examples_of
+from generator.ir.build_models import SchemaBuilder
 from generator.ir.build_security import CLIENT_ARGUMENTS, fresh, requirements
 from generator.ir.detect_pagination import detect
 from generator.ir.names import ClassName, Identifier, dedupe
+from generator.ir.schema_shapes import examples_of
 from generator.load.document import Document, join_pointer
 from generator.validate.extensions import (
     pagination_detected,

@@ -73,12 +73,20 @@ class AliasView:
 
 def field_view(field: ir.Field, shadowed: frozenset[str] = frozenset()) -> FieldView:
     """Decide a field's annotation and its `Field(...)` default (`shadowed`: names its class's fields hide)."""
-    args = [] if field.required else ["default=None"]
+    value = "" if field.required else "None"
+    if field.default:
+        found = field.default[0]
+        value = (
+            f"{hint(ir.Named(found.enum), shadowed)}.{found.member}"
+            if isinstance(found, ir.EnumDefault)
+            else literal(found)
+        )
+    args = [f"default={value}"] if value else []
     if field.wire_name != field.name:
         args += [f"validation_alias={literal(field.wire_name)}", f"serialization_alias={literal(field.wire_name)}"]
     if field.description:
         args.append(f"description={literal(plain(field.description))}")
-    default = "None" if args == ["default=None"] else (f"Field({', '.join(args)})" if args else "")
+    default = value if args == [f"default={value}"] else (f"Field({', '.join(args)})" if args else "")
     return FieldView(field.name, hint(field.type, shadowed), default)
 
 

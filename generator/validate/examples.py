@@ -10,7 +10,7 @@ warning; nothing is relaxed where the examples agree with the schema.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,8 +76,26 @@ def _examples(doc: Document) -> Iterator[tuple[str, dict[str, Any], Any]]:
                         if isinstance(example, dict) and "value" in example:
                             yield base + join_pointer("examples", name, "value"), content["schema"], example["value"]
     for name, schema in ((doc.data.get("components") or {}).get("schemas") or {}).items():
-        if isinstance(schema, dict) and "example" in schema:
-            yield join_pointer("components", "schemas", name, "example"), schema, schema["example"]
+        yield from _schema_examples(schema, join_pointer("components", "schemas", name))
+
+
+def _schema_examples(schema: Any, pointer: str) -> Iterator[tuple[str, dict[str, Any], Any]]:
+    """A schema's own `example` (3.0) and `examples` (3.1), and those of the schemas nested in it."""
+    if not isinstance(schema, dict):
+        return
+    if "example" in schema:
+        yield f"{pointer}/example", schema, schema["example"]
+    if isinstance(schema.get("examples"), list):
+        for i, example in enumerate(schema["examples"]):
+            yield f"{pointer}/examples/{i}", schema, example
+    for key in ("items", "additionalProperties", "not"):
+        yield from _schema_examples(schema.get(key), f"{pointer}/{key}")
+    for key in ("properties", "patternProperties"):
+        for name, sub in (schema.get(key) or {}).items() if isinstance(schema.get(key), dict) else ():
+            yield from _schema_examples(sub, pointer + join_pointer(key, name))
+    for key in ("allOf", "anyOf", "oneOf", "prefixItems"):
+        for i, sub in enumerate(schema.get(key) or []) if isinstance(schema.get(key), list) else ():
+            yield from _schema_examples(sub, f"{pointer}/{key}/{i}")
 
 
 def _leaf_errors(error: ValidationError) -> list[ValidationError]:
@@ -104,6 +122,14 @@ def _errors(root: Any, schema: Any, value: Any) -> list[ValidationError]:
         return []
 
 
+def conformance(doc: Document) -> Callable[[Any, Any], bool]:
+    """`conforms(schema, value)`: whether a value is valid against a schema of `doc` (a `default`, say);
+    a value the validator cannot judge passes."""
+    version = str(doc.data.get("openapi", ""))
+    root = _VALIDATORS["3.1" if version.startswith("3.1") else "3.0"](doc.data, format_checker=_FORMATS)
+    return lambda schema, value: not _errors(root, schema, value)
+
+
 def reconcile(doc: Document) -> tuple[Document, Relaxations]:
     """Validate every example; return the document with its schemas relaxed where an example contradicts them.
 
@@ -119,7 +145,7 @@ def reconcile(doc: Document) -> tuple[Document, Relaxations]:
     doc = Document(doc.name, doc.text, _copy(doc.data, "", pointers))
     root = validator_class(doc.data, format_checker=_FORMATS)
     relaxed_examples = 0
-    for example_pointer, schema, value in _examples(doc):
+    for example_pointer, schema, value in list(_examples(doc)):  # listed first: relaxing rewrites schemas
         rounds = 0
         while rounds < _ROUNDS:
             errors = [leaf for e in _errors(root, schema, value) for leaf in _leaf_errors(e)]
