@@ -19,8 +19,9 @@ from typing import Any
 
 import httpx
 import pytest
-from conformance import Call, LocalTransport, Plan, generate, imported, load_spec, run_spec, spec_parameters, token_urls
+from conformance import Call, Plan, generate, imported, load_spec, run_spec, spec_parameters
 from conformance_verdicts import DECODED, GAPS, Mismatch, round_trip, same
+from local_transport import LocalTransport, token_urls
 from synth import Synthesizer
 from validating_server import ValidatingServer, Verdict
 
