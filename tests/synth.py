@@ -267,7 +267,9 @@ def _described(error: Any) -> str:
     """`at path: message`, the instance's repr (whole answers, in a oneOf) shortened, and for a oneOf/anyOf
     that no option fits, the closest option's own error."""
     where = "/".join(map(str, error.absolute_path)) or "(root)"
-    message = str(error.message).replace(repr(error.instance), "the value", 1)
+    message = str(error.message)
+    if len(repr(error.instance)) > 60:  # a whole object in the message hides what is wrong with it
+        message = message.replace(repr(error.instance), "the value", 1)
     closest = best_match(error.context) if error.context else None
     if closest is not None and error.validator in ("oneOf", "anyOf"):
         message += f"; closest option: {_described(closest)}"
