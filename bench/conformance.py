@@ -123,10 +123,10 @@ def print_table(runs: list[SpecRun]) -> None:
 def print_answers(runs: list[SpecRun]) -> None:
     """Per spec and in total: requests accepted, answers schema-valid, parsed, round-tripped, calls passed."""
     print(
-        "\n| spec | operations | calls | requests accepted | answers schema-valid | nothing to check | "
+        "\n| spec | operations | calls | requests accepted | answers schema-valid | invalid | nothing to check | "
         "parsed (of valid) | round-trip mismatches | examples replaced | calls passed | operations passed |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for run in [*runs, _total(runs)] if len(runs) > 1 else runs:
         answers = [c.answer for c in run.calls if c.answer is not None]
         valid = [c for c in run.calls if c.answer is not None and c.answer.valid is not False]
@@ -134,7 +134,8 @@ def print_answers(runs: list[SpecRun]) -> None:
         share = 100 * passed_ops / run.operations if run.operations else 100.0
         print(
             f"| {run.spec} | {run.operations} | {len(run.calls)} | {sum(map(_request_accepted, run.calls))} | "
-            f"{sum(a.valid is True for a in answers)} | {sum(a.valid is None for a in answers)} | "
+            f"{sum(a.valid is True for a in answers)} | {sum(a.valid is False for a in answers)} | "
+            f"{sum(a.valid is None for a in answers)} | "
             f"{sum(c.exception is None for c in valid)} of {len(valid)} | "
             f"{sum(c.answer_difference is not None for c in run.calls)} | "
             f"{sum(a.example_error is not None for a in answers)} | {sum(c.accepted for c in run.calls)} | "
@@ -219,6 +220,10 @@ def print_replaced_examples(calls: list[Call]) -> None:
     print(f"\n{len(flawed)} operations' response examples contradict their schema (a synthesized body was sent):")
     for (spec, operation_id), error in sorted(flawed.items()):
         print(f"- {spec} {operation_id}: {str(error).splitlines()[0][:240]}")
+    kept = {(c.spec, c.operation_id, c.answer.source): c.answer.error for c in calls if c.answer and c.answer.error}
+    print(f"\n{len(kept)} operations were answered with a body its schema rejects (no valid one could be made):")
+    for (spec, operation_id, source), error in sorted(kept.items()):
+        print(f"- {spec} {operation_id} ({source}): {str(error).splitlines()[0][:240]}")
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 import pydantic_core
 from pydantic import BaseModel
@@ -44,42 +44,50 @@ class Answer:
     @property
     def json(self) -> bool:
         """Whether the body is JSON (the client parses it into models)."""
-        base = (self.media_type or "").split(";")[0].strip().lower()
-        return base == "application/json" or base.endswith("+json")
+        return _is_json(self.media_type)
 
 
-def choose_body(
-    media: dict[str, Any], example: Any, synth: Synthesizer
-) -> tuple[Any, Source, tuple[bool | None, str | None], str | None]:
-    """The body value to answer with, where it came from, its verdict (valid, error), and the example's error
-    when a synthesized body replaced a contradicting example (`example` is `NO_EXAMPLE` when the spec has none)."""
+class Chosen(NamedTuple):
+    """The body an answer is given, and the schema validator's verdict on it."""
+
+    value: Any
+    source: Source
+    valid: bool | None
+    error: str | None
+    example_error: str | None = None  # set when a synthesized body replaced a contradicting example
+
+
+def choose_body(media: dict[str, Any], example: Any, synth: Synthesizer) -> Chosen:
+    """The spec's example when its schema accepts it (or cannot judge it), else a synthesized body that it
+    accepts, else the example after all (`example` is `NO_EXAMPLE` when the spec has none)."""
     schema = media.get("schema") or {}
     if example is not NO_EXAMPLE:
-        verdict = synth.check(example, schema, response=True)
-        if verdict[0] is not False:
-            return example, "example", verdict, None
-        made = synth.value(schema, response=True)
-        made_verdict = synth.check(made, schema, response=True)
-        if made_verdict[0] is not False:
-            return made, "synthesized", made_verdict, verdict[1]
-        return example, "example", verdict, None  # nothing valid to offer: the spec's flaw is what is judged
+        kept = Chosen(example, "example", *synth.check(example, schema, response=True))
+        if kept.valid is not False:
+            return kept
+        made = Chosen(synth.value(schema, response=True), "synthesized", None, None, kept.error)
+        made = made._replace(valid=synth.check(made.value, schema, response=True)[0])
+        return made if made.valid is not False else kept  # nothing valid to offer: the spec's flaw is judged
     made = synth.value(schema, response=True)
-    return made, "synthesized", synth.check(made, schema, response=True), None
+    return Chosen(made, "synthesized", *synth.check(made, schema, response=True))
 
 
-def answer_of(status: int, media_type: str | None, body: bytes, chosen: Any = None) -> Answer:
-    """The record of an answer: `chosen` is `choose_body`'s result (None for an answer without a body)."""
+def answer_of(status: int, media_type: str | None, body: bytes, chosen: Chosen | None = None) -> Answer:
+    """The record of an answer as sent (`chosen`: None for an answer without a body)."""
     if chosen is None or media_type is None:
         return Answer(status, None, None, None, None)
-    _, source, (valid, error), example_error = chosen
-    probe = Answer(status, media_type, None, source, valid, error, example_error)
-    if probe.json:
-        value: Any = json.loads(body)
-    elif (media_type or "").startswith("text/"):
+    if _is_json(media_type):
+        value: Any = json.loads(body)  # what went over the wire, not the Python value it was encoded from
+    elif media_type.startswith("text/"):
         value = body.decode("utf-8", errors="replace")
     else:
         value = body
-    return Answer(status, media_type, value, source, valid, error, example_error)
+    return Answer(status, media_type, value, chosen.source, chosen.valid, chosen.error, chosen.example_error)
+
+
+def _is_json(media_type: str | None) -> bool:
+    base = (media_type or "").split(";")[0].strip().lower()
+    return base == "application/json" or base.endswith("+json")
 
 
 # --- what the client made of it ------------------------------------------------------------------

@@ -5,8 +5,10 @@ for it, and calls every operation through the sync and the async client with arg
 the spec (`synth`), mapped onto the method through the generator's IR. A call is *accepted* when
 openapi-core found nothing wrong with what arrived, read back every argument it was given with the
 value that was sent (a parameter the validator cannot see is no proof), and the client returned
-without raising. The validator is openapi-core 0.23.1 decoding with `validator_extensions` (or alone:
-`extended=False`); `run_spec_validators` judges the same calls by both. `tests/test_conformance.py` and
+without raising, with a value that dumps back to the answer's JSON (the answer's body is judged
+against its response schema by openapi-schema-validator first: `answer_checks`). The validator is
+openapi-core 0.23.1 decoding with `validator_extensions` (or alone: `extended=False`);
+`run_spec_validators` judges the same calls by both. `tests/test_conformance.py` and
 `bench/conformance.py` both run this.
 """
 

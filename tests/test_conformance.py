@@ -190,12 +190,11 @@ def test_contradicting_example_is_replaced_by_a_valid_body() -> None:
 def test_unsatisfiable_schema_keeps_the_example() -> None:
     """When no valid body can be made either, the example is sent, recorded invalid with its first error."""
     synth = Synthesizer(_spec())
-    value, source, (valid, error), replaced = choose_body(
-        {"schema": {"type": "integer", "minimum": 2, "maximum": 1}}, 7, synth
-    )
-    assert (value, source, valid, replaced) == (7, "example", False, None)
-    assert error is not None and "maximum" in error
-    assert choose_body({"schema": _PRICE}, NO_EXAMPLE, synth)[1:3] == ("synthesized", (True, None))
+    chosen = choose_body({"schema": {"type": "integer", "minimum": 2, "maximum": 1}}, 7, synth)
+    assert (chosen.value, chosen.source, chosen.valid, chosen.example_error) == (7, "example", False, None)
+    assert chosen.error is not None and "maximum" in chosen.error
+    made = choose_body({"schema": _PRICE}, NO_EXAMPLE, synth)
+    assert (made.source, made.valid, made.error) == ("synthesized", True, None)
 
 
 def test_answer_failures_are_classified_by_the_answer_verdict() -> None:

@@ -251,7 +251,7 @@ class ValidatingServer:
         media_type, media = next(iter(content.items()))
         media = media if isinstance(media, dict) else {}
         chosen = choose_body(media, self._example(media), synthesizer(self.spec))
-        body, content_type = encode(chosen[0], media_type, synthesizer(self.spec).merged(media.get("schema") or {}))
+        body, content_type = encode(chosen.value, media_type, synthesizer(self.spec).merged(media.get("schema") or {}))
         record = answer_of(status, content_type, body, chosen)
         return Response(body, status=status, headers=headers, content_type=content_type), record
 
