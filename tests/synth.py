@@ -22,6 +22,7 @@ from urllib.parse import unquote
 import hypothesis
 import openapi_schema_validator as oas
 from hypothesis import strategies
+from jsonschema.exceptions import best_match
 from referencing import Registry
 from referencing.jsonschema import DRAFT4, DRAFT202012
 
@@ -125,6 +126,14 @@ class Synthesizer:
             return bool(self._validator(schema, response).is_valid(value))
         except Exception:  # a schema the validator cannot read (bad $ref, bad pattern): no verdict
             return None
+
+    def check(self, value: Any, schema: Any, *, response: bool = False) -> tuple[bool | None, str | None]:
+        """`valid`, with the validator's most relevant error (`path: message`) when the value is not valid."""
+        verdict = self.valid(value, schema, response=response)
+        if verdict is not False:
+            return verdict, None
+        error = best_match(self._validator(schema, response).iter_errors(value))
+        return False, _described(error) if error else "invalid"
 
     def resolve(self, schema: Any) -> dict[str, Any]:
         """`schema` with its local `$ref` chain followed (3.1 sibling keys kept over the target)."""
@@ -252,6 +261,19 @@ class Synthesizer:
             else:
                 values.append(copy.deepcopy(first))
         return _distinct(values)
+
+
+def _described(error: Any) -> str:
+    """`at path: message`, the instance's repr (whole answers, in a oneOf) shortened, and for a oneOf/anyOf
+    that no option fits, the closest option's own error."""
+    where = "/".join(map(str, error.absolute_path)) or "(root)"
+    message = str(error.message)
+    if len(repr(error.instance)) > 60:  # a whole object in the message hides what is wrong with it
+        message = message.replace(repr(error.instance), "the value", 1)
+    closest = best_match(error.context) if error.context else None
+    if closest is not None and error.validator in ("oneOf", "anyOf"):
+        message += f"; closest option: {_described(closest)}"
+    return f"at {where}: {message[:400]}"
 
 
 def _absolute_refs(schema: Any) -> Any:

@@ -3,7 +3,9 @@
 Each spec is generated, its operations called through the sync and the async client against a
 `ValidatingServer` (openapi-core 0.23.1 decoding with `validator_extensions`, validating on its own),
 and every call must be accepted (`conformance.Call.accepted`): no validator error, every argument read
-back as sent, no exception. The only exceptions are listed below by operation, each with the known
+back as sent, no exception, and the answer (valid against its response schema by openapi-schema-validator,
+`answer_checks`) parsed into a value that dumps back to the JSON sent. No schema-valid answer may be
+rejected. The only exceptions are listed below by operation, each with the known
 validator gap (or the spec's own flaw) that makes it fail; any other failure, or a listed one that no
 longer fails, fails the test. Below them, probes: per openapi-core gap that `validator_extensions`
 decodes, a request openapi-core alone still gets wrong, and per decoder a correct request accepted (and
@@ -19,8 +21,10 @@ from typing import Any
 
 import httpx
 import pytest
-from conformance import Call, LocalTransport, Plan, generate, imported, load_spec, run_spec, spec_parameters, token_urls
+from answer_checks import NO_EXAMPLE, Answer, answer_failure, choose_body, difference
+from conformance import Call, Plan, generate, imported, load_spec, run_spec, spec_parameters
 from conformance_verdicts import DECODED, GAPS, Mismatch, round_trip, same
+from local_transport import LocalTransport, token_urls
 from synth import Synthesizer
 from validating_server import ValidatingServer, Verdict
 
@@ -53,6 +57,11 @@ SPEC_FLAWS: dict[tuple[str, str], str] = {
 }
 
 
+# (spec, operation id) -> the known generator bug that makes the client reject (or misread) a schema-valid
+# answer. Empty: every schema-valid answer of the specs tested here is parsed and round-trips.
+CLIENT_ANSWER_BUGS: dict[tuple[str, str], str] = {}
+
+
 def _unexpected(calls: list[Call], spec: str) -> list[str]:
     """Every call that failed without a listed reason, or failed for another reason than the listed one."""
     found = []
@@ -80,7 +89,21 @@ def _stale(calls: list[Call], spec: str) -> list[str]:
     return sorted({f"{c.mode} {c.operation_id}" for c in calls if c.accepted and c.operation_id in listed})
 
 
+def _rejected_answers(calls: list[Call], spec: str) -> list[str]:
+    """Calls whose client raised on a schema-valid answer, or misread one, without a listed generator bug."""
+    return [
+        f"{c.mode} {c.operation_id}: {c.exception or c.answer_difference}"
+        for c in calls
+        if c.answer is not None
+        and c.answer.valid is not False
+        and (c.exception or c.answer_difference)
+        and (spec, c.operation_id) not in CLIENT_ANSWER_BUGS
+    ]
+
+
 def _check(calls: list[Call], spec: str) -> None:
+    rejected = _rejected_answers(calls, spec)
+    assert not rejected, "schema-valid answers rejected or misread by the client:\n" + "\n".join(rejected)
     unexpected, stale = _unexpected(calls, spec), _stale(calls, spec)
     assert not unexpected, f"{len(unexpected)} calls not accepted by openapi-core:\n" + "\n".join(unexpected)
     assert not stale, f"listed as failing but accepted (remove them from the lists): {stale}"
@@ -128,6 +151,71 @@ def test_client_credentials_flow(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         (verdict,) = server.verdicts
         assert verdict.valid, verdict.errors
         assert verdict.headers.get("Authorization") == "Bearer tok"
+
+
+# --- answers: judged by openapi-schema-validator ------------------------------------------------------------
+
+_PRICE = {
+    "type": "object",
+    "required": ["amount", "at"],
+    "properties": {"amount": {"type": "number"}, "at": {"type": "string", "format": "date-time"}},
+}
+
+
+def _answering(example: Any) -> dict[str, Any]:
+    """A probe spec whose operation answers `_PRICE` with `example`."""
+    spec = _spec()
+    media = {"schema": _PRICE, "example": example}
+    spec["paths"]["/x"]["post"]["responses"] = {"200": {"description": "OK", "content": {"application/json": media}}}
+    return spec
+
+
+def test_valid_example_is_the_answer() -> None:
+    """An example valid against its schema is sent as it is, and recorded as valid."""
+    example = {"amount": 5, "at": "2024-01-02T03:04:05.000Z"}
+    verdict = _judge(_answering(example), {"url": "/x"}, extended=True)
+    assert verdict.answer == Answer(200, "application/json", example, "example", True)
+
+
+def test_contradicting_example_is_replaced_by_a_valid_body() -> None:
+    """An example its schema rejects is set aside (and noted, with the validator's error) for a synthesized body
+    that validates, so the client is judged on a valid answer."""
+    verdict = _judge(_answering({"amount": "5"}), {"url": "/x"}, extended=True)
+    answer = verdict.answer
+    assert answer is not None and answer.source == "synthesized" and answer.valid is True, answer
+    assert answer.example_error is not None and "'at' is a required property" in answer.example_error
+    assert set(answer.value) == {"amount", "at"}
+
+
+def test_unsatisfiable_schema_keeps_the_example() -> None:
+    """When no valid body can be made either, the example is sent, recorded invalid with its first error."""
+    synth = Synthesizer(_spec())
+    chosen = choose_body({"schema": {"type": "integer", "minimum": 2, "maximum": 1}}, 7, synth)
+    assert (chosen.value, chosen.source, chosen.valid, chosen.example_error) == (7, "example", False, None)
+    assert chosen.error is not None and "maximum" in chosen.error
+    made = choose_body({"schema": _PRICE}, NO_EXAMPLE, synth)
+    assert (made.source, made.valid, made.error) == ("synthesized", True, None)
+
+
+def test_answer_failures_are_classified_by_the_answer_verdict() -> None:
+    """Raising on a schema-valid answer is the client's failure; on a contradicting example, the spec's."""
+    valid = Answer(200, "application/json", {}, "example", True)
+    invalid = Answer(200, "application/json", {}, "example", False, "at (root): 'at' is a required property")
+    error = "APIResponseValidationError: 1 validation error"
+    assert answer_failure(valid, error, None) == ("client", f"rejected a schema-valid answer: {error}")
+    assert answer_failure(invalid, error, None)[0] == "spec"  # type: ignore[index]
+    assert answer_failure(valid, None, "$.a: sent 1, the client read '1'") is not None
+    assert answer_failure(valid, None, None) is None
+
+
+def test_round_trip_compares_numbers_and_instants_by_value() -> None:
+    """5 read as 5.0 and `.000Z` read as `Z` are the same value; a lost key or a changed type is not."""
+    sent = {"amount": 5, "at": "2024-01-02T03:04:05.000Z", "tags": ["a"]}
+    assert difference({"amount": 5.0, "at": "2024-01-02T03:04:05Z", "tags": ["a"]}, sent) is None
+    assert difference({"amount": 5, "at": "2024-01-02T03:04:05Z"}, sent) == "$: keys lost ['tags'], keys added []"
+    assert difference({"amount": "5", "at": "2024-01-02T03:04:05Z", "tags": ["a"]}, sent) is not None
+    assert difference({"amount": 5, "at": "2024-01-02T03:04:06Z", "tags": ["a"]}, sent) is not None
+    assert difference({"amount": 5, "at": "2024-01-02T03:04:05Z", "tags": [True]}, {**sent, "tags": [1]}) is not None
 
 
 # --- probes: hand-written requests, judged by openapi-core alone and with validator_extensions -------------

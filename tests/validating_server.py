@@ -4,7 +4,9 @@ The conformance harness points generated clients at it: a validator we did not w
 whether what the client sent is what the spec describes (parameter styles, cookies, bodies of every
 media type, security). Each request gets a `Verdict` in `server.verdicts`; an invalid one is answered
 `400 {"errors": [...]}`, a valid one with the operation's first documented 2xx response, its body
-from the spec's example or made up from its schema (`synth`). `POST /__token` answers OAuth2 token
+from the spec's example or made up from its schema (`synth`): the example when it validates against
+that schema, else a synthesized body that does (`answer_checks.choose_body`). The verdict keeps the
+answer and the schema validator's judgement of it (`Verdict.answer`). `POST /__token` answers OAuth2 token
 requests, so a client-credentials flow can be pointed at it.
 """
 
@@ -20,6 +22,7 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
+from answer_checks import NO_EXAMPLE, Answer, answer_of, choose_body
 from openapi_core import Config, OpenAPI
 from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest
 from openapi_core.templating.paths.finders import APICallPathFinder
@@ -51,6 +54,7 @@ class Verdict:
     # What the validator read from the request: parameters by location and name, and the body.
     parameters: dict[str, dict[str, Any]] = field(default_factory=dict)
     body_value: Any = None
+    answer: Answer | None = None  # what a valid request was answered, judged against its schema
 
     @property
     def valid(self) -> bool:
@@ -120,7 +124,7 @@ class ValidatingServer:
         self._logged = _Collector()
         # Each operation's answer, made once: the sync and the async client call every operation, and a
         # synthesized response body (Stripe's are large) costs more than validating the request.
-        self._answers: dict[tuple[int, str], tuple[int, dict[str, str], bytes, str | None]] = {}
+        self._answers: dict[tuple[int, str], tuple[int, dict[str, str], bytes, str | None, Answer]] = {}
 
     def _watch_logs(self, on: bool) -> None:
         logger = logging.getLogger("openapi_core")
@@ -162,7 +166,7 @@ class ValidatingServer:
         if verdict.errors:
             response = Response(json.dumps({"errors": verdict.errors}), status=400, content_type="application/json")
         else:
-            response = self._cached_answer(operation, request.method)
+            response, verdict.answer = self._cached_answer(operation, request.method)
         return response(environ, start_response)
 
     def _judge(self, request: Request) -> tuple[Verdict, dict[str, Any] | None]:
@@ -215,42 +219,41 @@ class ValidatingServer:
         operation = ((self.spec.get("paths") or {}).get(template) or {}).get(request.method.lower())
         return template, operation if isinstance(operation, dict) else None
 
-    def _cached_answer(self, operation: dict[str, Any] | None, method: str) -> Response:
-        """`_answer`, made once per operation and method."""
+    def _cached_answer(self, operation: dict[str, Any] | None, method: str) -> tuple[Response, Answer]:
+        """`_answer`, made once per operation and method, and its record."""
         key = (id(operation), method)
         with self._lock:
             made = self._answers.get(key)
         if made is None:
-            answer = self._answer(operation, method)
+            answer, record = self._answer(operation, method)
             headers = {k: v for k, v in answer.headers.items() if k.lower() not in ("content-type", "content-length")}
-            made = (answer.status_code, headers, answer.get_data(), answer.content_type)
+            made = (answer.status_code, headers, answer.get_data(), answer.content_type, record)
             with self._lock:
                 self._answers[key] = made
-        status, headers, body, content_type = made
-        return Response(body, status=status, headers=headers, content_type=content_type)
+        status, headers, body, content_type, record = made
+        return Response(body, status=status, headers=headers, content_type=content_type), record
 
-    def _answer(self, operation: dict[str, Any] | None, method: str) -> Response:
-        """The operation's first documented 2xx response (else `default`), body from its example or schema."""
+    def _answer(self, operation: dict[str, Any] | None, method: str) -> tuple[Response, Answer]:
+        """The operation's first documented 2xx response (else `default`), body from its example when that
+        validates against its schema, else made up from the schema; and the record of it."""
         responses = (operation or {}).get("responses") or {}
         status_key = next(
             (s for s in responses if str(s).startswith("2")), "default" if "default" in responses else None
         )
         if status_key is None:
-            return Response(b"", status=204)
+            return Response(b"", status=204), answer_of(204, None, b"")
         status = 200 if str(status_key) in ("default", "2XX", "2xx") else int(status_key)
         documented = synthesizer(self.spec).resolve(responses[status_key])
         headers = self._response_headers(documented)
         content = documented.get("content") or {}
         if not content or status in (204, 304) or method == "HEAD":
-            return Response(b"", status=status, headers=headers)
+            return Response(b"", status=status, headers=headers), answer_of(status, None, b"")
         media_type, media = next(iter(content.items()))
         media = media if isinstance(media, dict) else {}
-        value = self._example(media)
-        schema = media.get("schema") or {}
-        if value is _NO_EXAMPLE:
-            value = synthesizer(self.spec).value(schema, response=True)
-        body, content_type = encode(value, media_type, synthesizer(self.spec).merged(schema))
-        return Response(body, status=status, headers=headers, content_type=content_type)
+        chosen = choose_body(media, self._example(media), synthesizer(self.spec))
+        body, content_type = encode(chosen.value, media_type, synthesizer(self.spec).merged(media.get("schema") or {}))
+        record = answer_of(status, content_type, body, chosen)
+        return Response(body, status=status, headers=headers, content_type=content_type), record
 
     def _example(self, media: dict[str, Any]) -> Any:
         if "example" in media:
@@ -259,7 +262,7 @@ class ValidatingServer:
             example = synthesizer(self.spec).resolve(example)
             if "value" in example:
                 return example["value"]
-        return _NO_EXAMPLE
+        return NO_EXAMPLE
 
     def _response_headers(self, response: dict[str, Any]) -> dict[str, str]:
         headers = {}
@@ -271,9 +274,6 @@ class ValidatingServer:
             value = header["example"] if "example" in header else synth.value(header.get("schema") or {}, response=True)
             headers[name] = value.decode() if isinstance(value, bytes) else _text(value)
         return headers
-
-
-_NO_EXAMPLE = object()
 
 
 class _Collector(logging.Handler):
