@@ -33,34 +33,36 @@ code on three small documents checked into tests/data/third_party/fidelity/.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-import inspect
 import json
 import os
-import pkgutil
 import random
-import re
 import subprocess
 import sys
 import tempfile
 import time
-import types as pytypes
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Union, get_args, get_origin
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 import fidelity_schemas as schemas
 from corpus import CACHE, PACKAGES, fetch
+from fidelity_types import (
+    Operation,
+    client_operations,
+    dcg_classes,
+    generate_dcg,
+    generate_ours,
+    normalized,
+    response_parser,
+    successes,
+)
 
 HARD_TIMEOUT = 900  # seconds for one document's worker, generation included
-DCG_TIMEOUT = 180
-PLAIN = (dict[str, Any], list[dict[str, Any]], type(None))  # what a method's `body` also takes, untyped
 
 
 @dataclass
@@ -109,100 +111,6 @@ class Outcome:
     detail: str = ""
 
 
-# --- our generated package ---------------------------------------------------------------------------
-
-
-def generate_ours(document: Path, out: Path, package: str) -> pytypes.ModuleType:
-    """Generate and import our package for `document` (as tests/conftest.py's `make_package` does)."""
-    from generator.pipeline import package_tree
-    from generator.write.files import write_tree
-
-    write_tree(package_tree(document, package), out / package)
-    if str(out) not in sys.path:
-        sys.path.insert(0, str(out))
-    return importlib.import_module(package)
-
-
-class _TypesNamespace(dict):  # type: ignore[type-arg]
-    """Locals for evaluating a method's annotations: names the module imports only under TYPE_CHECKING
-    come from the package's lazy `types` module."""
-
-    def __init__(self, types_module: pytypes.ModuleType) -> None:
-        super().__init__()
-        self._types = types_module
-
-    def __missing__(self, name: str) -> Any:
-        try:
-            return getattr(self._types, name)
-        except AttributeError:
-            raise KeyError(name) from None
-
-
-@dataclass(frozen=True)
-class Operation:
-    """What the generated client holds for one operation: its Endpoint constant and its body's type."""
-
-    endpoint: Any
-    body: Any = None
-
-
-def client_operations(package: pytypes.ModuleType) -> dict[tuple[str, str], Operation]:
-    """(METHOD, path) -> the Endpoint constant and the `body` annotation of the method that sends it."""
-    found: dict[tuple[str, str], Operation] = {}
-    namespace = _TypesNamespace(importlib.import_module(f"{package.__name__}.types"))
-    for module in _client_modules(package):
-        constants = {n: v for n, v in vars(module).items() if type(v).__name__ == "Endpoint"}
-        for name, endpoint in constants.items():
-            found[(endpoint.method, endpoint.path)] = Operation(endpoint)
-        for function in _methods(module):
-            used = [constants[n] for n in function.__code__.co_names if n in constants]
-            hint = function.__annotations__.get("body")
-            if len(used) == 1 and hint is not None:
-                body = _typed_body(eval(hint, vars(module), namespace))  # noqa: S307 - our own generated annotation
-                found[(used[0].method, used[0].path)] = Operation(used[0], body)
-    return found
-
-
-def _client_modules(package: pytypes.ModuleType) -> Iterator[pytypes.ModuleType]:
-    yield importlib.import_module(f"{package.__name__}.client")
-    resources = f"{package.__name__}.resources"
-    if importlib.util.find_spec(resources) is not None:
-        module = importlib.import_module(resources)
-        for info in pkgutil.walk_packages(module.__path__, resources + "."):
-            yield importlib.import_module(info.name)
-
-
-def _methods(module: pytypes.ModuleType) -> Iterator[Any]:
-    for cls in vars(module).values():
-        if isinstance(cls, type) and cls.__module__ == module.__name__ and not cls.__name__.startswith("Async"):
-            for attribute in vars(cls).values():
-                function = inspect.unwrap(attribute)  # `@_operation` is a descriptor holding the method
-                if inspect.isfunction(function):
-                    yield function
-
-
-def _typed_body(annotation: Any) -> Any:
-    """The body's own type: the method also takes plain dicts (and None when optional), which accept anything."""
-    options = get_args(annotation) if get_origin(annotation) in (Union, pytypes.UnionType) else (annotation,)
-    typed = [o for o in options if o not in PLAIN] or [o for o in options if o is not type(None)]
-    return typed[0] if len(typed) == 1 else Union[tuple(typed)]  # noqa: UP007 - a runtime union of types
-
-
-def response_parser(operation: Operation, status: str, successes: list[str]) -> Any:
-    """The `ResponseType` the client reads `status` with (the runtime's own lookup order), or None."""
-    endpoint = operation.endpoint
-    if status in successes:
-        return endpoint.responses.get(status, endpoint.response)
-    errors = endpoint.errors
-    return errors.get(status) or errors.get(f"{status[0]}XX") or errors.get("default")
-
-
-def successes(operation: dict[str, Any]) -> list[str]:
-    """The statuses the client returns (2xx, or `default` when there is none), as the generator decides."""
-    statuses = [str(s) for s in (operation.get("responses") or {})]
-    return [s for s in statuses if s.startswith("2")] or [s for s in statuses if s == "default"][:1]
-
-
 # --- checks -------------------------------------------------------------------------------------------
 
 
@@ -212,7 +120,10 @@ def _rejection(error: Exception) -> Outcome:
     if isinstance(error, ValidationError):
         first = error.errors()[0]
         loc = ".".join(str(p) for p in first["loc"])
-        return Outcome(False, f"rejected: {first['type']}", f"{loc}: {first['msg']}"[:300])
+        # The JSON kind of the refused value tells "a string where the type wants an object" from "an object
+        # missing a key": the same pydantic error type, different bugs.
+        cause = f"rejected: {first['type']} on {schemas.json_kind(first.get('input'))}"
+        return Outcome(False, cause, f"{loc}: {first['msg']}"[:300])
     return Outcome(False, f"rejected: {type(error).__name__}", str(error)[:300])
 
 
@@ -220,7 +131,7 @@ def check_response(parser: Any, instance: Any) -> Outcome:
     """Parse the instance as the client reads a body, then dump it back as the models promise."""
     try:
         value = parser.parse(json.dumps(instance).encode())
-    except Exception as error:  # noqa: BLE001 - every way of refusing is a finding
+    except Exception as error:  # every way of refusing is a finding
         return _rejection(error)
     return _round_trip(parser._adapter, value, instance)
 
@@ -229,11 +140,11 @@ def check_body(adapter: Any, instance: Any, encode: Callable[[Any], bytes], acce
     """Validate the instance into the body type, encode it as the client sends it; the spec must accept that."""
     try:
         value = adapter.validate_python(instance)
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:  # every way of refusing is a finding
         return _rejection(error)
     try:
         sent = json.loads(encode(value))
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:  # the client would fail to send it: a finding
         return Outcome(True, "encoding fails", f"{type(error).__name__}: {error}"[:300])
     if not accepts(sent):
         return Outcome(True, "sent body invalid", json.dumps(sent)[:300])
@@ -245,7 +156,7 @@ def check_model(adapter: Any, instance: Any) -> Outcome:
     """A peer's model: parse the instance's JSON, dump it back."""
     try:
         value = adapter.validate_json(json.dumps(instance))
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:  # every way of refusing is a finding
         return _rejection(error)
     return _round_trip(adapter, value, instance)
 
@@ -253,49 +164,10 @@ def check_model(adapter: Any, instance: Any) -> Outcome:
 def _round_trip(adapter: Any, value: Any, instance: Any) -> Outcome:
     try:
         dumped = adapter.dump_python(value, mode="json", by_alias=True, exclude_unset=True)
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:  # the value cannot be written back: a finding
         return Outcome(True, "round trip: dump fails", f"{type(error).__name__}: {error}"[:300])
     found = schemas.difference(dumped, instance)
     return Outcome(True, f"round trip: {found[0]}", found[1]) if found else Outcome(True)
-
-
-# --- the peer -----------------------------------------------------------------------------------------
-
-
-def generate_dcg(document: Path, out: Path) -> tuple[pytypes.ModuleType | None, str]:
-    """datamodel-code-generator's models for `document`, imported; (None, why) when it cannot."""
-    target = out / "dcg_models.py"
-    command = [sys.executable, "-m", "datamodel_code_generator", "--input", str(document), "--input-file-type",
-               "openapi", "--output-model-type", "pydantic_v2.BaseModel", "--extra-fields", "allow",
-               "--disable-timestamp", "--output", str(target)]  # fmt: skip
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=DCG_TIMEOUT, check=False)
-    except subprocess.TimeoutExpired:
-        return None, f"generation over {DCG_TIMEOUT} s"
-    if done.returncode != 0 or not target.is_file():
-        return None, "generation fails"
-    try:
-        spec = importlib.util.spec_from_file_location("fidelity_dcg_models", target)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[spec.name] = module
-        spec.loader.exec_module(module)
-    except Exception:  # noqa: BLE001
-        return None, "import fails"
-    return module, "ok"
-
-
-def dcg_classes(module: pytypes.ModuleType) -> dict[str, Any]:
-    """Normalized name -> dcg's class (its names are the component names, re-cased and stripped)."""
-    found: dict[str, list[Any]] = {}
-    for name, value in vars(module).items():
-        if isinstance(value, type) and value.__module__ == module.__name__:
-            found.setdefault(_normalized(name), []).append(value)
-    return {key: values[0] for key, values in found.items() if len(values) == 1}
-
-
-def _normalized(name: str) -> str:
-    return re.sub(r"[^0-9a-z]", "", name.lower())
 
 
 # --- one document -------------------------------------------------------------------------------------
@@ -309,8 +181,9 @@ class Run:
     seed: int = 12
     budget: float = 60.0
     dcg: bool = True
-    failures: Path | None = None
+    failures: Path | None = None  # the JSONL file failures are appended to
     package: str = "fidelity_pkg"
+    found: list[dict[str, Any]] = field(default_factory=list)  # the failures, in this process
 
 
 def check_document(document: Path, work: Path, run: Run, name: str | None = None) -> DocumentResult:
@@ -320,7 +193,7 @@ def check_document(document: Path, work: Path, run: Run, name: str | None = None
     oas30 = str(spec.get("openapi", "")).startswith("3.0")
     try:
         operations = client_operations(generate_ours(document, work, run.package))
-    except Exception as error:  # noqa: BLE001 - a refusal or a crash: counted, the run goes on
+    except Exception as error:  # a refusal or a crash: counted, the run goes on
         result.outcome = "refused" if type(error).__name__ == "SpecError" else "import"
         result.reason = f"{type(error).__name__}: {str(error)[:300]}"
         return result
@@ -359,13 +232,13 @@ def _check_target(
     accepts = schemas.validator(spec, target.pointer, oas30, reading=target.where != "body")
     try:
         drawn = schemas.draw(schemas.drawable(spec, target.schema, oas30), run.examples, run.seed)
-    except Exception:  # noqa: BLE001 - recursion, unsatisfiable, too large: hypothesis-jsonschema's limits
+    except Exception:  # recursion, unsatisfiable, too large: hypothesis-jsonschema's limits
         result.undrawable += 1
         return
     valid = [i for i in drawn if accepts(i)]
     result.drawn += len(drawn)
     result.valid += len(valid)
-    theirs = peer.get(_normalized(target.component)) if target.component else None
+    theirs = peer.get(normalized(target.component)) if target.component else None
     outcomes = [ours(instance) for instance in valid]
     _tally(result, "ours", target, valid, outcomes, run)
     if theirs is not None:
@@ -378,7 +251,7 @@ def _check_target(
 def _adapter(factory: Any, cls: Any) -> Any:
     try:
         return factory(cls)
-    except Exception:  # noqa: BLE001 - a peer's class pydantic cannot build: its every instance is refused
+    except Exception:  # a peer's class pydantic cannot build: its every instance is refused
         return None
 
 
@@ -406,8 +279,9 @@ def _body_check(spec: dict[str, Any], oas30: bool, target: schemas.Target, opera
     accepts = schemas.validator(spec, target.pointer, oas30, reading=False)
     try:
         adapter = TypeAdapter(operation.body)
-    except Exception as error:  # noqa: BLE001
-        return lambda instance: Outcome(False, "rejected: type unusable", str(error)[:300])
+    except Exception as error:  # a type pydantic cannot build refuses every instance
+        why = str(error)[:300]
+        return lambda instance: Outcome(False, "rejected: type unusable", why)
     return lambda instance: check_body(adapter, instance, encoding.json_bytes, accepts)
 
 
@@ -429,12 +303,14 @@ def _tally(
 
 
 def _log(run: Run, result: DocumentResult, tool: str, target: schemas.Target, instance: Any, outcome: Outcome) -> None:
-    if run.failures is None:
-        return
-    record = {"document": result.document, "tool": tool, "operation": target.operation, "where": target.where,
-              "pointer": target.pointer, "instance": instance, "cause": outcome.cause, "error": outcome.detail}  # fmt: skip
-    with run.failures.open("a", encoding="utf-8") as log:
-        log.write(json.dumps(record, default=str) + "\n")  # one write per line: whole lines from two workers
+    record = {
+        "document": result.document, "tool": tool, "operation": target.operation, "where": target.where,
+        "pointer": target.pointer, "instance": instance, "cause": outcome.cause, "error": outcome.detail,
+    }  # fmt: skip
+    run.found.append(record)
+    if run.failures is not None:
+        with run.failures.open("a", encoding="utf-8") as log:
+            log.write(json.dumps(record, default=str) + "\n")  # one write per line: whole lines from two workers
 
 
 # --- the corpus ---------------------------------------------------------------------------------------
@@ -445,7 +321,8 @@ def _worker(document: Path, run: Run) -> DocumentResult:
     name = document.relative_to(CACHE).as_posix()
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="fidelity-") as scratch:
-        command = [sys.executable, __file__, "--one", str(document), name, scratch, json.dumps(asdict(run), default=str)]
+        settings = json.dumps({**asdict(run), "found": []}, default=str)
+        command = [sys.executable, __file__, "--one", str(document), name, scratch, settings]
         try:
             done = subprocess.run(command, capture_output=True, text=True, timeout=HARD_TIMEOUT, check=False)
         except subprocess.TimeoutExpired:
@@ -455,6 +332,7 @@ def _worker(document: Path, run: Run) -> DocumentResult:
         return DocumentResult(name, "crash", done.stderr.strip()[-300:], seconds=time.perf_counter() - started)
     result = _result_from(json.loads(lines[-1]))
     result.seconds = time.perf_counter() - started
+    print(f"{result.seconds:5.0f} s {result.outcome:8} {result.valid:5} valid  {name}", file=sys.stderr, flush=True)
     return result
 
 
@@ -466,7 +344,7 @@ def _result_from(data: dict[str, Any]) -> DocumentResult:
 def _one(argv: list[str]) -> int:
     """The worker's side: `--one DOCUMENT NAME WORKDIR RUN-JSON`; prints the result as one JSON line."""
     document, name, work, settings = Path(argv[0]), argv[1], Path(argv[2]), json.loads(argv[3])
-    run = Run(**{**settings, "failures": Path(settings["failures"]) if settings["failures"] else None})
+    run = Run(**{**settings, "failures": Path(settings["failures"]) if settings["failures"] else None, "found": []})
     print(json.dumps(asdict(check_document(document, work, run, name))))
     return 0
 
@@ -516,8 +394,10 @@ def report(results: list[DocumentResult], run: Run, seconds: float) -> None:
     print(f"\nFidelity: {len(results)} documents ({sources}); {run.examples} draws per schema, seed {run.seed}, "
           f"{run.budget:.0f} s of drawing per document; {seconds:.0f} s\n")  # fmt: skip
     print("| documents | generated | refused | other failures | operations | schemas | no typed JSON parser "
-          "| could not draw | over budget | instances drawn | accepted by the validator |\n|" + "---|" * 11)  # fmt: skip
-    print(f"| {len(results)} | {counts['ok']} | {counts['refused']} | {len(results) - counts['ok'] - counts['refused']} "
+          "| could not draw | over budget | instances drawn | accepted by the validator |")  # fmt: skip
+    print("|" + "---|" * 11)
+    failed = len(results) - counts["ok"] - counts["refused"]
+    print(f"| {len(results)} | {counts['ok']} | {counts['refused']} | {failed} "
           f"| {sum(r.operations for r in checked)} | {sum(r.schemas for r in checked)} "
           f"| {sum(r.no_parser for r in checked)} | {sum(r.undrawable for r in checked)} "
           f"| {sum(r.over_budget for r in checked)} | {sum(r.drawn for r in checked)} "

@@ -62,9 +62,9 @@ def _escape(token: str) -> str:
 def _json_media(content: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
     for media_type, media in (content or {}).items():
         base = media_type.split(";")[0].strip().lower()
-        if (base == "application/json" or base.endswith("+json")) and isinstance(media, dict):
-            if isinstance(media.get("schema"), dict):
-                yield media_type, media["schema"]
+        json_like = base == "application/json" or base.endswith("+json")
+        if json_like and isinstance(media, dict) and isinstance(media.get("schema"), dict):
+            yield media_type, media["schema"]
 
 
 def resolve(document: dict[str, Any], node: Any) -> Any:
@@ -138,9 +138,8 @@ def to_json_schema(node: Any, oas30: bool) -> Any:
 def _numbers_30(schema: dict[str, Any]) -> None:
     """OAS 3.0's booleans `exclusiveMinimum`/`exclusiveMaximum` (draft 4) as draft 7's numbers."""
     for bound, flag in (("minimum", "exclusiveMinimum"), ("maximum", "exclusiveMaximum")):
-        if isinstance(schema.get(flag), bool):
-            if schema.pop(flag) and bound in schema:
-                schema[flag] = schema.pop(bound)
+        if isinstance(schema.get(flag), bool) and schema.pop(flag) and bound in schema:
+            schema[flag] = schema.pop(bound)
 
 
 def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
@@ -255,7 +254,7 @@ def validator(document: dict[str, Any], pointer: str, oas30: bool, reading: bool
     def accepts(instance: Any) -> bool:
         try:
             return bool(check.is_valid(instance))
-        except Exception:  # noqa: BLE001 - a validator crash (bad regex, broken $ref) is not an acceptance
+        except Exception:  # a validator crash (bad regex, broken $ref) is no acceptance
             return False
 
     return accepts
@@ -286,14 +285,15 @@ def difference(dumped: Any, original: Any, path: str = "$") -> tuple[str, str] |
             return "array became " + type(dumped).__name__, path
         if len(dumped) != len(original):
             return "array length changed", path
-        return next((d for i, pair in enumerate(zip(dumped, original)) if (d := difference(*pair, f"{path}[{i}]"))), None)
+        pairs = enumerate(zip(dumped, original, strict=True))
+        return next((d for i, (a, b) in pairs if (d := difference(a, b, f"{path}[{i}]"))), None)
     return _scalar_difference(dumped, original, path)
 
 
 def _scalar_difference(dumped: Any, original: Any, path: str) -> tuple[str, str] | None:
     number = (int, float)
     if isinstance(original, bool) or isinstance(dumped, bool):
-        return None if dumped is original else (f"{_kind(original)} became {_kind(dumped)}", path)
+        return None if dumped is original else (f"{json_kind(original)} became {json_kind(dumped)}", path)
     if isinstance(original, number) and isinstance(dumped, number):
         return None if dumped == original else ("number changed", path)
     if isinstance(original, str) and isinstance(dumped, str):
@@ -304,10 +304,12 @@ def _scalar_difference(dumped: Any, original: Any, path: str) -> tuple[str, str]
             return None if instants[0] == instants[1] else ("date-time changed", path)
         return "string changed", path
     if type(original) is not type(dumped):
-        return f"{_kind(original)} became {_kind(dumped)}", path
+        return f"{json_kind(original)} became {json_kind(dumped)}", path
     return None if dumped == original else ("value changed", path)
 
 
-def _kind(value: Any) -> str:
-    names = {bool: "boolean", int: "integer", float: "number", str: "string", type(None): "null"}
+def json_kind(value: Any) -> str:
+    """The JSON type of a value (an `object`/`array` for dicts and lists)."""
+    names = {bool: "boolean", int: "integer", float: "number", str: "string", type(None): "null", dict: "object"}
+    names[list] = "array"
     return names.get(type(value), type(value).__name__)
