@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: generate check test lint bench corpus changes clean
+.PHONY: generate check test lint bench corpus fidelity changes clean
 
 # Create the virtual environment and install the pinned tools when missing or when pyproject.toml changed.
 # Editable in "compat" mode: a path entry (not an import hook), so type checkers see generator and generated.
@@ -56,3 +56,9 @@ bench: $(STAMP) $(PEERS_STAMP)
 corpus: $(STAMP)
 	$(BIN)/python bench/corpus.py
 	$(BIN)/python bench/semantic_parity.py
+
+# Differential fuzzing over the same corpus: instances of every operation's JSON schemas (drawn with
+# hypothesis-jsonschema, kept when the spec's own validator accepts them) must be accepted by the generated
+# type the client uses and dump back unchanged; datamodel-code-generator gets the same instances. One table.
+fidelity: $(STAMP)
+	$(BIN)/python bench/fidelity.py
