@@ -121,6 +121,9 @@ REF_ENUM = {"$ref": "#/components/schemas/Kind"}
             "3.1.0",
             [{"n": 1, "s_x": "text"}],
         ),
+        # `properties` beside an explicit non-object `type` constrain nothing (hetras' JSON Patch documents).
+        ({"type": "array", "items": {"type": "integer"}, "properties": {"x": {"type": "string"}}}, "3.0.3", [[1]]),
+        ({"$ref": "#/components/schemas/PatchList"}, "3.0.3", [[], [{"op": "add"}]]),
         ({"type": "array", "prefixItems": [{"type": "string"}], "items": {"type": "integer"}}, "3.1.0", [["a", 1, 2]]),
         # 5. overlapping untagged variants.
         ({"anyOf": [{"type": "integer"}, {"type": "number"}]}, "3.1.0", [1, 1.5]),
@@ -155,6 +158,7 @@ def test_round_trip(make_package: MakePackage, schema: dict[str, Any], version: 
         Thing=THING,
         Kind=STRING_ENUM,
         MaybeThing={**THING, "nullable": True},
+        PatchList={"type": "array", "items": {"type": "object"}, "properties": {"op": {"type": "string"}}},
     )
     assert_round_trips(make_package, spec, *values)
 

@@ -27,6 +27,7 @@ from generator.ir.schema_shapes import (
     is_null_only,
     is_nullable,
     keyword_only,
+    not_an_object,
     one_way,
     without_null,
 )
@@ -123,7 +124,7 @@ class SchemaBuilder(UnionBuilder):
                 return _nullable(model) if admits_null(schema) else model
             return self._all_of(schema, pointer, hint)
         kind = schema.get("type")
-        if kind == "object" or "properties" in schema:
+        if kind == "object" or ("properties" in schema and not not_an_object(schema)):
             if schema.get("properties"):
                 return self._model(schema, pointer, hint)
             extra = schema.get("additionalProperties")
@@ -178,7 +179,7 @@ class SchemaBuilder(UnionBuilder):
             return True
         if "allOf" in schema:
             return (len(schema["allOf"]) > 1 or bool(schema.get("properties"))) and self._objectish(schema, pointer)
-        return bool(schema.get("properties"))
+        return bool(schema.get("properties")) and not not_an_object(schema)
 
     def _widened(self, pointer: str, what: str) -> None:
         self.warnings.append(

@@ -24,6 +24,12 @@ def keyword_only(schema: Any) -> bool:
     return isinstance(schema, dict) and not TYPING_KEYS & schema.keys()
 
 
+def not_an_object(schema: dict[str, Any]) -> bool:
+    """Whether an explicit `type` rules objects out: `properties` beside `type: array` constrain nothing."""
+    kind = schema.get("type")
+    return (isinstance(kind, str) and kind != "object") or (isinstance(kind, list) and "object" not in kind)
+
+
 def is_nullable(schema: dict[str, Any]) -> bool:
     kind = schema.get("type")
     return schema.get("nullable") is True or (isinstance(kind, list) and "null" in kind)
