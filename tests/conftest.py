@@ -46,15 +46,18 @@ def minimal_spec(schemas: dict[str, Any] | None = None, paths: dict[str, Any] | 
 
 @pytest.fixture
 def make_package(tmp_path: Path) -> Iterator[MakePackage]:
-    """Generate a package from a spec (dict or YAML text), import it, and return the module."""
+    """Generate a package from a spec (dict or YAML text), import it, and return the module; keyword
+    options go to `package_tree`."""
     created: list[str] = []
     out = tmp_path / "out"
 
-    def make(spec: dict[str, Any] | str, package: str = "pkg", filename: str = "spec.yaml") -> ModuleType:
+    def make(
+        spec: dict[str, Any] | str, package: str = "pkg", filename: str = "spec.yaml", **options: Any
+    ) -> ModuleType:
         spec_path = tmp_path / filename
         text = spec if isinstance(spec, str) else yaml.safe_dump(spec, sort_keys=False)
         spec_path.write_text(text, encoding="utf-8")
-        write_tree(package_tree(spec_path, package), out / package)
+        write_tree(package_tree(spec_path, package, **options), out / package)
         if str(out) not in sys.path:
             sys.path.insert(0, str(out))
         created.append(package)
