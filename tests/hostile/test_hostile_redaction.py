@@ -115,5 +115,6 @@ def test_log_lines_show_no_credential(keyed: ModuleType, caplog: pytest.LogCaptu
             client.calls.get_things()
             client.calls.session()
     _assert_hidden(caplog.text, *(record.getMessage() for record in caplog.records))
-    lines = [record.getMessage() for record in caplog.records if record.name == "httpx"]
-    assert any("/search?api_key=" in line for line in lines), lines  # httpx's own line, redacted
+    if level == logging.DEBUG:  # httpx logs its line at INFO from 0.24 on, at DEBUG (on "httpx._client") before
+        lines = [record.getMessage() for record in caplog.records if record.name.startswith("httpx")]
+        assert any("/search?api_key=" in line for line in lines), lines  # httpx's own line, redacted

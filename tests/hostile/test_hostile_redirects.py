@@ -78,7 +78,9 @@ def test_no_credential_follows_a_redirect_to_another_origin_async(
 
 
 @pytest.mark.timeout(30)
-def test_a_redirect_on_the_same_origin_keeps_the_keys(keyed: ModuleType, servers: tuple[RecordingServer, RecordingServer]) -> None:
+def test_a_redirect_on_the_same_origin_keeps_the_keys(
+    keyed: ModuleType, servers: tuple[RecordingServer, RecordingServer]
+) -> None:
     origin, _ = servers
     origin.recorder.routes["/things"] = lambda seen: (307, {}, {"Location": "/moved"})
     with httpx.Client(follow_redirects=True) as http:
