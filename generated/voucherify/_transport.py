@@ -14,11 +14,11 @@ from ._auth import Placement
 from ._exceptions import APIConnectionError, APIError, APITimeoutError, InvalidRequestError
 from ._redact import redact
 
-# What sending can raise: httpx's errors, an invalid URL (a redirect's), and the RuntimeError of a closed client.
-SEND_ERRORS = (httpx.HTTPError, httpx.InvalidURL, RuntimeError)
-# Failures that may not happen again (a timeout, a refused or reset connection): worth another attempt.
-# The rest would recur as they are: an invalid header or URL, an undecodable body, a redirect loop.
-TRANSIENT_ERRORS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
+# What sending can raise: httpx's errors, and the RuntimeError of a client closed (by another thread).
+SEND_ERRORS = (httpx.HTTPError, RuntimeError)
+# Failures that may not happen again (a timeout, a refused or reset connection, a proxy down): worth another
+# attempt. The rest would recur as they are: an invalid header or URL, an undecodable body, a redirect loop.
+TRANSIENT_ERRORS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError, httpx.ProxyError)
 
 
 def send_error(request: httpx.Request, error: Exception) -> APIError:
@@ -26,7 +26,7 @@ def send_error(request: httpx.Request, error: Exception) -> APIError:
     what = f"{request.method} {redact(request.url)}"
     if isinstance(error, httpx.TimeoutException):
         return APITimeoutError(f"{what} timed out ({type(error).__name__})")
-    if isinstance(error, (httpx.LocalProtocolError, httpx.InvalidURL, httpx.UnsupportedProtocol)):
+    if isinstance(error, (httpx.LocalProtocolError, httpx.UnsupportedProtocol)):
         # Not `error` itself: h11 quotes the offending header value, which may be a credential.
         return InvalidRequestError(f"{what} was not sent: a header value or the URL is not valid HTTP")
     return APIConnectionError(f"{what} failed: {type(error).__name__}: {error}")
