@@ -10,6 +10,7 @@ from typing import Any, Generic, TypeVar
 import httpx
 
 from ._exceptions import PaginationLoopError
+from ._redact import redact
 
 Item = TypeVar("Item")
 
@@ -99,8 +100,9 @@ def next_page_of(
 def checked(following: NextPage | None, response: httpx.Response, seen: frozenset[str]) -> NextPage | None:
     """`following`, unless it is a page this iteration already fetched: then going on would never end."""
     if following is not None and following.key() in seen:
+        repeated = following.key() if following.url is None else redact(following.url)
         raise PaginationLoopError(
-            f"the page from {response.request.url} points back at a page already fetched ({following.key()}); "
+            f"the page from {redact(response.request.url)} points back at a page already fetched ({repeated}); "
             "the iteration stops here instead of going round again",
             response,
             following.key(),
@@ -131,7 +133,7 @@ class Page(Generic[Item]):
 
     def __repr__(self) -> str:
         return (
-            f"<{type(self).__name__} of {len(self.items)} item(s) from {self.response.request.url}, "
+            f"<{type(self).__name__} of {len(self.items)} item(s) from {redact(self.response.request.url)}, "
             f"has_more={self.has_more}>"
         )
 
@@ -190,7 +192,7 @@ class AsyncPage(Generic[Item]):
 
     def __repr__(self) -> str:
         return (
-            f"<{type(self).__name__} of {len(self.items)} item(s) from {self.response.request.url}, "
+            f"<{type(self).__name__} of {len(self.items)} item(s) from {redact(self.response.request.url)}, "
             f"has_more={self.has_more}>"
         )
 
