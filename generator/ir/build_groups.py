@@ -97,8 +97,8 @@ def _assemble(
     doc: Document, schemas: SchemaBuilder, grouped: dict[_Key, list[ir.Operation]], docs: dict[_Key, str]
 ) -> tuple[ir.Group, ...]:
     """The groups: attributes unique among siblings and apart from the client's (or resource's) own, method
-    names unique within a resource and apart from its children, and class names apart from the types'
-    (resource classes share client.py with them)."""
+    names unique within a resource and apart from its children and the methods made beside its operations,
+    and class names apart from the types' (resource classes share client.py with them)."""
     type_names = {str(d.name) for d in schemas.definitions()}
     taken_classes: set[str] = set()
     attributes: dict[_Key, Identifier] = {}
@@ -109,8 +109,10 @@ def _assemble(
     groups = []
     for key, operations in grouped.items():
         children = [attributes[k] for k in grouped if k[:-1] == key]
+        # Taken first: sub-resources, and the methods made beside status operations (`wait`, `handle`).
+        taken = [*children, *(name for op in operations for name in op.companions)]
         wanted = [Identifier(op.name, RESOURCE_ATTRIBUTES) for op in operations]
-        names = dedupe([*children, *wanted])[len(children) :]
+        names = dedupe([*taken, *wanted])[len(taken) :]
         renamed = []
         for op, own, name in zip(operations, wanted, names, strict=True):
             if name != own:

@@ -32,26 +32,30 @@ CLASHING_SCHEMAS = [
 ]  # fmt: skip
 
 
+def _get(operation_id: str, tag: str, schema: str, **extra: Any) -> dict[str, Any]:
+    """A GET by ID, tagged `tag`, answering `schema`."""
+    content = {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}
+    return {
+        "get": {
+            "tags": [tag],
+            "operationId": operation_id,
+            "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "ok", "content": content}},
+            **extra,
+        }
+    }
+
+
 def _clashing_spec() -> dict[str, Any]:
     schemas = {name: {"type": "object", "properties": {"id": {"type": "string"}}} for name in CLASHING_SCHEMAS}
     paths = {
-        f"/t{index}/{{id}}": {
-            "get": {
-                "tags": [tag],
-                "operationId": f"get-{tag}",
-                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
-                "responses": {
-                    "200": {
-                        "description": "ok",
-                        "content": {
-                            "application/json": {"schema": {"$ref": f"#/components/schemas/{CLASHING_SCHEMAS[index]}"}}
-                        },
-                    }
-                },
-            }
-        }
-        for index, tag in enumerate(CLASHING_TAGS)
+        f"/t{index}/{{id}}": _get(f"get-{tag}", tag, CLASHING_SCHEMAS[index]) for index, tag in enumerate(CLASHING_TAGS)
     }
+    # A status operation gets `wait` and `handle` beside it: operations of those names take others.
+    schemas["Job"] = {"type": "object", "properties": {"state": {"type": "string"}}}
+    paths["/jobs/{id}"] = _get("getJob", "Jobs", "Job", **{"x-poll": {"status": "state", "done": ["ok"]}})
+    paths["/jobs/{id}/wait"] = _get("waitJob", "Jobs", "Job")
+    paths["/jobs/{id}/handle"] = _get("handleJob", "Jobs", "Job")
     return minimal_spec(schemas, paths)
 
 
@@ -80,16 +84,20 @@ def test_tags_and_schemas_named_like_the_runtime_leave_it_working(
     with RecordingServer() as server:
         client = package.HostileClient(base_url=server.url, timeout=7.0, max_retries=0)
         assert (client.base_url, client.timeout, client.max_retries) == (server.url, 7.0, 0)
-        resources = {name: value for name, value in vars(type(client)).items() if not name.startswith("_")}
-        assert len(resources) == len(CLASHING_TAGS) and not resources.keys() & client_attributes
+        resources = {name for name in vars(type(client)) if not name.startswith("_")} - {"jobs"}
+        assert len(resources) == len(CLASHING_TAGS) and not resources & client_attributes
         for attribute in resources:
             assert getattr(client, attribute).get("x").id is None  # parsed as the schema: `{"ok": true}`
         assert sorted(s.path for s in server.recorder.seen) == [f"/t{i}/x" for i in range(len(CLASHING_TAGS))]
+        server.recorder.answers["/jobs/j"] = [(200, {"state": "ok"})]
+        assert client.jobs.wait("j").state == "ok" and client.jobs.handle("j").wait().state == "ok"
+        assert client.jobs.wait_2("j") and client.jobs.handle_2("j")
+        assert [s.path for s in server.recorder.seen[-4:]] == ["/jobs/j", "/jobs/j", "/jobs/j/wait", "/jobs/j/handle"]
         copy = client.with_options(timeout=3.0)
         assert copy.timeout == 3.0 and callable(copy.request)
         client.close()
     exported = {name: getattr(package, name).__module__ for name in package.__all__}
-    assert sum(module.startswith("hostile.types.") for module in exported.values()) == len(CLASHING_SCHEMAS)
+    assert sum(module.startswith("hostile.types.") for module in exported.values()) == len(CLASHING_SCHEMAS) + 1
     assert (exported["APIError"], exported["Page"]) == ("hostile._exceptions", "hostile._pagination")
     mypy_strict(out / "hostile", tmp_path / ".mypy_cache", cwd=out)
 
