@@ -76,7 +76,8 @@ class ClientContext:
         self.models = {d.name: d for d in api.definitions if isinstance(d, ir.Model)}
         self.unions = {d.name: d for d in api.definitions if isinstance(d, ir.UnionType)}
         self.operations = {op.operation_id: op for g in api.groups for op in g.operations}
-        self.reserved = frozenset(str(d.name) for d in api.definitions) & module_names
+        self.type_names = frozenset(str(d.name) for d in api.definitions)
+        self.reserved = self.type_names & module_names
         self.constants = Constants(self.reserved)
         self.failed_errors: dict[str, FailedErrorView] = {}
         self.default_error = default_error(api)
@@ -190,7 +191,11 @@ class ClientContext:
         success = op.success
         assert success is not None and success.type is not None and op.poll is not None
         type_hint = hint(success.type)
-        name = ClassName(f"{type_hint}FailedError")
+        base = name = ClassName(f"{type_hint}FailedError")
+        counter = 1
+        while name in self.type_names:  # a schema of that name is exported beside it: take another
+            counter += 1
+            name = ClassName(f"{base}{counter}")
         typed = hint(success.type, self.shadowed)
         if name not in self.failed_errors:
             subject = Identifier((words(type_hint) or ("result",))[-1])
