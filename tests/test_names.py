@@ -9,6 +9,7 @@ import pytest
 
 from generated import postman, voucherify
 from generator.ir.names import CLIENT_ATTRIBUTES, RESOURCE_ATTRIBUTES, ClassName, ConstantName, Identifier, dedupe
+from generator.render.client_context import FAILED_ERROR_ATTRIBUTES
 from testdata import ROOT
 
 
@@ -128,3 +129,8 @@ def test_no_schema_can_take_a_name_the_rendered_modules_import() -> None:
     }
     assert {"APIModel", "Field", "Annotated", "Page", "NotFoundError", "FileInput"} <= imported
     assert sorted(name for name in imported if ClassName(name) == name) == []
+
+
+def test_failed_error_attributes_are_every_public_name_of_the_rendered_error() -> None:
+    error = postman.WaitFailedError("failed", final=None)
+    assert {name for name in dir(error) if not name.startswith("_")} == FAILED_ERROR_ATTRIBUTES

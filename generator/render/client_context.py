@@ -26,6 +26,11 @@ class ConstantView:
     value: str
 
 
+# What every `WaitFailedError` (templates/package/_exceptions.py.jinja) holds: a failed error's property,
+# named after its type, may not take it (tests/test_names.py checks it against the rendered class).
+FAILED_ERROR_ATTRIBUTES = frozenset({"final", "args", "add_note", "with_traceback"})
+
+
 @dataclass(frozen=True)
 class FailedErrorView:
     """The error `wait` raises when work fails, with a typed property for the final object."""
@@ -198,7 +203,7 @@ class ClientContext:
             name = ClassName(f"{base}{counter}")
         typed = hint(success.type, self.shadowed)
         if name not in self.failed_errors:
-            subject = Identifier((words(type_hint) or ("result",))[-1])
+            subject = Identifier((words(type_hint) or ("result",))[-1], FAILED_ERROR_ATTRIBUTES)
             text = (
                 f"Waiting ended because the {type_hint} reached {' or '.join(op.poll.failed)}; "
                 f"`{subject}` is its final state."

@@ -51,13 +51,14 @@ def _clashing_spec() -> dict[str, Any]:
     paths = {
         f"/t{index}/{{id}}": _get(f"get-{tag}", tag, CLASHING_SCHEMAS[index]) for index, tag in enumerate(CLASHING_TAGS)
     }
-    # A status operation gets `wait` and `handle` beside it: operations of those names take others.
-    schemas["Job"] = {"type": "object", "properties": {"state": {"type": "string"}}}
-    schemas["JobFailedError"] = schemas["Job"]  # the name of the error `wait` raises when a Job fails
+    # A status operation gets `wait` and `handle` beside it: operations of those names take others. The
+    # error `wait` raises is named after the type (`JobFinalFailedError`), its property after its last word.
+    schemas["JobFinal"] = {"type": "object", "properties": {"state": {"type": "string"}}}
+    schemas["JobFinalFailedError"] = schemas["JobFinal"]
     poll = {"status": "state", "done": ["ok"], "failed": ["broken"]}
-    paths["/jobs/{id}"] = _get("getJob", "Jobs", "Job", **{"x-poll": poll})
-    paths["/jobs/{id}/wait"] = _get("waitJob", "Jobs", "Job")
-    paths["/jobs/{id}/handle"] = _get("handleJob", "Jobs", "Job")
+    paths["/jobs/{id}"] = _get("getJob", "Jobs", "JobFinal", **{"x-poll": poll})
+    paths["/jobs/{id}/wait"] = _get("waitJob", "Jobs", "JobFinal")
+    paths["/jobs/{id}/handle"] = _get("handleJob", "Jobs", "JobFinal")
     return minimal_spec(schemas, paths)
 
 
@@ -95,6 +96,10 @@ def test_tags_and_schemas_named_like_the_runtime_leave_it_working(
         assert client.jobs.wait("j").state == "ok" and client.jobs.handle("j").wait().state == "ok"
         assert client.jobs.wait_2("j") and client.jobs.handle_2("j")
         assert [s.path for s in server.recorder.seen[-4:]] == ["/jobs/j", "/jobs/j", "/jobs/j/wait", "/jobs/j/handle"]
+        server.recorder.answers["/jobs/j"] = [(200, {"state": "broken"})]
+        with pytest.raises(package.JobFinalFailedError2) as failed:
+            client.jobs.wait("j")
+        assert failed.value.final.state == failed.value.final_.state == "broken"
         copy = client.with_options(timeout=3.0)
         assert copy.timeout == 3.0 and callable(copy.request)
         client.close()
