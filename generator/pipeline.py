@@ -46,8 +46,10 @@ def _ir(
 ) -> tuple[ir.Api, list[Diagnostic]]:
     """The IR of a loaded spec, with its schemas relaxed where its own examples contradict them."""
     doc, relaxed = reconcile(doc)
-    schemas = SchemaBuilder(doc, conformance(doc), exact_objects=exact_objects)
     name = Identifier(package)
+    client_name = ClassName(f"{ClassName(name)}Client")
+    reserved = frozenset({client_name, f"Async{client_name}"})
+    schemas = SchemaBuilder(doc, conformance(doc), reserved, exact_objects=exact_objects)
     server_url, variables = build_server(doc)
     auth = build_auth(doc, name, {v.name for v in variables}, schemas.warnings)
     try:
@@ -66,7 +68,7 @@ def _ir(
         title=str(info.get("title", "")),
         description=str(info.get("description", "")),
         version=str(info.get("version", "")),
-        client_name=ClassName(f"{ClassName(name)}Client"),
+        client_name=client_name,
         server_url=server_url,
         server_variables=variables,
         auth=auth,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -82,6 +83,14 @@ def server() -> Iterator[APIServer]:
         running.state.add_action("aa_1", "SKUS.IMPORT_CSV", [(0, done)])
         running.state.add_action("aa_2", "SKUS.IMPORT_CSV", [(0, {**done, "created_at": "2022-06-24T00:00:00.000Z"})])
         yield running
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of spec/ and generated/ to break freely."""
+    shutil.copytree(ROOT / "spec", tmp_path / "spec")
+    shutil.copytree(ROOT / "generated", tmp_path / "generated", ignore=shutil.ignore_patterns("__pycache__"))
+    return tmp_path
 
 
 def run_generator(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

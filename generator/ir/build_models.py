@@ -18,7 +18,7 @@ from generator import ir
 from generator.errors import Diagnostic, Severity
 from generator.ir.build_unions import UnionBuilder
 from generator.ir.defaults import default_of
-from generator.ir.names import ClassName, ConstantName, Identifier, dedupe
+from generator.ir.names import ClassName, ConstantName, Identifier, apart, dedupe
 from generator.ir.schema_names import component_names, unique_titles
 from generator.ir.schema_shapes import (
     admits_null,
@@ -66,13 +66,17 @@ class SchemaBuilder(UnionBuilder):
         self,
         doc: Document,
         conforms: Callable[[Any, Any], bool] = lambda schema, value: True,
+        reserved: frozenset[str] = frozenset(),
         *,
         exact_objects: bool = False,
     ) -> None:
         """Reserve a class name for every component schema that becomes a class; `conforms(schema, value)`
-        tells whether a `default` is valid against its schema (an invalid one is not used). `exact_objects`
-        types `properties` without a `type` as JSON Schema reads them: the class, or any non-object value."""
+        tells whether a `default` is valid against its schema (an invalid one is not used). No class is
+        named as one of `reserved` (the client's classes, beside the types in the package's root).
+        `exact_objects` types `properties` without a `type` as JSON Schema reads them: the class, or any
+        non-object value."""
         self.doc = doc
+        self._reserved = reserved
         self._exact_objects = exact_objects
         self._untyped: dict[str, None] = {}  # pointers of classes whose schemas admit non-objects too
         self._conforms = conforms
@@ -93,7 +97,7 @@ class SchemaBuilder(UnionBuilder):
             p for p in pointers if self._is_class(*targets[p]) and (targets[p][1] == p or targets[p][1] not in targets)
         ]
         self._pointers: dict[str, str] = {}  # class name -> pointer, the inverse of _names
-        for pointer, name in component_names(classy).items():
+        for pointer, name in component_names(classy, reserved).items():
             self._register(pointer, name)
         self._unique_titles = unique_titles(doc.data, set(self._pointers))
 
@@ -312,7 +316,7 @@ class SchemaBuilder(UnionBuilder):
         if pointer not in self._names:
             # Names come from the schema's place (or unique title); a clash gets a suffix made from the
             # place too, never from a counter, so unrelated schemas never rename each other.
-            base = ClassName(hint or split_pointer(pointer)[-1])
+            base = apart(ClassName(hint or split_pointer(pointer)[-1]), self._reserved)
             digest = hashlib.sha256(pointer.encode()).hexdigest()[:6].upper()
             candidates = [base, ClassName(f"{base}Inline"), ClassName(f"{base}X{digest}")]
             self._register(pointer, next((c for c in candidates if c not in self._pointers), candidates[-1]))
