@@ -72,6 +72,7 @@ RESERVED_CLASS_NAMES = frozenset(
         "BadRequestError",
         "ConflictError",
         "InternalServerError",
+        "InvalidRequestError",
         "MissingCredentialsError",
         "NotFoundError",
         "PaginationLoopError",
