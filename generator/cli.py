@@ -46,7 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("--append", type=Path, help="also append the text summary to this file (e.g. CHANGES.md)")
     diff.add_argument("--fail-on-breaking", action="store_true", help="exit 1 when a change is breaking")
     for sub in (generate, check, diff):
-        sub.add_argument("--ref-root", type=Path, help="directory `$ref`d files may come from (default: here)")
+        sub.add_argument("--ref-root", type=Path, help="directory `$ref`d files may come from (default: the spec's)")
         sub.add_argument("--specs", type=Path, help="spec directory (default: [tool.sdk-generator] specs, or spec)")
         sub.add_argument("--generated", type=Path, help="output (default: [tool.sdk-generator] out, or generated)")
     return parser

@@ -6,7 +6,7 @@ the `[tool.sdk-generator]` table of the `pyproject.toml` in the current director
     [tool.sdk-generator]
     specs = "openapi"              # directory of specs (default "spec"); each file becomes a package
     out = "src/acme/sdks"          # where the packages go (default "generated"); imported as acme.sdks.<name>
-    ref-root = ".."                # optional: where `$ref`d files may come from (default: this directory)
+    ref-root = ".."                # optional: where `$ref`d files may come from (default: each spec's own directory)
     untyped-properties = "exact"   # optional: `properties` with no `type` admit non-objects too (default "object")
     [tool.sdk-generator.packages]  # optional: a package name other than the file's stem
     "billing-v2.yaml" = "billing"

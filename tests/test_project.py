@@ -272,6 +272,7 @@ def test_a_file_the_specs_ref_beside_their_directory_is_an_input(tmp_path: Path)
     (tmp_path / "spec").mkdir()
     invoice = {"type": "object", "properties": {"total": {"$ref": "../common/money.yaml#/Money"}}}
     (tmp_path / "spec" / "billing.yaml").write_text(yaml.safe_dump(minimal_spec({"Invoice": invoice})))
+    (tmp_path / "pyproject.toml").write_text('[tool.sdk-generator]\nref-root = "."\n')  # widened: beside spec/
     assert run_generator("generate", cwd=tmp_path).returncode == 0
     assert run_generator("generate", cwd=tmp_path).stdout.startswith("unchanged")
     money.write_text(money.read_text() + "    currency: {type: string}\n")

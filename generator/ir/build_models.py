@@ -51,6 +51,10 @@ RESERVED_FIELDS = frozenset(n for n in dir(BaseModel) if not n.startswith("_")) 
 
 _FORMATS: dict[str, ir.PrimitiveName] = {"date-time": "datetime", "date": "date", "binary": "FileInput"}
 _TYPES: dict[str, ir.PrimitiveName] = {"integer": "int", "number": "float", "boolean": "bool"}
+# Schemas nested in one another, inline or through `$ref`s, while a type is decided. Each level takes a
+# few frames here, so a deeper spec would end in a RecursionError; real ones stay under 30. A model takes
+# two (its property, the `$ref`), so this also keeps chains of models within what pydantic builds (about 70).
+MAX_NESTING = 120
 _NULL = ir.LiteralOf((None,))  # `{type: 'null'}`, `{const: null}`, `{enum: [null]}`: admits null already
 # What `properties` with no `type` admit besides objects, typed exactly (`exact_objects`).
 _NON_OBJECTS: tuple[ir.TypeExpr, ...] = (
@@ -86,6 +90,7 @@ class SchemaBuilder(UnionBuilder):
         # one again is an endless type only if no class began in between (`list[Section]` inside `Section` is fine).
         self._resolving: dict[str, int] = {}
         self._classes_begun = 0
+        self._nesting = 0  # type_of calls under way, kept under MAX_NESTING
         self.last_pointer = ""  # the schema being typed: where an internal error happened
         self.warnings: list[Diagnostic] = []  # what was built differently from what the spec says, and why
         components = doc.data.get("components", {}).get("schemas", {}) or {}
@@ -114,6 +119,19 @@ class SchemaBuilder(UnionBuilder):
 
     def type_of(self, schema: Any, pointer: str, hint: str = "") -> ir.TypeExpr:
         """The Python type of `schema` found at `pointer`; `hint` names inline classes."""
+        if self._nesting >= MAX_NESTING:
+            raise self.doc.error(
+                pointer,
+                f"schemas nest more than {MAX_NESTING} deep here, counting inline schemas and `$ref`s followed.",
+                "shorten the chain: refer to the schema at its end directly, or break a long chain of models in two.",
+            )
+        self._nesting += 1
+        try:
+            return self._type_of(schema, pointer, hint)
+        finally:
+            self._nesting -= 1
+
+    def _type_of(self, schema: Any, pointer: str, hint: str) -> ir.TypeExpr:
         self.last_pointer = pointer
         if not isinstance(schema, dict):
             return ir.Primitive("Any")
@@ -237,7 +255,7 @@ class SchemaBuilder(UnionBuilder):
 
     def _deref(self, schema: Any, pointer: str) -> tuple[Any, str]:
         """Follow `$ref`s to the schema they name; return it and its pointer."""
-        seen = {pointer}
+        start, seen = pointer, {pointer}
         while isinstance(schema, dict) and "$ref" in schema:
             pointer = self.ref_target(schema["$ref"], pointer)
             if pointer in seen:
@@ -245,6 +263,12 @@ class SchemaBuilder(UnionBuilder):
                     pointer, "this `$ref` chain loops back to itself.", "point the `$ref` at a real schema."
                 )
             seen.add(pointer)
+            if len(seen) > MAX_NESTING:
+                raise self.doc.error(
+                    start,
+                    f"this `$ref` leads to a `$ref` more than {MAX_NESTING} times in a row.",
+                    "refer to the schema at the end of the chain directly.",
+                )
             schema = self.doc.resolve(pointer)
         return schema, pointer
 

@@ -4,9 +4,10 @@ An OpenAPI document may refer to JSON Schema or YAML files beside it
 (`schemas/pet.json#/$defs/Pet`). Each such file is loaded with the same safe
 loader, mounted under `/x-bundled/<name>` and every reference is rewritten to
 point there, so the later stages see one self-contained document. References
-to URLs, absolute paths or files outside the reference root are refused. The root is the current
-directory when the spec is inside it (so `../common/schemas.yaml` works in a multi-spec project), else
-the spec's own directory; `--ref-root` (or `ref-root` in `[tool.sdk-generator]`) names another.
+to URLs, absolute paths or files outside the reference root are refused, before they are read. The root
+is the spec's own directory, so a spec cannot pull in `../secrets/creds.json` wherever the generator runs;
+a project that shares schemas between specs (`../common/schemas.yaml`) widens it explicitly with
+`--ref-root` or `ref-root` in `[tool.sdk-generator]`.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ class _Bundler:
     def mount(self, path: Path) -> str:
         if path in self.mounted:
             return self.mounted[path][0]
-        document = load(path, path.relative_to(self.directory).as_posix())
+        document = load(path, path.relative_to(self.directory).as_posix(), quote=False)
         taken = {key for key, _ in self.mounted.values()}
         key, counter = escape(path.stem), 1
         while key in taken:
@@ -96,17 +97,11 @@ class _Bundler:
 _FILE_REF = re.compile(r"""(?<![^\s"'{,])\$ref["']?\s*:(?!\s*["']?#)""")
 
 
-def ref_root_for(spec: Path) -> Path:
-    """The default root of the files a spec may `$ref`: the current directory if it holds the spec, else its own."""
-    here, directory = Path.cwd().resolve(), spec.resolve().parent
-    return here if directory.is_relative_to(here) else directory
-
-
 def bundle(doc: Document, spec: Path, root: Path | None = None) -> Document:
     """The document with every local-file `$ref` (under `root`) mounted in; the same document when it has none."""
     if not _FILE_REF.search(doc.text):
         return doc
-    bundler = _Bundler(doc, root or ref_root_for(spec))
+    bundler = _Bundler(doc, root or spec.resolve().parent)
     bundler.rewrite(bundler.data, doc, spec.resolve(), "")
     if not bundler.mounted:
         return doc

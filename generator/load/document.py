@@ -18,7 +18,7 @@ from urllib.parse import unquote
 import yaml
 
 from generator.errors import Diagnostic, Location, Severity, SpecError
-from generator.load import sourcemap, yaml_errors
+from generator.load import limits, sourcemap, yaml_errors
 
 _SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -32,7 +32,13 @@ class _DuplicateKey(Exception):
 
 
 class _Loader(_SafeLoader):  # type: ignore[misc]
-    """The safe loader, refusing duplicate keys instead of keeping the last one."""
+    """The safe loader, refusing duplicate keys instead of keeping the last one, and documents over `limits`."""
+
+    def get_single_node(self) -> yaml.Node | None:
+        node = super().get_single_node()
+        if node is not None:
+            limits.check_tree(node)  # before building: a billion laughs is refused before it is built
+        return node
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: dict[Any, Any] = {}
@@ -115,8 +121,12 @@ def escape(part: str) -> str:
     return part.replace("~", "~0").replace("/", "~1") if "~" in part or "/" in part else part
 
 
-def load(path: Path, name: str | None = None) -> Document:
-    """Load a YAML or JSON spec file; raise SpecError with a location when it cannot be read."""
+def load(path: Path, name: str | None = None, *, quote: bool = True) -> Document:
+    """Load a YAML or JSON spec file; raise SpecError with a location when it cannot be read.
+
+    `quote=False` for a file the spec only refers to: its errors then never repeat its text (a key, a
+    tag, a character), only where it is wrong, so a `$ref` cannot make the generator print a file.
+    """
     shown = name or path.name
     try:
         raw = path.read_bytes()
@@ -130,7 +140,11 @@ def load(path: Path, name: str | None = None) -> Document:
         raise SpecError.at(
             Location(shown), f"the file is not UTF-8 (bad byte at offset {exc.start}).", "save the spec as UTF-8."
         ) from None
-    data = _parse_json(text, shown) if path.suffix == ".json" else _parse_yaml(text, shown)
+    try:
+        data = _parse_json(text, shown) if path.suffix == ".json" else _parse_yaml(text, shown, quote)
+    except limits.LimitExceeded as exc:
+        where = _mark_location(shown, exc.mark) if exc.offset is None else _offset_location(shown, text, exc.offset)
+        raise SpecError.at(where, exc.message, exc.fix) from None
     if not isinstance(data, dict):
         raise SpecError.at(
             Location(shown, "", 1, 1),
@@ -142,7 +156,7 @@ def load(path: Path, name: str | None = None) -> Document:
 
 def _parse_json(text: str, name: str) -> Any:
     try:
-        return json.loads(text)
+        return limits.loads_json(text, json.loads)
     except json.JSONDecodeError as exc:
         raise SpecError.at(
             Location(name, "", exc.lineno, exc.colno),
@@ -151,12 +165,14 @@ def _parse_json(text: str, name: str) -> Any:
         ) from None
 
 
-def _parse_yaml(text: str, name: str) -> Any:
+def _parse_yaml(text: str, name: str, quote: bool) -> Any:
     try:
+        limits.check_yaml_depth(text, _Loader)
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
     except _DuplicateKey as exc:
+        key = f"the key {exc.key!r}" if quote else "a key"
         message = (
-            f"the key {exc.key!r} appears twice in one mapping (lines {exc.first.line + 1} and "
+            f"{key} appears twice in one mapping (lines {exc.first.line + 1} and "
             f"{exc.second.line + 1}); YAML would keep only the second and lose the first without a word."
         )
         fix = "remove one of the two, or merge them into one entry."
@@ -169,14 +185,20 @@ def _parse_yaml(text: str, name: str) -> Any:
     except yaml.constructor.ConstructorError as exc:
         raise SpecError.at(
             _mark_location(name, exc.problem_mark),
-            f"YAML tag refused: {exc.problem}.",
+            f"YAML tag refused: {exc.problem}." if quote else "YAML tag refused.",
             "remove the tag; a spec holds plain data only, never Python objects.",
         ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
         meaning = yaml_errors.explain(problem, getattr(exc, "context", None) or "")
-        raise SpecError.at(_mark_location(name, mark), f"invalid YAML: {problem}.", f"{meaning}.") from None
+        message = f"invalid YAML: {problem}." if quote else "invalid YAML."
+        raise SpecError.at(_mark_location(name, mark), message, f"{meaning}.") from None
+
+
+def _offset_location(name: str, text: str, offset: int) -> Location:
+    line = text.count("\n", 0, offset) + 1
+    return Location(name, "", line, offset - (text.rfind("\n", 0, offset) + 1) + 1)
 
 
 def _mark_location(name: str, mark: Any) -> Location:
