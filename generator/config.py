@@ -19,6 +19,7 @@ Command-line options (`--specs`, `--generated`, `--ref-root`) win over the table
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,6 +77,8 @@ class Project:
             settings["naming"] = {k: [n.by_paths, sorted(n.methods.items())] for k, n in sorted(self.naming.items())}
         if self.exact_objects:
             settings["untyped_properties"] = "exact"
+        if self.ref_root is not None:  # relative, so that the digest is the same in every checkout
+            settings["ref_root"] = Path(os.path.relpath(self.ref_root, self.specs)).as_posix()
         return settings
 
 

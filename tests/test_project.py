@@ -16,6 +16,7 @@ from generator.cli import main
 from generator.config import Project, load_project
 from generator.errors import SpecError
 from generator.render.distribution import distribution_version, toml_string
+from generator.write.manifest import inputs_digest
 
 POSTMAN = ROOT / "spec" / "postman.yaml"
 
@@ -281,3 +282,18 @@ def test_a_file_the_specs_ref_beside_their_directory_is_an_input(tmp_path: Path)
     assert regenerated.stdout.startswith("wrote"), regenerated.stdout + regenerated.stderr
     types = "".join(p.read_text() for p in (tmp_path / "generated" / "billing" / "types").glob("*.py"))
     assert "currency: str | None" in types
+
+
+def test_the_manifest_reads_no_file_outside_the_ref_root(tmp_path: Path) -> None:
+    """A `$ref` beside the spec directory is an input only where the project widened the root to it: else the
+    spec may not read it, so neither may the manifest's digest (nor may a change to it make the output stale)."""
+    (tmp_path / "spec").mkdir()
+    (tmp_path / "spec" / "a.yaml").write_text("x:\n  $ref: '../secret.yaml#/k'\n")
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("k: 1\n")
+    narrow, wide = Project(specs=tmp_path / "spec"), Project(specs=tmp_path / "spec", ref_root=tmp_path)
+    assert wide.settings["ref_root"] == ".." and "ref_root" not in narrow.settings
+    before = (inputs_digest(narrow.specs, narrow.settings), inputs_digest(wide.specs, wide.settings))
+    secret.write_text("k: 2\n")
+    assert inputs_digest(narrow.specs, narrow.settings) == before[0]
+    assert inputs_digest(wide.specs, wide.settings) != before[1]

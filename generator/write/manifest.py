@@ -42,17 +42,20 @@ def _files(root: Path, pattern: str = "*") -> dict[str, bytes]:
 _FILE_REF = re.compile(rb"""\$ref["']?\s*:\s*["']?([^"'#\s,}]+)""")
 
 
-def _referenced(spec_files: dict[str, bytes], spec_dir: Path) -> dict[str, bytes]:
-    """The files outside `spec_dir` that the specs `$ref` (`../common/money.yaml`), and the files those
-    refer to, keyed by their path from `spec_dir`: a change to one of them makes the output stale too."""
+def _referenced(spec_files: dict[str, bytes], spec_dir: Path, root: Path) -> dict[str, bytes]:
+    """The files outside `spec_dir` but under `root` (the project's `ref-root`) that the specs `$ref`
+    (`../common/money.yaml`), and the files those refer to, keyed by their path from `spec_dir`: a change
+    to one of them makes the output stale too. A file outside `root` is never opened: the specs may not
+    read it (`load/bundle.py` refuses it)."""
     found: dict[str, bytes] = {}
+    root = root.resolve()
     todo = [(spec_dir / name, text) for name, text in spec_files.items()]
     while todo:
         source, text = todo.pop()
         for match in _FILE_REF.finditer(text):
             target = (source.parent / match.group(1).decode("utf-8", "replace")).resolve()
             key = os.path.relpath(target, spec_dir.resolve())
-            if key.startswith("..") and key not in found and target.is_file():
+            if key.startswith("..") and key not in found and target.is_relative_to(root) and target.is_file():
                 found[key] = target.read_bytes()
                 todo.append((target, found[key]))
     return found
@@ -62,7 +65,8 @@ def inputs_digest(spec_dir: Path, settings: dict[str, object]) -> str:
     """A digest of everything the generated tree depends on: files, and the project's `settings`."""
     specs = _files(spec_dir)
     files = {f"spec/{k}": v for k, v in specs.items()}
-    files |= {f"spec/{k}": v for k, v in _referenced(specs, spec_dir).items()}
+    root = spec_dir / str(settings.get("ref_root", "."))
+    files |= {f"spec/{k}": v for k, v in _referenced(specs, spec_dir, root).items()}
     files |= {f"templates/{k}": v for k, v in _files(TEMPLATES).items()}
     files |= {f"generator/{k}": v for k, v in _files(GENERATOR, "*.py").items()}
     files["pinned"] = json.dumps(PINNED, sort_keys=True).encode()
