@@ -233,10 +233,10 @@ class BaseClient:
         cookies = list(placement.cookies)
         for param in endpoint.params:
             value = args.get(param.name)
-            if value is None:
-                continue
             if param.location == "path":
                 path = path.replace("{" + param.wire + "}", path_value(param, value))
+            elif value is None:
+                continue
             elif param.location == "header":
                 headers[param.wire] = header_value(param, value)
             elif param.location == "cookie":
