@@ -23,7 +23,7 @@ from urllib.parse import quote, urlencode, urljoin, urlsplit
 import httpx
 import pydantic
 
-from ._auth import Placement, Scheme, Token, parse_token, place, read_credentials, token_request
+from ._auth import Placement, Scheme, TokenCache, parse_token, place, read_credentials, token_request
 from ._encoding import (
     Body,
     Param,
@@ -178,7 +178,7 @@ class BaseClient:
         self.max_retries = max_retries
         self._schemes = schemes
         self._secrets = read_credentials(credentials, schemes)
-        self._tokens: dict[str, Token] = {}  # OAuth2 tokens fetched with the client credentials
+        self._tokens = TokenCache()  # OAuth2 tokens fetched with the client credentials
         self._errors = errors
 
     def __repr__(self) -> str:
@@ -212,7 +212,7 @@ class BaseClient:
 
     def _placement(self, endpoint: Endpoint[Any], fetched: bool = False) -> Placement:
         what = f"{endpoint.method} {endpoint.path}"
-        return place(endpoint.security, self._schemes, self._secrets, self._tokens, what, fetched)
+        return place(endpoint.security, self._schemes, self._secrets, self._tokens.tokens, what, fetched)
 
     def _build_request(
         self,
@@ -321,7 +321,7 @@ class BaseClient:
         if not answer.is_success:
             raise status_error(answer, answer.text)
         try:
-            self._tokens[name] = parse_token(answer.json())
+            self._tokens.tokens[name] = parse_token(answer.json())
         except ValueError as exc:
             raise APIError(
                 f"the OAuth2 token endpoint {answer.request.url} answered without a usable token: {exc}"
@@ -391,6 +391,7 @@ class APIClient(BaseClient):
             if placement.token_scheme is not None:
                 self._fetch_token(placement.token_scheme)
                 placement = self._placement(endpoint, fetched=True)
+            used = dict(self._tokens.tokens)
             request = self._build_request(self._http, endpoint, args, body, content_type, options, placement)
             started = time.monotonic()
             try:
@@ -412,10 +413,10 @@ class APIClient(BaseClient):
                     return self._parse(endpoint, answer), answer
                 if stream:
                     answer.read()
-                if answer.status_code == 401 and self._tokens and not refreshed:
+                if answer.status_code == 401 and used and not refreshed:
                     # A token we fetched may have been revoked early: fetch a new one, once.
                     refreshed = True
-                    self._tokens.clear()
+                    self._tokens.revoke(used)
                     placement = self._placement(endpoint)
                     continue
                 delay = self._retry_after_status(answer, attempt)
@@ -425,7 +426,14 @@ class APIClient(BaseClient):
             time.sleep(delay)
 
     def _fetch_token(self, name: str) -> None:
-        """Fetch an OAuth2 access token with the client-credentials flow and keep it until it expires."""
+        """Fetch an OAuth2 access token with the client-credentials flow and keep it until it expires; callers
+        that need one meanwhile wait for it instead of fetching their own."""
+        seen = self._tokens.tokens.get(name)
+        with self._tokens.lock():
+            if self._tokens.needs(name, seen):
+                self._fetch_token_now(name)
+
+    def _fetch_token_now(self, name: str) -> None:
         request = self._token_request(self._http, name)
         try:
             answer = self._http.send(request)
@@ -604,6 +612,7 @@ class AsyncAPIClient(BaseClient):
             if placement.token_scheme is not None:
                 await self._fetch_token(placement.token_scheme)
                 placement = self._placement(endpoint, fetched=True)
+            used = dict(self._tokens.tokens)
             request = self._build_request(self._http, endpoint, args, body, content_type, options, placement)
             started = time.monotonic()
             try:
@@ -625,10 +634,10 @@ class AsyncAPIClient(BaseClient):
                     return self._parse(endpoint, answer), answer
                 if stream:
                     await answer.aread()
-                if answer.status_code == 401 and self._tokens and not refreshed:
+                if answer.status_code == 401 and used and not refreshed:
                     # A token we fetched may have been revoked early: fetch a new one, once.
                     refreshed = True
-                    self._tokens.clear()
+                    self._tokens.revoke(used)
                     placement = self._placement(endpoint)
                     continue
                 delay = self._retry_after_status(answer, attempt)
@@ -638,7 +647,14 @@ class AsyncAPIClient(BaseClient):
             await asyncio.sleep(delay)
 
     async def _fetch_token(self, name: str) -> None:
-        """Fetch an OAuth2 access token with the client-credentials flow and keep it until it expires."""
+        """Fetch an OAuth2 access token with the client-credentials flow and keep it until it expires; callers
+        that need one meanwhile wait for it instead of fetching their own."""
+        seen = self._tokens.tokens.get(name)
+        async with self._tokens.async_lock():
+            if self._tokens.needs(name, seen):
+                await self._fetch_token_now(name)
+
+    async def _fetch_token_now(self, name: str) -> None:
         request = self._token_request(self._http, name)
         try:
             answer = await self._http.send(request)
