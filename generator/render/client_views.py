@@ -38,7 +38,9 @@ class Mode:
     with_: str
 
 
-SYNC = Mode("", "sync", "def", "", "httpx.Client", "close", "", "time.sleep", "", "", "", "Iterator", "for", "read", "with")
+SYNC = Mode(
+    "", "sync", "def", "", "httpx.Client", "close", "", "time.sleep", "", "", "", "Iterator", "for", "read", "with"
+)  # fmt: skip
 ASYNC = Mode(
     "Async", "async", "async def", "await ", "httpx.AsyncClient", "aclose", "a", "asyncio.sleep", "async_",
     "Awaitable[", "]", "AsyncIterator", "async for", "aread", "async with",

@@ -60,7 +60,9 @@ def test_sixteen_threads_share_one_token_fetch(pkg: ModuleType, server: Recordin
 
 
 @pytest.mark.timeout(60)
-def test_fifty_tasks_share_one_token_fetch_on_each_event_loop_they_run_in(pkg: ModuleType, server: RecordingServer) -> None:
+def test_fifty_tasks_share_one_token_fetch_on_each_event_loop_they_run_in(
+    pkg: ModuleType, server: RecordingServer
+) -> None:
     client = pkg.AsyncStampedeClient(base_url=server.url, client_id="cid", client_secret="cs")
 
     async def burst() -> None:
