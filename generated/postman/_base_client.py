@@ -24,6 +24,7 @@ import httpx
 import pydantic
 
 from ._auth import Placement, Scheme, TokenCache, parse_token, place, read_credentials, token_request
+from ._deadline import Deadline, Timeout, too_late
 from ._encoding import (
     Body,
     Param,
@@ -52,6 +53,7 @@ from ._polling import (
     DEFAULT_MAX_POLL_INTERVAL,
     DEFAULT_POLL_INTERVAL,
     DEFAULT_WAIT_TIMEOUT,
+    MIN_POLL_INTERVAL,
     POLL_BACKOFF,
     Accepted,
     ActionHandle,
@@ -167,7 +169,7 @@ class BaseClient:
         base_url: str,
         credentials: Mapping[str, str | None],
         schemes: Mapping[str, Scheme],
-        timeout: float,
+        timeout: Timeout,
         max_retries: int,
         errors: Mapping[str, ResponseType[Any]],
         lenient: bool = False,
@@ -186,9 +188,12 @@ class BaseClient:
         return f"{type(self).__name__}(base_url={self.base_url!r}, credentials={sorted(self._secrets)})"
 
     def with_options(
-        self: C, *, timeout: float | None = None, max_retries: int | None = None, lenient: bool | None = None
+        self: C, *, timeout: Timeout | None = None, max_retries: int | None = None, lenient: bool | None = None
     ) -> C:
-        """A client with other settings that shares this one's connection pool (use it per call)."""
+        """A client with other settings that shares this one's connection pool (use it per call).
+
+        `timeout`: seconds one attempt may take in all (see `_deadline.py`), or an `httpx.Timeout`.
+        """
         clone = copy.copy(self)
         clone.timeout = self.timeout if timeout is None else timeout
         clone.max_retries = self.max_retries if max_retries is None else max_retries
@@ -223,6 +228,7 @@ class BaseClient:
         content_type: str | None,
         options: RequestOptions,
         placement: Placement,
+        deadline: Deadline,
     ) -> httpx.Request:
         path = endpoint.path
         query: list[tuple[str, str]] = []
@@ -260,8 +266,9 @@ class BaseClient:
         elif body is not None:
             payload = encode_body(body, _body_spec(endpoint, content_type), headers)
         headers.update(options.get("extra_headers") or {})
-        timeout = options.get("timeout", self.timeout)
-        return http.build_request(endpoint.method, url, headers=headers, timeout=timeout, **payload)
+        request = http.build_request(endpoint.method, url, headers=headers, timeout=deadline.timeout(), **payload)
+        deadline.watch(request, isinstance(http, httpx.AsyncClient))
+        return request
 
     def _parse(self, endpoint: Endpoint[T], answer: httpx.Response) -> T:
         """The body of a 2xx answer as the spec documents it for that status."""
@@ -309,13 +316,15 @@ class BaseClient:
                 body = response.text
         return status_error(response, body)
 
-    def _token_request(self, http: httpx.Client | httpx.AsyncClient, name: str) -> httpx.Request:
+    def _token_request(self, http: httpx.Client | httpx.AsyncClient, name: str, deadline: Deadline) -> httpx.Request:
         scheme = self._schemes[name]
         fields, headers = token_request(scheme, self._secrets)
         token_url = scheme.token_url or ""
         # An absolute token URL is often on another host (an identity provider); a relative one is on the API's.
         url = token_url if token_url.startswith(("http://", "https://")) else self.base_url + token_url
-        return http.build_request("POST", url, data=fields, headers=headers, timeout=self.timeout)
+        request = http.build_request("POST", url, data=fields, headers=headers, timeout=deadline.timeout())
+        deadline.watch(request, isinstance(http, httpx.AsyncClient))
+        return request
 
     def _keep_token(self, name: str, answer: httpx.Response) -> None:
         if not answer.is_success:
@@ -343,7 +352,7 @@ class APIClient(BaseClient):
         base_url: str,
         credentials: Mapping[str, str | None] | None = None,
         schemes: Mapping[str, Scheme] | None = None,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
         errors: Mapping[str, ResponseType[Any]] | None = None,
@@ -381,8 +390,14 @@ class APIClient(BaseClient):
         body: Any = None,
         content_type: str | None = None,
         options: RequestOptions = NO_OPTIONS,
+        until: float | None = None,
     ) -> tuple[T, httpx.Response]:
-        """Like `request`, but also return the `httpx.Response` (for its headers)."""
+        """Like `request`, but also return the `httpx.Response` (for its headers).
+
+        A float `timeout` is a deadline per attempt, as in openai-python: each retry has the whole timeout
+        again. `until` (a `time.monotonic()` value) bounds the attempts and the sleeps between them too: a
+        retry that could not start before it is not waited for, the error is raised at once.
+        """
         placement = self._placement(endpoint)
         refreshed = False
         stream = streaming()
@@ -392,14 +407,15 @@ class APIClient(BaseClient):
                 self._fetch_token(placement.token_scheme)
                 placement = self._placement(endpoint, fetched=True)
             used = dict(self._tokens.tokens)
-            request = self._build_request(self._http, endpoint, args, body, content_type, options, placement)
+            deadline = Deadline(options.get("timeout", self.timeout), until)
+            request = self._build_request(self._http, endpoint, args, body, content_type, options, placement, deadline)
             started = time.monotonic()
             try:
-                answer = self._http.send(request, stream=stream)
+                answer = self._send(request, deadline, stream)
             except httpx.TransportError as exc:
                 self._log(request, type(exc).__name__, started)
                 delay = self._retry_after_error(request, exc, attempt)
-                if delay is None:
+                if delay is None or too_late(until, delay):
                     what = f"{request.method} {request.url}"
                     if isinstance(exc, httpx.TimeoutException):
                         raise APITimeoutError(f"{what} timed out ({type(exc).__name__})") from exc
@@ -420,10 +436,23 @@ class APIClient(BaseClient):
                     placement = self._placement(endpoint)
                     continue
                 delay = self._retry_after_status(answer, attempt)
-                if delay is None:
+                if delay is None or too_late(until, delay):
                     raise self._status_error(answer, endpoint.errors)
             attempt += 1
             time.sleep(delay)
+
+    def _send(self, request: httpx.Request, deadline: Deadline, stream: bool) -> httpx.Response:
+        """Send `request` and, unless the caller streams it, read the whole body before the deadline."""
+        answer = self._http.send(request, stream=True)
+        if stream:
+            return answer
+        deadline.guard(answer)
+        try:
+            answer.read()
+        except BaseException:
+            answer.close()
+            raise
+        return answer
 
     def _fetch_token(self, name: str) -> None:
         """Fetch an OAuth2 access token with the client-credentials flow and keep it until it expires; callers
@@ -434,9 +463,10 @@ class APIClient(BaseClient):
                 self._fetch_token_now(name)
 
     def _fetch_token_now(self, name: str) -> None:
-        request = self._token_request(self._http, name)
+        deadline = Deadline(self.timeout)
+        request = self._token_request(self._http, name, deadline)
         try:
-            answer = self._http.send(request)
+            answer = self._send(request, deadline, stream=False)
         except httpx.TransportError as exc:
             raise APIConnectionError(f"POST {request.url} (OAuth2 token) failed: {type(exc).__name__}: {exc}") from exc
         self._keep_token(name, answer)
@@ -477,12 +507,15 @@ class APIClient(BaseClient):
 
         The interval starts at `poll_interval` and grows to `max_poll_interval`; a
         `Retry-After` on the status response is honoured; every round sleeps; the
-        deadline is `timeout` seconds from now.
+        deadline is `timeout` seconds from now. The last poll is made at the deadline and,
+        like every status request (retries included), must be over one poll interval after
+        it: a wait never overruns its timeout by more (`APITimeoutError` if a request does).
         """
         started = time.monotonic()
         interval = poll_interval
         while True:
-            value, answer = self.request_with_response(endpoint, args)
+            until = started + timeout + max(interval, MIN_POLL_INTERVAL)
+            value, answer = self.request_with_response(endpoint, args, until=until)
             if check_status(value, poll, failed_error, time.monotonic() - started, timeout):
                 # Without a result shape, `D` is the status object's own type (the generated specs say so).
                 return cast(D, value) if poll.result is None else self._parse_as(poll.result, answer, endpoint)
@@ -564,7 +597,7 @@ class AsyncAPIClient(BaseClient):
         base_url: str,
         credentials: Mapping[str, str | None] | None = None,
         schemes: Mapping[str, Scheme] | None = None,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
         errors: Mapping[str, ResponseType[Any]] | None = None,
@@ -602,8 +635,14 @@ class AsyncAPIClient(BaseClient):
         body: Any = None,
         content_type: str | None = None,
         options: RequestOptions = NO_OPTIONS,
+        until: float | None = None,
     ) -> tuple[T, httpx.Response]:
-        """Like `request`, but also return the `httpx.Response` (for its headers)."""
+        """Like `request`, but also return the `httpx.Response` (for its headers).
+
+        A float `timeout` is a deadline per attempt, as in openai-python: each retry has the whole timeout
+        again. `until` (a `time.monotonic()` value) bounds the attempts and the sleeps between them too: a
+        retry that could not start before it is not waited for, the error is raised at once.
+        """
         placement = self._placement(endpoint)
         refreshed = False
         stream = streaming()
@@ -613,14 +652,15 @@ class AsyncAPIClient(BaseClient):
                 await self._fetch_token(placement.token_scheme)
                 placement = self._placement(endpoint, fetched=True)
             used = dict(self._tokens.tokens)
-            request = self._build_request(self._http, endpoint, args, body, content_type, options, placement)
+            deadline = Deadline(options.get("timeout", self.timeout), until)
+            request = self._build_request(self._http, endpoint, args, body, content_type, options, placement, deadline)
             started = time.monotonic()
             try:
-                answer = await self._http.send(request, stream=stream)
+                answer = await self._send(request, deadline, stream)
             except httpx.TransportError as exc:
                 self._log(request, type(exc).__name__, started)
                 delay = self._retry_after_error(request, exc, attempt)
-                if delay is None:
+                if delay is None or too_late(until, delay):
                     what = f"{request.method} {request.url}"
                     if isinstance(exc, httpx.TimeoutException):
                         raise APITimeoutError(f"{what} timed out ({type(exc).__name__})") from exc
@@ -641,10 +681,23 @@ class AsyncAPIClient(BaseClient):
                     placement = self._placement(endpoint)
                     continue
                 delay = self._retry_after_status(answer, attempt)
-                if delay is None:
+                if delay is None or too_late(until, delay):
                     raise self._status_error(answer, endpoint.errors)
             attempt += 1
             await asyncio.sleep(delay)
+
+    async def _send(self, request: httpx.Request, deadline: Deadline, stream: bool) -> httpx.Response:
+        """Send `request` and, unless the caller streams it, read the whole body before the deadline."""
+        answer = await self._http.send(request, stream=True)
+        if stream:
+            return answer
+        deadline.guard(answer)
+        try:
+            await answer.aread()
+        except BaseException:
+            await answer.aclose()
+            raise
+        return answer
 
     async def _fetch_token(self, name: str) -> None:
         """Fetch an OAuth2 access token with the client-credentials flow and keep it until it expires; callers
@@ -655,9 +708,10 @@ class AsyncAPIClient(BaseClient):
                 await self._fetch_token_now(name)
 
     async def _fetch_token_now(self, name: str) -> None:
-        request = self._token_request(self._http, name)
+        deadline = Deadline(self.timeout)
+        request = self._token_request(self._http, name, deadline)
         try:
-            answer = await self._http.send(request)
+            answer = await self._send(request, deadline, stream=False)
         except httpx.TransportError as exc:
             raise APIConnectionError(f"POST {request.url} (OAuth2 token) failed: {type(exc).__name__}: {exc}") from exc
         self._keep_token(name, answer)
@@ -698,12 +752,15 @@ class AsyncAPIClient(BaseClient):
 
         The interval starts at `poll_interval` and grows to `max_poll_interval`; a
         `Retry-After` on the status response is honoured; every round sleeps; the
-        deadline is `timeout` seconds from now.
+        deadline is `timeout` seconds from now. The last poll is made at the deadline and,
+        like every status request (retries included), must be over one poll interval after
+        it: a wait never overruns its timeout by more (`APITimeoutError` if a request does).
         """
         started = time.monotonic()
         interval = poll_interval
         while True:
-            value, answer = await self.request_with_response(endpoint, args)
+            until = started + timeout + max(interval, MIN_POLL_INTERVAL)
+            value, answer = await self.request_with_response(endpoint, args, until=until)
             if check_status(value, poll, failed_error, time.monotonic() - started, timeout):
                 # Without a result shape, `D` is the status object's own type (the generated specs say so).
                 return cast(D, value) if poll.result is None else self._parse_as(poll.result, answer, endpoint)
