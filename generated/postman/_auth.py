@@ -82,7 +82,7 @@ class TokenCache:
         self._loop_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
             weakref.WeakKeyDictionary()
         )
-        self._loop_locks_guard = threading.Lock()
+        self._guard = threading.Lock()  # held only for a few dict operations, never for a fetch
 
     def lock(self) -> threading.Lock:
         """The lock a thread holds while it fetches a token."""
@@ -91,7 +91,7 @@ class TokenCache:
     def async_lock(self) -> asyncio.Lock:
         """The lock a task of the running event loop holds while it fetches a token."""
         loop = asyncio.get_running_loop()
-        with self._loop_locks_guard:
+        with self._guard:
             return self._loop_locks.setdefault(loop, asyncio.Lock())
 
     def needs(self, name: str, seen: Token | None) -> bool:
@@ -100,11 +100,16 @@ class TokenCache:
         current = self.tokens.get(name)
         return current is seen and (current is None or not current.fresh)
 
+    def keep(self, name: str, token: Token) -> None:
+        with self._guard:
+            self.tokens[name] = token
+
     def revoke(self, used: Mapping[str, Token]) -> None:
         """Forget the tokens a request was refused with (401), but not one another caller already replaced."""
-        for name, token in used.items():
-            if self.tokens.get(name) is token:
-                self.tokens.pop(name, None)
+        with self._guard:
+            for name, token in used.items():
+                if self.tokens.get(name) is token:
+                    del self.tokens[name]
 
 
 @dataclass

@@ -330,7 +330,7 @@ class BaseClient:
         if not answer.is_success:
             raise status_error(answer, answer.text)
         try:
-            self._tokens.tokens[name] = parse_token(answer.json())
+            self._tokens.keep(name, parse_token(answer.json()))
         except ValueError as exc:
             raise APIError(
                 f"the OAuth2 token endpoint {answer.request.url} answered without a usable token: {exc}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from types import ModuleType
@@ -98,4 +99,5 @@ def test_a_revoked_token_is_fetched_again_once_for_all_threads(pkg: ModuleType, 
             list(pool.map(call, [client] * 8))
     # tok-2 refused to 8 threads at once: one more fetch (tok-3) for all of them, not one each.
     assert len(server.recorder.to("/oauth/token")) == 3
-    assert {s.headers["Authorization"] for s in server.recorder.to("/oauth")[-8:]} == {"Bearer tok-3"}
+    after = Counter(s.headers["Authorization"] for s in server.recorder.to("/oauth")[2:])
+    assert set(after) <= {"Bearer tok-2", "Bearer tok-3"} and after["Bearer tok-3"] == 8  # each thread, once
