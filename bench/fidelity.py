@@ -25,7 +25,9 @@ For every OpenAPI 3.x document of the corpus (`bench/corpus.py`'s two pinned npm
 Options (environment): FIDELITY_LIMIT=N (the first N documents by name), FIDELITY_SAMPLE=N (a seeded
 random sample of N documents instead), FIDELITY_ONLY=substring, FIDELITY_SEED (default 12; the sample
 and hypothesis), FIDELITY_EXAMPLES (draws per schema, default 10), FIDELITY_BUDGET (seconds of drawing
-per document, default 60), FIDELITY_JOBS (default 2), FIDELITY_DCG=0 to leave the peer out.
+per document, default 60), FIDELITY_JOBS (default 2), FIDELITY_DCG=0 to leave the peer out,
+FIDELITY_UNTYPED=exact to generate ours with `untyped-properties = "exact"` (`properties` without a `type`
+then also admit non-objects, as JSON Schema reads them; by default they are classes).
 
 Run: `make fidelity` (or `.venv/bin/python bench/fidelity.py`). `tests/test_fidelity.py` runs the same
 code on three small documents checked into tests/data/third_party/fidelity/.
@@ -183,6 +185,7 @@ class Run:
     dcg: bool = True
     failures: Path | None = None  # the JSONL file failures are appended to
     package: str = "fidelity_pkg"
+    exact_objects: bool = False  # generate ours with `untyped-properties = "exact"`
     found: list[dict[str, Any]] = field(default_factory=list)  # the failures, in this process
 
 
@@ -192,7 +195,7 @@ def check_document(document: Path, work: Path, run: Run, name: str | None = None
     spec = json.loads(document.read_text(encoding="utf-8"))
     oas30 = str(spec.get("openapi", "")).startswith("3.0")
     try:
-        operations = client_operations(generate_ours(document, work, run.package))
+        operations = client_operations(generate_ours(document, work, run.package, run.exact_objects))
     except Exception as error:  # a refusal or a crash: counted, the run goes on
         result.outcome = "refused" if type(error).__name__ == "SpecError" else "import"
         result.reason = f"{type(error).__name__}: {str(error)[:300]}"
@@ -369,6 +372,7 @@ def main() -> int:
         seed=int(os.environ.get("FIDELITY_SEED", "12")),
         budget=float(os.environ.get("FIDELITY_BUDGET", "60")),
         dcg=os.environ.get("FIDELITY_DCG", "1") != "0",
+        exact_objects=os.environ.get("FIDELITY_UNTYPED", "object") == "exact",
         failures=CACHE / "fidelity-failures.jsonl",
     )
     assert run.failures is not None
@@ -392,7 +396,8 @@ def report(results: list[DocumentResult], run: Run, seconds: float) -> None:
     checked = [r for r in results if r.outcome == "ok"]
     sources = ", ".join(f"{p}@{v}" for p, v in PACKAGES.items())
     print(f"\nFidelity: {len(results)} documents ({sources}); {run.examples} draws per schema, seed {run.seed}, "
-          f"{run.budget:.0f} s of drawing per document; {seconds:.0f} s\n")  # fmt: skip
+          f"{run.budget:.0f} s of drawing per document; untyped properties read as "
+          f"{'exact' if run.exact_objects else 'objects'}; {seconds:.0f} s\n")  # fmt: skip
     print("| documents | generated | refused | other failures | operations | schemas | no typed JSON parser "
           "| could not draw | over budget | instances drawn | accepted by the validator |")  # fmt: skip
     print("|" + "---|" * 11)

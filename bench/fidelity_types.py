@@ -22,12 +22,12 @@ DCG_TIMEOUT = 180  # seconds for datamodel-code-generator on one document
 PLAIN = (dict[str, Any], list[dict[str, Any]], type(None))  # what a method's `body` also takes, untyped
 
 
-def generate_ours(document: Path, out: Path, package: str) -> pytypes.ModuleType:
+def generate_ours(document: Path, out: Path, package: str, exact_objects: bool = False) -> pytypes.ModuleType:
     """Generate and import our package for `document` (as tests/conftest.py's `make_package` does)."""
     from generator.pipeline import package_tree
     from generator.write.files import write_tree
 
-    write_tree(package_tree(document, package), out / package)
+    write_tree(package_tree(document, package, exact_objects=exact_objects), out / package)
     if str(out) not in sys.path:
         sys.path.insert(0, str(out))
     return importlib.import_module(package)

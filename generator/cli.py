@@ -21,7 +21,8 @@ from generator.diff.semantic_diff import Change, as_json, as_text, compare
 from generator.errors import Diagnostic, InternalError, Location, SpecError
 from generator.ir.names import Identifier
 from generator.write import manifest
-from generator.write.files import PYPROJECT_MARKER, diff_trees, read_tree, write_owned_file, write_tree
+from generator.write.files import PYPROJECT_MARKER, diff_trees, generated_tree, write_owned_file, write_tree
+from generator.write.leftovers import recover
 
 EXIT_OK, EXIT_DRIFT, EXIT_ERROR, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -69,6 +70,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         project = load_project(Path.cwd(), args.specs, args.generated, args.ref_root)
         no_op = args.command == "generate" and args.spec is None and project.specs.is_dir()
+        if no_op:
+            recover(project.out)  # what a killed run left, even when there is nothing else to do
         if no_op and manifest.up_to_date(project.specs, project.settings, project.out):
             # Nothing changed: answer before loading the pipeline (jinja2, validators, pydantic).
             print(f"unchanged: {project.out} (inputs and outputs match {manifest.NAME})")
@@ -132,7 +135,7 @@ def _check(project: Project, warnings: list[Diagnostic]) -> int:
     from generator.pipeline import project_tree
 
     generated = project.out
-    diff = diff_trees(project_tree(project, warnings), read_tree(generated), generated.as_posix())
+    diff = diff_trees(project_tree(project, warnings), generated_tree(generated), generated.as_posix())
     if diff:
         sys.stdout.write(diff)
         print(f"\n{generated} is stale: run `make generate` and review the diff.", file=sys.stderr)

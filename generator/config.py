@@ -7,6 +7,7 @@ the `[tool.sdk-generator]` table of the `pyproject.toml` in the current director
     specs = "openapi"              # directory of specs (default "spec"); each file becomes a package
     out = "src/acme/sdks"          # where the packages go (default "generated"); imported as acme.sdks.<name>
     ref-root = ".."                # optional: where `$ref`d files may come from (default: this directory)
+    untyped-properties = "exact"   # optional: `properties` with no `type` admit non-objects too (default "object")
     [tool.sdk-generator.packages]  # optional: a package name other than the file's stem
     "billing-v2.yaml" = "billing"
     [tool.sdk-generator.naming."stripe.json"]  # optional, per spec: how resources and methods are named
@@ -32,7 +33,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 
 PYPROJECT = "pyproject.toml"
 TABLE = "tool.sdk-generator"
-_KEYS = {"specs", "out", "packages", "ref-root", "naming"}
+_KEYS = {"specs", "out", "packages", "ref-root", "naming", "untyped-properties"}
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class Project:
     import_root: str = "generated"  # the dotted name `out` is imported as
     ref_root: Path | None = None  # the directory local `$ref` files may come from (None: see `bundle`)
     naming: dict[str, Naming] = field(default_factory=dict)  # spec file name -> its naming overrides
+    exact_objects: bool = False  # `untyped-properties = "exact"`: see `SchemaBuilder`
 
     def package_for(self, spec: Path) -> Identifier:
         """The package name of a spec file: the configured one, else the file's stem."""
@@ -72,6 +74,8 @@ class Project:
         settings: dict[str, object] = {"packages": dict(sorted(self.packages.items())), "import_root": self.import_root}
         if self.naming:  # only when set, so that a project without overrides keeps its manifest
             settings["naming"] = {k: [n.by_paths, sorted(n.methods.items())] for k, n in sorted(self.naming.items())}
+        if self.exact_objects:
+            settings["untyped_properties"] = "exact"
         return settings
 
 
@@ -91,6 +95,9 @@ def load_project(
         if not isinstance(table.get(key, ""), str):
             raise SpecError.at(where, f"`{key}` must be a directory path (a string).", f'{key} = "{key}".')
     naming = _naming(table.get("naming", {}), where)
+    untyped = table.get("untyped-properties", "object")
+    if untyped not in ("object", "exact"):
+        raise SpecError.at(where, '`untyped-properties` must be "object" or "exact".', 'untyped-properties = "exact".')
     target = out or Path(str(table.get("out", "generated")))
     project = Project(
         specs=specs or Path(str(table.get("specs", "spec"))),
@@ -99,6 +106,7 @@ def load_project(
         import_root=import_root(target, directory),
         ref_root=ref_root or (directory / str(table["ref-root"]) if "ref-root" in table else None),
         naming=naming,
+        exact_objects=untyped == "exact",
     )
     if not all(part.isidentifier() for part in project.import_root.split(".")):
         raise SpecError.at(

@@ -42,12 +42,14 @@ def _read(spec: Path, ref_root: Path | None) -> Document:
 
 
 def _ir(
-    doc: Document, spec: Path, package: str, import_name: str | None, naming: Naming
+    doc: Document, spec: Path, package: str, import_name: str | None, naming: Naming, exact_objects: bool
 ) -> tuple[ir.Api, list[Diagnostic]]:
     """The IR of a loaded spec, with its schemas relaxed where its own examples contradict them."""
     doc, relaxed = reconcile(doc)
-    schemas = SchemaBuilder(doc, conformance(doc))
     name = Identifier(package)
+    client_name = ClassName(f"{ClassName(name)}Client")
+    reserved = frozenset({client_name, f"Async{client_name}"})
+    schemas = SchemaBuilder(doc, conformance(doc), reserved, exact_objects=exact_objects)
     server_url, variables = build_server(doc)
     auth = build_auth(doc, name, {v.name for v in variables}, schemas.warnings)
     try:
@@ -66,14 +68,15 @@ def _ir(
         title=str(info.get("title", "")),
         description=str(info.get("description", "")),
         version=str(info.get("version", "")),
-        client_name=ClassName(f"{ClassName(name)}Client"),
+        client_name=client_name,
         server_url=server_url,
         server_variables=variables,
         auth=auth,
         definitions=schemas.definitions(),
         groups=groups,
     )
-    return api, relaxed.warnings + schemas.warnings
+    note = schemas.untyped_note()
+    return api, relaxed.warnings + schemas.warnings + ([note] if note else [])
 
 
 def build_api(
@@ -84,11 +87,12 @@ def build_api(
     *,
     ref_root: Path | None = None,
     naming: Naming = NO_OVERRIDES,
+    exact_objects: bool = False,
 ) -> ir.Api:
     """Load, validate and turn one spec into the IR of package `package`; warnings go to `warnings`."""
     doc = _read(spec, ref_root)
     found = validate(doc)
-    api, relaxed = _ir(doc, spec, package, import_name, naming)
+    api, relaxed = _ir(doc, spec, package, import_name, naming, exact_objects)
     if warnings is not None:
         warnings.extend(found + relaxed)
     return api
@@ -102,9 +106,11 @@ def package_tree(
     *,
     ref_root: Path | None = None,
     naming: Naming = NO_OVERRIDES,
+    exact_objects: bool = False,
 ) -> Tree:
-    """The formatted files of the package generated from `spec` (imported as `import_name`)."""
-    return _generate(spec, package, import_name, warnings, ref_root, naming)[1]
+    """The formatted files of the package generated from `spec` (imported as `import_name`); `exact_objects`:
+    see `SchemaBuilder`."""
+    return _generate(spec, package, import_name, warnings, ref_root, naming, exact_objects)[1]
 
 
 def distribution(
@@ -114,9 +120,10 @@ def distribution(
     *,
     ref_root: Path | None = None,
     naming: Naming = NO_OVERRIDES,
+    exact_objects: bool = False,
 ) -> tuple[Tree, str]:
     """The files of the package generated from `spec`, and the `pyproject.toml` that makes it installable."""
-    api, files = _generate(spec, package, None, warnings, ref_root, naming)
+    api, files = _generate(spec, package, None, warnings, ref_root, naming, exact_objects)
     modules = sorted(
         ".".join([package, *Path(name).parent.parts]) for name in files if Path(name).name == "__init__.py"
     )
@@ -130,6 +137,7 @@ def _generate(
     warnings: list[Diagnostic] | None,
     ref_root: Path | None,
     naming: Naming,
+    exact_objects: bool,
 ) -> tuple[ir.Api, Tree]:
     """The IR and formatted files of one package.
 
@@ -138,7 +146,7 @@ def _generate(
     doc = _read(spec, ref_root)
     with in_background(lambda: validate(doc)) as validation:
         try:
-            api, relaxed = _ir(doc, spec, package, import_name, naming)
+            api, relaxed = _ir(doc, spec, package, import_name, naming, exact_objects)
             files = render_package(api)
         except Exception as exc:
             validation.result()  # an invalid spec explains a failure better than the error it caused here
@@ -172,7 +180,15 @@ def project_tree(project: Project, warnings: list[Diagnostic] | None = None) -> 
         packages.append(package)
         import_name = f"{project.import_root}.{package}"
         naming = project.naming_for(spec)
-        files = package_tree(spec, package, import_name, warnings, ref_root=project.ref_root, naming=naming)
+        files = package_tree(
+            spec,
+            package,
+            import_name,
+            warnings,
+            ref_root=project.ref_root,
+            naming=naming,
+            exact_objects=project.exact_objects,
+        )
         tree.update({f"{package}/{name}": text for name, text in files.items()})
     tree["__init__.py"] = format_source(render_root(project.import_root, packages), "__init__.py")
     tree["py.typed"] = ""  # the root is a package too: type checkers outside the repository see its types

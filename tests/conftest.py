@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -46,15 +47,18 @@ def minimal_spec(schemas: dict[str, Any] | None = None, paths: dict[str, Any] | 
 
 @pytest.fixture
 def make_package(tmp_path: Path) -> Iterator[MakePackage]:
-    """Generate a package from a spec (dict or YAML text), import it, and return the module."""
+    """Generate a package from a spec (dict or YAML text), import it, and return the module; keyword
+    options go to `package_tree`."""
     created: list[str] = []
     out = tmp_path / "out"
 
-    def make(spec: dict[str, Any] | str, package: str = "pkg", filename: str = "spec.yaml") -> ModuleType:
+    def make(
+        spec: dict[str, Any] | str, package: str = "pkg", filename: str = "spec.yaml", **options: Any
+    ) -> ModuleType:
         spec_path = tmp_path / filename
         text = spec if isinstance(spec, str) else yaml.safe_dump(spec, sort_keys=False)
         spec_path.write_text(text, encoding="utf-8")
-        write_tree(package_tree(spec_path, package), out / package)
+        write_tree(package_tree(spec_path, package, **options), out / package)
         if str(out) not in sys.path:
             sys.path.insert(0, str(out))
         created.append(package)
@@ -79,6 +83,14 @@ def server() -> Iterator[APIServer]:
         running.state.add_action("aa_1", "SKUS.IMPORT_CSV", [(0, done)])
         running.state.add_action("aa_2", "SKUS.IMPORT_CSV", [(0, {**done, "created_at": "2022-06-24T00:00:00.000Z"})])
         yield running
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of spec/ and generated/ to break freely."""
+    shutil.copytree(ROOT / "spec", tmp_path / "spec")
+    shutil.copytree(ROOT / "generated", tmp_path / "generated", ignore=shutil.ignore_patterns("__pycache__"))
+    return tmp_path
 
 
 def run_generator(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

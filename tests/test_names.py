@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import ast
 import keyword
 
 import pytest
 
-from generator.ir.names import ClassName, ConstantName, Identifier, dedupe
+from generated import postman, voucherify
+from generator.ir.names import CLIENT_ATTRIBUTES, RESOURCE_ATTRIBUTES, ClassName, ConstantName, Identifier, dedupe
+from generator.render.client_context import FAILED_ERROR_ATTRIBUTES
+from testdata import ROOT
 
 
 @pytest.mark.parametrize(
@@ -85,3 +89,48 @@ def test_very_long_names_are_cut_and_stay_unique() -> None:
     first, second = Identifier("word " * 100 + "a"), Identifier("word " * 100 + "b")
     assert len(first) <= 64 and first != second and first.isidentifier()
     assert len(ClassName("word " * 100)) <= 64 and len(ConstantName("x" * 500)) <= 64
+
+
+@pytest.mark.parametrize(
+    "client", [voucherify.VoucherifyClient, voucherify.AsyncVoucherifyClient, postman.PostmanClient]
+)
+def test_client_attributes_are_every_public_name_of_the_rendered_clients(client: type) -> None:
+    """A resource named like one of these would hide it; the list is checked against the clients themselves
+    (an instance, for what `__init__` sets) and the decorator of their class body."""
+    resources = {name for name, value in vars(client).items() if not name.startswith("_") and value is not None}
+    public = {name for name in dir(client(base_url="http://127.0.0.1:9")) if not name.startswith("_")}
+    source = ast.parse((ROOT / "generated" / client.__module__.split(".")[1] / "client.py").read_text())
+    body = next(n for n in source.body if isinstance(n, ast.ClassDef) and n.name == client.__name__).body
+    decorators = {d.id for node in body if isinstance(node, ast.FunctionDef) for d in node.decorator_list
+                  if isinstance(d, ast.Name)}  # fmt: skip
+    assert (public - resources) | decorators == CLIENT_ATTRIBUTES
+    assert all(Identifier(name, CLIENT_ATTRIBUTES) == f"{name}_" for name in CLIENT_ATTRIBUTES)
+    assert Identifier("_client") == "client"  # private names cannot be made: nothing to reserve for them
+
+
+def test_resource_attributes_are_the_decorators_of_the_rendered_resources() -> None:
+    trees = [ast.parse(path.read_text()) for path in (ROOT / "generated").glob("*/resources/*.py")]
+    decorators = {d.id for tree in trees for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)
+                  for d in node.decorator_list if isinstance(d, ast.Name) and not d.id.startswith("_")}  # fmt: skip
+    assert decorators == RESOURCE_ATTRIBUTES
+
+
+def test_no_schema_can_take_a_name_the_rendered_modules_import() -> None:
+    """Every name a types module imports from the runtime or a library, and every runtime name the package
+    root exports, is one `ClassName` never gives: no type hides it or is hidden behind it. (The client
+    modules write such a type `types.X`, see `client_views.MODULE_NAMES`.)"""
+    modules = [*(ROOT / "generated").glob("*/types/*.py*"), *(ROOT / "generated").glob("*/__init__.py*")]
+    imported = {
+        alias.asname or alias.name
+        for path in modules
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.ImportFrom) and (node.level == 0 or (node.module or "").startswith("_"))
+        for alias in node.names
+    }
+    assert {"APIModel", "Field", "Annotated", "Page", "NotFoundError", "FileInput"} <= imported
+    assert sorted(name for name in imported if ClassName(name) == name) == []
+
+
+def test_failed_error_attributes_are_every_public_name_of_the_rendered_error() -> None:
+    error = postman.WaitFailedError("failed", final=None)
+    assert {name for name in dir(error) if not name.startswith("_")} == FAILED_ERROR_ATTRIBUTES

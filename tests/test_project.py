@@ -98,6 +98,7 @@ def test_renaming_a_package_in_the_table_regenerates(user_project: Path) -> None
         ('[tool.sdk-generator]\nout = "my-sdks"\n', "cannot be imported as a Python package"),
         ("[tool.sdk-generator]\npackages = 3\n", "`packages` must map spec file names"),
         ("[tool.sdk-generator\n", "not valid TOML"),
+        ('[tool.sdk-generator]\nuntyped-properties = "any"\n', '`untyped-properties` must be "object" or "exact"'),
     ],
 )
 def test_a_broken_table_is_a_located_error(tmp_path: Path, table: str, message: str) -> None:
@@ -107,6 +108,13 @@ def test_a_broken_table_is_a_located_error(tmp_path: Path, table: str, message: 
     assert message in str(raised.value)
     result = run_generator("generate", cwd=tmp_path)
     assert result.returncode == 2 and "Traceback" not in result.stderr and message in result.stderr
+
+
+def test_untyped_properties_exact_is_a_project_setting_recorded_in_the_manifest(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.sdk-generator]\nuntyped-properties = "exact"\n')
+    project = load_project(tmp_path)
+    assert project.exact_objects and project.settings["untyped_properties"] == "exact"
+    assert "untyped_properties" not in Project().settings
 
 
 def test_without_a_table_the_defaults_are_this_repository_s_layout(tmp_path: Path) -> None:

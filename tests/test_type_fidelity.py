@@ -59,13 +59,13 @@ def spec_with(schema: dict[str, Any], version: str = "3.1.0", **components: Any)
     return spec
 
 
-def assert_round_trips(make_package: MakePackage, spec: dict[str, Any], *values: Any) -> None:
+def assert_round_trips(make_package: MakePackage, spec: dict[str, Any], *values: Any, **options: Any) -> None:
     """Each value is valid for `Holder.value` (by openapi-schema-validator, formats checked), parses with the
-    generated `Holder` and dumps back the same JSON."""
+    generated `Holder` (generated with `options`) and dumps back the same JSON."""
     validator_class = OAS30Validator if spec["openapi"].startswith("3.0") else OAS31Validator
     holder_schema = {**spec["components"]["schemas"]["Holder"], "components": spec["components"]}
     validator = validator_class(holder_schema, format_checker=validator_class.FORMAT_CHECKER)
-    make_package(spec)
+    make_package(spec, **options)
     holder = importlib.import_module("pkg.types").Holder
     for value in values:
         instance = {"value": value}
@@ -161,6 +161,42 @@ def test_round_trip(make_package: MakePackage, schema: dict[str, Any], version: 
         PatchList={"type": "array", "items": {"type": "object"}, "properties": {"op": {"type": "string"}}},
     )
     assert_round_trips(make_package, spec, *values)
+
+
+UNTYPED = {"properties": {"id": {"type": "string"}}}  # no `type`: JSON Schema lets non-objects through too
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        UNTYPED,
+        {"$ref": "#/components/schemas/Untyped"},
+        {"allOf": [{"$ref": "#/components/schemas/Untyped"}, {"properties": {"n": {"type": "integer"}}}]},
+        {"type": "array", "items": {"$ref": "#/components/schemas/Untyped"}},
+    ],
+)
+def test_untyped_properties_exactly(make_package: MakePackage, schema: dict[str, Any]) -> None:
+    """`untyped-properties = "exact"`: a class, or any non-object value, as the validator reads the schema."""
+    spec = spec_with(schema, Untyped=UNTYPED)
+    values: list[Any] = [{"id": "x"}, "text", 3, 1.5, True, None, [1, "a"]]
+    if schema.get("type") == "array":
+        values = [[v] for v in values]
+    assert_round_trips(make_package, spec, *values, exact_objects=True)
+    holder = importlib.import_module("pkg.types").Holder
+    parsed = holder.model_validate({"value": [{"id": "x"}] if schema.get("type") else {"id": "x"}}).value
+    assert type(parsed[0] if schema.get("type") else parsed).__name__ != "dict"  # objects still become classes
+
+
+def test_untyped_properties_are_objects_by_default_with_one_note() -> None:
+    """By default such schemas are classes (as their authors mean, and as every peer reads them), and one
+    warning, at the first of them, says so and names the fix."""
+    schemas = {"A": UNTYPED, "B": {"type": "object", "properties": {"a": {"$ref": "#/components/schemas/C"}}}}
+    builder = builder_for({**schemas, "C": {"allOf": [UNTYPED, {"properties": {"n": {"type": "integer"}}}]}})
+    assert [d.name for d in builder.definitions()] == ["A", "B", "C"]
+    note = builder.untyped_note()
+    assert note is not None and note.location.pointer == "/components/schemas/A"
+    assert note.message.startswith("2 schema(s) with `properties` but no `type`") and "untyped-properties" in note.hint
+    assert builder_for({"A": {**UNTYPED, "type": "object"}}).untyped_note() is None
 
 
 @pytest.mark.parametrize(

@@ -7,9 +7,12 @@ from pathlib import Path
 import jinja2
 import pytest
 
+from generator.errors import SpecError
 from generator.render.format import format_snippets, format_source
 from generator.render.templates import environment
 from generator.write.files import diff_trees, read_tree, write_tree
+from generator.write.manifest import NAME as MANIFEST
+from generator.write.manifest import listing
 
 
 def test_one_strict_environment() -> None:
@@ -24,7 +27,7 @@ def test_write_replaces_the_tree_and_removes_stale_files(tmp_path: Path) -> None
     root = tmp_path / "out"
     assert write_tree({"a.py": "a = 1\n", "sub/b.py": "b = 2\n"}, root)
     assert write_tree({"a.py": "a = 2\n"}, root)
-    assert read_tree(root) == {"a.py": "a = 2\n"}
+    assert read_tree(root) == {"a.py": "a = 2\n", MANIFEST: listing({"a.py": "a = 2\n"})}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
@@ -39,10 +42,24 @@ def test_identical_tree_is_not_rewritten(tmp_path: Path) -> None:
 def test_a_failed_write_leaves_the_old_tree(tmp_path: Path) -> None:
     root = tmp_path / "out"
     write_tree({"a.py": "a = 1\n"}, root)
+    before = read_tree(root)
     with pytest.raises(ValueError):
         write_tree({"a.py": "a = 2\n", "bad\0name.py": "x"}, root)
-    assert read_tree(root) == {"a.py": "a = 1\n"}
+    assert read_tree(root) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_files_the_generator_did_not_write_are_kept_and_never_overwritten(tmp_path: Path) -> None:
+    root = tmp_path / "out"
+    write_tree({"a.py": "a = 1\n"}, root)
+    (root / "sub").mkdir()
+    (root / "sub" / "mine.py").write_text("m = 1\n")
+    assert write_tree({"b.py": "b = 1\n"}, root)
+    assert read_tree(root, {"a.py", "b.py", "sub/mine.py"}) == {"b.py": "b = 1\n", "sub/mine.py": "m = 1\n"}
+    assert not write_tree({"b.py": "b = 1\n"}, root)  # the kept file is no change
+    with pytest.raises(SpecError, match="not written by sdk-generator"):
+        write_tree({"sub/mine.py": "m = 2\n"}, root)
+    assert read_tree(root, {"b.py", "sub/mine.py"}) == {"b.py": "b = 1\n", "sub/mine.py": "m = 1\n"}
 
 
 def test_diff_names_files_on_both_sides() -> None:

@@ -43,7 +43,7 @@ from ._exceptions import (
     APIError,
     APIResponseValidationError,
     APIStatusError,
-    APITimeoutError,
+    InvalidRequestError,
     WaitFailedError,
     status_error,
 )
@@ -66,8 +66,10 @@ from ._polling import (
     location_of,
     next_delay,
 )
+from ._redact import redact
 from ._response import RequestOptions, record, streaming
 from ._runtime import ResponseType, parse_retry_after
+from ._transport import SEND_ERRORS, TRANSIENT_ERRORS, async_send, send, send_error
 
 T = TypeVar("T")
 B = TypeVar("B")
@@ -185,7 +187,7 @@ class BaseClient:
 
     def __repr__(self) -> str:
         # The names of the credentials it holds, never their values.
-        return f"{type(self).__name__}(base_url={self.base_url!r}, credentials={sorted(self._secrets)})"
+        return f"{type(self).__name__}(base_url={redact(self.base_url)!r}, credentials={sorted(self._secrets)})"
 
     def with_options(
         self: C, *, timeout: Timeout | None = None, max_retries: int | None = None, lenient: bool | None = None
@@ -211,7 +213,7 @@ class BaseClient:
         if path.startswith(("http://", "https://")):
             # A URL the server handed out (a Location header): never send credentials elsewhere.
             if urlsplit(path)[:2] != urlsplit(base)[:2]:
-                raise APIError(f"refusing to follow {path!r}: it is not on {base!r}")
+                raise APIError(f"refusing to follow {redact(path)!r}: it is not on {redact(base)!r}")
             return path
         return base + path
 
@@ -282,17 +284,22 @@ class BaseClient:
             return parser.parse(answer.content, answer.encoding)
         except pydantic.ValidationError as exc:
             if self.lenient and parser.kind == "json":
-                with contextlib.suppress(ValueError):  # a body that is not JSON at all has nothing to build from
+                with contextlib.suppress(
+                    ValueError, RecursionError
+                ):  # a body that is not JSON has nothing to build from
                     return cast(
                         T, parse_leniently(parser.target, answer.content, f"{endpoint.method} {endpoint.path}", exc)
                     )
-            raise APIResponseValidationError(answer, exc.errors(), str(exc)) from None
+            raise APIResponseValidationError(
+                answer, exc.errors(), f"the body does not match its schema: {exc}"
+            ) from None
 
-    def _retry_after_error(self, request: httpx.Request, error: httpx.TransportError, attempt: int) -> float | None:
+    def _retry_after_error(self, request: httpx.Request, error: Exception, attempt: int) -> float | None:
         """Seconds to wait before retrying a request that got no answer, or None to give up."""
         # A request that never connected was never seen by the server: safe to retry for any method.
         safe = request.method in IDEMPOTENT_METHODS or isinstance(error, httpx.ConnectError)
-        return retry_delay(attempt, None) if safe and attempt < self.max_retries else None
+        retryable = isinstance(error, TRANSIENT_ERRORS) and safe
+        return retry_delay(attempt, None) if retryable and attempt < self.max_retries else None
 
     def _retry_after_status(self, response: httpx.Response, attempt: int) -> float | None:
         """Seconds to wait before retrying a failed status, or None to give up."""
@@ -306,15 +313,16 @@ class BaseClient:
         """The typed error for a non-2xx answer, its body parsed as the spec documents it."""
         status = str(response.status_code)
         parser = errors.get(status) or errors.get(f"{status[0]}XX") or errors.get("default") or self._errors.get("")
-        body: Any
         try:
-            body = parser.parse(response.content) if parser is not None else response.json()
-        except ValueError:
-            try:
-                body = response.json()
-            except ValueError:
-                body = response.text
-        return status_error(response, body)
+            return status_error(response, parser.parse(response.content) if parser is not None else response.json())
+        except (ValueError, RecursionError):
+            pass
+        try:
+            return status_error(response, response.json())
+        except (ValueError, RecursionError) as exc:  # not JSON, or nested too deep to read: kept as text
+            error = status_error(response, response.text)
+            error.__cause__ = exc
+            return error
 
     def _token_request(self, http: httpx.Client | httpx.AsyncClient, name: str, deadline: Deadline) -> httpx.Request:
         scheme = self._schemes[name]
@@ -408,18 +416,21 @@ class APIClient(BaseClient):
                 placement = self._placement(endpoint, fetched=True)
             used = dict(self._tokens.tokens)
             deadline = Deadline(options.get("timeout", self.timeout), until)
-            request = self._build_request(self._http, endpoint, args, body, content_type, options, placement, deadline)
+            try:
+                request = self._build_request(
+                    self._http, endpoint, args, body, content_type, options, placement, deadline
+                )
+            except (httpx.InvalidURL, UnicodeEncodeError) as exc:
+                what = f"{endpoint.method} {endpoint.path}"
+                raise InvalidRequestError(f"{what} was not sent: {type(exc).__name__}: {exc}") from exc
             started = time.monotonic()
             try:
-                answer = self._send(request, deadline, stream)
-            except httpx.TransportError as exc:
+                answer = self._send(request, deadline, stream, placement)
+            except SEND_ERRORS as exc:
                 self._log(request, type(exc).__name__, started)
                 delay = self._retry_after_error(request, exc, attempt)
                 if delay is None or too_late(until, delay):
-                    what = f"{request.method} {request.url}"
-                    if isinstance(exc, httpx.TimeoutException):
-                        raise APITimeoutError(f"{what} timed out ({type(exc).__name__})") from exc
-                    raise APIConnectionError(f"{what} failed: {type(exc).__name__}: {exc}") from exc
+                    raise send_error(request, exc) from exc
             else:
                 self._log(request, str(answer.status_code), started)
                 if answer.is_success:
@@ -441,9 +452,10 @@ class APIClient(BaseClient):
             attempt += 1
             time.sleep(delay)
 
-    def _send(self, request: httpx.Request, deadline: Deadline, stream: bool) -> httpx.Response:
-        """Send `request` and, unless the caller streams it, read the whole body before the deadline."""
-        answer = self._http.send(request, stream=True)
+    def _send(self, request: httpx.Request, deadline: Deadline, stream: bool, credentials: Placement) -> httpx.Response:
+        """Send `request` (see `_transport.py`) and, unless the caller streams it, read the whole body before
+        the deadline."""
+        answer = send(self._http, request, True, credentials)
         if stream:
             return answer
         deadline.guard(answer)
@@ -466,7 +478,7 @@ class APIClient(BaseClient):
         deadline = Deadline(self.timeout)
         request = self._token_request(self._http, name, deadline)
         try:
-            answer = self._send(request, deadline, stream=False)
+            answer = self._send(request, deadline, False, Placement())
         except httpx.TransportError as exc:
             raise APIConnectionError(f"POST {request.url} (OAuth2 token) failed: {type(exc).__name__}: {exc}") from exc
         self._keep_token(name, answer)
@@ -574,7 +586,9 @@ class APIClient(BaseClient):
     def close(self) -> None:
         """Close the connection pool, unless it was passed in by the caller."""
         if self._owns_http:
-            self._http.close()
+            # httpx 0.23 complains when other threads' requests are in flight; they fail on their own, as APIErrors.
+            with contextlib.suppress(RuntimeError):
+                self._http.close()
 
     def __enter__(self: T) -> T:
         return self
@@ -653,18 +667,21 @@ class AsyncAPIClient(BaseClient):
                 placement = self._placement(endpoint, fetched=True)
             used = dict(self._tokens.tokens)
             deadline = Deadline(options.get("timeout", self.timeout), until)
-            request = self._build_request(self._http, endpoint, args, body, content_type, options, placement, deadline)
+            try:
+                request = self._build_request(
+                    self._http, endpoint, args, body, content_type, options, placement, deadline
+                )
+            except (httpx.InvalidURL, UnicodeEncodeError) as exc:
+                what = f"{endpoint.method} {endpoint.path}"
+                raise InvalidRequestError(f"{what} was not sent: {type(exc).__name__}: {exc}") from exc
             started = time.monotonic()
             try:
-                answer = await self._send(request, deadline, stream)
-            except httpx.TransportError as exc:
+                answer = await self._send(request, deadline, stream, placement)
+            except SEND_ERRORS as exc:
                 self._log(request, type(exc).__name__, started)
                 delay = self._retry_after_error(request, exc, attempt)
                 if delay is None or too_late(until, delay):
-                    what = f"{request.method} {request.url}"
-                    if isinstance(exc, httpx.TimeoutException):
-                        raise APITimeoutError(f"{what} timed out ({type(exc).__name__})") from exc
-                    raise APIConnectionError(f"{what} failed: {type(exc).__name__}: {exc}") from exc
+                    raise send_error(request, exc) from exc
             else:
                 self._log(request, str(answer.status_code), started)
                 if answer.is_success:
@@ -686,9 +703,12 @@ class AsyncAPIClient(BaseClient):
             attempt += 1
             await asyncio.sleep(delay)
 
-    async def _send(self, request: httpx.Request, deadline: Deadline, stream: bool) -> httpx.Response:
-        """Send `request` and, unless the caller streams it, read the whole body before the deadline."""
-        answer = await self._http.send(request, stream=True)
+    async def _send(
+        self, request: httpx.Request, deadline: Deadline, stream: bool, credentials: Placement
+    ) -> httpx.Response:
+        """Send `request` (see `_transport.py`) and, unless the caller streams it, read the whole body before
+        the deadline."""
+        answer = await async_send(self._http, request, True, credentials)
         if stream:
             return answer
         deadline.guard(answer)
@@ -711,7 +731,7 @@ class AsyncAPIClient(BaseClient):
         deadline = Deadline(self.timeout)
         request = self._token_request(self._http, name, deadline)
         try:
-            answer = await self._send(request, deadline, stream=False)
+            answer = await self._send(request, deadline, False, Placement())
         except httpx.TransportError as exc:
             raise APIConnectionError(f"POST {request.url} (OAuth2 token) failed: {type(exc).__name__}: {exc}") from exc
         self._keep_token(name, answer)
@@ -819,7 +839,9 @@ class AsyncAPIClient(BaseClient):
     async def close(self) -> None:
         """Close the connection pool, unless it was passed in by the caller."""
         if self._owns_http:
-            await self._http.aclose()
+            # httpx 0.23 complains when other threads' requests are in flight; they fail on their own, as APIErrors.
+            with contextlib.suppress(RuntimeError):
+                await self._http.aclose()
 
     async def __aenter__(self: T) -> T:
         return self

@@ -5,7 +5,8 @@ APIError
 ├── APIConnectionError            the server could not be reached
 │   └── APITimeoutError           no answer in time (also a TimeoutError)
 ├── MissingCredentialsError       the operation needs credentials the client was not given
-├── APIResponseValidationError    a 2xx answer's body does not match its documented schema
+├── InvalidRequestError           a header value or URL that HTTP cannot carry (also a ValueError)
+├── APIResponseValidationError    a 2xx answer does not match what the spec documents
 ├── APIStatusError                the server answered with a non-2xx status
 │   ├── BadRequestError           400
 │   ├── AuthenticationError       401
@@ -27,6 +28,8 @@ from typing import Any
 import httpx
 from pydantic import BaseModel
 
+from ._redact import redact
+
 
 class APIError(Exception):
     """Base of every error this client raises."""
@@ -47,10 +50,16 @@ class MissingCredentialsError(APIError):
         super().__init__(f"{what} needs credentials: pass {needed} to the client")
 
 
-class APIResponseValidationError(APIError):
-    """A successful answer whose body does not match the schema the spec documents for it.
+class InvalidRequestError(APIError, ValueError):
+    """The request cannot be sent as given: a header value that is not ASCII or holds a line break, a URL
+    that is not valid. Nothing was sent, and nothing is retried: it would fail the same way."""
 
-    `response` is the `httpx.Response`, `errors` pydantic's list of what did not match.
+
+class APIResponseValidationError(APIError):
+    """A successful answer that does not match what the spec documents: its body's schema, or the header
+    the call needs (a `Location` that is not a URL).
+
+    `response` is the `httpx.Response`, `errors` pydantic's list of what did not match (empty for a header).
     """
 
     def __init__(self, response: httpx.Response, errors: list[Any], detail: str) -> None:
@@ -58,9 +67,7 @@ class APIResponseValidationError(APIError):
         self.status_code = response.status_code
         self.errors = errors
         request = response.request
-        super().__init__(
-            f"{request.method} {request.url} -> {self.status_code}: the body does not match its schema: {detail}"
-        )
+        super().__init__(f"{request.method} {redact(request.url)} -> {self.status_code}: {detail}")
 
 
 class APIStatusError(APIError):

@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import httpx
 
 from ._exceptions import PaginationLoopError
+from ._redact import redact
 
 Item = TypeVar("Item")
 
@@ -129,9 +130,9 @@ def next_page_of(
 
 def loop_error(response: httpx.Response, repeated: str) -> PaginationLoopError:
     """The error for a page that leads back to one already fetched (`repeated`: the key they share)."""
-    what = "the same body" if repeated.startswith("body:") else repeated
+    what = "the same body" if repeated.startswith("body:") else redact(repeated) if "://" in repeated else repeated
     return PaginationLoopError(
-        f"the page from {response.request.url} points back at a page already fetched ({what}); "
+        f"the page from {redact(response.request.url)} points back at a page already fetched ({what}); "
         "the iteration stops here instead of going round again",
         response,
         repeated,
@@ -164,7 +165,7 @@ class Page(Generic[Item]):
 
     def __repr__(self) -> str:
         return (
-            f"<{type(self).__name__} of {len(self.items)} item(s) from {self.response.request.url}, "
+            f"<{type(self).__name__} of {len(self.items)} item(s) from {redact(self.response.request.url)}, "
             f"has_more={self.has_more}>"
         )
 
@@ -229,7 +230,7 @@ class AsyncPage(Generic[Item]):
 
     def __repr__(self) -> str:
         return (
-            f"<{type(self).__name__} of {len(self.items)} item(s) from {self.response.request.url}, "
+            f"<{type(self).__name__} of {len(self.items)} item(s) from {redact(self.response.request.url)}, "
             f"has_more={self.has_more}>"
         )
 

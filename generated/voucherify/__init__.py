@@ -34,6 +34,7 @@ __getattr__, __dir__ = lazy_exports(
     ConflictError ._exceptions
     FileInput ._runtime
     InternalServerError ._exceptions
+    InvalidRequestError ._exceptions
     MissingCredentialsError ._exceptions
     NotFoundError ._exceptions
     Page ._pagination

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import httpx
 
-from ._exceptions import APIError, UnexpectedActionError, WaitFailedError, WaitTimeoutError
+from ._exceptions import APIError, APIResponseValidationError, UnexpectedActionError, WaitFailedError, WaitTimeoutError
+from ._redact import redact
 from ._runtime import ResponseType, parse_retry_after
 
 if TYPE_CHECKING:
@@ -128,7 +129,10 @@ def location_of(response: httpx.Response, header: str) -> str:
     value = response.headers.get(header)
     if not value:
         raise APIError(f"{response.request.method} {response.request.url.path} answered without a {header} header")
-    return str(response.url.join(value))
+    try:
+        return str(response.url.join(value))
+    except httpx.InvalidURL as exc:  # a control character, a bad port: read after the call itself succeeded
+        raise APIResponseValidationError(response, [], f"its {header} header is not a valid URL") from exc
 
 
 class Accepted(Generic[B, T]):
@@ -144,7 +148,7 @@ class Accepted(Generic[B, T]):
         self._follow = follow
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} {self.response.status_code}, polling {self.location}>"
+        return f"<{type(self).__name__} {self.response.status_code}, polling {redact(self.location)}>"
 
     def wait(
         self,
@@ -180,7 +184,7 @@ class AsyncAccepted(Generic[B, T]):
         self._follow = follow
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} {self.response.status_code}, polling {self.location}>"
+        return f"<{type(self).__name__} {self.response.status_code}, polling {redact(self.location)}>"
 
     async def wait(
         self,

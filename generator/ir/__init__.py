@@ -307,6 +307,15 @@ class Operation:
         """The first 2xx response, whose body the method returns."""
         return next((r for r in self.responses if r.status.startswith("2")), None)
 
+    @property
+    def companions(self) -> tuple[Identifier, ...]:
+        """The methods made beside this one on its resource: `wait` for a status operation (`x-poll`), then
+        `handle` when it has one path parameter (the ID); named after it unless it is `get`."""
+        if self.poll is None:
+            return ()
+        kinds = ("wait", "handle") if [p.location for p in self.parameters].count("path") == 1 else ("wait",)
+        return tuple(Identifier(kind if self.name == "get" else f"{kind}_{self.name}") for kind in kinds)
+
 
 @dataclass(frozen=True)
 class Group:

@@ -15,7 +15,7 @@ from generator import ir
 from generator.errors import Diagnostic, Severity
 from generator.ir.build_models import SchemaBuilder
 from generator.ir.build_operations import build_operation
-from generator.ir.names import ClassName, Identifier, dedupe, words
+from generator.ir.names import CLIENT_ATTRIBUTES, RESOURCE_ATTRIBUTES, ClassName, Identifier, dedupe, words
 from generator.ir.rest_names import place
 from generator.load.document import Document, join_pointer
 from generator.validate.extensions import check_async_actions, check_follows
@@ -96,22 +96,28 @@ def _nested(grouped: dict[_Key, list[ir.Operation]]) -> dict[_Key, list[ir.Opera
 def _assemble(
     doc: Document, schemas: SchemaBuilder, grouped: dict[_Key, list[ir.Operation]], docs: dict[_Key, str]
 ) -> tuple[ir.Group, ...]:
-    """The groups: attributes unique among siblings, method names unique within a resource and apart from
-    its children, and class names apart from the types' (resource classes share client.py with them)."""
+    """The groups: attributes unique among siblings and apart from the client's (or resource's) own, method
+    names unique within a resource and apart from its children and the methods made beside its operations,
+    and class names apart from the types' (resource classes share client.py with them)."""
     type_names = {str(d.name) for d in schemas.definitions()}
     taken_classes: set[str] = set()
     attributes: dict[_Key, Identifier] = {}
     for outer in dict.fromkeys(key[:-1] for key in grouped):
         siblings = [key for key in grouped if key[:-1] == outer]
-        attributes.update(zip(siblings, dedupe([Identifier(key[-1]) for key in siblings]), strict=True))
+        reserved = RESOURCE_ATTRIBUTES if outer else CLIENT_ATTRIBUTES
+        attributes.update(zip(siblings, dedupe([Identifier(key[-1], reserved) for key in siblings]), strict=True))
     groups = []
     for key, operations in grouped.items():
         children = [attributes[k] for k in grouped if k[:-1] == key]
-        names = dedupe([*children, *(op.name for op in operations)])[len(children) :]
+        # Taken first: sub-resources, and the methods made beside status operations (`wait`, `handle`).
+        taken = [*children, *(name for op in operations for name in op.companions)]
+        wanted = [Identifier(op.name, RESOURCE_ATTRIBUTES) for op in operations]
+        names = dedupe([*taken, *wanted])[len(taken) :]
         renamed = []
-        for op, name in zip(operations, names, strict=True):
-            if name != op.name:
+        for op, own, name in zip(operations, wanted, names, strict=True):
+            if name != own:
                 schemas.warnings.append(_collision(doc, op, name))
+            if name != op.name:
                 op = ir.Operation(**{**op.__dict__, "name": name})
             renamed.append(op)
         base, counter = ClassName(f"{ClassName('_'.join(key))}Resource"), 1

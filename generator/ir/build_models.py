@@ -18,7 +18,7 @@ from generator import ir
 from generator.errors import Diagnostic, Severity
 from generator.ir.build_unions import UnionBuilder
 from generator.ir.defaults import default_of
-from generator.ir.names import ClassName, ConstantName, Identifier, dedupe
+from generator.ir.names import ClassName, ConstantName, Identifier, apart, dedupe
 from generator.ir.schema_names import component_names, unique_titles
 from generator.ir.schema_shapes import (
     admits_null,
@@ -29,6 +29,7 @@ from generator.ir.schema_shapes import (
     keyword_only,
     not_an_object,
     one_way,
+    untyped_object,
     without_null,
 )
 from generator.ir.values import values_type
@@ -51,15 +52,33 @@ RESERVED_FIELDS = frozenset(n for n in dir(BaseModel) if not n.startswith("_")) 
 _FORMATS: dict[str, ir.PrimitiveName] = {"date-time": "datetime", "date": "date", "binary": "FileInput"}
 _TYPES: dict[str, ir.PrimitiveName] = {"integer": "int", "number": "float", "boolean": "bool"}
 _NULL = ir.LiteralOf((None,))  # `{type: 'null'}`, `{const: null}`, `{enum: [null]}`: admits null already
+# What `properties` with no `type` admit besides objects, typed exactly (`exact_objects`).
+_NON_OBJECTS: tuple[ir.TypeExpr, ...] = (
+    *(ir.Primitive(n) for n in ("str", "int", "float", "bool")),
+    ir.ListOf(ir.Primitive("Any")),
+)
 
 
 class SchemaBuilder(UnionBuilder):
     """Turns the schemas of one document into IR definitions, in spec order."""
 
-    def __init__(self, doc: Document, conforms: Callable[[Any, Any], bool] = lambda schema, value: True) -> None:
+    def __init__(
+        self,
+        doc: Document,
+        conforms: Callable[[Any, Any], bool] = lambda schema, value: True,
+        reserved: frozenset[str] = frozenset(),
+        *,
+        exact_objects: bool = False,
+    ) -> None:
         """Reserve a class name for every component schema that becomes a class; `conforms(schema, value)`
-        tells whether a `default` is valid against its schema (an invalid one is not used)."""
+        tells whether a `default` is valid against its schema (an invalid one is not used). No class is
+        named as one of `reserved` (the client's classes, beside the types in the package's root).
+        `exact_objects` types `properties` without a `type` as JSON Schema reads them: the class, or any
+        non-object value."""
         self.doc = doc
+        self._reserved = reserved
+        self._exact_objects = exact_objects
+        self._untyped: dict[str, None] = {}  # pointers of classes whose schemas admit non-objects too
         self._conforms = conforms
         self._definitions: dict[str, ir.Definition | None] = {}
         self._names: dict[str, ClassName] = {}
@@ -78,7 +97,7 @@ class SchemaBuilder(UnionBuilder):
             p for p in pointers if self._is_class(*targets[p]) and (targets[p][1] == p or targets[p][1] not in targets)
         ]
         self._pointers: dict[str, str] = {}  # class name -> pointer, the inverse of _names
-        for pointer, name in component_names(classy).items():
+        for pointer, name in component_names(classy, reserved).items():
             self._register(pointer, name)
         self._unique_titles = unique_titles(doc.data, set(self._pointers))
 
@@ -121,12 +140,12 @@ class SchemaBuilder(UnionBuilder):
                 return self.type_of(members[0], f"{pointer}/allOf/0", hint)
             if self._objectish(schema, pointer):
                 model = self._model(schema, pointer, hint)
-                return _nullable(model) if admits_null(schema) else model
+                return self._untyped_use(_nullable(model) if admits_null(schema) else model, schema, pointer)
             return self._all_of(schema, pointer, hint)
         kind = schema.get("type")
         if kind == "object" or ("properties" in schema and not not_an_object(schema)):
             if schema.get("properties"):
-                return self._model(schema, pointer, hint)
+                return self._untyped_use(self._model(schema, pointer, hint), schema, pointer)
             extra = schema.get("additionalProperties")
             if "patternProperties" in schema:
                 self._widened(pointer, "`patternProperties` is not typed: the values are typed `Any`.")
@@ -181,6 +200,29 @@ class SchemaBuilder(UnionBuilder):
             return (len(schema["allOf"]) > 1 or bool(schema.get("properties"))) and self._objectish(schema, pointer)
         return bool(schema.get("properties")) and not not_an_object(schema)
 
+    def _untyped_use(self, t: ir.TypeExpr, schema: Any, pointer: str) -> ir.TypeExpr:
+        """A use of a class whose schema has `properties` and no `type`: noted (see `untyped_note`), and
+        widened to every non-object value too with `exact_objects`."""
+        if not untyped_object(schema, pointer, self._deref):
+            return t
+        self._untyped.setdefault(pointer)
+        return _nullable(ir.UnionOf((t, *_NON_OBJECTS))) if self._exact_objects else t
+
+    def untyped_note(self) -> Diagnostic | None:
+        """One warning for every class typed as an object though its schema does not say `type: object`."""
+        if not self._untyped or self._exact_objects:
+            return None
+        first, count = next(iter(self._untyped)), len(self._untyped)
+        return Diagnostic(
+            Severity.WARNING,
+            self.doc.locate(first),
+            f"{count} schema(s) with `properties` but no `type`, this one first, are typed as objects (as their "
+            "authors surely mean); JSON Schema would also let any non-object value (a string, a number, an "
+            "array, null) through them, which their classes refuse.",
+            'add `type: object` to them, or set `untyped-properties = "exact"` in [tool.sdk-generator] to type '
+            "them `Class | str | int | float | bool | list[Any] | None`.",
+        )
+
     def _widened(self, pointer: str, what: str) -> None:
         self.warnings.append(
             Diagnostic(
@@ -232,7 +274,8 @@ class SchemaBuilder(UnionBuilder):
             if target not in self._definitions:
                 self.type_of(self.doc.resolve(target), target, ClassName(split_pointer(target)[-1]))
             # A class's own type is not nullable; a nullable component is so wherever it is used.
-            return _nullable(named) if admits_null(self.doc.resolve(target)) else named
+            found = self.doc.resolve(target)
+            return self._untyped_use(_nullable(named) if admits_null(found) else named, found, target)
         entered = self._resolving.get(target)
         if entered == self._classes_begun:
             raise self.doc.error(
@@ -273,7 +316,7 @@ class SchemaBuilder(UnionBuilder):
         if pointer not in self._names:
             # Names come from the schema's place (or unique title); a clash gets a suffix made from the
             # place too, never from a counter, so unrelated schemas never rename each other.
-            base = ClassName(hint or split_pointer(pointer)[-1])
+            base = apart(ClassName(hint or split_pointer(pointer)[-1]), self._reserved)
             digest = hashlib.sha256(pointer.encode()).hexdigest()[:6].upper()
             candidates = [base, ClassName(f"{base}Inline"), ClassName(f"{base}X{digest}")]
             self._register(pointer, next((c for c in candidates if c not in self._pointers), candidates[-1]))

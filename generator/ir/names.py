@@ -63,9 +63,34 @@ class Identifier(str):
         return super().__new__(cls, name)
 
 
-# Names the generated modules define or import themselves; a schema may not take them.
+# Names the generated modules define or import themselves, and the runtime's names the package root exports
+# beside the types; a schema may not take them (tests/test_names.py checks them against the rendered modules).
 RESERVED_CLASS_NAMES = frozenset(
     {
+        "APIResponseValidationError",
+        "AuthenticationError",
+        "BadRequestError",
+        "ConflictError",
+        "InternalServerError",
+        "InvalidRequestError",
+        "MissingCredentialsError",
+        "NotFoundError",
+        "PaginationLoopError",
+        "PermissionDeniedError",
+        "RateLimitError",
+        "UnexpectedActionError",
+        "UnprocessableEntityError",
+        "WaitFailedError",
+        "WaitTimeoutError",
+        "Page",
+        "AsyncPage",
+        "Accepted",
+        "AsyncAccepted",
+        "ActionHandle",
+        "AsyncActionHandle",
+        "RawResponse",
+        "RequestOptions",
+        "FileInput",
         "APIModel",
         "OpenStrEnum",
         "OpenIntEnum",
@@ -90,6 +115,34 @@ RESERVED_CLASS_NAMES = frozenset(
 )
 
 
+# The client's own attributes (`APIClient`, `AsyncAPIClient` of `templates/package/_base_client.py.jinja`) and
+# the decorator its class body uses: a resource on the client may not take them. Private names need no
+# entry, as an `Identifier` never starts with `_`. tests/test_names.py checks this against `dir()` of the
+# rendered clients, so a new runtime attribute cannot slip past.
+CLIENT_ATTRIBUTES = frozenset(
+    {
+        "base_url",
+        "close",
+        "lenient",
+        "max_retries",
+        "paginate",
+        "request",
+        "request_accepted",
+        "request_action",
+        "request_action_or_result",
+        "request_with_response",
+        "timeout",
+        "wait_for",
+        "with_options",
+        "cached_property",
+    }
+)
+
+# What a resource class holds besides its methods and sub-resources: `_client` (private, so safe) and the
+# decorator its class body uses, which a method of that name would hide from the methods after it.
+RESOURCE_ATTRIBUTES = frozenset({"overload"})
+
+
 class ClassName(str):
     """A PascalCase class name that shadows no builtin (e.g. `17_res` -> `Model17Res`)."""
 
@@ -107,6 +160,11 @@ def _class_name(raw: str) -> str:
     if keyword.iskeyword(name) or hasattr(builtins, name) or name in RESERVED_CLASS_NAMES:
         name += "Model"
     return name
+
+
+def apart(name: ClassName, reserved: frozenset[str]) -> ClassName:
+    """`name`, or `nameModel` when it is one of `reserved` (names one package binds, as its client's)."""
+    return ClassName(f"{name}Model") if name in reserved else name
 
 
 # Names with a meaning on every Enum class; members may not take them.

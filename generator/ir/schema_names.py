@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.ir.names import ClassName
+from generator.ir.names import ClassName, apart
 from generator.load.document import split_pointer
 
 
-def component_names(pointers: list[str]) -> dict[str, ClassName]:
-    """Class names for component schemas; keys that clash are told apart by their sorted order, not spec order."""
+def component_names(pointers: list[str], reserved: frozenset[str] = frozenset()) -> dict[str, ClassName]:
+    """Class names for component schemas, none in `reserved`; keys that clash are told apart by their sorted
+    order, not spec order."""
     groups: dict[ClassName, list[str]] = {}
     for pointer in pointers:
-        groups.setdefault(ClassName(split_pointer(pointer)[-1]), []).append(pointer)
+        groups.setdefault(apart(ClassName(split_pointer(pointer)[-1]), reserved), []).append(pointer)
     names: dict[str, ClassName] = {}
     taken = set(groups)
     for base, members in groups.items():

@@ -26,6 +26,11 @@ class ConstantView:
     value: str
 
 
+# What every `WaitFailedError` (templates/package/_exceptions.py.jinja) holds: a failed error's property,
+# named after its type, may not take it (tests/test_names.py checks it against the rendered class).
+FAILED_ERROR_ATTRIBUTES = frozenset({"final", "args", "add_note", "with_traceback"})
+
+
 @dataclass(frozen=True)
 class FailedErrorView:
     """The error `wait` raises when work fails, with a typed property for the final object."""
@@ -76,7 +81,8 @@ class ClientContext:
         self.models = {d.name: d for d in api.definitions if isinstance(d, ir.Model)}
         self.unions = {d.name: d for d in api.definitions if isinstance(d, ir.UnionType)}
         self.operations = {op.operation_id: op for g in api.groups for op in g.operations}
-        self.reserved = frozenset(str(d.name) for d in api.definitions) & module_names
+        self.type_names = frozenset(str(d.name) for d in api.definitions)
+        self.reserved = self.type_names & module_names
         self.constants = Constants(self.reserved)
         self.failed_errors: dict[str, FailedErrorView] = {}
         self.default_error = default_error(api)
@@ -190,10 +196,14 @@ class ClientContext:
         success = op.success
         assert success is not None and success.type is not None and op.poll is not None
         type_hint = hint(success.type)
-        name = ClassName(f"{type_hint}FailedError")
+        base = name = ClassName(f"{type_hint}FailedError")
+        counter = 1
+        while name in self.type_names:  # a schema of that name is exported beside it: take another
+            counter += 1
+            name = ClassName(f"{base}{counter}")
         typed = hint(success.type, self.shadowed)
         if name not in self.failed_errors:
-            subject = Identifier((words(type_hint) or ("result",))[-1])
+            subject = Identifier((words(type_hint) or ("result",))[-1], FAILED_ERROR_ATTRIBUTES)
             text = (
                 f"Waiting ended because the {type_hint} reached {' or '.join(op.poll.failed)}; "
                 f"`{subject}` is its final state."

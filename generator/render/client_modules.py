@@ -19,7 +19,8 @@ from generator.render.python_code import BUILTIN_TYPES, docstring, import_lines,
 _RUNTIME_EXPORTS = {
     "._exceptions": [
         "APIConnectionError", "APIError", "APIResponseValidationError", "APIStatusError", "APITimeoutError",
-        "AuthenticationError", "BadRequestError", "ConflictError", "InternalServerError", "MissingCredentialsError",
+        "AuthenticationError", "BadRequestError", "ConflictError", "InternalServerError", "InvalidRequestError",
+        "MissingCredentialsError",
         "NotFoundError", "PaginationLoopError", "PermissionDeniedError", "RateLimitError", "UnexpectedActionError",
         "UnprocessableEntityError", "WaitFailedError", "WaitTimeoutError",
     ],

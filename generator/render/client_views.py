@@ -244,9 +244,10 @@ def methods_of_operation(op: ir.Operation, ctx: ClientContext, mode: Mode) -> li
     decorator = f"_{mode.func_prefix}operation"
     methods = [MethodView(op.name, signature, returns, docstring(text), body, decorator, mode.def_, text)]
     if op.poll is not None:
-        methods.append(_wait_method(op, ctx, mode, shape))
-        if [p.location for p in op.parameters].count("path") == 1:
-            methods += _handle_methods(op, ctx, mode, shape)
+        wait, *handle = op.companions
+        methods.append(_wait_method(op, ctx, mode, shape, wait))
+        if handle:
+            methods += _handle_methods(op, ctx, mode, shape, handle[0])
     return methods
 
 
@@ -287,7 +288,9 @@ def _page_spec(op: ir.Operation, ctx: ClientContext) -> tuple[ir.TypeExpr, str]:
     return item, spec
 
 
-def _handle_methods(op: ir.Operation, ctx: ClientContext, mode: Mode, shape: _Shape) -> list[MethodView]:
+def _handle_methods(
+    op: ir.Operation, ctx: ClientContext, mode: Mode, shape: _Shape, name: Identifier
+) -> list[MethodView]:
     """`handle(id)` and `handle(id, SomeAction)`: a handle on work started earlier, typed as asked."""
     (path,) = [p for p in op.parameters if p.location == "path"]
     spec = ctx.constants.add(
@@ -307,7 +310,6 @@ def _handle_methods(op: ir.Operation, ctx: ClientContext, mode: Mode, shape: _Sh
         f"spec = {spec} if expect is None else {spec}.expecting(expect)",
         f"return {handle}(self._client, {path.name}, spec)",
     )
-    name = Identifier("handle" if op.name == "get" else f"handle_{op.name}")
     return [
         MethodView(name, argument, f"{handle}[{shape.returns}]", "", ("...",), "overload"),
         MethodView(name, f"{argument}, expect: type[Expected]", f"{handle}[Expected]", "", ("...",), "overload"),
@@ -317,7 +319,7 @@ def _handle_methods(op: ir.Operation, ctx: ClientContext, mode: Mode, shape: _Sh
     ]
 
 
-def _wait_method(op: ir.Operation, ctx: ClientContext, mode: Mode, shape: _Shape) -> MethodView:
+def _wait_method(op: ir.Operation, ctx: ClientContext, mode: Mode, shape: _Shape, name: Identifier) -> MethodView:
     assert op.poll is not None
     keywords = [k.format(t=shape.returns) for k in _WAIT_KEYWORDS]
     signature = shape.signature + ", " + ("" if shape.keywords else "*, ") + ", ".join(keywords)
@@ -333,5 +335,4 @@ def _wait_method(op: ir.Operation, ctx: ClientContext, mode: Mode, shape: _Shape
         f"`on_progress` receives every intermediate {shape.returns}. Raises `{error}` when it is {failed}, "
         f"and `WaitTimeoutError` (a `TimeoutError`) when `timeout` seconds pass first."
     )
-    name = Identifier("wait" if op.name == "get" else f"wait_{op.name}")
     return MethodView(name, signature, waited, docstring(text), body, def_=mode.def_, text=text)

@@ -271,6 +271,7 @@ class PackageView:
     client: ClientView
     init_docstring: str
     spec_sha256: str
+    query_credentials: str  # the apiKey-in-query parameter names, as a set display (`_redact.py`); "" for none
     modes: tuple[Mode, ...] = MODES
 
 
@@ -294,4 +295,10 @@ def package_view(api: ir.Api, client: ClientView | None = None) -> PackageView:
         client=client,
         init_docstring=docstring("\n\n".join(t for t in (api.title, api.description) if t) or api.package),
         spec_sha256=literal(api.source_sha256),
+        query_credentials=_query_credentials(api),
     )
+
+
+def _query_credentials(api: ir.Api) -> str:
+    names = sorted({s.name for s in api.auth if s.kind == "apiKey" and s.location == "query"})
+    return "{" + ", ".join(literal(name) for name in names) + "}" if names else ""

@@ -1,7 +1,9 @@
 """Stage 5b, write: put a rendered tree on disk atomically, or compare it with one.
 
 The new tree is written beside the target and swapped in only when complete,
-so a failed or interrupted run leaves the old tree as it was.
+so a failed or interrupted run leaves the old tree as it was (`leftovers`).
+Files the generator did not write (its manifest does not list them) are the
+user's: they are carried into the new tree as they are, never overwritten.
 """
 
 from __future__ import annotations
@@ -13,30 +15,58 @@ import tempfile
 from pathlib import Path
 
 from generator.errors import Location, SpecError
+from generator.write import manifest
+from generator.write.leftovers import old_copy, recover, staging_prefix
 
 Tree = dict[str, str]  # relative POSIX path -> text
 
 
-def read_tree(root: Path) -> Tree:
-    """Every file under `root`, except caches."""
+def _paths(root: Path) -> list[str]:
+    """The relative paths of the files under `root`, except caches."""
     if not root.is_dir():
-        return {}
-    return {
-        path.relative_to(root).as_posix(): path.read_text(encoding="utf-8")
+        return []
+    return [
+        path.relative_to(root).as_posix()
         for path in sorted(root.rglob("*"))
         if path.is_file() and "__pycache__" not in path.parts and not path.name.endswith((".pyc", ".pyo"))
+    ]
+
+
+def read_tree(root: Path, only: set[str] | None = None) -> Tree:
+    """Every file under `root` (those of `only`, when given), except caches."""
+    return {
+        relative: (root / relative).read_text(encoding="utf-8")
+        for relative in _paths(root)
+        if only is None or relative in only
     }
 
 
+def generated_tree(root: Path) -> Tree:
+    """The files under `root` that the generator wrote, per its manifest."""
+    return read_tree(root, manifest.owned(root, _paths(root)))
+
+
 def write_tree(tree: Tree, root: Path) -> bool:
-    """Replace `root` with `tree`; return False (and touch nothing) when it is already identical."""
-    if read_tree(root) == tree:
+    """Replace the generator's files under `root` with `tree`, and a manifest listing them when `tree` has
+    none; keep the files it did not write. Return False (and touch nothing) when they are already identical.
+    """
+    recover(root)
+    if manifest.NAME not in tree:
+        tree = {**tree, manifest.NAME: manifest.listing(tree)}
+    present = _paths(root)
+    ours = manifest.owned(root, present)
+    theirs = [relative for relative in present if relative not in ours]
+    _refuse_to_overwrite(root, [relative for relative in theirs if relative in tree])
+    if read_tree(root, ours) == tree:
         return False
     root.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{root.name}-new-", dir=root.parent))
+    staging = Path(tempfile.mkdtemp(prefix=staging_prefix(root), dir=root.parent))
     try:
         write_files(tree, staging)
-        old = root.with_name(f".{root.name}-old-{os.getpid()}")
+        for relative in theirs:
+            (staging / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(root / relative, staging / relative)
+        old = old_copy(root)
         if root.exists():
             root.rename(old)
         try:
@@ -49,6 +79,18 @@ def write_tree(tree: Tree, root: Path) -> bool:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return True
+
+
+def _refuse_to_overwrite(root: Path, clashes: list[str]) -> None:
+    if clashes:
+        more = f" (and {len(clashes) - 1} more: {', '.join(clashes[1:6])}{', ...' if len(clashes) > 6 else ''})"
+        raise SpecError.at(
+            Location((root / clashes[0]).as_posix()),
+            f"this file{more if len(clashes) > 1 else ''} was not written by sdk-generator ({manifest.NAME} "
+            "does not list it), and the generated package has a file of that name, so nothing was written.",
+            f"move it (files sdk-generator did not write are kept beside the ones it writes), generate into "
+            f"another directory, or, if an older sdk-generator wrote {root}, delete that directory once.",
+        )
 
 
 def write_files(tree: Tree, directory: Path) -> None:

@@ -1,10 +1,12 @@
 """The manifest of a generated tree: hashes of what it was made from and of what it holds.
 
 `generated/MANIFEST.json` records a digest of every input (specs, templates, the
-generator's own source, the pinned formatter versions) and of every output file.
-When both still match, `generate` has nothing to do and says so without loading
-the pipeline: content hashes, never timestamps. Light on purpose (standard
-library only), so that this check costs milliseconds.
+generator's own source, the pinned formatter versions), the list of the files the
+generator wrote and a digest of them. When both digests still match, `generate` has
+nothing to do and says so without loading the pipeline: content hashes, never
+timestamps. A package generated from one spec carries a manifest too, without
+inputs. Files the list does not name are the user's: kept, and never drift. Light
+on purpose (standard library only), so that this check costs milliseconds.
 """
 
 from __future__ import annotations
@@ -75,18 +77,53 @@ def outputs_digest(tree: dict[str, str]) -> str:
 
 def render(spec_dir: Path, settings: dict[str, object], tree: dict[str, str]) -> str:
     """The manifest for a tree generated from `spec_dir` with `settings`."""
-    return json.dumps({"inputs": inputs_digest(spec_dir, settings), "outputs": outputs_digest(tree)}, indent=2) + "\n"
+    return _dump({"inputs": inputs_digest(spec_dir, settings), **_outputs(tree)})
+
+
+def listing(tree: dict[str, str]) -> str:
+    """The manifest for a tree made outside a project (from one spec): its files, no inputs."""
+    return _dump(_outputs(tree))
+
+
+def _outputs(tree: dict[str, str]) -> dict[str, object]:
+    return {"outputs": outputs_digest(tree), "files": sorted(name for name in tree if name != NAME)}
+
+
+def _dump(manifest: dict[str, object]) -> str:
+    return json.dumps(manifest, indent=2) + "\n"
+
+
+def _recorded(root: Path) -> dict[str, object] | None:
+    try:
+        recorded = json.loads((root / NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return recorded if isinstance(recorded, dict) else None
+
+
+def owned(root: Path, present: list[str]) -> set[str]:
+    """Which of the files `present` under `root` the generator wrote: those its manifest lists, and the
+    manifest; all of them when the manifest is older than the list (that generator replaced the whole
+    directory); none without a manifest."""
+    recorded = _recorded(root)
+    if recorded is None:
+        return set()
+    files = recorded.get("files")
+    if not isinstance(files, list):
+        return set(present)
+    return {NAME, *map(str, files)} & set(present)
 
 
 def up_to_date(spec_dir: Path, settings: dict[str, object], generated: Path) -> bool:
-    """Whether `generated` was made from exactly these inputs and has not been changed since."""
+    """Whether `generated` was made from exactly these inputs and its files have not been changed since."""
+    recorded = _recorded(generated)
+    if recorded is None or recorded.get("inputs") != inputs_digest(spec_dir, settings):
+        return False
+    files = recorded.get("files")
+    if not isinstance(files, list):
+        return False
     try:
-        recorded = json.loads((generated / NAME).read_text())
-    except (OSError, ValueError):
+        on_disk = {str(name): (generated / str(name)).read_bytes().decode("utf-8", "replace") for name in files}
+    except OSError:
         return False
-    if not isinstance(recorded, dict) or recorded.get("inputs") != inputs_digest(spec_dir, settings):
-        return False
-    on_disk = {
-        k: v.decode("utf-8", "replace") for k, v in _files(generated).items() if not k.endswith((".pyc", ".pyo"))
-    }
     return recorded.get("outputs") == outputs_digest(on_disk)
