@@ -4,7 +4,9 @@ trickles its body a byte at a time keeps a request going forever; a `timeout` gi
 the time one attempt may take in all: connecting, sending, and reading the whole body.
 
 Every phase is given at most the time left when it starts, and the body is read chunk by chunk, checking
-the deadline after each one. An `httpx.Timeout` keeps httpx's own per-phase, per-read meaning.
+the deadline after each one. Response headers are the exception: httpcore reads them with no hook between
+reads, so headers trickled byte by byte are bounded per read only. An `httpx.Timeout` keeps httpx's own
+per-phase, per-read meaning.
 """
 
 from __future__ import annotations
