@@ -23,7 +23,8 @@ from urllib.parse import quote, urlencode, urljoin, urlsplit
 import httpx
 import pydantic
 
-from ._auth import Placement, Scheme, Token, parse_token, place, read_credentials, token_request
+from ._auth import Placement, Scheme, TokenCache, parse_token, place, read_credentials, token_request
+from ._deadline import Deadline, Timeout, too_late
 from ._encoding import (
     Body,
     Param,
@@ -52,6 +53,7 @@ from ._polling import (
     DEFAULT_MAX_POLL_INTERVAL,
     DEFAULT_POLL_INTERVAL,
     DEFAULT_WAIT_TIMEOUT,
+    MIN_POLL_INTERVAL,
     POLL_BACKOFF,
     Accepted,
     ActionHandle,
@@ -169,7 +171,7 @@ class BaseClient:
         base_url: str,
         credentials: Mapping[str, str | None],
         schemes: Mapping[str, Scheme],
-        timeout: float,
+        timeout: Timeout,
         max_retries: int,
         errors: Mapping[str, ResponseType[Any]],
         lenient: bool = False,
@@ -180,7 +182,7 @@ class BaseClient:
         self.max_retries = max_retries
         self._schemes = schemes
         self._secrets = read_credentials(credentials, schemes)
-        self._tokens: dict[str, Token] = {}  # OAuth2 tokens fetched with the client credentials
+        self._tokens = TokenCache()  # OAuth2 tokens fetched with the client credentials
         self._errors = errors
 
     def __repr__(self) -> str:
@@ -188,9 +190,12 @@ class BaseClient:
         return f"{type(self).__name__}(base_url={redact(self.base_url)!r}, credentials={sorted(self._secrets)})"
 
     def with_options(
-        self: C, *, timeout: float | None = None, max_retries: int | None = None, lenient: bool | None = None
+        self: C, *, timeout: Timeout | None = None, max_retries: int | None = None, lenient: bool | None = None
     ) -> C:
-        """A client with other settings that shares this one's connection pool (use it per call)."""
+        """A client with other settings that shares this one's connection pool (use it per call).
+
+        `timeout`: seconds one attempt may take in all (see `_deadline.py`), or an `httpx.Timeout`.
+        """
         clone = copy.copy(self)
         clone.timeout = self.timeout if timeout is None else timeout
         clone.max_retries = self.max_retries if max_retries is None else max_retries
@@ -214,7 +219,7 @@ class BaseClient:
 
     def _placement(self, endpoint: Endpoint[Any], fetched: bool = False) -> Placement:
         what = f"{endpoint.method} {endpoint.path}"
-        return place(endpoint.security, self._schemes, self._secrets, self._tokens, what, fetched)
+        return place(endpoint.security, self._schemes, self._secrets, self._tokens.tokens, what, fetched)
 
     def _build_request(
         self,
@@ -225,6 +230,7 @@ class BaseClient:
         content_type: str | None,
         options: RequestOptions,
         placement: Placement,
+        deadline: Deadline,
     ) -> httpx.Request:
         path = endpoint.path
         query: list[tuple[str, str]] = []
@@ -235,10 +241,10 @@ class BaseClient:
         cookies = list(placement.cookies)
         for param in endpoint.params:
             value = args.get(param.name)
-            if value is None:
-                continue
             if param.location == "path":
                 path = path.replace("{" + param.wire + "}", path_value(param, value))
+            elif value is None:
+                continue
             elif param.location == "header":
                 headers[param.wire] = header_value(param, value)
             elif param.location == "cookie":
@@ -262,8 +268,9 @@ class BaseClient:
         elif body is not None:
             payload = encode_body(body, _body_spec(endpoint, content_type), headers)
         headers.update(options.get("extra_headers") or {})
-        timeout = options.get("timeout", self.timeout)
-        return http.build_request(endpoint.method, url, headers=headers, timeout=timeout, **payload)
+        request = http.build_request(endpoint.method, url, headers=headers, timeout=deadline.timeout(), **payload)
+        deadline.watch(request, isinstance(http, httpx.AsyncClient))
+        return request
 
     def _parse(self, endpoint: Endpoint[T], answer: httpx.Response) -> T:
         """The body of a 2xx answer as the spec documents it for that status."""
@@ -317,19 +324,21 @@ class BaseClient:
             error.__cause__ = exc
             return error
 
-    def _token_request(self, http: httpx.Client | httpx.AsyncClient, name: str) -> httpx.Request:
+    def _token_request(self, http: httpx.Client | httpx.AsyncClient, name: str, deadline: Deadline) -> httpx.Request:
         scheme = self._schemes[name]
         fields, headers = token_request(scheme, self._secrets)
         token_url = scheme.token_url or ""
         # An absolute token URL is often on another host (an identity provider); a relative one is on the API's.
         url = token_url if token_url.startswith(("http://", "https://")) else self.base_url + token_url
-        return http.build_request("POST", url, data=fields, headers=headers, timeout=self.timeout)
+        request = http.build_request("POST", url, data=fields, headers=headers, timeout=deadline.timeout())
+        deadline.watch(request, isinstance(http, httpx.AsyncClient))
+        return request
 
     def _keep_token(self, name: str, answer: httpx.Response) -> None:
         if not answer.is_success:
             raise status_error(answer, answer.text)
         try:
-            self._tokens[name] = parse_token(answer.json())
+            self._tokens.keep(name, parse_token(answer.json()))
         except ValueError as exc:
             raise APIError(
                 f"the OAuth2 token endpoint {answer.request.url} answered without a usable token: {exc}"
@@ -351,7 +360,7 @@ class APIClient(BaseClient):
         base_url: str,
         credentials: Mapping[str, str | None] | None = None,
         schemes: Mapping[str, Scheme] | None = None,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
         errors: Mapping[str, ResponseType[Any]] | None = None,
@@ -389,8 +398,14 @@ class APIClient(BaseClient):
         body: Any = None,
         content_type: str | None = None,
         options: RequestOptions = NO_OPTIONS,
+        until: float | None = None,
     ) -> tuple[T, httpx.Response]:
-        """Like `request`, but also return the `httpx.Response` (for its headers)."""
+        """Like `request`, but also return the `httpx.Response` (for its headers).
+
+        A float `timeout` is a deadline per attempt, as in openai-python: each retry has the whole timeout
+        again. `until` (a `time.monotonic()` value) bounds the attempts and the sleeps between them too: a
+        retry that could not start before it is not waited for, the error is raised at once.
+        """
         placement = self._placement(endpoint)
         refreshed = False
         stream = streaming()
@@ -399,18 +414,22 @@ class APIClient(BaseClient):
             if placement.token_scheme is not None:
                 self._fetch_token(placement.token_scheme)
                 placement = self._placement(endpoint, fetched=True)
+            used = dict(self._tokens.tokens)
+            deadline = Deadline(options.get("timeout", self.timeout), until)
             try:
-                request = self._build_request(self._http, endpoint, args, body, content_type, options, placement)
+                request = self._build_request(
+                    self._http, endpoint, args, body, content_type, options, placement, deadline
+                )
             except (httpx.InvalidURL, UnicodeEncodeError) as exc:
                 what = f"{endpoint.method} {endpoint.path}"
                 raise InvalidRequestError(f"{what} was not sent: {type(exc).__name__}: {exc}") from exc
             started = time.monotonic()
             try:
-                answer = send(self._http, request, stream, placement)
+                answer = self._send(request, deadline, stream, placement)
             except SEND_ERRORS as exc:
                 self._log(request, type(exc).__name__, started)
                 delay = self._retry_after_error(request, exc, attempt)
-                if delay is None:
+                if delay is None or too_late(until, delay):
                     raise send_error(request, exc) from exc
             else:
                 self._log(request, str(answer.status_code), started)
@@ -421,23 +440,45 @@ class APIClient(BaseClient):
                     return self._parse(endpoint, answer), answer
                 if stream:
                     answer.read()
-                if answer.status_code == 401 and self._tokens and not refreshed:
+                if answer.status_code == 401 and used and not refreshed:
                     # A token we fetched may have been revoked early: fetch a new one, once.
                     refreshed = True
-                    self._tokens.clear()
+                    self._tokens.revoke(used)
                     placement = self._placement(endpoint)
                     continue
                 delay = self._retry_after_status(answer, attempt)
-                if delay is None:
+                if delay is None or too_late(until, delay):
                     raise self._status_error(answer, endpoint.errors)
             attempt += 1
             time.sleep(delay)
 
-    def _fetch_token(self, name: str) -> None:
-        """Fetch an OAuth2 access token with the client-credentials flow and keep it until it expires."""
-        request = self._token_request(self._http, name)
+    def _send(self, request: httpx.Request, deadline: Deadline, stream: bool, credentials: Placement) -> httpx.Response:
+        """Send `request` (see `_transport.py`) and, unless the caller streams it, read the whole body before
+        the deadline."""
+        answer = send(self._http, request, True, credentials)
+        if stream:
+            return answer
+        deadline.guard(answer)
         try:
-            answer = self._http.send(request)
+            answer.read()
+        except BaseException:
+            answer.close()
+            raise
+        return answer
+
+    def _fetch_token(self, name: str) -> None:
+        """Fetch an OAuth2 access token with the client-credentials flow and keep it until it expires; callers
+        that need one meanwhile wait for it instead of fetching their own."""
+        seen = self._tokens.tokens.get(name)
+        with self._tokens.lock():
+            if self._tokens.needs(name, seen):
+                self._fetch_token_now(name)
+
+    def _fetch_token_now(self, name: str) -> None:
+        deadline = Deadline(self.timeout)
+        request = self._token_request(self._http, name, deadline)
+        try:
+            answer = self._send(request, deadline, False, Placement())
         except httpx.TransportError as exc:
             raise APIConnectionError(f"POST {request.url} (OAuth2 token) failed: {type(exc).__name__}: {exc}") from exc
         self._keep_token(name, answer)
@@ -478,12 +519,15 @@ class APIClient(BaseClient):
 
         The interval starts at `poll_interval` and grows to `max_poll_interval`; a
         `Retry-After` on the status response is honoured; every round sleeps; the
-        deadline is `timeout` seconds from now.
+        deadline is `timeout` seconds from now. The last poll is made at the deadline and,
+        like every status request (retries included), must be over one poll interval after
+        it: a wait never overruns its timeout by more (`APITimeoutError` if a request does).
         """
         started = time.monotonic()
         interval = poll_interval
         while True:
-            value, answer = self.request_with_response(endpoint, args)
+            until = started + timeout + max(interval, MIN_POLL_INTERVAL)
+            value, answer = self.request_with_response(endpoint, args, until=until)
             if check_status(value, poll, failed_error, time.monotonic() - started, timeout):
                 # Without a result shape, `D` is the status object's own type (the generated specs say so).
                 return cast(D, value) if poll.result is None else self._parse_as(poll.result, answer, endpoint)
@@ -567,7 +611,7 @@ class AsyncAPIClient(BaseClient):
         base_url: str,
         credentials: Mapping[str, str | None] | None = None,
         schemes: Mapping[str, Scheme] | None = None,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
         errors: Mapping[str, ResponseType[Any]] | None = None,
@@ -605,8 +649,14 @@ class AsyncAPIClient(BaseClient):
         body: Any = None,
         content_type: str | None = None,
         options: RequestOptions = NO_OPTIONS,
+        until: float | None = None,
     ) -> tuple[T, httpx.Response]:
-        """Like `request`, but also return the `httpx.Response` (for its headers)."""
+        """Like `request`, but also return the `httpx.Response` (for its headers).
+
+        A float `timeout` is a deadline per attempt, as in openai-python: each retry has the whole timeout
+        again. `until` (a `time.monotonic()` value) bounds the attempts and the sleeps between them too: a
+        retry that could not start before it is not waited for, the error is raised at once.
+        """
         placement = self._placement(endpoint)
         refreshed = False
         stream = streaming()
@@ -615,18 +665,22 @@ class AsyncAPIClient(BaseClient):
             if placement.token_scheme is not None:
                 await self._fetch_token(placement.token_scheme)
                 placement = self._placement(endpoint, fetched=True)
+            used = dict(self._tokens.tokens)
+            deadline = Deadline(options.get("timeout", self.timeout), until)
             try:
-                request = self._build_request(self._http, endpoint, args, body, content_type, options, placement)
+                request = self._build_request(
+                    self._http, endpoint, args, body, content_type, options, placement, deadline
+                )
             except (httpx.InvalidURL, UnicodeEncodeError) as exc:
                 what = f"{endpoint.method} {endpoint.path}"
                 raise InvalidRequestError(f"{what} was not sent: {type(exc).__name__}: {exc}") from exc
             started = time.monotonic()
             try:
-                answer = await async_send(self._http, request, stream, placement)
+                answer = await self._send(request, deadline, stream, placement)
             except SEND_ERRORS as exc:
                 self._log(request, type(exc).__name__, started)
                 delay = self._retry_after_error(request, exc, attempt)
-                if delay is None:
+                if delay is None or too_late(until, delay):
                     raise send_error(request, exc) from exc
             else:
                 self._log(request, str(answer.status_code), started)
@@ -637,23 +691,47 @@ class AsyncAPIClient(BaseClient):
                     return self._parse(endpoint, answer), answer
                 if stream:
                     await answer.aread()
-                if answer.status_code == 401 and self._tokens and not refreshed:
+                if answer.status_code == 401 and used and not refreshed:
                     # A token we fetched may have been revoked early: fetch a new one, once.
                     refreshed = True
-                    self._tokens.clear()
+                    self._tokens.revoke(used)
                     placement = self._placement(endpoint)
                     continue
                 delay = self._retry_after_status(answer, attempt)
-                if delay is None:
+                if delay is None or too_late(until, delay):
                     raise self._status_error(answer, endpoint.errors)
             attempt += 1
             await asyncio.sleep(delay)
 
-    async def _fetch_token(self, name: str) -> None:
-        """Fetch an OAuth2 access token with the client-credentials flow and keep it until it expires."""
-        request = self._token_request(self._http, name)
+    async def _send(
+        self, request: httpx.Request, deadline: Deadline, stream: bool, credentials: Placement
+    ) -> httpx.Response:
+        """Send `request` (see `_transport.py`) and, unless the caller streams it, read the whole body before
+        the deadline."""
+        answer = await async_send(self._http, request, True, credentials)
+        if stream:
+            return answer
+        deadline.guard(answer)
         try:
-            answer = await self._http.send(request)
+            await answer.aread()
+        except BaseException:
+            await answer.aclose()
+            raise
+        return answer
+
+    async def _fetch_token(self, name: str) -> None:
+        """Fetch an OAuth2 access token with the client-credentials flow and keep it until it expires; callers
+        that need one meanwhile wait for it instead of fetching their own."""
+        seen = self._tokens.tokens.get(name)
+        async with self._tokens.async_lock():
+            if self._tokens.needs(name, seen):
+                await self._fetch_token_now(name)
+
+    async def _fetch_token_now(self, name: str) -> None:
+        deadline = Deadline(self.timeout)
+        request = self._token_request(self._http, name, deadline)
+        try:
+            answer = await self._send(request, deadline, False, Placement())
         except httpx.TransportError as exc:
             raise APIConnectionError(f"POST {request.url} (OAuth2 token) failed: {type(exc).__name__}: {exc}") from exc
         self._keep_token(name, answer)
@@ -694,12 +772,15 @@ class AsyncAPIClient(BaseClient):
 
         The interval starts at `poll_interval` and grows to `max_poll_interval`; a
         `Retry-After` on the status response is honoured; every round sleeps; the
-        deadline is `timeout` seconds from now.
+        deadline is `timeout` seconds from now. The last poll is made at the deadline and,
+        like every status request (retries included), must be over one poll interval after
+        it: a wait never overruns its timeout by more (`APITimeoutError` if a request does).
         """
         started = time.monotonic()
         interval = poll_interval
         while True:
-            value, answer = await self.request_with_response(endpoint, args)
+            until = started + timeout + max(interval, MIN_POLL_INTERVAL)
+            value, answer = await self.request_with_response(endpoint, args, until=until)
             if check_status(value, poll, failed_error, time.monotonic() - started, timeout):
                 # Without a result shape, `D` is the status object's own type (the generated specs say so).
                 return cast(D, value) if poll.result is None else self._parse_as(poll.result, answer, endpoint)

@@ -31,7 +31,7 @@ class RequestOptions(TypedDict, total=False):
 
     extra_headers: Mapping[str, str]  # sent besides (or instead of) the generated ones
     extra_query: Mapping[str, Any]  # added to the query
-    timeout: float  # seconds, instead of the client's
+    timeout: float | httpx.Timeout  # instead of the client's: seconds an attempt may take in all, or httpx's
     content: bytes  # a raw body, sent instead of the encoded `body` (set Content-Type in extra_headers)
 
 

@@ -77,7 +77,7 @@ class PostmanClient(APIClient):
         *,
         api_key: str | None = None,
         base_url: str | None = None,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
         lenient: bool = False,
@@ -86,7 +86,8 @@ class PostmanClient(APIClient):
 
         - `api_key`: or the environment variable `POSTMAN_API_KEY`
         - `base_url`: instead of 'https://api.getpostman.com'
-        - `timeout`: seconds per request; `max_retries`: retries of failed idempotent requests
+        - `timeout`: seconds one attempt of a request may take in all, reading the body included (or an
+          `httpx.Timeout`: httpx's per-phase timeouts); `max_retries`: retries of failed idempotent requests
         - `http_client`: an httpx client of your own (its pool is left open on close)
         - `lenient`: parse answers that contradict their schema as far as they match (with a logged warning)
           rather than raise `APIResponseValidationError`
@@ -133,7 +134,7 @@ class AsyncPostmanClient(AsyncAPIClient):
         *,
         api_key: str | None = None,
         base_url: str | None = None,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
         lenient: bool = False,
@@ -142,7 +143,8 @@ class AsyncPostmanClient(AsyncAPIClient):
 
         - `api_key`: or the environment variable `POSTMAN_API_KEY`
         - `base_url`: instead of 'https://api.getpostman.com'
-        - `timeout`: seconds per request; `max_retries`: retries of failed idempotent requests
+        - `timeout`: seconds one attempt of a request may take in all, reading the body included (or an
+          `httpx.Timeout`: httpx's per-phase timeouts); `max_retries`: retries of failed idempotent requests
         - `http_client`: an httpx client of your own (its pool is left open on close)
         - `lenient`: parse answers that contradict their schema as far as they match (with a logged warning)
           rather than raise `APIResponseValidationError`

@@ -9,9 +9,12 @@ kept in a mapping whose repr hides them.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import os
+import threading
 import time
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -63,6 +66,50 @@ class Token:
     @property
     def fresh(self) -> bool:
         return time.monotonic() < self.expires_at - self.margin
+
+
+class TokenCache:
+    """The OAuth2 tokens a client fetched (shared with its `with_options` copies), and the locks that let one
+    caller at a time fetch: callers that need a token at the same moment wait and reuse the one fetched.
+
+    Threads share a `threading.Lock`. Tasks share an `asyncio.Lock` of their own event loop: such a lock
+    belongs to one loop, and a client may be used from several, each then fetching at most one at a time.
+    """
+
+    def __init__(self) -> None:
+        self.tokens: dict[str, Token] = {}
+        self._thread_lock = threading.Lock()
+        self._loop_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+            weakref.WeakKeyDictionary()
+        )
+        self._guard = threading.Lock()  # held only for a few dict operations, never for a fetch
+
+    def lock(self) -> threading.Lock:
+        """The lock a thread holds while it fetches a token."""
+        return self._thread_lock
+
+    def async_lock(self) -> asyncio.Lock:
+        """The lock a task of the running event loop holds while it fetches a token."""
+        loop = asyncio.get_running_loop()
+        with self._guard:
+            return self._loop_locks.setdefault(loop, asyncio.Lock())
+
+    def needs(self, name: str, seen: Token | None) -> bool:
+        """Whether a caller that found `seen` must still fetch, now that it holds the lock: not when another
+        caller fetched a token meanwhile."""
+        current = self.tokens.get(name)
+        return current is seen and (current is None or not current.fresh)
+
+    def keep(self, name: str, token: Token) -> None:
+        with self._guard:
+            self.tokens[name] = token
+
+    def revoke(self, used: Mapping[str, Token]) -> None:
+        """Forget the tokens a request was refused with (401), but not one another caller already replaced."""
+        with self._guard:
+            for name, token in used.items():
+                if self.tokens.get(name) is token:
+                    del self.tokens[name]
 
 
 @dataclass

@@ -105,6 +105,13 @@ def _escape(value: str, allow_reserved: bool = False) -> str:
     return quote(value, safe=RESERVED if allow_reserved else "")
 
 
+def _segment(value: str) -> str:
+    """A value escaped for a path; `.` and `..` as `%2E`, `%2E%2E`, which no client or server resolves
+    as dot segments (a literal `..` would send the request one level up the path)."""
+    escaped = _escape(value)
+    return escaped.replace(".", "%2E") if escaped in (".", "..") else escaped
+
+
 def _pairs(value: Any) -> list[tuple[str, Any]]:
     """The key/value pairs of an object, or the indexed items of an array."""
     return list(value.items()) if isinstance(value, dict) else [(str(i), v) for i, v in enumerate(value)]
@@ -160,17 +167,25 @@ def query_string(pairs: list[tuple[str, str]], allow_reserved: frozenset[str] = 
 
 
 def path_value(param: Param, value: Any) -> str:
-    """A path parameter in its style: simple `a,b`, label `.a.b`, matrix `;id=a,b`; already escaped."""
+    """A path parameter in its style: simple `a,b`, label `.a.b`, matrix `;id=a,b`; already escaped.
+
+    Path parameters are required: None (`TypeError`) and a value that leaves the segment empty (`ValueError`)
+    are refused, as the request would go to another resource than the one named.
+    """
+    if value is None:
+        raise TypeError(f"{param.name} is required: a path parameter cannot be None")
     value = plain(value)
     style, exploded = param.style or "simple", param.exploded
     if isinstance(value, (dict, list)):
         escaped: Any = (
-            {_escape(str(k)): _escape(text(v)) for k, v in value.items()}
+            {_segment(str(k)): _segment(text(v)) for k, v in value.items()}
             if isinstance(value, dict)
-            else [_escape(text(v)) for v in value]
+            else [_segment(text(v)) for v in value]
         )
     else:
-        escaped = _escape(text(value))
+        escaped = _segment(text(value))
+    if escaped in ("", [], {}):
+        raise ValueError(f"{param.name} must not be empty: it is a path parameter")
     if style == "label":
         return "." + _joined(escaped, "." if exploded else ",", exploded)
     if style == "matrix":

@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+import hashlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
 
@@ -48,7 +50,33 @@ class NextPage:
 
     def key(self) -> str:
         """What tells this page apart from the others of an iteration: its URL, or the token it sends."""
-        return self.url if self.url is not None else "&".join(f"{k}={v}" for k, v in self.arguments.items())
+        return url_key(self.url) if self.url is not None else "&".join(f"{k}={v}" for k, v in self.arguments.items())
+
+
+def url_key(url: str) -> str:
+    """A URL as a page key: without its fragment (never sent) and with its query in order, so that one page
+    named two ways is still one page."""
+    parts = urlsplit(url)
+    return urlunsplit(
+        parts._replace(query=urlencode(sorted(parse_qsl(parts.query, keep_blank_values=True))), fragment="")
+    )
+
+
+class History:
+    """The pages one iteration fetched, shared by all its pages: each key with the depth (page number from 0)
+    where it was first fetched. A page may point at a key first fetched deeper (its next page asked for
+    again); one fetched at its own depth or before is a loop."""
+
+    def __init__(self) -> None:
+        self._depths: dict[str, int] = {}
+
+    def record(self, keys: Iterable[str], depth: int) -> None:
+        for key in keys:
+            self._depths[key] = min(depth, self._depths.get(key, depth))
+
+    def repeated(self, keys: Iterable[str], depth: int) -> str | None:
+        """The first of `keys` fetched at `depth` or before, if any."""
+        return next((key for key in keys if self._depths.get(key, depth + 1) <= depth), None)
 
 
 def dig(value: Any, path: str) -> Any:
@@ -60,12 +88,15 @@ def dig(value: Any, path: str) -> Any:
     return value
 
 
-def fetched_with(response: httpx.Response, at: Mapping[str, Any], spec: PageSpec[Any]) -> frozenset[str]:
-    """The keys (`NextPage.key`) of the page `response` answered: its URL, and the token it was asked with."""
-    keys = {str(response.request.url)}
+def fetched_with(response: httpx.Response, at: Mapping[str, Any], spec: PageSpec[Any]) -> list[str]:
+    """The keys (`NextPage.key`) of the page `response` answered: its URL, the token it was asked with, and for
+    counted pages (whose numbers never repeat) its body, which repeats when the server ignores the number."""
+    keys = [url_key(str(response.request.url))]
     if spec.parameter and at.get(spec.parameter) is not None:
-        keys.add(NextPage({spec.parameter: at[spec.parameter]}).key())
-    return frozenset(keys)
+        keys.append(NextPage({spec.parameter: at[spec.parameter]}).key())
+    if spec.kind in ("page_number", "offset"):
+        keys.append("body:" + hashlib.sha256(response.content).hexdigest())
+    return keys
 
 
 def next_page_of(
@@ -97,17 +128,15 @@ def next_page_of(
     return NextPage({spec.parameter or "": value})
 
 
-def checked(following: NextPage | None, response: httpx.Response, seen: frozenset[str]) -> NextPage | None:
-    """`following`, unless it is a page this iteration already fetched: then going on would never end."""
-    if following is not None and following.key() in seen:
-        repeated = following.key() if following.url is None else redact(following.url)
-        raise PaginationLoopError(
-            f"the page from {redact(response.request.url)} points back at a page already fetched ({repeated}); "
-            "the iteration stops here instead of going round again",
-            response,
-            following.key(),
-        )
-    return following
+def loop_error(response: httpx.Response, repeated: str) -> PaginationLoopError:
+    """The error for a page that leads back to one already fetched (`repeated`: the key they share)."""
+    what = "the same body" if repeated.startswith("body:") else redact(repeated) if "://" in repeated else repeated
+    return PaginationLoopError(
+        f"the page from {redact(response.request.url)} points back at a page already fetched ({what}); "
+        "the iteration stops here instead of going round again",
+        response,
+        repeated,
+    )
 
 
 class Page(Generic[Item]):
@@ -121,7 +150,8 @@ class Page(Generic[Item]):
         at: Mapping[str, Any],
         fetch: Callable[[NextPage], tuple[Any, httpx.Response, Mapping[str, Any]]],
         spec: PageSpec[Item],
-        seen: frozenset[str] = frozenset(),
+        history: History | None = None,
+        depth: int = 0,
     ) -> None:
         self.body = body
         self.response = response
@@ -129,7 +159,9 @@ class Page(Generic[Item]):
         self._at = at
         self._fetch = fetch
         self._spec = spec
-        self._seen = seen | fetched_with(response, at, spec)  # every page of this iteration so far
+        self._depth = depth
+        self._history = History() if history is None else history
+        self._history.record(fetched_with(response, at, spec), depth)
 
     def __repr__(self) -> str:
         return (
@@ -148,13 +180,16 @@ class Page(Generic[Item]):
         Raises `PaginationLoopError` when this page points back at one already fetched in this iteration
         (the same token or URL again), rather than going round forever.
         """
-        following = checked(
-            next_page_of(self.body, self.items, self.response, self._at, self._spec), self.response, self._seen
-        )
+        following = next_page_of(self.body, self.items, self.response, self._at, self._spec)
         if following is None:
             return None
-        fetched = self._fetch(following)
-        return Page(*fetched, self._fetch, self._spec, self._seen)
+        repeated = self._history.repeated([following.key()], self._depth)
+        if repeated is None:
+            body, response, at = self._fetch(following)
+            repeated = self._history.repeated(fetched_with(response, at, self._spec), self._depth)
+            if repeated is None:
+                return Page(body, response, at, self._fetch, self._spec, self._history, self._depth + 1)
+        raise loop_error(self.response, repeated)
 
     def iter_pages(self) -> Iterator[Page[Item]]:
         """This page and every page after it, fetched one at a time."""
@@ -180,7 +215,8 @@ class AsyncPage(Generic[Item]):
         at: Mapping[str, Any],
         fetch: Callable[[NextPage], Awaitable[tuple[Any, httpx.Response, Mapping[str, Any]]]],
         spec: PageSpec[Item],
-        seen: frozenset[str] = frozenset(),
+        history: History | None = None,
+        depth: int = 0,
     ) -> None:
         self.body = body
         self.response = response
@@ -188,7 +224,9 @@ class AsyncPage(Generic[Item]):
         self._at = at
         self._fetch = fetch
         self._spec = spec
-        self._seen = seen | fetched_with(response, at, spec)  # every page of this iteration so far
+        self._depth = depth
+        self._history = History() if history is None else history
+        self._history.record(fetched_with(response, at, spec), depth)
 
     def __repr__(self) -> str:
         return (
@@ -207,13 +245,16 @@ class AsyncPage(Generic[Item]):
         Raises `PaginationLoopError` when this page points back at one already fetched in this iteration
         (the same token or URL again), rather than going round forever.
         """
-        following = checked(
-            next_page_of(self.body, self.items, self.response, self._at, self._spec), self.response, self._seen
-        )
+        following = next_page_of(self.body, self.items, self.response, self._at, self._spec)
         if following is None:
             return None
-        fetched = await self._fetch(following)
-        return AsyncPage(*fetched, self._fetch, self._spec, self._seen)
+        repeated = self._history.repeated([following.key()], self._depth)
+        if repeated is None:
+            body, response, at = await self._fetch(following)
+            repeated = self._history.repeated(fetched_with(response, at, self._spec), self._depth)
+            if repeated is None:
+                return AsyncPage(body, response, at, self._fetch, self._spec, self._history, self._depth + 1)
+        raise loop_error(self.response, repeated)
 
     async def iter_pages(self) -> AsyncIterator[AsyncPage[Item]]:
         """This page and every page after it, fetched one at a time."""

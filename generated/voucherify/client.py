@@ -77,7 +77,7 @@ class VoucherifyClient(APIClient):
         app_token: str | None = None,
         cluster: str = "api",
         base_url: str | None = None,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
         lenient: bool = False,
@@ -88,7 +88,8 @@ class VoucherifyClient(APIClient):
         - `app_token`: or the environment variable `VOUCHERIFY_APP_TOKEN`
         - `cluster`: the server's `{cluster}` (default 'api')
         - `base_url`: instead of 'https://{cluster}.voucherify.io'
-        - `timeout`: seconds per request; `max_retries`: retries of failed idempotent requests
+        - `timeout`: seconds one attempt of a request may take in all, reading the body included (or an
+          `httpx.Timeout`: httpx's per-phase timeouts); `max_retries`: retries of failed idempotent requests
         - `http_client`: an httpx client of your own (its pool is left open on close)
         - `lenient`: parse answers that contradict their schema as far as they match (with a logged warning)
           rather than raise `APIResponseValidationError`
@@ -180,7 +181,7 @@ class AsyncVoucherifyClient(AsyncAPIClient):
         app_token: str | None = None,
         cluster: str = "api",
         base_url: str | None = None,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
         lenient: bool = False,
@@ -191,7 +192,8 @@ class AsyncVoucherifyClient(AsyncAPIClient):
         - `app_token`: or the environment variable `VOUCHERIFY_APP_TOKEN`
         - `cluster`: the server's `{cluster}` (default 'api')
         - `base_url`: instead of 'https://{cluster}.voucherify.io'
-        - `timeout`: seconds per request; `max_retries`: retries of failed idempotent requests
+        - `timeout`: seconds one attempt of a request may take in all, reading the body included (or an
+          `httpx.Timeout`: httpx's per-phase timeouts); `max_retries`: retries of failed idempotent requests
         - `http_client`: an httpx client of your own (its pool is left open on close)
         - `lenient`: parse answers that contradict their schema as far as they match (with a logged warning)
           rather than raise `APIResponseValidationError`

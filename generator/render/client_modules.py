@@ -150,7 +150,8 @@ def _init_doc(api: ir.Api, secrets: list[ir.Credential]) -> str:
     lines += [
         f"- `base_url`: instead of {api.server_url or 'the spec server'!r}"
         + (_OWN_SERVERS if any(op.server is not None for g in api.groups for op in g.operations) else ""),
-        "- `timeout`: seconds per request; `max_retries`: retries of failed idempotent requests",
+        "- `timeout`: seconds one attempt of a request may take in all, reading the body included (or an\n"
+        "  `httpx.Timeout`: httpx's per-phase timeouts); `max_retries`: retries of failed idempotent requests",
         "- `http_client`: an httpx client of your own (its pool is left open on close)",
         "- `lenient`: parse answers that contradict their schema as far as they match (with a logged warning)\n"
         "  rather than raise `APIResponseValidationError`",

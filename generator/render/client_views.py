@@ -35,12 +35,15 @@ class Mode:
     iterator: str
     async_for: str
     read: str  # httpx.Response: read / aread
+    with_: str
 
 
-SYNC = Mode("", "sync", "def", "", "httpx.Client", "close", "", "time.sleep", "", "", "", "Iterator", "for", "read")
+SYNC = Mode(
+    "", "sync", "def", "", "httpx.Client", "close", "", "time.sleep", "", "", "", "Iterator", "for", "read", "with"
+)  # fmt: skip
 ASYNC = Mode(
     "Async", "async", "async def", "await ", "httpx.AsyncClient", "aclose", "a", "asyncio.sleep", "async_",
-    "Awaitable[", "]", "AsyncIterator", "async for", "aread",
+    "Awaitable[", "]", "AsyncIterator", "async for", "aread", "async with",
 )  # fmt: skip
 MODES = (SYNC, ASYNC)
 

@@ -31,6 +31,7 @@ PACKAGE_FILES = {
     "_exceptions.py": "package/_exceptions.py.jinja",
     "_encoding.py": "package/_encoding.py.jinja",
     "_auth.py": "package/_auth.py.jinja",
+    "_deadline.py": "package/_deadline.py.jinja",
     "_response.py": "package/_response.py.jinja",
     "_transport.py": "package/_transport.py.jinja",
     "_base_client.py": "package/_base_client.py.jinja",
