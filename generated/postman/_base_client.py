@@ -341,7 +341,7 @@ class BaseClient:
             self._tokens.keep(name, parse_token(answer.json()))
         except ValueError as exc:
             raise APIError(
-                f"the OAuth2 token endpoint {answer.request.url} answered without a usable token: {exc}"
+                f"the OAuth2 token endpoint {redact(answer.request.url)} answered without a usable token: {exc}"
             ) from None
 
     @staticmethod
@@ -479,8 +479,8 @@ class APIClient(BaseClient):
         request = self._token_request(self._http, name, deadline)
         try:
             answer = self._send(request, deadline, False, Placement())
-        except httpx.TransportError as exc:
-            raise APIConnectionError(f"POST {request.url} (OAuth2 token) failed: {type(exc).__name__}: {exc}") from exc
+        except SEND_ERRORS as exc:
+            raise send_error(request, exc) from exc
         self._keep_token(name, answer)
 
     def paginate(
@@ -732,8 +732,8 @@ class AsyncAPIClient(BaseClient):
         request = self._token_request(self._http, name, deadline)
         try:
             answer = await self._send(request, deadline, False, Placement())
-        except httpx.TransportError as exc:
-            raise APIConnectionError(f"POST {request.url} (OAuth2 token) failed: {type(exc).__name__}: {exc}") from exc
+        except SEND_ERRORS as exc:
+            raise send_error(request, exc) from exc
         self._keep_token(name, answer)
 
     async def paginate(

@@ -96,6 +96,10 @@ def test_a_non_ascii_header_value_is_an_invalid_request(keyed: ModuleType, serve
 
 
 @pytest.mark.timeout(30)
+@pytest.mark.skipif(
+    tuple(int(p) for p in httpx.__version__.split(".")[:2]) < (0, 24),
+    reason="httpx 0.23 accepts a tab in a URL: there is no error to type",
+)
 def test_a_location_with_a_tab_after_an_accepted_post_is_a_validation_error(server: RecordingServer) -> None:
     location = "/apis/api-1/tasks/\ttask-1"
     server.recorder.routes["/apis/api-1/versions"] = lambda seen: (202, {"id": "v-1"}, {"Location": location})
