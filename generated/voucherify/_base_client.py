@@ -39,7 +39,6 @@ from ._encoding import (
     text,
 )
 from ._exceptions import (
-    APIConnectionError,
     APIError,
     APIResponseValidationError,
     APIStatusError,
