@@ -267,7 +267,12 @@ class BaseClient:
         elif body is not None:
             payload = encode_body(body, _body_spec(endpoint, content_type), headers)
         headers.update(options.get("extra_headers") or {})
-        request = http.build_request(endpoint.method, url, headers=headers, timeout=deadline.timeout(), **payload)
+        try:
+            request = http.build_request(endpoint.method, url, headers=headers, timeout=deadline.timeout(), **payload)
+        except (httpx.InvalidURL, UnicodeEncodeError) as exc:  # a value httpx cannot put on the wire
+            raise InvalidRequestError(
+                f"{endpoint.method} {endpoint.path} was not sent: {type(exc).__name__}: {exc}"
+            ) from exc
         deadline.watch(request, isinstance(http, httpx.AsyncClient))
         return request
 
@@ -312,16 +317,18 @@ class BaseClient:
         """The typed error for a non-2xx answer, its body parsed as the spec documents it."""
         status = str(response.status_code)
         parser = errors.get(status) or errors.get(f"{status[0]}XX") or errors.get("default") or self._errors.get("")
-        try:
-            return status_error(response, parser.parse(response.content) if parser is not None else response.json())
-        except (ValueError, RecursionError):
-            pass
-        try:
-            return status_error(response, response.json())
-        except (ValueError, RecursionError) as exc:  # not JSON, or nested too deep to read: kept as text
-            error = status_error(response, response.text)
-            error.__cause__ = exc
-            return error
+        readers: list[Callable[[], Any]] = [response.json]
+        if parser is not None:
+            readers.insert(0, lambda: parser.parse(response.content))
+        failure: Exception | None = None
+        for read in readers:
+            try:
+                return status_error(response, read())
+            except (ValueError, RecursionError) as exc:
+                failure = exc
+        error = status_error(response, response.text)  # not JSON, or nested too deep to read: kept as text
+        error.__cause__ = failure
+        return error
 
     def _token_request(self, http: httpx.Client | httpx.AsyncClient, name: str, deadline: Deadline) -> httpx.Request:
         scheme = self._schemes[name]
@@ -415,13 +422,7 @@ class APIClient(BaseClient):
                 placement = self._placement(endpoint, fetched=True)
             used = dict(self._tokens.tokens)
             deadline = Deadline(options.get("timeout", self.timeout), until)
-            try:
-                request = self._build_request(
-                    self._http, endpoint, args, body, content_type, options, placement, deadline
-                )
-            except (httpx.InvalidURL, UnicodeEncodeError) as exc:
-                what = f"{endpoint.method} {endpoint.path}"
-                raise InvalidRequestError(f"{what} was not sent: {type(exc).__name__}: {exc}") from exc
+            request = self._build_request(self._http, endpoint, args, body, content_type, options, placement, deadline)
             started = time.monotonic()
             try:
                 answer = self._send(request, deadline, stream, placement)
@@ -666,13 +667,7 @@ class AsyncAPIClient(BaseClient):
                 placement = self._placement(endpoint, fetched=True)
             used = dict(self._tokens.tokens)
             deadline = Deadline(options.get("timeout", self.timeout), until)
-            try:
-                request = self._build_request(
-                    self._http, endpoint, args, body, content_type, options, placement, deadline
-                )
-            except (httpx.InvalidURL, UnicodeEncodeError) as exc:
-                what = f"{endpoint.method} {endpoint.path}"
-                raise InvalidRequestError(f"{what} was not sent: {type(exc).__name__}: {exc}") from exc
+            request = self._build_request(self._http, endpoint, args, body, content_type, options, placement, deadline)
             started = time.monotonic()
             try:
                 answer = await self._send(request, deadline, stream, placement)
