@@ -29,9 +29,9 @@ from generator.ir.schema_shapes import (
     keyword_only,
     not_an_object,
     one_way,
-    untyped_object,
     without_null,
 )
+from generator.ir.untyped_objects import UntypedObjects
 from generator.ir.values import values_type
 from generator.load.document import Document, join_pointer, ref_pointer, split_pointer
 
@@ -56,11 +56,6 @@ _TYPES: dict[str, ir.PrimitiveName] = {"integer": "int", "number": "float", "boo
 # two (its property, the `$ref`), so this also keeps chains of models within what pydantic builds (about 70).
 MAX_NESTING = 120
 _NULL = ir.LiteralOf((None,))  # `{type: 'null'}`, `{const: null}`, `{enum: [null]}`: admits null already
-# What `properties` with no `type` admit besides objects, typed exactly (`exact_objects`).
-_NON_OBJECTS: tuple[ir.TypeExpr, ...] = (
-    *(ir.Primitive(n) for n in ("str", "int", "float", "bool")),
-    ir.ListOf(ir.Primitive("Any")),
-)
 
 
 class SchemaBuilder(UnionBuilder):
@@ -81,8 +76,7 @@ class SchemaBuilder(UnionBuilder):
         non-object value."""
         self.doc = doc
         self._reserved = reserved
-        self._exact_objects = exact_objects
-        self._untyped: dict[str, None] = {}  # pointers of classes whose schemas admit non-objects too
+        self._untyped = UntypedObjects(doc, self._deref, exact_objects)  # classes that admit non-objects too
         self._conforms = conforms
         self._definitions: dict[str, ir.Definition | None] = {}
         self._names: dict[str, ClassName] = {}
@@ -158,12 +152,12 @@ class SchemaBuilder(UnionBuilder):
                 return self.type_of(members[0], f"{pointer}/allOf/0", hint)
             if self._objectish(schema, pointer):
                 model = self._model(schema, pointer, hint)
-                return self._untyped_use(_nullable(model) if admits_null(schema) else model, schema, pointer)
+                return self._untyped.use(_nullable(model) if admits_null(schema) else model, schema, pointer)
             return self._all_of(schema, pointer, hint)
         kind = schema.get("type")
         if kind == "object" or ("properties" in schema and not not_an_object(schema)):
             if schema.get("properties"):
-                return self._untyped_use(self._model(schema, pointer, hint), schema, pointer)
+                return self._untyped.use(self._model(schema, pointer, hint), schema, pointer)
             extra = schema.get("additionalProperties")
             if "patternProperties" in schema:
                 self._widened(pointer, "`patternProperties` is not typed: the values are typed `Any`.")
@@ -218,28 +212,9 @@ class SchemaBuilder(UnionBuilder):
             return (len(schema["allOf"]) > 1 or bool(schema.get("properties"))) and self._objectish(schema, pointer)
         return bool(schema.get("properties")) and not not_an_object(schema)
 
-    def _untyped_use(self, t: ir.TypeExpr, schema: Any, pointer: str) -> ir.TypeExpr:
-        """A use of a class whose schema has `properties` and no `type`: noted (see `untyped_note`), and
-        widened to every non-object value too with `exact_objects`."""
-        if not untyped_object(schema, pointer, self._deref):
-            return t
-        self._untyped.setdefault(pointer)
-        return _nullable(ir.UnionOf((t, *_NON_OBJECTS))) if self._exact_objects else t
-
     def untyped_note(self) -> Diagnostic | None:
         """One warning for every class typed as an object though its schema does not say `type: object`."""
-        if not self._untyped or self._exact_objects:
-            return None
-        first, count = next(iter(self._untyped)), len(self._untyped)
-        return Diagnostic(
-            Severity.WARNING,
-            self.doc.locate(first),
-            f"{count} schema(s) with `properties` but no `type`, this one first, are typed as objects (as their "
-            "authors surely mean); JSON Schema would also let any non-object value (a string, a number, an "
-            "array, null) through them, which their classes refuse.",
-            'add `type: object` to them, or set `untyped-properties = "exact"` in [tool.sdk-generator] to type '
-            "them `Class | str | int | float | bool | list[Any] | None`.",
-        )
+        return self._untyped.note()
 
     def _widened(self, pointer: str, what: str) -> None:
         self.warnings.append(
@@ -299,7 +274,7 @@ class SchemaBuilder(UnionBuilder):
                 self.type_of(self.doc.resolve(target), target, ClassName(split_pointer(target)[-1]))
             # A class's own type is not nullable; a nullable component is so wherever it is used.
             found = self.doc.resolve(target)
-            return self._untyped_use(_nullable(named) if admits_null(found) else named, found, target)
+            return self._untyped.use(_nullable(named) if admits_null(found) else named, found, target)
         entered = self._resolving.get(target)
         if entered == self._classes_begun:
             raise self.doc.error(

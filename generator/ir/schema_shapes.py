@@ -5,7 +5,6 @@ Pure functions of schema data (no `$ref` is followed here); `build_models` and `
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from generator.load.document import split_pointer
@@ -111,26 +110,3 @@ def one_way(schema: Any) -> bool:
         return True
     members = schema.get("allOf") or ()
     return any(keyword_only(m) and (m.get("readOnly") is True or m.get("writeOnly") is True) for m in members)
-
-
-def untyped_object(schema: Any, pointer: str, deref: Callable[[Any, str], tuple[Any, str]]) -> bool:
-    """Whether a schema with `properties` says nothing else of its type, through `$ref`s and `allOf`:
-    JSON Schema then lets every non-object value through it (`properties` only constrain objects)."""
-    seen: set[str] = set()
-    pending = [(schema, pointer)]
-    has_properties = False
-    while pending:
-        node, at = deref(*pending.pop())
-        if not isinstance(node, dict) or at in seen:
-            continue
-        seen.add(at)
-        if node.keys() & _LIMITING:
-            return False
-        has_properties = has_properties or bool(node.get("properties"))
-        members = node["allOf"] if isinstance(node.get("allOf"), list) else []
-        pending.extend((m, f"{at}/allOf/{i}") for i, m in enumerate(members))
-    return has_properties
-
-
-# Keywords that limit which JSON types a schema admits (`type`, or a choice among values or schemas).
-_LIMITING = frozenset({"type", "enum", "const", "oneOf", "anyOf", "not"})
