@@ -17,6 +17,7 @@ from generator.ir.build_models import SchemaBuilder
 from generator.ir.build_operations import build_server
 from generator.ir.build_security import build_auth
 from generator.ir.names import ClassName, Identifier
+from generator.ir.type_depth import refuse_deep_chains
 from generator.load.bundle import bundle
 from generator.load.document import Document, load
 from generator.load.jsonschema_input import is_json_schema, to_openapi
@@ -55,6 +56,7 @@ def _ir(
     try:
         schemas.build_components()
         groups = build_groups(doc, schemas, auth, naming.by_paths, naming.methods)
+        refuse_deep_chains(schemas.definitions(), doc)
     except (SpecError, InternalError):
         raise
     except Exception as exc:  # a bug of ours: say where in the spec it happened

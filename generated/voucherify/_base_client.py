@@ -24,7 +24,7 @@ import httpx
 import pydantic
 
 from ._auth import Placement, Scheme, TokenCache, parse_token, place, read_credentials, token_request
-from ._deadline import Deadline, Timeout, too_late
+from ._deadline import Deadline, Timeout, bound_reads, too_late
 from ._encoding import (
     Body,
     Param,
@@ -383,6 +383,8 @@ class APIClient(BaseClient):
         )
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else httpx.Client()
+        if self._owns_http:
+            bound_reads(self._http)
         self._bind_resources()
 
     def request(
@@ -455,7 +457,8 @@ class APIClient(BaseClient):
     def _send(self, request: httpx.Request, deadline: Deadline, stream: bool, credentials: Placement) -> httpx.Response:
         """Send `request` (see `_transport.py`) and, unless the caller streams it, read the whole body before
         the deadline."""
-        answer = send(self._http, request, True, credentials)
+        with deadline.sending():
+            answer = send(self._http, request, True, credentials)
         if stream:
             return answer
         deadline.guard(answer)
@@ -628,6 +631,8 @@ class AsyncAPIClient(BaseClient):
         )
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else httpx.AsyncClient()
+        if self._owns_http:
+            bound_reads(self._http)
         self._bind_resources()
 
     async def request(
@@ -702,7 +707,8 @@ class AsyncAPIClient(BaseClient):
     ) -> httpx.Response:
         """Send `request` (see `_transport.py`) and, unless the caller streams it, read the whole body before
         the deadline."""
-        answer = await async_send(self._http, request, True, credentials)
+        with deadline.sending():
+            answer = await async_send(self._http, request, True, credentials)
         if stream:
             return answer
         deadline.guard(answer)

@@ -4,21 +4,36 @@ trickles its body a byte at a time keeps a request going forever; a `timeout` gi
 the time one attempt may take in all: connecting, sending, and reading the whole body.
 
 Every phase is given at most the time left when it starts, and the body is read chunk by chunk, checking
-the deadline after each one. Response headers are the exception: httpcore reads them with no hook between
-reads, so headers trickled byte by byte are bounded per read only. An `httpx.Timeout` keeps httpx's own
-per-phase, per-read meaning.
+the deadline after each one. Response headers are read by httpcore with one read timeout for every read and
+no hook in between, so on the package's own httpx client every read of a connection is cut at the deadline
+of the request being sent (`bound_reads`); a caller's own `http_client` bounds header reads one read at a
+time. An `httpx.Timeout` keeps httpx's own per-phase, per-read meaning.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, Union
 
 import httpx
 
 Timeout = Union[float, httpx.Timeout]  # seconds for a whole attempt, or httpx's per-phase timeouts
 EXPIRED = 0.001  # the timeout of a phase that starts past the deadline: a socket timeout of 0 would not block
+
+
+# The deadline of the request this thread or task is sending (a monotonic time), for `bound_reads`.
+_SENDING: ContextVar[float | None] = ContextVar("_SENDING", default=None)
+
+
+def _capped(phase: float | None, until: float | None) -> float | None:
+    """A phase's timeout, cut to the time left before `until` (if any)."""
+    if until is None:
+        return phase
+    left = max(until - time.monotonic(), EXPIRED)
+    return left if phase is None else min(phase, left)
 
 
 def too_late(until: float | None, delay: float) -> bool:
@@ -36,22 +51,24 @@ class Deadline:
         ends = [end for end in (own, until) if end is not None]
         self.until = min(ends) if ends else None
 
-    def _left(self) -> float | None:
-        return None if self.until is None else max(self.until - time.monotonic(), EXPIRED)
-
-    def _capped(self, phase: float | None) -> float | None:
-        left = self._left()
-        return phase if left is None else left if phase is None else min(phase, left)
-
     def timeout(self) -> httpx.Timeout:
         """The httpx timeouts for a request sent now."""
-        phases = self.phases
+        phases, until = self.phases, self.until
         return httpx.Timeout(
-            connect=self._capped(phases.connect),
-            read=self._capped(phases.read),
-            write=self._capped(phases.write),
-            pool=self._capped(phases.pool),
+            connect=_capped(phases.connect, until),
+            read=_capped(phases.read, until),
+            write=_capped(phases.write, until),
+            pool=_capped(phases.pool, until),
         )
+
+    @contextmanager
+    def sending(self) -> Iterator[None]:
+        """While a request is sent: reads on the package's own connections end by this deadline."""
+        token = _SENDING.set(self.until)
+        try:
+            yield
+        finally:
+            _SENDING.reset(token)
 
     def watch(self, request: httpx.Request, asynchronous: bool) -> None:
         """Give each phase of `request` (connect, send, receive) at most the time left when it starts.
@@ -105,3 +122,84 @@ class _GuardedStream(httpx.SyncByteStream, httpx.AsyncByteStream):
 
     async def aclose(self) -> None:
         await self._stream.aclose()
+
+
+def bound_reads(http: httpx.Client | httpx.AsyncClient) -> None:
+    """Cut every read on the connections of `http` (a client the package made, never a caller's) at the
+    deadline of the request being sent (`Deadline.sending`), headers included.
+
+    This wraps httpcore's network backend, reached through httpx's and httpcore's private attributes (the
+    same from httpx 0.23 to 0.28, tested at both); where they are missing, reads keep httpx's own bounds.
+    """
+    for transport in [http._transport, *http._mounts.values()]:
+        pool: Any = getattr(transport, "_pool", None)
+        backend = getattr(pool, "_network_backend", None)
+        if backend is not None:
+            wrapper = _BoundedBackend if isinstance(http, httpx.Client) else _AsyncBoundedBackend
+            pool._network_backend = wrapper(backend)
+
+
+class _BoundedBackend:
+    """An httpcore network backend whose connections' reads end by the deadline of the request being sent."""
+
+    def __init__(self, backend: Any) -> None:
+        self._backend = backend
+
+    def connect_tcp(self, *args: Any, **kwargs: Any) -> Any:
+        return _BoundedStream(self._backend.connect_tcp(*args, **kwargs))
+
+    def connect_unix_socket(self, *args: Any, **kwargs: Any) -> Any:
+        return _BoundedStream(self._backend.connect_unix_socket(*args, **kwargs))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._backend, name)
+
+
+class _BoundedStream:
+    """A connection whose reads wait no longer than the time left before the deadline being sent under."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        data: bytes = self._stream.read(max_bytes, _capped(timeout, _SENDING.get()))
+        return data
+
+    def start_tls(self, *args: Any, **kwargs: Any) -> Any:
+        return _BoundedStream(self._stream.start_tls(*args, **kwargs))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+class _AsyncBoundedBackend:
+    """An httpcore network backend whose connections' reads end by the deadline of the request being sent."""
+
+    def __init__(self, backend: Any) -> None:
+        self._backend = backend
+
+    async def connect_tcp(self, *args: Any, **kwargs: Any) -> Any:
+        return _AsyncBoundedStream(await self._backend.connect_tcp(*args, **kwargs))
+
+    async def connect_unix_socket(self, *args: Any, **kwargs: Any) -> Any:
+        return _AsyncBoundedStream(await self._backend.connect_unix_socket(*args, **kwargs))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._backend, name)
+
+
+class _AsyncBoundedStream:
+    """A connection whose reads wait no longer than the time left before the deadline being sent under."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        data: bytes = await self._stream.read(max_bytes, _capped(timeout, _SENDING.get()))
+        return data
+
+    async def start_tls(self, *args: Any, **kwargs: Any) -> Any:
+        return _AsyncBoundedStream(await self._stream.start_tls(*args, **kwargs))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)

@@ -8,6 +8,7 @@ Python as an escaped literal.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -76,6 +77,26 @@ class Nullable:
 
 
 TypeExpr = Primitive | ListOf | DictOf | Named | LiteralOf | UnionOf | Nullable
+
+
+def walk(t: TypeExpr) -> Iterator[TypeExpr]:
+    """The type and every type nested in it."""
+    yield t
+    if isinstance(t, ListOf):
+        yield from walk(t.item)
+    elif isinstance(t, DictOf):
+        yield from walk(t.value)
+    elif isinstance(t, UnionOf):
+        for option in t.options:
+            yield from walk(option)
+    elif isinstance(t, Nullable):
+        yield from walk(t.inner)
+
+
+def named_in(types: list[TypeExpr]) -> set[str]:
+    """The names of package-defined types used by `types`."""
+    return {str(part.name) for t in types for part in walk(t) if isinstance(part, Named)}
+
 
 # --- Named types -------------------------------------------------------------
 

@@ -52,8 +52,8 @@ RESERVED_FIELDS = frozenset(n for n in dir(BaseModel) if not n.startswith("_")) 
 _FORMATS: dict[str, ir.PrimitiveName] = {"date-time": "datetime", "date": "date", "binary": "FileInput"}
 _TYPES: dict[str, ir.PrimitiveName] = {"integer": "int", "number": "float", "boolean": "bool"}
 # Schemas nested in one another, inline or through `$ref`s, while a type is decided. Each level takes a
-# few frames here, so a deeper spec would end in a RecursionError; real ones stay under 30. A model takes
-# two (its property, the `$ref`), so this also keeps chains of models within what pydantic builds (about 70).
+# few frames here, so a deeper spec would end in a RecursionError; real ones stay under 30. (Chains of
+# models are held shorter still, to what the generated package can build: `type_depth.py`.)
 MAX_NESTING = 120
 _NULL = ir.LiteralOf((None,))  # `{type: 'null'}`, `{const: null}`, `{enum: [null]}`: admits null already
 

@@ -14,15 +14,14 @@ from collections.abc import Iterable
 
 from generator import ir
 from generator.ir.names import ClassName, Identifier, dedupe
-from generator.render.python_code import named_in
 
 
 def references(definition: ir.Definition) -> set[str]:
     """The names of the types a definition refers to."""
     if isinstance(definition, ir.Model):
-        return named_in([f.type for f in definition.fields])
+        return ir.named_in([f.type for f in definition.fields])
     if isinstance(definition, ir.UnionType):
-        return named_in([v.type for v in definition.variants]) | (
+        return ir.named_in([v.type for v in definition.variants]) | (
             {definition.fallback} if definition.fallback else set()
         )
     return set()
@@ -33,7 +32,7 @@ def partition(definitions: Iterable[ir.Definition]) -> dict[ClassName, Identifie
     by_name: dict[str, ir.Definition] = {str(d.name): d for d in definitions}
     names = sorted(by_name)
     edges = {name: sorted(r for r in references(by_name[name]) if r in by_name and r != name) for name in names}
-    component = _components(names, edges)
+    component = strongly_connected(names, edges)
     referrers: dict[str, set[str]] = {c: set() for c in component.values()}
     for name in names:
         for used in edges[name]:
@@ -54,7 +53,7 @@ def partition(definitions: Iterable[ir.Definition]) -> dict[ClassName, Identifie
     return {ClassName(name): modules[home[component[name]]] for name in names}
 
 
-def _components(names: list[str], edges: dict[str, list[str]]) -> dict[str, str]:
+def strongly_connected(names: list[str], edges: dict[str, list[str]]) -> dict[str, str]:
     """Tarjan's strongly connected components, iteratively: {name: smallest name of its component}."""
     index: dict[str, int] = {}
     low: dict[str, int] = {}

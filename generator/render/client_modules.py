@@ -14,7 +14,7 @@ from generator import ir
 from generator.render.client_context import ClientContext, ConstantView, FailedErrorView
 from generator.render.client_views import MODES, MODULE_NAMES, RUNTIME_IMPORTS, GroupView, methods_of_operation
 from generator.render.endpoint_views import credentials, scheme_source
-from generator.render.python_code import BUILTIN_TYPES, docstring, import_lines, imports_for, literal, named_in
+from generator.render.python_code import BUILTIN_TYPES, docstring, import_lines, imports_for, literal
 
 _RUNTIME_EXPORTS = {
     "._exceptions": [
@@ -90,7 +90,7 @@ def _imports(
     needed = {_relative(module, up): names & tokens for module, names in imports_for(types).items()}
     needed.setdefault("typing", set()).update({"Any", "Literal"} & tokens)
     # Types are imported for type checkers only: at run time the parsers look them up when first needed.
-    checking = {f"{up}types": (named_in(types) & tokens) - ctx.reserved}
+    checking = {f"{up}types": (ir.named_in(types) & tokens) - ctx.reserved}
     if checking[f"{up}types"]:
         needed["typing"].add("TYPE_CHECKING")
     if "types." in rendered:

@@ -7,7 +7,6 @@ Every piece of spec text that reaches generated code goes through `literal` or
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from generator import ir
@@ -55,35 +54,16 @@ def hint(t: ir.TypeExpr, shadowed: frozenset[str] = frozenset(), module: str = "
     return inner if inner == "Any" else f"{inner} | None"
 
 
-def walk(t: ir.TypeExpr) -> Iterator[ir.TypeExpr]:
-    """The type and every type nested in it."""
-    yield t
-    if isinstance(t, ir.ListOf):
-        yield from walk(t.item)
-    elif isinstance(t, ir.DictOf):
-        yield from walk(t.value)
-    elif isinstance(t, ir.UnionOf):
-        for option in t.options:
-            yield from walk(option)
-    elif isinstance(t, ir.Nullable):
-        yield from walk(t.inner)
-
-
 def imports_for(types: list[ir.TypeExpr]) -> dict[str, set[str]]:
     """The `from module import name` lines the hints of `types` need (named types excluded)."""
     needed: dict[str, set[str]] = {}
     for t in types:
-        for part in walk(t):
+        for part in ir.walk(t):
             if isinstance(part, ir.Primitive) and part.name in _PRIMITIVE_IMPORTS:
                 needed.setdefault(_PRIMITIVE_IMPORTS[part.name], set()).add(part.name)
             elif isinstance(part, ir.LiteralOf):
                 needed.setdefault("typing", set()).add("Literal")
     return needed
-
-
-def named_in(types: list[ir.TypeExpr]) -> set[str]:
-    """The names of package-defined types used by `types`."""
-    return {str(part.name) for t in types for part in walk(t) if isinstance(part, ir.Named)}
 
 
 def literal(value: Any) -> str:

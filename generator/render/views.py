@@ -22,7 +22,6 @@ from generator.render.python_code import (
     import_lines,
     imports_for,
     literal,
-    named_in,
 )
 
 
@@ -144,7 +143,7 @@ def recursive_unions(unions: list[ir.UnionType]) -> set[str]:
         stack, seen = [start], set()
         while stack:
             union = by_name[stack.pop()]
-            for used in named_in([v.type for v in union.variants]):
+            for used in ir.named_in([v.type for v in union.variants]):
                 if used == start:
                     found.add(start)
                 elif used in by_name and used not in seen:
@@ -161,7 +160,7 @@ def union_order(unions: list[ir.UnionType]) -> list[ir.UnionType]:
     def visit(union: ir.UnionType, trail: frozenset[str]) -> None:
         if union.name in done or union.name in trail:
             return
-        for used in sorted(named_in([v.type for v in union.variants])):
+        for used in sorted(ir.named_in([v.type for v in union.variants])):
             if used in by_name:
                 visit(by_name[used], trail | {union.name})
         done[union.name] = union
@@ -229,7 +228,7 @@ def type_module_view(api: ir.Api, name: str, definitions: list[ir.Definition], h
     used = field_types + [v.type for u in unions for v in u.variants]
     model_views = tuple(model_view(m) for m in models)
     needed = imports_for(used)
-    for other in sorted(named_in(used) | {str(u.fallback) for u in unions if u.fallback}):
+    for other in sorted(ir.named_in(used) | {str(u.fallback) for u in unions if u.fallback}):
         if homes[other] != name:
             needed.setdefault(f".{homes[other]}", set()).add(other)
     needed["pydantic"] = (

@@ -1,5 +1,6 @@
 """A server on 127.0.0.1 that answers slowly on purpose: after `delay` seconds it sends its headers, then the
-body one byte every `interval` seconds (a 150-byte JSON object: a minute at the default 0.4 s).
+body one byte every `interval` seconds (a 150-byte JSON object: a minute at the default 0.4 s). With
+`headers=True` it trickles its status line and headers instead (about 200 bytes), then sends the body at once.
 
 `requests` counts the requests it started to answer. Its threads are daemons and stop writing as soon as the
 client hangs up, so a client that gives up early ends the answer too.
@@ -27,16 +28,18 @@ class _Handler(BaseHTTPRequestHandler):
         with slow.lock:
             slow.requests += 1
         time.sleep(slow.delay)
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Padding: %s\r\nContent-Length: %d\r\n\r\n"
+        head %= (b"p" * 100, len(BODY))
+        slow_part, rest = (head, BODY) if slow.headers else (BODY, b"")
         try:
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(BODY)))
-            self.end_headers()
-            self.wfile.flush()
-            for byte in BODY:
+            if not slow.headers:
+                self.wfile.write(head)
+            for byte in slow_part:
                 self.wfile.write(bytes([byte]))
                 self.wfile.flush()
                 time.sleep(slow.interval)
+            self.wfile.write(rest)
+            self.wfile.flush()
         except OSError:  # the client hung up: nothing left to answer
             self.close_connection = True
 
@@ -52,9 +55,10 @@ class _Server(ThreadingHTTPServer):
 class SlowServer:
     """Start with `with SlowServer(interval=0.4) as server:`; `server.url` is its base URL."""
 
-    def __init__(self, *, delay: float = 0.0, interval: float = 0.4) -> None:
+    def __init__(self, *, delay: float = 0.0, interval: float = 0.4, headers: bool = False) -> None:
         self.delay = delay
         self.interval = interval
+        self.headers = headers
         self.requests = 0
         self.lock = threading.Lock()
         self._server = _Server(("127.0.0.1", 0), _Handler)

@@ -80,14 +80,40 @@ def test_the_deadline_is_per_attempt_and_retries_get_their_own(pkg: ModuleType, 
 
 @pytest.mark.timeout(30)
 def test_async_client_deadline(pkg: ModuleType, trickling: SlowServer) -> None:
-    async def scenario() -> float:
-        async with pkg.AsyncSlowpkgClient(base_url=trickling.url, timeout=1, max_retries=0) as client:
+    assert asyncio.run(_async_timed(pkg, trickling.url)) < 3
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("asynchronous", [False, True], ids=["sync", "async"])
+def test_trickled_headers_are_cut_at_the_client_timeout(pkg: ModuleType, asynchronous: bool) -> None:
+    with SlowServer(interval=0.2, headers=True) as server:  # 200 bytes of headers: 40 s to read
+        if asynchronous:
+            assert asyncio.run(_async_timed(pkg, server.url)) < 3
+            return
+        with pkg.SlowpkgClient(base_url=server.url, timeout=1, max_retries=0) as client:
             started = time.monotonic()
             with pytest.raises(pkg.APITimeoutError):
-                await client.default.get_thing()
-            return time.monotonic() - started
+                client.default.get_thing()
+            assert time.monotonic() - started < 3
 
-    assert asyncio.run(scenario()) < 3
+
+async def _async_timed(pkg: ModuleType, url: str) -> float:
+    """How long a get with `timeout=1` took to fail with APITimeoutError."""
+    async with pkg.AsyncSlowpkgClient(base_url=url, timeout=1, max_retries=0) as client:
+        started = time.monotonic()
+        with pytest.raises(pkg.APITimeoutError):
+            await client.default.get_thing()
+        return time.monotonic() - started
+
+
+@pytest.mark.timeout(30)
+def test_a_callers_own_client_is_left_as_it_is(pkg: ModuleType) -> None:
+    """Only the package's own client has its reads cut at the deadline; a caller's keeps httpx's bounds."""
+    with SlowServer(interval=0, headers=True) as server, httpx.Client() as http:
+        with pkg.SlowpkgClient(base_url=server.url, http_client=http) as client:
+            assert client.default.get_thing() is not None
+        backend = http._transport._pool._network_backend  # type: ignore[attr-defined]
+        assert type(backend).__module__.startswith("httpcore")
 
 
 @pytest.mark.timeout(30)

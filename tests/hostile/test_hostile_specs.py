@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from conftest import MakePackage, minimal_spec, run_generator
+from generator.ir.type_depth import MAX_TYPE_DEPTH
 from generator.load.limits import MAX_DEPTH
 
 HEAD = "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths: {}\n"  # three lines
@@ -139,29 +140,71 @@ def test_a_3000_long_ref_chain_is_refused_at_its_start(tmp_path: Path) -> None:
     assert first.startswith("error: chain.yaml:10:5 at #/components/schemas/A0: this `$ref` leads to a `$ref` more")
 
 
-def model_chain(length: int) -> dict[str, Any]:
-    """M0 has a property of type M1, which has one of type M2, ... up to M<length>."""
+def model_chain(length: int, *, reverse: bool = False, cycle: bool = False) -> dict[str, Any]:
+    """M0 has a property of type M1, which has one of type M2, ... up to M<length>; the last back to M0 when
+    `cycle`. Declared M0 first, or M<length> first when `reverse`."""
+    last = {"next": {"$ref": "#/components/schemas/M0"}} if cycle else {"v": {"type": "string"}}
     schemas = {
         f"M{i}": {"type": "object", "properties": {"next": {"$ref": f"#/components/schemas/M{i + 1}"}}}
         for i in range(length)
     }
-    return {**schemas, f"M{length}": {"type": "object", "properties": {"v": {"type": "string"}}}}
+    schemas[f"M{length}"] = {"type": "object", "properties": last}
+    return dict(reversed(schemas.items())) if reverse else schemas
+
+
+def _chain_spec(length: int, *, reverse: bool = False, cycle: bool = False) -> str:
+    return yaml.safe_dump(minimal_spec(model_chain(length, reverse=reverse, cycle=cycle)), sort_keys=False)
+
+
+def _line_of_m0(length: int, reverse: bool) -> int:
+    return 10 + 5 * (length if reverse else 0)  # the first model is on line 10 and each takes five
 
 
 @pytest.mark.timeout(60)
-def test_a_chain_of_200_models_is_refused_where_it_passes_the_limit(tmp_path: Path) -> None:
-    spec = yaml.safe_dump(minimal_spec(model_chain(200)), sort_keys=False)
-    first = _refused(tmp_path, "models.yaml", spec)
-    line = 10 + 5 * 60  # M0 is on line 10 and each model takes five; the 61st (M60) is past the limit
-    assert first.startswith(f"error: models.yaml:{line}:5 at #/components/schemas/M60: schemas nest more than")
+@pytest.mark.parametrize("reverse", [False, True], ids=["m0-first", "m0-last"])
+def test_a_chain_past_the_limit_is_refused_at_its_start(tmp_path: Path, reverse: bool) -> None:
+    first = _refused(tmp_path, "models.yaml", _chain_spec(MAX_TYPE_DEPTH, reverse=reverse))
+    assert first.startswith(
+        f"error: models.yaml:{_line_of_m0(MAX_TYPE_DEPTH, reverse)}:5 at #/components/schemas/M0: this schema "
+        f"starts a chain of {MAX_TYPE_DEPTH + 1} models and unions that refer to one another "
+        f"(`M0` -> `M1` -> `M2` -> ... -> `M{MAX_TYPE_DEPTH}`)"
+    )
+
+
+@pytest.mark.timeout(60)
+def test_a_cycle_past_the_limit_is_refused_as_one_chain(tmp_path: Path) -> None:
+    first = _refused(tmp_path, "models.yaml", _chain_spec(MAX_TYPE_DEPTH, cycle=True))
+    # Pydantic builds a cycle from where it is entered, in reference order: M0, M1, M2, ...
+    assert first.startswith(
+        "error: models.yaml:10:5 at #/components/schemas/M0: this schema starts a chain of "
+        f"{MAX_TYPE_DEPTH + 1} models and unions that refer to one another (`M0` -> `M1` -> `M2` -> ... -> `M{MAX_TYPE_DEPTH}`)"
+    )
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("reverse", [False, True], ids=["m0-first", "m0-last"])
+def test_a_chain_of_200_models_is_refused_however_declared(tmp_path: Path, reverse: bool) -> None:
+    first = _refused(tmp_path, "models.yaml", _chain_spec(200, reverse=reverse))
+    # Declared M0 first, the builder meets the chain as it nests (two levels a model) before the chain is
+    # measured; declared the other way round, each model is built before the one that refers to it.
+    where, words = ("M60", "schemas nest more than") if not reverse else ("M0", "this schema starts a chain of 201")
+    line = 10 + 5 * 60 if not reverse else _line_of_m0(200, reverse)
+    assert first.startswith(f"error: models.yaml:{line}:5 at #/components/schemas/{where}: {words}")
 
 
 @pytest.mark.timeout(120)
-def test_a_chain_of_50_models_generates_and_validates(make_package: MakePackage) -> None:
-    package = make_package(minimal_spec(model_chain(50)), package="models50")
-    value: dict[str, Any] = {"v": "end"}
-    for _ in range(50):
+@pytest.mark.parametrize(
+    ("reverse", "cycle"), [(False, False), (True, False), (False, True)], ids=["m0-first", "m0-last", "cycle"]
+)
+def test_a_chain_of_40_models_generates_and_validates(make_package: MakePackage, reverse: bool, cycle: bool) -> None:
+    length = 39
+    package = make_package(
+        minimal_spec(model_chain(length, reverse=reverse, cycle=cycle)), package=f"models{int(reverse)}{int(cycle)}"
+    )
+    value: dict[str, Any] = {"next": {}} if cycle else {"v": "end"}
+    for _ in range(length):
         value = {"next": value}
+    # The package is imported for the first time, so this is the first build of every model, under pytest's stack.
     assert package.M0.model_validate(value).model_dump(mode="json", exclude_unset=True) == value
 
 
