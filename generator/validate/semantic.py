@@ -76,14 +76,24 @@ class _Walk:
         self._visited: set[int] = set()
         self._meta_checked: set[int] = set()
         self._resolver: Any = None  # built when a first `default` needs it
+        self._ends: dict[str, tuple[Any, str]] = {}  # `$ref` -> the node its chain ends at, and its pointer
 
     def resolve(self, node: Any, pointer: str) -> tuple[Any, str]:
-        """Follow `$ref`s (as jsonschema-path does, ignoring their siblings) to the node they name."""
-        seen: set[str] = set()
+        """Follow `$ref`s (as jsonschema-path does, ignoring their siblings) to the node they name.
+
+        Where a chain ends (not in a loop) is kept for every `$ref` on it, so a chain is followed once, not
+        once from each of its links."""
+        seen: dict[str, None] = {}
         while isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"] not in seen:
-            seen.add(node["$ref"])
-            pointer = ref_pointer(node["$ref"])
+            ref = node["$ref"]
+            if ref in self._ends:
+                node, pointer = self._ends[ref]
+                break
+            seen[ref] = None
+            pointer = ref_pointer(ref)
             node = self.doc.resolve(pointer)  # every reference resolves: `rules` checked them first
+        if not (isinstance(node, dict) and "$ref" in node):
+            self._ends.update(dict.fromkeys(seen, (node, pointer)))
         return node, pointer
 
     def tags(self) -> None:

