@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -193,3 +194,45 @@ def test_every_starting_call_yields_its_own_action_type(
             args.append(body)
         action = call(*args, **more).wait(timeout=5, poll_interval=0.02)
     assert action.type == action_type and type(action).__name__ != "AsyncActionUnknown"
+
+
+def test_a_starting_call_streamed_or_raw_gives_its_own_response(server: APIServer) -> None:
+    """Issue 24: the raw and streamed forms are options of the one call, so a call that builds more than
+    its answer (a handle on an action, a page) hands over the answer and builds nothing from an unread body."""
+    with _client(server) as client:
+        with client.campaigns.delete.with_streaming_response("camp_1") as streamed:
+            assert streamed.status_code == 202 and not streamed.is_closed
+            assert json.loads(streamed.read())["async_action_id"] == "aa_started_1"
+        assert streamed.is_closed
+        raw = client.campaigns.delete.with_raw_response("camp_2")
+        assert isinstance(raw.parsed, vf.ActionHandle) and raw.parsed.id == "aa_started_2"
+        assert raw.status_code == 202
+        with client.async_actions.list.with_streaming_response(limit=1) as listed:
+            assert json.loads(listed.read())["data_ref"] == "async_actions"
+        # Calls made while a streamed response is open are plain calls.
+        with client.campaigns.delete.with_streaming_response("camp_3") as streamed:
+            assert isinstance(client.campaigns.delete("camp_4"), vf.ActionHandle)
+    assert [r.path for r in server.state.requests if r.method == "DELETE"] == [
+        f"/v1/campaigns/camp_{i}" for i in range(1, 5)
+    ]
+
+
+def test_a_raw_list_keeps_its_first_response_and_pages_on(server: APIServer) -> None:
+    for i in range(3):
+        server.state.add_action(f"aa_{i}", "CAMPAIGN.VOUCHERS_DELETE", [])
+    with _client(server) as client:
+        raw = client.async_actions.list.with_raw_response(limit=1)
+        assert raw.http_response.url.params["limit"] == "1" and "end_date" not in raw.http_response.url.params
+        listed = [a.id for a in raw.parsed]  # the following pages are fetched as plain calls
+        fetched = len(server.state.requests_to("/v1/async-actions"))
+        assert listed == [a.id for a in client.async_actions.list(limit=1)]
+    assert fetched >= 2 and len(server.state.requests_to("/v1/async-actions")) == 2 * fetched
+
+
+def test_async_starting_call_streamed(server: APIServer) -> None:
+    async def scenario() -> tuple[int, str]:
+        async with vf.AsyncVoucherifyClient(app_id=APP_ID, app_token=APP_TOKEN, base_url=server.url) as client:
+            async with client.campaigns.delete.with_streaming_response("camp_1") as streamed:
+                return streamed.status_code, json.loads(await streamed.aread())["async_action_id"]
+
+    assert asyncio.run(scenario()) == (202, "aa_started_1")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import inspect
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
-from contextvars import ContextVar
 from typing import Any, Generic, TypeVar, overload
 
 import httpx
@@ -20,10 +19,8 @@ from typing_extensions import Concatenate, ParamSpec, TypedDict
 P = ParamSpec("P")
 T = TypeVar("T")
 
-# Responses of the calls made under `with_raw_response`/`with_streaming_response`: set per call, so
-# concurrent calls (threads, tasks) never see each other's.
-_CAPTURED: ContextVar[list[httpx.Response] | None] = ContextVar("captured", default=None)
-_STREAMING: ContextVar[bool] = ContextVar("streaming", default=False)
+# The option under which `.with_raw_response`/`.with_streaming_response` hand their `Capture` to the call.
+CAPTURE = "_capture"
 
 
 class RequestOptions(TypedDict, total=False):
@@ -57,22 +54,41 @@ class RawResponse(Generic[T]):
         return f"<RawResponse {request.method} {request.url.path} -> {self.status_code}: {type(self.parsed).__name__}>"
 
 
-def streaming() -> bool:
-    """Whether the current call wants the body streamed rather than read and parsed."""
-    return _STREAMING.get()
+class Capture:
+    """What `.with_raw_response`/`.with_streaming_response` asks of the one call it makes, as a per-call option
+    (`CAPTURE`): the response of the call's request (its first, for a list: later pages are not taken), and
+    whether that response's body is left unread. Other requests, made meanwhile or later, are not touched."""
+
+    def __init__(self, *, stream: bool) -> None:
+        self.stream = stream
+        self.response: httpx.Response | None = None
+
+    def take(self, response: httpx.Response) -> None:
+        """Keep the call's successful response; for a stream, end the call here (`Streamed`)."""
+        self.response = response
+        if self.stream:
+            raise Streamed(response)
 
 
-def record(response: httpx.Response) -> None:
-    """Hand the final answer of a call to `with_raw_response`/`with_streaming_response`, if one asked."""
-    captured = _CAPTURED.get()
-    if captured is not None:
-        captured.append(response)
+class Streamed(Exception):
+    """Ends a call made for `.with_streaming_response` once its response has arrived: what the method would
+    build from the body (a page, a handle on an action) is never built from a body that was not read."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        super().__init__(response)
+        self.response = response
 
 
-def _last(captured: list[httpx.Response]) -> httpx.Response:
-    if not captured:
+def capture_of(options: Mapping[str, object]) -> Capture | None:
+    """The capture a call was given, while it has taken no response yet."""
+    found = options.get(CAPTURE)
+    return found if isinstance(found, Capture) and found.response is None else None
+
+
+def _taken(capture: Capture) -> httpx.Response:
+    if capture.response is None:
         raise RuntimeError("the call returned without a response")
-    return captured[-1]
+    return capture.response
 
 
 class BoundOperation(Generic[P, T]):
@@ -100,28 +116,27 @@ class BoundOperation(Generic[P, T]):
     def __call__(self, *args: P.args, **kwargs: P.kwargs) -> T:
         return self._fn(self._owner, *args, **kwargs)
 
+    def _call(self, capture: Capture, args: Any, kwargs: Any) -> Any:
+        fn: Callable[..., Any] = self._fn  # the capture rides along as one more option
+        return fn(self._owner, *args, **kwargs, **{CAPTURE: capture})
+
     def with_raw_response(self, *args: P.args, **kwargs: P.kwargs) -> RawResponse[T]:
         """Call the method; return its parsed result with the `httpx.Response` (status, headers)."""
-        captured: list[httpx.Response] = []
-        token = _CAPTURED.set(captured)
-        try:
-            parsed = self._fn(self._owner, *args, **kwargs)
-        finally:
-            _CAPTURED.reset(token)
-        return RawResponse(parsed, _last(captured))
+        capture = Capture(stream=False)
+        parsed: T = self._call(capture, args, kwargs)
+        return RawResponse(parsed, _taken(capture))
 
     @contextlib.contextmanager
     def with_streaming_response(self, *args: P.args, **kwargs: P.kwargs) -> Iterator[httpx.Response]:
         """Call the method without reading the body: use the response's `iter_bytes()` (or `aiter_bytes()`)
         inside the `with` block, for downloads too large for memory. Error statuses still raise."""
-        captured: list[httpx.Response] = []
-        token, streamed = _CAPTURED.set(captured), _STREAMING.set(True)
+        capture = Capture(stream=True)
         try:
-            self._fn(self._owner, *args, **kwargs)
-        finally:
-            _STREAMING.reset(streamed)
-            _CAPTURED.reset(token)
-        response = _last(captured)
+            self._call(capture, args, kwargs)
+        except Streamed as streamed:
+            response = streamed.response
+        else:
+            raise RuntimeError("the call returned without a response")
         try:
             yield response
         finally:
@@ -181,28 +196,27 @@ class AsyncBoundOperation(Generic[P, T]):
     def __call__(self, *args: P.args, **kwargs: P.kwargs) -> Awaitable[T]:
         return self._fn(self._owner, *args, **kwargs)
 
+    def _call(self, capture: Capture, args: Any, kwargs: Any) -> Any:
+        fn: Callable[..., Any] = self._fn  # the capture rides along as one more option
+        return fn(self._owner, *args, **kwargs, **{CAPTURE: capture})
+
     async def with_raw_response(self, *args: P.args, **kwargs: P.kwargs) -> RawResponse[T]:
         """Call the method; return its parsed result with the `httpx.Response` (status, headers)."""
-        captured: list[httpx.Response] = []
-        token = _CAPTURED.set(captured)
-        try:
-            parsed = await self._fn(self._owner, *args, **kwargs)
-        finally:
-            _CAPTURED.reset(token)
-        return RawResponse(parsed, _last(captured))
+        capture = Capture(stream=False)
+        parsed: T = await self._call(capture, args, kwargs)
+        return RawResponse(parsed, _taken(capture))
 
     @contextlib.asynccontextmanager
     async def with_streaming_response(self, *args: P.args, **kwargs: P.kwargs) -> AsyncIterator[httpx.Response]:
         """Call the method without reading the body: use the response's `iter_bytes()` (or `aiter_bytes()`)
         inside the `with` block, for downloads too large for memory. Error statuses still raise."""
-        captured: list[httpx.Response] = []
-        token, streamed = _CAPTURED.set(captured), _STREAMING.set(True)
+        capture = Capture(stream=True)
         try:
-            await self._fn(self._owner, *args, **kwargs)
-        finally:
-            _STREAMING.reset(streamed)
-            _CAPTURED.reset(token)
-        response = _last(captured)
+            await self._call(capture, args, kwargs)
+        except Streamed as streamed:
+            response = streamed.response
+        else:
+            raise RuntimeError("the call returned without a response")
         try:
             yield response
         finally:

@@ -66,7 +66,7 @@ from ._polling import (
     next_delay,
 )
 from ._redact import redact
-from ._response import RequestOptions, record, streaming
+from ._response import RequestOptions, capture_of
 from ._runtime import ResponseType, parse_retry_after
 from ._transport import SEND_ERRORS, TRANSIENT_ERRORS, async_send, send, send_error
 
@@ -416,7 +416,8 @@ class APIClient(BaseClient):
         """
         placement = self._placement(endpoint)
         refreshed = False
-        stream = streaming()
+        capture = capture_of(options)
+        stream = capture is not None and capture.stream
         attempt = 0
         while True:
             if placement.token_scheme is not None:
@@ -436,9 +437,8 @@ class APIClient(BaseClient):
             else:
                 self._log(request, str(answer.status_code), started)
                 if answer.is_success:
-                    record(answer)
-                    if stream:
-                        return cast(T, None), answer
+                    if capture is not None:
+                        capture.take(answer)
                     return self._parse(endpoint, answer), answer
                 if stream:
                     answer.read()
@@ -664,7 +664,8 @@ class AsyncAPIClient(BaseClient):
         """
         placement = self._placement(endpoint)
         refreshed = False
-        stream = streaming()
+        capture = capture_of(options)
+        stream = capture is not None and capture.stream
         attempt = 0
         while True:
             if placement.token_scheme is not None:
@@ -684,9 +685,8 @@ class AsyncAPIClient(BaseClient):
             else:
                 self._log(request, str(answer.status_code), started)
                 if answer.is_success:
-                    record(answer)
-                    if stream:
-                        return cast(T, None), answer
+                    if capture is not None:
+                        capture.take(answer)
                     return self._parse(endpoint, answer), answer
                 if stream:
                     await answer.aread()
