@@ -199,3 +199,15 @@ def test_json_schema_2019_09_recursive_refs_and_draft_07_anchors(make_package: M
     package = make_package(json.dumps(pets), package="owners", filename="owner.json")
     owner = package.Owner.model_validate({"pet": {"kind": "d", "bark": True}})
     assert isinstance(owner.pet, package.Dog) and owner.pet.bark is True
+
+
+def test_a_json_schema_titled_as_one_of_its_definitions_keeps_both(make_package: MakePackage) -> None:
+    node = {
+        "title": "Node",
+        "type": "object",
+        "properties": {"next": {"$ref": "#/$defs/Node"}, "label": {"type": "string"}},
+        "$defs": {"Node": {"type": "object", "properties": {"id": {"type": "integer"}}}},
+    }
+    package = make_package(json.dumps(node), package="nodes", filename="node.json")
+    root = package.NodeRoot.model_validate({"next": {"id": 1}, "label": "a"})
+    assert isinstance(root.next, package.Node) and root.next.id == 1 and root.label == "a"

@@ -16,9 +16,9 @@ from generator.errors import Diagnostic, Severity
 from generator.ir.build_models import SchemaBuilder
 from generator.ir.build_operations import build_operation
 from generator.ir.names import CLIENT_ATTRIBUTES, RESOURCE_ATTRIBUTES, ClassName, Identifier, dedupe, words
+from generator.ir.read_extensions import check_async_actions, check_follows
 from generator.ir.rest_names import place
 from generator.load.document import Document, join_pointer
-from generator.validate.extensions import check_async_actions, check_follows
 
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _Key = tuple[str, ...]  # a resource: its tag, or its path segments outermost first

@@ -16,9 +16,7 @@ from generator.ir.build_models import SchemaBuilder
 from generator.ir.build_security import CLIENT_ARGUMENTS, fresh, requirements
 from generator.ir.detect_pagination import detect
 from generator.ir.names import ClassName, Identifier, dedupe
-from generator.ir.schema_shapes import examples_of
-from generator.load.document import Document, join_pointer
-from generator.validate.extensions import (
+from generator.ir.read_extensions import (
     pagination_detected,
     read_async_action,
     read_follow,
@@ -26,6 +24,8 @@ from generator.validate.extensions import (
     read_pagination,
     read_poll,
 )
+from generator.ir.schema_shapes import examples_of
+from generator.load.document import Document, join_pointer
 
 # Method arguments the generated code uses itself (`RequestOptions` keys among them).
 _RESERVED_PARAMS = frozenset(

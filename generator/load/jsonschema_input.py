@@ -11,13 +11,13 @@ still point into the original file.
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.validators import validator_for
 
 from generator.errors import Diagnostic, Severity, SpecError
-from generator.ir.names import ClassName
 from generator.load.document import Document, join_pointer
 
 _SCHEMA_KEYS = {"$schema", "$defs", "definitions", "type", "properties", "oneOf", "anyOf", "allOf", "enum"}
@@ -51,7 +51,11 @@ def to_openapi(doc: Document, stem: str) -> Document:
         for name, schema in (data.pop(key, None) or {}).items():
             schemas[name] = schema
             mounts.append((join_pointer("components", "schemas", name), doc, join_pointer(key, name)))
-    root_name = str(ClassName(str(data.get("title") or stem)))
+    # The root is one more schema, keyed by its title in the characters a key may have (the IR makes class
+    # names of keys), apart from the others.
+    root_name = re.sub(r"[^A-Za-z0-9._-]+", "_", str(data.get("title") or stem)).strip("_") or "Root"
+    while root_name in schemas:
+        root_name += "_root"
     has_root = bool({"type", "properties", "oneOf", "anyOf", "allOf", "enum"} & set(data))
     if has_root:
         schemas[root_name] = {k: v for k, v in data.items() if k not in ("$schema", "$id")}

@@ -22,9 +22,9 @@ from importlib.metadata import version
 from pathlib import Path
 
 from generator.errors import Location, SpecError
-from generator.write.files import write_files
-from generator.write.manifest import PINNED
 
+# The tools whose versions define the output; the manifest records them (`write/manifest.py`).
+PINNED = {"ruff": "0.17.5", "black": "26.10.1", "markdownify": "1.2.3"}
 LINE_LENGTH = 120
 TARGET = "py310"
 # Scratch files for ruff: in memory where the system offers it, since creating a file on some disks costs ~1 ms.
@@ -52,7 +52,9 @@ def format_sources(sources: dict[str, str]) -> dict[str, str]:
         return {}
     with tempfile.TemporaryDirectory(dir=_SCRATCH) as directory:
         root = Path(directory)
-        write_files(sources, root)
+        for name, text in sources.items():
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            (root / name).write_text(text, encoding="utf-8", newline="\n")
         command = [sys.executable, "-m", "ruff", "format", "--no-cache", "--isolated",
                    f"--line-length={LINE_LENGTH}", f"--target-version={TARGET}", str(root)]  # fmt: skip
         result = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603 - our own arguments

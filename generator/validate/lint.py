@@ -11,7 +11,7 @@ from typing import Any
 
 from generator.errors import Diagnostic, Severity
 from generator.load.document import Document, join_pointer
-from generator.validate.rules import in_example
+from generator.validate.mappings import in_example
 
 # JSON Schema's formats and the OpenAPI Format Registry's: any other is the spec's own invention.
 KNOWN_FORMATS = frozenset(
@@ -69,7 +69,7 @@ _MAX_REQUIRED = 5  # `required` names reported one by one; the rest are counted
 def lint(doc: Document, mappings: list[tuple[str, Any]]) -> list[Diagnostic]:
     """Warnings for unknown formats (one per format, at its first use) and `required` names with no property.
 
-    `mappings`: every mapping of the document with its pointer (`rules.walk_mappings`).
+    `mappings`: every mapping of the document with its pointer (`mappings.walk_mappings`).
     """
     schemas = [
         (pointer, node)

@@ -22,7 +22,9 @@ from jsonschema.validators import validator_for
 from openapi_spec_validator.schemas import schema_v30, schema_v31
 
 from generator.errors import Diagnostic, Severity, SpecError
-from generator.load.document import Document, escape, join_pointer, ref_pointer, split_pointer
+from generator.load.document import Document, join_pointer, ref_pointer, split_pointer
+from generator.validate.lint import lint
+from generator.validate.mappings import in_example, walk_mappings
 from generator.validate.semantic import Finding, semantic_findings
 
 _MAX_REPORTED = 10
@@ -47,31 +49,7 @@ def validate(doc: Document) -> list[Diagnostic]:
         # The 3.0 validator reports a bad schema value once per dialect it tries: keep one per place.
         unique = {d.location.pointer: d for d in reversed(problems)}
         raise SpecError([d for d in problems if unique[d.location.pointer] is d][:_MAX_REPORTED])
-    from generator.validate.lint import lint  # it builds on this module's walk
-
     return warnings + lint(doc, mappings)
-
-
-def walk_mappings(node: Any, pointer: str = "") -> Iterator[tuple[str, Any]]:
-    """Every mapping of the document with its pointer, in document order."""
-    stack = [(pointer, node)]
-    push = stack.append
-    while stack:
-        pointer, node = stack.pop()
-        if isinstance(node, dict):
-            yield pointer, node
-            for key in reversed(node):  # only containers get a pointer: most values are scalars
-                if isinstance(child := node[key], (dict, list)):
-                    push((f"{pointer}/{escape(str(key))}", child))
-        elif isinstance(node, list):
-            for index in range(len(node) - 1, -1, -1):
-                if isinstance(child := node[index], (dict, list)):
-                    push((f"{pointer}/{index}", child))
-
-
-def in_example(pointer: str) -> bool:
-    """Whether a pointer leads into example data, where keys mean nothing to OpenAPI."""
-    return "/examples/" in pointer or "/example/" in pointer or pointer.endswith("/example")
 
 
 def _check_refs(doc: Document, mappings: list[tuple[str, Any]]) -> Iterator[Diagnostic]:

@@ -17,10 +17,10 @@ import os
 import re
 from pathlib import Path
 
+from generator.render.format import PINNED
 from generator.resources import GENERATOR, TEMPLATES
 
 NAME = "MANIFEST.json"
-PINNED = {"ruff": "0.17.5", "black": "26.10.1", "markdownify": "1.2.3"}
 
 
 def _digest(files: dict[str, bytes]) -> str:

@@ -1,5 +1,5 @@
-"""Our OpenAPI extensions, read and checked: `x-poll`, `x-pagination`, `x-poll-location`, `x-async-action`,
-`x-python-method`.
+"""Stage 3b, extensions to IR: ours (`x-poll`, `x-pagination`, `x-poll-location`, `x-async-action`,
+`x-python-method`), read and checked against the types they name.
 
 They declare behaviour the generator renders instead of hard-coding it: which
 operation reports the status of asynchronous work and which values end it, how
