@@ -7,6 +7,7 @@ what happens to be loaded."""
 from __future__ import annotations
 
 import ast
+import itertools
 from pathlib import Path
 
 from conftest import ROOT
@@ -78,4 +79,4 @@ def test_no_module_imports_itself_back() -> None:
 
 def _through_package_init(cycle: str) -> bool:
     modules = cycle.split(" -> ")
-    return any(b.startswith(f"{a}.") or a.startswith(f"{b}.") for a, b in zip(modules, modules[1:]))
+    return any(b.startswith(f"{a}.") or a.startswith(f"{b}.") for a, b in itertools.pairwise(modules))
