@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -36,19 +37,37 @@ class Recorded:
 
 @dataclass
 class Scheduled:
-    """An object whose state changes over time: `steps` are (seconds after creation, fields)."""
+    """An object whose state changes over time: `steps` are (seconds after creation, fields), on `clock`
+    (the wall clock, or a `ManualClock` a test drives, so that no state depends on how busy the machine is)."""
 
     base: dict[str, Any]
     steps: list[tuple[float, dict[str, Any]]]
-    created: float = field(default_factory=time.monotonic)
+    clock: Callable[[], float] = time.monotonic
+    created: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.created = self.clock()
 
     def now(self) -> dict[str, Any]:
-        elapsed = time.monotonic() - self.created
+        elapsed = self.clock() - self.created
         current = dict(self.base)
         for after, fields in self.steps:
             if elapsed >= after:
                 current.update(fields)
         return current
+
+
+class ManualClock:
+    """A clock that moves only when told to: `advance(seconds)`."""
+
+    def __init__(self) -> None:
+        self.time = 0.0
+
+    def __call__(self) -> float:
+        return self.time
+
+    def advance(self, seconds: float) -> None:
+        self.time += seconds
 
 
 @dataclass

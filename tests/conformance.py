@@ -23,7 +23,7 @@ import json
 import sys
 import time
 import typing
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -33,6 +33,7 @@ import httpx
 import yaml
 from answer_checks import Answer, round_trip_difference
 from conformance_verdicts import Classified, Mismatch, classify, round_trip
+from importing import imported
 from local_transport import AsyncLocalTransport, LocalTransport, token_urls
 from pydantic import TypeAdapter
 from synth import Synthesizer
@@ -215,18 +216,6 @@ def generate(spec_path: Path, workdir: Path, package: str) -> ir.Api:
     """Write the package generated from `spec_path` to `workdir/package`; return the IR it was rendered from."""
     write_tree(package_tree(spec_path, package), workdir / package)
     return build_api(spec_path, package)
-
-
-@contextlib.contextmanager
-def imported(workdir: Path, package: str) -> Iterator[ModuleType]:
-    """Import `package` from `workdir`; forget it (and the path entry) afterwards."""
-    sys.path.insert(0, str(workdir))
-    try:
-        yield importlib.import_module(package)
-    finally:
-        sys.path.remove(str(workdir))
-        for name in [n for n in sys.modules if n == package or n.startswith(package + ".")]:
-            del sys.modules[name]
 
 
 def plans_in_spec_order(api: ir.Api, doc: dict[str, Any]) -> list[Plan]:

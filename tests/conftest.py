@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import importlib
+import contextlib
 import os
 import shutil
 import subprocess
@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 import repo_guard
 import yaml
+from importing import imported
 
 from apiserver import APIServer
 from generator.pipeline import package_tree
@@ -49,27 +50,19 @@ def minimal_spec(schemas: dict[str, Any] | None = None, paths: dict[str, Any] | 
 def make_package(tmp_path: Path) -> Iterator[MakePackage]:
     """Generate a package from a spec (dict or YAML text), import it, and return the module; keyword
     options go to `package_tree`."""
-    created: list[str] = []
     out = tmp_path / "out"
+    with contextlib.ExitStack() as imports:
 
-    def make(
-        spec: dict[str, Any] | str, package: str = "pkg", filename: str = "spec.yaml", **options: Any
-    ) -> ModuleType:
-        spec_path = tmp_path / filename
-        text = spec if isinstance(spec, str) else yaml.safe_dump(spec, sort_keys=False)
-        spec_path.write_text(text, encoding="utf-8")
-        write_tree(package_tree(spec_path, package, **options), out / package)
-        if str(out) not in sys.path:
-            sys.path.insert(0, str(out))
-        created.append(package)
-        return importlib.import_module(package)
+        def make(
+            spec: dict[str, Any] | str, package: str = "pkg", filename: str = "spec.yaml", **options: Any
+        ) -> ModuleType:
+            spec_path = tmp_path / filename
+            text = spec if isinstance(spec, str) else yaml.safe_dump(spec, sort_keys=False)
+            spec_path.write_text(text, encoding="utf-8")
+            write_tree(package_tree(spec_path, package, **options), out / package)
+            return imports.enter_context(imported(out, package))
 
-    yield make
-    if str(out) in sys.path:
-        sys.path.remove(str(out))
-    for name in list(sys.modules):
-        if name.split(".")[0] in created:
-            del sys.modules[name]
+        yield make
 
 
 SKU_RESULT = {"message": "1 imported", "failed": [{"row": 2, "reason": "in use"}], "done_count": 1}

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from pydantic import TypeAdapter
 
-from apiserver import APIServer, Scheduled
+from apiserver import APIServer, ManualClock, Scheduled
 from conftest import MakePackage, minimal_spec
 from jsoncompare import assert_same_json
 
@@ -182,16 +182,26 @@ paths:
 def test_a_third_api_waits_by_its_own_status_words(make_package: MakePackage, server: APIServer) -> None:
     """Waiting is declared by `x-poll` alone: other status words, another progress field, two failed states."""
     jobs = make_package(JOBS_SPEC, package="jobs")
-    steps = [(0, {"state": "queued", "percent": 0}), (0.1, {"state": "running", "percent": 50.0})]
-    server.state.jobs["j1"] = Scheduled({"id": "j1"}, [*steps, (0.3, {"state": "succeeded", "percent": 100.0})])
-    server.state.jobs["j2"] = Scheduled({"id": "j2"}, [*steps, (0.2, {"state": "cancelled"})])
+    # Each job moves one step a poll: its clock is advanced by the wait's own progress callback.
+    clocks = {"j1": ManualClock(), "j2": ManualClock()}
+    steps = [(0, {"state": "queued", "percent": 0}), (1, {"state": "running", "percent": 50.0})]
+    server.state.jobs["j1"] = Scheduled(
+        {"id": "j1"}, [*steps, (2, {"state": "succeeded", "percent": 100.0})], clocks["j1"]
+    )
+    server.state.jobs["j2"] = Scheduled({"id": "j2"}, [*steps, (2, {"state": "cancelled"})], clocks["j2"])
     progress: list[float] = []
+
+    def seen(job: Any) -> None:
+        progress.append(job.percent)
+        clocks[job.id].advance(1)
+
     with jobs.JobsClient(base_url=server.url) as client:
-        job = client.jobs.wait("j1", timeout=5, on_progress=lambda j: progress.append(j.percent), poll_interval=0.05)
+        job = client.jobs.wait("j1", timeout=5, on_progress=seen, poll_interval=0.01)
+        assert progress == [0.0, 50.0]
         with pytest.raises(jobs.JobFailedError) as caught:
-            client.jobs.wait("j2", timeout=5, poll_interval=0.05)
+            client.jobs.wait("j2", timeout=5, on_progress=seen, poll_interval=0.01)
     assert job.state == jobs.JobState.SUCCEEDED and job.percent == 100.0
-    assert progress and progress[-1] == 50.0
+    assert progress == [0.0, 50.0, 0.0, 50.0]
     assert caught.value.job.state.value == "cancelled"
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import importlib
 import json
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from importing import imported
 
 from conftest import ROOT
 from generator.errors import SpecError
@@ -76,17 +76,11 @@ def _set(document: dict[str, Any], place: str, value: str) -> None:
 
 
 def _import_everything(out: Path, package: str) -> None:
-    sys.path.insert(0, str(out))
-    try:
+    with imported(out, package) as root:
         for path in sorted((out / package).rglob("*.py")):
             parts = path.relative_to(out).with_suffix("").parts
             importlib.import_module(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
-        root = importlib.import_module(package)
         assert all(getattr(root, name) is not None for name in root.__all__)  # every lazy export resolves
-    finally:
-        sys.path.remove(str(out))
-        for name in [n for n in sys.modules if n.split(".")[0] == package]:
-            del sys.modules[name]
 
 
 def _generate(tmp_path: Path, document: dict[str, Any], package: str) -> Path | None:

@@ -7,10 +7,8 @@ way Stripe does; small inline specs pin each pagination shape and the naming rul
 from __future__ import annotations
 
 import asyncio
-import importlib
 import inspect
 import json
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -19,6 +17,7 @@ from urllib.parse import parse_qs
 
 import pytest
 import yaml
+from importing import imported
 from recording_server import RecordingServer, Seen
 
 from conftest import MakePackage, minimal_spec
@@ -39,11 +38,8 @@ def _imported(tmp_path_factory: pytest.TempPathFactory, spec: Path, package: str
     """Generate `spec` as `package`, import it, and forget it afterwards."""
     out = tmp_path_factory.mktemp(package)
     write_tree(package_tree(spec, package), out / package)
-    sys.path.insert(0, str(out))
-    yield importlib.import_module(package)
-    sys.path.remove(str(out))
-    for name in [n for n in sys.modules if n.split(".")[0] == package]:
-        del sys.modules[name]
+    with imported(out, package) as module:
+        yield module
 
 
 @pytest.fixture(scope="module")

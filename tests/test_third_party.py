@@ -14,6 +14,7 @@ from types import ModuleType
 from typing import Any, Literal
 
 import pytest
+from importing import imported
 from pydantic import TypeAdapter
 
 from conftest import ROOT, mypy_strict
@@ -37,13 +38,8 @@ def full(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str, 
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    sys.path.insert(0, str(out))
-    try:
-        yield out, result.stderr, importlib.import_module("vf")
-    finally:
-        sys.path.remove(str(out))
-        for name in [n for n in sys.modules if n == "vf" or n.startswith("vf.")]:
-            del sys.modules[name]
+    with imported(out, "vf") as vf:
+        yield out, result.stderr, vf
 
 
 def test_generates_with_warnings_not_errors(full: tuple[Path, str, ModuleType]) -> None:
