@@ -24,7 +24,7 @@ def lazy_exports(
     @functools.cache
     def exports() -> dict[str, str]:
         words = table.split()
-        found = dict(zip(words[::2], words[1::2]))
+        found = dict(zip(words[::2], words[1::2], strict=True))  # `name module` pairs
         if fallback is not None:
             names = importlib.import_module(fallback, package).__all__
             found = {name: fallback for name in names} | found

@@ -9,8 +9,9 @@ from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 import httpx
 
+from ._package import QUERY_CREDENTIALS
+
 REDACTED = "***"
-QUERY_CREDENTIALS: frozenset[str] = frozenset()  # the spec's apiKey-in-query parameter names
 
 
 def redact(url: httpx.URL | str) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import email.utils
 import enum
 from collections.abc import Callable
-from typing import IO, TYPE_CHECKING, Annotated, Any, Generic, TypeVar, Union, cast
+from typing import IO, TYPE_CHECKING, Annotated, Any, Generic, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, PlainValidator, TypeAdapter
 
@@ -82,8 +82,8 @@ def _file_input(value: Any) -> Any:
 
 
 if TYPE_CHECKING:
-    FileContent = Union[bytes, IO[bytes]]
-    FileInput = Union[FileContent, tuple[Union[str, None], FileContent], tuple[Union[str, None], FileContent, str]]
+    FileContent = bytes | IO[bytes]
+    FileInput = FileContent | tuple[str | None, FileContent] | tuple[str | None, FileContent, str]
 else:
     # File content (`format: binary`): bytes, a binary file object, or (filename, content[, content_type]).
     FileInput = Annotated[Any, PlainValidator(_file_input)]

@@ -1,4 +1,3 @@
-{{ view.header }}
 """Runtime support shared by the generated models: base model, open enums, tagged unions, file
 content, and the parsers of response bodies."""
 
@@ -7,7 +6,7 @@ from __future__ import annotations
 import email.utils
 import enum
 from collections.abc import Callable
-from typing import IO, TYPE_CHECKING, Annotated, Any, Generic, TypeVar, Union, cast
+from typing import IO, TYPE_CHECKING, Annotated, Any, Generic, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, PlainValidator, TypeAdapter
 
@@ -61,9 +60,7 @@ class OpenIntEnum(int, enum.Enum):
         return member
 
 
-def tag_by(
-    wire_name: str, attribute: str, tags: dict[str, str], fallback: str | None
-) -> Callable[[Any], str | None]:
+def tag_by(wire_name: str, attribute: str, tags: dict[str, str], fallback: str | None) -> Callable[[Any], str | None]:
     """A pydantic discriminator: maps the tag property's value to a variant, unknown values to `fallback`."""
 
     def choose(value: Any) -> str | None:
@@ -84,8 +81,8 @@ def _file_input(value: Any) -> Any:
 
 
 if TYPE_CHECKING:
-    FileContent = Union[bytes, IO[bytes]]
-    FileInput = Union[FileContent, tuple[Union[str, None], FileContent], tuple[Union[str, None], FileContent, str]]
+    FileContent = bytes | IO[bytes]
+    FileInput = FileContent | tuple[str | None, FileContent] | tuple[str | None, FileContent, str]
 else:
     # File content (`format: binary`): bytes, a binary file object, or (filename, content[, content_type]).
     FileInput = Annotated[Any, PlainValidator(_file_input)]

@@ -1,4 +1,3 @@
-{{ view.header }}
 """Lenient parsing (`lenient=True`): an answer that contradicts its schema, typed as far as it matches.
 
 Whatever validates is typed exactly as in strict mode. A model that does not is built field by field
@@ -94,8 +93,10 @@ def _bare(tp: Any) -> Any:
 
 
 def _wire_names(cls: type[BaseModel]) -> set[str]:
-    return {info.validation_alias if isinstance(info.validation_alias, str) else info.alias or name
-            for name, info in cls.model_fields.items()}
+    return {
+        info.validation_alias if isinstance(info.validation_alias, str) else info.alias or name
+        for name, info in cls.model_fields.items()
+    }
 
 
 def _tagged_variant(args: tuple[Any, ...], value: Any) -> Any:

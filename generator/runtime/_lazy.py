@@ -1,4 +1,3 @@
-{{ view.header }}
 """Lazy exports: a name is imported from its module the first time it is used.
 
 Importing the package costs almost nothing, and a program pays only for the
@@ -24,7 +23,7 @@ def lazy_exports(
     @functools.cache
     def exports() -> dict[str, str]:
         words = table.split()
-        found = dict(zip(words[::2], words[1::2]))
+        found = dict(zip(words[::2], words[1::2], strict=True))  # `name module` pairs
         if fallback is not None:
             names = importlib.import_module(fallback, package).__all__
             found = {name: fallback for name in names} | found

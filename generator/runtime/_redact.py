@@ -1,4 +1,3 @@
-{{ view.header }}
 """Credentials out of sight: every URL the package shows (errors, reprs) and every URL httpx logs for
 it has its userinfo (`user:pass@`) and its API-key query parameters replaced by `***`."""
 
@@ -9,8 +8,9 @@ from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 import httpx
 
+from ._package import QUERY_CREDENTIALS
+
 REDACTED = "***"
-QUERY_CREDENTIALS: frozenset[str] = frozenset({{ view.query_credentials }})  # the spec's apiKey-in-query parameter names
 
 
 def redact(url: httpx.URL | str) -> str:

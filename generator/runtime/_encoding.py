@@ -1,4 +1,3 @@
-{{ view.header }}
 """How argument values go on the wire: OpenAPI parameter styles and request-body media types.
 
 Values are first made JSON-like (models dumped by wire name, enums by value,
@@ -163,9 +162,7 @@ def _styled_pairs(param: Param | PartEncoding, name: str, value: Any) -> list[tu
 
 def query_string(pairs: list[tuple[str, str]], allow_reserved: frozenset[str] = frozenset()) -> str:
     """Pairs as a URL query; values of the names in `allow_reserved` keep their reserved characters."""
-    return "&".join(
-        f"{quote(k, safe='[]')}={_escape(v, k in allow_reserved)}" for k, v in pairs
-    )
+    return "&".join(f"{quote(k, safe='[]')}={_escape(v, k in allow_reserved)}" for k, v in pairs)
 
 
 def path_value(param: Param, value: Any) -> str:
@@ -282,8 +279,10 @@ def multipart_parts(body: Any, spec: Body) -> tuple[dict[str, list[str]], list[t
         for item in items:
             if is_file(item):
                 files.append(_file_part(key, item, content_type))
-            elif content_type is not None or isinstance(item, dict) or (
-                isinstance(item, list) and any(isinstance(v, (dict, list)) for v in item)
+            elif (
+                content_type is not None
+                or isinstance(item, dict)
+                or (isinstance(item, list) and any(isinstance(v, (dict, list)) for v in item))
             ):
                 payload = item if type(item) is str else json.dumps(plain(item), separators=(",", ":"))
                 files.append((key, (None, payload.encode(), content_type or "application/json")))

@@ -1,0 +1,41 @@
+"""The runtime's own sources (`generator/runtime/`), unit-tested where they are written, not only through the
+packages they are copied into. `_package.py` there stands in for a package's: its API-key query parameter
+is `api_key`."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.runtime._encoding import Param, path_value, query_pairs
+from generator.runtime._redact import redact
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        (
+            "https://user:secret@api.example.com/v1?api_key=k1&page=2",
+            "https://***@api.example.com/v1?api_key=***&page=2",
+        ),
+        ("https://api.example.com/v1?page=2", "https://api.example.com/v1?page=2"),
+        ("https://api.example.com/v1?API_KEY=k1", "https://api.example.com/v1?API_KEY=k1"),  # names are exact
+    ],
+)
+def test_redact_hides_userinfo_and_query_credentials(url: str, shown: str) -> None:
+    assert redact(url) == shown
+
+
+def test_path_values_in_each_style_and_dot_segments_escaped() -> None:
+    ids = Param("ids", "ids", "path")
+    assert path_value(ids, ["a b", "c"]) == "a%20b,c"
+    assert path_value(Param("ids", "ids", "path", style="label", explode=True), ["a", "b"]) == ".a.b"
+    assert path_value(Param("ids", "ids", "path", style="matrix"), ["a", "b"]) == ";ids=a,b"
+    assert path_value(ids, "..") == "%2E%2E"  # a dot segment would move the request to another resource
+    with pytest.raises(ValueError, match="must not be empty"):
+        path_value(ids, "")
+
+
+def test_query_pairs_explode_arrays_and_deep_objects() -> None:
+    assert query_pairs(Param("tag", "tag", "query"), "tag", ["a", "b"]) == [("tag", "a"), ("tag", "b")]
+    deep = Param("filter", "filter", "query", style="deepObject", explode=True)
+    assert query_pairs(deep, "filter", {"created": {"gt": 1}}) == [("filter[created][gt]", "1")]
