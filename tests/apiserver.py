@@ -89,6 +89,8 @@ class State:
     faults: dict[str, list[Fault]] = field(default_factory=dict)  # path -> faults served first, in order
     delays: dict[str, float] = field(default_factory=dict)  # path -> seconds to stall before answering
     poll_retry_after: str | None = None  # a Retry-After header on every status answer
+    # What schedules and request times are read on: a test that drives time sets a `ManualClock`.
+    clock: Callable[[], float] = time.monotonic
     task_duration: float = 0.3  # a created Postman version task completes after this long
     requests: list[Recorded] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -108,7 +110,7 @@ class State:
             "progress": 0,
             "object": "async_action",
         }
-        self.actions[action_id] = Scheduled(base, steps)
+        self.actions[action_id] = Scheduled(base, steps, self.clock)
 
     def fault(self, path: str, *faults: Fault) -> None:
         """Serve `faults` for the next requests to `path`."""
@@ -155,7 +157,7 @@ class Handler(BaseHTTPRequestHandler):
         headers = {k.lower(): v for k, v in self.headers.items()}
         query = parse_qs(url.query)
         with state.lock:
-            state.requests.append(Recorded(self.command, url.path, query, headers, body, time.monotonic()))
+            state.requests.append(Recorded(self.command, url.path, query, headers, body, state.clock()))
             faults = state.faults.get(url.path)
             fault = faults.pop(0) if faults else None
         if url.path in state.delays:
@@ -300,7 +302,7 @@ class Handler(BaseHTTPRequestHandler):
                 "createdAt": "2023-08-22T14:21:57.000Z",
                 "request": body,
             }
-            state.tasks[task_id] = Scheduled(base, [(state.task_duration, final)])
+            state.tasks[task_id] = Scheduled(base, [(state.task_duration, final)], state.clock)
         return task_id
 
     def _jobs(self, rest: list[str]) -> None:

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import itertools
-import time
 from typing import Any
 
 import pytest
+from driven_time import DrivenTime, drive
 
 import generated.postman as postman
 import generated.voucherify as voucherify
-from apiserver import APP_ID, APP_TOKEN, POSTMAN_KEY, APIServer, Fault
+from apiserver import APP_ID, APP_TOKEN, POSTMAN_KEY, APIServer, Fault, ManualClock
 from conftest import SKU_RESULT
 
 FAST = {"poll_interval": 0.05, "max_poll_interval": 0.2}
@@ -27,7 +26,19 @@ def _client(server: APIServer) -> voucherify.VoucherifyClient:
     return voucherify.VoucherifyClient(app_id=APP_ID, app_token=APP_TOKEN, base_url=server.url)
 
 
-def test_wait_returns_the_final_typed_action_and_reports_progress(server: APIServer) -> None:
+@pytest.fixture
+def driven(server: APIServer, monkeypatch: pytest.MonkeyPatch) -> DrivenTime:
+    """The sync clients and the server on one driven clock: every poll below happens at an exact time."""
+    clock = ManualClock()
+    server.state.clock = clock
+    return drive(monkeypatch, clock, voucherify, postman)
+
+
+def _poll_times(server: APIServer, path: str) -> list[float]:
+    return [round(r.at, 4) for r in server.state.requests_to(path)]
+
+
+def test_wait_returns_the_final_typed_action_and_reports_progress(server: APIServer, driven: DrivenTime) -> None:
     server.state.add_action("aa_w", "SKUS.IMPORT_CSV", LIFECYCLE)
     progress: list[Any] = []
     with _client(server) as client:
@@ -35,29 +46,23 @@ def test_wait_returns_the_final_typed_action_and_reports_progress(server: APISer
     assert isinstance(action, voucherify.SkusImportCsvAction)
     assert action.status is voucherify.AsyncActionStatus.DONE and action.result is not None
     assert action.result.failed is not None and action.result.failed[0].row == 2
-    assert progress and all(p.status is not voucherify.AsyncActionStatus.DONE for p in progress)
-    assert [p.progress for p in progress] == sorted(p.progress for p in progress)
-    assert {p.status for p in progress} >= {
-        voucherify.AsyncActionStatus.ENQUEUED,
-        voucherify.AsyncActionStatus.IN_PROGRESS,
-    }
+    # Polls at 0, 0.05, 0.125, 0.2375, 0.4063 (the interval growing 1.5x to 0.2) and 0.6063: done.
+    assert _poll_times(server, "/v1/async-actions/aa_w") == [0.0, 0.05, 0.125, 0.2375, 0.4062, 0.6062]
+    assert [(p.status.value, p.progress) for p in progress] == [
+        ("ENQUEUED", 0), ("ENQUEUED", 0), ("ENQUEUED", 0), ("IN_PROGRESS", 30), ("IN_PROGRESS", 70),
+    ]  # fmt: skip
 
 
-def test_waiting_issues_a_bounded_number_of_requests(server: APIServer) -> None:
+def test_waiting_backs_off_to_its_longest_interval(server: APIServer, driven: DrivenTime) -> None:
     server.state.add_action("aa_slow", "VOUCHERS.IMPORT", [(0, {"status": "IN_PROGRESS"}), (2.0, {"status": "DONE"})])
-    started = time.monotonic()
     with _client(server) as client:
         client.async_actions.wait("aa_slow", timeout=10, poll_interval=0.05, max_poll_interval=1.0)
-    elapsed = time.monotonic() - started
-    polls = server.state.requests_to("/v1/async-actions/aa_slow")
-    # 0.05 growing by 1.5x to 1.0 s: about 9 polls in 2 s, where a 0.05 s busy-ish loop would make 40.
-    assert 5 <= len(polls) <= 12
-    gaps = [b.at - a.at for a, b in itertools.pairwise(polls)]
-    assert all(gap >= 0.045 for gap in gaps) and gaps[-1] > gaps[0]
-    assert 2.0 <= elapsed < 3.2
+    # 0.05 growing by 1.5x to 1.0 s: 9 polls in 2 s, where a 0.05 s loop would make 40.
+    assert driven.sleeps == pytest.approx([0.05 * 1.5**n for n in range(8)])  # the 9th would be past 1.0 s
+    assert len(server.state.requests_to("/v1/async-actions/aa_slow")) == 9 and driven.clock() >= 2.0
 
 
-def test_failed_action_raises_with_the_final_action(server: APIServer) -> None:
+def test_failed_action_raises_with_the_final_action(server: APIServer, driven: DrivenTime) -> None:
     server.state.add_action("aa_f", "ORDERS.IMPORT", [(0, {"status": "IN_PROGRESS"}), (0.1, {"status": "FAILED"})])
     with _client(server) as client, pytest.raises(voucherify.AsyncActionFailedError) as caught:
         client.async_actions.wait("aa_f", timeout=5, **FAST)
@@ -66,33 +71,30 @@ def test_failed_action_raises_with_the_final_action(server: APIServer) -> None:
     assert caught.value.action.status is voucherify.AsyncActionStatus.FAILED
 
 
-def test_timeout_raises_a_timeout_error_with_the_last_state(server: APIServer) -> None:
+def test_timeout_raises_a_timeout_error_with_the_last_state(server: APIServer, driven: DrivenTime) -> None:
     server.state.add_action("aa_t", "VOUCHERS.IMPORT", [(0, {"status": "IN_PROGRESS", "progress": 10})])
-    started = time.monotonic()
     with _client(server) as client, pytest.raises(TimeoutError) as caught:
         client.async_actions.wait("aa_t", timeout=0.4, **FAST)
     assert isinstance(caught.value, voucherify.WaitTimeoutError)
     assert caught.value.last.progress == 10
     assert str(caught.value) == "aa_t is still IN_PROGRESS after 0.4 s"  # which work, and where it stood
-    assert 0.4 <= time.monotonic() - started < 1.0
+    assert 0.4 <= driven.clock() <= 0.4 + FAST["max_poll_interval"]  # the last poll is made at the deadline
 
 
-def test_an_unknown_status_keeps_waiting(server: APIServer) -> None:
+def test_an_unknown_status_keeps_waiting(server: APIServer, driven: DrivenTime) -> None:
     server.state.add_action("aa_u", "VOUCHERS.IMPORT", [(0, {"status": "PAUSED"}), (0.2, {"status": "DONE"})])
     seen: list[str] = []
     with _client(server) as client:
         client.async_actions.wait("aa_u", timeout=5, on_progress=lambda a: seen.append(a.status.value), **FAST)
-    assert "PAUSED" in seen
+    assert seen == ["PAUSED", "PAUSED", "PAUSED"]  # at 0, 0.05 and 0.125; done at 0.2375
 
 
-def test_retry_after_on_the_status_answer_is_honoured(server: APIServer) -> None:
+def test_retry_after_on_the_status_answer_is_honoured(server: APIServer, driven: DrivenTime) -> None:
     server.state.poll_retry_after = "0.3"
     server.state.add_action("aa_r", "VOUCHERS.IMPORT", [(0, {"status": "IN_PROGRESS"}), (0.5, {"status": "DONE"})])
     with _client(server) as client:
         client.async_actions.wait("aa_r", timeout=5, poll_interval=0.01)
-    polls = server.state.requests_to("/v1/async-actions/aa_r")
-    assert all(b.at - a.at >= 0.28 for a, b in itertools.pairwise(polls))
-    assert len(polls) <= 4
+    assert _poll_times(server, "/v1/async-actions/aa_r") == [0.0, 0.3, 0.6]
 
 
 def test_async_wait_and_cancellation(server: APIServer) -> None:
