@@ -36,10 +36,10 @@ class AsyncTaskFailedError(WaitFailedError):
 _ASYNC_TASK: ResponseType[AsyncTask] = ResponseType(lambda: types.AsyncTask)
 
 _OP_GET_STATUS_OF_AN_ASYNC_TASK: Endpoint[AsyncTask] = Endpoint(
-    "GET",
-    "/apis/{apiId}/tasks/{taskId}",
-    _ASYNC_TASK,
-    params=(Param("api_id", "apiId", "path"), Param("task_id", "taskId", "path")),
+    method="GET",
+    path="/apis/{apiId}/tasks/{taskId}",
+    response=_ASYNC_TASK,
+    params=(Param(name="api_id", wire="apiId", location="path"), Param(name="task_id", wire="taskId", location="path")),
     security=(("ApiKey",),),
     headers={"Accept": "application/vnd.api.v10+json"},
 )
@@ -47,11 +47,10 @@ _OP_GET_STATUS_OF_AN_ASYNC_TASK: Endpoint[AsyncTask] = Endpoint(
 _COMPLETED_ASYNC_TASK: ResponseType[CompletedAsyncTask] = ResponseType(lambda: types.CompletedAsyncTask)
 
 _POLL_GET_STATUS_OF_AN_ASYNC_TASK: PollSpec[CompletedAsyncTask] = PollSpec(
-    "status",
-    frozenset(["completed"]),
-    frozenset(["failed"]),
-    None,
-    (
+    status="status",
+    done=frozenset(["completed"]),
+    failed=frozenset(["failed"]),
+    error=(
         "details",
         "error",
         "message",
@@ -61,7 +60,9 @@ _POLL_GET_STATUS_OF_AN_ASYNC_TASK: PollSpec[CompletedAsyncTask] = PollSpec(
 
 _PROBLEM_DETAIL: ResponseType[ProblemDetail] = ResponseType(lambda: types.ProblemDetail)
 
-_SCHEMES: dict[str, Scheme] = {"ApiKey": Scheme("apiKey", (("api_key", "POSTMAN_API_KEY"),), "header", "X-Api-Key")}
+_SCHEMES: dict[str, Scheme] = {
+    "ApiKey": Scheme(kind="apiKey", arguments=(("api_key", "POSTMAN_API_KEY"),), location="header", name="X-Api-Key")
+}
 
 
 class PostmanClient(APIClient):
@@ -99,7 +100,7 @@ class PostmanClient(APIClient):
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,
-            errors={"": _PROBLEM_DETAIL},
+            default_error=_PROBLEM_DETAIL,
             lenient=lenient,
         )
 
@@ -156,7 +157,7 @@ class AsyncPostmanClient(AsyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,
-            errors={"": _PROBLEM_DETAIL},
+            default_error=_PROBLEM_DETAIL,
             lenient=lenient,
         )
 

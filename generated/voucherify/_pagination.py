@@ -17,7 +17,7 @@ from ._redact import redact
 Item = TypeVar("Item")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PageSpec(Generic[Item]):
     """Where a page keeps its items, and how to ask for the next one (`kind`):
 

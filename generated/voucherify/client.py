@@ -42,22 +42,24 @@ class AsyncActionFailedError(WaitFailedError):
 _ASYNC_ACTION: ResponseType[AsyncAction] = ResponseType(lambda: types.AsyncAction)
 
 _OP_GET_ASYNC_ACTION: Endpoint[AsyncAction] = Endpoint(
-    "GET",
-    "/v1/async-actions/{asyncActionId}",
-    _ASYNC_ACTION,
-    params=(Param("async_action_id", "asyncActionId", "path"),),
+    method="GET",
+    path="/v1/async-actions/{asyncActionId}",
+    response=_ASYNC_ACTION,
+    params=(Param(name="async_action_id", wire="asyncActionId", location="path"),),
     security=(("X-App-Id", "X-App-Token"),),
 )
 
 _POLL_GET_ASYNC_ACTION: PollSpec[AsyncAction] = PollSpec(
-    "status", frozenset(["DONE"]), frozenset(["FAILED"]), "progress"
+    status="status", done=frozenset(["DONE"]), failed=frozenset(["FAILED"]), progress="progress"
 )
 
 _ERROR: ResponseType[Error] = ResponseType(lambda: types.Error)
 
 _SCHEMES: dict[str, Scheme] = {
-    "X-App-Id": Scheme("apiKey", (("app_id", "VOUCHERIFY_APP_ID"),), "header", "X-App-Id"),
-    "X-App-Token": Scheme("apiKey", (("app_token", "VOUCHERIFY_APP_TOKEN"),), "header", "X-App-Token"),
+    "X-App-Id": Scheme(kind="apiKey", arguments=(("app_id", "VOUCHERIFY_APP_ID"),), location="header", name="X-App-Id"),
+    "X-App-Token": Scheme(
+        kind="apiKey", arguments=(("app_token", "VOUCHERIFY_APP_TOKEN"),), location="header", name="X-App-Token"
+    ),
 }
 
 
@@ -101,7 +103,7 @@ class VoucherifyClient(APIClient):
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,
-            errors={"": _ERROR},
+            default_error=_ERROR,
             lenient=lenient,
         )
 
@@ -205,7 +207,7 @@ class AsyncVoucherifyClient(AsyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,
-            errors={"": _ERROR},
+            default_error=_ERROR,
             lenient=lenient,
         )
 

@@ -14,7 +14,7 @@ from typing import Any
 from generator import ir
 from generator.ir.names import ClassName, Identifier, words
 from generator.render.endpoint_views import started_variants
-from generator.render.python_code import docstring, hint, literal
+from generator.render.python_code import construct, docstring, hint, literal
 
 
 @dataclass(frozen=True)
@@ -160,16 +160,18 @@ class ClientContext:
         if poll.progress_field:
             progress = self.attribute(success.type, poll.progress_field)
         error = "".join(f"{literal(str(Identifier(step)))}, " for step in poll.error_path)
-        result = ""
+        result = None
         if narrow and poll.result is not None:
             self.item_types.append(poll.result)
-            result = f", result={self.constants.parser(poll.result)}"
-        value = (
-            f"PollSpec({literal(status)}, frozenset({literal(list(poll.done))}), "
-            f"frozenset({literal(list(poll.failed))}), {literal(progress)}"
-            + (f", ({error})" if error else "")
-            + result
-            + ")"
+            result = self.constants.parser(poll.result)
+        value = construct(
+            "PollSpec",
+            status=literal(status),
+            done=f"frozenset({literal(list(poll.done))})",
+            failed=f"frozenset({literal(list(poll.failed))})",
+            progress=literal(progress) if progress is not None else None,
+            error=f"({error})" if error else None,
+            result=result,
         )
         waited = hint(self.waited_type(op, narrow), self.shadowed)
         return self.constants.add(f"poll {op.operation_id}", f"PollSpec[{waited}]", value)
@@ -186,9 +188,15 @@ class ClientContext:
         runtime = "".join(f"{t}, " for t in dict.fromkeys(hint(v, module="types") for v in variants))
         names = "".join(f"{literal(t)}, " for t in starts.types)
         id_from = self.attribute(op.success.type if op.success else None, starts.id_field)
-        value = (
-            f"ActionSpec({status_endpoint}, {literal(path.name)}, {self.poll_spec(target)}, "
-            f"{self.failed_error(target)}, lambda: ({runtime}), ({names}), id_from={literal(id_from)})"
+        value = construct(
+            "ActionSpec",
+            endpoint=status_endpoint,
+            argument=literal(path.name),
+            poll=self.poll_spec(target),
+            failed_error=self.failed_error(target),
+            expected=f"lambda: ({runtime})",
+            types=f"({names})",
+            id_from=literal(id_from),
         )
         return self.constants.add(f"action {op.operation_id}", f"ActionSpec[{narrowed}]", value), narrowed
 

@@ -14,7 +14,7 @@ from generator.ir.names import Identifier
 from generator.render.client_context import ClientContext
 from generator.render.endpoint_views import endpoint_source, return_type
 from generator.render.format import LINE_LENGTH
-from generator.render.python_code import docstring, hint, literal
+from generator.render.python_code import construct, docstring, hint, literal
 
 
 @dataclass(frozen=True)
@@ -233,8 +233,13 @@ def methods_of_operation(op: ir.Operation, ctx: ClientContext, mode: Mode) -> li
         follow = ctx.constants.add(
             f"follow {op.operation_id}",
             f"FollowSpec[{target_hint}]",
-            f"FollowSpec({literal(op.follow.header)}, {_shape(target, ctx).endpoint}, {ctx.poll_spec(target)}, "
-            f"{ctx.failed_error(target)})",
+            construct(
+                "FollowSpec",
+                header=literal(op.follow.header),
+                endpoint=_shape(target, ctx).endpoint,
+                poll=ctx.poll_spec(target),
+                failed_error=ctx.failed_error(target),
+            ),
         )
         call = f"request_accepted({shape.endpoint}, {shape.arguments}, {follow}{shape.body}, options=options)"
         returns = f"{mode.prefix}Accepted[{shape.returns}, {target_hint}]"
@@ -279,11 +284,17 @@ def _page_spec(op: ir.Operation, ctx: ClientContext) -> tuple[ir.TypeExpr, str]:
         source = _attribute_path(ctx, item if page.kind == "item_cursor" else success_type, source)
     attribute = _attribute_path(ctx, success_type, page.items_field) if page.items_field else ""
     has_more = _attribute_path(ctx, success_type, page.has_more_field) if page.has_more_field else None
-    kind = f", {literal(page.kind)}" if page.kind != "item_cursor" else ""
     spec = ctx.constants.add(
         f"pages {op.operation_id}",
         f"PageSpec[{hint(item, ctx.shadowed)}]",
-        f"PageSpec({literal(attribute)}, {literal(has_more)}, {literal(parameter)}, {literal(source)}{kind})",
+        construct(
+            "PageSpec",
+            items=literal(attribute),
+            has_more=literal(has_more),
+            parameter=literal(parameter),
+            source=literal(source),
+            kind=literal(page.kind) if page.kind != "item_cursor" else None,
+        ),
     )
     return item, spec
 
@@ -296,8 +307,13 @@ def _handle_methods(
     spec = ctx.constants.add(
         f"handle {op.operation_id}",
         f"ActionSpec[{shape.returns}]",
-        f"ActionSpec({shape.endpoint}, {literal(path.name)}, {ctx.poll_spec(op, narrow=False)}, "
-        f"{ctx.failed_error(op)})",
+        construct(
+            "ActionSpec",
+            endpoint=shape.endpoint,
+            argument=literal(path.name),
+            poll=ctx.poll_spec(op, narrow=False),
+            failed_error=ctx.failed_error(op),
+        ),
     )
     handle = f"{mode.prefix}ActionHandle"
     argument = f"self, {path.name}: str"

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from generator import ir
 from generator.ir.build_media import media_kind
-from generator.render.python_code import literal
+from generator.render.python_code import construct, literal
 
 # Makes the parser constant of a body type read as `kind` (json, text, binary, empty).
 Parser = Callable[[ir.TypeExpr | None, str], str]
@@ -56,36 +56,32 @@ def _tuple(items: list[str]) -> str:
 
 
 def _param(p: ir.Parameter) -> str:
-    fields = [literal(p.name), literal(p.wire_name), literal(p.location)]
-    if p.style:
-        fields.append(f"style={literal(p.style)}")
-    if p.explode is not None:
-        fields.append(f"explode={p.explode!r}")
-    if p.allow_reserved:
-        fields.append("allow_reserved=True")
-    if p.media_type:
-        fields.append(f"content={literal(p.media_type)}")
-    return f"Param({', '.join(fields)})"
+    return construct(
+        "Param",
+        name=literal(p.name),
+        wire=literal(p.wire_name),
+        location=literal(p.location),
+        style=literal(p.style) if p.style else None,
+        explode=repr(p.explode) if p.explode is not None else None,
+        allow_reserved="True" if p.allow_reserved else None,
+        content=literal(p.media_type) if p.media_type else None,
+    )
 
 
 def _encoding(e: ir.PartEncoding) -> str:
-    fields = []
-    if e.content_type:
-        fields.append(f"content_type={literal(e.content_type)}")
-    if e.style != "form":
-        fields.append(f"style={literal(e.style)}")
-    if e.explode is not None:
-        fields.append(f"explode={e.explode!r}")
-    if e.allow_reserved:
-        fields.append("allow_reserved=True")
-    return f"{literal(e.property)}: PartEncoding({', '.join(fields)})"
+    part = construct(
+        "PartEncoding",
+        content_type=literal(e.content_type) if e.content_type else None,
+        style=literal(e.style) if e.style != "form" else None,
+        explode=repr(e.explode) if e.explode is not None else None,
+        allow_reserved="True" if e.allow_reserved else None,
+    )
+    return f"{literal(e.property)}: {part}"
 
 
 def _body(b: ir.RequestBody) -> str:
-    fields = [literal(b.media_type), literal(b.kind)]
-    if b.encodings:
-        fields.append("{" + ", ".join(_encoding(e) for e in b.encodings) + "}")
-    return f"Body({', '.join(fields)})"
+    encoding = "{" + ", ".join(_encoding(e) for e in b.encodings) + "}" if b.encodings else None
+    return construct("Body", media_type=literal(b.media_type), kind=literal(b.kind), encoding=encoding)
 
 
 def accept_header(op: ir.Operation) -> str | None:
@@ -102,39 +98,33 @@ def endpoint_source(op: ir.Operation, parser: Parser, default_error: ir.TypeExpr
     """`Endpoint(method, path, parser, params=..., ...)`, leaving out what is the runtime's default."""
     successes = success_responses(op)
     first = successes[0] if successes else None
-    fields = [
-        literal(op.method),
-        literal(op.path),
-        parser(first.type, first.kind) if first else parser(None, "empty"),
-    ]
     params = [p for p in op.parameters if p.constant is None]
-    if params:
-        fields.append(f"params={_tuple([_param(p) for p in params])}")
-    if op.bodies:
-        fields.append(f"bodies={_tuple([_body(b) for b in op.bodies])}")
     others = [r for r in successes[1:] if first is not None and (r.type, r.kind) != (first.type, first.kind)]
-    if others:
-        fields.append("responses={" + ", ".join(f"{literal(r.status)}: {parser(r.type, r.kind)}" for r in others) + "}")
     errors = [
         f"{literal(r.status)}: {parser(r.type, r.kind)}"
         for r in op.responses
         if not r.status.startswith("2") and r.type is not None and r.type != default_error and r not in successes
     ]
-    if errors:
-        fields.append("errors={" + ", ".join(errors) + "}")
-    if op.security:
-        fields.append(f"security={_tuple([_tuple([literal(n) for n in a]) for a in op.security])}")
     accept = accept_header(op)
-    if accept != "application/json":
-        fields.append(f"accept={literal(accept)}")
-    if op.server is not None:
-        fields.append(f"server={literal(op.server)}")
     constants = [p for p in op.parameters if p.constant is not None]
-    if constants:
-        fields.append(
-            "headers={" + ", ".join(f"{literal(p.wire_name)}: {literal(p.constant)}" for p in constants) + "}"
-        )
-    return f"Endpoint({', '.join(fields)})"
+    return construct(
+        "Endpoint",
+        method=literal(op.method),
+        path=literal(op.path),
+        response=parser(first.type, first.kind) if first else parser(None, "empty"),
+        params=_tuple([_param(p) for p in params]) if params else None,
+        bodies=_tuple([_body(b) for b in op.bodies]) if op.bodies else None,
+        responses="{" + ", ".join(f"{literal(r.status)}: {parser(r.type, r.kind)}" for r in others) + "}"
+        if others
+        else None,
+        errors="{" + ", ".join(errors) + "}" if errors else None,
+        security=_tuple([_tuple([literal(n) for n in a]) for a in op.security]) if op.security else None,
+        accept=literal(accept) if accept != "application/json" else None,
+        server=literal(op.server) if op.server is not None else None,
+        headers="{" + ", ".join(f"{literal(p.wire_name)}: {literal(p.constant)}" for p in constants) + "}"
+        if constants
+        else None,
+    )
 
 
 def _pairs(credentials: tuple[ir.Credential, ...]) -> str:
@@ -142,13 +132,18 @@ def _pairs(credentials: tuple[ir.Credential, ...]) -> str:
 
 
 def scheme_source(s: ir.SecurityScheme) -> str:
-    """`Scheme(kind, credentials, ...)` for one security scheme."""
-    fields = [literal(s.kind), _pairs(s.credentials)]
-    if s.kind == "apiKey":
-        fields += [literal(s.location), literal(s.name)]
-    if s.token_url is not None:
-        fields += [f"token_url={literal(s.token_url)}", f"client={_pairs(s.client)}"]
-    return f"Scheme({', '.join(fields)})"
+    """`Scheme(kind=..., arguments=..., ...)` for one security scheme."""
+    api_key = s.kind == "apiKey"
+    oauth = s.token_url is not None
+    return construct(
+        "Scheme",
+        kind=literal(s.kind),
+        arguments=_pairs(s.credentials),
+        location=literal(s.location) if api_key else None,
+        name=literal(s.name) if api_key else None,
+        token_url=literal(s.token_url) if oauth else None,
+        client=_pairs(s.client) if oauth else None,
+    )
 
 
 def credentials(api: ir.Api) -> list[ir.Credential]:

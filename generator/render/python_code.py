@@ -66,6 +66,12 @@ def imports_for(types: list[ir.TypeExpr]) -> dict[str, set[str]]:
     return needed
 
 
+def construct(name: str, /, **arguments: str | None) -> str:
+    """`name(key=value, ...)`: a runtime constructor called with keywords, arguments that are None left out
+    (the values are Python source already)."""
+    return f"{name}(" + ", ".join(f"{key}={value}" for key, value in arguments.items() if value is not None) + ")"
+
+
 def literal(value: Any) -> str:
     """A Python literal for a JSON value; strings are always `repr`-escaped."""
     if isinstance(value, (str, bool, int, float)) or value is None:

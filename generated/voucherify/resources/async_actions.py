@@ -32,19 +32,25 @@ if TYPE_CHECKING:
 _ASYNC_ACTION_LIST: ResponseType[AsyncActionList] = ResponseType(lambda: types.AsyncActionList)
 
 _OP_LIST_ASYNC_ACTIONS: Endpoint[AsyncActionList] = Endpoint(
-    "GET",
-    "/v1/async-actions",
-    _ASYNC_ACTION_LIST,
-    params=(Param("limit", "limit", "query"), Param("end_date", "end_date", "query")),
+    method="GET",
+    path="/v1/async-actions",
+    response=_ASYNC_ACTION_LIST,
+    params=(
+        Param(name="limit", wire="limit", location="query"),
+        Param(name="end_date", wire="end_date", location="query"),
+    ),
     security=(("X-App-Id", "X-App-Token"),),
 )
 
 _PAGES_LIST_ASYNC_ACTIONS: PageSpec[AsyncActionSummary] = PageSpec(
-    "async_actions", "has_more", "end_date", "created_at"
+    items="async_actions", has_more="has_more", parameter="end_date", source="created_at"
 )
 
 _HANDLE_GET_ASYNC_ACTION: ActionSpec[AsyncAction] = ActionSpec(
-    _OP_GET_ASYNC_ACTION, "async_action_id", _POLL_GET_ASYNC_ACTION, AsyncActionFailedError
+    endpoint=_OP_GET_ASYNC_ACTION,
+    argument="async_action_id",
+    poll=_POLL_GET_ASYNC_ACTION,
+    failed_error=AsyncActionFailedError,
 )
 
 
