@@ -16,15 +16,15 @@ from generator import ir
 from generator.ir.names import ClassName, Identifier, dedupe
 
 
-def references(definition: ir.Definition) -> set[str]:
-    """The names of the types a definition refers to."""
+def references(definition: ir.Definition) -> list[str]:
+    """The names of the types a definition refers to, once each, in the order pydantic meets them."""
     if isinstance(definition, ir.Model):
-        return ir.named_in([f.type for f in definition.fields])
-    if isinstance(definition, ir.UnionType):
-        return ir.named_in([v.type for v in definition.variants]) | (
-            {definition.fallback} if definition.fallback else set()
-        )
-    return set()
+        types = [f.type for f in definition.fields]
+    elif isinstance(definition, ir.UnionType):
+        types = [v.type for v in definition.variants] + ([ir.Named(definition.fallback)] if definition.fallback else [])
+    else:
+        types = []
+    return list(dict.fromkeys(str(part.name) for t in types for part in ir.walk(t) if isinstance(part, ir.Named)))
 
 
 def partition(definitions: Iterable[ir.Definition]) -> dict[ClassName, Identifier]:

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from generator import ir
-from generator.ir.modules import strongly_connected
+from generator.ir.modules import references, strongly_connected
 from generator.ir.names import ClassName
 from generator.load.document import Document
 
@@ -52,7 +52,7 @@ def deepest_chain(definitions: Sequence[ir.Definition]) -> tuple[ClassName, ...]
     type; ties go to the smallest name, so the answer never depends on spec order."""
     by_name = {str(d.name): d for d in definitions if isinstance(d, (ir.Model, ir.UnionType))}
     names = sorted(by_name)
-    edges = {n: [r for r in dict.fromkeys(_references(by_name[n])) if r in by_name] for n in names}
+    edges = {n: [r for r in references(by_name[n]) if r in by_name] for n in names}
     component = strongly_connected(names, {n: sorted(edges[n]) for n in names})
     members: dict[str, list[str]] = {}
     for name in names:
@@ -68,15 +68,6 @@ def deepest_chain(definitions: Sequence[ir.Definition]) -> tuple[ClassName, ...]
         chains[comp] = own + max((chains[c] for c in sorted(after[comp])), key=len, default=())
     longest = max((chains[c] for c in sorted(chains)), key=len, default=())
     return tuple(ClassName(n) for n in longest)
-
-
-def _references(definition: ir.Model | ir.UnionType) -> list[str]:
-    """The names a definition refers to, in the order pydantic meets them."""
-    if isinstance(definition, ir.Model):
-        types = [f.type for f in definition.fields]
-    else:
-        types = [v.type for v in definition.variants] + ([ir.Named(definition.fallback)] if definition.fallback else [])
-    return [str(part.name) for t in types for part in ir.walk(t) if isinstance(part, ir.Named)]
 
 
 def _deepest_build(entry: str, edges: dict[str, list[str]], models: set[str]) -> tuple[str, ...]:
