@@ -26,16 +26,19 @@ def test_redact_hides_userinfo_and_query_credentials(url: str, shown: str) -> No
 
 
 def test_path_values_in_each_style_and_dot_segments_escaped() -> None:
-    ids = Param("ids", "ids", "path")
+    ids = Param(name="ids", wire="ids", location="path")
     assert path_value(ids, ["a b", "c"]) == "a%20b,c"
-    assert path_value(Param("ids", "ids", "path", style="label", explode=True), ["a", "b"]) == ".a.b"
-    assert path_value(Param("ids", "ids", "path", style="matrix"), ["a", "b"]) == ";ids=a,b"
+    assert path_value(Param(name="ids", wire="ids", location="path", style="label", explode=True), ["a", "b"]) == ".a.b"
+    assert path_value(Param(name="ids", wire="ids", location="path", style="matrix"), ["a", "b"]) == ";ids=a,b"
     assert path_value(ids, "..") == "%2E%2E"  # a dot segment would move the request to another resource
     with pytest.raises(ValueError, match="must not be empty"):
         path_value(ids, "")
 
 
 def test_query_pairs_explode_arrays_and_deep_objects() -> None:
-    assert query_pairs(Param("tag", "tag", "query"), "tag", ["a", "b"]) == [("tag", "a"), ("tag", "b")]
-    deep = Param("filter", "filter", "query", style="deepObject", explode=True)
+    assert query_pairs(Param(name="tag", wire="tag", location="query"), "tag", ["a", "b"]) == [
+        ("tag", "a"),
+        ("tag", "b"),
+    ]
+    deep = Param(name="filter", wire="filter", location="query", style="deepObject", explode=True)
     assert query_pairs(deep, "filter", {"created": {"gt": 1}}) == [("filter[created][gt]", "1")]
