@@ -17,9 +17,11 @@ from generator.ir.names import ClassName, Identifier, dedupe
 
 
 def references(definition: ir.Definition) -> set[str]:
-    """The names of the types a definition refers to."""
+    """The names of the types a definition refers to: a model's base, and the types of all its fields (the
+    inherited too, though only the base's module imports those: a type stays where it was when the models
+    that use it begin to subclass one another)."""
     if isinstance(definition, ir.Model):
-        return ir.named_in([f.type for f in definition.fields])
+        return ir.named_in([f.type for f in definition.fields]) | ({definition.base} if definition.base else set())
     if isinstance(definition, ir.UnionType):
         return ir.named_in([v.type for v in definition.variants]) | (
             {definition.fallback} if definition.fallback else set()

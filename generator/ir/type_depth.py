@@ -73,7 +73,8 @@ def deepest_chain(definitions: Sequence[ir.Definition]) -> tuple[ClassName, ...]
 def _references(definition: ir.Model | ir.UnionType) -> list[str]:
     """The names a definition refers to, in the order pydantic meets them."""
     if isinstance(definition, ir.Model):
-        types = [f.type for f in definition.fields]
+        # A base is imported and built before its subclass, whose fields then include the base's.
+        types = ([ir.Named(definition.base)] if definition.base else []) + [f.type for f in definition.fields]
     else:
         types = [v.type for v in definition.variants] + ([ir.Named(definition.fallback)] if definition.fallback else [])
     return [str(part.name) for t in types for part in ir.walk(t) if isinstance(part, ir.Named)]
