@@ -8,6 +8,7 @@ import inspect
 import io
 import json
 from pathlib import Path
+from typing import get_args
 
 import pytest
 
@@ -16,6 +17,7 @@ from apiserver import APP_ID, APP_TOKEN, APIServer
 from conftest import ROOT, mypy_strict
 from generator import ir
 from generator.pipeline import build_api
+from jsoncompare import assert_same_json
 
 CSV_RESULT = {
     "message": "1 voucher(s) imported successfully, 1 failed.",
@@ -83,6 +85,25 @@ def test_a_handle_rebuilt_from_its_id_in_a_new_client(server: APIServer) -> None
         with pytest.raises(vf.UnexpectedActionError) as unexpected:
             client.async_actions.handle("aa_earlier", vf.SkusImportCsvAction).get()
     assert "VOUCHERS.IMPORT_CSV" in str(unexpected.value) and unexpected.value.action.id == "aa_earlier"
+
+
+def test_every_action_variant_is_an_async_action_summary(server: APIServer) -> None:
+    """Each variant's schema is `allOf` the summary plus its `type` and `result`: its class subclasses the
+    summary, and so does the fallback. An answer parses as one, and dumps back as it was sent."""
+    union, _ = get_args(vf.AsyncAction)
+    variants = [get_args(member)[0] for member in get_args(union)]
+    assert len(variants) == 23 and all(issubclass(v, vf.AsyncActionSummary) for v in variants)
+    server.state.add_action(
+        "aa_csv", "VOUCHERS.IMPORT_CSV", [(0, {"status": "DONE", "progress": 100, "result": CSV_RESULT})]
+    )
+    server.state.add_action("aa_new", "VOUCHERS.BRAND_NEW", [(0, {"status": "DONE", "result": {"rows": [1, 2]}})])
+    with _client(server) as client:
+        answers = [client.async_actions.get.with_raw_response(i) for i in ("aa_csv", "aa_new")]
+    for raw, expected in zip(answers, (vf.VouchersImportCsvAction, vf.AsyncActionUnknown), strict=True):
+        action = raw.parsed
+        assert type(action) is expected and isinstance(action, vf.AsyncActionSummary)
+        assert action.type == raw.http_response.json()["type"]
+        assert_same_json(action.model_dump(mode="json", by_alias=True, exclude_unset=True), raw.http_response.json())
 
 
 def test_another_type_than_promised_is_reported_not_passed_off(server: APIServer) -> None:

@@ -59,10 +59,12 @@ from .types.async_action import (
     VouchersMetadataKeyPurgeAction,
     VouchersMetadataUpdateAction,
 )
-from .types.async_action_list import AsyncActionList, AsyncActionSummary, AsyncActionType
+from .types.async_action_list import AsyncActionList
 from .types.async_action_operation_status import AsyncActionOperationStatus
 from .types.async_action_started import AsyncActionStarted
 from .types.async_action_status import AsyncActionStatus
+from .types.async_action_summary import AsyncActionSummary
+from .types.async_action_type import AsyncActionType
 from .types.campaign_voucher_import import CampaignVoucherImport, CampaignVoucherImportRedemption
 from .types.campaign_vouchers_add import CampaignVouchersAdd, CampaignVouchersAddRedemption
 from .types.customer_update import CustomerUpdate

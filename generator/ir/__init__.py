@@ -57,9 +57,15 @@ class Named:
 
 @dataclass(frozen=True)
 class LiteralOf:
-    """One or more constant values (`const`, or an enum that gets no class)."""
+    """One or more constant values (`const`, or an enum that gets no class).
+
+    With `enum`, the values are those of that enum class's `members`, written `Literal[Kind.A]`: a field
+    that narrows an enum field of its base class (a `str` Literal is no subtype of the enum for type checkers).
+    """
 
     values: tuple[JsonScalar, ...]
+    enum: ClassName | None = None
+    members: tuple[ConstantName, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -94,8 +100,11 @@ def walk(t: TypeExpr) -> Iterator[TypeExpr]:
 
 
 def named_in(types: list[TypeExpr]) -> set[str]:
-    """The names of package-defined types used by `types`."""
-    return {str(part.name) for t in types for part in walk(t) if isinstance(part, Named)}
+    """The names of package-defined types used by `types` (an enum whose members a Literal names, too)."""
+    parts = [part for t in types for part in walk(t)]
+    return {str(p.name) for p in parts if isinstance(p, Named)} | {
+        str(p.enum) for p in parts if isinstance(p, LiteralOf) and p.enum
+    }
 
 
 # --- Named types -------------------------------------------------------------
@@ -132,6 +141,14 @@ class Model:
     title: str = ""
     description: str = ""
     fallback_for: ClassName | None = None  # set on a union's catch-all variant
+    # The class it subclasses (`ir/model_bases.py`), and the wire names of the fields it takes from it unchanged.
+    base: ClassName | None = None
+    inherited: tuple[str, ...] = ()
+
+    @property
+    def declared(self) -> tuple[Field, ...]:
+        """The fields its class body declares: all of them, but for those inherited unchanged from its base."""
+        return tuple(f for f in self.fields if f.wire_name not in self.inherited)
 
 
 @dataclass(frozen=True)

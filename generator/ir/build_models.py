@@ -3,7 +3,8 @@
 `SchemaBuilder.type_of` is the one place where a JSON Schema becomes a Python
 type: objects become models, string and integer enums become open enums,
 `oneOf`/`anyOf` with a discriminator become tagged unions with a fallback
-variant, `allOf` is flattened into one model, and primitives stay inline.
+variant, `allOf` is flattened into one model (which may subclass the one model it
+`$ref`s: `model_bases`), and primitives stay inline.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from generator import ir
 from generator.errors import Diagnostic, Severity
 from generator.ir.build_unions import UnionBuilder
 from generator.ir.defaults import default_of
+from generator.ir.model_bases import with_bases
 from generator.ir.names import ClassName, ConstantName, Identifier, apart, dedupe
 from generator.ir.schema_names import component_names, unique_titles
 from generator.ir.schema_shapes import (
@@ -79,6 +81,7 @@ class SchemaBuilder(UnionBuilder):
         self._untyped = UntypedObjects(doc, self._deref, exact_objects)  # classes that admit non-objects too
         self._conforms = conforms
         self._definitions: dict[str, ir.Definition | None] = {}
+        self._bases: dict[str, str] = {}  # model pointer -> the pointer its `allOf`'s one `$ref` names
         self._names: dict[str, ClassName] = {}
         # Non-class schemas being resolved, with the number of classes begun when each was entered: reaching
         # one again is an endless type only if no class began in between (`list[Section]` inside `Section` is fine).
@@ -106,8 +109,10 @@ class SchemaBuilder(UnionBuilder):
             self.type_of(self.doc.resolve(pointer), pointer, ClassName(split_pointer(pointer)[-1]))
 
     def definitions(self) -> tuple[ir.Definition, ...]:
-        """All definitions built so far, parents before the inline types they hold."""
-        return tuple(d for d in self._definitions.values() if d is not None)
+        """All definitions built so far, parents before the inline types they hold; models subclass their
+        `allOf`'s one `$ref` where they can (`model_bases.py`)."""
+        built = tuple(d for d in self._definitions.values() if d is not None)
+        return with_bases(built, {self._names[c]: self._names[b] for c, b in self._bases.items() if b in self._names})
 
     # --- the type decision -------------------------------------------------
 
@@ -359,6 +364,9 @@ class SchemaBuilder(UnionBuilder):
         properties: dict[str, tuple[Any, str]] = {}
         required: set[str] = set()
         self._collect(schema, pointer, properties, required, set())
+        refs = [i for i, m in enumerate(schema.get("allOf", [])) if isinstance(m, dict) and "$ref" in m]
+        if len(refs) == 1:
+            self._bases[pointer] = self._deref(schema["allOf"][refs[0]], f"{pointer}/allOf/{refs[0]}")[1]
         wire_names = list(properties)
         py_names = dedupe([_field_name(w, properties) for w in wire_names])
         fields = []

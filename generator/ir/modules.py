@@ -17,9 +17,12 @@ from generator.ir.names import ClassName, Identifier, dedupe
 
 
 def references(definition: ir.Definition) -> list[str]:
-    """The names of the types a definition refers to, once each, in the order pydantic meets them."""
+    """The names of the types a definition refers to, once each, in the order pydantic meets them: a model's
+    base first (imported and built before its subclass), then the types of all its fields (the inherited too,
+    though only the base's module imports those: a type stays where it was when the models that use it begin
+    to subclass one another)."""
     if isinstance(definition, ir.Model):
-        types = [f.type for f in definition.fields]
+        types = ([ir.Named(definition.base)] if definition.base else []) + [f.type for f in definition.fields]
     elif isinstance(definition, ir.UnionType):
         types = [v.type for v in definition.variants] + ([ir.Named(definition.fallback)] if definition.fallback else [])
     else:

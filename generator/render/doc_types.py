@@ -14,6 +14,9 @@ def model_entry(docs: Docs, model: ir.Model) -> Entry:
     intro = md.text(model.description or model.title)
     if model.fallback_for:
         intro += f"\n\nThis is the fallback variant of [{model.fallback_for}]({docs.link(model.fallback_for, '')})."
+    if model.base:
+        base = f"[{model.base}]({docs.link(model.base, '')})"
+        intro += f"\n\nA subclass of {base}: every `{model.name}` is a `{model.base}` too."
     section = Section("Attributes", "", FIELD_HEADER, docs.field_rows(model, ""))
     summary = md.cell(model.title or model.description.split(".")[0])
     return Entry(model.name, "Model", summary, intro, (section,))

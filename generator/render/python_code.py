@@ -47,6 +47,9 @@ def hint(t: ir.TypeExpr, shadowed: frozenset[str] = frozenset(), module: str = "
             return f"{module or 'types'}.{t.name}"
         return str(t.name)
     if isinstance(t, ir.LiteralOf):
+        if t.enum:
+            enum = hint(ir.Named(t.enum), shadowed, module)
+            return f"Literal[{', '.join(f'{enum}.{member}' for member in t.members)}]"
         return f"Literal[{', '.join(literal(v) for v in t.values)}]"
     if isinstance(t, ir.UnionOf):
         return " | ".join(dict.fromkeys(hint(o, shadowed, module) for o in t.options))

@@ -36,9 +36,10 @@ class FieldView:
 
 @dataclass(frozen=True)
 class ModelView:
-    """A pydantic model class."""
+    """A pydantic model class: `base` is `APIModel` or the model it subclasses, `fields` those it declares."""
 
     name: str
+    base: str
     docstring: str
     fields: tuple[FieldView, ...]
 
@@ -93,12 +94,29 @@ def model_view(model: ir.Model) -> ModelView:
     """The view of one model class."""
     text = model.description or model.title or f"The {model.name} object."
     shadowed = shadowed_by(model)
-    return ModelView(model.name, docstring(text), tuple(field_view(f, shadowed) for f in model.fields))
+    fields = tuple(field_view(f, shadowed) for f in model.declared)
+    return ModelView(model.name, model.base or "APIModel", docstring(text), fields)
 
 
 def shadowed_by(model: ir.Model) -> frozenset[str]:
-    """Names the model's fields hide inside its class body (a field `list` hides the builtin `list`)."""
+    """Names the model's fields hide inside its class body (a field `list` hides the builtin `list`); an
+    inherited one counts too, which costs at most a qualified name."""
     return frozenset(f.name for f in model.fields) & QUALIFIED.keys()
+
+
+def bases_first(models: list[ir.Model]) -> list[ir.Model]:
+    """The models in their order, except that a base among them comes before its subclasses: a class
+    statement needs its base defined."""
+    here = {m.name: m for m in models}
+    placed: dict[str, ir.Model] = {}
+    for model in models:
+        chain: list[ir.Model] = []
+        found: ir.Model | None = model
+        while found is not None and found.name not in placed:
+            chain.append(found)
+            found = here.get(found.base) if found.base else None  # bases form no cycle (`model_bases.py`)
+        placed.update((m.name, m) for m in reversed(chain))
+    return list(placed.values())
 
 
 def enum_view(enum: ir.Enum) -> EnumView:
@@ -221,14 +239,15 @@ def exports_view(lazy_module: str, homes: dict[str, str], fallback: str | None =
 
 def type_module_view(api: ir.Api, name: str, definitions: list[ir.Definition], homes: dict[str, str]) -> TypeModuleView:
     """The view of one `types/` module; `homes` says which module defines each type."""
-    models = [d for d in definitions if isinstance(d, ir.Model)]
+    models = bases_first([d for d in definitions if isinstance(d, ir.Model)])
     enums = [d for d in definitions if isinstance(d, ir.Enum)]
     unions = union_order([d for d in definitions if isinstance(d, ir.UnionType)])
-    field_types = [f.type for m in models for f in m.fields]
+    field_types = [f.type for m in models for f in m.declared]
     used = field_types + [v.type for u in unions for v in u.variants]
     model_views = tuple(model_view(m) for m in models)
     needed = imports_for(used)
-    for other in sorted(ir.named_in(used) | {str(u.fallback) for u in unions if u.fallback}):
+    bases = {str(m.base) for m in models if m.base}
+    for other in sorted(ir.named_in(used) | bases | {str(u.fallback) for u in unions if u.fallback}):
         if homes[other] != name:
             needed.setdefault(f".{homes[other]}", set()).add(other)
     needed["pydantic"] = (
@@ -238,7 +257,7 @@ def type_module_view(api: ir.Api, name: str, definitions: list[ir.Definition], h
     needed["typing"] = needed.get("typing", set()) | ({"TypeAlias"} if len(recursive) < len(unions) else set())
     if recursive:
         needed["typing_extensions"] = {"TypeAliasType"}
-    runtime = {"APIModel"} if models else set()
+    runtime = {"APIModel"} if any(m.base is None for m in models) else set()
     runtime |= {"OpenStrEnum" if e.base == "str" else "OpenIntEnum" for e in enums}
     if any(u.discriminator for u in unions):
         needed["typing"] |= {"Annotated", "Union"}

@@ -14,8 +14,8 @@ __getattr__, __dir__ = lazy_exports(
     AsyncActionOperationStatus .async_action_operation_status
     AsyncActionStarted .async_action_started
     AsyncActionStatus .async_action_status
-    AsyncActionSummary .async_action_list
-    AsyncActionType .async_action_list
+    AsyncActionSummary .async_action_summary
+    AsyncActionType .async_action_type
     AsyncActionUnknown .async_action
     CampaignVoucherImport .campaign_voucher_import
     CampaignVoucherImportRedemption .campaign_voucher_import

@@ -33,10 +33,12 @@ from .async_action import (
     VouchersMetadataKeyPurgeAction,
     VouchersMetadataUpdateAction,
 )
-from .async_action_list import AsyncActionList, AsyncActionSummary, AsyncActionType
+from .async_action_list import AsyncActionList
 from .async_action_operation_status import AsyncActionOperationStatus
 from .async_action_started import AsyncActionStarted
 from .async_action_status import AsyncActionStatus
+from .async_action_summary import AsyncActionSummary
+from .async_action_type import AsyncActionType
 from .campaign_voucher_import import CampaignVoucherImport, CampaignVoucherImportRedemption
 from .campaign_vouchers_add import CampaignVouchersAdd, CampaignVouchersAddRedemption
 from .customer_update import CustomerUpdate

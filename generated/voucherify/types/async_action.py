@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any, Literal, TypeAlias, Union
 
 from pydantic import Discriminator, Field, Tag
 
 from .._runtime import APIModel, tag_by
-from .async_action_operation_status import AsyncActionOperationStatus
-from .async_action_status import AsyncActionStatus
+from .async_action_summary import AsyncActionSummary
+from .async_action_type import AsyncActionType
 from .message_result import MessageResult
 from .resource_bulk_update_result import ResourceBulkUpdateResult
 from .voucher_bulk_update_result import VoucherBulkUpdateResult
@@ -18,182 +17,55 @@ from .voucher_csv_import_result import VoucherCsvImportResult
 from .voucher_import_result import VoucherImportResult
 
 
-class AsyncActionUnknown(APIModel):
+class AsyncActionUnknown(AsyncActionSummary):
     """A AsyncAction whose `type` this package does not know yet; every field is kept as sent."""
 
-    id: str = Field(description="Async action unique ID.")
-    type: str = Field(description="Type of async action.")
-    status: AsyncActionStatus
-    operation_status: AsyncActionOperationStatus | None = None
-    created_at: datetime = Field(
-        description="Timestamp representing the date and time when the async action was scheduled in ISO 8601 format."
-    )
-    updated_at: datetime | None = Field(
-        default=None,
-        description="Timestamp representing the date and time when the async action was updated in ISO 8601 format.",
-    )
-    request_id: str | None = Field(default=None, description="Unique request ID.")
-    processing_time: int | None = Field(
-        default=None, description="The length of time it took to process the request in milliseconds."
-    )
-    progress: int | None = Field(default=None, description="% progress to completion of the asynchronous action.")
-    object: Literal["async_action"] = Field(
-        description="The type of object represented by JSON. This object stores information about the `async_action`."
-    )
     result: Any = Field(default=None, description="Result of the action, present once it is done.")
 
 
-class CampaignVouchersDeleteAction(APIModel):
+class CampaignVouchersDeleteAction(AsyncActionSummary):
     """An async action of type `CAMPAIGN.VOUCHERS_DELETE`."""
 
-    id: str = Field(description="Async action unique ID.")
-    type: Literal["CAMPAIGN.VOUCHERS_DELETE"] = Field(description="Type of async action.")
-    status: AsyncActionStatus
-    operation_status: AsyncActionOperationStatus | None = None
-    created_at: datetime = Field(
-        description="Timestamp representing the date and time when the async action was scheduled in ISO 8601 format."
-    )
-    updated_at: datetime | None = Field(
-        default=None,
-        description="Timestamp representing the date and time when the async action was updated in ISO 8601 format.",
-    )
-    request_id: str | None = Field(default=None, description="Unique request ID.")
-    processing_time: int | None = Field(
-        default=None, description="The length of time it took to process the request in milliseconds."
-    )
-    progress: int | None = Field(default=None, description="% progress to completion of the asynchronous action.")
-    object: Literal["async_action"] = Field(
-        description="The type of object represented by JSON. This object stores information about the `async_action`."
-    )
+    type: Literal[AsyncActionType.CAMPAIGN_VOUCHERS_DELETE] = Field(description="Type of async action.")
     result: MessageResult | None = Field(default=None, description="Result of the action, present once it is done.")
 
 
-class CampaignVouchersGenerateAction(APIModel):
+class CampaignVouchersGenerateAction(AsyncActionSummary):
     """An async action of type `CAMPAIGN.VOUCHERS_GENERATE`."""
 
-    id: str = Field(description="Async action unique ID.")
-    type: Literal["CAMPAIGN.VOUCHERS_GENERATE"] = Field(description="Type of async action.")
-    status: AsyncActionStatus
-    operation_status: AsyncActionOperationStatus | None = None
-    created_at: datetime = Field(
-        description="Timestamp representing the date and time when the async action was scheduled in ISO 8601 format."
-    )
-    updated_at: datetime | None = Field(
-        default=None,
-        description="Timestamp representing the date and time when the async action was updated in ISO 8601 format.",
-    )
-    request_id: str | None = Field(default=None, description="Unique request ID.")
-    processing_time: int | None = Field(
-        default=None, description="The length of time it took to process the request in milliseconds."
-    )
-    progress: int | None = Field(default=None, description="% progress to completion of the asynchronous action.")
-    object: Literal["async_action"] = Field(
-        description="The type of object represented by JSON. This object stores information about the `async_action`."
-    )
+    type: Literal[AsyncActionType.CAMPAIGN_VOUCHERS_GENERATE] = Field(description="Type of async action.")
     result: MessageResult | None = Field(default=None, description="Result of the action, present once it is done.")
 
 
-class CampaignVouchersImportAction(APIModel):
+class CampaignVouchersImportAction(AsyncActionSummary):
     """An async action of type `CAMPAIGN.VOUCHERS_IMPORT`."""
 
-    id: str = Field(description="Async action unique ID.")
-    type: Literal["CAMPAIGN.VOUCHERS_IMPORT"] = Field(description="Type of async action.")
-    status: AsyncActionStatus
-    operation_status: AsyncActionOperationStatus | None = None
-    created_at: datetime = Field(
-        description="Timestamp representing the date and time when the async action was scheduled in ISO 8601 format."
-    )
-    updated_at: datetime | None = Field(
-        default=None,
-        description="Timestamp representing the date and time when the async action was updated in ISO 8601 format.",
-    )
-    request_id: str | None = Field(default=None, description="Unique request ID.")
-    processing_time: int | None = Field(
-        default=None, description="The length of time it took to process the request in milliseconds."
-    )
-    progress: int | None = Field(default=None, description="% progress to completion of the asynchronous action.")
-    object: Literal["async_action"] = Field(
-        description="The type of object represented by JSON. This object stores information about the `async_action`."
-    )
+    type: Literal[AsyncActionType.CAMPAIGN_VOUCHERS_IMPORT] = Field(description="Type of async action.")
     result: VoucherImportResult | None = Field(
         default=None, description="Result of the action, present once it is done."
     )
 
 
-class CampaignVouchersImportCsvAction(APIModel):
+class CampaignVouchersImportCsvAction(AsyncActionSummary):
     """An async action of type `CAMPAIGN.VOUCHERS_IMPORT_CSV`."""
 
-    id: str = Field(description="Async action unique ID.")
-    type: Literal["CAMPAIGN.VOUCHERS_IMPORT_CSV"] = Field(description="Type of async action.")
-    status: AsyncActionStatus
-    operation_status: AsyncActionOperationStatus | None = None
-    created_at: datetime = Field(
-        description="Timestamp representing the date and time when the async action was scheduled in ISO 8601 format."
-    )
-    updated_at: datetime | None = Field(
-        default=None,
-        description="Timestamp representing the date and time when the async action was updated in ISO 8601 format.",
-    )
-    request_id: str | None = Field(default=None, description="Unique request ID.")
-    processing_time: int | None = Field(
-        default=None, description="The length of time it took to process the request in milliseconds."
-    )
-    progress: int | None = Field(default=None, description="% progress to completion of the asynchronous action.")
-    object: Literal["async_action"] = Field(
-        description="The type of object represented by JSON. This object stores information about the `async_action`."
-    )
+    type: Literal[AsyncActionType.CAMPAIGN_VOUCHERS_IMPORT_CSV] = Field(description="Type of async action.")
     result: VoucherCsvImportResult | None = Field(
         default=None, description="Result of the action, present once it is done."
     )
 
 
-class CampaignVouchersUpdateAction(APIModel):
+class CampaignVouchersUpdateAction(AsyncActionSummary):
     """An async action of type `CAMPAIGN.VOUCHERS_UPDATE`."""
 
-    id: str = Field(description="Async action unique ID.")
-    type: Literal["CAMPAIGN.VOUCHERS_UPDATE"] = Field(description="Type of async action.")
-    status: AsyncActionStatus
-    operation_status: AsyncActionOperationStatus | None = None
-    created_at: datetime = Field(
-        description="Timestamp representing the date and time when the async action was scheduled in ISO 8601 format."
-    )
-    updated_at: datetime | None = Field(
-        default=None,
-        description="Timestamp representing the date and time when the async action was updated in ISO 8601 format.",
-    )
-    request_id: str | None = Field(default=None, description="Unique request ID.")
-    processing_time: int | None = Field(
-        default=None, description="The length of time it took to process the request in milliseconds."
-    )
-    progress: int | None = Field(default=None, description="% progress to completion of the asynchronous action.")
-    object: Literal["async_action"] = Field(
-        description="The type of object represented by JSON. This object stores information about the `async_action`."
-    )
+    type: Literal[AsyncActionType.CAMPAIGN_VOUCHERS_UPDATE] = Field(description="Type of async action.")
     result: MessageResult | None = Field(default=None, description="Result of the action, present once it is done.")
 
 
-class CampaignsMetadataKeyPurgeAction(APIModel):
+class CampaignsMetadataKeyPurgeAction(AsyncActionSummary):
     """An async action of type `CAMPAIGNS.METADATA_KEY_PURGE`."""
 
-    id: str = Field(description="Async action unique ID.")
-    type: Literal["CAMPAIGNS.METADATA_KEY_PURGE"] = Field(description="Type of async action.")
-    status: AsyncActionStatus
-    operation_status: AsyncActionOperationStatus | None = None
-    created_at: datetime = Field(
-        description="Timestamp representing the date and time when the async action was scheduled in ISO 8601 format."
-    )
-    updated_at: datetime | None = Field(
-        default=None,
-        description="Timestamp representing the date and time when the async action was updated in ISO 8601 format.",
-    )
-    request_id: str | None = Field(default=None, description="Unique request ID.")
-    processing_time: int | None = Field(
-        default=None, description="The length of time it took to process the request in milliseconds."
-    )
-    progress: int | None = Field(default=None, description="% progress to completion of the asynchronous action.")
-    object: Literal["async_action"] = Field(
-        description="The type of object represented by JSON. This object stores information about the `async_action`."
-    )
+    type: Literal[AsyncActionType.CAMPAIGNS_METADATA_KEY_PURGE] = Field(description="Type of async action.")
     result: MessageResult | None = Field(default=None, description="Result of the action, present once it is done.")
 
 
@@ -223,107 +95,35 @@ class CustomerCsvImportResult(APIModel):
     failed_count: int | None = Field(default=None, description="Number of resources failed to process.")
 
 
-class CustomersBulkUpdateAction(APIModel):
+class CustomersBulkUpdateAction(AsyncActionSummary):
     """An async action of type `CUSTOMERS.BULK_UPDATE`."""
 
-    id: str = Field(description="Async action unique ID.")
-    type: Literal["CUSTOMERS.BULK_UPDATE"] = Field(description="Type of async action.")
-    status: AsyncActionStatus
-    operation_status: AsyncActionOperationStatus | None = None
-    created_at: datetime = Field(
-        description="Timestamp representing the date and time when the async action was scheduled in ISO 8601 format."
-    )
-    updated_at: datetime | None = Field(
-        default=None,
-        description="Timestamp representing the date and time when the async action was updated in ISO 8601 format.",
-    )
-    request_id: str | None = Field(default=None, description="Unique request ID.")
-    processing_time: int | None = Field(
-        default=None, description="The length of time it took to process the request in milliseconds."
-    )
-    progress: int | None = Field(default=None, description="% progress to completion of the asynchronous action.")
-    object: Literal["async_action"] = Field(
-        description="The type of object represented by JSON. This object stores information about the `async_action`."
-    )
+    type: Literal[AsyncActionType.CUSTOMERS_BULK_UPDATE] = Field(description="Type of async action.")
     result: ResourceBulkUpdateResult | None = Field(
         default=None, description="Result of the action, present once it is done."
     )
 
 
-class CustomersImportCsvAction(APIModel):
+class CustomersImportCsvAction(AsyncActionSummary):
     """An async action of type `CUSTOMERS.IMPORT_CSV`."""
 
-    id: str = Field(description="Async action unique ID.")
-    type: Literal["CUSTOMERS.IMPORT_CSV"] = Field(description="Type of async action.")
-    status: AsyncActionStatus
-    operation_status: AsyncActionOperationStatus | None = None
-    created_at: datetime = Field(
-        description="Timestamp representing the date and time when the async action was scheduled in ISO 8601 format."
-    )
-    updated_at: datetime | None = Field(
-        default=None,
-        description="Timestamp representing the date and time when the async action was updated in ISO 8601 format.",
-    )
-    request_id: str | None = Field(default=None, description="Unique request ID.")
-    processing_time: int | None = Field(
-        default=None, description="The length of time it took to process the request in milliseconds."
-    )
-    progress: int | None = Field(default=None, description="% progress to completion of the asynchronous action.")
-    object: Literal["async_action"] = Field(
-        description="The type of object represented by JSON. This object stores information about the `async_action`."
-    )
+    type: Literal[AsyncActionType.CUSTOMERS_IMPORT_CSV] = Field(description="Type of async action.")
     result: CustomerCsvImportResult | None = Field(
         default=None, description="Result of the action, present once it is done."
     )
 
 
-class CustomersMetadataKeyPurgeAction(APIModel):
+class CustomersMetadataKeyPurgeAction(AsyncActionSummary):
     """An async action of type `CUSTOMERS.METADATA_KEY_PURGE`."""
 
-    id: str = Field(description="Async action unique ID.")
-    type: Literal["CUSTOMERS.METADATA_KEY_PURGE"] = Field(description="Type of async action.")
-    status: AsyncActionStatus
-    operation_status: AsyncActionOperationStatus | None = None
-    created_at: datetime = Field(
-        description="Timestamp representing the date and time when the async action was scheduled in ISO 8601 format."
-    )
-    updated_at: datetime | None = Field(
-        default=None,
-        description="Timestamp representing the date and time when the async action was updated in ISO 8601 format.",
-    )
-    request_id: str | None = Field(default=None, description="Unique request ID.")
-    processing_time: int | None = Field(
-        default=None, description="The length of time it took to process the request in milliseconds."
-    )
-    progress: int | None = Field(default=None, description="% progress to completion of the asynchronous action.")
-    object: Literal["async_action"] = Field(
-        description="The type of object represented by JSON. This object stores information about the `async_action`."
-    )
+    type: Literal[AsyncActionType.CUSTOMERS_METADATA_KEY_PURGE] = Field(description="Type of async action.")
     result: MessageResult | None = Field(default=None, description="Result of the action, present once it is done.")
 
 
-class CustomersMetadataUpdateAction(APIModel):
+class CustomersMetadataUpdateAction(AsyncActionSummary):
     """An async action of type `CUSTOMERS.METADATA_UPDATE`."""
 
-    id: str = Field(description="Async action unique ID.")
-    type: Literal["CUSTOMERS.METADATA_UPDATE"] = Field(description="Type of async action.")
-    status: AsyncActionStatus
-    operation_status: AsyncActionOperationStatus | None = None
-    created_at: datetime = Field(
-        description="Timestamp representing the date and time when the async action was scheduled in ISO 8601 format."
-    )
-    updated_at: datetime | None = Field(
-        default=None,
-        description="Timestamp representing the date and time when the async action was updated in ISO 8601 format.",
-    )
-    request_id: str | None = Field(default=None, description="Unique request ID.")
-    processing_time: int | None = Field(
-        default=None, description="The length of time it took to process the request in milliseconds."
-    )
-    progress: int | None = Field(default=None, description="% progress to completion of the asynchronous action.")
-    object: Literal["async_action"] = Field(
-        description="The type of object represented by JSON. This object stores information about the `async_action`."
-    )
+    type: Literal[AsyncActionType.CUSTOMERS_METADATA_UPDATE] = Field(description="Type of async action.")
     result: ResourceBulkUpdateResult | None = Field(
         default=None, description="Result of the action, present once it is done."
     )
@@ -349,53 +149,17 @@ class OrderImportResult(APIModel):
     failed_count: int | None = Field(default=None, description="Number of resources failed to process.")
 
 
-class OrdersImportAction(APIModel):
+class OrdersImportAction(AsyncActionSummary):
     """An async action of type `ORDERS.IMPORT`."""
 
-    id: str = Field(description="Async action unique ID.")
-    type: Literal["ORDERS.IMPORT"] = Field(description="Type of async action.")
-    status: AsyncActionStatus
-    operation_status: AsyncActionOperationStatus | None = None
-    created_at: datetime = Field(
-        description="Timestamp representing the date and time when the async action was scheduled in ISO 8601 format."
-    )
-    updated_at: datetime | None = Field(
-        default=None,
-        description="Timestamp representing the date and time when the async action was updated in ISO 8601 format.",
-    )
-    request_id: str | None = Field(default=None, description="Unique request ID.")
-    processing_time: int | None = Field(
-        default=None, description="The length of time it took to process the request in milliseconds."
-    )
-    progress: int | None = Field(default=None, description="% progress to completion of the asynchronous action.")
-    object: Literal["async_action"] = Field(
-        description="The type of object represented by JSON. This object stores information about the `async_action`."
-    )
+    type: Literal[AsyncActionType.ORDERS_IMPORT] = Field(description="Type of async action.")
     result: OrderImportResult | None = Field(default=None, description="Result of the action, present once it is done.")
 
 
-class OrdersMetadataKeyPurgeAction(APIModel):
+class OrdersMetadataKeyPurgeAction(AsyncActionSummary):
     """An async action of type `ORDERS.METADATA_KEY_PURGE`."""
 
-    id: str = Field(description="Async action unique ID.")
-    type: Literal["ORDERS.METADATA_KEY_PURGE"] = Field(description="Type of async action.")
-    status: AsyncActionStatus
-    operation_status: AsyncActionOperationStatus | None = None
-    created_at: datetime = Field(
-        description="Timestamp representing the date and time when the async action was scheduled in ISO 8601 format."
-    )
-    updated_at: datetime | None = Field(
-        default=None,
-        description="Timestamp representing the date and time when the async action was updated in ISO 8601 format.",
-    )
-    request_id: str | None = Field(default=None, description="Unique request ID.")
-    processing_time: int | None = Field(
-        default=None, description="The length of time it took to process the request in milliseconds."
-    )
-    progress: int | None = Field(default=None, description="% progress to completion of the asynchronous action.")
-    object: Literal["async_action"] = Field(
-        description="The type of object represented by JSON. This object stores information about the `async_action`."
-    )
+    type: Literal[AsyncActionType.ORDERS_METADATA_KEY_PURGE] = Field(description="Type of async action.")
     result: MessageResult | None = Field(default=None, description="Result of the action, present once it is done.")
 
 
@@ -425,107 +189,35 @@ class ProductCsvImportResult(APIModel):
     failed_count: int | None = Field(default=None, description="Number of resources failed to process.")
 
 
-class ProductsBulkUpdateAction(APIModel):
+class ProductsBulkUpdateAction(AsyncActionSummary):
     """An async action of type `PRODUCTS.BULK_UPDATE`."""
 
-    id: str = Field(description="Async action unique ID.")
-    type: Literal["PRODUCTS.BULK_UPDATE"] = Field(description="Type of async action.")
-    status: AsyncActionStatus
-    operation_status: AsyncActionOperationStatus | None = None
-    created_at: datetime = Field(
-        description="Timestamp representing the date and time when the async action was scheduled in ISO 8601 format."
-    )
-    updated_at: datetime | None = Field(
-        default=None,
-        description="Timestamp representing the date and time when the async action was updated in ISO 8601 format.",
-    )
-    request_id: str | None = Field(default=None, description="Unique request ID.")
-    processing_time: int | None = Field(
-        default=None, description="The length of time it took to process the request in milliseconds."
-    )
-    progress: int | None = Field(default=None, description="% progress to completion of the asynchronous action.")
-    object: Literal["async_action"] = Field(
-        description="The type of object represented by JSON. This object stores information about the `async_action`."
-    )
+    type: Literal[AsyncActionType.PRODUCTS_BULK_UPDATE] = Field(description="Type of async action.")
     result: ResourceBulkUpdateResult | None = Field(
         default=None, description="Result of the action, present once it is done."
     )
 
 
-class ProductsImportCsvAction(APIModel):
+class ProductsImportCsvAction(AsyncActionSummary):
     """An async action of type `PRODUCTS.IMPORT_CSV`."""
 
-    id: str = Field(description="Async action unique ID.")
-    type: Literal["PRODUCTS.IMPORT_CSV"] = Field(description="Type of async action.")
-    status: AsyncActionStatus
-    operation_status: AsyncActionOperationStatus | None = None
-    created_at: datetime = Field(
-        description="Timestamp representing the date and time when the async action was scheduled in ISO 8601 format."
-    )
-    updated_at: datetime | None = Field(
-        default=None,
-        description="Timestamp representing the date and time when the async action was updated in ISO 8601 format.",
-    )
-    request_id: str | None = Field(default=None, description="Unique request ID.")
-    processing_time: int | None = Field(
-        default=None, description="The length of time it took to process the request in milliseconds."
-    )
-    progress: int | None = Field(default=None, description="% progress to completion of the asynchronous action.")
-    object: Literal["async_action"] = Field(
-        description="The type of object represented by JSON. This object stores information about the `async_action`."
-    )
+    type: Literal[AsyncActionType.PRODUCTS_IMPORT_CSV] = Field(description="Type of async action.")
     result: ProductCsvImportResult | None = Field(
         default=None, description="Result of the action, present once it is done."
     )
 
 
-class ProductsMetadataKeyPurgeAction(APIModel):
+class ProductsMetadataKeyPurgeAction(AsyncActionSummary):
     """An async action of type `PRODUCTS.METADATA_KEY_PURGE`."""
 
-    id: str = Field(description="Async action unique ID.")
-    type: Literal["PRODUCTS.METADATA_KEY_PURGE"] = Field(description="Type of async action.")
-    status: AsyncActionStatus
-    operation_status: AsyncActionOperationStatus | None = None
-    created_at: datetime = Field(
-        description="Timestamp representing the date and time when the async action was scheduled in ISO 8601 format."
-    )
-    updated_at: datetime | None = Field(
-        default=None,
-        description="Timestamp representing the date and time when the async action was updated in ISO 8601 format.",
-    )
-    request_id: str | None = Field(default=None, description="Unique request ID.")
-    processing_time: int | None = Field(
-        default=None, description="The length of time it took to process the request in milliseconds."
-    )
-    progress: int | None = Field(default=None, description="% progress to completion of the asynchronous action.")
-    object: Literal["async_action"] = Field(
-        description="The type of object represented by JSON. This object stores information about the `async_action`."
-    )
+    type: Literal[AsyncActionType.PRODUCTS_METADATA_KEY_PURGE] = Field(description="Type of async action.")
     result: MessageResult | None = Field(default=None, description="Result of the action, present once it is done.")
 
 
-class ProductsMetadataUpdateAction(APIModel):
+class ProductsMetadataUpdateAction(AsyncActionSummary):
     """An async action of type `PRODUCTS.METADATA_UPDATE`."""
 
-    id: str = Field(description="Async action unique ID.")
-    type: Literal["PRODUCTS.METADATA_UPDATE"] = Field(description="Type of async action.")
-    status: AsyncActionStatus
-    operation_status: AsyncActionOperationStatus | None = None
-    created_at: datetime = Field(
-        description="Timestamp representing the date and time when the async action was scheduled in ISO 8601 format."
-    )
-    updated_at: datetime | None = Field(
-        default=None,
-        description="Timestamp representing the date and time when the async action was updated in ISO 8601 format.",
-    )
-    request_id: str | None = Field(default=None, description="Unique request ID.")
-    processing_time: int | None = Field(
-        default=None, description="The length of time it took to process the request in milliseconds."
-    )
-    progress: int | None = Field(default=None, description="% progress to completion of the asynchronous action.")
-    object: Literal["async_action"] = Field(
-        description="The type of object represented by JSON. This object stores information about the `async_action`."
-    )
+    type: Literal[AsyncActionType.PRODUCTS_METADATA_UPDATE] = Field(description="Type of async action.")
     result: ResourceBulkUpdateResult | None = Field(
         default=None, description="Result of the action, present once it is done."
     )
@@ -554,161 +246,53 @@ class SkuCsvImportResult(APIModel):
     failed_count: int | None = Field(default=None, description="Number of resources failed to process.")
 
 
-class SkusImportCsvAction(APIModel):
+class SkusImportCsvAction(AsyncActionSummary):
     """An async action of type `SKUS.IMPORT_CSV`."""
 
-    id: str = Field(description="Async action unique ID.")
-    type: Literal["SKUS.IMPORT_CSV"] = Field(description="Type of async action.")
-    status: AsyncActionStatus
-    operation_status: AsyncActionOperationStatus | None = None
-    created_at: datetime = Field(
-        description="Timestamp representing the date and time when the async action was scheduled in ISO 8601 format."
-    )
-    updated_at: datetime | None = Field(
-        default=None,
-        description="Timestamp representing the date and time when the async action was updated in ISO 8601 format.",
-    )
-    request_id: str | None = Field(default=None, description="Unique request ID.")
-    processing_time: int | None = Field(
-        default=None, description="The length of time it took to process the request in milliseconds."
-    )
-    progress: int | None = Field(default=None, description="% progress to completion of the asynchronous action.")
-    object: Literal["async_action"] = Field(
-        description="The type of object represented by JSON. This object stores information about the `async_action`."
-    )
+    type: Literal[AsyncActionType.SKUS_IMPORT_CSV] = Field(description="Type of async action.")
     result: SkuCsvImportResult | None = Field(
         default=None, description="Result of the action, present once it is done."
     )
 
 
-class VouchersBulkUpdateAction(APIModel):
+class VouchersBulkUpdateAction(AsyncActionSummary):
     """An async action of type `VOUCHERS.BULK_UPDATE`."""
 
-    id: str = Field(description="Async action unique ID.")
-    type: Literal["VOUCHERS.BULK_UPDATE"] = Field(description="Type of async action.")
-    status: AsyncActionStatus
-    operation_status: AsyncActionOperationStatus | None = None
-    created_at: datetime = Field(
-        description="Timestamp representing the date and time when the async action was scheduled in ISO 8601 format."
-    )
-    updated_at: datetime | None = Field(
-        default=None,
-        description="Timestamp representing the date and time when the async action was updated in ISO 8601 format.",
-    )
-    request_id: str | None = Field(default=None, description="Unique request ID.")
-    processing_time: int | None = Field(
-        default=None, description="The length of time it took to process the request in milliseconds."
-    )
-    progress: int | None = Field(default=None, description="% progress to completion of the asynchronous action.")
-    object: Literal["async_action"] = Field(
-        description="The type of object represented by JSON. This object stores information about the `async_action`."
-    )
+    type: Literal[AsyncActionType.VOUCHERS_BULK_UPDATE] = Field(description="Type of async action.")
     result: VoucherBulkUpdateResult | None = Field(
         default=None, description="Result of the action, present once it is done."
     )
 
 
-class VouchersImportAction(APIModel):
+class VouchersImportAction(AsyncActionSummary):
     """An async action of type `VOUCHERS.IMPORT`."""
 
-    id: str = Field(description="Async action unique ID.")
-    type: Literal["VOUCHERS.IMPORT"] = Field(description="Type of async action.")
-    status: AsyncActionStatus
-    operation_status: AsyncActionOperationStatus | None = None
-    created_at: datetime = Field(
-        description="Timestamp representing the date and time when the async action was scheduled in ISO 8601 format."
-    )
-    updated_at: datetime | None = Field(
-        default=None,
-        description="Timestamp representing the date and time when the async action was updated in ISO 8601 format.",
-    )
-    request_id: str | None = Field(default=None, description="Unique request ID.")
-    processing_time: int | None = Field(
-        default=None, description="The length of time it took to process the request in milliseconds."
-    )
-    progress: int | None = Field(default=None, description="% progress to completion of the asynchronous action.")
-    object: Literal["async_action"] = Field(
-        description="The type of object represented by JSON. This object stores information about the `async_action`."
-    )
+    type: Literal[AsyncActionType.VOUCHERS_IMPORT] = Field(description="Type of async action.")
     result: VoucherImportResult | None = Field(
         default=None, description="Result of the action, present once it is done."
     )
 
 
-class VouchersImportCsvAction(APIModel):
+class VouchersImportCsvAction(AsyncActionSummary):
     """An async action of type `VOUCHERS.IMPORT_CSV`."""
 
-    id: str = Field(description="Async action unique ID.")
-    type: Literal["VOUCHERS.IMPORT_CSV"] = Field(description="Type of async action.")
-    status: AsyncActionStatus
-    operation_status: AsyncActionOperationStatus | None = None
-    created_at: datetime = Field(
-        description="Timestamp representing the date and time when the async action was scheduled in ISO 8601 format."
-    )
-    updated_at: datetime | None = Field(
-        default=None,
-        description="Timestamp representing the date and time when the async action was updated in ISO 8601 format.",
-    )
-    request_id: str | None = Field(default=None, description="Unique request ID.")
-    processing_time: int | None = Field(
-        default=None, description="The length of time it took to process the request in milliseconds."
-    )
-    progress: int | None = Field(default=None, description="% progress to completion of the asynchronous action.")
-    object: Literal["async_action"] = Field(
-        description="The type of object represented by JSON. This object stores information about the `async_action`."
-    )
+    type: Literal[AsyncActionType.VOUCHERS_IMPORT_CSV] = Field(description="Type of async action.")
     result: VoucherCsvImportResult | None = Field(
         default=None, description="Result of the action, present once it is done."
     )
 
 
-class VouchersMetadataKeyPurgeAction(APIModel):
+class VouchersMetadataKeyPurgeAction(AsyncActionSummary):
     """An async action of type `VOUCHERS.METADATA_KEY_PURGE`."""
 
-    id: str = Field(description="Async action unique ID.")
-    type: Literal["VOUCHERS.METADATA_KEY_PURGE"] = Field(description="Type of async action.")
-    status: AsyncActionStatus
-    operation_status: AsyncActionOperationStatus | None = None
-    created_at: datetime = Field(
-        description="Timestamp representing the date and time when the async action was scheduled in ISO 8601 format."
-    )
-    updated_at: datetime | None = Field(
-        default=None,
-        description="Timestamp representing the date and time when the async action was updated in ISO 8601 format.",
-    )
-    request_id: str | None = Field(default=None, description="Unique request ID.")
-    processing_time: int | None = Field(
-        default=None, description="The length of time it took to process the request in milliseconds."
-    )
-    progress: int | None = Field(default=None, description="% progress to completion of the asynchronous action.")
-    object: Literal["async_action"] = Field(
-        description="The type of object represented by JSON. This object stores information about the `async_action`."
-    )
+    type: Literal[AsyncActionType.VOUCHERS_METADATA_KEY_PURGE] = Field(description="Type of async action.")
     result: MessageResult | None = Field(default=None, description="Result of the action, present once it is done.")
 
 
-class VouchersMetadataUpdateAction(APIModel):
+class VouchersMetadataUpdateAction(AsyncActionSummary):
     """An async action of type `VOUCHERS.METADATA_UPDATE`."""
 
-    id: str = Field(description="Async action unique ID.")
-    type: Literal["VOUCHERS.METADATA_UPDATE"] = Field(description="Type of async action.")
-    status: AsyncActionStatus
-    operation_status: AsyncActionOperationStatus | None = None
-    created_at: datetime = Field(
-        description="Timestamp representing the date and time when the async action was scheduled in ISO 8601 format."
-    )
-    updated_at: datetime | None = Field(
-        default=None,
-        description="Timestamp representing the date and time when the async action was updated in ISO 8601 format.",
-    )
-    request_id: str | None = Field(default=None, description="Unique request ID.")
-    processing_time: int | None = Field(
-        default=None, description="The length of time it took to process the request in milliseconds."
-    )
-    progress: int | None = Field(default=None, description="% progress to completion of the asynchronous action.")
-    object: Literal["async_action"] = Field(
-        description="The type of object represented by JSON. This object stores information about the `async_action`."
-    )
+    type: Literal[AsyncActionType.VOUCHERS_METADATA_UPDATE] = Field(description="Type of async action.")
     result: VoucherBulkUpdateResult | None = Field(
         default=None, description="Result of the action, present once it is done."
     )
