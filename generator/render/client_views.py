@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from generator import ir
-from generator.ir.names import Identifier
+from generator.ir.names import Identifier, indefinite
 from generator.render.client_context import ClientContext
 from generator.render.endpoint_views import endpoint_source, return_type
 from generator.render.format import LINE_LENGTH
@@ -225,7 +225,7 @@ def methods_of_operation(op: ir.Operation, ctx: ClientContext, mode: Mode) -> li
             text += "\n\nWhen the server does the work at once, the method returns its result instead of a handle."
         text += (
             "\n\nReturns a handle on the async action it starts: `.wait()` polls it until it is done and returns "
-            f"it as a `{narrowed}`; `.id` is its ID."
+            f"it as {indefinite(f'`{narrowed}`')}; `.id` is its ID."
         )
     elif op.follow is not None:
         target = ctx.operations[op.follow.operation_id]
@@ -328,7 +328,7 @@ def _wait_method(op: ir.Operation, ctx: ClientContext, mode: Mode, shape: _Shape
     body = (f"return {mode.await_}self._client.wait_for({shape.endpoint}, {shape.arguments}, {arguments})",)
     done, failed = " or ".join(op.poll.done), " or ".join(op.poll.failed) or "never"
     waited = hint(ctx.waited_type(op), ctx.shadowed)
-    returned = "return it" if waited == shape.returns else f"return it as a `{waited}`"
+    returned = "return it" if waited == shape.returns else f"return it as {indefinite(f'`{waited}`')}"
     text = (
         f"Wait until the {shape.returns} is {done}: poll `{op.name}` (the interval grows from `poll_interval` to "
         f"`max_poll_interval`, honouring `Retry-After`) and {returned}.\n\n"

@@ -53,7 +53,7 @@ class OrdersResource:
 
         Import historical orders, up to 2,000 at a time (`ORDERS.IMPORT`); they trigger no distribution or loyalty rules.
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `OrdersImportAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as an `OrdersImportAction`; `.id` is its ID.
         """
         return self._client.request_action(_OP_IMPORT_ORDERS, {}, _ACTION_IMPORT_ORDERS, body=body, options=options)
 
@@ -72,7 +72,7 @@ class AsyncOrdersResource:
 
         Import historical orders, up to 2,000 at a time (`ORDERS.IMPORT`); they trigger no distribution or loyalty rules.
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `OrdersImportAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as an `OrdersImportAction`; `.id` is its ID.
         """
         return await self._client.request_action(
             _OP_IMPORT_ORDERS, {}, _ACTION_IMPORT_ORDERS, body=body, options=options

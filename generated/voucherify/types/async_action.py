@@ -19,7 +19,7 @@ from .voucher_import_result import VoucherImportResult
 
 
 class AsyncActionUnknown(APIModel):
-    """A AsyncAction whose `type` this package does not know yet; every field is kept as sent."""
+    """An AsyncAction whose `type` this package does not know yet; every field is kept as sent."""
 
     id: str = Field(description="Async action unique ID.")
     type: str = Field(description="Type of async action.")
