@@ -21,11 +21,11 @@ COLORS = ["blue", "black", "brown"]
 
 
 def _path(style: str, explode: bool, value: Any) -> str:
-    return enc.path_value(enc.Param("color", "color", "path", style, explode), value)
+    return enc.path_value(enc.Param(name="color", wire="color", location="path", style=style, explode=explode), value)
 
 
 def _query(style: str, explode: bool, value: Any) -> str:
-    param = enc.Param("color", "color", "query", style, explode)
+    param = enc.Param(name="color", wire="color", location="query", style=style, explode=explode)
     return enc.query_string(enc.query_pairs(param, "color", value))
 
 
@@ -84,34 +84,37 @@ class Status(enum.Enum):
 
 
 def test_models_enums_and_dates_go_out_by_wire_name_and_value() -> None:
-    param = enc.Param("filters", "filters", "query", "deepObject", True)
+    param = enc.Param(name="filters", wire="filters", location="query", style="deepObject", explode=True)
     value = Filters(junction="and", createdAfter=datetime(2024, 1, 2, 3, 4, 5, tzinfo=timezone.utc))
     assert enc.query_pairs(param, "filters", value) == [
         ("filters[junction]", "and"),
         ("filters[createdAfter]", "2024-01-02T03:04:05Z"),
     ]
-    assert enc.query_pairs(enc.Param("s", "s", "query"), "s", Status.DONE) == [("s", "DONE")]
+    assert enc.query_pairs(enc.Param(name="s", wire="s", location="query"), "s", Status.DONE) == [("s", "DONE")]
 
 
 def test_allow_reserved_and_content_parameters() -> None:
     pairs = [("next", "/a?b=c&d")]
     assert enc.query_string(pairs) == "next=%2Fa%3Fb%3Dc%26d"
     assert enc.query_string(pairs, frozenset({"next"})) == "next=/a?b=c&d"
-    content = enc.Param("q", "q", "query", content="application/json")
+    content = enc.Param(name="q", wire="q", location="query", content="application/json")
     assert enc.query_pairs(content, "q", {"b": [1, 2]}) == [("q", '{"b":[1,2]}')]
 
 
 def test_header_values() -> None:
-    assert enc.header_value(enc.Param("X-C", "X-C", "header"), COLORS) == "blue,black,brown"
-    assert enc.header_value(enc.Param("X-C", "X-C", "header", explode=True), COLOR) == "R=100,G=200,B=150"
-    assert enc.header_value(enc.Param("X-C", "X-C", "header"), False) == "false"
+    assert enc.header_value(enc.Param(name="X-C", wire="X-C", location="header"), COLORS) == "blue,black,brown"
+    assert (
+        enc.header_value(enc.Param(name="X-C", wire="X-C", location="header", explode=True), COLOR)
+        == "R=100,G=200,B=150"
+    )
+    assert enc.header_value(enc.Param(name="X-C", wire="X-C", location="header"), False) == "false"
 
 
 def test_form_body_honours_each_property_encoding() -> None:
     spec = enc.Body(
-        "application/x-www-form-urlencoded",
-        "form",
-        {
+        media_type="application/x-www-form-urlencoded",
+        kind="form",
+        encoding={
             "metadata": enc.PartEncoding(style="deepObject", explode=True),
             "tags": enc.PartEncoding(explode=False),
             "extra": enc.PartEncoding(content_type="application/json"),
@@ -127,7 +130,9 @@ def test_form_body_honours_each_property_encoding() -> None:
 
 
 def test_multipart_parts_files_json_and_text() -> None:
-    spec = enc.Body("multipart/form-data", "multipart", {"file": enc.PartEncoding(content_type="text/csv")})
+    spec = enc.Body(
+        media_type="multipart/form-data", kind="multipart", encoding={"file": enc.PartEncoding(content_type="text/csv")}
+    )
     upload = io.BytesIO(b"code\nA1\n")
     upload.name = "/tmp/vouchers.csv"
     parts = enc.multipart_parts(

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import pytest
 
 from generator.ir.names import indefinite
+from testdata import ROOT
+
+GENERATED = ROOT / "generated"
 
 
 @pytest.mark.parametrize(
@@ -26,3 +32,41 @@ from generator.ir.names import indefinite
 def test_indefinite_article(word: str, expected: str) -> None:
     assert indefinite(word) == expected
     assert indefinite(word, start=True) == expected[0].upper() + expected[1:]
+
+
+def _spec_modules() -> list[Path]:
+    """The modules generated from each spec (the client, its resources, the types); not the runtime's own."""
+    packages = [p for p in GENERATED.iterdir() if (p / "client.py").is_file()]
+    assert {p.name for p in packages} >= {"voucherify", "postman"}
+    return sorted(
+        path
+        for package in packages
+        for path in [package / "client.py", *(package / "resources").glob("*.py"), *(package / "types").glob("*.py")]
+    )
+
+
+def _runtime_classes(tree: ast.Module) -> set[str]:
+    """The classes a module imports from the package's runtime (`from .._polling import PollSpec`)."""
+    return {
+        alias.asname or alias.name
+        for node in tree.body
+        if isinstance(node, ast.ImportFrom) and node.level and (node.module or "").split(".")[-1].startswith("_")
+        for alias in node.names
+        if alias.name[:1].isupper()
+    }
+
+
+def test_runtime_objects_are_built_with_keywords() -> None:
+    """`PollSpec(status="status", done=...)`, never `PollSpec("status", frozenset(["DONE"]), ...)`."""
+    positional = []
+    built = set()
+    for path in _spec_modules():
+        tree = ast.parse(path.read_text())
+        classes = _runtime_classes(tree)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in classes:
+                built.add(node.func.id)
+                if node.args:
+                    positional.append(f"{path.relative_to(GENERATED)}:{node.lineno}: {ast.unparse(node)[:100]}")
+    assert {"Endpoint", "Param", "PollSpec", "PageSpec", "ActionSpec", "Scheme", "ResponseType"} <= built
+    assert positional == []

@@ -24,7 +24,7 @@ from ._exceptions import MissingCredentialsError
 TOKEN_EXPIRY_MARGIN = 30.0  # refresh an OAuth2 token this many seconds before it expires
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Scheme:
     """A security scheme: `kind` is apiKey, basic, bearer or oauth2; `arguments` are (client argument,
     environment variable) pairs of the credentials it takes, in order."""

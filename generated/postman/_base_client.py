@@ -88,7 +88,7 @@ NO_OPTIONS: RequestOptions = {}
 log = logging.getLogger(__package__)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Endpoint(Generic[T]):
     """One operation as the runtime sends it: everything the spec says about its request and answers.
 
@@ -133,7 +133,7 @@ def _body_spec(endpoint: Endpoint[Any], content_type: str | None) -> Body:
     for spec in endpoint.bodies:
         if content_type is None or spec.media_type == content_type:
             return spec
-    return Body(content_type or "application/json", "json")
+    return Body(media_type=content_type or "application/json", kind="json")
 
 
 def _concrete(media_type: str) -> str:

@@ -31,7 +31,7 @@ POLL_BACKOFF = 1.5
 MIN_POLL_INTERVAL = 0.05  # every round sleeps at least this long: no busy loop
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PollSpec(Generic[D]):
     """Which attribute holds the status, which values end the wait, and where progress lives.
 
@@ -53,7 +53,7 @@ class PollSpec(Generic[D]):
         return value if self.error and isinstance(value, str) else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class FollowSpec(Generic[T]):
     """How to poll the URL a `202 Accepted` answer names: the header, the status operation, its `x-poll`."""
 
@@ -63,7 +63,7 @@ class FollowSpec(Generic[T]):
     failed_error: type[WaitFailedError]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ActionSpec(Generic[T]):
     """Async work started by a call (`x-async-action`) or resumed from its ID: the status operation and
     its path argument, what ends the wait, and the types `T` stands for (None: any the union holds)."""
@@ -78,7 +78,14 @@ class ActionSpec(Generic[T]):
 
     def expecting(self, tp: type[U]) -> ActionSpec[U]:
         """The same work, typed as `tp` (a variant of the status union)."""
-        return ActionSpec(self.endpoint, self.argument, self.poll, self.failed_error, lambda: (tp,), (tp.__name__,))
+        return ActionSpec(
+            endpoint=self.endpoint,
+            argument=self.argument,
+            poll=self.poll,
+            failed_error=self.failed_error,
+            expected=lambda: (tp,),
+            types=(tp.__name__,),
+        )
 
     def check(self, work_id: str, value: Any) -> T:
         """`value` as `T`, or `UnexpectedActionError` when the server reports another type than promised."""

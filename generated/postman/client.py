@@ -33,25 +33,24 @@ class AsyncTaskFailedError(WaitFailedError):
         return self.final
 
 
-_ASYNC_TASK: ResponseType[AsyncTask] = ResponseType(lambda: types.AsyncTask)
+_ASYNC_TASK: ResponseType[AsyncTask] = ResponseType(target=lambda: types.AsyncTask)
 
 _OP_GET_STATUS_OF_AN_ASYNC_TASK: Endpoint[AsyncTask] = Endpoint(
-    "GET",
-    "/apis/{apiId}/tasks/{taskId}",
-    _ASYNC_TASK,
-    params=(Param("api_id", "apiId", "path"), Param("task_id", "taskId", "path")),
+    method="GET",
+    path="/apis/{apiId}/tasks/{taskId}",
+    response=_ASYNC_TASK,
+    params=(Param(name="api_id", wire="apiId", location="path"), Param(name="task_id", wire="taskId", location="path")),
     security=(("ApiKey",),),
     headers={"Accept": "application/vnd.api.v10+json"},
 )
 
-_COMPLETED_ASYNC_TASK: ResponseType[CompletedAsyncTask] = ResponseType(lambda: types.CompletedAsyncTask)
+_COMPLETED_ASYNC_TASK: ResponseType[CompletedAsyncTask] = ResponseType(target=lambda: types.CompletedAsyncTask)
 
 _POLL_GET_STATUS_OF_AN_ASYNC_TASK: PollSpec[CompletedAsyncTask] = PollSpec(
-    "status",
-    frozenset(["completed"]),
-    frozenset(["failed"]),
-    None,
-    (
+    status="status",
+    done=frozenset(["completed"]),
+    failed=frozenset(["failed"]),
+    error=(
         "details",
         "error",
         "message",
@@ -59,9 +58,11 @@ _POLL_GET_STATUS_OF_AN_ASYNC_TASK: PollSpec[CompletedAsyncTask] = PollSpec(
     result=_COMPLETED_ASYNC_TASK,
 )
 
-_PROBLEM_DETAIL: ResponseType[ProblemDetail] = ResponseType(lambda: types.ProblemDetail)
+_PROBLEM_DETAIL: ResponseType[ProblemDetail] = ResponseType(target=lambda: types.ProblemDetail)
 
-_SCHEMES: dict[str, Scheme] = {"ApiKey": Scheme("apiKey", (("api_key", "POSTMAN_API_KEY"),), "header", "X-Api-Key")}
+_SCHEMES: dict[str, Scheme] = {
+    "ApiKey": Scheme(kind="apiKey", arguments=(("api_key", "POSTMAN_API_KEY"),), location="header", name="X-Api-Key")
+}
 
 
 class PostmanClient(APIClient):

@@ -26,7 +26,7 @@ _DELIMITERS = {"spaceDelimited": " ", "pipeDelimited": "|"}
 _SCALARS = frozenset({str, int, float, type(None)})  # already plain: the common case, checked first
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Param:
     """One parameter of an operation: the argument it comes from and how it is serialized."""
 
@@ -44,7 +44,7 @@ class Param:
         return self.explode if self.explode is not None else (self.style or DEFAULT_STYLES[self.location]) == "form"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PartEncoding:
     """The `encoding` of one property of a form or multipart body."""
 
@@ -59,7 +59,7 @@ class PartEncoding:
         return self.explode if self.explode is not None else self.style == "form"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Body:
     """A request body media type: `kind` is json, form, multipart, binary or text."""
 

@@ -17,7 +17,7 @@ from ._redact import redact
 Item = TypeVar("Item")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PageSpec(Generic[Item]):
     """Where a page keeps its items, and how to ask for the next one (`kind`):
 
@@ -34,10 +34,10 @@ class PageSpec(Generic[Item]):
     `items` and `has_more` are attribute paths too; `items` is "" when the answer is the list itself.
     """
 
-    items: str
-    has_more: str | None
-    parameter: str | None
-    source: str | None
+    items: str = ""
+    has_more: str | None = None
+    parameter: str | None = None
+    source: str | None = None
     kind: str = "item_cursor"
 
 

@@ -39,25 +39,27 @@ class AsyncActionFailedError(WaitFailedError):
         return self.final
 
 
-_ASYNC_ACTION: ResponseType[AsyncAction] = ResponseType(lambda: types.AsyncAction)
+_ASYNC_ACTION: ResponseType[AsyncAction] = ResponseType(target=lambda: types.AsyncAction)
 
 _OP_GET_ASYNC_ACTION: Endpoint[AsyncAction] = Endpoint(
-    "GET",
-    "/v1/async-actions/{asyncActionId}",
-    _ASYNC_ACTION,
-    params=(Param("async_action_id", "asyncActionId", "path"),),
+    method="GET",
+    path="/v1/async-actions/{asyncActionId}",
+    response=_ASYNC_ACTION,
+    params=(Param(name="async_action_id", wire="asyncActionId", location="path"),),
     security=(("X-App-Id", "X-App-Token"),),
 )
 
 _POLL_GET_ASYNC_ACTION: PollSpec[AsyncAction] = PollSpec(
-    "status", frozenset(["DONE"]), frozenset(["FAILED"]), "progress"
+    status="status", done=frozenset(["DONE"]), failed=frozenset(["FAILED"]), progress="progress"
 )
 
-_ERROR: ResponseType[Error] = ResponseType(lambda: types.Error)
+_ERROR: ResponseType[Error] = ResponseType(target=lambda: types.Error)
 
 _SCHEMES: dict[str, Scheme] = {
-    "X-App-Id": Scheme("apiKey", (("app_id", "VOUCHERIFY_APP_ID"),), "header", "X-App-Id"),
-    "X-App-Token": Scheme("apiKey", (("app_token", "VOUCHERIFY_APP_TOKEN"),), "header", "X-App-Token"),
+    "X-App-Id": Scheme(kind="apiKey", arguments=(("app_id", "VOUCHERIFY_APP_ID"),), location="header", name="X-App-Id"),
+    "X-App-Token": Scheme(
+        kind="apiKey", arguments=(("app_token", "VOUCHERIFY_APP_TOKEN"),), location="header", name="X-App-Token"
+    ),
 }
 
 

@@ -68,9 +68,10 @@ class Constants:
         """
         text = hint(t, self.qualified) if t is not None else "None"
         if kind in ("text", "binary"):
-            return self.add(f"{kind} body", f"ResponseType[{text}]", f"ResponseType(lambda: None, {literal(kind)})")
+            value = f"ResponseType(target=lambda: None, kind={literal(kind)})"
+            return self.add(f"{kind} body", f"ResponseType[{text}]", value)
         runtime = hint(t, module="types") if t is not None else "None"
-        return self.add(text, f"ResponseType[{text}]", f"ResponseType(lambda: {runtime})")
+        return self.add(text, f"ResponseType[{text}]", f"ResponseType(target=lambda: {runtime})")
 
 
 class ClientContext:
@@ -156,21 +157,19 @@ class ClientContext:
             if narrow and poll.result is not None:
                 self.item_types.append(poll.result)  # what `wait` returns is named here too
             return self.uses(home, home.poll_spec(op, narrow))
-        status, progress = self.attribute(success.type, poll.status_field), None
+        fields = [
+            f"status={literal(self.attribute(success.type, poll.status_field))}",
+            f"done=frozenset({literal(list(poll.done))})",
+            f"failed=frozenset({literal(list(poll.failed))})",
+        ]
         if poll.progress_field:
-            progress = self.attribute(success.type, poll.progress_field)
-        error = "".join(f"{literal(str(Identifier(step)))}, " for step in poll.error_path)
-        result = ""
+            fields.append(f"progress={literal(self.attribute(success.type, poll.progress_field))}")
+        if poll.error_path:
+            fields.append(f"error=({''.join(f'{literal(str(Identifier(step)))}, ' for step in poll.error_path)})")
         if narrow and poll.result is not None:
             self.item_types.append(poll.result)
-            result = f", result={self.constants.parser(poll.result)}"
-        value = (
-            f"PollSpec({literal(status)}, frozenset({literal(list(poll.done))}), "
-            f"frozenset({literal(list(poll.failed))}), {literal(progress)}"
-            + (f", ({error})" if error else "")
-            + result
-            + ")"
-        )
+            fields.append(f"result={self.constants.parser(poll.result)}")
+        value = f"PollSpec({', '.join(fields)})"
         waited = hint(self.waited_type(op, narrow), self.shadowed)
         return self.constants.add(f"poll {op.operation_id}", f"PollSpec[{waited}]", value)
 
@@ -187,8 +186,9 @@ class ClientContext:
         names = "".join(f"{literal(t)}, " for t in starts.types)
         id_from = self.attribute(op.success.type if op.success else None, starts.id_field)
         value = (
-            f"ActionSpec({status_endpoint}, {literal(path.name)}, {self.poll_spec(target)}, "
-            f"{self.failed_error(target)}, lambda: ({runtime}), ({names}), id_from={literal(id_from)})"
+            f"ActionSpec(endpoint={status_endpoint}, argument={literal(path.name)}, poll={self.poll_spec(target)}, "
+            f"failed_error={self.failed_error(target)}, expected=lambda: ({runtime}), types=({names}), "
+            f"id_from={literal(id_from)})"
         )
         return self.constants.add(f"action {op.operation_id}", f"ActionSpec[{narrowed}]", value), narrowed
 

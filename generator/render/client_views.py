@@ -233,8 +233,8 @@ def methods_of_operation(op: ir.Operation, ctx: ClientContext, mode: Mode) -> li
         follow = ctx.constants.add(
             f"follow {op.operation_id}",
             f"FollowSpec[{target_hint}]",
-            f"FollowSpec({literal(op.follow.header)}, {_shape(target, ctx).endpoint}, {ctx.poll_spec(target)}, "
-            f"{ctx.failed_error(target)})",
+            f"FollowSpec(header={literal(op.follow.header)}, endpoint={_shape(target, ctx).endpoint}, "
+            f"poll={ctx.poll_spec(target)}, failed_error={ctx.failed_error(target)})",
         )
         call = f"request_accepted({shape.endpoint}, {shape.arguments}, {follow}{shape.body}, options=options)"
         returns = f"{mode.prefix}Accepted[{shape.returns}, {target_hint}]"
@@ -279,11 +279,13 @@ def _page_spec(op: ir.Operation, ctx: ClientContext) -> tuple[ir.TypeExpr, str]:
         source = _attribute_path(ctx, item if page.kind == "item_cursor" else success_type, source)
     attribute = _attribute_path(ctx, success_type, page.items_field) if page.items_field else ""
     has_more = _attribute_path(ctx, success_type, page.has_more_field) if page.has_more_field else None
-    kind = f", {literal(page.kind)}" if page.kind != "item_cursor" else ""
+    # What is the runtime's default (no items path, no `has_more`, the `item_cursor` kind) is left out.
+    fields = {"items": attribute or None, "has_more": has_more, "parameter": parameter, "source": source}
+    fields["kind"] = page.kind if page.kind != "item_cursor" else None
     spec = ctx.constants.add(
         f"pages {op.operation_id}",
         f"PageSpec[{hint(item, ctx.shadowed)}]",
-        f"PageSpec({literal(attribute)}, {literal(has_more)}, {literal(parameter)}, {literal(source)}{kind})",
+        f"PageSpec({', '.join(f'{key}={literal(value)}' for key, value in fields.items() if value is not None)})",
     )
     return item, spec
 
@@ -296,8 +298,8 @@ def _handle_methods(
     spec = ctx.constants.add(
         f"handle {op.operation_id}",
         f"ActionSpec[{shape.returns}]",
-        f"ActionSpec({shape.endpoint}, {literal(path.name)}, {ctx.poll_spec(op, narrow=False)}, "
-        f"{ctx.failed_error(op)})",
+        f"ActionSpec(endpoint={shape.endpoint}, argument={literal(path.name)}, "
+        f"poll={ctx.poll_spec(op, narrow=False)}, failed_error={ctx.failed_error(op)})",
     )
     handle = f"{mode.prefix}ActionHandle"
     argument = f"self, {path.name}: str"
@@ -308,7 +310,7 @@ def _handle_methods(
     )
     body = (
         f"spec = {spec} if expect is None else {spec}.expecting(expect)",
-        f"return {handle}(self._client, {path.name}, spec)",
+        f"return {handle}(client=self._client, work_id={path.name}, spec=spec)",
     )
     return [
         MethodView(name, argument, f"{handle}[{shape.returns}]", "", ("...",), "overload"),

@@ -56,7 +56,7 @@ def _tuple(items: list[str]) -> str:
 
 
 def _param(p: ir.Parameter) -> str:
-    fields = [literal(p.name), literal(p.wire_name), literal(p.location)]
+    fields = [f"name={literal(p.name)}", f"wire={literal(p.wire_name)}", f"location={literal(p.location)}"]
     if p.style:
         fields.append(f"style={literal(p.style)}")
     if p.explode is not None:
@@ -82,9 +82,9 @@ def _encoding(e: ir.PartEncoding) -> str:
 
 
 def _body(b: ir.RequestBody) -> str:
-    fields = [literal(b.media_type), literal(b.kind)]
+    fields = [f"media_type={literal(b.media_type)}", f"kind={literal(b.kind)}"]
     if b.encodings:
-        fields.append("{" + ", ".join(_encoding(e) for e in b.encodings) + "}")
+        fields.append("encoding={" + ", ".join(_encoding(e) for e in b.encodings) + "}")
     return f"Body({', '.join(fields)})"
 
 
@@ -99,13 +99,13 @@ def accept_header(op: ir.Operation) -> str | None:
 
 
 def endpoint_source(op: ir.Operation, parser: Parser, default_error: ir.TypeExpr | None) -> str:
-    """`Endpoint(method, path, parser, params=..., ...)`, leaving out what is the runtime's default."""
+    """`Endpoint(method=..., path=..., response=..., params=..., ...)`, leaving out what is the runtime's default."""
     successes = success_responses(op)
     first = successes[0] if successes else None
     fields = [
-        literal(op.method),
-        literal(op.path),
-        parser(first.type, first.kind) if first else parser(None, "empty"),
+        f"method={literal(op.method)}",
+        f"path={literal(op.path)}",
+        f"response={parser(first.type, first.kind) if first else parser(None, 'empty')}",
     ]
     params = [p for p in op.parameters if p.constant is None]
     if params:
@@ -142,10 +142,10 @@ def _pairs(credentials: tuple[ir.Credential, ...]) -> str:
 
 
 def scheme_source(s: ir.SecurityScheme) -> str:
-    """`Scheme(kind, credentials, ...)` for one security scheme."""
-    fields = [literal(s.kind), _pairs(s.credentials)]
+    """`Scheme(kind=..., arguments=..., ...)` for one security scheme."""
+    fields = [f"kind={literal(s.kind)}", f"arguments={_pairs(s.credentials)}"]
     if s.kind == "apiKey":
-        fields += [literal(s.location), literal(s.name)]
+        fields += [f"location={literal(s.location)}", f"name={literal(s.name)}"]
     if s.token_url is not None:
         fields += [f"token_url={literal(s.token_url)}", f"client={_pairs(s.client)}"]
     return f"Scheme({', '.join(fields)})"

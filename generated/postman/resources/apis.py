@@ -18,29 +18,35 @@ from ..client import AsyncTaskFailedError, _OP_GET_STATUS_OF_AN_ASYNC_TASK, _POL
 if TYPE_CHECKING:
     from ..types import ApiVersion, AsyncTaskAccepted, CompletedAsyncTask, CreateApiVersion
 
-_API_VERSION: ResponseType[ApiVersion] = ResponseType(lambda: types.ApiVersion)
+_API_VERSION: ResponseType[ApiVersion] = ResponseType(target=lambda: types.ApiVersion)
 
 _OP_CREATE_API_VERSION: Endpoint[ApiVersion] = Endpoint(
-    "POST",
-    "/apis/{apiId}/versions",
-    _API_VERSION,
-    params=(Param("api_id", "apiId", "path"),),
-    bodies=(Body("application/json", "json"),),
+    method="POST",
+    path="/apis/{apiId}/versions",
+    response=_API_VERSION,
+    params=(Param(name="api_id", wire="apiId", location="path"),),
+    bodies=(Body(media_type="application/json", kind="json"),),
     security=(("ApiKey",),),
     headers={"Accept": "application/vnd.api.v10+json"},
 )
 
 _FOLLOW_CREATE_API_VERSION: FollowSpec[CompletedAsyncTask] = FollowSpec(
-    "Location", _OP_GET_STATUS_OF_AN_ASYNC_TASK, _POLL_GET_STATUS_OF_AN_ASYNC_TASK, AsyncTaskFailedError
+    header="Location",
+    endpoint=_OP_GET_STATUS_OF_AN_ASYNC_TASK,
+    poll=_POLL_GET_STATUS_OF_AN_ASYNC_TASK,
+    failed_error=AsyncTaskFailedError,
 )
 
-_ASYNC_TASK_ACCEPTED: ResponseType[AsyncTaskAccepted] = ResponseType(lambda: types.AsyncTaskAccepted)
+_ASYNC_TASK_ACCEPTED: ResponseType[AsyncTaskAccepted] = ResponseType(target=lambda: types.AsyncTaskAccepted)
 
 _OP_SYNC_COLLECTION_WITH_SCHEMA: Endpoint[AsyncTaskAccepted] = Endpoint(
-    "PUT",
-    "/apis/{apiId}/collections/{collectionId}/sync-with-schema-tasks",
-    _ASYNC_TASK_ACCEPTED,
-    params=(Param("api_id", "apiId", "path"), Param("collection_id", "collectionId", "path")),
+    method="PUT",
+    path="/apis/{apiId}/collections/{collectionId}/sync-with-schema-tasks",
+    response=_ASYNC_TASK_ACCEPTED,
+    params=(
+        Param(name="api_id", wire="apiId", location="path"),
+        Param(name="collection_id", wire="collectionId", location="path"),
+    ),
     security=(("ApiKey",),),
     headers={"Accept": "application/vnd.api.v10+json"},
 )

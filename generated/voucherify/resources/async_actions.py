@@ -29,22 +29,28 @@ from ..client import AsyncActionFailedError, _OP_GET_ASYNC_ACTION, _POLL_GET_ASY
 if TYPE_CHECKING:
     from ..types import AsyncAction, AsyncActionList, AsyncActionSummary
 
-_ASYNC_ACTION_LIST: ResponseType[AsyncActionList] = ResponseType(lambda: types.AsyncActionList)
+_ASYNC_ACTION_LIST: ResponseType[AsyncActionList] = ResponseType(target=lambda: types.AsyncActionList)
 
 _OP_LIST_ASYNC_ACTIONS: Endpoint[AsyncActionList] = Endpoint(
-    "GET",
-    "/v1/async-actions",
-    _ASYNC_ACTION_LIST,
-    params=(Param("limit", "limit", "query"), Param("end_date", "end_date", "query")),
+    method="GET",
+    path="/v1/async-actions",
+    response=_ASYNC_ACTION_LIST,
+    params=(
+        Param(name="limit", wire="limit", location="query"),
+        Param(name="end_date", wire="end_date", location="query"),
+    ),
     security=(("X-App-Id", "X-App-Token"),),
 )
 
 _PAGES_LIST_ASYNC_ACTIONS: PageSpec[AsyncActionSummary] = PageSpec(
-    "async_actions", "has_more", "end_date", "created_at"
+    items="async_actions", has_more="has_more", parameter="end_date", source="created_at"
 )
 
 _HANDLE_GET_ASYNC_ACTION: ActionSpec[AsyncAction] = ActionSpec(
-    _OP_GET_ASYNC_ACTION, "async_action_id", _POLL_GET_ASYNC_ACTION, AsyncActionFailedError
+    endpoint=_OP_GET_ASYNC_ACTION,
+    argument="async_action_id",
+    poll=_POLL_GET_ASYNC_ACTION,
+    failed_error=AsyncActionFailedError,
 )
 
 
@@ -109,7 +115,7 @@ class AsyncActionsResource:
     def handle(self, async_action_id: str, expect: type[Any] | None = None) -> ActionHandle[Any]:
         """A handle on work started earlier, from its ID alone (after a restart, say): `.get()` or `.wait()` it. Name its type (`handle(id, SomeType)`) to have them return that type; they return the whole `AsyncAction` otherwise."""
         spec = _HANDLE_GET_ASYNC_ACTION if expect is None else _HANDLE_GET_ASYNC_ACTION.expecting(expect)
-        return ActionHandle(self._client, async_action_id, spec)
+        return ActionHandle(client=self._client, work_id=async_action_id, spec=spec)
 
 
 class AsyncAsyncActionsResource:
@@ -173,4 +179,4 @@ class AsyncAsyncActionsResource:
     def handle(self, async_action_id: str, expect: type[Any] | None = None) -> AsyncActionHandle[Any]:
         """A handle on work started earlier, from its ID alone (after a restart, say): `.get()` or `.wait()` it. Name its type (`handle(id, SomeType)`) to have them return that type; they return the whole `AsyncAction` otherwise."""
         spec = _HANDLE_GET_ASYNC_ACTION if expect is None else _HANDLE_GET_ASYNC_ACTION.expecting(expect)
-        return AsyncActionHandle(self._client, async_action_id, spec)
+        return AsyncActionHandle(client=self._client, work_id=async_action_id, spec=spec)

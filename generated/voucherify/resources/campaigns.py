@@ -28,83 +28,93 @@ if TYPE_CHECKING:
         Voucher,
     )
 
-_ASYNC_ACTION_STARTED: ResponseType[AsyncActionStarted] = ResponseType(lambda: types.AsyncActionStarted)
+_ASYNC_ACTION_STARTED: ResponseType[AsyncActionStarted] = ResponseType(target=lambda: types.AsyncActionStarted)
 
 _OP_DELETE_CAMPAIGN: Endpoint[AsyncActionStarted] = Endpoint(
-    "DELETE",
-    "/v1/campaigns/{campaignId}",
-    _ASYNC_ACTION_STARTED,
-    params=(Param("campaign_id", "campaignId", "path"), Param("force", "force", "query")),
+    method="DELETE",
+    path="/v1/campaigns/{campaignId}",
+    response=_ASYNC_ACTION_STARTED,
+    params=(
+        Param(name="campaign_id", wire="campaignId", location="path"),
+        Param(name="force", wire="force", location="query"),
+    ),
     security=(("X-App-Id", "X-App-Token"),),
 )
 
 _ACTION_DELETE_CAMPAIGN: ActionSpec[CampaignVouchersDeleteAction] = ActionSpec(
-    _OP_GET_ASYNC_ACTION,
-    "async_action_id",
-    _POLL_GET_ASYNC_ACTION,
-    AsyncActionFailedError,
-    lambda: (types.CampaignVouchersDeleteAction,),
-    ("CAMPAIGN.VOUCHERS_DELETE",),
+    endpoint=_OP_GET_ASYNC_ACTION,
+    argument="async_action_id",
+    poll=_POLL_GET_ASYNC_ACTION,
+    failed_error=AsyncActionFailedError,
+    expected=lambda: (types.CampaignVouchersDeleteAction,),
+    types=("CAMPAIGN.VOUCHERS_DELETE",),
     id_from="async_action_id",
 )
 
-_VOUCHER: ResponseType[Voucher] = ResponseType(lambda: types.Voucher)
+_VOUCHER: ResponseType[Voucher] = ResponseType(target=lambda: types.Voucher)
 
 _OP_ADD_VOUCHERS_TO_CAMPAIGN: Endpoint[Voucher] = Endpoint(
-    "POST",
-    "/v1/campaigns/{campaignId}/vouchers",
-    _VOUCHER,
-    params=(Param("campaign_id", "campaignId", "path"), Param("vouchers_count", "vouchers_count", "query")),
-    bodies=(Body("application/json", "json"),),
+    method="POST",
+    path="/v1/campaigns/{campaignId}/vouchers",
+    response=_VOUCHER,
+    params=(
+        Param(name="campaign_id", wire="campaignId", location="path"),
+        Param(name="vouchers_count", wire="vouchers_count", location="query"),
+    ),
+    bodies=(Body(media_type="application/json", kind="json"),),
     responses={"202": _ASYNC_ACTION_STARTED},
     security=(("X-App-Id", "X-App-Token"),),
 )
 
 _ACTION_ADD_VOUCHERS_TO_CAMPAIGN: ActionSpec[CampaignVouchersGenerateAction] = ActionSpec(
-    _OP_GET_ASYNC_ACTION,
-    "async_action_id",
-    _POLL_GET_ASYNC_ACTION,
-    AsyncActionFailedError,
-    lambda: (types.CampaignVouchersGenerateAction,),
-    ("CAMPAIGN.VOUCHERS_GENERATE",),
+    endpoint=_OP_GET_ASYNC_ACTION,
+    argument="async_action_id",
+    poll=_POLL_GET_ASYNC_ACTION,
+    failed_error=AsyncActionFailedError,
+    expected=lambda: (types.CampaignVouchersGenerateAction,),
+    types=("CAMPAIGN.VOUCHERS_GENERATE",),
     id_from="async_action_id",
 )
 
 _OP_IMPORT_VOUCHERS_TO_CAMPAIGN: Endpoint[AsyncActionStarted] = Endpoint(
-    "POST",
-    "/v1/campaigns/{campaignId}/import",
-    _ASYNC_ACTION_STARTED,
-    params=(Param("campaign_id", "campaignId", "path"),),
-    bodies=(Body("application/json", "json"),),
+    method="POST",
+    path="/v1/campaigns/{campaignId}/import",
+    response=_ASYNC_ACTION_STARTED,
+    params=(Param(name="campaign_id", wire="campaignId", location="path"),),
+    bodies=(Body(media_type="application/json", kind="json"),),
     security=(("X-App-Id", "X-App-Token"),),
 )
 
 _ACTION_IMPORT_VOUCHERS_TO_CAMPAIGN: ActionSpec[CampaignVouchersImportAction] = ActionSpec(
-    _OP_GET_ASYNC_ACTION,
-    "async_action_id",
-    _POLL_GET_ASYNC_ACTION,
-    AsyncActionFailedError,
-    lambda: (types.CampaignVouchersImportAction,),
-    ("CAMPAIGN.VOUCHERS_IMPORT",),
+    endpoint=_OP_GET_ASYNC_ACTION,
+    argument="async_action_id",
+    poll=_POLL_GET_ASYNC_ACTION,
+    failed_error=AsyncActionFailedError,
+    expected=lambda: (types.CampaignVouchersImportAction,),
+    types=("CAMPAIGN.VOUCHERS_IMPORT",),
     id_from="async_action_id",
 )
 
 _OP_IMPORT_VOUCHERS_TO_CAMPAIGN_USING_CSV: Endpoint[AsyncActionStarted] = Endpoint(
-    "POST",
-    "/v1/campaigns/{campaignId}/importCSV",
-    _ASYNC_ACTION_STARTED,
-    params=(Param("campaign_id", "campaignId", "path"),),
-    bodies=(Body("multipart/form-data", "multipart", {"file": PartEncoding(content_type="text/csv")}),),
+    method="POST",
+    path="/v1/campaigns/{campaignId}/importCSV",
+    response=_ASYNC_ACTION_STARTED,
+    params=(Param(name="campaign_id", wire="campaignId", location="path"),),
+    bodies=(
+        Body(
+            media_type="multipart/form-data", kind="multipart", encoding={"file": PartEncoding(content_type="text/csv")}
+        ),
+    ),
     security=(("X-App-Id", "X-App-Token"),),
 )
 
 _ACTION_IMPORT_VOUCHERS_TO_CAMPAIGN_USING_CSV: ActionSpec[CampaignVouchersImportCsvAction] = ActionSpec(
-    _OP_GET_ASYNC_ACTION,
-    "async_action_id",
-    _POLL_GET_ASYNC_ACTION,
-    AsyncActionFailedError,
-    lambda: (types.CampaignVouchersImportCsvAction,),
-    ("CAMPAIGN.VOUCHERS_IMPORT_CSV",),
+    endpoint=_OP_GET_ASYNC_ACTION,
+    argument="async_action_id",
+    poll=_POLL_GET_ASYNC_ACTION,
+    failed_error=AsyncActionFailedError,
+    expected=lambda: (types.CampaignVouchersImportCsvAction,),
+    types=("CAMPAIGN.VOUCHERS_IMPORT_CSV",),
     id_from="async_action_id",
 )
 

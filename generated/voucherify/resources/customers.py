@@ -26,59 +26,63 @@ if TYPE_CHECKING:
         UpdateCustomersMetadataInBulkBody,
     )
 
-_ASYNC_ACTION_STARTED: ResponseType[AsyncActionStarted] = ResponseType(lambda: types.AsyncActionStarted)
+_ASYNC_ACTION_STARTED: ResponseType[AsyncActionStarted] = ResponseType(target=lambda: types.AsyncActionStarted)
 
 _OP_IMPORT_CUSTOMERS_USING_CSV: Endpoint[AsyncActionStarted] = Endpoint(
-    "POST",
-    "/v1/customers/importCSV",
-    _ASYNC_ACTION_STARTED,
-    bodies=(Body("multipart/form-data", "multipart", {"file": PartEncoding(content_type="text/csv")}),),
+    method="POST",
+    path="/v1/customers/importCSV",
+    response=_ASYNC_ACTION_STARTED,
+    bodies=(
+        Body(
+            media_type="multipart/form-data", kind="multipart", encoding={"file": PartEncoding(content_type="text/csv")}
+        ),
+    ),
     security=(("X-App-Id", "X-App-Token"),),
 )
 
 _ACTION_IMPORT_CUSTOMERS_USING_CSV: ActionSpec[CustomersImportCsvAction] = ActionSpec(
-    _OP_GET_ASYNC_ACTION,
-    "async_action_id",
-    _POLL_GET_ASYNC_ACTION,
-    AsyncActionFailedError,
-    lambda: (types.CustomersImportCsvAction,),
-    ("CUSTOMERS.IMPORT_CSV",),
+    endpoint=_OP_GET_ASYNC_ACTION,
+    argument="async_action_id",
+    poll=_POLL_GET_ASYNC_ACTION,
+    failed_error=AsyncActionFailedError,
+    expected=lambda: (types.CustomersImportCsvAction,),
+    types=("CUSTOMERS.IMPORT_CSV",),
     id_from="async_action_id",
 )
 
 _OP_UPDATE_CUSTOMERS_IN_BULK: Endpoint[AsyncActionStarted] = Endpoint(
-    "POST",
-    "/v1/customers/bulk/async",
-    _ASYNC_ACTION_STARTED,
-    bodies=(Body("application/json", "json"),),
+    method="POST",
+    path="/v1/customers/bulk/async",
+    response=_ASYNC_ACTION_STARTED,
+    bodies=(Body(media_type="application/json", kind="json"),),
     security=(("X-App-Id", "X-App-Token"),),
 )
 
 _ACTION_UPDATE_CUSTOMERS_IN_BULK: ActionSpec[CustomersBulkUpdateAction] = ActionSpec(
-    _OP_GET_ASYNC_ACTION,
-    "async_action_id",
-    _POLL_GET_ASYNC_ACTION,
-    AsyncActionFailedError,
-    lambda: (types.CustomersBulkUpdateAction,),
-    ("CUSTOMERS.BULK_UPDATE",),
+    endpoint=_OP_GET_ASYNC_ACTION,
+    argument="async_action_id",
+    poll=_POLL_GET_ASYNC_ACTION,
+    failed_error=AsyncActionFailedError,
+    expected=lambda: (types.CustomersBulkUpdateAction,),
+    types=("CUSTOMERS.BULK_UPDATE",),
     id_from="async_action_id",
 )
 
 _OP_UPDATE_CUSTOMERS_METADATA_IN_BULK: Endpoint[AsyncActionStarted] = Endpoint(
-    "POST",
-    "/v1/customers/metadata/async",
-    _ASYNC_ACTION_STARTED,
-    bodies=(Body("application/json", "json"),),
+    method="POST",
+    path="/v1/customers/metadata/async",
+    response=_ASYNC_ACTION_STARTED,
+    bodies=(Body(media_type="application/json", kind="json"),),
     security=(("X-App-Id", "X-App-Token"),),
 )
 
 _ACTION_UPDATE_CUSTOMERS_METADATA_IN_BULK: ActionSpec[CustomersMetadataUpdateAction] = ActionSpec(
-    _OP_GET_ASYNC_ACTION,
-    "async_action_id",
-    _POLL_GET_ASYNC_ACTION,
-    AsyncActionFailedError,
-    lambda: (types.CustomersMetadataUpdateAction,),
-    ("CUSTOMERS.METADATA_UPDATE",),
+    endpoint=_OP_GET_ASYNC_ACTION,
+    argument="async_action_id",
+    poll=_POLL_GET_ASYNC_ACTION,
+    failed_error=AsyncActionFailedError,
+    expected=lambda: (types.CustomersMetadataUpdateAction,),
+    types=("CUSTOMERS.METADATA_UPDATE",),
     id_from="async_action_id",
 )
 

@@ -18,23 +18,26 @@ from ..client import AsyncActionFailedError, _OP_GET_ASYNC_ACTION, _POLL_GET_ASY
 if TYPE_CHECKING:
     from ..types import AsyncActionStarted, CampaignVouchersDeleteAction
 
-_ASYNC_ACTION_STARTED: ResponseType[AsyncActionStarted] = ResponseType(lambda: types.AsyncActionStarted)
+_ASYNC_ACTION_STARTED: ResponseType[AsyncActionStarted] = ResponseType(target=lambda: types.AsyncActionStarted)
 
 _OP_DELETE_LOYALTY_PROGRAM: Endpoint[AsyncActionStarted] = Endpoint(
-    "DELETE",
-    "/v1/loyalties/{campaignId}",
-    _ASYNC_ACTION_STARTED,
-    params=(Param("campaign_id", "campaignId", "path"), Param("force", "force", "query")),
+    method="DELETE",
+    path="/v1/loyalties/{campaignId}",
+    response=_ASYNC_ACTION_STARTED,
+    params=(
+        Param(name="campaign_id", wire="campaignId", location="path"),
+        Param(name="force", wire="force", location="query"),
+    ),
     security=(("X-App-Id", "X-App-Token"),),
 )
 
 _ACTION_DELETE_LOYALTY_PROGRAM: ActionSpec[CampaignVouchersDeleteAction] = ActionSpec(
-    _OP_GET_ASYNC_ACTION,
-    "async_action_id",
-    _POLL_GET_ASYNC_ACTION,
-    AsyncActionFailedError,
-    lambda: (types.CampaignVouchersDeleteAction,),
-    ("CAMPAIGN.VOUCHERS_DELETE",),
+    endpoint=_OP_GET_ASYNC_ACTION,
+    argument="async_action_id",
+    poll=_POLL_GET_ASYNC_ACTION,
+    failed_error=AsyncActionFailedError,
+    expected=lambda: (types.CampaignVouchersDeleteAction,),
+    types=("CAMPAIGN.VOUCHERS_DELETE",),
     id_from="async_action_id",
 )
 

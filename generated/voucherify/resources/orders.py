@@ -18,23 +18,23 @@ from ..client import AsyncActionFailedError, _OP_GET_ASYNC_ACTION, _POLL_GET_ASY
 if TYPE_CHECKING:
     from ..types import AsyncActionStarted, OrderImport, OrdersImportAction
 
-_ASYNC_ACTION_STARTED: ResponseType[AsyncActionStarted] = ResponseType(lambda: types.AsyncActionStarted)
+_ASYNC_ACTION_STARTED: ResponseType[AsyncActionStarted] = ResponseType(target=lambda: types.AsyncActionStarted)
 
 _OP_IMPORT_ORDERS: Endpoint[AsyncActionStarted] = Endpoint(
-    "POST",
-    "/v1/orders/import",
-    _ASYNC_ACTION_STARTED,
-    bodies=(Body("application/json", "json"),),
+    method="POST",
+    path="/v1/orders/import",
+    response=_ASYNC_ACTION_STARTED,
+    bodies=(Body(media_type="application/json", kind="json"),),
     security=(("X-App-Id", "X-App-Token"),),
 )
 
 _ACTION_IMPORT_ORDERS: ActionSpec[OrdersImportAction] = ActionSpec(
-    _OP_GET_ASYNC_ACTION,
-    "async_action_id",
-    _POLL_GET_ASYNC_ACTION,
-    AsyncActionFailedError,
-    lambda: (types.OrdersImportAction,),
-    ("ORDERS.IMPORT",),
+    endpoint=_OP_GET_ASYNC_ACTION,
+    argument="async_action_id",
+    poll=_POLL_GET_ASYNC_ACTION,
+    failed_error=AsyncActionFailedError,
+    expected=lambda: (types.OrdersImportAction,),
+    types=("ORDERS.IMPORT",),
     id_from="async_action_id",
 )
 

@@ -26,59 +26,63 @@ if TYPE_CHECKING:
         UpdateCustomersMetadataInBulkBody,
     )
 
-_ASYNC_ACTION_STARTED: ResponseType[AsyncActionStarted] = ResponseType(lambda: types.AsyncActionStarted)
+_ASYNC_ACTION_STARTED: ResponseType[AsyncActionStarted] = ResponseType(target=lambda: types.AsyncActionStarted)
 
 _OP_UPDATE_PRODUCTS_IN_BULK: Endpoint[AsyncActionStarted] = Endpoint(
-    "POST",
-    "/v1/products/bulk/async",
-    _ASYNC_ACTION_STARTED,
-    bodies=(Body("application/json", "json"),),
+    method="POST",
+    path="/v1/products/bulk/async",
+    response=_ASYNC_ACTION_STARTED,
+    bodies=(Body(media_type="application/json", kind="json"),),
     security=(("X-App-Id", "X-App-Token"),),
 )
 
 _ACTION_UPDATE_PRODUCTS_IN_BULK: ActionSpec[ProductsBulkUpdateAction] = ActionSpec(
-    _OP_GET_ASYNC_ACTION,
-    "async_action_id",
-    _POLL_GET_ASYNC_ACTION,
-    AsyncActionFailedError,
-    lambda: (types.ProductsBulkUpdateAction,),
-    ("PRODUCTS.BULK_UPDATE",),
+    endpoint=_OP_GET_ASYNC_ACTION,
+    argument="async_action_id",
+    poll=_POLL_GET_ASYNC_ACTION,
+    failed_error=AsyncActionFailedError,
+    expected=lambda: (types.ProductsBulkUpdateAction,),
+    types=("PRODUCTS.BULK_UPDATE",),
     id_from="async_action_id",
 )
 
 _OP_UPDATE_PRODUCTS_METADATA_IN_BULK: Endpoint[AsyncActionStarted] = Endpoint(
-    "POST",
-    "/v1/products/metadata/async",
-    _ASYNC_ACTION_STARTED,
-    bodies=(Body("application/json", "json"),),
+    method="POST",
+    path="/v1/products/metadata/async",
+    response=_ASYNC_ACTION_STARTED,
+    bodies=(Body(media_type="application/json", kind="json"),),
     security=(("X-App-Id", "X-App-Token"),),
 )
 
 _ACTION_UPDATE_PRODUCTS_METADATA_IN_BULK: ActionSpec[ProductsMetadataUpdateAction] = ActionSpec(
-    _OP_GET_ASYNC_ACTION,
-    "async_action_id",
-    _POLL_GET_ASYNC_ACTION,
-    AsyncActionFailedError,
-    lambda: (types.ProductsMetadataUpdateAction,),
-    ("PRODUCTS.METADATA_UPDATE",),
+    endpoint=_OP_GET_ASYNC_ACTION,
+    argument="async_action_id",
+    poll=_POLL_GET_ASYNC_ACTION,
+    failed_error=AsyncActionFailedError,
+    expected=lambda: (types.ProductsMetadataUpdateAction,),
+    types=("PRODUCTS.METADATA_UPDATE",),
     id_from="async_action_id",
 )
 
 _OP_IMPORT_PRODUCTS_USING_CSV: Endpoint[AsyncActionStarted] = Endpoint(
-    "POST",
-    "/v1/products/importCSV",
-    _ASYNC_ACTION_STARTED,
-    bodies=(Body("multipart/form-data", "multipart", {"file": PartEncoding(content_type="text/csv")}),),
+    method="POST",
+    path="/v1/products/importCSV",
+    response=_ASYNC_ACTION_STARTED,
+    bodies=(
+        Body(
+            media_type="multipart/form-data", kind="multipart", encoding={"file": PartEncoding(content_type="text/csv")}
+        ),
+    ),
     security=(("X-App-Id", "X-App-Token"),),
 )
 
 _ACTION_IMPORT_PRODUCTS_USING_CSV: ActionSpec[ProductsImportCsvAction] = ActionSpec(
-    _OP_GET_ASYNC_ACTION,
-    "async_action_id",
-    _POLL_GET_ASYNC_ACTION,
-    AsyncActionFailedError,
-    lambda: (types.ProductsImportCsvAction,),
-    ("PRODUCTS.IMPORT_CSV",),
+    endpoint=_OP_GET_ASYNC_ACTION,
+    argument="async_action_id",
+    poll=_POLL_GET_ASYNC_ACTION,
+    failed_error=AsyncActionFailedError,
+    expected=lambda: (types.ProductsImportCsvAction,),
+    types=("PRODUCTS.IMPORT_CSV",),
     id_from="async_action_id",
 )
 

@@ -18,23 +18,27 @@ from ..client import AsyncActionFailedError, _OP_GET_ASYNC_ACTION, _POLL_GET_ASY
 if TYPE_CHECKING:
     from ..types import AsyncActionStarted, ImportVouchersToCampaignUsingCsvBody, SkusImportCsvAction
 
-_ASYNC_ACTION_STARTED: ResponseType[AsyncActionStarted] = ResponseType(lambda: types.AsyncActionStarted)
+_ASYNC_ACTION_STARTED: ResponseType[AsyncActionStarted] = ResponseType(target=lambda: types.AsyncActionStarted)
 
 _OP_IMPORT_SKUS_USING_CSV: Endpoint[AsyncActionStarted] = Endpoint(
-    "POST",
-    "/v1/skus/importCSV",
-    _ASYNC_ACTION_STARTED,
-    bodies=(Body("multipart/form-data", "multipart", {"file": PartEncoding(content_type="text/csv")}),),
+    method="POST",
+    path="/v1/skus/importCSV",
+    response=_ASYNC_ACTION_STARTED,
+    bodies=(
+        Body(
+            media_type="multipart/form-data", kind="multipart", encoding={"file": PartEncoding(content_type="text/csv")}
+        ),
+    ),
     security=(("X-App-Id", "X-App-Token"),),
 )
 
 _ACTION_IMPORT_SKUS_USING_CSV: ActionSpec[SkusImportCsvAction] = ActionSpec(
-    _OP_GET_ASYNC_ACTION,
-    "async_action_id",
-    _POLL_GET_ASYNC_ACTION,
-    AsyncActionFailedError,
-    lambda: (types.SkusImportCsvAction,),
-    ("SKUS.IMPORT_CSV",),
+    endpoint=_OP_GET_ASYNC_ACTION,
+    argument="async_action_id",
+    poll=_POLL_GET_ASYNC_ACTION,
+    failed_error=AsyncActionFailedError,
+    expected=lambda: (types.SkusImportCsvAction,),
+    types=("SKUS.IMPORT_CSV",),
     id_from="async_action_id",
 )
 

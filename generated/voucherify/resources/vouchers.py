@@ -28,77 +28,81 @@ if TYPE_CHECKING:
         VouchersMetadataUpdateAction,
     )
 
-_ASYNC_ACTION_STARTED: ResponseType[AsyncActionStarted] = ResponseType(lambda: types.AsyncActionStarted)
+_ASYNC_ACTION_STARTED: ResponseType[AsyncActionStarted] = ResponseType(target=lambda: types.AsyncActionStarted)
 
 _OP_IMPORT_VOUCHERS_USING_CSV: Endpoint[AsyncActionStarted] = Endpoint(
-    "POST",
-    "/v1/vouchers/importCSV",
-    _ASYNC_ACTION_STARTED,
-    bodies=(Body("multipart/form-data", "multipart", {"file": PartEncoding(content_type="text/csv")}),),
+    method="POST",
+    path="/v1/vouchers/importCSV",
+    response=_ASYNC_ACTION_STARTED,
+    bodies=(
+        Body(
+            media_type="multipart/form-data", kind="multipart", encoding={"file": PartEncoding(content_type="text/csv")}
+        ),
+    ),
     security=(("X-App-Id", "X-App-Token"),),
 )
 
 _ACTION_IMPORT_VOUCHERS_USING_CSV: ActionSpec[VouchersImportCsvAction] = ActionSpec(
-    _OP_GET_ASYNC_ACTION,
-    "async_action_id",
-    _POLL_GET_ASYNC_ACTION,
-    AsyncActionFailedError,
-    lambda: (types.VouchersImportCsvAction,),
-    ("VOUCHERS.IMPORT_CSV",),
+    endpoint=_OP_GET_ASYNC_ACTION,
+    argument="async_action_id",
+    poll=_POLL_GET_ASYNC_ACTION,
+    failed_error=AsyncActionFailedError,
+    expected=lambda: (types.VouchersImportCsvAction,),
+    types=("VOUCHERS.IMPORT_CSV",),
     id_from="async_action_id",
 )
 
 _OP_UPDATE_VOUCHERS_IN_BULK: Endpoint[AsyncActionStarted] = Endpoint(
-    "POST",
-    "/v1/vouchers/bulk/async",
-    _ASYNC_ACTION_STARTED,
-    bodies=(Body("application/json", "json"),),
+    method="POST",
+    path="/v1/vouchers/bulk/async",
+    response=_ASYNC_ACTION_STARTED,
+    bodies=(Body(media_type="application/json", kind="json"),),
     security=(("X-App-Id", "X-App-Token"),),
 )
 
 _ACTION_UPDATE_VOUCHERS_IN_BULK: ActionSpec[VouchersBulkUpdateAction] = ActionSpec(
-    _OP_GET_ASYNC_ACTION,
-    "async_action_id",
-    _POLL_GET_ASYNC_ACTION,
-    AsyncActionFailedError,
-    lambda: (types.VouchersBulkUpdateAction,),
-    ("VOUCHERS.BULK_UPDATE",),
+    endpoint=_OP_GET_ASYNC_ACTION,
+    argument="async_action_id",
+    poll=_POLL_GET_ASYNC_ACTION,
+    failed_error=AsyncActionFailedError,
+    expected=lambda: (types.VouchersBulkUpdateAction,),
+    types=("VOUCHERS.BULK_UPDATE",),
     id_from="async_action_id",
 )
 
 _OP_UPDATE_VOUCHERS_METADATA_IN_BULK: Endpoint[AsyncActionStarted] = Endpoint(
-    "POST",
-    "/v1/vouchers/metadata/async",
-    _ASYNC_ACTION_STARTED,
-    bodies=(Body("application/json", "json"),),
+    method="POST",
+    path="/v1/vouchers/metadata/async",
+    response=_ASYNC_ACTION_STARTED,
+    bodies=(Body(media_type="application/json", kind="json"),),
     security=(("X-App-Id", "X-App-Token"),),
 )
 
 _ACTION_UPDATE_VOUCHERS_METADATA_IN_BULK: ActionSpec[VouchersMetadataUpdateAction] = ActionSpec(
-    _OP_GET_ASYNC_ACTION,
-    "async_action_id",
-    _POLL_GET_ASYNC_ACTION,
-    AsyncActionFailedError,
-    lambda: (types.VouchersMetadataUpdateAction,),
-    ("VOUCHERS.METADATA_UPDATE",),
+    endpoint=_OP_GET_ASYNC_ACTION,
+    argument="async_action_id",
+    poll=_POLL_GET_ASYNC_ACTION,
+    failed_error=AsyncActionFailedError,
+    expected=lambda: (types.VouchersMetadataUpdateAction,),
+    types=("VOUCHERS.METADATA_UPDATE",),
     id_from="async_action_id",
 )
 
 _OP_IMPORT_VOUCHERS: Endpoint[AsyncActionStarted] = Endpoint(
-    "POST",
-    "/v1/vouchers/import",
-    _ASYNC_ACTION_STARTED,
-    bodies=(Body("application/json", "json"),),
+    method="POST",
+    path="/v1/vouchers/import",
+    response=_ASYNC_ACTION_STARTED,
+    bodies=(Body(media_type="application/json", kind="json"),),
     security=(("X-App-Id", "X-App-Token"),),
 )
 
 _ACTION_IMPORT_VOUCHERS: ActionSpec[VouchersImportAction] = ActionSpec(
-    _OP_GET_ASYNC_ACTION,
-    "async_action_id",
-    _POLL_GET_ASYNC_ACTION,
-    AsyncActionFailedError,
-    lambda: (types.VouchersImportAction,),
-    ("VOUCHERS.IMPORT",),
+    endpoint=_OP_GET_ASYNC_ACTION,
+    argument="async_action_id",
+    poll=_POLL_GET_ASYNC_ACTION,
+    failed_error=AsyncActionFailedError,
+    expected=lambda: (types.VouchersImportAction,),
+    types=("VOUCHERS.IMPORT",),
     id_from="async_action_id",
 )
 
