@@ -70,3 +70,17 @@ def test_runtime_objects_are_built_with_keywords() -> None:
                     positional.append(f"{path.relative_to(GENERATED)}:{node.lineno}: {ast.unparse(node)[:100]}")
     assert {"Endpoint", "Param", "PollSpec", "PageSpec", "ActionSpec", "Scheme", "ResponseType"} <= built
     assert positional == []
+
+
+def test_no_magic_keys() -> None:
+    """The error body for statuses an operation does not list is the client's `default_error=`, not `{"": ...}`."""
+    empty_keys = [
+        f"{path.relative_to(GENERATED)}:{node.lineno}"
+        for path in _spec_modules()
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Dict) and any(isinstance(k, ast.Constant) and k.value == "" for k in node.keys)
+    ]
+    assert empty_keys == []
+    client = ast.parse((GENERATED / "voucherify" / "client.py").read_text())
+    passed = {k.arg for node in ast.walk(client) if isinstance(node, ast.Call) for k in node.keywords}
+    assert "default_error" in passed and "errors" not in passed

@@ -100,7 +100,7 @@ class PostmanClient(APIClient):
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,
-            errors={"": _PROBLEM_DETAIL},
+            default_error=_PROBLEM_DETAIL,
             lenient=lenient,
         )
 
@@ -157,7 +157,7 @@ class AsyncPostmanClient(AsyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,
-            errors={"": _PROBLEM_DETAIL},
+            default_error=_PROBLEM_DETAIL,
             lenient=lenient,
         )
 

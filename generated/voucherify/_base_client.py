@@ -172,7 +172,7 @@ class BaseClient:
         schemes: Mapping[str, Scheme],
         timeout: Timeout,
         max_retries: int,
-        errors: Mapping[str, ResponseType[Any]],
+        default_error: ResponseType[Any] | None = None,
         lenient: bool = False,
     ) -> None:
         self.base_url = base_url.rstrip("/")
@@ -182,7 +182,7 @@ class BaseClient:
         self._schemes = schemes
         self._secrets = read_credentials(credentials, schemes)
         self._tokens = TokenCache()  # OAuth2 tokens fetched with the client credentials
-        self._errors = errors
+        self._default_error = default_error  # parses an error status the operation does not list
 
     def __repr__(self) -> str:
         # The names of the credentials it holds, never their values.
@@ -316,7 +316,7 @@ class BaseClient:
     def _status_error(self, response: httpx.Response, errors: Mapping[str, ResponseType[Any]]) -> APIStatusError:
         """The typed error for a non-2xx answer, its body parsed as the spec documents it."""
         status = str(response.status_code)
-        parser = errors.get(status) or errors.get(f"{status[0]}XX") or errors.get("default") or self._errors.get("")
+        parser = errors.get(status) or errors.get(f"{status[0]}XX") or errors.get("default") or self._default_error
         readers: list[Callable[[], Any]] = [response.json]
         if parser is not None:
             readers.insert(0, lambda: parser.parse(response.content))
@@ -369,7 +369,7 @@ class APIClient(BaseClient):
         timeout: Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
-        errors: Mapping[str, ResponseType[Any]] | None = None,
+        default_error: ResponseType[Any] | None = None,
         lenient: bool = False,
     ) -> None:
         super().__init__(
@@ -378,7 +378,7 @@ class APIClient(BaseClient):
             schemes=schemes or {},
             timeout=timeout,
             max_retries=max_retries,
-            errors=errors or {},
+            default_error=default_error,
             lenient=lenient,
         )
         self._owns_http = http_client is None
@@ -617,7 +617,7 @@ class AsyncAPIClient(BaseClient):
         timeout: Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
-        errors: Mapping[str, ResponseType[Any]] | None = None,
+        default_error: ResponseType[Any] | None = None,
         lenient: bool = False,
     ) -> None:
         super().__init__(
@@ -626,7 +626,7 @@ class AsyncAPIClient(BaseClient):
             schemes=schemes or {},
             timeout=timeout,
             max_retries=max_retries,
-            errors=errors or {},
+            default_error=default_error,
             lenient=lenient,
         )
         self._owns_http = http_client is None

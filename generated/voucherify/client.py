@@ -103,7 +103,7 @@ class VoucherifyClient(APIClient):
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,
-            errors={"": _ERROR},
+            default_error=_ERROR,
             lenient=lenient,
         )
 
@@ -207,7 +207,7 @@ class AsyncVoucherifyClient(AsyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,
-            errors={"": _ERROR},
+            default_error=_ERROR,
             lenient=lenient,
         )
 

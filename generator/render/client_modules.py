@@ -57,7 +57,7 @@ class ClientView:
     server_variables: str
     credentials: str  # `{"app_id": app_id, ...}`
     schemes: str  # the name of the schemes constant, or `{}`
-    default_errors: str
+    default_error: str  # the parser of error statuses an operation does not list, or ""
     groups: tuple[GroupView, ...]  # every resource, outermost first
     resource_modules: tuple[ResourceModuleView, ...]
     constants: tuple[ConstantView, ...]
@@ -174,9 +174,7 @@ def client_view(api: ir.Api) -> ClientView:
     ctx = ClientContext(api, MODULE_NAMES)  # the client module's; each resource module gets its own constants
     failed = ctx.failed_errors
     modules = tuple(_resource_module(api, top, ctx.for_module()) for top in api.groups if not top.parent)
-    default_errors = "{}"
-    if ctx.default_error is not None:
-        default_errors = f"{{'': {ctx.constants.parser(ctx.default_error)}}}"
+    default_error = ctx.constants.parser(ctx.default_error) if ctx.default_error is not None else ""
     secrets = credentials(api)
     arguments = [f"{c.name}: str | None = None" for c in secrets]
     arguments += [f"{v.name}: str = {literal(v.default)}" for v in api.server_variables]
@@ -213,7 +211,7 @@ def client_view(api: ir.Api) -> ClientView:
         server_variables="{" + ", ".join(f"{literal(v.wire_name)}: {v.name}" for v in api.server_variables) + "}",
         credentials="{" + ", ".join(f"{literal(c.name)}: {c.name}" for c in secrets) + "}",
         schemes=schemes,
-        default_errors=default_errors,
+        default_error=default_error,
         groups=tuple(g for m in modules for g in m.groups),
         resource_modules=modules,
         constants=constants,
