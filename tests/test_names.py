@@ -109,10 +109,13 @@ def test_client_attributes_are_every_public_name_of_the_rendered_clients(client:
 
 
 def test_resource_attributes_are_the_decorators_of_the_rendered_resources() -> None:
+    """The decorators a method could hide: those named as an `Identifier` can be (not `Operation`)."""
     trees = [ast.parse(path.read_text()) for path in (ROOT / "generated").glob("*/resources/*.py")]
-    decorators = {d.id for tree in trees for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)
-                  for d in node.decorator_list if isinstance(d, ast.Name) and not d.id.startswith("_")}  # fmt: skip
-    assert decorators == RESOURCE_ATTRIBUTES
+    functions = [node for tree in trees for node in ast.walk(tree)
+                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]  # fmt: skip
+    decorators = {d.id for node in functions for d in node.decorator_list if isinstance(d, ast.Name)}
+    assert {"Operation", "AsyncOperation"} < decorators
+    assert {name for name in decorators if Identifier(name) == name} == RESOURCE_ATTRIBUTES
 
 
 def test_no_schema_can_take_a_name_the_rendered_modules_import() -> None:

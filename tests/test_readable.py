@@ -84,3 +84,17 @@ def test_no_magic_keys() -> None:
     client = ast.parse((GENERATED / "voucherify" / "client.py").read_text())
     passed = {k.arg for node in ast.walk(client) if isinstance(node, ast.Call) for k in node.keywords}
     assert "default_error" in passed and "errors" not in passed
+
+
+def test_no_private_name_is_imported_from_another_module() -> None:
+    """A name two modules share is public, or each module that uses it defines it (`_OP_GET_ASYNC_ACTION` was
+    imported from client.py by every resource polling it; the methods' `_operation` decorator from `_response`)."""
+    imported = [
+        f"{path.relative_to(GENERATED)}:{node.lineno}: {alias.name}"
+        for path in sorted(GENERATED.glob("*/**/*.py"))
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.ImportFrom) and node.level
+        for alias in node.names
+        if alias.name.startswith("_")
+    ]
+    assert imported == []

@@ -10,10 +10,8 @@ import httpx
 
 from . import types
 from ._auth import Scheme
-from ._base_client import APIClient, AsyncAPIClient, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, Endpoint, expand_url
-from ._encoding import Param
+from ._base_client import APIClient, AsyncAPIClient, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, expand_url
 from ._exceptions import WaitFailedError
-from ._polling import PollSpec
 from ._runtime import ResponseType
 
 if TYPE_CHECKING:
@@ -38,20 +36,6 @@ class AsyncActionFailedError(WaitFailedError):
         """The final state of the work."""
         return self.final
 
-
-_ASYNC_ACTION: ResponseType[AsyncAction] = ResponseType(target=lambda: types.AsyncAction)
-
-_OP_GET_ASYNC_ACTION: Endpoint[AsyncAction] = Endpoint(
-    method="GET",
-    path="/v1/async-actions/{asyncActionId}",
-    response=_ASYNC_ACTION,
-    params=(Param(name="async_action_id", wire="asyncActionId", location="path"),),
-    security=(("X-App-Id", "X-App-Token"),),
-)
-
-_POLL_GET_ASYNC_ACTION: PollSpec[AsyncAction] = PollSpec(
-    status="status", done=frozenset(["DONE"]), failed=frozenset(["FAILED"]), progress="progress"
-)
 
 _ERROR: ResponseType[Error] = ResponseType(target=lambda: types.Error)
 

@@ -128,11 +128,13 @@ def _resource_module(api: ir.Api, top: ir.Group, ctx: ClientContext) -> Resource
     failed = ctx.failed_errors
     members = [g for g in api.groups if g is top or g.parent[:1] == (top.name,)]
     groups = [_group_view(api, g, ctx, top.name) for g in members]
-    types = _types_of([op for g in members for op in g.operations]) + ctx.item_types
+    # The status operations' too: a module that polls one defines its constants itself.
+    polled = [op for g in api.groups for op in g.operations if op.poll is not None]
+    types = _types_of([op for g in members for op in g.operations] + polled) + ctx.item_types
     constants = tuple(ctx.constants.by_value.values())
     rendered = _rendered(groups, constants)
     needed, checking = _imports(rendered, types, ctx, "..")
-    needed["..client"] = {name for name in failed if re.search(rf"\b{name}\b", rendered)} | ctx.imported
+    needed["..client"] = {name for name in failed if re.search(rf"\b{name}\b", rendered)}
     needed[".._base_client"] = needed.get(".._base_client", set()) | {"APIClient", "AsyncAPIClient"}
     return ResourceModuleView(
         top.name,
@@ -186,7 +188,7 @@ def client_view(api: ir.Api) -> ClientView:
             "{" + ", ".join(f"{literal(s.key)}: {scheme_source(s)}" for s in api.auth) + "}",
         )
     constants = tuple(ctx.constants.by_value.values())
-    # The status operations' constants and wait errors name their types; the default error is parsed here too.
+    # The wait errors name the status operations' types; the default error is parsed here too.
     types = _types_of([op for g in api.groups for op in g.operations if op.poll is not None]) + ctx.item_types
     types += [ctx.default_error] if ctx.default_error is not None else []
     rendered = " ".join([f"{c.hint} {c.value}" for c in constants] + [e.type for e in failed.values()])

@@ -57,7 +57,7 @@ class MethodView:
     returns: str
     docstring: str
     body: tuple[str, ...]
-    decorator: str = ""  # `_operation`: callable, with `.with_raw_response` and `.with_streaming_response`
+    decorator: str = ""  # `Operation`: callable, with `.with_raw_response` and `.with_streaming_response`
     def_: str = "def"  # `async def` for a method that sends requests on the async client
     text: str = ""  # the docstring's text, for the docs
 
@@ -84,7 +84,7 @@ RUNTIME_IMPORTS = {
     "._base_client": ["Endpoint"],
     "._encoding": ["Body", "Param", "PartEncoding"],
     "._exceptions": [],
-    "._response": ["RequestOptions", "_async_operation", "_operation"],
+    "._response": ["AsyncOperation", "Operation", "RequestOptions"],
     "._runtime": ["ResponseType"],
     "._pagination": ["AsyncPage", "Page", "PageSpec"],
     "._polling": [
@@ -166,10 +166,9 @@ def _new_shape(op: ir.Operation, ctx: ClientContext) -> _Shape:
     signature = ", ".join(["self", *positional, *(["*", *keywords] if keywords else [])])
     first = op.success.type if op.success and op.success.type is not None else None
     direct = op.starts is not None and op.starts.direct and first is not None
-    home = ctx.home(op)
-    typed = hint(first, home.shadowed) if direct and first is not None else _returns(op, home.shadowed)
-    source = endpoint_source(op, home.constants.parser, home.default_error)
-    endpoint = ctx.uses(home, home.constants.add(f"op {op.operation_id}", f"Endpoint[{typed}]", source))
+    typed = hint(first, ctx.shadowed) if direct and first is not None else _returns(op, ctx.shadowed)
+    source = endpoint_source(op, ctx.constants.parser, ctx.default_error)
+    endpoint = ctx.constants.add(f"op {op.operation_id}", f"Endpoint[{typed}]", source)
     arguments = "{" + ", ".join(f"{literal(p.name)}: {p.name}" for p in op.parameters if p.constant is None) + "}"
     return _Shape(signature, bool(keywords), endpoint, arguments, body, _returns(op, shadowed))
 
@@ -241,7 +240,7 @@ def methods_of_operation(op: ir.Operation, ctx: ClientContext, mode: Mode) -> li
         text += f"\n\nCall `.wait()` on the result to poll the URL in its `{op.follow.header}` until the work is done."
     signature = f"{shape.signature}, **options: Unpack[RequestOptions]"
     body = (f"return {mode.await_}self._client.{call}",)
-    decorator = f"_{mode.func_prefix}operation"
+    decorator = f"{mode.prefix}Operation"
     methods = [MethodView(op.name, signature, returns, docstring(text), body, decorator, mode.def_, text)]
     if op.poll is not None:
         wait, *handle = op.companions

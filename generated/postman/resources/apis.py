@@ -10,13 +10,13 @@ from typing_extensions import Unpack
 from .. import types
 from .._base_client import APIClient, AsyncAPIClient, Endpoint
 from .._encoding import Body, Param
-from .._polling import Accepted, AsyncAccepted, FollowSpec
-from .._response import RequestOptions, _async_operation, _operation
+from .._polling import Accepted, AsyncAccepted, FollowSpec, PollSpec
+from .._response import AsyncOperation, Operation, RequestOptions
 from .._runtime import ResponseType
-from ..client import AsyncTaskFailedError, _OP_GET_STATUS_OF_AN_ASYNC_TASK, _POLL_GET_STATUS_OF_AN_ASYNC_TASK
+from ..client import AsyncTaskFailedError
 
 if TYPE_CHECKING:
-    from ..types import ApiVersion, AsyncTaskAccepted, CompletedAsyncTask, CreateApiVersion
+    from ..types import ApiVersion, AsyncTask, AsyncTaskAccepted, CompletedAsyncTask, CreateApiVersion
 
 _API_VERSION: ResponseType[ApiVersion] = ResponseType(target=lambda: types.ApiVersion)
 
@@ -28,6 +28,31 @@ _OP_CREATE_API_VERSION: Endpoint[ApiVersion] = Endpoint(
     bodies=(Body(media_type="application/json", kind="json"),),
     security=(("ApiKey",),),
     headers={"Accept": "application/vnd.api.v10+json"},
+)
+
+_ASYNC_TASK: ResponseType[AsyncTask] = ResponseType(target=lambda: types.AsyncTask)
+
+_OP_GET_STATUS_OF_AN_ASYNC_TASK: Endpoint[AsyncTask] = Endpoint(
+    method="GET",
+    path="/apis/{apiId}/tasks/{taskId}",
+    response=_ASYNC_TASK,
+    params=(Param(name="api_id", wire="apiId", location="path"), Param(name="task_id", wire="taskId", location="path")),
+    security=(("ApiKey",),),
+    headers={"Accept": "application/vnd.api.v10+json"},
+)
+
+_COMPLETED_ASYNC_TASK: ResponseType[CompletedAsyncTask] = ResponseType(target=lambda: types.CompletedAsyncTask)
+
+_POLL_GET_STATUS_OF_AN_ASYNC_TASK: PollSpec[CompletedAsyncTask] = PollSpec(
+    status="status",
+    done=frozenset(["completed"]),
+    failed=frozenset(["failed"]),
+    error=(
+        "details",
+        "error",
+        "message",
+    ),
+    result=_COMPLETED_ASYNC_TASK,
 )
 
 _FOLLOW_CREATE_API_VERSION: FollowSpec[CompletedAsyncTask] = FollowSpec(
@@ -58,7 +83,7 @@ class APIsResource:
     def __init__(self, client: APIClient) -> None:
         self._client = client
 
-    @_operation
+    @Operation
     def create_api_version(
         self, api_id: str, body: CreateApiVersion | dict[str, Any], **options: Unpack[RequestOptions]
     ) -> Accepted[ApiVersion, CompletedAsyncTask]:
@@ -72,7 +97,7 @@ class APIsResource:
             _OP_CREATE_API_VERSION, {"api_id": api_id}, _FOLLOW_CREATE_API_VERSION, body=body, options=options
         )
 
-    @_operation
+    @Operation
     def sync_collection_with_schema(
         self, api_id: str, collection_id: str, **options: Unpack[RequestOptions]
     ) -> Accepted[AsyncTaskAccepted, CompletedAsyncTask]:
@@ -96,7 +121,7 @@ class AsyncAPIsResource:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
 
-    @_async_operation
+    @AsyncOperation
     async def create_api_version(
         self, api_id: str, body: CreateApiVersion | dict[str, Any], **options: Unpack[RequestOptions]
     ) -> AsyncAccepted[ApiVersion, CompletedAsyncTask]:
@@ -110,7 +135,7 @@ class AsyncAPIsResource:
             _OP_CREATE_API_VERSION, {"api_id": api_id}, _FOLLOW_CREATE_API_VERSION, body=body, options=options
         )
 
-    @_async_operation
+    @AsyncOperation
     async def sync_collection_with_schema(
         self, api_id: str, collection_id: str, **options: Unpack[RequestOptions]
     ) -> AsyncAccepted[AsyncTaskAccepted, CompletedAsyncTask]:

@@ -21,10 +21,11 @@ from .._polling import (
     DEFAULT_POLL_INTERVAL,
     DEFAULT_WAIT_TIMEOUT,
     Expected,
+    PollSpec,
 )
-from .._response import RequestOptions, _async_operation, _operation
+from .._response import AsyncOperation, Operation, RequestOptions
 from .._runtime import ResponseType
-from ..client import AsyncActionFailedError, _OP_GET_ASYNC_ACTION, _POLL_GET_ASYNC_ACTION
+from ..client import AsyncActionFailedError
 
 if TYPE_CHECKING:
     from ..types import AsyncAction, AsyncActionList, AsyncActionSummary
@@ -46,6 +47,20 @@ _PAGES_LIST_ASYNC_ACTIONS: PageSpec[AsyncActionSummary] = PageSpec(
     items="async_actions", has_more="has_more", parameter="end_date", source="created_at"
 )
 
+_ASYNC_ACTION: ResponseType[AsyncAction] = ResponseType(target=lambda: types.AsyncAction)
+
+_OP_GET_ASYNC_ACTION: Endpoint[AsyncAction] = Endpoint(
+    method="GET",
+    path="/v1/async-actions/{asyncActionId}",
+    response=_ASYNC_ACTION,
+    params=(Param(name="async_action_id", wire="asyncActionId", location="path"),),
+    security=(("X-App-Id", "X-App-Token"),),
+)
+
+_POLL_GET_ASYNC_ACTION: PollSpec[AsyncAction] = PollSpec(
+    status="status", done=frozenset(["DONE"]), failed=frozenset(["FAILED"]), progress="progress"
+)
+
 _HANDLE_GET_ASYNC_ACTION: ActionSpec[AsyncAction] = ActionSpec(
     endpoint=_OP_GET_ASYNC_ACTION,
     argument="async_action_id",
@@ -60,7 +75,7 @@ class AsyncActionsResource:
     def __init__(self, client: APIClient) -> None:
         self._client = client
 
-    @_operation
+    @Operation
     def list(
         self, *, limit: int | None = None, end_date: datetime | None = None, **options: Unpack[RequestOptions]
     ) -> Page[AsyncActionSummary]:
@@ -74,7 +89,7 @@ class AsyncActionsResource:
             _OP_LIST_ASYNC_ACTIONS, {"limit": limit, "end_date": end_date}, _PAGES_LIST_ASYNC_ACTIONS, options=options
         )
 
-    @_operation
+    @Operation
     def get(self, async_action_id: str, **options: Unpack[RequestOptions]) -> AsyncAction:
         """Get Async Action
 
@@ -124,7 +139,7 @@ class AsyncAsyncActionsResource:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
 
-    @_async_operation
+    @AsyncOperation
     async def list(
         self, *, limit: int | None = None, end_date: datetime | None = None, **options: Unpack[RequestOptions]
     ) -> AsyncPage[AsyncActionSummary]:
@@ -138,7 +153,7 @@ class AsyncAsyncActionsResource:
             _OP_LIST_ASYNC_ACTIONS, {"limit": limit, "end_date": end_date}, _PAGES_LIST_ASYNC_ACTIONS, options=options
         )
 
-    @_async_operation
+    @AsyncOperation
     async def get(self, async_action_id: str, **options: Unpack[RequestOptions]) -> AsyncAction:
         """Get Async Action
 

@@ -10,13 +10,14 @@ from typing_extensions import Unpack
 from .. import types
 from .._base_client import APIClient, AsyncAPIClient, Endpoint
 from .._encoding import Body, Param, PartEncoding
-from .._polling import ActionHandle, ActionSpec, AsyncActionHandle
-from .._response import RequestOptions, _async_operation, _operation
+from .._polling import ActionHandle, ActionSpec, AsyncActionHandle, PollSpec
+from .._response import AsyncOperation, Operation, RequestOptions
 from .._runtime import ResponseType
-from ..client import AsyncActionFailedError, _OP_GET_ASYNC_ACTION, _POLL_GET_ASYNC_ACTION
+from ..client import AsyncActionFailedError
 
 if TYPE_CHECKING:
     from ..types import (
+        AsyncAction,
         AsyncActionStarted,
         CampaignVoucherImport,
         CampaignVouchersAdd,
@@ -39,6 +40,20 @@ _OP_DELETE_CAMPAIGN: Endpoint[AsyncActionStarted] = Endpoint(
         Param(name="force", wire="force", location="query"),
     ),
     security=(("X-App-Id", "X-App-Token"),),
+)
+
+_ASYNC_ACTION: ResponseType[AsyncAction] = ResponseType(target=lambda: types.AsyncAction)
+
+_OP_GET_ASYNC_ACTION: Endpoint[AsyncAction] = Endpoint(
+    method="GET",
+    path="/v1/async-actions/{asyncActionId}",
+    response=_ASYNC_ACTION,
+    params=(Param(name="async_action_id", wire="asyncActionId", location="path"),),
+    security=(("X-App-Id", "X-App-Token"),),
+)
+
+_POLL_GET_ASYNC_ACTION: PollSpec[AsyncAction] = PollSpec(
+    status="status", done=frozenset(["DONE"]), failed=frozenset(["FAILED"]), progress="progress"
 )
 
 _ACTION_DELETE_CAMPAIGN: ActionSpec[CampaignVouchersDeleteAction] = ActionSpec(
@@ -125,7 +140,7 @@ class CampaignsResource:
     def __init__(self, client: APIClient) -> None:
         self._client = client
 
-    @_operation
+    @Operation
     def delete(
         self, campaign_id: str, *, force: bool | None = None, **options: Unpack[RequestOptions]
     ) -> ActionHandle[CampaignVouchersDeleteAction]:
@@ -139,7 +154,7 @@ class CampaignsResource:
             _OP_DELETE_CAMPAIGN, {"campaign_id": campaign_id, "force": force}, _ACTION_DELETE_CAMPAIGN, options=options
         )
 
-    @_operation
+    @Operation
     def add_vouchers(
         self,
         campaign_id: str,
@@ -164,7 +179,7 @@ class CampaignsResource:
             options=options,
         )
 
-    @_operation
+    @Operation
     def import_vouchers(
         self,
         campaign_id: str,
@@ -185,7 +200,7 @@ class CampaignsResource:
             options=options,
         )
 
-    @_operation
+    @Operation
     def import_vouchers_csv(
         self,
         campaign_id: str,
@@ -213,7 +228,7 @@ class AsyncCampaignsResource:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
 
-    @_async_operation
+    @AsyncOperation
     async def delete(
         self, campaign_id: str, *, force: bool | None = None, **options: Unpack[RequestOptions]
     ) -> AsyncActionHandle[CampaignVouchersDeleteAction]:
@@ -227,7 +242,7 @@ class AsyncCampaignsResource:
             _OP_DELETE_CAMPAIGN, {"campaign_id": campaign_id, "force": force}, _ACTION_DELETE_CAMPAIGN, options=options
         )
 
-    @_async_operation
+    @AsyncOperation
     async def add_vouchers(
         self,
         campaign_id: str,
@@ -252,7 +267,7 @@ class AsyncCampaignsResource:
             options=options,
         )
 
-    @_async_operation
+    @AsyncOperation
     async def import_vouchers(
         self,
         campaign_id: str,
@@ -273,7 +288,7 @@ class AsyncCampaignsResource:
             options=options,
         )
 
-    @_async_operation
+    @AsyncOperation
     async def import_vouchers_csv(
         self,
         campaign_id: str,

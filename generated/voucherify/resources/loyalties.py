@@ -10,13 +10,13 @@ from typing_extensions import Unpack
 from .. import types
 from .._base_client import APIClient, AsyncAPIClient, Endpoint
 from .._encoding import Param
-from .._polling import ActionHandle, ActionSpec, AsyncActionHandle
-from .._response import RequestOptions, _async_operation, _operation
+from .._polling import ActionHandle, ActionSpec, AsyncActionHandle, PollSpec
+from .._response import AsyncOperation, Operation, RequestOptions
 from .._runtime import ResponseType
-from ..client import AsyncActionFailedError, _OP_GET_ASYNC_ACTION, _POLL_GET_ASYNC_ACTION
+from ..client import AsyncActionFailedError
 
 if TYPE_CHECKING:
-    from ..types import AsyncActionStarted, CampaignVouchersDeleteAction
+    from ..types import AsyncAction, AsyncActionStarted, CampaignVouchersDeleteAction
 
 _ASYNC_ACTION_STARTED: ResponseType[AsyncActionStarted] = ResponseType(target=lambda: types.AsyncActionStarted)
 
@@ -29,6 +29,20 @@ _OP_DELETE_LOYALTY_PROGRAM: Endpoint[AsyncActionStarted] = Endpoint(
         Param(name="force", wire="force", location="query"),
     ),
     security=(("X-App-Id", "X-App-Token"),),
+)
+
+_ASYNC_ACTION: ResponseType[AsyncAction] = ResponseType(target=lambda: types.AsyncAction)
+
+_OP_GET_ASYNC_ACTION: Endpoint[AsyncAction] = Endpoint(
+    method="GET",
+    path="/v1/async-actions/{asyncActionId}",
+    response=_ASYNC_ACTION,
+    params=(Param(name="async_action_id", wire="asyncActionId", location="path"),),
+    security=(("X-App-Id", "X-App-Token"),),
+)
+
+_POLL_GET_ASYNC_ACTION: PollSpec[AsyncAction] = PollSpec(
+    status="status", done=frozenset(["DONE"]), failed=frozenset(["FAILED"]), progress="progress"
 )
 
 _ACTION_DELETE_LOYALTY_PROGRAM: ActionSpec[CampaignVouchersDeleteAction] = ActionSpec(
@@ -48,7 +62,7 @@ class LoyaltiesResource:
     def __init__(self, client: APIClient) -> None:
         self._client = client
 
-    @_operation
+    @Operation
     def delete(
         self, campaign_id: str, *, force: bool | None = None, **options: Unpack[RequestOptions]
     ) -> ActionHandle[CampaignVouchersDeleteAction]:
@@ -72,7 +86,7 @@ class AsyncLoyaltiesResource:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
 
-    @_async_operation
+    @AsyncOperation
     async def delete(
         self, campaign_id: str, *, force: bool | None = None, **options: Unpack[RequestOptions]
     ) -> AsyncActionHandle[CampaignVouchersDeleteAction]:

@@ -9,14 +9,15 @@ from typing_extensions import Unpack
 
 from .. import types
 from .._base_client import APIClient, AsyncAPIClient, Endpoint
-from .._encoding import Body, PartEncoding
-from .._polling import ActionHandle, ActionSpec, AsyncActionHandle
-from .._response import RequestOptions, _async_operation, _operation
+from .._encoding import Body, Param, PartEncoding
+from .._polling import ActionHandle, ActionSpec, AsyncActionHandle, PollSpec
+from .._response import AsyncOperation, Operation, RequestOptions
 from .._runtime import ResponseType
-from ..client import AsyncActionFailedError, _OP_GET_ASYNC_ACTION, _POLL_GET_ASYNC_ACTION
+from ..client import AsyncActionFailedError
 
 if TYPE_CHECKING:
     from ..types import (
+        AsyncAction,
         AsyncActionStarted,
         ImportVouchersToCampaignUsingCsvBody,
         ProductUpdate,
@@ -34,6 +35,20 @@ _OP_UPDATE_PRODUCTS_IN_BULK: Endpoint[AsyncActionStarted] = Endpoint(
     response=_ASYNC_ACTION_STARTED,
     bodies=(Body(media_type="application/json", kind="json"),),
     security=(("X-App-Id", "X-App-Token"),),
+)
+
+_ASYNC_ACTION: ResponseType[AsyncAction] = ResponseType(target=lambda: types.AsyncAction)
+
+_OP_GET_ASYNC_ACTION: Endpoint[AsyncAction] = Endpoint(
+    method="GET",
+    path="/v1/async-actions/{asyncActionId}",
+    response=_ASYNC_ACTION,
+    params=(Param(name="async_action_id", wire="asyncActionId", location="path"),),
+    security=(("X-App-Id", "X-App-Token"),),
+)
+
+_POLL_GET_ASYNC_ACTION: PollSpec[AsyncAction] = PollSpec(
+    status="status", done=frozenset(["DONE"]), failed=frozenset(["FAILED"]), progress="progress"
 )
 
 _ACTION_UPDATE_PRODUCTS_IN_BULK: ActionSpec[ProductsBulkUpdateAction] = ActionSpec(
@@ -93,7 +108,7 @@ class ProductsResource:
     def __init__(self, client: APIClient) -> None:
         self._client = client
 
-    @_operation
+    @Operation
     def update_in_bulk(
         self, body: list[ProductUpdate] | list[dict[str, Any]], **options: Unpack[RequestOptions]
     ) -> ActionHandle[ProductsBulkUpdateAction]:
@@ -107,7 +122,7 @@ class ProductsResource:
             _OP_UPDATE_PRODUCTS_IN_BULK, {}, _ACTION_UPDATE_PRODUCTS_IN_BULK, body=body, options=options
         )
 
-    @_operation
+    @Operation
     def update_metadata_in_bulk(
         self, body: UpdateCustomersMetadataInBulkBody | dict[str, Any], **options: Unpack[RequestOptions]
     ) -> ActionHandle[ProductsMetadataUpdateAction]:
@@ -125,7 +140,7 @@ class ProductsResource:
             options=options,
         )
 
-    @_operation
+    @Operation
     def import_csv(
         self, body: ImportVouchersToCampaignUsingCsvBody | dict[str, Any], **options: Unpack[RequestOptions]
     ) -> ActionHandle[ProductsImportCsvAction]:
@@ -146,7 +161,7 @@ class AsyncProductsResource:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
 
-    @_async_operation
+    @AsyncOperation
     async def update_in_bulk(
         self, body: list[ProductUpdate] | list[dict[str, Any]], **options: Unpack[RequestOptions]
     ) -> AsyncActionHandle[ProductsBulkUpdateAction]:
@@ -160,7 +175,7 @@ class AsyncProductsResource:
             _OP_UPDATE_PRODUCTS_IN_BULK, {}, _ACTION_UPDATE_PRODUCTS_IN_BULK, body=body, options=options
         )
 
-    @_async_operation
+    @AsyncOperation
     async def update_metadata_in_bulk(
         self, body: UpdateCustomersMetadataInBulkBody | dict[str, Any], **options: Unpack[RequestOptions]
     ) -> AsyncActionHandle[ProductsMetadataUpdateAction]:
@@ -178,7 +193,7 @@ class AsyncProductsResource:
             options=options,
         )
 
-    @_async_operation
+    @AsyncOperation
     async def import_csv(
         self, body: ImportVouchersToCampaignUsingCsvBody | dict[str, Any], **options: Unpack[RequestOptions]
     ) -> AsyncActionHandle[ProductsImportCsvAction]:

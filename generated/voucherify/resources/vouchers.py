@@ -9,14 +9,15 @@ from typing_extensions import Unpack
 
 from .. import types
 from .._base_client import APIClient, AsyncAPIClient, Endpoint
-from .._encoding import Body, PartEncoding
-from .._polling import ActionHandle, ActionSpec, AsyncActionHandle
-from .._response import RequestOptions, _async_operation, _operation
+from .._encoding import Body, Param, PartEncoding
+from .._polling import ActionHandle, ActionSpec, AsyncActionHandle, PollSpec
+from .._response import AsyncOperation, Operation, RequestOptions
 from .._runtime import ResponseType
-from ..client import AsyncActionFailedError, _OP_GET_ASYNC_ACTION, _POLL_GET_ASYNC_ACTION
+from ..client import AsyncActionFailedError
 
 if TYPE_CHECKING:
     from ..types import (
+        AsyncAction,
         AsyncActionStarted,
         ImportVouchersUsingCsvBody,
         UpdateVouchersMetadataInBulkBody,
@@ -40,6 +41,20 @@ _OP_IMPORT_VOUCHERS_USING_CSV: Endpoint[AsyncActionStarted] = Endpoint(
         ),
     ),
     security=(("X-App-Id", "X-App-Token"),),
+)
+
+_ASYNC_ACTION: ResponseType[AsyncAction] = ResponseType(target=lambda: types.AsyncAction)
+
+_OP_GET_ASYNC_ACTION: Endpoint[AsyncAction] = Endpoint(
+    method="GET",
+    path="/v1/async-actions/{asyncActionId}",
+    response=_ASYNC_ACTION,
+    params=(Param(name="async_action_id", wire="asyncActionId", location="path"),),
+    security=(("X-App-Id", "X-App-Token"),),
+)
+
+_POLL_GET_ASYNC_ACTION: PollSpec[AsyncAction] = PollSpec(
+    status="status", done=frozenset(["DONE"]), failed=frozenset(["FAILED"]), progress="progress"
 )
 
 _ACTION_IMPORT_VOUCHERS_USING_CSV: ActionSpec[VouchersImportCsvAction] = ActionSpec(
@@ -113,7 +128,7 @@ class VouchersResource:
     def __init__(self, client: APIClient) -> None:
         self._client = client
 
-    @_operation
+    @Operation
     def import_csv(
         self, body: ImportVouchersUsingCsvBody | dict[str, Any], **options: Unpack[RequestOptions]
     ) -> ActionHandle[VouchersImportCsvAction]:
@@ -127,7 +142,7 @@ class VouchersResource:
             _OP_IMPORT_VOUCHERS_USING_CSV, {}, _ACTION_IMPORT_VOUCHERS_USING_CSV, body=body, options=options
         )
 
-    @_operation
+    @Operation
     def update_in_bulk(
         self, body: list[VoucherMetadataUpdate] | list[dict[str, Any]], **options: Unpack[RequestOptions]
     ) -> ActionHandle[VouchersBulkUpdateAction]:
@@ -141,7 +156,7 @@ class VouchersResource:
             _OP_UPDATE_VOUCHERS_IN_BULK, {}, _ACTION_UPDATE_VOUCHERS_IN_BULK, body=body, options=options
         )
 
-    @_operation
+    @Operation
     def update_metadata_in_bulk(
         self, body: UpdateVouchersMetadataInBulkBody | dict[str, Any], **options: Unpack[RequestOptions]
     ) -> ActionHandle[VouchersMetadataUpdateAction]:
@@ -159,7 +174,7 @@ class VouchersResource:
             options=options,
         )
 
-    @_operation
+    @Operation
     def import_vouchers(
         self, body: list[VoucherImport] | list[dict[str, Any]], **options: Unpack[RequestOptions]
     ) -> ActionHandle[VouchersImportAction]:
@@ -178,7 +193,7 @@ class AsyncVouchersResource:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
 
-    @_async_operation
+    @AsyncOperation
     async def import_csv(
         self, body: ImportVouchersUsingCsvBody | dict[str, Any], **options: Unpack[RequestOptions]
     ) -> AsyncActionHandle[VouchersImportCsvAction]:
@@ -192,7 +207,7 @@ class AsyncVouchersResource:
             _OP_IMPORT_VOUCHERS_USING_CSV, {}, _ACTION_IMPORT_VOUCHERS_USING_CSV, body=body, options=options
         )
 
-    @_async_operation
+    @AsyncOperation
     async def update_in_bulk(
         self, body: list[VoucherMetadataUpdate] | list[dict[str, Any]], **options: Unpack[RequestOptions]
     ) -> AsyncActionHandle[VouchersBulkUpdateAction]:
@@ -206,7 +221,7 @@ class AsyncVouchersResource:
             _OP_UPDATE_VOUCHERS_IN_BULK, {}, _ACTION_UPDATE_VOUCHERS_IN_BULK, body=body, options=options
         )
 
-    @_async_operation
+    @AsyncOperation
     async def update_metadata_in_bulk(
         self, body: UpdateVouchersMetadataInBulkBody | dict[str, Any], **options: Unpack[RequestOptions]
     ) -> AsyncActionHandle[VouchersMetadataUpdateAction]:
@@ -224,7 +239,7 @@ class AsyncVouchersResource:
             options=options,
         )
 
-    @_async_operation
+    @AsyncOperation
     async def import_vouchers(
         self, body: list[VoucherImport] | list[dict[str, Any]], **options: Unpack[RequestOptions]
     ) -> AsyncActionHandle[VouchersImportAction]:
