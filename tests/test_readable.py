@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import ast
+import io
+import tokenize
 from pathlib import Path
 
 import pytest
 
 from generator.ir.names import indefinite
+from generator.render.format import LINE_LENGTH
 from testdata import ROOT
 
 GENERATED = ROOT / "generated"
@@ -98,3 +101,51 @@ def test_no_private_name_is_imported_from_another_module() -> None:
         if alias.name.startswith("_")
     ]
     assert imported == []
+
+
+def _docstring_lines(tree: ast.Module) -> set[int]:
+    """The line numbers of every docstring (module, class, function) in a module."""
+    lines: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
+            first = node.body[0]
+            if (
+                isinstance(first, ast.Expr)
+                and isinstance(first.value, ast.Constant)
+                and isinstance(first.value.value, str)
+            ):
+                lines.update(range(first.lineno, (first.end_lineno or first.lineno) + 1))
+    return lines
+
+
+def _string_lines(source: str) -> set[int]:
+    """The line numbers a string literal (any, docstrings included) spans."""
+    return {
+        line
+        for token in tokenize.generate_tokens(io.StringIO(source).readline)
+        if token.type == tokenize.STRING
+        for line in range(token.start[0], token.end[0] + 1)
+    }
+
+
+def test_lines_fit_the_formatters_width_but_long_literals() -> None:
+    """A line over 120 characters is a long string value (a field's `description="..."`); a docstring's prose is
+    wrapped, so one of its lines is long only for a word that cannot be broken (a URL)."""
+    long_lines = []
+    for path in sorted(GENERATED.glob("*/**/*.py")):
+        source = path.read_text()
+        docstrings, strings = _docstring_lines(ast.parse(source)), _string_lines(source)
+        for number, line in enumerate(source.splitlines(), 1):
+            if len(line) <= LINE_LENGTH:
+                continue
+            indent = len(line) - len(line.lstrip())
+            unbreakable = indent + 3 + max(len(word) for word in line.split()) > LINE_LENGTH
+            if (number in docstrings and not unbreakable) or number not in strings:
+                long_lines.append(f"{path.relative_to(GENERATED)}:{number}: {line[:100]}")
+    assert long_lines == []
+
+
+def test_a_module_of_many_types_names_a_few() -> None:
+    doc = ast.get_docstring(ast.parse((GENERATED / "voucherify" / "types" / "async_action.py").read_text())) or ""
+    assert doc.startswith("The `AsyncAction`, ") and " other types of the voucherify API." in doc
+    assert len(doc) < 120

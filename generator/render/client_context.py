@@ -191,7 +191,7 @@ class ClientContext:
                 f"Waiting ended because the {type_hint} reached {' or '.join(op.poll.failed)}; "
                 f"`{subject}` is its final state."
             )
-            self.failed_errors[name] = FailedErrorView(name, subject, typed, docstring(text))
+            self.failed_errors[name] = FailedErrorView(name, subject, typed, docstring(text, 4))
         return name
 
 

@@ -39,6 +39,7 @@ class ResourceModuleView:
     """One `resources/` module: an outermost resource and the resources nested in it, sync and async."""
 
     name: str
+    docstring: str
     groups: tuple[GroupView, ...]
     constants: tuple[ConstantView, ...]
     imports: tuple[str, ...]
@@ -50,6 +51,7 @@ class ClientView:
     """Everything the client's modules need."""
 
     name: str
+    module_docstring: str
     docstring: str
     init_docstring: str
     arguments: tuple[str, ...]
@@ -77,7 +79,7 @@ def _group_view(api: ir.Api, group: ir.Group, ctx: ClientContext, module: str) -
     )
     children = tuple((g.name, g.class_name) for g in api.groups if g.parent == (*group.parent, group.name))
     return GroupView(
-        group.name, group.class_name, docstring(text), methods, children, not group.parent, group.qualified, module
+        group.name, group.class_name, docstring(text, 4), methods, children, not group.parent, group.qualified, module
     )
 
 
@@ -136,8 +138,10 @@ def _resource_module(api: ir.Api, top: ir.Group, ctx: ClientContext) -> Resource
     needed, checking = _imports(rendered, types, ctx, "..")
     needed["..client"] = {name for name in failed if re.search(rf"\b{name}\b", rendered)}
     needed[".._base_client"] = needed.get(".._base_client", set()) | {"APIClient", "AsyncAPIClient"}
+    clients = f"{api.client_name} and Async{api.client_name}"
     return ResourceModuleView(
         top.name,
+        docstring(f"`client.{top.name}` of {clients}, and the resources nested in it."),
         tuple(groups),
         constants,
         import_lines(needed, modules=("builtins",) if "builtins." in rendered else ()),
@@ -206,8 +210,12 @@ def client_view(api: ir.Api) -> ClientView:
         needed["._exceptions"].add("WaitFailedError")
     return ClientView(
         name=api.client_name,
-        docstring=docstring(_client_doc(api, secrets)),
-        init_docstring=docstring(_init_doc(api, secrets)),
+        module_docstring=docstring(
+            f"The {api.client_name} and Async{api.client_name} clients; each resource is loaded from `resources/` "
+            "when first used."
+        ),
+        docstring=docstring(_client_doc(api, secrets), 4),
+        init_docstring=docstring(_init_doc(api, secrets), 8),
         arguments=tuple(arguments),
         base_url=literal(api.server_url),
         server_variables="{" + ", ".join(f"{literal(v.wire_name)}: {v.name}" for v in api.server_variables) + "}",

@@ -241,7 +241,7 @@ def methods_of_operation(op: ir.Operation, ctx: ClientContext, mode: Mode) -> li
     signature = f"{shape.signature}, **options: Unpack[RequestOptions]"
     body = (f"return {mode.await_}self._client.{call}",)
     decorator = f"{mode.prefix}Operation"
-    methods = [MethodView(op.name, signature, returns, docstring(text), body, decorator, mode.def_, text)]
+    methods = [MethodView(op.name, signature, returns, docstring(text, 8), body, decorator, mode.def_, text)]
     if op.poll is not None:
         wait, *handle = op.companions
         methods.append(_wait_method(op, ctx, mode, shape, wait))
@@ -315,7 +315,7 @@ def _handle_methods(
         MethodView(name, argument, f"{handle}[{shape.returns}]", "", ("...",), "overload"),
         MethodView(name, f"{argument}, expect: type[Expected]", f"{handle}[Expected]", "", ("...",), "overload"),
         MethodView(
-            name, f"{argument}, expect: type[Any] | None = None", f"{handle}[Any]", docstring(text), body, text=text
+            name, f"{argument}, expect: type[Any] | None = None", f"{handle}[Any]", docstring(text, 8), body, text=text
         ),
     ]
 
@@ -336,4 +336,4 @@ def _wait_method(op: ir.Operation, ctx: ClientContext, mode: Mode, shape: _Shape
         f"`on_progress` receives every intermediate {shape.returns}. Raises `{error}` when it is {failed}, "
         f"and `WaitTimeoutError` (a `TimeoutError`) when `timeout` seconds pass first."
     )
-    return MethodView(name, signature, waited, docstring(text), body, def_=mode.def_, text=text)
+    return MethodView(name, signature, waited, docstring(text, 8), body, def_=mode.def_, text=text)

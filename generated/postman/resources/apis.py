@@ -78,7 +78,9 @@ _OP_SYNC_COLLECTION_WITH_SCHEMA: Endpoint[AsyncTaskAccepted] = Endpoint(
 
 
 class APIsResource:
-    """APIs, their versions and collections; creating a version and syncing a collection with the schema run as asynchronous tasks."""
+    """APIs, their versions and collections; creating a version and syncing a collection with the schema run as
+    asynchronous tasks.
+    """
 
     def __init__(self, client: APIClient) -> None:
         self._client = client
@@ -89,7 +91,8 @@ class APIsResource:
     ) -> Accepted[ApiVersion, CompletedAsyncTask]:
         """Create a version
 
-        Creates a new API version asynchronously. The answer is `202 Accepted` with a `Location` header that points at the task to poll for completion.
+        Creates a new API version asynchronously. The answer is `202 Accepted` with a `Location` header that points at
+        the task to poll for completion.
 
         Call `.wait()` on the result to poll the URL in its `Location` until the work is done.
         """
@@ -103,7 +106,8 @@ class APIsResource:
     ) -> Accepted[AsyncTaskAccepted, CompletedAsyncTask]:
         """Sync collection with schema
 
-        Syncs a collection attached to an API with the API's schema (OpenAPI 3 schemas only). The answer is `202 Accepted` with a `Location` header that points at the task to poll for completion.
+        Syncs a collection attached to an API with the API's schema (OpenAPI 3 schemas only). The answer is
+        `202 Accepted` with a `Location` header that points at the task to poll for completion.
 
         Call `.wait()` on the result to poll the URL in its `Location` until the work is done.
         """
@@ -116,7 +120,9 @@ class APIsResource:
 
 
 class AsyncAPIsResource:
-    """APIs, their versions and collections; creating a version and syncing a collection with the schema run as asynchronous tasks."""
+    """APIs, their versions and collections; creating a version and syncing a collection with the schema run as
+    asynchronous tasks.
+    """
 
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
@@ -127,7 +133,8 @@ class AsyncAPIsResource:
     ) -> AsyncAccepted[ApiVersion, CompletedAsyncTask]:
         """Create a version
 
-        Creates a new API version asynchronously. The answer is `202 Accepted` with a `Location` header that points at the task to poll for completion.
+        Creates a new API version asynchronously. The answer is `202 Accepted` with a `Location` header that points at
+        the task to poll for completion.
 
         Call `.wait()` on the result to poll the URL in its `Location` until the work is done.
         """
@@ -141,7 +148,8 @@ class AsyncAPIsResource:
     ) -> AsyncAccepted[AsyncTaskAccepted, CompletedAsyncTask]:
         """Sync collection with schema
 
-        Syncs a collection attached to an API with the API's schema (OpenAPI 3 schemas only). The answer is `202 Accepted` with a `Location` header that points at the task to poll for completion.
+        Syncs a collection attached to an API with the API's schema (OpenAPI 3 schemas only). The answer is
+        `202 Accepted` with a `Location` header that points at the task to poll for completion.
 
         Call `.wait()` on the result to poll the URL in its `Location` until the work is done.
         """

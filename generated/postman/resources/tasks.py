@@ -71,9 +71,11 @@ class TasksResource:
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
     ) -> CompletedAsyncTask:
-        """Wait until the AsyncTask is completed: poll `get` (the interval grows from `poll_interval` to `max_poll_interval`, honouring `Retry-After`) and return it as a `CompletedAsyncTask`.
+        """Wait until the AsyncTask is completed: poll `get` (the interval grows from `poll_interval` to
+        `max_poll_interval`, honouring `Retry-After`) and return it as a `CompletedAsyncTask`.
 
-        `on_progress` receives every intermediate AsyncTask. Raises `AsyncTaskFailedError` when it is failed, and `WaitTimeoutError` (a `TimeoutError`) when `timeout` seconds pass first.
+        `on_progress` receives every intermediate AsyncTask. Raises `AsyncTaskFailedError` when it is failed, and
+        `WaitTimeoutError` (a `TimeoutError`) when `timeout` seconds pass first.
         """
         return self._client.wait_for(
             _OP_GET_STATUS_OF_AN_ASYNC_TASK,
@@ -113,9 +115,11 @@ class AsyncTasksResource:
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
     ) -> CompletedAsyncTask:
-        """Wait until the AsyncTask is completed: poll `get` (the interval grows from `poll_interval` to `max_poll_interval`, honouring `Retry-After`) and return it as a `CompletedAsyncTask`.
+        """Wait until the AsyncTask is completed: poll `get` (the interval grows from `poll_interval` to
+        `max_poll_interval`, honouring `Retry-After`) and return it as a `CompletedAsyncTask`.
 
-        `on_progress` receives every intermediate AsyncTask. Raises `AsyncTaskFailedError` when it is failed, and `WaitTimeoutError` (a `TimeoutError`) when `timeout` seconds pass first.
+        `on_progress` receives every intermediate AsyncTask. Raises `AsyncTaskFailedError` when it is failed, and
+        `WaitTimeoutError` (a `TimeoutError`) when `timeout` seconds pass first.
         """
         return await self._client.wait_for(
             _OP_GET_STATUS_OF_AN_ASYNC_TASK,

@@ -81,7 +81,9 @@ class AsyncActionsResource:
     ) -> Page[AsyncActionSummary]:
         """List Async Actions
 
-        Returns the scheduled asynchronous actions, newest first. Results are limited by `limit`; when `has_more` is true, ask again with `end_date` set to the `created_at` of the last action returned. Listed actions never include their `result`: get the action by ID for that.
+        Returns the scheduled asynchronous actions, newest first. Results are limited by `limit`; when `has_more` is
+        true, ask again with `end_date` set to the `created_at` of the last action returned. Listed actions never
+        include their `result`: get the action by ID for that.
 
         Iterate the returned page to go through every page; each is fetched when reached.
         """
@@ -106,9 +108,11 @@ class AsyncActionsResource:
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
     ) -> AsyncAction:
-        """Wait until the AsyncAction is DONE: poll `get` (the interval grows from `poll_interval` to `max_poll_interval`, honouring `Retry-After`) and return it.
+        """Wait until the AsyncAction is DONE: poll `get` (the interval grows from `poll_interval` to
+        `max_poll_interval`, honouring `Retry-After`) and return it.
 
-        `on_progress` receives every intermediate AsyncAction. Raises `AsyncActionFailedError` when it is FAILED, and `WaitTimeoutError` (a `TimeoutError`) when `timeout` seconds pass first.
+        `on_progress` receives every intermediate AsyncAction. Raises `AsyncActionFailedError` when it is FAILED, and
+        `WaitTimeoutError` (a `TimeoutError`) when `timeout` seconds pass first.
         """
         return self._client.wait_for(
             _OP_GET_ASYNC_ACTION,
@@ -128,7 +132,9 @@ class AsyncActionsResource:
     def handle(self, async_action_id: str, expect: type[Expected]) -> ActionHandle[Expected]: ...
 
     def handle(self, async_action_id: str, expect: type[Any] | None = None) -> ActionHandle[Any]:
-        """A handle on work started earlier, from its ID alone (after a restart, say): `.get()` or `.wait()` it. Name its type (`handle(id, SomeType)`) to have them return that type; they return the whole `AsyncAction` otherwise."""
+        """A handle on work started earlier, from its ID alone (after a restart, say): `.get()` or `.wait()` it. Name
+        its type (`handle(id, SomeType)`) to have them return that type; they return the whole `AsyncAction` otherwise.
+        """
         spec = _HANDLE_GET_ASYNC_ACTION if expect is None else _HANDLE_GET_ASYNC_ACTION.expecting(expect)
         return ActionHandle(client=self._client, work_id=async_action_id, spec=spec)
 
@@ -145,7 +151,9 @@ class AsyncAsyncActionsResource:
     ) -> AsyncPage[AsyncActionSummary]:
         """List Async Actions
 
-        Returns the scheduled asynchronous actions, newest first. Results are limited by `limit`; when `has_more` is true, ask again with `end_date` set to the `created_at` of the last action returned. Listed actions never include their `result`: get the action by ID for that.
+        Returns the scheduled asynchronous actions, newest first. Results are limited by `limit`; when `has_more` is
+        true, ask again with `end_date` set to the `created_at` of the last action returned. Listed actions never
+        include their `result`: get the action by ID for that.
 
         Iterate the returned page to go through every page; each is fetched when reached.
         """
@@ -170,9 +178,11 @@ class AsyncAsyncActionsResource:
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
     ) -> AsyncAction:
-        """Wait until the AsyncAction is DONE: poll `get` (the interval grows from `poll_interval` to `max_poll_interval`, honouring `Retry-After`) and return it.
+        """Wait until the AsyncAction is DONE: poll `get` (the interval grows from `poll_interval` to
+        `max_poll_interval`, honouring `Retry-After`) and return it.
 
-        `on_progress` receives every intermediate AsyncAction. Raises `AsyncActionFailedError` when it is FAILED, and `WaitTimeoutError` (a `TimeoutError`) when `timeout` seconds pass first.
+        `on_progress` receives every intermediate AsyncAction. Raises `AsyncActionFailedError` when it is FAILED, and
+        `WaitTimeoutError` (a `TimeoutError`) when `timeout` seconds pass first.
         """
         return await self._client.wait_for(
             _OP_GET_ASYNC_ACTION,
@@ -192,6 +202,8 @@ class AsyncAsyncActionsResource:
     def handle(self, async_action_id: str, expect: type[Expected]) -> AsyncActionHandle[Expected]: ...
 
     def handle(self, async_action_id: str, expect: type[Any] | None = None) -> AsyncActionHandle[Any]:
-        """A handle on work started earlier, from its ID alone (after a restart, say): `.get()` or `.wait()` it. Name its type (`handle(id, SomeType)`) to have them return that type; they return the whole `AsyncAction` otherwise."""
+        """A handle on work started earlier, from its ID alone (after a restart, say): `.get()` or `.wait()` it. Name
+        its type (`handle(id, SomeType)`) to have them return that type; they return the whole `AsyncAction` otherwise.
+        """
         spec = _HANDLE_GET_ASYNC_ACTION if expect is None else _HANDLE_GET_ASYNC_ACTION.expecting(expect)
         return AsyncActionHandle(client=self._client, work_id=async_action_id, spec=spec)

@@ -146,9 +146,11 @@ class CampaignsResource:
     ) -> ActionHandle[CampaignVouchersDeleteAction]:
         """Delete Campaign
 
-        Delete a campaign and its vouchers. The vouchers are deleted in an async action (`CAMPAIGN.VOUCHERS_DELETE`); with `force=true` the campaign and its vouchers are removed for good and their codes can be used again.
+        Delete a campaign and its vouchers. The vouchers are deleted in an async action (`CAMPAIGN.VOUCHERS_DELETE`);
+        with `force=true` the campaign and its vouchers are removed for good and their codes can be used again.
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `CampaignVouchersDeleteAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `CampaignVouchersDeleteAction`; `.id` is its ID.
         """
         return self._client.request_action(
             _OP_DELETE_CAMPAIGN, {"campaign_id": campaign_id, "force": force}, _ACTION_DELETE_CAMPAIGN, options=options
@@ -165,11 +167,14 @@ class CampaignsResource:
     ) -> ActionHandle[CampaignVouchersGenerateAction] | Voucher:
         """Add Vouchers to Campaign
 
-        Add new vouchers to a campaign; they inherit the campaign's settings, some of which the body can override. One voucher (`vouchers_count` 1, the default) is made at once and returned; more are generated in a `CAMPAIGN.VOUCHERS_GENERATE` async action.
+        Add new vouchers to a campaign; they inherit the campaign's settings, some of which the body can override. One
+        voucher (`vouchers_count` 1, the default) is made at once and returned; more are generated in a
+        `CAMPAIGN.VOUCHERS_GENERATE` async action.
 
         When the server does the work at once, the method returns its result instead of a handle.
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `CampaignVouchersGenerateAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `CampaignVouchersGenerateAction`; `.id` is its ID.
         """
         return self._client.request_action_or_result(
             _OP_ADD_VOUCHERS_TO_CAMPAIGN,
@@ -190,7 +195,8 @@ class CampaignsResource:
 
         Import vouchers into a campaign (`CAMPAIGN.VOUCHERS_IMPORT`); their type and value come from the campaign.
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `CampaignVouchersImportAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `CampaignVouchersImportAction`; `.id` is its ID.
         """
         return self._client.request_action(
             _OP_IMPORT_VOUCHERS_TO_CAMPAIGN,
@@ -211,7 +217,8 @@ class CampaignsResource:
 
         Import vouchers into a campaign from a CSV file (`CAMPAIGN.VOUCHERS_IMPORT_CSV`).
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `CampaignVouchersImportCsvAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `CampaignVouchersImportCsvAction`; `.id` is its ID.
         """
         return self._client.request_action(
             _OP_IMPORT_VOUCHERS_TO_CAMPAIGN_USING_CSV,
@@ -234,9 +241,11 @@ class AsyncCampaignsResource:
     ) -> AsyncActionHandle[CampaignVouchersDeleteAction]:
         """Delete Campaign
 
-        Delete a campaign and its vouchers. The vouchers are deleted in an async action (`CAMPAIGN.VOUCHERS_DELETE`); with `force=true` the campaign and its vouchers are removed for good and their codes can be used again.
+        Delete a campaign and its vouchers. The vouchers are deleted in an async action (`CAMPAIGN.VOUCHERS_DELETE`);
+        with `force=true` the campaign and its vouchers are removed for good and their codes can be used again.
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `CampaignVouchersDeleteAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `CampaignVouchersDeleteAction`; `.id` is its ID.
         """
         return await self._client.request_action(
             _OP_DELETE_CAMPAIGN, {"campaign_id": campaign_id, "force": force}, _ACTION_DELETE_CAMPAIGN, options=options
@@ -253,11 +262,14 @@ class AsyncCampaignsResource:
     ) -> AsyncActionHandle[CampaignVouchersGenerateAction] | Voucher:
         """Add Vouchers to Campaign
 
-        Add new vouchers to a campaign; they inherit the campaign's settings, some of which the body can override. One voucher (`vouchers_count` 1, the default) is made at once and returned; more are generated in a `CAMPAIGN.VOUCHERS_GENERATE` async action.
+        Add new vouchers to a campaign; they inherit the campaign's settings, some of which the body can override. One
+        voucher (`vouchers_count` 1, the default) is made at once and returned; more are generated in a
+        `CAMPAIGN.VOUCHERS_GENERATE` async action.
 
         When the server does the work at once, the method returns its result instead of a handle.
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `CampaignVouchersGenerateAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `CampaignVouchersGenerateAction`; `.id` is its ID.
         """
         return await self._client.request_action_or_result(
             _OP_ADD_VOUCHERS_TO_CAMPAIGN,
@@ -278,7 +290,8 @@ class AsyncCampaignsResource:
 
         Import vouchers into a campaign (`CAMPAIGN.VOUCHERS_IMPORT`); their type and value come from the campaign.
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `CampaignVouchersImportAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `CampaignVouchersImportAction`; `.id` is its ID.
         """
         return await self._client.request_action(
             _OP_IMPORT_VOUCHERS_TO_CAMPAIGN,
@@ -299,7 +312,8 @@ class AsyncCampaignsResource:
 
         Import vouchers into a campaign from a CSV file (`CAMPAIGN.VOUCHERS_IMPORT_CSV`).
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `CampaignVouchersImportCsvAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `CampaignVouchersImportCsvAction`; `.id` is its ID.
         """
         return await self._client.request_action(
             _OP_IMPORT_VOUCHERS_TO_CAMPAIGN_USING_CSV,

@@ -116,7 +116,8 @@ class CustomersResource:
 
         Create or update customers from a CSV file (`CUSTOMERS.IMPORT_CSV`); `source_id` identifies each one.
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `CustomersImportCsvAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `CustomersImportCsvAction`; `.id` is its ID.
         """
         return self._client.request_action(
             _OP_IMPORT_CUSTOMERS_USING_CSV, {}, _ACTION_IMPORT_CUSTOMERS_USING_CSV, body=body, options=options
@@ -130,7 +131,8 @@ class CustomersResource:
 
         Update many customers, each with its own values, in one async action (`CUSTOMERS.BULK_UPDATE`).
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `CustomersBulkUpdateAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `CustomersBulkUpdateAction`; `.id` is its ID.
         """
         return self._client.request_action(
             _OP_UPDATE_CUSTOMERS_IN_BULK, {}, _ACTION_UPDATE_CUSTOMERS_IN_BULK, body=body, options=options
@@ -144,7 +146,8 @@ class CustomersResource:
 
         Set the same metadata on every listed customer (`CUSTOMERS.METADATA_UPDATE`).
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `CustomersMetadataUpdateAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `CustomersMetadataUpdateAction`; `.id` is its ID.
         """
         return self._client.request_action(
             _OP_UPDATE_CUSTOMERS_METADATA_IN_BULK,
@@ -169,7 +172,8 @@ class AsyncCustomersResource:
 
         Create or update customers from a CSV file (`CUSTOMERS.IMPORT_CSV`); `source_id` identifies each one.
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `CustomersImportCsvAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `CustomersImportCsvAction`; `.id` is its ID.
         """
         return await self._client.request_action(
             _OP_IMPORT_CUSTOMERS_USING_CSV, {}, _ACTION_IMPORT_CUSTOMERS_USING_CSV, body=body, options=options
@@ -183,7 +187,8 @@ class AsyncCustomersResource:
 
         Update many customers, each with its own values, in one async action (`CUSTOMERS.BULK_UPDATE`).
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `CustomersBulkUpdateAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `CustomersBulkUpdateAction`; `.id` is its ID.
         """
         return await self._client.request_action(
             _OP_UPDATE_CUSTOMERS_IN_BULK, {}, _ACTION_UPDATE_CUSTOMERS_IN_BULK, body=body, options=options
@@ -197,7 +202,8 @@ class AsyncCustomersResource:
 
         Set the same metadata on every listed customer (`CUSTOMERS.METADATA_UPDATE`).
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `CustomersMetadataUpdateAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `CustomersMetadataUpdateAction`; `.id` is its ID.
         """
         return await self._client.request_action(
             _OP_UPDATE_CUSTOMERS_METADATA_IN_BULK,

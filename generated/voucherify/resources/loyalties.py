@@ -57,7 +57,9 @@ _ACTION_DELETE_LOYALTY_PROGRAM: ActionSpec[CampaignVouchersDeleteAction] = Actio
 
 
 class LoyaltiesResource:
-    """Loyalty campaigns of the legacy loyalty API (`/v1/loyalties`): deleting one, with its cards, runs as an async action."""
+    """Loyalty campaigns of the legacy loyalty API (`/v1/loyalties`): deleting one, with its cards, runs as an async
+    action.
+    """
 
     def __init__(self, client: APIClient) -> None:
         self._client = client
@@ -68,9 +70,12 @@ class LoyaltiesResource:
     ) -> ActionHandle[CampaignVouchersDeleteAction]:
         """Delete Loyalty Campaign
 
-        Delete a loyalty campaign and all its loyalty cards (legacy loyalty API); this cannot be undone, and redemptions on the cards are removed at once. The cards are deleted in an async action (`CAMPAIGN.VOUCHERS_DELETE`); without `force=true` the campaign and its cards are moved to the bin.
+        Delete a loyalty campaign and all its loyalty cards (legacy loyalty API); this cannot be undone, and redemptions
+        on the cards are removed at once. The cards are deleted in an async action (`CAMPAIGN.VOUCHERS_DELETE`); without
+        `force=true` the campaign and its cards are moved to the bin.
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `CampaignVouchersDeleteAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `CampaignVouchersDeleteAction`; `.id` is its ID.
         """
         return self._client.request_action(
             _OP_DELETE_LOYALTY_PROGRAM,
@@ -81,7 +86,9 @@ class LoyaltiesResource:
 
 
 class AsyncLoyaltiesResource:
-    """Loyalty campaigns of the legacy loyalty API (`/v1/loyalties`): deleting one, with its cards, runs as an async action."""
+    """Loyalty campaigns of the legacy loyalty API (`/v1/loyalties`): deleting one, with its cards, runs as an async
+    action.
+    """
 
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
@@ -92,9 +99,12 @@ class AsyncLoyaltiesResource:
     ) -> AsyncActionHandle[CampaignVouchersDeleteAction]:
         """Delete Loyalty Campaign
 
-        Delete a loyalty campaign and all its loyalty cards (legacy loyalty API); this cannot be undone, and redemptions on the cards are removed at once. The cards are deleted in an async action (`CAMPAIGN.VOUCHERS_DELETE`); without `force=true` the campaign and its cards are moved to the bin.
+        Delete a loyalty campaign and all its loyalty cards (legacy loyalty API); this cannot be undone, and redemptions
+        on the cards are removed at once. The cards are deleted in an async action (`CAMPAIGN.VOUCHERS_DELETE`); without
+        `force=true` the campaign and its cards are moved to the bin.
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `CampaignVouchersDeleteAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `CampaignVouchersDeleteAction`; `.id` is its ID.
         """
         return await self._client.request_action(
             _OP_DELETE_LOYALTY_PROGRAM,

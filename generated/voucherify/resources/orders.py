@@ -65,9 +65,11 @@ class OrdersResource:
     ) -> ActionHandle[OrdersImportAction]:
         """Import Orders
 
-        Import historical orders, up to 2,000 at a time (`ORDERS.IMPORT`); they trigger no distribution or loyalty rules.
+        Import historical orders, up to 2,000 at a time (`ORDERS.IMPORT`); they trigger no distribution or loyalty
+        rules.
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as an `OrdersImportAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as an
+        `OrdersImportAction`; `.id` is its ID.
         """
         return self._client.request_action(_OP_IMPORT_ORDERS, {}, _ACTION_IMPORT_ORDERS, body=body, options=options)
 
@@ -84,9 +86,11 @@ class AsyncOrdersResource:
     ) -> AsyncActionHandle[OrdersImportAction]:
         """Import Orders
 
-        Import historical orders, up to 2,000 at a time (`ORDERS.IMPORT`); they trigger no distribution or loyalty rules.
+        Import historical orders, up to 2,000 at a time (`ORDERS.IMPORT`); they trigger no distribution or loyalty
+        rules.
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as an `OrdersImportAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as an
+        `OrdersImportAction`; `.id` is its ID.
         """
         return await self._client.request_action(
             _OP_IMPORT_ORDERS, {}, _ACTION_IMPORT_ORDERS, body=body, options=options

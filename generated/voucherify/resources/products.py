@@ -116,7 +116,8 @@ class ProductsResource:
 
         Create or update many products, each with its own values, in one async action (`PRODUCTS.BULK_UPDATE`).
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `ProductsBulkUpdateAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `ProductsBulkUpdateAction`; `.id` is its ID.
         """
         return self._client.request_action(
             _OP_UPDATE_PRODUCTS_IN_BULK, {}, _ACTION_UPDATE_PRODUCTS_IN_BULK, body=body, options=options
@@ -130,7 +131,8 @@ class ProductsResource:
 
         Set the same metadata on every listed product (`PRODUCTS.METADATA_UPDATE`).
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `ProductsMetadataUpdateAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `ProductsMetadataUpdateAction`; `.id` is its ID.
         """
         return self._client.request_action(
             _OP_UPDATE_PRODUCTS_METADATA_IN_BULK,
@@ -148,7 +150,8 @@ class ProductsResource:
 
         Import products from a CSV file (`PRODUCTS.IMPORT_CSV`).
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `ProductsImportCsvAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `ProductsImportCsvAction`; `.id` is its ID.
         """
         return self._client.request_action(
             _OP_IMPORT_PRODUCTS_USING_CSV, {}, _ACTION_IMPORT_PRODUCTS_USING_CSV, body=body, options=options
@@ -169,7 +172,8 @@ class AsyncProductsResource:
 
         Create or update many products, each with its own values, in one async action (`PRODUCTS.BULK_UPDATE`).
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `ProductsBulkUpdateAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `ProductsBulkUpdateAction`; `.id` is its ID.
         """
         return await self._client.request_action(
             _OP_UPDATE_PRODUCTS_IN_BULK, {}, _ACTION_UPDATE_PRODUCTS_IN_BULK, body=body, options=options
@@ -183,7 +187,8 @@ class AsyncProductsResource:
 
         Set the same metadata on every listed product (`PRODUCTS.METADATA_UPDATE`).
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `ProductsMetadataUpdateAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `ProductsMetadataUpdateAction`; `.id` is its ID.
         """
         return await self._client.request_action(
             _OP_UPDATE_PRODUCTS_METADATA_IN_BULK,
@@ -201,7 +206,8 @@ class AsyncProductsResource:
 
         Import products from a CSV file (`PRODUCTS.IMPORT_CSV`).
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `ProductsImportCsvAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `ProductsImportCsvAction`; `.id` is its ID.
         """
         return await self._client.request_action(
             _OP_IMPORT_PRODUCTS_USING_CSV, {}, _ACTION_IMPORT_PRODUCTS_USING_CSV, body=body, options=options

@@ -71,7 +71,8 @@ class SKUsResource:
 
         Import the SKUs of existing products from a CSV file (`SKUS.IMPORT_CSV`).
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `SkusImportCsvAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `SkusImportCsvAction`; `.id` is its ID.
         """
         return self._client.request_action(
             _OP_IMPORT_SKUS_USING_CSV, {}, _ACTION_IMPORT_SKUS_USING_CSV, body=body, options=options
@@ -92,7 +93,8 @@ class AsyncSKUsResource:
 
         Import the SKUs of existing products from a CSV file (`SKUS.IMPORT_CSV`).
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `SkusImportCsvAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `SkusImportCsvAction`; `.id` is its ID.
         """
         return await self._client.request_action(
             _OP_IMPORT_SKUS_USING_CSV, {}, _ACTION_IMPORT_SKUS_USING_CSV, body=body, options=options

@@ -123,7 +123,9 @@ _ACTION_IMPORT_VOUCHERS: ActionSpec[VouchersImportAction] = ActionSpec(
 
 
 class VouchersResource:
-    """Vouchers in bulk: CSV imports and updates that run as async actions. Each call answers at once with the ID of the action it started; the returned handle waits for that action's typed result."""
+    """Vouchers in bulk: CSV imports and updates that run as async actions. Each call answers at once with the ID of the
+    action it started; the returned handle waits for that action's typed result.
+    """
 
     def __init__(self, client: APIClient) -> None:
         self._client = client
@@ -134,9 +136,11 @@ class VouchersResource:
     ) -> ActionHandle[VouchersImportCsvAction]:
         """Import Vouchers using CSV
 
-        Import generic (standalone) vouchers from a CSV file (up to 10 MB; the first line holds the headers). Headers that are not standard voucher fields become metadata. Starts a `VOUCHERS.IMPORT_CSV` async action.
+        Import generic (standalone) vouchers from a CSV file (up to 10 MB; the first line holds the headers). Headers
+        that are not standard voucher fields become metadata. Starts a `VOUCHERS.IMPORT_CSV` async action.
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `VouchersImportCsvAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `VouchersImportCsvAction`; `.id` is its ID.
         """
         return self._client.request_action(
             _OP_IMPORT_VOUCHERS_USING_CSV, {}, _ACTION_IMPORT_VOUCHERS_USING_CSV, body=body, options=options
@@ -148,9 +152,11 @@ class VouchersResource:
     ) -> ActionHandle[VouchersBulkUpdateAction]:
         """Update Vouchers in Bulk
 
-        Update the metadata of each voucher code, each with its own values, in one async action (`VOUCHERS.BULK_UPDATE`). Up to 10 MB of data; upserts are not supported.
+        Update the metadata of each voucher code, each with its own values, in one async action
+        (`VOUCHERS.BULK_UPDATE`). Up to 10 MB of data; upserts are not supported.
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `VouchersBulkUpdateAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `VouchersBulkUpdateAction`; `.id` is its ID.
         """
         return self._client.request_action(
             _OP_UPDATE_VOUCHERS_IN_BULK, {}, _ACTION_UPDATE_VOUCHERS_IN_BULK, body=body, options=options
@@ -162,9 +168,11 @@ class VouchersResource:
     ) -> ActionHandle[VouchersMetadataUpdateAction]:
         """Update Vouchers' Metadata in Bulk
 
-        Set the same metadata key/value pairs on every listed voucher code, in one async action (`VOUCHERS.METADATA_UPDATE`).
+        Set the same metadata key/value pairs on every listed voucher code, in one async action
+        (`VOUCHERS.METADATA_UPDATE`).
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `VouchersMetadataUpdateAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `VouchersMetadataUpdateAction`; `.id` is its ID.
         """
         return self._client.request_action(
             _OP_UPDATE_VOUCHERS_METADATA_IN_BULK,
@@ -182,13 +190,16 @@ class VouchersResource:
 
         Import generic (standalone) vouchers and gift cards, codes and all, in one async action (`VOUCHERS.IMPORT`).
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `VouchersImportAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `VouchersImportAction`; `.id` is its ID.
         """
         return self._client.request_action(_OP_IMPORT_VOUCHERS, {}, _ACTION_IMPORT_VOUCHERS, body=body, options=options)
 
 
 class AsyncVouchersResource:
-    """Vouchers in bulk: CSV imports and updates that run as async actions. Each call answers at once with the ID of the action it started; the returned handle waits for that action's typed result."""
+    """Vouchers in bulk: CSV imports and updates that run as async actions. Each call answers at once with the ID of the
+    action it started; the returned handle waits for that action's typed result.
+    """
 
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
@@ -199,9 +210,11 @@ class AsyncVouchersResource:
     ) -> AsyncActionHandle[VouchersImportCsvAction]:
         """Import Vouchers using CSV
 
-        Import generic (standalone) vouchers from a CSV file (up to 10 MB; the first line holds the headers). Headers that are not standard voucher fields become metadata. Starts a `VOUCHERS.IMPORT_CSV` async action.
+        Import generic (standalone) vouchers from a CSV file (up to 10 MB; the first line holds the headers). Headers
+        that are not standard voucher fields become metadata. Starts a `VOUCHERS.IMPORT_CSV` async action.
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `VouchersImportCsvAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `VouchersImportCsvAction`; `.id` is its ID.
         """
         return await self._client.request_action(
             _OP_IMPORT_VOUCHERS_USING_CSV, {}, _ACTION_IMPORT_VOUCHERS_USING_CSV, body=body, options=options
@@ -213,9 +226,11 @@ class AsyncVouchersResource:
     ) -> AsyncActionHandle[VouchersBulkUpdateAction]:
         """Update Vouchers in Bulk
 
-        Update the metadata of each voucher code, each with its own values, in one async action (`VOUCHERS.BULK_UPDATE`). Up to 10 MB of data; upserts are not supported.
+        Update the metadata of each voucher code, each with its own values, in one async action
+        (`VOUCHERS.BULK_UPDATE`). Up to 10 MB of data; upserts are not supported.
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `VouchersBulkUpdateAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `VouchersBulkUpdateAction`; `.id` is its ID.
         """
         return await self._client.request_action(
             _OP_UPDATE_VOUCHERS_IN_BULK, {}, _ACTION_UPDATE_VOUCHERS_IN_BULK, body=body, options=options
@@ -227,9 +242,11 @@ class AsyncVouchersResource:
     ) -> AsyncActionHandle[VouchersMetadataUpdateAction]:
         """Update Vouchers' Metadata in Bulk
 
-        Set the same metadata key/value pairs on every listed voucher code, in one async action (`VOUCHERS.METADATA_UPDATE`).
+        Set the same metadata key/value pairs on every listed voucher code, in one async action
+        (`VOUCHERS.METADATA_UPDATE`).
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `VouchersMetadataUpdateAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `VouchersMetadataUpdateAction`; `.id` is its ID.
         """
         return await self._client.request_action(
             _OP_UPDATE_VOUCHERS_METADATA_IN_BULK,
@@ -247,7 +264,8 @@ class AsyncVouchersResource:
 
         Import generic (standalone) vouchers and gift cards, codes and all, in one async action (`VOUCHERS.IMPORT`).
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `VouchersImportAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `VouchersImportAction`; `.id` is its ID.
         """
         return await self._client.request_action(
             _OP_IMPORT_VOUCHERS, {}, _ACTION_IMPORT_VOUCHERS, body=body, options=options
