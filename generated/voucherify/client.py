@@ -15,7 +15,7 @@ from ._exceptions import WaitFailedError
 from ._runtime import ResponseType
 
 if TYPE_CHECKING:
-    from .resources.async_actions import AsyncActionsResource, AsyncAsyncActionsResource
+    from .resources.async_actions import AsyncActionsResource, AsyncActionsResourceAsync
     from .resources.campaigns import AsyncCampaignsResource, CampaignsResource
     from .resources.customers import AsyncCustomersResource, CustomersResource
     from .resources.loyalties import AsyncLoyaltiesResource, LoyaltiesResource
@@ -196,10 +196,10 @@ class AsyncVoucherifyClient(AsyncAPIClient):
         )
 
     @cached_property
-    def async_actions(self) -> AsyncAsyncActionsResource:
-        from .resources.async_actions import AsyncAsyncActionsResource
+    def async_actions(self) -> AsyncActionsResourceAsync:
+        from .resources.async_actions import AsyncActionsResourceAsync
 
-        return AsyncAsyncActionsResource(self)
+        return AsyncActionsResourceAsync(self)
 
     @cached_property
     def vouchers(self) -> AsyncVouchersResource:

@@ -162,6 +162,14 @@ def _class_name(raw: str) -> str:
     return name
 
 
+def async_name(name: str) -> str:
+    """The async twin of a sync class: `Async` + its name (openai-python's `AsyncCompletions` of `Completions`),
+    or its name + `Async` when that already starts with the word `Async` (`AsyncActionsResourceAsync` of
+    `AsyncActionsResource`, for a tag `Async Actions`): never `AsyncAsync...`."""
+    first = words(name)[:1]
+    return f"{name}Async" if first and first[0].lower() == "async" else f"Async{name}"
+
+
 def apart(name: ClassName, reserved: frozenset[str]) -> ClassName:
     """`name`, or `nameModel` when it is one of `reserved` (names one package binds, as its client's)."""
     return ClassName(f"{name}Model") if name in reserved else name

@@ -12,7 +12,15 @@ from dataclasses import dataclass
 
 from generator import ir
 from generator.render.client_context import ClientContext, ConstantView, FailedErrorView
-from generator.render.client_views import MODES, MODULE_NAMES, RUNTIME_IMPORTS, GroupView, methods_of_operation
+from generator.render.client_views import (
+    ASYNC,
+    MODES,
+    MODULE_NAMES,
+    RUNTIME_IMPORTS,
+    SYNC,
+    GroupView,
+    methods_of_operation,
+)
 from generator.render.endpoint_views import credentials, scheme_source
 from generator.render.python_code import BUILTIN_TYPES, docstring, import_lines, imports_for, literal
 
@@ -50,8 +58,9 @@ class ResourceModuleView:
 class ClientView:
     """Everything the client's modules need."""
 
-    name: str
+    names: dict[str, str]  # the client class by mode kind: `VoucherifyClient`, `AsyncVoucherifyClient`
     module_docstring: str
+    resources_docstring: str  # of `resources/__init__.py`
     docstring: str
     init_docstring: str
     arguments: tuple[str, ...]
@@ -77,10 +86,15 @@ def _group_view(api: ir.Api, group: ir.Group, ctx: ClientContext, module: str) -
     text = group.description or (
         f"Operations tagged {group.name}." if group.operations else f"The resources nested in `{group.qualified}`."
     )
-    children = tuple((g.name, g.class_name) for g in api.groups if g.parent == (*group.parent, group.name))
+    children = tuple((g.name, class_names(g)) for g in api.groups if g.parent == (*group.parent, group.name))
     return GroupView(
-        group.name, group.class_name, docstring(text, 4), methods, children, not group.parent, group.qualified, module
+        group.name, class_names(group), docstring(text, 4), methods, children, not group.parent, group.qualified, module
     )
+
+
+def class_names(group: ir.Group) -> dict[str, str]:
+    """A resource's class in each mode: `VouchersResource`, `AsyncVouchersResource`."""
+    return {SYNC.kind: group.class_name, ASYNC.kind: group.async_class_name}
 
 
 def _imports(
@@ -138,7 +152,7 @@ def _resource_module(api: ir.Api, top: ir.Group, ctx: ClientContext) -> Resource
     needed, checking = _imports(rendered, types, ctx, "..")
     needed["..client"] = {name for name in failed if re.search(rf"\b{name}\b", rendered)}
     needed[".._base_client"] = needed.get(".._base_client", set()) | {"APIClient", "AsyncAPIClient"}
-    clients = f"{api.client_name} and Async{api.client_name}"
+    clients = f"{api.client_name} and {api.async_client_name}"
     return ResourceModuleView(
         top.name,
         docstring(f"`client.{top.name}` of {clients}, and the resources nested in it."),
@@ -204,15 +218,18 @@ def client_view(api: ir.Api) -> ClientView:
         needed["typing"].add("TYPE_CHECKING")
         for module in modules:
             checking[f".resources.{module.name}"] = {
-                f"{mode.prefix}{g.class_name}" for g in module.groups if g.top_level for mode in MODES
+                g.class_names[mode.kind] for g in module.groups if g.top_level for mode in MODES
             }
     if failed:
         needed["._exceptions"].add("WaitFailedError")
     return ClientView(
-        name=api.client_name,
+        names={SYNC.kind: api.client_name, ASYNC.kind: api.async_client_name},
         module_docstring=docstring(
-            f"The {api.client_name} and Async{api.client_name} clients; each resource is loaded from `resources/` "
+            f"The {api.client_name} and {api.async_client_name} clients; each resource is loaded from `resources/` "
             "when first used."
+        ),
+        resources_docstring=docstring(
+            f"The resources of the {api.client_name}, one module per outermost resource, each loaded when first used."
         ),
         docstring=docstring(_client_doc(api, secrets), 4),
         init_docstring=docstring(_init_doc(api, secrets), 8),
@@ -228,5 +245,5 @@ def client_view(api: ir.Api) -> ClientView:
         failed_errors=tuple(failed.values()),
         imports=import_lines(needed, modules=("httpx",)),
         type_imports=import_lines(checking),
-        exports={".client": [api.client_name, f"Async{api.client_name}", *failed], **_RUNTIME_EXPORTS},
+        exports={".client": [api.client_name, api.async_client_name, *failed], **_RUNTIME_EXPORTS},
     )

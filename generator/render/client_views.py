@@ -64,13 +64,14 @@ class MethodView:
 
 @dataclass(frozen=True)
 class GroupView:
-    """A resource class (`AsyncActionsResource`), its attribute on the client, and its methods per mode."""
+    """A resource class per mode (`AsyncActionsResource`, `AsyncActionsResourceAsync`), its attribute on the
+    client, and its methods per mode."""
 
     attribute: str
-    class_name: str
+    class_names: dict[str, str]  # by mode kind
     docstring: str
     methods: dict[str, tuple[MethodView, ...]]
-    children: tuple[tuple[str, str], ...] = ()  # (attribute, class name) of the resources nested in it
+    children: tuple[tuple[str, dict[str, str]], ...] = ()  # (attribute, class names) of the resources nested in it
     top_level: bool = True  # an attribute of the client itself, not of another resource
     qualified: str = ""  # its attribute path from the client: `accounts.bank_accounts`
     module: str = ""  # the `resources/` module it is defined in: its outermost resource's attribute

@@ -60,8 +60,8 @@ def _examples(api: ir.Api, group: ir.Group, op: ir.Operation) -> tuple[str, str]
         f"from {api.import_name} import {api.client_name}\n\nwith {api.client_name}() as client:{comment}\n{sync_body}"
     )
     async_ = (
-        f"import asyncio\n\nfrom {api.import_name} import Async{api.client_name}\n\n\n"
-        f"async def main() -> None:\n    async with Async{api.client_name}() as client:{comment}\n{async_body}"
+        f"import asyncio\n\nfrom {api.import_name} import {api.async_client_name}\n\n\n"
+        f"async def main() -> None:\n    async with {api.async_client_name}() as client:{comment}\n{async_body}"
         "\n\nasyncio.run(main())\n"
     )
     return sync, async_

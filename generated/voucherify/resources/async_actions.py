@@ -139,7 +139,7 @@ class AsyncActionsResource:
         return ActionHandle(client=self._client, work_id=async_action_id, spec=spec)
 
 
-class AsyncAsyncActionsResource:
+class AsyncActionsResourceAsync:
     """Asynchronous operations (imports, bulk updates, metadata purges) and their results."""
 
     def __init__(self, client: AsyncAPIClient) -> None:
