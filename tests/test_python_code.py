@@ -77,4 +77,6 @@ def test_docstring_prose_is_wrapped_to_the_line_length(indent: int) -> None:
 
 def test_a_docstring_that_fits_stays_on_one_line() -> None:
     assert docstring("Short.", 8) == '"""Short."""'
-    assert docstring("x " * 55, 8) == '"""' + ("x " * 55).strip() + '\n"""'  # fits, but not with its closing quotes
+    # Fits, but not with its closing quotes, which the formatters would put beside it: broken before them.
+    assert docstring("x " * 55, 8) == '"""' + ("x " * 53).strip() + "\nx x\n" + '"""'
+    assert docstring("a \\ b", 8) == '"""a \\\\ b"""'  # a backslash, escaped

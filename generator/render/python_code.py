@@ -88,11 +88,16 @@ def docstring(text: str, indent: int = 0) -> str:
     """
     text = descriptions.plain(text.strip())
     plain = text.replace("\n", "").isprintable()
-    if plain and '"""' not in text and "\\" not in text and not text.endswith('"'):
+    # (A line ending in a backslash would read as a line continuation to the formatters: such text is a `repr`.)
+    if plain and '"""' not in text and not text.endswith('"') and not re.search(r"\\$", text, re.MULTILINE):
+        text = text.replace("\\", "\\\\")  # a backslash is written escaped, so `\n` stays two characters
         if "\n" not in text and indent + len(text) + 6 <= LINE_LENGTH:
             return f'"""{text}"""'
         # A multi-line docstring closes on its own line, where black and ruff both leave it.
-        return f'"""{wrap(text, LINE_LENGTH - indent, first=LINE_LENGTH - indent - 3)}\n"""'
+        wrapped = wrap(text, LINE_LENGTH - indent, first=LINE_LENGTH - indent - 3)
+        if "\n" not in wrapped:  # fits, but not with its closing quotes, which the formatters would put beside it
+            wrapped = wrap(text, LINE_LENGTH - indent, first=LINE_LENGTH - indent - 6)
+        return f'"""{wrapped}\n"""'
     return repr(text)
 
 
