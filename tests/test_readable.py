@@ -49,13 +49,13 @@ def _spec_modules() -> list[Path]:
 
 
 def _runtime_classes(tree: ast.Module) -> set[str]:
-    """The classes a module imports from the package's runtime (`from .._polling import PollSpec`)."""
+    """The classes a module imports from the package's runtime (`from .._polling import PollSpec`), and `tag_by`."""
     return {
         alias.asname or alias.name
         for node in tree.body
         if isinstance(node, ast.ImportFrom) and node.level and (node.module or "").split(".")[-1].startswith("_")
         for alias in node.names
-        if alias.name[:1].isupper()
+        if alias.name[:1].isupper() or alias.name == "tag_by"
     }
 
 
@@ -71,7 +71,7 @@ def test_runtime_objects_are_built_with_keywords() -> None:
                 built.add(node.func.id)
                 if node.args:
                     positional.append(f"{path.relative_to(GENERATED)}:{node.lineno}: {ast.unparse(node)[:100]}")
-    assert {"Endpoint", "Param", "PollSpec", "PageSpec", "ActionSpec", "Scheme", "ResponseType"} <= built
+    assert {"Endpoint", "Param", "PollSpec", "PageSpec", "ActionSpec", "Scheme", "ResponseType", "tag_by"} <= built
     assert positional == []
 
 

@@ -61,7 +61,9 @@ class OpenIntEnum(int, enum.Enum):
         return member
 
 
-def tag_by(wire_name: str, attribute: str, tags: dict[str, str], fallback: str | None) -> Callable[[Any], str | None]:
+def tag_by(
+    *, wire_name: str, attribute: str, tags: dict[str, str], fallback: str | None
+) -> Callable[[Any], str | None]:
     """A pydantic discriminator: maps the tag property's value to a variant, unknown values to `fallback`."""
 
     def choose(value: Any) -> str | None:

@@ -126,8 +126,8 @@ def union_view(union: ir.UnionType, models: dict[str, ir.Model], recursive: bool
     first = models.get(hint(union.variants[0].type))
     attribute = next((f.name for f in first.fields if f.wire_name == union.discriminator), None) if first else None
     chooser = (
-        f"tag_by({literal(union.discriminator)}, {literal(attribute or union.discriminator)}, "
-        f"{literal(tags)}, {literal(union.fallback)})"
+        f"tag_by(wire_name={literal(union.discriminator)}, attribute={literal(attribute or union.discriminator)}, "
+        f"tags={literal(tags)}, fallback={literal(union.fallback)})"
     )
     expression = f"Annotated[Union[{', '.join(members)}], Discriminator({chooser})]"
     return AliasView(union.name, expression, docstring(text), recursive)

@@ -742,9 +742,9 @@ AsyncAction: TypeAlias = Annotated[
     ],
     Discriminator(
         tag_by(
-            "type",
-            "type",
-            {
+            wire_name="type",
+            attribute="type",
+            tags={
                 "CAMPAIGN.VOUCHERS_IMPORT": "CampaignVouchersImportAction",
                 "CAMPAIGN.VOUCHERS_IMPORT_CSV": "CampaignVouchersImportCsvAction",
                 "CAMPAIGN.VOUCHERS_UPDATE": "CampaignVouchersUpdateAction",
@@ -768,7 +768,7 @@ AsyncAction: TypeAlias = Annotated[
                 "ORDERS.IMPORT": "OrdersImportAction",
                 "ORDERS.METADATA_KEY_PURGE": "OrdersMetadataKeyPurgeAction",
             },
-            "AsyncActionUnknown",
+            fallback="AsyncActionUnknown",
         )
     ),
 ]
