@@ -97,7 +97,7 @@ def waiting(server: APIServer) -> None:
 
 FORM = {"email": "a@b.c", "name": "Ada", "description": "x" * 40, "phone": "+100", "balance": 10}
 METADATA = {f"key{i}": f"value {i}" for i in range(5)}
-NONE: ResponseType[None] = ResponseType(lambda: None)
+NONE: ResponseType[None] = ResponseType(target=lambda: None)
 CSV = b"code,value\n" + b"".join(b"CODE%05d,10\n" % i for i in range(5000))  # ~70 KB
 
 
@@ -109,8 +109,10 @@ def encoding() -> None:
     would pass them; ours flattens the deepObject itself. The body is read, so the encoding is done.
     """
     deep = {"metadata": PartEncoding(style="deepObject")}
-    form = Endpoint("POST", "/f", NONE, bodies=(Body("application/x-www-form-urlencoded", "form", deep),))
-    multipart = Endpoint("POST", "/m", NONE, bodies=(Body("multipart/form-data", "multipart"),))
+    form_body = Body(media_type="application/x-www-form-urlencoded", kind="form", encoding=deep)
+    form = Endpoint(method="POST", path="/f", response=NONE, bodies=(form_body,))
+    multipart_body = Body(media_type="multipart/form-data", kind="multipart")
+    multipart = Endpoint(method="POST", path="/m", response=NONE, bodies=(multipart_body,))
     flat = {**FORM, **{f"metadata[{k}]": v for k, v in METADATA.items()}}
     text_fields = {"webhooks_enable": "true", "source": "bench", "note": "n"}
     url = "http://127.0.0.1:1"

@@ -85,7 +85,7 @@ def _methods(module: pytypes.ModuleType) -> Iterator[Any]:
     for cls in vars(module).values():
         if isinstance(cls, type) and cls.__module__ == module.__name__ and not cls.__name__.startswith("Async"):
             for attribute in vars(cls).values():
-                function = inspect.unwrap(attribute)  # `@_operation` is a descriptor holding the method
+                function = inspect.unwrap(attribute)  # `@Operation` is a descriptor holding the method
                 if inspect.isfunction(function):
                     yield function
 

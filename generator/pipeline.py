@@ -16,7 +16,7 @@ from generator.ir.build_groups import build_groups
 from generator.ir.build_models import SchemaBuilder
 from generator.ir.build_operations import build_server
 from generator.ir.build_security import build_auth
-from generator.ir.names import ClassName, Identifier
+from generator.ir.names import ClassName, Identifier, async_name
 from generator.ir.type_depth import refuse_deep_chains
 from generator.load.bundle import bundle
 from generator.load.document import Document, load
@@ -49,7 +49,7 @@ def _ir(
     doc, relaxed = reconcile(doc)
     name = Identifier(package)
     client_name = ClassName(f"{ClassName(name)}Client")
-    reserved = frozenset({client_name, f"Async{client_name}"})
+    reserved = frozenset({client_name, async_name(client_name)})
     schemas = SchemaBuilder(doc, conformance(doc), reserved, exact_objects=exact_objects)
     server_url, variables = build_server(doc)
     auth = build_auth(doc, name, {v.name for v in variables}, schemas.warnings)

@@ -19,7 +19,7 @@ def test_check_passes_on_a_fresh_tree(project: Path) -> None:
 
 
 def test_check_reports_drift_with_a_diff(project: Path) -> None:
-    models = project / "generated" / "voucherify" / "types" / "async_action.py"
+    models = project / "generated" / "voucherify" / "types" / "async_action_summary.py"
     models.write_text(models.read_text().replace("Async action unique ID.", "Edited by hand."))
     (project / "generated" / "postman" / "_lazy.py").unlink()
     result = run_generator("check", cwd=project)

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import ast
 import keyword
+from pathlib import Path
 
 import pytest
 
 from generated import postman, voucherify
-from generator.ir.names import CLIENT_ATTRIBUTES, RESOURCE_ATTRIBUTES, ClassName, ConstantName, Identifier, dedupe
+from generator.ir.names import (
+    CLIENT_ATTRIBUTES,
+    RESOURCE_ATTRIBUTES,
+    ClassName,
+    ConstantName,
+    Identifier,
+    async_name,
+    dedupe,
+)
 from generator.render.client_context import FAILED_ERROR_ATTRIBUTES
 from testdata import ROOT
 
@@ -109,10 +118,13 @@ def test_client_attributes_are_every_public_name_of_the_rendered_clients(client:
 
 
 def test_resource_attributes_are_the_decorators_of_the_rendered_resources() -> None:
+    """The decorators a method could hide: those named as an `Identifier` can be (not `Operation`)."""
     trees = [ast.parse(path.read_text()) for path in (ROOT / "generated").glob("*/resources/*.py")]
-    decorators = {d.id for tree in trees for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)
-                  for d in node.decorator_list if isinstance(d, ast.Name) and not d.id.startswith("_")}  # fmt: skip
-    assert decorators == RESOURCE_ATTRIBUTES
+    functions = [node for tree in trees for node in ast.walk(tree)
+                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]  # fmt: skip
+    decorators = {d.id for node in functions for d in node.decorator_list if isinstance(d, ast.Name)}
+    assert {"Operation", "AsyncOperation"} < decorators
+    assert {name for name in decorators if Identifier(name) == name} == RESOURCE_ATTRIBUTES
 
 
 def test_no_schema_can_take_a_name_the_rendered_modules_import() -> None:
@@ -134,3 +146,34 @@ def test_no_schema_can_take_a_name_the_rendered_modules_import() -> None:
 def test_failed_error_attributes_are_every_public_name_of_the_rendered_error() -> None:
     error = postman.WaitFailedError("failed", final=None)
     assert {name for name in dir(error) if not name.startswith("_")} == FAILED_ERROR_ATTRIBUTES
+
+
+@pytest.mark.parametrize(
+    ("sync", "expected"),
+    [
+        ("VouchersResource", "AsyncVouchersResource"),
+        ("VoucherifyClient", "AsyncVoucherifyClient"),
+        ("AsyncActionsResource", "AsyncActionsResourceAsync"),  # the tag `Async Actions`: no `AsyncAsync...`
+        ("AsyncActionsResource2", "AsyncActionsResource2Async"),
+        ("AsyncResource", "AsyncResourceAsync"),
+        ("AsyncioResource", "AsyncAsyncioResource"),  # another word
+    ],
+)
+def test_async_names_never_double_the_prefix(sync: str, expected: str) -> None:
+    assert async_name(sync) == expected
+
+
+@pytest.mark.parametrize("package", ["voucherify", "postman"])
+def test_every_class_of_a_package_has_a_name_of_its_own(package: str) -> None:
+    """Resource classes, sync and async, stay apart from each other, the clients, the wait errors and the types."""
+    root = ROOT / "generated" / package
+
+    def classes(*paths: Path) -> list[str]:
+        return [n.name for p in paths for n in ast.walk(ast.parse(p.read_text())) if isinstance(n, ast.ClassDef)]
+
+    resources = classes(*(root / "resources").glob("*.py"))
+    every = resources + classes(root / "client.py", *(root / "types").glob("*.py"))
+    assert len(every) == len(set(every))
+    assert not [name for name in every if name.startswith("AsyncAsync")]
+    twins = {name: async_name(name) for name in resources if async_name(name) in resources}
+    assert sorted([*twins, *twins.values()]) == sorted(resources)  # each sync resource and its async twin

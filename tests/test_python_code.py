@@ -47,3 +47,36 @@ def test_hints() -> None:
     assert hint(ir.LiteralOf(("a'b", 1, None))) == 'Literal["a\'b", 1, None]'
     assert hint(ir.Nullable(ir.Primitive("Any"))) == "Any"
     assert hint(ir.UnionOf((ir.Primitive("str"), ir.Primitive("int"), ir.Primitive("str")))) == "str | int"
+
+
+LONG = (
+    "Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a "
+    "`CampaignVouchersDeleteAction`; `.id` is its ID, and `handle(id, SomeType)` resumes it. See "
+    "https://docs.voucherify.io/reference/get-async-action-" + "x" * 90 + "\n\n"
+    "- a list item long enough to be wrapped over two lines, whose second line hangs under the text of the first one "
+    "whatever the indentation\n"
+    "```\n" + ("code " * 40).strip() + "\n```"
+)
+
+
+@pytest.mark.parametrize("indent", [0, 4, 8])
+def test_docstring_prose_is_wrapped_to_the_line_length(indent: int) -> None:
+    source = docstring(LONG, indent)
+    tree = ast.parse(f"class C:\n    {source}\n")
+    text = ast.get_docstring(tree.body[0], clean=False) or ""  # type: ignore[arg-type]
+    assert text.split() == LONG.split()  # the same words, in the same order
+    lines = text.split("\n")
+    assert len(lines[0]) + indent + 3 <= 120
+    for line in lines[1:]:
+        assert indent + len(line) <= 120 or " " not in line.strip() or line.startswith("code ")
+    assert "`handle(id, SomeType)`" in text and "`CampaignVouchersDeleteAction`;" in text  # code spans stay whole
+    item = next(i for i, line in enumerate(lines) if line.startswith("- a list item"))
+    assert lines[item + 1].startswith("  ") and not lines[item + 1].startswith("   ")
+    assert ("code " * 40).strip() in lines  # code is never wrapped
+
+
+def test_a_docstring_that_fits_stays_on_one_line() -> None:
+    assert docstring("Short.", 8) == '"""Short."""'
+    # Fits, but not with its closing quotes, which the formatters would put beside it: broken before them.
+    assert docstring("x " * 55, 8) == '"""' + ("x " * 53).strip() + "\nx x\n" + '"""'
+    assert docstring("a \\ b", 8) == '"""a \\\\ b"""'  # a backslash, escaped

@@ -111,6 +111,18 @@ CASES: dict[str, dict[str, Any]] = {
             },
         ),
     },
+    # Tags whose resource classes start with `Async` (the async twin is `...ResourceAsync`, never `AsyncAsync...`),
+    # one whose class is the async twin of another's, and a schema named like the methods' decorator.
+    "async_names": minimal_spec(
+        {"Operation": {"type": "object", "properties": {"id": {"type": "string"}}}},
+        {
+            "/aw": {
+                "get": {"tags": ["async widgets"], "operationId": "listAsyncWidgets", "responses": _ok("Operation")}
+            },
+            "/w": {"get": {"tags": ["widgets"], "operationId": "listWidgets", "responses": _ok("Operation")}},
+            "/a": {"get": {"tags": ["async"], "operationId": "getAsync", "responses": _ok("Operation")}},
+        },
+    ),
     # Classic polymorphism: a discriminated oneOf whose variants allOf the parent (a reference cycle).
     "polymorphism": minimal_spec(
         {
@@ -313,6 +325,19 @@ def test_client_module_names_stay_apart_from_type_names(make_package: MakePackag
     assert type(client.widgets).__name__ == "WidgetsResource2" and type(client.widgets_2).__name__ == "WidgetsResource3"
     unknown = package.ABUnknown.model_validate({"b": "x"})  # no tag at all: the fallback, tag None
     assert unknown.kind is None
+
+
+def test_async_resource_classes_never_double_the_prefix(make_package: MakePackage) -> None:
+    package = make_package(CASES["async_names"], package="shape_async_names_apart")
+    sync, async_ = package.ShapeAsyncNamesApartClient(), package.AsyncShapeAsyncNamesApartClient()
+    names = {attribute: (type(getattr(sync, attribute)).__name__, type(getattr(async_, attribute)).__name__)
+             for attribute in ("async_widgets", "widgets", "async_")}  # fmt: skip
+    assert names == {
+        "async_widgets": ("AsyncWidgetsResource", "AsyncWidgetsResourceAsync"),
+        "widgets": ("WidgetsResource2", "AsyncWidgetsResource2"),  # `AsyncWidgetsResource` is taken
+        "async_": ("AsyncResource", "AsyncResourceAsync"),
+    }
+    assert package.Operation.model_validate({"id": "x"}).id == "x"
 
 
 def test_a_foreign_mapping_takes_its_tags_from_the_variants(make_package: MakePackage) -> None:

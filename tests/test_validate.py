@@ -111,6 +111,43 @@ def test_empty_required_lists_are_one_warning_at_the_first(tmp_path: Path) -> No
     assert (warning.location.pointer, warning.location.line) == ("/components/schemas/A/required", 3)
 
 
+def test_every_3_1_schema_is_checked_against_the_openapi_dialect_wherever_it_is_met_first(tmp_path: Path) -> None:
+    # `Leaf` is met through `Root`'s property before its own turn; it used to reach the semantic walk unchecked.
+    error = _errors(
+        tmp_path,
+        HEADER + "paths: {}\ncomponents:\n  schemas:\n    Root:\n      type: object\n      properties:\n"
+        "        leaf: {$ref: '#/components/schemas/Leaf'}\n    Leaf:\n      properties: true\n",
+    )
+    (diagnostic,) = error.diagnostics
+    assert (diagnostic.location.pointer, diagnostic.location.line) == ("/components/schemas/Leaf/properties", 13)
+    assert "True is not of type 'object'" in diagnostic.message
+
+
+def test_a_3_1_schema_with_an_examples_map_is_one_warning(tmp_path: Path) -> None:
+    path = tmp_path / "spec.yaml"
+    path.write_text(
+        HEADER + "paths: {}\ncomponents:\n  schemas:\n    A:\n      type: string\n      examples:\n"
+        "        first: {value: a}\n    B: {type: string, examples: {one: {value: b}}}\n",
+        encoding="utf-8",
+    )
+    (warning,) = validate(load(path))
+    assert warning.message.startswith("2 schema(s) have `examples` as a map")
+    assert (warning.location.pointer, warning.location.line) == ("/components/schemas/A/examples", 10)
+
+
+def test_a_document_of_another_dialect_has_its_schemas_checked_against_it(tmp_path: Path) -> None:
+    draft4 = HEADER.replace("info:", "jsonSchemaDialect: http://json-schema.org/draft-04/schema#\ninfo:")
+    # Draft 4's `exclusiveMinimum` is a boolean; 2020-12's is a number. Its `type` is still checked.
+    path = tmp_path / "ok.yaml"
+    path.write_text(
+        draft4 + "paths: {}\ncomponents:\n  schemas:\n    A: {type: integer, minimum: 0, exclusiveMinimum: true}\n",
+        encoding="utf-8",
+    )
+    assert validate(load(path)) == []
+    error = _errors(tmp_path, draft4 + "paths: {}\ncomponents:\n  schemas:\n    A: {type: strnig}\n")
+    assert error.diagnostics[0].location.pointer.startswith("/components/schemas/A")
+
+
 def test_a_structural_error_beside_tolerated_ones_is_still_found(tmp_path: Path) -> None:
     path = tmp_path / "spec.yaml"
     path.write_text(

@@ -34,10 +34,10 @@ class PageSpec(Generic[Item]):
     `items` and `has_more` are attribute paths too; `items` is "" when the answer is the list itself.
     """
 
-    items: str
-    has_more: str | None
-    parameter: str | None
-    source: str | None
+    items: str = ""
+    has_more: str | None = None
+    parameter: str | None = None
+    source: str | None = None
     kind: str = "item_cursor"
 
 

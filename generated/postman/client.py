@@ -10,16 +10,14 @@ import httpx
 
 from . import types
 from ._auth import Scheme
-from ._base_client import APIClient, AsyncAPIClient, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, Endpoint, expand_url
-from ._encoding import Param
+from ._base_client import APIClient, AsyncAPIClient, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, expand_url
 from ._exceptions import WaitFailedError
-from ._polling import PollSpec
 from ._runtime import ResponseType
 
 if TYPE_CHECKING:
     from .resources.apis import APIsResource, AsyncAPIsResource
     from .resources.tasks import AsyncTasksResource, TasksResource
-    from .types import AsyncTask, CompletedAsyncTask, ProblemDetail
+    from .types import AsyncTask, ProblemDetail
 
 
 class AsyncTaskFailedError(WaitFailedError):
@@ -33,32 +31,7 @@ class AsyncTaskFailedError(WaitFailedError):
         return self.final
 
 
-_ASYNC_TASK: ResponseType[AsyncTask] = ResponseType(lambda: types.AsyncTask)
-
-_OP_GET_STATUS_OF_AN_ASYNC_TASK: Endpoint[AsyncTask] = Endpoint(
-    method="GET",
-    path="/apis/{apiId}/tasks/{taskId}",
-    response=_ASYNC_TASK,
-    params=(Param(name="api_id", wire="apiId", location="path"), Param(name="task_id", wire="taskId", location="path")),
-    security=(("ApiKey",),),
-    headers={"Accept": "application/vnd.api.v10+json"},
-)
-
-_COMPLETED_ASYNC_TASK: ResponseType[CompletedAsyncTask] = ResponseType(lambda: types.CompletedAsyncTask)
-
-_POLL_GET_STATUS_OF_AN_ASYNC_TASK: PollSpec[CompletedAsyncTask] = PollSpec(
-    status="status",
-    done=frozenset(["completed"]),
-    failed=frozenset(["failed"]),
-    error=(
-        "details",
-        "error",
-        "message",
-    ),
-    result=_COMPLETED_ASYNC_TASK,
-)
-
-_PROBLEM_DETAIL: ResponseType[ProblemDetail] = ResponseType(lambda: types.ProblemDetail)
+_PROBLEM_DETAIL: ResponseType[ProblemDetail] = ResponseType(target=lambda: types.ProblemDetail)
 
 _SCHEMES: dict[str, Scheme] = {
     "ApiKey": Scheme(kind="apiKey", arguments=(("api_key", "POSTMAN_API_KEY"),), location="header", name="X-Api-Key")

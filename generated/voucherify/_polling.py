@@ -91,8 +91,8 @@ class ActionSpec(Generic[T]):
         """`value` as `T`, or `UnexpectedActionError` when the server reports another type than promised."""
         if self.expected is not None and not isinstance(value, self.expected()):
             raise UnexpectedActionError(
-                f"{work_id} is a {getattr(value, 'type', type(value).__name__)}, not the "
-                f"{' or '.join(self.types)} it was expected to be",
+                f"{work_id} is of type {getattr(value, 'type', type(value).__name__)}, not "
+                f"{' or '.join(self.types)} as expected",
                 value,
             )
         return value  # type: ignore[no-any-return]
@@ -135,7 +135,7 @@ def location_of(response: httpx.Response, header: str) -> str:
     """The absolute URL in a `202 Accepted` answer's `header`, resolved against the request URL."""
     value = response.headers.get(header)
     if not value:
-        raise APIError(f"{response.request.method} {response.request.url.path} answered without a {header} header")
+        raise APIError(f"{response.request.method} {response.request.url.path} answered without the {header} header")
     try:
         return str(response.url.join(value))
     except httpx.InvalidURL as exc:  # a control character, a bad port: read after the call itself succeeded

@@ -61,7 +61,9 @@ class OpenIntEnum(int, enum.Enum):
         return member
 
 
-def tag_by(wire_name: str, attribute: str, tags: dict[str, str], fallback: str | None) -> Callable[[Any], str | None]:
+def tag_by(
+    *, wire_name: str, attribute: str, tags: dict[str, str], fallback: str | None
+) -> Callable[[Any], str | None]:
     """A pydantic discriminator: maps the tag property's value to a variant, unknown values to `fallback`."""
 
     def choose(value: Any) -> str | None:
@@ -92,12 +94,12 @@ else:
 class ResponseType(Generic[T_co]):
     """Parses a response body into `T`; `kind` is json, text (str), binary (bytes) or empty (None).
 
-    `T` is given as a function that returns it, so the client module imports no
+    `T` is given as `target`, a function that returns it, so the client module imports no
     model until a response needs one; the pydantic validator is built then too.
     """
 
-    def __init__(self, tp: Callable[[], Any], kind: str = "json") -> None:
-        self._type = tp
+    def __init__(self, *, target: Callable[[], Any], kind: str = "json") -> None:
+        self._type = target
         self.kind = kind
         self._adapter: TypeAdapter[Any] | None = None
         self._empty = False

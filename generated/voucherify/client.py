@@ -10,14 +10,12 @@ import httpx
 
 from . import types
 from ._auth import Scheme
-from ._base_client import APIClient, AsyncAPIClient, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, Endpoint, expand_url
-from ._encoding import Param
+from ._base_client import APIClient, AsyncAPIClient, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, expand_url
 from ._exceptions import WaitFailedError
-from ._polling import PollSpec
 from ._runtime import ResponseType
 
 if TYPE_CHECKING:
-    from .resources.async_actions import AsyncActionsResource, AsyncAsyncActionsResource
+    from .resources.async_actions import AsyncActionsResource, AsyncActionsResourceAsync
     from .resources.campaigns import AsyncCampaignsResource, CampaignsResource
     from .resources.customers import AsyncCustomersResource, CustomersResource
     from .resources.loyalties import AsyncLoyaltiesResource, LoyaltiesResource
@@ -39,21 +37,7 @@ class AsyncActionFailedError(WaitFailedError):
         return self.final
 
 
-_ASYNC_ACTION: ResponseType[AsyncAction] = ResponseType(lambda: types.AsyncAction)
-
-_OP_GET_ASYNC_ACTION: Endpoint[AsyncAction] = Endpoint(
-    method="GET",
-    path="/v1/async-actions/{asyncActionId}",
-    response=_ASYNC_ACTION,
-    params=(Param(name="async_action_id", wire="asyncActionId", location="path"),),
-    security=(("X-App-Id", "X-App-Token"),),
-)
-
-_POLL_GET_ASYNC_ACTION: PollSpec[AsyncAction] = PollSpec(
-    status="status", done=frozenset(["DONE"]), failed=frozenset(["FAILED"]), progress="progress"
-)
-
-_ERROR: ResponseType[Error] = ResponseType(lambda: types.Error)
+_ERROR: ResponseType[Error] = ResponseType(target=lambda: types.Error)
 
 _SCHEMES: dict[str, Scheme] = {
     "X-App-Id": Scheme(kind="apiKey", arguments=(("app_id", "VOUCHERIFY_APP_ID"),), location="header", name="X-App-Id"),
@@ -212,10 +196,10 @@ class AsyncVoucherifyClient(AsyncAPIClient):
         )
 
     @cached_property
-    def async_actions(self) -> AsyncAsyncActionsResource:
-        from .resources.async_actions import AsyncAsyncActionsResource
+    def async_actions(self) -> AsyncActionsResourceAsync:
+        from .resources.async_actions import AsyncActionsResourceAsync
 
-        return AsyncAsyncActionsResource(self)
+        return AsyncActionsResourceAsync(self)
 
     @cached_property
     def vouchers(self) -> AsyncVouchersResource:

@@ -15,6 +15,7 @@ import json
 from dataclasses import asdict, dataclass, replace
 
 from generator import ir
+from generator.ir.names import indefinite
 from generator.render.python_code import hint
 
 
@@ -145,7 +146,7 @@ def _definitions(package: str, old: ir.Api, new: ir.Api) -> list[Change]:
     for name in before.keys() & after.keys():
         a, b = before[name], after[name]
         if type(a) is not type(b):
-            changes.append(Change(package, _kind(b), name, "changed", True, f"was a {_kind(a)}"))
+            changes.append(Change(package, _kind(b), name, "changed", True, f"was {indefinite(_kind(a))}"))
         elif isinstance(a, ir.Model) and isinstance(b, ir.Model):
             field_changes += _fields(package, name, a, b)
         elif isinstance(a, ir.Enum) and isinstance(b, ir.Enum):

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from generator.ir.names import ClassName, ConstantName, Identifier
+from generator.ir.names import ClassName, ConstantName, Identifier, async_name
 
 JsonScalar = str | int | float | bool | None
 
@@ -371,6 +371,11 @@ class Group:
         """The resource's attribute path from the client: `accounts.bank_accounts`."""
         return ".".join([*self.parent, self.name])
 
+    @property
+    def async_class_name(self) -> str:
+        """The async client's resource class (`names.async_name`): `AsyncVouchersResource`."""
+        return async_name(self.class_name)
+
 
 # --- The package -------------------------------------------------------------
 
@@ -433,3 +438,8 @@ class Api:
     auth: tuple[SecurityScheme, ...]
     definitions: tuple[Definition, ...]
     groups: tuple[Group, ...]
+
+    @property
+    def async_client_name(self) -> str:
+        """The async client class (`names.async_name`): `AsyncVoucherifyClient`."""
+        return async_name(self.client_name)

@@ -15,7 +15,7 @@ from generator import ir
 from generator.errors import Diagnostic, Severity
 from generator.ir.build_models import SchemaBuilder
 from generator.ir.build_operations import build_operation
-from generator.ir.names import CLIENT_ATTRIBUTES, RESOURCE_ATTRIBUTES, ClassName, Identifier, dedupe, words
+from generator.ir.names import CLIENT_ATTRIBUTES, RESOURCE_ATTRIBUTES, ClassName, Identifier, async_name, dedupe, words
 from generator.ir.read_extensions import check_async_actions, check_follows
 from generator.ir.rest_names import place
 from generator.load.document import Document, join_pointer
@@ -122,10 +122,11 @@ def _assemble(
             renamed.append(op)
         base, counter = ClassName(f"{ClassName('_'.join(key))}Resource"), 1
         class_name = base
-        while {class_name, f"Async{class_name}"} & (type_names | taken_classes):
+        # Both classes, sync and async, apart from the types and from both classes of every other resource.
+        while {class_name, async_name(class_name)} & (type_names | taken_classes):
             counter += 1
             class_name = ClassName(f"{base}{counter}")
-        taken_classes.add(class_name)
+        taken_classes |= {class_name, async_name(class_name)}
         parent = tuple(attributes[key[:depth]] for depth in range(1, len(key)))
         groups.append(ir.Group(attributes[key], class_name, docs.get(key, ""), tuple(renamed), parent))
     return tuple(groups)

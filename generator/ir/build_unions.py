@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator import ir
 from generator.errors import Diagnostic, Severity
-from generator.ir.names import ClassName
+from generator.ir.names import ClassName, indefinite
 from generator.ir.schema_shapes import SCHEMAS, implicit_tags, is_null_only
 from generator.load.document import Document
 
@@ -122,7 +122,8 @@ class UnionBuilder:
             name=name,
             pointer=fallback_pointer,
             fields=tuple(shared),
-            description=f"A {union} whose `{tag}` this package does not know yet; every field is kept as sent.",
+            description=f"{indefinite(union, start=True)} whose `{tag}` this package does not know yet; every field is "
+            "kept as sent.",
             fallback_for=union,
         )
         return name

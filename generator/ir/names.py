@@ -162,6 +162,14 @@ def _class_name(raw: str) -> str:
     return name
 
 
+def async_name(name: str) -> str:
+    """The async twin of a sync class: `Async` + its name (openai-python's `AsyncCompletions` of `Completions`),
+    or its name + `Async` when that already starts with the word `Async` (`AsyncActionsResourceAsync` of
+    `AsyncActionsResource`, for a tag `Async Actions`): never `AsyncAsync...`."""
+    first = words(name)[:1]
+    return f"{name}Async" if first and first[0].lower() == "async" else f"Async{name}"
+
+
 def apart(name: ClassName, reserved: frozenset[str]) -> ClassName:
     """`name`, or `nameModel` when it is one of `reserved` (names one package binds, as its client's)."""
     return ClassName(f"{name}Model") if name in reserved else name
@@ -203,3 +211,24 @@ def dedupe(names: list[N]) -> list[N]:
         seen.add(candidate)
         result.append(candidate)
     return result
+
+
+# Words whose first letter is a vowel but whose first sound is not (`a union`), and the reverse (`an hour`).
+_CONSONANT_SOUNDS = ("eu", "one", "once", "uni", "usa", "use", "usi", "usu", "uti", "ubi", "ufo", "ura", "uri", "uro")
+_VOWEL_SOUNDS = ("heir", "honest", "honor", "honour", "hour")
+
+
+def indefinite(word: str, *, start: bool = False) -> str:
+    """`word` after the indefinite article it takes: `an AsyncAction`, `a Voucher`, `a union`, `an enum`.
+
+    Read from its first letter (past any backtick or quote), a vowel taking `an`, with the common English
+    exceptions; `start` capitalises the article, for the start of a sentence.
+    """
+    first = word.lstrip("`'\"*_(").lower()
+    vowel = first[:1] in tuple("aeiou")
+    if first.startswith(_CONSONANT_SOUNDS):
+        vowel = False
+    elif first.startswith(_VOWEL_SOUNDS):
+        vowel = True
+    article = "an" if vowel else "a"
+    return f"{article.capitalize() if start else article} {word}"

@@ -68,9 +68,10 @@ class Constants:
         """
         text = hint(t, self.qualified) if t is not None else "None"
         if kind in ("text", "binary"):
-            return self.add(f"{kind} body", f"ResponseType[{text}]", f"ResponseType(lambda: None, {literal(kind)})")
+            value = f"ResponseType(target=lambda: None, kind={literal(kind)})"
+            return self.add(f"{kind} body", f"ResponseType[{text}]", value)
         runtime = hint(t, module="types") if t is not None else "None"
-        return self.add(text, f"ResponseType[{text}]", f"ResponseType(lambda: {runtime})")
+        return self.add(text, f"ResponseType[{text}]", f"ResponseType(target=lambda: {runtime})")
 
 
 class ClientContext:
@@ -89,29 +90,17 @@ class ClientContext:
         self.item_types: list[ir.TypeExpr] = []  # types the methods name beyond those of the operations
         # builtins the current resource's method names hide, and the reserved type names
         self.shadowed: frozenset[str] = self.reserved
-        self.shared: ClientContext | None = None  # the client module's context, for a resource module's
-        self.imported: set[str] = set()  # constants of `shared` this module uses
         self.shapes: dict[tuple[str, frozenset[str]], Any] = {}  # `client_views._shape` of this module's calls
 
     def for_module(self) -> ClientContext:
-        """A context for a resource module: the same lookups and wait errors, its own constants and types;
-        the constants of status operations, which any resource may poll, stay in this (the client's) one."""
+        """A context for a resource module: the same lookups and wait errors (classes of client.py), its own
+        constants and types. Every module defines the constants it uses, those of a status operation that
+        several resources poll included: no module imports another's private names."""
         other = copy.copy(self)
         other.constants = Constants(self.reserved)
         other.item_types = []
-        other.shared, other.imported, other.shapes = self, set(), {}
+        other.shapes = {}
         return other
-
-    def home(self, op: ir.Operation) -> ClientContext:
-        """Where `op`'s constants are defined: the client module for a status operation (`x-poll`), which
-        several resources may poll, else this module."""
-        return self.shared if self.shared is not None and op.poll is not None else self
-
-    def uses(self, home: ClientContext, name: str) -> str:
-        """`name`, a constant of `home`, noted for import when `home` is another module's."""
-        if home is not self:
-            self.imported.add(name)
-        return name
 
     def attribute(self, t: ir.TypeExpr | None, wire_name: str) -> str:
         """The Python attribute of the property `wire_name` on (every variant of) type `t`."""
@@ -151,14 +140,9 @@ class ClientContext:
         """The `PollSpec` constant of a status operation; `narrow=False` leaves out its `result` shape."""
         poll, success = op.poll, op.success
         assert poll is not None and success is not None
-        home = self.home(op)
-        if home is not self:
-            if narrow and poll.result is not None:
-                self.item_types.append(poll.result)  # what `wait` returns is named here too
-            return self.uses(home, home.poll_spec(op, narrow))
-        status, progress = self.attribute(success.type, poll.status_field), None
+        progress = None
         if poll.progress_field:
-            progress = self.attribute(success.type, poll.progress_field)
+            progress = literal(self.attribute(success.type, poll.progress_field))
         error = "".join(f"{literal(str(Identifier(step)))}, " for step in poll.error_path)
         result = None
         if narrow and poll.result is not None:
@@ -166,10 +150,10 @@ class ClientContext:
             result = self.constants.parser(poll.result)
         value = construct(
             "PollSpec",
-            status=literal(status),
+            status=literal(self.attribute(success.type, poll.status_field)),
             done=f"frozenset({literal(list(poll.done))})",
             failed=f"frozenset({literal(list(poll.failed))})",
-            progress=literal(progress) if progress is not None else None,
+            progress=progress,
             error=f"({error})" if error else None,
             result=result,
         )
@@ -216,7 +200,7 @@ class ClientContext:
                 f"Waiting ended because the {type_hint} reached {' or '.join(op.poll.failed)}; "
                 f"`{subject}` is its final state."
             )
-            self.failed_errors[name] = FailedErrorView(name, subject, typed, docstring(text))
+            self.failed_errors[name] = FailedErrorView(name, subject, typed, docstring(text, 4))
         return name
 
 

@@ -12,7 +12,15 @@ from dataclasses import dataclass
 
 from generator import ir
 from generator.render.client_context import ClientContext, ConstantView, FailedErrorView
-from generator.render.client_views import MODES, MODULE_NAMES, RUNTIME_IMPORTS, GroupView, methods_of_operation
+from generator.render.client_views import (
+    ASYNC,
+    MODES,
+    MODULE_NAMES,
+    RUNTIME_IMPORTS,
+    SYNC,
+    GroupView,
+    methods_of_operation,
+)
 from generator.render.endpoint_views import credentials, scheme_source
 from generator.render.python_code import BUILTIN_TYPES, docstring, import_lines, imports_for, literal
 
@@ -39,6 +47,7 @@ class ResourceModuleView:
     """One `resources/` module: an outermost resource and the resources nested in it, sync and async."""
 
     name: str
+    docstring: str
     groups: tuple[GroupView, ...]
     constants: tuple[ConstantView, ...]
     imports: tuple[str, ...]
@@ -49,7 +58,9 @@ class ResourceModuleView:
 class ClientView:
     """Everything the client's modules need."""
 
-    name: str
+    names: dict[str, str]  # the client class by mode kind: `VoucherifyClient`, `AsyncVoucherifyClient`
+    module_docstring: str
+    resources_docstring: str  # of `resources/__init__.py`
     docstring: str
     init_docstring: str
     arguments: tuple[str, ...]
@@ -75,10 +86,15 @@ def _group_view(api: ir.Api, group: ir.Group, ctx: ClientContext, module: str) -
     text = group.description or (
         f"Operations tagged {group.name}." if group.operations else f"The resources nested in `{group.qualified}`."
     )
-    children = tuple((g.name, g.class_name) for g in api.groups if g.parent == (*group.parent, group.name))
+    children = tuple((g.name, class_names(g)) for g in api.groups if g.parent == (*group.parent, group.name))
     return GroupView(
-        group.name, group.class_name, docstring(text), methods, children, not group.parent, group.qualified, module
+        group.name, class_names(group), docstring(text, 4), methods, children, not group.parent, group.qualified, module
     )
+
+
+def class_names(group: ir.Group) -> dict[str, str]:
+    """A resource's class in each mode: `VouchersResource`, `AsyncVouchersResource`."""
+    return {SYNC.kind: group.class_name, ASYNC.kind: group.async_class_name}
 
 
 def _imports(
@@ -128,14 +144,18 @@ def _resource_module(api: ir.Api, top: ir.Group, ctx: ClientContext) -> Resource
     failed = ctx.failed_errors
     members = [g for g in api.groups if g is top or g.parent[:1] == (top.name,)]
     groups = [_group_view(api, g, ctx, top.name) for g in members]
-    types = _types_of([op for g in members for op in g.operations]) + ctx.item_types
+    # The status operations' too: a module that polls one defines its constants itself.
+    polled = [op for g in api.groups for op in g.operations if op.poll is not None]
+    types = _types_of([op for g in members for op in g.operations] + polled) + ctx.item_types
     constants = tuple(ctx.constants.by_value.values())
     rendered = _rendered(groups, constants)
     needed, checking = _imports(rendered, types, ctx, "..")
-    needed["..client"] = {name for name in failed if re.search(rf"\b{name}\b", rendered)} | ctx.imported
+    needed["..client"] = {name for name in failed if re.search(rf"\b{name}\b", rendered)}
     needed[".._base_client"] = needed.get(".._base_client", set()) | {"APIClient", "AsyncAPIClient"}
+    clients = f"{api.client_name} and {api.async_client_name}"
     return ResourceModuleView(
         top.name,
+        docstring(f"`client.{top.name}` of {clients}, and the resources nested in it."),
         tuple(groups),
         constants,
         import_lines(needed, modules=("builtins",) if "builtins." in rendered else ()),
@@ -186,7 +206,7 @@ def client_view(api: ir.Api) -> ClientView:
             "{" + ", ".join(f"{literal(s.key)}: {scheme_source(s)}" for s in api.auth) + "}",
         )
     constants = tuple(ctx.constants.by_value.values())
-    # The status operations' constants and wait errors name their types; the default error is parsed here too.
+    # The wait errors name the status operations' types; the default error is parsed here too.
     types = _types_of([op for g in api.groups for op in g.operations if op.poll is not None]) + ctx.item_types
     types += [ctx.default_error] if ctx.default_error is not None else []
     rendered = " ".join([f"{c.hint} {c.value}" for c in constants] + [e.type for e in failed.values()])
@@ -198,14 +218,21 @@ def client_view(api: ir.Api) -> ClientView:
         needed["typing"].add("TYPE_CHECKING")
         for module in modules:
             checking[f".resources.{module.name}"] = {
-                f"{mode.prefix}{g.class_name}" for g in module.groups if g.top_level for mode in MODES
+                g.class_names[mode.kind] for g in module.groups if g.top_level for mode in MODES
             }
     if failed:
         needed["._exceptions"].add("WaitFailedError")
     return ClientView(
-        name=api.client_name,
-        docstring=docstring(_client_doc(api, secrets)),
-        init_docstring=docstring(_init_doc(api, secrets)),
+        names={SYNC.kind: api.client_name, ASYNC.kind: api.async_client_name},
+        module_docstring=docstring(
+            f"The {api.client_name} and {api.async_client_name} clients; each resource is loaded from `resources/` "
+            "when first used."
+        ),
+        resources_docstring=docstring(
+            f"The resources of the {api.client_name}, one module per outermost resource, each loaded when first used."
+        ),
+        docstring=docstring(_client_doc(api, secrets), 4),
+        init_docstring=docstring(_init_doc(api, secrets), 8),
         arguments=tuple(arguments),
         base_url=literal(api.server_url),
         server_variables="{" + ", ".join(f"{literal(v.wire_name)}: {v.name}" for v in api.server_variables) + "}",
@@ -218,5 +245,5 @@ def client_view(api: ir.Api) -> ClientView:
         failed_errors=tuple(failed.values()),
         imports=import_lines(needed, modules=("httpx",)),
         type_imports=import_lines(checking),
-        exports={".client": [api.client_name, f"Async{api.client_name}", *failed], **_RUNTIME_EXPORTS},
+        exports={".client": [api.client_name, api.async_client_name, *failed], **_RUNTIME_EXPORTS},
     )

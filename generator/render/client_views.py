@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from generator import ir
-from generator.ir.names import Identifier
+from generator.ir.names import Identifier, indefinite
 from generator.render.client_context import ClientContext
 from generator.render.endpoint_views import endpoint_source, return_type
 from generator.render.format import LINE_LENGTH
@@ -57,20 +57,21 @@ class MethodView:
     returns: str
     docstring: str
     body: tuple[str, ...]
-    decorator: str = ""  # `_operation`: callable, with `.with_raw_response` and `.with_streaming_response`
+    decorator: str = ""  # `Operation`: callable, with `.with_raw_response` and `.with_streaming_response`
     def_: str = "def"  # `async def` for a method that sends requests on the async client
     text: str = ""  # the docstring's text, for the docs
 
 
 @dataclass(frozen=True)
 class GroupView:
-    """A resource class (`AsyncActionsResource`), its attribute on the client, and its methods per mode."""
+    """A resource class per mode (`AsyncActionsResource`, `AsyncActionsResourceAsync`), its attribute on the
+    client, and its methods per mode."""
 
     attribute: str
-    class_name: str
+    class_names: dict[str, str]  # by mode kind
     docstring: str
     methods: dict[str, tuple[MethodView, ...]]
-    children: tuple[tuple[str, str], ...] = ()  # (attribute, class name) of the resources nested in it
+    children: tuple[tuple[str, dict[str, str]], ...] = ()  # (attribute, class names) of the resources nested in it
     top_level: bool = True  # an attribute of the client itself, not of another resource
     qualified: str = ""  # its attribute path from the client: `accounts.bank_accounts`
     module: str = ""  # the `resources/` module it is defined in: its outermost resource's attribute
@@ -84,7 +85,7 @@ RUNTIME_IMPORTS = {
     "._base_client": ["Endpoint"],
     "._encoding": ["Body", "Param", "PartEncoding"],
     "._exceptions": [],
-    "._response": ["RequestOptions", "_async_operation", "_operation"],
+    "._response": ["AsyncOperation", "Operation", "RequestOptions"],
     "._runtime": ["ResponseType"],
     "._pagination": ["AsyncPage", "Page", "PageSpec"],
     "._polling": [
@@ -166,10 +167,9 @@ def _new_shape(op: ir.Operation, ctx: ClientContext) -> _Shape:
     signature = ", ".join(["self", *positional, *(["*", *keywords] if keywords else [])])
     first = op.success.type if op.success and op.success.type is not None else None
     direct = op.starts is not None and op.starts.direct and first is not None
-    home = ctx.home(op)
-    typed = hint(first, home.shadowed) if direct and first is not None else _returns(op, home.shadowed)
-    source = endpoint_source(op, home.constants.parser, home.default_error)
-    endpoint = ctx.uses(home, home.constants.add(f"op {op.operation_id}", f"Endpoint[{typed}]", source))
+    typed = hint(first, ctx.shadowed) if direct and first is not None else _returns(op, ctx.shadowed)
+    source = endpoint_source(op, ctx.constants.parser, ctx.default_error)
+    endpoint = ctx.constants.add(f"op {op.operation_id}", f"Endpoint[{typed}]", source)
     arguments = "{" + ", ".join(f"{literal(p.name)}: {p.name}" for p in op.parameters if p.constant is None) + "}"
     return _Shape(signature, bool(keywords), endpoint, arguments, body, _returns(op, shadowed))
 
@@ -225,7 +225,7 @@ def methods_of_operation(op: ir.Operation, ctx: ClientContext, mode: Mode) -> li
             text += "\n\nWhen the server does the work at once, the method returns its result instead of a handle."
         text += (
             "\n\nReturns a handle on the async action it starts: `.wait()` polls it until it is done and returns "
-            f"it as a `{narrowed}`; `.id` is its ID."
+            f"it as {indefinite(f'`{narrowed}`')}; `.id` is its ID."
         )
     elif op.follow is not None:
         target = ctx.operations[op.follow.operation_id]
@@ -246,8 +246,8 @@ def methods_of_operation(op: ir.Operation, ctx: ClientContext, mode: Mode) -> li
         text += f"\n\nCall `.wait()` on the result to poll the URL in its `{op.follow.header}` until the work is done."
     signature = f"{shape.signature}, **options: Unpack[RequestOptions]"
     body = (f"return {mode.await_}self._client.{call}",)
-    decorator = f"_{mode.func_prefix}operation"
-    methods = [MethodView(op.name, signature, returns, docstring(text), body, decorator, mode.def_, text)]
+    decorator = f"{mode.prefix}Operation"
+    methods = [MethodView(op.name, signature, returns, docstring(text, 8), body, decorator, mode.def_, text)]
     if op.poll is not None:
         wait, *handle = op.companions
         methods.append(_wait_method(op, ctx, mode, shape, wait))
@@ -289,10 +289,10 @@ def _page_spec(op: ir.Operation, ctx: ClientContext) -> tuple[ir.TypeExpr, str]:
         f"PageSpec[{hint(item, ctx.shadowed)}]",
         construct(
             "PageSpec",
-            items=literal(attribute),
-            has_more=literal(has_more),
-            parameter=literal(parameter),
-            source=literal(source),
+            items=literal(attribute) if attribute else None,
+            has_more=literal(has_more) if has_more is not None else None,
+            parameter=literal(parameter) if parameter is not None else None,
+            source=literal(source) if source is not None else None,
             kind=literal(page.kind) if page.kind != "item_cursor" else None,
         ),
     )
@@ -324,13 +324,13 @@ def _handle_methods(
     )
     body = (
         f"spec = {spec} if expect is None else {spec}.expecting(expect)",
-        f"return {handle}(self._client, {path.name}, spec)",
+        f"return {handle}(client=self._client, work_id={path.name}, spec=spec)",
     )
     return [
         MethodView(name, argument, f"{handle}[{shape.returns}]", "", ("...",), "overload"),
         MethodView(name, f"{argument}, expect: type[Expected]", f"{handle}[Expected]", "", ("...",), "overload"),
         MethodView(
-            name, f"{argument}, expect: type[Any] | None = None", f"{handle}[Any]", docstring(text), body, text=text
+            name, f"{argument}, expect: type[Any] | None = None", f"{handle}[Any]", docstring(text, 8), body, text=text
         ),
     ]
 
@@ -344,11 +344,11 @@ def _wait_method(op: ir.Operation, ctx: ClientContext, mode: Mode, shape: _Shape
     body = (f"return {mode.await_}self._client.wait_for({shape.endpoint}, {shape.arguments}, {arguments})",)
     done, failed = " or ".join(op.poll.done), " or ".join(op.poll.failed) or "never"
     waited = hint(ctx.waited_type(op), ctx.shadowed)
-    returned = "return it" if waited == shape.returns else f"return it as a `{waited}`"
+    returned = "return it" if waited == shape.returns else f"return it as {indefinite(f'`{waited}`')}"
     text = (
         f"Wait until the {shape.returns} is {done}: poll `{op.name}` (the interval grows from `poll_interval` to "
         f"`max_poll_interval`, honouring `Retry-After`) and {returned}.\n\n"
         f"`on_progress` receives every intermediate {shape.returns}. Raises `{error}` when it is {failed}, "
         f"and `WaitTimeoutError` (a `TimeoutError`) when `timeout` seconds pass first."
     )
-    return MethodView(name, signature, waited, docstring(text), body, def_=mode.def_, text=text)
+    return MethodView(name, signature, waited, docstring(text, 8), body, def_=mode.def_, text=text)

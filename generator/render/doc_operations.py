@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from generator import ir
+from generator.ir.names import indefinite
 from generator.render import markdown as md
 from generator.render.client_modules import ClientView
 from generator.render.client_views import MethodView
@@ -59,8 +60,8 @@ def _examples(api: ir.Api, group: ir.Group, op: ir.Operation) -> tuple[str, str]
         f"from {api.import_name} import {api.client_name}\n\nwith {api.client_name}() as client:{comment}\n{sync_body}"
     )
     async_ = (
-        f"import asyncio\n\nfrom {api.import_name} import Async{api.client_name}\n\n\n"
-        f"async def main() -> None:\n    async with Async{api.client_name}() as client:{comment}\n{async_body}"
+        f"import asyncio\n\nfrom {api.import_name} import {api.async_client_name}\n\n\n"
+        f"async def main() -> None:\n    async with {api.async_client_name}() as client:{comment}\n{async_body}"
         "\n\nasyncio.run(main())\n"
     )
     return sync, async_
@@ -158,7 +159,7 @@ def operation_entry(
     if op.starts:
         kinds = " or ".join(md.code(t) for t in op.starts.types)
         behaviour.append(
-            f"Starts a {kinds} async action: the method returns a handle (`.id`, `.get()`, `.wait()`) on it, "
+            f"Starts {indefinite(kinds)} async action: the method returns a handle (`.id`, `.get()`, `.wait()`) on it, "
             f"whose `.wait()` polls `{op.starts.operation_id}` and returns the action as "
             f"{' or '.join(docs.type_md(t, prefix) for t in started_variants(docs.api, op))}."
         )

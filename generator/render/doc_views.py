@@ -24,7 +24,7 @@ def index_page(api: ir.Api, linked: list[tuple[Entry, str]], resources: tuple[Ro
         Section(
             "Getting started",
             f"```python\nfrom {api.import_name} import {api.client_name}\n\nclient = {api.client_name}()\n```\n\n"
-            f"`Async{api.client_name}` has the same methods, to be awaited. Errors are typed: see `APIStatusError` "
+            f"`{api.async_client_name}` has the same methods, to be awaited. Errors are typed: see `APIStatusError` "
             "and its subclasses, `APIConnectionError`, `WaitFailedError` and `WaitTimeoutError`.",
         )
     ]

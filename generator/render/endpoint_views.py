@@ -95,7 +95,7 @@ def accept_header(op: ir.Operation) -> str | None:
 
 
 def endpoint_source(op: ir.Operation, parser: Parser, default_error: ir.TypeExpr | None) -> str:
-    """`Endpoint(method, path, parser, params=..., ...)`, leaving out what is the runtime's default."""
+    """`Endpoint(method=..., path=..., response=..., params=..., ...)`, leaving out what is the runtime's default."""
     successes = success_responses(op)
     first = successes[0] if successes else None
     params = [p for p in op.parameters if p.constant is None]

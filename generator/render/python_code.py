@@ -7,10 +7,13 @@ Every piece of spec text that reaches generated code goes through `literal` or
 
 from __future__ import annotations
 
+import re
+import textwrap
 from typing import Any
 
 from generator import ir
 from generator.render import descriptions
+from generator.render.format import LINE_LENGTH
 
 _PRIMITIVE_IMPORTS = {"datetime": "datetime", "date": "datetime", "Any": "typing", "FileInput": "._runtime"}
 
@@ -86,14 +89,56 @@ def literal(value: Any) -> str:
     raise TypeError(f"not a JSON value: {type(value).__name__}")
 
 
-def docstring(text: str) -> str:
-    """A docstring literal of spec text, HTML as plain text: triple-quoted when printable, else a `repr` literal."""
+def docstring(text: str, indent: int = 0) -> str:
+    """A docstring literal of spec text, HTML as plain text: triple-quoted when printable, else a `repr` literal.
+
+    `indent` is the column its statement starts at: a line of prose that would run past `LINE_LENGTH` there
+    is wrapped (`wrap`); the formatter indents the lines after the first to that column.
+    """
     text = descriptions.plain(text.strip())
     plain = text.replace("\n", "").isprintable()
-    if plain and '"""' not in text and "\\" not in text and not text.endswith('"'):
+    # (A line ending in a backslash would read as a line continuation to the formatters: such text is a `repr`.)
+    if plain and '"""' not in text and not text.endswith('"') and not re.search(r"\\$", text, re.MULTILINE):
+        text = text.replace("\\", "\\\\")  # a backslash is written escaped, so `\n` stays two characters
+        if "\n" not in text and indent + len(text) + 6 <= LINE_LENGTH:
+            return f'"""{text}"""'
         # A multi-line docstring closes on its own line, where black and ruff both leave it.
-        return f'"""{text}\n"""' if "\n" in text else f'"""{text}"""'
+        wrapped = wrap(text, LINE_LENGTH - indent, first=LINE_LENGTH - indent - 3)
+        if "\n" not in wrapped:  # fits, but not with its closing quotes, which the formatters would put beside it
+            wrapped = wrap(text, LINE_LENGTH - indent, first=LINE_LENGTH - indent - 6)
+        return f'"""{wrapped}\n"""'
     return repr(text)
+
+
+_FENCE = re.compile(r"\s*(```|~~~)")
+_LIST_ITEM = re.compile(r"\s*([-*+]|\d+[.)]) +")
+_CODE_SPAN = re.compile(r"`[^`]+`")
+
+
+def wrap(text: str, width: int, first: int | None = None) -> str:
+    """`text` with each line of prose longer than `width` (the first line: `first`) broken at its spaces.
+
+    A list item's lines after its first hang under its text; code (fenced, or indented four spaces), table rows
+    and `code spans` are never broken, and neither is a word longer than the width (a URL): such a line stays long.
+    """
+    lines: list[str] = []
+    fenced = False
+    for number, line in enumerate(text.split("\n")):
+        limit = first if number == 0 and first is not None else width
+        if _FENCE.match(line):
+            fenced = not fenced
+        if fenced or _FENCE.match(line) or len(line) <= limit or line.startswith(("    ", "\t", "|")):
+            lines.append(line)
+            continue
+        item = _LIST_ITEM.match(line)
+        hang = " " * (item.end() if item else len(line) - len(line.lstrip(" ")))
+        pad = " " * (width - limit)  # the first line's share of the width, taken by the opening quotes
+        kept = _CODE_SPAN.sub(lambda span: span.group().replace(" ", "\0"), line)
+        broken = textwrap.wrap(
+            kept, width, initial_indent=pad, subsequent_indent=hang, break_long_words=False, break_on_hyphens=False
+        )
+        lines += [part.replace("\0", " ") for part in [broken[0][len(pad) :], *broken[1:]]]
+    return "\n".join(lines)
 
 
 def import_lines(needed: dict[str, set[str]], modules: tuple[str, ...] = ()) -> tuple[str, ...]:

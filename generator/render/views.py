@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from generator import ir
 from generator.ir.modules import partition
+from generator.ir.names import Identifier
 from generator.render.client_modules import ClientView, client_view
 from generator.render.client_views import MODES, Mode
 from generator.render.descriptions import plain
@@ -95,7 +96,7 @@ def model_view(model: ir.Model) -> ModelView:
     text = model.description or model.title or f"The {model.name} object."
     shadowed = shadowed_by(model)
     fields = tuple(field_view(f, shadowed) for f in model.declared)
-    return ModelView(model.name, model.base or "APIModel", docstring(text), fields)
+    return ModelView(model.name, model.base or "APIModel", docstring(text, 4), fields)
 
 
 def shadowed_by(model: ir.Model) -> frozenset[str]:
@@ -123,7 +124,7 @@ def enum_view(enum: ir.Enum) -> EnumView:
     """The view of one enum class."""
     base = "OpenStrEnum" if enum.base == "str" else "OpenIntEnum"
     text = enum.description or enum.title or f"The {enum.name} values."
-    return EnumView(enum.name, base, docstring(text), tuple((m.name, literal(m.value)) for m in enum.members))
+    return EnumView(enum.name, base, docstring(text, 4), tuple((m.name, literal(m.value)) for m in enum.members))
 
 
 def union_view(union: ir.UnionType, models: dict[str, ir.Model], recursive: bool = False) -> AliasView:
@@ -143,8 +144,8 @@ def union_view(union: ir.UnionType, models: dict[str, ir.Model], recursive: bool
     first = models.get(hint(union.variants[0].type))
     attribute = next((f.name for f in first.fields if f.wire_name == union.discriminator), None) if first else None
     chooser = (
-        f"tag_by({literal(union.discriminator)}, {literal(attribute or union.discriminator)}, "
-        f"{literal(tags)}, {literal(union.fallback)})"
+        f"tag_by(wire_name={literal(union.discriminator)}, attribute={literal(attribute or union.discriminator)}, "
+        f"tags={literal(tags)}, fallback={literal(union.fallback)})"
     )
     expression = f"Annotated[Union[{', '.join(members)}], Discriminator({chooser})]"
     return AliasView(union.name, expression, docstring(text), recursive)
@@ -265,16 +266,31 @@ def type_module_view(api: ir.Api, name: str, definitions: list[ir.Definition], h
         runtime.add("tag_by")
     needed[".._runtime"] = runtime | needed.pop("._runtime", set())
     qualifiers = {QUALIFIED[n].split(".")[0] for m in models for n in shadowed_by(m)}
-    names = [f"`{d.name}`" for d in definitions]
-    text = f"The {names[0]} type" if len(names) == 1 else f"The {', '.join(names[:-1])} and {names[-1]} types"
     return TypeModuleView(
         name=name,
-        docstring=docstring(f"{text} of the {api.package} API."),
+        docstring=docstring(_module_doc(api, name, definitions)),
         imports=import_lines(needed, tuple(QUALIFYING_IMPORTS[q] for q in sorted(qualifiers))),
         enums=tuple(enum_view(e) for e in enums),
         models=model_views,
         unions=tuple(union_view(u, {m.name: m for m in models}, u.name in recursive) for u in unions),
     )
+
+
+# A module holding more types than this names the first few (its namesake first) and counts the others.
+NAMED_TYPES = 3
+
+
+def _module_doc(api: ir.Api, module: str, definitions: list[ir.Definition]) -> str:
+    """`The `AsyncAction`, `AsyncActionUnknown`, `CampaignVouchersDeleteAction` and 28 other types of the
+    voucherify API.`: a whole list would make a module docstring hundreds of characters long."""
+    names = sorted((f"`{d.name}`" for d in definitions), key=lambda n: Identifier(n) != module)
+    if len(names) == 1:
+        text = f"The {names[0]} type"
+    elif len(names) <= NAMED_TYPES:
+        text = f"The {', '.join(names[:-1])} and {names[-1]} types"
+    else:
+        text = f"The {', '.join(names[:NAMED_TYPES])} and {len(names) - NAMED_TYPES} other types"
+    return f"{text} of the {api.package} API."
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,8 @@ from typing import Any
 import jsonschema_rs
 from jsonschema.exceptions import ValidationError
 from jsonschema.validators import validator_for
+from openapi_schema_validator import OAS31_BASE_DIALECT_ID
+from openapi_schema_validator._specifications import REGISTRY as DIALECTS
 from openapi_spec_validator.schemas import schema_v30, schema_v31
 
 from generator.errors import Diagnostic, Severity, SpecError
@@ -28,6 +30,8 @@ from generator.validate.mappings import in_example, walk_mappings
 from generator.validate.semantic import Finding, semantic_findings
 
 _MAX_REPORTED = 10
+# The OpenAPI 3.1 base dialect and its vocabulary: JSON Schema 2020-12's own meta-schemas jsonschema-rs knows.
+_DIALECT_PARTS = (OAS31_BASE_DIALECT_ID, "https://spec.openapis.org/oas/3.1/meta/base")
 
 
 def validate(doc: Document) -> list[Diagnostic]:
@@ -76,13 +80,29 @@ def _check_refs(doc: Document, mappings: list[tuple[str, Any]]) -> Iterator[Diag
             )
 
 
-def _tolerated(error: ValidationError) -> bool:
-    """Deviations real specs make that change nothing for the generated code.
+# Deviations real specs make that change nothing for the generated code, each read as its warning says;
+# one warning per kind counts them and locates the first.
+_TOLERATED = {
+    "empty_required": (
+        "schema(s) have an empty `required` list, which OpenAPI {version} forbids; read as: no property is required",
+        "delete the empty `required` lists.",
+    ),
+    "examples_map": (
+        "schema(s) have `examples` as a map, OpenAPI 3.0's form for a media type's; a schema's is a list "
+        "(JSON Schema 2020-12), and these are ignored",
+        "write a schema's `examples` as a list of values.",
+    ),
+}
 
-    OpenAPI 3.0 forbids an empty `required` list; vendors write one anyway, and it
-    can only mean that no property is required.
-    """
-    return error.validator == "minItems" and list(error.absolute_path)[-1:] == ["required"] and error.instance == []
+
+def _tolerated(error: ValidationError) -> str | None:
+    """The kind of tolerated deviation an error is (a key of `_TOLERATED`), or None."""
+    last = list(error.absolute_path)[-1:]
+    if error.validator == "minItems" and last == ["required"] and error.instance == []:
+        return "empty_required"
+    if error.validator == "type" and error.validator_value == "array" and last == ["examples"]:
+        return "examples_map" if isinstance(error.instance, dict) else None
+    return None
 
 
 def _structure(
@@ -93,28 +113,30 @@ def _structure(
     The semantic checks run only on a document without structural errors: they
     assume the structure is right.
     """
-    if _fast_validator(version[:3]).is_valid(doc.data):
+    tolerated: dict[str, list[str]] = {}
+    schema = version[:3]
+    if schema == "3.1" and doc.data.get("jsonSchemaDialect", OAS31_BASE_DIALECT_ID) != OAS31_BASE_DIALECT_ID:
+        schema = "3.1-dialect"
+    if _fast_validator(schema).is_valid(doc.data):
         found: list[ValidationError] = []
-        empty_required = _empty_required_lists(mappings, version)
-        empty_count, first_empty = len(empty_required), next(iter(empty_required), "")
+        if empty := _empty_required_lists(mappings, version):
+            tolerated["empty_required"] = empty
     else:
-        found = [_deepest(e) for e in _detailed_validator(version[:3]).iter_errors(doc.data)]
-        tolerated = [e for e in found if _tolerated(e)]
-        # The warning counts them and names the first: only that one is located.
-        empty_count, first_empty = len(tolerated), _error_pointer(doc, tolerated[0]) if tolerated else ""
+        found = [_deepest(e) for e in _detailed_validator(schema).iter_errors(doc.data)]
+        for error in found:
+            if kind := _tolerated(error):
+                tolerated.setdefault(kind, []).append(_error_pointer(doc, error))
     reported = [e for e in found if not _tolerated(e)][:_MAX_REPORTED]
     diagnostics = [_invalid(doc, version, _error_pointer(doc, e), e) for e in reported]
-    warnings = []
-    if empty_count:
-        warnings.append(
-            Diagnostic(
-                Severity.WARNING,
-                doc.locate(first_empty),
-                f"{empty_count} schema(s) have an empty `required` list, which OpenAPI {version} forbids; "
-                "read as: no property is required. This is the first.",
-                "delete the empty `required` lists.",
-            )
+    warnings = [
+        Diagnostic(
+            Severity.WARNING,
+            doc.locate(pointers[0]),
+            f"{len(pointers)} {_TOLERATED[kind][0].format(version=version)}. This is the first.",
+            _TOLERATED[kind][1],
         )
+        for kind, pointers in tolerated.items()
+    ]
     if not diagnostics:
         errors, more = _semantic(doc, version)
         diagnostics += errors[:_MAX_REPORTED]
@@ -192,20 +214,37 @@ def _semantic(doc: Document, version: str) -> tuple[list[Diagnostic], list[Diagn
     return errors, warnings
 
 
+def _openapi_schema(version: str) -> dict[str, Any]:
+    """The JSON Schema of an OpenAPI `version` document.
+
+    3.1's own schema checks only that a Schema Object is an object or a boolean; like the official
+    `schema-base.json`, this one checks each against the OpenAPI base dialect too, so no later stage meets
+    `properties: true` or `items: "file"`. A document of another `jsonSchemaDialect` ("3.1-dialect") is
+    checked against that by `semantic.py`.
+    """
+    if version == "3.1":
+        schema = copy.deepcopy(dict(schema_v31))
+        schema["$defs"]["schema"] = {"$dynamicAnchor": "meta", "$ref": OAS31_BASE_DIALECT_ID}
+        return schema
+    return dict(schema_v31 if version == "3.1-dialect" else schema_v30)
+
+
+@functools.cache
 @functools.cache
 def _fast_validator(version: str) -> Any:
     """A jsonschema-rs validator of the OpenAPI schema, with the deviations `_tolerated` admits admitted."""
-    if version == "3.1":
-        return jsonschema_rs.validator_for(dict(schema_v31))
-    schema = copy.deepcopy(dict(schema_v30))
-    del schema["definitions"]["Schema"]["properties"]["required"]["minItems"]
-    return jsonschema_rs.validator_for(schema)
+    schema = _openapi_schema(version)
+    if version == "3.0":
+        schema = copy.deepcopy(schema)
+        del schema["definitions"]["Schema"]["properties"]["required"]["minItems"]
+    registry = jsonschema_rs.Registry([(uri, DIALECTS.contents(uri)) for uri in _DIALECT_PARTS])
+    return jsonschema_rs.validator_for(schema, registry=registry)
 
 
 def _detailed_validator(version: str) -> Any:
     """The Python validator of the OpenAPI schema, whose errors carry the context to explain them."""
-    schema = dict(schema_v31 if version == "3.1" else schema_v30)
-    return validator_for(schema)(schema)
+    schema = _openapi_schema(version)
+    return validator_for(schema)(schema, registry=DIALECTS)
 
 
 def _empty_required_lists(mappings: list[tuple[str, Any]], version: str) -> list[str]:

@@ -219,6 +219,8 @@ class _Walk:
         dialect = schema.get("$schema") if isinstance(schema, Mapping) and "$schema" in schema else None
         if dialect is None:
             dialect = self.data.get("jsonSchemaDialect", OAS31_BASE_DIALECT_ID)
+        if dialect == OAS31_BASE_DIALECT_ID:
+            return None  # the OpenAPI schema checked it already (`rules.py`)
         check = _schema_checker(dialect) if isinstance(dialect, str) else None
         if check is None:
             return Finding("meta", pointer, f"Unknown JSON Schema dialect: {dialect!r}")

@@ -10,15 +10,15 @@ from typing_extensions import Unpack
 from .. import types
 from .._base_client import APIClient, AsyncAPIClient, Endpoint
 from .._encoding import Body, Param
-from .._polling import Accepted, AsyncAccepted, FollowSpec
-from .._response import RequestOptions, _async_operation, _operation
+from .._polling import Accepted, AsyncAccepted, FollowSpec, PollSpec
+from .._response import AsyncOperation, Operation, RequestOptions
 from .._runtime import ResponseType
-from ..client import AsyncTaskFailedError, _OP_GET_STATUS_OF_AN_ASYNC_TASK, _POLL_GET_STATUS_OF_AN_ASYNC_TASK
+from ..client import AsyncTaskFailedError
 
 if TYPE_CHECKING:
-    from ..types import ApiVersion, AsyncTaskAccepted, CompletedAsyncTask, CreateApiVersion
+    from ..types import ApiVersion, AsyncTask, AsyncTaskAccepted, CompletedAsyncTask, CreateApiVersion
 
-_API_VERSION: ResponseType[ApiVersion] = ResponseType(lambda: types.ApiVersion)
+_API_VERSION: ResponseType[ApiVersion] = ResponseType(target=lambda: types.ApiVersion)
 
 _OP_CREATE_API_VERSION: Endpoint[ApiVersion] = Endpoint(
     method="POST",
@@ -30,6 +30,31 @@ _OP_CREATE_API_VERSION: Endpoint[ApiVersion] = Endpoint(
     headers={"Accept": "application/vnd.api.v10+json"},
 )
 
+_ASYNC_TASK: ResponseType[AsyncTask] = ResponseType(target=lambda: types.AsyncTask)
+
+_OP_GET_STATUS_OF_AN_ASYNC_TASK: Endpoint[AsyncTask] = Endpoint(
+    method="GET",
+    path="/apis/{apiId}/tasks/{taskId}",
+    response=_ASYNC_TASK,
+    params=(Param(name="api_id", wire="apiId", location="path"), Param(name="task_id", wire="taskId", location="path")),
+    security=(("ApiKey",),),
+    headers={"Accept": "application/vnd.api.v10+json"},
+)
+
+_COMPLETED_ASYNC_TASK: ResponseType[CompletedAsyncTask] = ResponseType(target=lambda: types.CompletedAsyncTask)
+
+_POLL_GET_STATUS_OF_AN_ASYNC_TASK: PollSpec[CompletedAsyncTask] = PollSpec(
+    status="status",
+    done=frozenset(["completed"]),
+    failed=frozenset(["failed"]),
+    error=(
+        "details",
+        "error",
+        "message",
+    ),
+    result=_COMPLETED_ASYNC_TASK,
+)
+
 _FOLLOW_CREATE_API_VERSION: FollowSpec[CompletedAsyncTask] = FollowSpec(
     header="Location",
     endpoint=_OP_GET_STATUS_OF_AN_ASYNC_TASK,
@@ -37,7 +62,7 @@ _FOLLOW_CREATE_API_VERSION: FollowSpec[CompletedAsyncTask] = FollowSpec(
     failed_error=AsyncTaskFailedError,
 )
 
-_ASYNC_TASK_ACCEPTED: ResponseType[AsyncTaskAccepted] = ResponseType(lambda: types.AsyncTaskAccepted)
+_ASYNC_TASK_ACCEPTED: ResponseType[AsyncTaskAccepted] = ResponseType(target=lambda: types.AsyncTaskAccepted)
 
 _OP_SYNC_COLLECTION_WITH_SCHEMA: Endpoint[AsyncTaskAccepted] = Endpoint(
     method="PUT",
@@ -53,18 +78,21 @@ _OP_SYNC_COLLECTION_WITH_SCHEMA: Endpoint[AsyncTaskAccepted] = Endpoint(
 
 
 class APIsResource:
-    """APIs, their versions and collections; creating a version and syncing a collection with the schema run as asynchronous tasks."""
+    """APIs, their versions and collections; creating a version and syncing a collection with the schema run as
+    asynchronous tasks.
+    """
 
     def __init__(self, client: APIClient) -> None:
         self._client = client
 
-    @_operation
+    @Operation
     def create_api_version(
         self, api_id: str, body: CreateApiVersion | dict[str, Any], **options: Unpack[RequestOptions]
     ) -> Accepted[ApiVersion, CompletedAsyncTask]:
         """Create a version
 
-        Creates a new API version asynchronously. The answer is `202 Accepted` with a `Location` header that points at the task to poll for completion.
+        Creates a new API version asynchronously. The answer is `202 Accepted` with a `Location` header that points at
+        the task to poll for completion.
 
         Call `.wait()` on the result to poll the URL in its `Location` until the work is done.
         """
@@ -72,13 +100,14 @@ class APIsResource:
             _OP_CREATE_API_VERSION, {"api_id": api_id}, _FOLLOW_CREATE_API_VERSION, body=body, options=options
         )
 
-    @_operation
+    @Operation
     def sync_collection_with_schema(
         self, api_id: str, collection_id: str, **options: Unpack[RequestOptions]
     ) -> Accepted[AsyncTaskAccepted, CompletedAsyncTask]:
         """Sync collection with schema
 
-        Syncs a collection attached to an API with the API's schema (OpenAPI 3 schemas only). The answer is `202 Accepted` with a `Location` header that points at the task to poll for completion.
+        Syncs a collection attached to an API with the API's schema (OpenAPI 3 schemas only). The answer is
+        `202 Accepted` with a `Location` header that points at the task to poll for completion.
 
         Call `.wait()` on the result to poll the URL in its `Location` until the work is done.
         """
@@ -91,18 +120,21 @@ class APIsResource:
 
 
 class AsyncAPIsResource:
-    """APIs, their versions and collections; creating a version and syncing a collection with the schema run as asynchronous tasks."""
+    """APIs, their versions and collections; creating a version and syncing a collection with the schema run as
+    asynchronous tasks.
+    """
 
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
 
-    @_async_operation
+    @AsyncOperation
     async def create_api_version(
         self, api_id: str, body: CreateApiVersion | dict[str, Any], **options: Unpack[RequestOptions]
     ) -> AsyncAccepted[ApiVersion, CompletedAsyncTask]:
         """Create a version
 
-        Creates a new API version asynchronously. The answer is `202 Accepted` with a `Location` header that points at the task to poll for completion.
+        Creates a new API version asynchronously. The answer is `202 Accepted` with a `Location` header that points at
+        the task to poll for completion.
 
         Call `.wait()` on the result to poll the URL in its `Location` until the work is done.
         """
@@ -110,13 +142,14 @@ class AsyncAPIsResource:
             _OP_CREATE_API_VERSION, {"api_id": api_id}, _FOLLOW_CREATE_API_VERSION, body=body, options=options
         )
 
-    @_async_operation
+    @AsyncOperation
     async def sync_collection_with_schema(
         self, api_id: str, collection_id: str, **options: Unpack[RequestOptions]
     ) -> AsyncAccepted[AsyncTaskAccepted, CompletedAsyncTask]:
         """Sync collection with schema
 
-        Syncs a collection attached to an API with the API's schema (OpenAPI 3 schemas only). The answer is `202 Accepted` with a `Location` header that points at the task to poll for completion.
+        Syncs a collection attached to an API with the API's schema (OpenAPI 3 schemas only). The answer is
+        `202 Accepted` with a `Location` header that points at the task to poll for completion.
 
         Call `.wait()` on the result to poll the URL in its `Location` until the work is done.
         """

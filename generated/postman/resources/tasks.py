@@ -8,13 +8,41 @@ from typing import TYPE_CHECKING
 
 from typing_extensions import Unpack
 
-from .._base_client import APIClient, AsyncAPIClient
-from .._polling import DEFAULT_MAX_POLL_INTERVAL, DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT
-from .._response import RequestOptions, _async_operation, _operation
-from ..client import AsyncTaskFailedError, _OP_GET_STATUS_OF_AN_ASYNC_TASK, _POLL_GET_STATUS_OF_AN_ASYNC_TASK
+from .. import types
+from .._base_client import APIClient, AsyncAPIClient, Endpoint
+from .._encoding import Param
+from .._polling import DEFAULT_MAX_POLL_INTERVAL, DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, PollSpec
+from .._response import AsyncOperation, Operation, RequestOptions
+from .._runtime import ResponseType
+from ..client import AsyncTaskFailedError
 
 if TYPE_CHECKING:
     from ..types import AsyncTask, CompletedAsyncTask
+
+_ASYNC_TASK: ResponseType[AsyncTask] = ResponseType(target=lambda: types.AsyncTask)
+
+_OP_GET_STATUS_OF_AN_ASYNC_TASK: Endpoint[AsyncTask] = Endpoint(
+    method="GET",
+    path="/apis/{apiId}/tasks/{taskId}",
+    response=_ASYNC_TASK,
+    params=(Param(name="api_id", wire="apiId", location="path"), Param(name="task_id", wire="taskId", location="path")),
+    security=(("ApiKey",),),
+    headers={"Accept": "application/vnd.api.v10+json"},
+)
+
+_COMPLETED_ASYNC_TASK: ResponseType[CompletedAsyncTask] = ResponseType(target=lambda: types.CompletedAsyncTask)
+
+_POLL_GET_STATUS_OF_AN_ASYNC_TASK: PollSpec[CompletedAsyncTask] = PollSpec(
+    status="status",
+    done=frozenset(["completed"]),
+    failed=frozenset(["failed"]),
+    error=(
+        "details",
+        "error",
+        "message",
+    ),
+    result=_COMPLETED_ASYNC_TASK,
+)
 
 
 class TasksResource:
@@ -23,7 +51,7 @@ class TasksResource:
     def __init__(self, client: APIClient) -> None:
         self._client = client
 
-    @_operation
+    @Operation
     def get(self, api_id: str, task_id: str, **options: Unpack[RequestOptions]) -> AsyncTask:
         """Get status of an asynchronous task
 
@@ -43,9 +71,11 @@ class TasksResource:
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
     ) -> CompletedAsyncTask:
-        """Wait until the AsyncTask is completed: poll `get` (the interval grows from `poll_interval` to `max_poll_interval`, honouring `Retry-After`) and return it as a `CompletedAsyncTask`.
+        """Wait until the AsyncTask is completed: poll `get` (the interval grows from `poll_interval` to
+        `max_poll_interval`, honouring `Retry-After`) and return it as a `CompletedAsyncTask`.
 
-        `on_progress` receives every intermediate AsyncTask. Raises `AsyncTaskFailedError` when it is failed, and `WaitTimeoutError` (a `TimeoutError`) when `timeout` seconds pass first.
+        `on_progress` receives every intermediate AsyncTask. Raises `AsyncTaskFailedError` when it is failed, and
+        `WaitTimeoutError` (a `TimeoutError`) when `timeout` seconds pass first.
         """
         return self._client.wait_for(
             _OP_GET_STATUS_OF_AN_ASYNC_TASK,
@@ -65,7 +95,7 @@ class AsyncTasksResource:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
 
-    @_async_operation
+    @AsyncOperation
     async def get(self, api_id: str, task_id: str, **options: Unpack[RequestOptions]) -> AsyncTask:
         """Get status of an asynchronous task
 
@@ -85,9 +115,11 @@ class AsyncTasksResource:
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
     ) -> CompletedAsyncTask:
-        """Wait until the AsyncTask is completed: poll `get` (the interval grows from `poll_interval` to `max_poll_interval`, honouring `Retry-After`) and return it as a `CompletedAsyncTask`.
+        """Wait until the AsyncTask is completed: poll `get` (the interval grows from `poll_interval` to
+        `max_poll_interval`, honouring `Retry-After`) and return it as a `CompletedAsyncTask`.
 
-        `on_progress` receives every intermediate AsyncTask. Raises `AsyncTaskFailedError` when it is failed, and `WaitTimeoutError` (a `TimeoutError`) when `timeout` seconds pass first.
+        `on_progress` receives every intermediate AsyncTask. Raises `AsyncTaskFailedError` when it is failed, and
+        `WaitTimeoutError` (a `TimeoutError`) when `timeout` seconds pass first.
         """
         return await self._client.wait_for(
             _OP_GET_STATUS_OF_AN_ASYNC_TASK,

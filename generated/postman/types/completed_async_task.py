@@ -14,7 +14,9 @@ from .task_resources import TaskResources
 
 
 class CompletedAsyncTask(APIModel):
-    """A task that completed: its `details` lists the resources it created or updated. Waiting on a task returns it in this shape; a failed task is raised as an error instead."""
+    """A task that completed: its `details` lists the resources it created or updated. Waiting on a task returns it in
+    this shape; a failed task is raised as an error instead.
+    """
 
     id: str = Field(description="The task's ID.")
     meta: AsyncTaskMeta | None = None

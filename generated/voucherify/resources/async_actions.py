@@ -21,15 +21,16 @@ from .._polling import (
     DEFAULT_POLL_INTERVAL,
     DEFAULT_WAIT_TIMEOUT,
     Expected,
+    PollSpec,
 )
-from .._response import RequestOptions, _async_operation, _operation
+from .._response import AsyncOperation, Operation, RequestOptions
 from .._runtime import ResponseType
-from ..client import AsyncActionFailedError, _OP_GET_ASYNC_ACTION, _POLL_GET_ASYNC_ACTION
+from ..client import AsyncActionFailedError
 
 if TYPE_CHECKING:
     from ..types import AsyncAction, AsyncActionList, AsyncActionSummary
 
-_ASYNC_ACTION_LIST: ResponseType[AsyncActionList] = ResponseType(lambda: types.AsyncActionList)
+_ASYNC_ACTION_LIST: ResponseType[AsyncActionList] = ResponseType(target=lambda: types.AsyncActionList)
 
 _OP_LIST_ASYNC_ACTIONS: Endpoint[AsyncActionList] = Endpoint(
     method="GET",
@@ -46,6 +47,20 @@ _PAGES_LIST_ASYNC_ACTIONS: PageSpec[AsyncActionSummary] = PageSpec(
     items="async_actions", has_more="has_more", parameter="end_date", source="created_at"
 )
 
+_ASYNC_ACTION: ResponseType[AsyncAction] = ResponseType(target=lambda: types.AsyncAction)
+
+_OP_GET_ASYNC_ACTION: Endpoint[AsyncAction] = Endpoint(
+    method="GET",
+    path="/v1/async-actions/{asyncActionId}",
+    response=_ASYNC_ACTION,
+    params=(Param(name="async_action_id", wire="asyncActionId", location="path"),),
+    security=(("X-App-Id", "X-App-Token"),),
+)
+
+_POLL_GET_ASYNC_ACTION: PollSpec[AsyncAction] = PollSpec(
+    status="status", done=frozenset(["DONE"]), failed=frozenset(["FAILED"]), progress="progress"
+)
+
 _HANDLE_GET_ASYNC_ACTION: ActionSpec[AsyncAction] = ActionSpec(
     endpoint=_OP_GET_ASYNC_ACTION,
     argument="async_action_id",
@@ -60,13 +75,15 @@ class AsyncActionsResource:
     def __init__(self, client: APIClient) -> None:
         self._client = client
 
-    @_operation
+    @Operation
     def list(
         self, *, limit: int | None = None, end_date: datetime | None = None, **options: Unpack[RequestOptions]
     ) -> Page[AsyncActionSummary]:
         """List Async Actions
 
-        Returns the scheduled asynchronous actions, newest first. Results are limited by `limit`; when `has_more` is true, ask again with `end_date` set to the `created_at` of the last action returned. Listed actions never include their `result`: get the action by ID for that.
+        Returns the scheduled asynchronous actions, newest first. Results are limited by `limit`; when `has_more` is
+        true, ask again with `end_date` set to the `created_at` of the last action returned. Listed actions never
+        include their `result`: get the action by ID for that.
 
         Iterate the returned page to go through every page; each is fetched when reached.
         """
@@ -74,7 +91,7 @@ class AsyncActionsResource:
             _OP_LIST_ASYNC_ACTIONS, {"limit": limit, "end_date": end_date}, _PAGES_LIST_ASYNC_ACTIONS, options=options
         )
 
-    @_operation
+    @Operation
     def get(self, async_action_id: str, **options: Unpack[RequestOptions]) -> AsyncAction:
         """Get Async Action
 
@@ -91,9 +108,11 @@ class AsyncActionsResource:
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
     ) -> AsyncAction:
-        """Wait until the AsyncAction is DONE: poll `get` (the interval grows from `poll_interval` to `max_poll_interval`, honouring `Retry-After`) and return it.
+        """Wait until the AsyncAction is DONE: poll `get` (the interval grows from `poll_interval` to
+        `max_poll_interval`, honouring `Retry-After`) and return it.
 
-        `on_progress` receives every intermediate AsyncAction. Raises `AsyncActionFailedError` when it is FAILED, and `WaitTimeoutError` (a `TimeoutError`) when `timeout` seconds pass first.
+        `on_progress` receives every intermediate AsyncAction. Raises `AsyncActionFailedError` when it is FAILED, and
+        `WaitTimeoutError` (a `TimeoutError`) when `timeout` seconds pass first.
         """
         return self._client.wait_for(
             _OP_GET_ASYNC_ACTION,
@@ -113,24 +132,28 @@ class AsyncActionsResource:
     def handle(self, async_action_id: str, expect: type[Expected]) -> ActionHandle[Expected]: ...
 
     def handle(self, async_action_id: str, expect: type[Any] | None = None) -> ActionHandle[Any]:
-        """A handle on work started earlier, from its ID alone (after a restart, say): `.get()` or `.wait()` it. Name its type (`handle(id, SomeType)`) to have them return that type; they return the whole `AsyncAction` otherwise."""
+        """A handle on work started earlier, from its ID alone (after a restart, say): `.get()` or `.wait()` it. Name
+        its type (`handle(id, SomeType)`) to have them return that type; they return the whole `AsyncAction` otherwise.
+        """
         spec = _HANDLE_GET_ASYNC_ACTION if expect is None else _HANDLE_GET_ASYNC_ACTION.expecting(expect)
-        return ActionHandle(self._client, async_action_id, spec)
+        return ActionHandle(client=self._client, work_id=async_action_id, spec=spec)
 
 
-class AsyncAsyncActionsResource:
+class AsyncActionsResourceAsync:
     """Asynchronous operations (imports, bulk updates, metadata purges) and their results."""
 
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
 
-    @_async_operation
+    @AsyncOperation
     async def list(
         self, *, limit: int | None = None, end_date: datetime | None = None, **options: Unpack[RequestOptions]
     ) -> AsyncPage[AsyncActionSummary]:
         """List Async Actions
 
-        Returns the scheduled asynchronous actions, newest first. Results are limited by `limit`; when `has_more` is true, ask again with `end_date` set to the `created_at` of the last action returned. Listed actions never include their `result`: get the action by ID for that.
+        Returns the scheduled asynchronous actions, newest first. Results are limited by `limit`; when `has_more` is
+        true, ask again with `end_date` set to the `created_at` of the last action returned. Listed actions never
+        include their `result`: get the action by ID for that.
 
         Iterate the returned page to go through every page; each is fetched when reached.
         """
@@ -138,7 +161,7 @@ class AsyncAsyncActionsResource:
             _OP_LIST_ASYNC_ACTIONS, {"limit": limit, "end_date": end_date}, _PAGES_LIST_ASYNC_ACTIONS, options=options
         )
 
-    @_async_operation
+    @AsyncOperation
     async def get(self, async_action_id: str, **options: Unpack[RequestOptions]) -> AsyncAction:
         """Get Async Action
 
@@ -155,9 +178,11 @@ class AsyncAsyncActionsResource:
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
     ) -> AsyncAction:
-        """Wait until the AsyncAction is DONE: poll `get` (the interval grows from `poll_interval` to `max_poll_interval`, honouring `Retry-After`) and return it.
+        """Wait until the AsyncAction is DONE: poll `get` (the interval grows from `poll_interval` to
+        `max_poll_interval`, honouring `Retry-After`) and return it.
 
-        `on_progress` receives every intermediate AsyncAction. Raises `AsyncActionFailedError` when it is FAILED, and `WaitTimeoutError` (a `TimeoutError`) when `timeout` seconds pass first.
+        `on_progress` receives every intermediate AsyncAction. Raises `AsyncActionFailedError` when it is FAILED, and
+        `WaitTimeoutError` (a `TimeoutError`) when `timeout` seconds pass first.
         """
         return await self._client.wait_for(
             _OP_GET_ASYNC_ACTION,
@@ -177,6 +202,8 @@ class AsyncAsyncActionsResource:
     def handle(self, async_action_id: str, expect: type[Expected]) -> AsyncActionHandle[Expected]: ...
 
     def handle(self, async_action_id: str, expect: type[Any] | None = None) -> AsyncActionHandle[Any]:
-        """A handle on work started earlier, from its ID alone (after a restart, say): `.get()` or `.wait()` it. Name its type (`handle(id, SomeType)`) to have them return that type; they return the whole `AsyncAction` otherwise."""
+        """A handle on work started earlier, from its ID alone (after a restart, say): `.get()` or `.wait()` it. Name
+        its type (`handle(id, SomeType)`) to have them return that type; they return the whole `AsyncAction` otherwise.
+        """
         spec = _HANDLE_GET_ASYNC_ACTION if expect is None else _HANDLE_GET_ASYNC_ACTION.expecting(expect)
-        return AsyncActionHandle(self._client, async_action_id, spec)
+        return AsyncActionHandle(client=self._client, work_id=async_action_id, spec=spec)

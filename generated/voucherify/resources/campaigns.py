@@ -10,13 +10,14 @@ from typing_extensions import Unpack
 from .. import types
 from .._base_client import APIClient, AsyncAPIClient, Endpoint
 from .._encoding import Body, Param, PartEncoding
-from .._polling import ActionHandle, ActionSpec, AsyncActionHandle
-from .._response import RequestOptions, _async_operation, _operation
+from .._polling import ActionHandle, ActionSpec, AsyncActionHandle, PollSpec
+from .._response import AsyncOperation, Operation, RequestOptions
 from .._runtime import ResponseType
-from ..client import AsyncActionFailedError, _OP_GET_ASYNC_ACTION, _POLL_GET_ASYNC_ACTION
+from ..client import AsyncActionFailedError
 
 if TYPE_CHECKING:
     from ..types import (
+        AsyncAction,
         AsyncActionStarted,
         CampaignVoucherImport,
         CampaignVouchersAdd,
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
         Voucher,
     )
 
-_ASYNC_ACTION_STARTED: ResponseType[AsyncActionStarted] = ResponseType(lambda: types.AsyncActionStarted)
+_ASYNC_ACTION_STARTED: ResponseType[AsyncActionStarted] = ResponseType(target=lambda: types.AsyncActionStarted)
 
 _OP_DELETE_CAMPAIGN: Endpoint[AsyncActionStarted] = Endpoint(
     method="DELETE",
@@ -41,6 +42,20 @@ _OP_DELETE_CAMPAIGN: Endpoint[AsyncActionStarted] = Endpoint(
     security=(("X-App-Id", "X-App-Token"),),
 )
 
+_ASYNC_ACTION: ResponseType[AsyncAction] = ResponseType(target=lambda: types.AsyncAction)
+
+_OP_GET_ASYNC_ACTION: Endpoint[AsyncAction] = Endpoint(
+    method="GET",
+    path="/v1/async-actions/{asyncActionId}",
+    response=_ASYNC_ACTION,
+    params=(Param(name="async_action_id", wire="asyncActionId", location="path"),),
+    security=(("X-App-Id", "X-App-Token"),),
+)
+
+_POLL_GET_ASYNC_ACTION: PollSpec[AsyncAction] = PollSpec(
+    status="status", done=frozenset(["DONE"]), failed=frozenset(["FAILED"]), progress="progress"
+)
+
 _ACTION_DELETE_CAMPAIGN: ActionSpec[CampaignVouchersDeleteAction] = ActionSpec(
     endpoint=_OP_GET_ASYNC_ACTION,
     argument="async_action_id",
@@ -51,7 +66,7 @@ _ACTION_DELETE_CAMPAIGN: ActionSpec[CampaignVouchersDeleteAction] = ActionSpec(
     id_from="async_action_id",
 )
 
-_VOUCHER: ResponseType[Voucher] = ResponseType(lambda: types.Voucher)
+_VOUCHER: ResponseType[Voucher] = ResponseType(target=lambda: types.Voucher)
 
 _OP_ADD_VOUCHERS_TO_CAMPAIGN: Endpoint[Voucher] = Endpoint(
     method="POST",
@@ -125,21 +140,23 @@ class CampaignsResource:
     def __init__(self, client: APIClient) -> None:
         self._client = client
 
-    @_operation
+    @Operation
     def delete(
         self, campaign_id: str, *, force: bool | None = None, **options: Unpack[RequestOptions]
     ) -> ActionHandle[CampaignVouchersDeleteAction]:
         """Delete Campaign
 
-        Delete a campaign and its vouchers. The vouchers are deleted in an async action (`CAMPAIGN.VOUCHERS_DELETE`); with `force=true` the campaign and its vouchers are removed for good and their codes can be used again.
+        Delete a campaign and its vouchers. The vouchers are deleted in an async action (`CAMPAIGN.VOUCHERS_DELETE`);
+        with `force=true` the campaign and its vouchers are removed for good and their codes can be used again.
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `CampaignVouchersDeleteAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `CampaignVouchersDeleteAction`; `.id` is its ID.
         """
         return self._client.request_action(
             _OP_DELETE_CAMPAIGN, {"campaign_id": campaign_id, "force": force}, _ACTION_DELETE_CAMPAIGN, options=options
         )
 
-    @_operation
+    @Operation
     def add_vouchers(
         self,
         campaign_id: str,
@@ -150,11 +167,14 @@ class CampaignsResource:
     ) -> ActionHandle[CampaignVouchersGenerateAction] | Voucher:
         """Add Vouchers to Campaign
 
-        Add new vouchers to a campaign; they inherit the campaign's settings, some of which the body can override. One voucher (`vouchers_count` 1, the default) is made at once and returned; more are generated in a `CAMPAIGN.VOUCHERS_GENERATE` async action.
+        Add new vouchers to a campaign; they inherit the campaign's settings, some of which the body can override. One
+        voucher (`vouchers_count` 1, the default) is made at once and returned; more are generated in a
+        `CAMPAIGN.VOUCHERS_GENERATE` async action.
 
         When the server does the work at once, the method returns its result instead of a handle.
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `CampaignVouchersGenerateAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `CampaignVouchersGenerateAction`; `.id` is its ID.
         """
         return self._client.request_action_or_result(
             _OP_ADD_VOUCHERS_TO_CAMPAIGN,
@@ -164,7 +184,7 @@ class CampaignsResource:
             options=options,
         )
 
-    @_operation
+    @Operation
     def import_vouchers(
         self,
         campaign_id: str,
@@ -175,7 +195,8 @@ class CampaignsResource:
 
         Import vouchers into a campaign (`CAMPAIGN.VOUCHERS_IMPORT`); their type and value come from the campaign.
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `CampaignVouchersImportAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `CampaignVouchersImportAction`; `.id` is its ID.
         """
         return self._client.request_action(
             _OP_IMPORT_VOUCHERS_TO_CAMPAIGN,
@@ -185,7 +206,7 @@ class CampaignsResource:
             options=options,
         )
 
-    @_operation
+    @Operation
     def import_vouchers_csv(
         self,
         campaign_id: str,
@@ -196,7 +217,8 @@ class CampaignsResource:
 
         Import vouchers into a campaign from a CSV file (`CAMPAIGN.VOUCHERS_IMPORT_CSV`).
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `CampaignVouchersImportCsvAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `CampaignVouchersImportCsvAction`; `.id` is its ID.
         """
         return self._client.request_action(
             _OP_IMPORT_VOUCHERS_TO_CAMPAIGN_USING_CSV,
@@ -213,21 +235,23 @@ class AsyncCampaignsResource:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
 
-    @_async_operation
+    @AsyncOperation
     async def delete(
         self, campaign_id: str, *, force: bool | None = None, **options: Unpack[RequestOptions]
     ) -> AsyncActionHandle[CampaignVouchersDeleteAction]:
         """Delete Campaign
 
-        Delete a campaign and its vouchers. The vouchers are deleted in an async action (`CAMPAIGN.VOUCHERS_DELETE`); with `force=true` the campaign and its vouchers are removed for good and their codes can be used again.
+        Delete a campaign and its vouchers. The vouchers are deleted in an async action (`CAMPAIGN.VOUCHERS_DELETE`);
+        with `force=true` the campaign and its vouchers are removed for good and their codes can be used again.
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `CampaignVouchersDeleteAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `CampaignVouchersDeleteAction`; `.id` is its ID.
         """
         return await self._client.request_action(
             _OP_DELETE_CAMPAIGN, {"campaign_id": campaign_id, "force": force}, _ACTION_DELETE_CAMPAIGN, options=options
         )
 
-    @_async_operation
+    @AsyncOperation
     async def add_vouchers(
         self,
         campaign_id: str,
@@ -238,11 +262,14 @@ class AsyncCampaignsResource:
     ) -> AsyncActionHandle[CampaignVouchersGenerateAction] | Voucher:
         """Add Vouchers to Campaign
 
-        Add new vouchers to a campaign; they inherit the campaign's settings, some of which the body can override. One voucher (`vouchers_count` 1, the default) is made at once and returned; more are generated in a `CAMPAIGN.VOUCHERS_GENERATE` async action.
+        Add new vouchers to a campaign; they inherit the campaign's settings, some of which the body can override. One
+        voucher (`vouchers_count` 1, the default) is made at once and returned; more are generated in a
+        `CAMPAIGN.VOUCHERS_GENERATE` async action.
 
         When the server does the work at once, the method returns its result instead of a handle.
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `CampaignVouchersGenerateAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `CampaignVouchersGenerateAction`; `.id` is its ID.
         """
         return await self._client.request_action_or_result(
             _OP_ADD_VOUCHERS_TO_CAMPAIGN,
@@ -252,7 +279,7 @@ class AsyncCampaignsResource:
             options=options,
         )
 
-    @_async_operation
+    @AsyncOperation
     async def import_vouchers(
         self,
         campaign_id: str,
@@ -263,7 +290,8 @@ class AsyncCampaignsResource:
 
         Import vouchers into a campaign (`CAMPAIGN.VOUCHERS_IMPORT`); their type and value come from the campaign.
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `CampaignVouchersImportAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `CampaignVouchersImportAction`; `.id` is its ID.
         """
         return await self._client.request_action(
             _OP_IMPORT_VOUCHERS_TO_CAMPAIGN,
@@ -273,7 +301,7 @@ class AsyncCampaignsResource:
             options=options,
         )
 
-    @_async_operation
+    @AsyncOperation
     async def import_vouchers_csv(
         self,
         campaign_id: str,
@@ -284,7 +312,8 @@ class AsyncCampaignsResource:
 
         Import vouchers into a campaign from a CSV file (`CAMPAIGN.VOUCHERS_IMPORT_CSV`).
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `CampaignVouchersImportCsvAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `CampaignVouchersImportCsvAction`; `.id` is its ID.
         """
         return await self._client.request_action(
             _OP_IMPORT_VOUCHERS_TO_CAMPAIGN_USING_CSV,

@@ -9,14 +9,15 @@ from typing_extensions import Unpack
 
 from .. import types
 from .._base_client import APIClient, AsyncAPIClient, Endpoint
-from .._encoding import Body, PartEncoding
-from .._polling import ActionHandle, ActionSpec, AsyncActionHandle
-from .._response import RequestOptions, _async_operation, _operation
+from .._encoding import Body, Param, PartEncoding
+from .._polling import ActionHandle, ActionSpec, AsyncActionHandle, PollSpec
+from .._response import AsyncOperation, Operation, RequestOptions
 from .._runtime import ResponseType
-from ..client import AsyncActionFailedError, _OP_GET_ASYNC_ACTION, _POLL_GET_ASYNC_ACTION
+from ..client import AsyncActionFailedError
 
 if TYPE_CHECKING:
     from ..types import (
+        AsyncAction,
         AsyncActionStarted,
         CustomerUpdate,
         CustomersBulkUpdateAction,
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
         UpdateCustomersMetadataInBulkBody,
     )
 
-_ASYNC_ACTION_STARTED: ResponseType[AsyncActionStarted] = ResponseType(lambda: types.AsyncActionStarted)
+_ASYNC_ACTION_STARTED: ResponseType[AsyncActionStarted] = ResponseType(target=lambda: types.AsyncActionStarted)
 
 _OP_IMPORT_CUSTOMERS_USING_CSV: Endpoint[AsyncActionStarted] = Endpoint(
     method="POST",
@@ -38,6 +39,20 @@ _OP_IMPORT_CUSTOMERS_USING_CSV: Endpoint[AsyncActionStarted] = Endpoint(
         ),
     ),
     security=(("X-App-Id", "X-App-Token"),),
+)
+
+_ASYNC_ACTION: ResponseType[AsyncAction] = ResponseType(target=lambda: types.AsyncAction)
+
+_OP_GET_ASYNC_ACTION: Endpoint[AsyncAction] = Endpoint(
+    method="GET",
+    path="/v1/async-actions/{asyncActionId}",
+    response=_ASYNC_ACTION,
+    params=(Param(name="async_action_id", wire="asyncActionId", location="path"),),
+    security=(("X-App-Id", "X-App-Token"),),
+)
+
+_POLL_GET_ASYNC_ACTION: PollSpec[AsyncAction] = PollSpec(
+    status="status", done=frozenset(["DONE"]), failed=frozenset(["FAILED"]), progress="progress"
 )
 
 _ACTION_IMPORT_CUSTOMERS_USING_CSV: ActionSpec[CustomersImportCsvAction] = ActionSpec(
@@ -93,7 +108,7 @@ class CustomersResource:
     def __init__(self, client: APIClient) -> None:
         self._client = client
 
-    @_operation
+    @Operation
     def import_csv(
         self, body: ImportVouchersToCampaignUsingCsvBody | dict[str, Any], **options: Unpack[RequestOptions]
     ) -> ActionHandle[CustomersImportCsvAction]:
@@ -101,13 +116,14 @@ class CustomersResource:
 
         Create or update customers from a CSV file (`CUSTOMERS.IMPORT_CSV`); `source_id` identifies each one.
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `CustomersImportCsvAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `CustomersImportCsvAction`; `.id` is its ID.
         """
         return self._client.request_action(
             _OP_IMPORT_CUSTOMERS_USING_CSV, {}, _ACTION_IMPORT_CUSTOMERS_USING_CSV, body=body, options=options
         )
 
-    @_operation
+    @Operation
     def update_in_bulk(
         self, body: list[CustomerUpdate] | list[dict[str, Any]], **options: Unpack[RequestOptions]
     ) -> ActionHandle[CustomersBulkUpdateAction]:
@@ -115,13 +131,14 @@ class CustomersResource:
 
         Update many customers, each with its own values, in one async action (`CUSTOMERS.BULK_UPDATE`).
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `CustomersBulkUpdateAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `CustomersBulkUpdateAction`; `.id` is its ID.
         """
         return self._client.request_action(
             _OP_UPDATE_CUSTOMERS_IN_BULK, {}, _ACTION_UPDATE_CUSTOMERS_IN_BULK, body=body, options=options
         )
 
-    @_operation
+    @Operation
     def update_metadata_in_bulk(
         self, body: UpdateCustomersMetadataInBulkBody | dict[str, Any], **options: Unpack[RequestOptions]
     ) -> ActionHandle[CustomersMetadataUpdateAction]:
@@ -129,7 +146,8 @@ class CustomersResource:
 
         Set the same metadata on every listed customer (`CUSTOMERS.METADATA_UPDATE`).
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `CustomersMetadataUpdateAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `CustomersMetadataUpdateAction`; `.id` is its ID.
         """
         return self._client.request_action(
             _OP_UPDATE_CUSTOMERS_METADATA_IN_BULK,
@@ -146,7 +164,7 @@ class AsyncCustomersResource:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
 
-    @_async_operation
+    @AsyncOperation
     async def import_csv(
         self, body: ImportVouchersToCampaignUsingCsvBody | dict[str, Any], **options: Unpack[RequestOptions]
     ) -> AsyncActionHandle[CustomersImportCsvAction]:
@@ -154,13 +172,14 @@ class AsyncCustomersResource:
 
         Create or update customers from a CSV file (`CUSTOMERS.IMPORT_CSV`); `source_id` identifies each one.
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `CustomersImportCsvAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `CustomersImportCsvAction`; `.id` is its ID.
         """
         return await self._client.request_action(
             _OP_IMPORT_CUSTOMERS_USING_CSV, {}, _ACTION_IMPORT_CUSTOMERS_USING_CSV, body=body, options=options
         )
 
-    @_async_operation
+    @AsyncOperation
     async def update_in_bulk(
         self, body: list[CustomerUpdate] | list[dict[str, Any]], **options: Unpack[RequestOptions]
     ) -> AsyncActionHandle[CustomersBulkUpdateAction]:
@@ -168,13 +187,14 @@ class AsyncCustomersResource:
 
         Update many customers, each with its own values, in one async action (`CUSTOMERS.BULK_UPDATE`).
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `CustomersBulkUpdateAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `CustomersBulkUpdateAction`; `.id` is its ID.
         """
         return await self._client.request_action(
             _OP_UPDATE_CUSTOMERS_IN_BULK, {}, _ACTION_UPDATE_CUSTOMERS_IN_BULK, body=body, options=options
         )
 
-    @_async_operation
+    @AsyncOperation
     async def update_metadata_in_bulk(
         self, body: UpdateCustomersMetadataInBulkBody | dict[str, Any], **options: Unpack[RequestOptions]
     ) -> AsyncActionHandle[CustomersMetadataUpdateAction]:
@@ -182,7 +202,8 @@ class AsyncCustomersResource:
 
         Set the same metadata on every listed customer (`CUSTOMERS.METADATA_UPDATE`).
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `CustomersMetadataUpdateAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `CustomersMetadataUpdateAction`; `.id` is its ID.
         """
         return await self._client.request_action(
             _OP_UPDATE_CUSTOMERS_METADATA_IN_BULK,

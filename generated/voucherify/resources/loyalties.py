@@ -10,15 +10,15 @@ from typing_extensions import Unpack
 from .. import types
 from .._base_client import APIClient, AsyncAPIClient, Endpoint
 from .._encoding import Param
-from .._polling import ActionHandle, ActionSpec, AsyncActionHandle
-from .._response import RequestOptions, _async_operation, _operation
+from .._polling import ActionHandle, ActionSpec, AsyncActionHandle, PollSpec
+from .._response import AsyncOperation, Operation, RequestOptions
 from .._runtime import ResponseType
-from ..client import AsyncActionFailedError, _OP_GET_ASYNC_ACTION, _POLL_GET_ASYNC_ACTION
+from ..client import AsyncActionFailedError
 
 if TYPE_CHECKING:
-    from ..types import AsyncActionStarted, CampaignVouchersDeleteAction
+    from ..types import AsyncAction, AsyncActionStarted, CampaignVouchersDeleteAction
 
-_ASYNC_ACTION_STARTED: ResponseType[AsyncActionStarted] = ResponseType(lambda: types.AsyncActionStarted)
+_ASYNC_ACTION_STARTED: ResponseType[AsyncActionStarted] = ResponseType(target=lambda: types.AsyncActionStarted)
 
 _OP_DELETE_LOYALTY_PROGRAM: Endpoint[AsyncActionStarted] = Endpoint(
     method="DELETE",
@@ -29,6 +29,20 @@ _OP_DELETE_LOYALTY_PROGRAM: Endpoint[AsyncActionStarted] = Endpoint(
         Param(name="force", wire="force", location="query"),
     ),
     security=(("X-App-Id", "X-App-Token"),),
+)
+
+_ASYNC_ACTION: ResponseType[AsyncAction] = ResponseType(target=lambda: types.AsyncAction)
+
+_OP_GET_ASYNC_ACTION: Endpoint[AsyncAction] = Endpoint(
+    method="GET",
+    path="/v1/async-actions/{asyncActionId}",
+    response=_ASYNC_ACTION,
+    params=(Param(name="async_action_id", wire="asyncActionId", location="path"),),
+    security=(("X-App-Id", "X-App-Token"),),
+)
+
+_POLL_GET_ASYNC_ACTION: PollSpec[AsyncAction] = PollSpec(
+    status="status", done=frozenset(["DONE"]), failed=frozenset(["FAILED"]), progress="progress"
 )
 
 _ACTION_DELETE_LOYALTY_PROGRAM: ActionSpec[CampaignVouchersDeleteAction] = ActionSpec(
@@ -43,20 +57,25 @@ _ACTION_DELETE_LOYALTY_PROGRAM: ActionSpec[CampaignVouchersDeleteAction] = Actio
 
 
 class LoyaltiesResource:
-    """Loyalty campaigns of the legacy loyalty API (`/v1/loyalties`): deleting one, with its cards, runs as an async action."""
+    """Loyalty campaigns of the legacy loyalty API (`/v1/loyalties`): deleting one, with its cards, runs as an async
+    action.
+    """
 
     def __init__(self, client: APIClient) -> None:
         self._client = client
 
-    @_operation
+    @Operation
     def delete(
         self, campaign_id: str, *, force: bool | None = None, **options: Unpack[RequestOptions]
     ) -> ActionHandle[CampaignVouchersDeleteAction]:
         """Delete Loyalty Campaign
 
-        Delete a loyalty campaign and all its loyalty cards (legacy loyalty API); this cannot be undone, and redemptions on the cards are removed at once. The cards are deleted in an async action (`CAMPAIGN.VOUCHERS_DELETE`); without `force=true` the campaign and its cards are moved to the bin.
+        Delete a loyalty campaign and all its loyalty cards (legacy loyalty API); this cannot be undone, and redemptions
+        on the cards are removed at once. The cards are deleted in an async action (`CAMPAIGN.VOUCHERS_DELETE`); without
+        `force=true` the campaign and its cards are moved to the bin.
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `CampaignVouchersDeleteAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `CampaignVouchersDeleteAction`; `.id` is its ID.
         """
         return self._client.request_action(
             _OP_DELETE_LOYALTY_PROGRAM,
@@ -67,20 +86,25 @@ class LoyaltiesResource:
 
 
 class AsyncLoyaltiesResource:
-    """Loyalty campaigns of the legacy loyalty API (`/v1/loyalties`): deleting one, with its cards, runs as an async action."""
+    """Loyalty campaigns of the legacy loyalty API (`/v1/loyalties`): deleting one, with its cards, runs as an async
+    action.
+    """
 
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
 
-    @_async_operation
+    @AsyncOperation
     async def delete(
         self, campaign_id: str, *, force: bool | None = None, **options: Unpack[RequestOptions]
     ) -> AsyncActionHandle[CampaignVouchersDeleteAction]:
         """Delete Loyalty Campaign
 
-        Delete a loyalty campaign and all its loyalty cards (legacy loyalty API); this cannot be undone, and redemptions on the cards are removed at once. The cards are deleted in an async action (`CAMPAIGN.VOUCHERS_DELETE`); without `force=true` the campaign and its cards are moved to the bin.
+        Delete a loyalty campaign and all its loyalty cards (legacy loyalty API); this cannot be undone, and redemptions
+        on the cards are removed at once. The cards are deleted in an async action (`CAMPAIGN.VOUCHERS_DELETE`); without
+        `force=true` the campaign and its cards are moved to the bin.
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `CampaignVouchersDeleteAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `CampaignVouchersDeleteAction`; `.id` is its ID.
         """
         return await self._client.request_action(
             _OP_DELETE_LOYALTY_PROGRAM,

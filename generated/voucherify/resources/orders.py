@@ -9,16 +9,16 @@ from typing_extensions import Unpack
 
 from .. import types
 from .._base_client import APIClient, AsyncAPIClient, Endpoint
-from .._encoding import Body
-from .._polling import ActionHandle, ActionSpec, AsyncActionHandle
-from .._response import RequestOptions, _async_operation, _operation
+from .._encoding import Body, Param
+from .._polling import ActionHandle, ActionSpec, AsyncActionHandle, PollSpec
+from .._response import AsyncOperation, Operation, RequestOptions
 from .._runtime import ResponseType
-from ..client import AsyncActionFailedError, _OP_GET_ASYNC_ACTION, _POLL_GET_ASYNC_ACTION
+from ..client import AsyncActionFailedError
 
 if TYPE_CHECKING:
-    from ..types import AsyncActionStarted, OrderImport, OrdersImportAction
+    from ..types import AsyncAction, AsyncActionStarted, OrderImport, OrdersImportAction
 
-_ASYNC_ACTION_STARTED: ResponseType[AsyncActionStarted] = ResponseType(lambda: types.AsyncActionStarted)
+_ASYNC_ACTION_STARTED: ResponseType[AsyncActionStarted] = ResponseType(target=lambda: types.AsyncActionStarted)
 
 _OP_IMPORT_ORDERS: Endpoint[AsyncActionStarted] = Endpoint(
     method="POST",
@@ -26,6 +26,20 @@ _OP_IMPORT_ORDERS: Endpoint[AsyncActionStarted] = Endpoint(
     response=_ASYNC_ACTION_STARTED,
     bodies=(Body(media_type="application/json", kind="json"),),
     security=(("X-App-Id", "X-App-Token"),),
+)
+
+_ASYNC_ACTION: ResponseType[AsyncAction] = ResponseType(target=lambda: types.AsyncAction)
+
+_OP_GET_ASYNC_ACTION: Endpoint[AsyncAction] = Endpoint(
+    method="GET",
+    path="/v1/async-actions/{asyncActionId}",
+    response=_ASYNC_ACTION,
+    params=(Param(name="async_action_id", wire="asyncActionId", location="path"),),
+    security=(("X-App-Id", "X-App-Token"),),
+)
+
+_POLL_GET_ASYNC_ACTION: PollSpec[AsyncAction] = PollSpec(
+    status="status", done=frozenset(["DONE"]), failed=frozenset(["FAILED"]), progress="progress"
 )
 
 _ACTION_IMPORT_ORDERS: ActionSpec[OrdersImportAction] = ActionSpec(
@@ -45,15 +59,17 @@ class OrdersResource:
     def __init__(self, client: APIClient) -> None:
         self._client = client
 
-    @_operation
+    @Operation
     def import_orders(
         self, body: list[OrderImport] | list[dict[str, Any]], **options: Unpack[RequestOptions]
     ) -> ActionHandle[OrdersImportAction]:
         """Import Orders
 
-        Import historical orders, up to 2,000 at a time (`ORDERS.IMPORT`); they trigger no distribution or loyalty rules.
+        Import historical orders, up to 2,000 at a time (`ORDERS.IMPORT`); they trigger no distribution or loyalty
+        rules.
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `OrdersImportAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as an
+        `OrdersImportAction`; `.id` is its ID.
         """
         return self._client.request_action(_OP_IMPORT_ORDERS, {}, _ACTION_IMPORT_ORDERS, body=body, options=options)
 
@@ -64,15 +80,17 @@ class AsyncOrdersResource:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
 
-    @_async_operation
+    @AsyncOperation
     async def import_orders(
         self, body: list[OrderImport] | list[dict[str, Any]], **options: Unpack[RequestOptions]
     ) -> AsyncActionHandle[OrdersImportAction]:
         """Import Orders
 
-        Import historical orders, up to 2,000 at a time (`ORDERS.IMPORT`); they trigger no distribution or loyalty rules.
+        Import historical orders, up to 2,000 at a time (`ORDERS.IMPORT`); they trigger no distribution or loyalty
+        rules.
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `OrdersImportAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as an
+        `OrdersImportAction`; `.id` is its ID.
         """
         return await self._client.request_action(
             _OP_IMPORT_ORDERS, {}, _ACTION_IMPORT_ORDERS, body=body, options=options

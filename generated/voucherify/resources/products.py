@@ -9,14 +9,15 @@ from typing_extensions import Unpack
 
 from .. import types
 from .._base_client import APIClient, AsyncAPIClient, Endpoint
-from .._encoding import Body, PartEncoding
-from .._polling import ActionHandle, ActionSpec, AsyncActionHandle
-from .._response import RequestOptions, _async_operation, _operation
+from .._encoding import Body, Param, PartEncoding
+from .._polling import ActionHandle, ActionSpec, AsyncActionHandle, PollSpec
+from .._response import AsyncOperation, Operation, RequestOptions
 from .._runtime import ResponseType
-from ..client import AsyncActionFailedError, _OP_GET_ASYNC_ACTION, _POLL_GET_ASYNC_ACTION
+from ..client import AsyncActionFailedError
 
 if TYPE_CHECKING:
     from ..types import (
+        AsyncAction,
         AsyncActionStarted,
         ImportVouchersToCampaignUsingCsvBody,
         ProductUpdate,
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
         UpdateCustomersMetadataInBulkBody,
     )
 
-_ASYNC_ACTION_STARTED: ResponseType[AsyncActionStarted] = ResponseType(lambda: types.AsyncActionStarted)
+_ASYNC_ACTION_STARTED: ResponseType[AsyncActionStarted] = ResponseType(target=lambda: types.AsyncActionStarted)
 
 _OP_UPDATE_PRODUCTS_IN_BULK: Endpoint[AsyncActionStarted] = Endpoint(
     method="POST",
@@ -34,6 +35,20 @@ _OP_UPDATE_PRODUCTS_IN_BULK: Endpoint[AsyncActionStarted] = Endpoint(
     response=_ASYNC_ACTION_STARTED,
     bodies=(Body(media_type="application/json", kind="json"),),
     security=(("X-App-Id", "X-App-Token"),),
+)
+
+_ASYNC_ACTION: ResponseType[AsyncAction] = ResponseType(target=lambda: types.AsyncAction)
+
+_OP_GET_ASYNC_ACTION: Endpoint[AsyncAction] = Endpoint(
+    method="GET",
+    path="/v1/async-actions/{asyncActionId}",
+    response=_ASYNC_ACTION,
+    params=(Param(name="async_action_id", wire="asyncActionId", location="path"),),
+    security=(("X-App-Id", "X-App-Token"),),
+)
+
+_POLL_GET_ASYNC_ACTION: PollSpec[AsyncAction] = PollSpec(
+    status="status", done=frozenset(["DONE"]), failed=frozenset(["FAILED"]), progress="progress"
 )
 
 _ACTION_UPDATE_PRODUCTS_IN_BULK: ActionSpec[ProductsBulkUpdateAction] = ActionSpec(
@@ -93,7 +108,7 @@ class ProductsResource:
     def __init__(self, client: APIClient) -> None:
         self._client = client
 
-    @_operation
+    @Operation
     def update_in_bulk(
         self, body: list[ProductUpdate] | list[dict[str, Any]], **options: Unpack[RequestOptions]
     ) -> ActionHandle[ProductsBulkUpdateAction]:
@@ -101,13 +116,14 @@ class ProductsResource:
 
         Create or update many products, each with its own values, in one async action (`PRODUCTS.BULK_UPDATE`).
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `ProductsBulkUpdateAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `ProductsBulkUpdateAction`; `.id` is its ID.
         """
         return self._client.request_action(
             _OP_UPDATE_PRODUCTS_IN_BULK, {}, _ACTION_UPDATE_PRODUCTS_IN_BULK, body=body, options=options
         )
 
-    @_operation
+    @Operation
     def update_metadata_in_bulk(
         self, body: UpdateCustomersMetadataInBulkBody | dict[str, Any], **options: Unpack[RequestOptions]
     ) -> ActionHandle[ProductsMetadataUpdateAction]:
@@ -115,7 +131,8 @@ class ProductsResource:
 
         Set the same metadata on every listed product (`PRODUCTS.METADATA_UPDATE`).
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `ProductsMetadataUpdateAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `ProductsMetadataUpdateAction`; `.id` is its ID.
         """
         return self._client.request_action(
             _OP_UPDATE_PRODUCTS_METADATA_IN_BULK,
@@ -125,7 +142,7 @@ class ProductsResource:
             options=options,
         )
 
-    @_operation
+    @Operation
     def import_csv(
         self, body: ImportVouchersToCampaignUsingCsvBody | dict[str, Any], **options: Unpack[RequestOptions]
     ) -> ActionHandle[ProductsImportCsvAction]:
@@ -133,7 +150,8 @@ class ProductsResource:
 
         Import products from a CSV file (`PRODUCTS.IMPORT_CSV`).
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `ProductsImportCsvAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `ProductsImportCsvAction`; `.id` is its ID.
         """
         return self._client.request_action(
             _OP_IMPORT_PRODUCTS_USING_CSV, {}, _ACTION_IMPORT_PRODUCTS_USING_CSV, body=body, options=options
@@ -146,7 +164,7 @@ class AsyncProductsResource:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
 
-    @_async_operation
+    @AsyncOperation
     async def update_in_bulk(
         self, body: list[ProductUpdate] | list[dict[str, Any]], **options: Unpack[RequestOptions]
     ) -> AsyncActionHandle[ProductsBulkUpdateAction]:
@@ -154,13 +172,14 @@ class AsyncProductsResource:
 
         Create or update many products, each with its own values, in one async action (`PRODUCTS.BULK_UPDATE`).
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `ProductsBulkUpdateAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `ProductsBulkUpdateAction`; `.id` is its ID.
         """
         return await self._client.request_action(
             _OP_UPDATE_PRODUCTS_IN_BULK, {}, _ACTION_UPDATE_PRODUCTS_IN_BULK, body=body, options=options
         )
 
-    @_async_operation
+    @AsyncOperation
     async def update_metadata_in_bulk(
         self, body: UpdateCustomersMetadataInBulkBody | dict[str, Any], **options: Unpack[RequestOptions]
     ) -> AsyncActionHandle[ProductsMetadataUpdateAction]:
@@ -168,7 +187,8 @@ class AsyncProductsResource:
 
         Set the same metadata on every listed product (`PRODUCTS.METADATA_UPDATE`).
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `ProductsMetadataUpdateAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `ProductsMetadataUpdateAction`; `.id` is its ID.
         """
         return await self._client.request_action(
             _OP_UPDATE_PRODUCTS_METADATA_IN_BULK,
@@ -178,7 +198,7 @@ class AsyncProductsResource:
             options=options,
         )
 
-    @_async_operation
+    @AsyncOperation
     async def import_csv(
         self, body: ImportVouchersToCampaignUsingCsvBody | dict[str, Any], **options: Unpack[RequestOptions]
     ) -> AsyncActionHandle[ProductsImportCsvAction]:
@@ -186,7 +206,8 @@ class AsyncProductsResource:
 
         Import products from a CSV file (`PRODUCTS.IMPORT_CSV`).
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `ProductsImportCsvAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `ProductsImportCsvAction`; `.id` is its ID.
         """
         return await self._client.request_action(
             _OP_IMPORT_PRODUCTS_USING_CSV, {}, _ACTION_IMPORT_PRODUCTS_USING_CSV, body=body, options=options

@@ -9,16 +9,16 @@ from typing_extensions import Unpack
 
 from .. import types
 from .._base_client import APIClient, AsyncAPIClient, Endpoint
-from .._encoding import Body, PartEncoding
-from .._polling import ActionHandle, ActionSpec, AsyncActionHandle
-from .._response import RequestOptions, _async_operation, _operation
+from .._encoding import Body, Param, PartEncoding
+from .._polling import ActionHandle, ActionSpec, AsyncActionHandle, PollSpec
+from .._response import AsyncOperation, Operation, RequestOptions
 from .._runtime import ResponseType
-from ..client import AsyncActionFailedError, _OP_GET_ASYNC_ACTION, _POLL_GET_ASYNC_ACTION
+from ..client import AsyncActionFailedError
 
 if TYPE_CHECKING:
-    from ..types import AsyncActionStarted, ImportVouchersToCampaignUsingCsvBody, SkusImportCsvAction
+    from ..types import AsyncAction, AsyncActionStarted, ImportVouchersToCampaignUsingCsvBody, SkusImportCsvAction
 
-_ASYNC_ACTION_STARTED: ResponseType[AsyncActionStarted] = ResponseType(lambda: types.AsyncActionStarted)
+_ASYNC_ACTION_STARTED: ResponseType[AsyncActionStarted] = ResponseType(target=lambda: types.AsyncActionStarted)
 
 _OP_IMPORT_SKUS_USING_CSV: Endpoint[AsyncActionStarted] = Endpoint(
     method="POST",
@@ -30,6 +30,20 @@ _OP_IMPORT_SKUS_USING_CSV: Endpoint[AsyncActionStarted] = Endpoint(
         ),
     ),
     security=(("X-App-Id", "X-App-Token"),),
+)
+
+_ASYNC_ACTION: ResponseType[AsyncAction] = ResponseType(target=lambda: types.AsyncAction)
+
+_OP_GET_ASYNC_ACTION: Endpoint[AsyncAction] = Endpoint(
+    method="GET",
+    path="/v1/async-actions/{asyncActionId}",
+    response=_ASYNC_ACTION,
+    params=(Param(name="async_action_id", wire="asyncActionId", location="path"),),
+    security=(("X-App-Id", "X-App-Token"),),
+)
+
+_POLL_GET_ASYNC_ACTION: PollSpec[AsyncAction] = PollSpec(
+    status="status", done=frozenset(["DONE"]), failed=frozenset(["FAILED"]), progress="progress"
 )
 
 _ACTION_IMPORT_SKUS_USING_CSV: ActionSpec[SkusImportCsvAction] = ActionSpec(
@@ -49,7 +63,7 @@ class SKUsResource:
     def __init__(self, client: APIClient) -> None:
         self._client = client
 
-    @_operation
+    @Operation
     def import_csv(
         self, body: ImportVouchersToCampaignUsingCsvBody | dict[str, Any], **options: Unpack[RequestOptions]
     ) -> ActionHandle[SkusImportCsvAction]:
@@ -57,7 +71,8 @@ class SKUsResource:
 
         Import the SKUs of existing products from a CSV file (`SKUS.IMPORT_CSV`).
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `SkusImportCsvAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `SkusImportCsvAction`; `.id` is its ID.
         """
         return self._client.request_action(
             _OP_IMPORT_SKUS_USING_CSV, {}, _ACTION_IMPORT_SKUS_USING_CSV, body=body, options=options
@@ -70,7 +85,7 @@ class AsyncSKUsResource:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
 
-    @_async_operation
+    @AsyncOperation
     async def import_csv(
         self, body: ImportVouchersToCampaignUsingCsvBody | dict[str, Any], **options: Unpack[RequestOptions]
     ) -> AsyncActionHandle[SkusImportCsvAction]:
@@ -78,7 +93,8 @@ class AsyncSKUsResource:
 
         Import the SKUs of existing products from a CSV file (`SKUS.IMPORT_CSV`).
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `SkusImportCsvAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `SkusImportCsvAction`; `.id` is its ID.
         """
         return await self._client.request_action(
             _OP_IMPORT_SKUS_USING_CSV, {}, _ACTION_IMPORT_SKUS_USING_CSV, body=body, options=options

@@ -9,14 +9,15 @@ from typing_extensions import Unpack
 
 from .. import types
 from .._base_client import APIClient, AsyncAPIClient, Endpoint
-from .._encoding import Body, PartEncoding
-from .._polling import ActionHandle, ActionSpec, AsyncActionHandle
-from .._response import RequestOptions, _async_operation, _operation
+from .._encoding import Body, Param, PartEncoding
+from .._polling import ActionHandle, ActionSpec, AsyncActionHandle, PollSpec
+from .._response import AsyncOperation, Operation, RequestOptions
 from .._runtime import ResponseType
-from ..client import AsyncActionFailedError, _OP_GET_ASYNC_ACTION, _POLL_GET_ASYNC_ACTION
+from ..client import AsyncActionFailedError
 
 if TYPE_CHECKING:
     from ..types import (
+        AsyncAction,
         AsyncActionStarted,
         ImportVouchersUsingCsvBody,
         UpdateVouchersMetadataInBulkBody,
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
         VouchersMetadataUpdateAction,
     )
 
-_ASYNC_ACTION_STARTED: ResponseType[AsyncActionStarted] = ResponseType(lambda: types.AsyncActionStarted)
+_ASYNC_ACTION_STARTED: ResponseType[AsyncActionStarted] = ResponseType(target=lambda: types.AsyncActionStarted)
 
 _OP_IMPORT_VOUCHERS_USING_CSV: Endpoint[AsyncActionStarted] = Endpoint(
     method="POST",
@@ -40,6 +41,20 @@ _OP_IMPORT_VOUCHERS_USING_CSV: Endpoint[AsyncActionStarted] = Endpoint(
         ),
     ),
     security=(("X-App-Id", "X-App-Token"),),
+)
+
+_ASYNC_ACTION: ResponseType[AsyncAction] = ResponseType(target=lambda: types.AsyncAction)
+
+_OP_GET_ASYNC_ACTION: Endpoint[AsyncAction] = Endpoint(
+    method="GET",
+    path="/v1/async-actions/{asyncActionId}",
+    response=_ASYNC_ACTION,
+    params=(Param(name="async_action_id", wire="asyncActionId", location="path"),),
+    security=(("X-App-Id", "X-App-Token"),),
+)
+
+_POLL_GET_ASYNC_ACTION: PollSpec[AsyncAction] = PollSpec(
+    status="status", done=frozenset(["DONE"]), failed=frozenset(["FAILED"]), progress="progress"
 )
 
 _ACTION_IMPORT_VOUCHERS_USING_CSV: ActionSpec[VouchersImportCsvAction] = ActionSpec(
@@ -108,48 +123,56 @@ _ACTION_IMPORT_VOUCHERS: ActionSpec[VouchersImportAction] = ActionSpec(
 
 
 class VouchersResource:
-    """Vouchers in bulk: CSV imports and updates that run as async actions. Each call answers at once with the ID of the action it started; the returned handle waits for that action's typed result."""
+    """Vouchers in bulk: CSV imports and updates that run as async actions. Each call answers at once with the ID of the
+    action it started; the returned handle waits for that action's typed result.
+    """
 
     def __init__(self, client: APIClient) -> None:
         self._client = client
 
-    @_operation
+    @Operation
     def import_csv(
         self, body: ImportVouchersUsingCsvBody | dict[str, Any], **options: Unpack[RequestOptions]
     ) -> ActionHandle[VouchersImportCsvAction]:
         """Import Vouchers using CSV
 
-        Import generic (standalone) vouchers from a CSV file (up to 10 MB; the first line holds the headers). Headers that are not standard voucher fields become metadata. Starts a `VOUCHERS.IMPORT_CSV` async action.
+        Import generic (standalone) vouchers from a CSV file (up to 10 MB; the first line holds the headers). Headers
+        that are not standard voucher fields become metadata. Starts a `VOUCHERS.IMPORT_CSV` async action.
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `VouchersImportCsvAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `VouchersImportCsvAction`; `.id` is its ID.
         """
         return self._client.request_action(
             _OP_IMPORT_VOUCHERS_USING_CSV, {}, _ACTION_IMPORT_VOUCHERS_USING_CSV, body=body, options=options
         )
 
-    @_operation
+    @Operation
     def update_in_bulk(
         self, body: list[VoucherMetadataUpdate] | list[dict[str, Any]], **options: Unpack[RequestOptions]
     ) -> ActionHandle[VouchersBulkUpdateAction]:
         """Update Vouchers in Bulk
 
-        Update the metadata of each voucher code, each with its own values, in one async action (`VOUCHERS.BULK_UPDATE`). Up to 10 MB of data; upserts are not supported.
+        Update the metadata of each voucher code, each with its own values, in one async action
+        (`VOUCHERS.BULK_UPDATE`). Up to 10 MB of data; upserts are not supported.
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `VouchersBulkUpdateAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `VouchersBulkUpdateAction`; `.id` is its ID.
         """
         return self._client.request_action(
             _OP_UPDATE_VOUCHERS_IN_BULK, {}, _ACTION_UPDATE_VOUCHERS_IN_BULK, body=body, options=options
         )
 
-    @_operation
+    @Operation
     def update_metadata_in_bulk(
         self, body: UpdateVouchersMetadataInBulkBody | dict[str, Any], **options: Unpack[RequestOptions]
     ) -> ActionHandle[VouchersMetadataUpdateAction]:
         """Update Vouchers' Metadata in Bulk
 
-        Set the same metadata key/value pairs on every listed voucher code, in one async action (`VOUCHERS.METADATA_UPDATE`).
+        Set the same metadata key/value pairs on every listed voucher code, in one async action
+        (`VOUCHERS.METADATA_UPDATE`).
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `VouchersMetadataUpdateAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `VouchersMetadataUpdateAction`; `.id` is its ID.
         """
         return self._client.request_action(
             _OP_UPDATE_VOUCHERS_METADATA_IN_BULK,
@@ -159,7 +182,7 @@ class VouchersResource:
             options=options,
         )
 
-    @_operation
+    @Operation
     def import_vouchers(
         self, body: list[VoucherImport] | list[dict[str, Any]], **options: Unpack[RequestOptions]
     ) -> ActionHandle[VouchersImportAction]:
@@ -167,54 +190,63 @@ class VouchersResource:
 
         Import generic (standalone) vouchers and gift cards, codes and all, in one async action (`VOUCHERS.IMPORT`).
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `VouchersImportAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `VouchersImportAction`; `.id` is its ID.
         """
         return self._client.request_action(_OP_IMPORT_VOUCHERS, {}, _ACTION_IMPORT_VOUCHERS, body=body, options=options)
 
 
 class AsyncVouchersResource:
-    """Vouchers in bulk: CSV imports and updates that run as async actions. Each call answers at once with the ID of the action it started; the returned handle waits for that action's typed result."""
+    """Vouchers in bulk: CSV imports and updates that run as async actions. Each call answers at once with the ID of the
+    action it started; the returned handle waits for that action's typed result.
+    """
 
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
 
-    @_async_operation
+    @AsyncOperation
     async def import_csv(
         self, body: ImportVouchersUsingCsvBody | dict[str, Any], **options: Unpack[RequestOptions]
     ) -> AsyncActionHandle[VouchersImportCsvAction]:
         """Import Vouchers using CSV
 
-        Import generic (standalone) vouchers from a CSV file (up to 10 MB; the first line holds the headers). Headers that are not standard voucher fields become metadata. Starts a `VOUCHERS.IMPORT_CSV` async action.
+        Import generic (standalone) vouchers from a CSV file (up to 10 MB; the first line holds the headers). Headers
+        that are not standard voucher fields become metadata. Starts a `VOUCHERS.IMPORT_CSV` async action.
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `VouchersImportCsvAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `VouchersImportCsvAction`; `.id` is its ID.
         """
         return await self._client.request_action(
             _OP_IMPORT_VOUCHERS_USING_CSV, {}, _ACTION_IMPORT_VOUCHERS_USING_CSV, body=body, options=options
         )
 
-    @_async_operation
+    @AsyncOperation
     async def update_in_bulk(
         self, body: list[VoucherMetadataUpdate] | list[dict[str, Any]], **options: Unpack[RequestOptions]
     ) -> AsyncActionHandle[VouchersBulkUpdateAction]:
         """Update Vouchers in Bulk
 
-        Update the metadata of each voucher code, each with its own values, in one async action (`VOUCHERS.BULK_UPDATE`). Up to 10 MB of data; upserts are not supported.
+        Update the metadata of each voucher code, each with its own values, in one async action
+        (`VOUCHERS.BULK_UPDATE`). Up to 10 MB of data; upserts are not supported.
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `VouchersBulkUpdateAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `VouchersBulkUpdateAction`; `.id` is its ID.
         """
         return await self._client.request_action(
             _OP_UPDATE_VOUCHERS_IN_BULK, {}, _ACTION_UPDATE_VOUCHERS_IN_BULK, body=body, options=options
         )
 
-    @_async_operation
+    @AsyncOperation
     async def update_metadata_in_bulk(
         self, body: UpdateVouchersMetadataInBulkBody | dict[str, Any], **options: Unpack[RequestOptions]
     ) -> AsyncActionHandle[VouchersMetadataUpdateAction]:
         """Update Vouchers' Metadata in Bulk
 
-        Set the same metadata key/value pairs on every listed voucher code, in one async action (`VOUCHERS.METADATA_UPDATE`).
+        Set the same metadata key/value pairs on every listed voucher code, in one async action
+        (`VOUCHERS.METADATA_UPDATE`).
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `VouchersMetadataUpdateAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `VouchersMetadataUpdateAction`; `.id` is its ID.
         """
         return await self._client.request_action(
             _OP_UPDATE_VOUCHERS_METADATA_IN_BULK,
@@ -224,7 +256,7 @@ class AsyncVouchersResource:
             options=options,
         )
 
-    @_async_operation
+    @AsyncOperation
     async def import_vouchers(
         self, body: list[VoucherImport] | list[dict[str, Any]], **options: Unpack[RequestOptions]
     ) -> AsyncActionHandle[VouchersImportAction]:
@@ -232,7 +264,8 @@ class AsyncVouchersResource:
 
         Import generic (standalone) vouchers and gift cards, codes and all, in one async action (`VOUCHERS.IMPORT`).
 
-        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a `VouchersImportAction`; `.id` is its ID.
+        Returns a handle on the async action it starts: `.wait()` polls it until it is done and returns it as a
+        `VouchersImportAction`; `.id` is its ID.
         """
         return await self._client.request_action(
             _OP_IMPORT_VOUCHERS, {}, _ACTION_IMPORT_VOUCHERS, body=body, options=options

@@ -7,7 +7,9 @@ from .._runtime import OpenStrEnum
 
 
 class AsyncActionOperationStatus(OpenStrEnum):
-    """Status of async action processing. Informs about the async action status, whether it failed, succeeded, or the status is unknown."""
+    """Status of async action processing. Informs about the async action status, whether it failed, succeeded, or the
+    status is unknown.
+    """
 
     FAILED = "FAILED"
     SUCCESS = "SUCCESS"

@@ -15,7 +15,9 @@ from .async_action_type import AsyncActionType
 
 
 class AsyncActionSummary(APIModel):
-    """An asynchronous action as listed by `GET /v1/async-actions`: every attribute but the `result`, which only the single-action endpoint returns."""
+    """An asynchronous action as listed by `GET /v1/async-actions`: every attribute but the `result`, which only the
+    single-action endpoint returns.
+    """
 
     id: str = Field(description="Async action unique ID.")
     type: AsyncActionType

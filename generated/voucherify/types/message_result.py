@@ -9,7 +9,9 @@ from .._runtime import APIModel
 
 
 class MessageResult(APIModel):
-    """Result of `CAMPAIGN.VOUCHERS_UPDATE`, `CAMPAIGN.VOUCHERS_DELETE`, `CAMPAIGN.VOUCHERS_GENERATE` and every `*.METADATA_KEY_PURGE` action."""
+    """Result of `CAMPAIGN.VOUCHERS_UPDATE`, `CAMPAIGN.VOUCHERS_DELETE`, `CAMPAIGN.VOUCHERS_GENERATE` and every
+    `*.METADATA_KEY_PURGE` action.
+    """
 
     message: str | None = Field(
         default=None, description="A human-readable message providing a short description about the result."

@@ -11,7 +11,10 @@ from .._runtime import APIModel
 
 
 class ResourceBulkUpdateResult(APIModel):
-    """Result of `CUSTOMERS.BULK_UPDATE`, `CUSTOMERS.METADATA_UPDATE`, `PRODUCTS.BULK_UPDATE` and `PRODUCTS.METADATA_UPDATE`: records are identified by `source_id`. The reference page documents per-record `results`; newer responses report counts, report files and `errors` instead. Both forms parse."""
+    """Result of `CUSTOMERS.BULK_UPDATE`, `CUSTOMERS.METADATA_UPDATE`, `PRODUCTS.BULK_UPDATE` and
+    `PRODUCTS.METADATA_UPDATE`: records are identified by `source_id`. The reference page documents per-record
+    `results`; newer responses report counts, report files and `errors` instead. Both forms parse.
+    """
 
     results: list[ResourceUpdateStatus] | None = Field(
         default=None, description="An array of statuses for each record."

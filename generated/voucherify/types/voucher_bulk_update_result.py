@@ -11,7 +11,9 @@ from .._runtime import APIModel
 
 
 class VoucherBulkUpdateResult(APIModel):
-    """Result of `VOUCHERS.BULK_UPDATE` and `VOUCHERS.METADATA_UPDATE`. The reference page documents per-record `results`; newer responses report counts, report files and `errors` instead. Both forms parse."""
+    """Result of `VOUCHERS.BULK_UPDATE` and `VOUCHERS.METADATA_UPDATE`. The reference page documents per-record
+    `results`; newer responses report counts, report files and `errors` instead. Both forms parse.
+    """
 
     results: list[VoucherUpdateStatus] | None = Field(default=None, description="An array of statuses for each record.")
     done_count: int | None = Field(default=None, description="Number of resources processed successfully.")
