@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from generator import ir
 from generator.ir.build_media import media_kind
+from generator.render.needs import NOTHING, Needs, uses
 from generator.render.python_code import construct, literal
 
 # Makes the parser constant of a body type read as `kind` (json, text, binary, empty).
@@ -94,8 +95,9 @@ def accept_header(op: ir.Operation) -> str | None:
     return ", ".join([*json, *(f"{m};q=0.9" if json else m for m in others)]) or None
 
 
-def endpoint_source(op: ir.Operation, parser: Parser, default_error: ir.TypeExpr | None) -> str:
-    """`Endpoint(method=..., path=..., response=..., params=..., ...)`, leaving out what is the runtime's default."""
+def endpoint_source(op: ir.Operation, parser: Parser, default_error: ir.TypeExpr | None) -> tuple[str, Needs]:
+    """`Endpoint(method=..., path=..., response=..., params=..., ...)`, leaving out what is the runtime's default,
+    and the runtime classes it names."""
     successes = success_responses(op)
     first = successes[0] if successes else None
     params = [p for p in op.parameters if p.constant is None]
@@ -107,7 +109,10 @@ def endpoint_source(op: ir.Operation, parser: Parser, default_error: ir.TypeExpr
     ]
     accept = accept_header(op)
     constants = [p for p in op.parameters if p.constant is not None]
-    return construct(
+    needs = uses("._base_client", "Endpoint")
+    needs |= uses("._encoding", *(["Param"] if params else []), *(["Body"] if op.bodies else []))
+    needs |= uses("._encoding", "PartEncoding") if any(b.encodings for b in op.bodies) else NOTHING
+    source = construct(
         "Endpoint",
         method=literal(op.method),
         path=literal(op.path),
@@ -125,6 +130,7 @@ def endpoint_source(op: ir.Operation, parser: Parser, default_error: ir.TypeExpr
         if constants
         else None,
     )
+    return source, needs
 
 
 def _pairs(credentials: tuple[ir.Credential, ...]) -> str:
