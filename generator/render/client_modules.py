@@ -120,7 +120,7 @@ def raised(groups: tuple[GroupView, ...]) -> tuple[FailedErrorView, ...]:
 _RESOURCE_NEEDS = uses("._base_client", "APIClient", "AsyncAPIClient")
 
 
-def _resource_module(api: ir.Api, top: ir.Group, ctx: ClientContext) -> ResourceModuleView:
+def resource_module(api: ir.Api, top: ir.Group, ctx: ClientContext) -> ResourceModuleView:
     """The module of an outermost resource: its classes and those nested in it, and the constants they use.
 
     Every module defines the constants it uses, those of a status operation that several resources poll
@@ -178,7 +178,7 @@ def _client_doc(api: ir.Api, secrets: list[ir.Credential]) -> str:
 def client_view(api: ir.Api) -> ClientView:
     """The client's modules: the client classes with their wait errors, and the resources, one module each."""
     ctx = ClientContext(api, MODULE_NAMES)
-    modules = tuple(_resource_module(api, top, ctx) for top in api.groups if not top.parent)
+    modules = tuple(resource_module(api, top, ctx) for top in api.groups if not top.parent)
     failed = raised(tuple(g for m in modules for g in m.groups))
     constants = Constants(ctx.reserved)  # client.py's own: the default error's parser and the schemes
     default_error = constants.parser(ctx.default_error) if ctx.default_error is not None else ""
