@@ -22,6 +22,7 @@ from generator.pipeline import build_api
 from generator.render.client_context import ClientContext
 from generator.render.client_modules import client_view, resource_module
 from generator.render.client_views import MODULE_NAMES
+from generator.render.constants import Constant, call, code, defined, names, source
 from generator.render.python_code import hint, typed
 from generator.render.templates import render_code
 from testdata import ROOT
@@ -61,8 +62,8 @@ def _client_modules(files: dict[str, str]) -> dict[str, str]:
 
 def test_every_import_is_used_and_every_free_name_imported(api: ir.Api) -> None:
     """The plan's imports are exactly what the rendered code names from elsewhere: none missing, none unused."""
-    for name, source in _client_modules(render_code(api)).items():
-        imported, free = _imported_and_free(source)
+    for name, text in _client_modules(render_code(api)).items():
+        imported, free = _imported_and_free(text)
         assert free <= imported, f"{name} uses {sorted(free - imported)} without importing them"
         assert imported <= free, f"{name} imports {sorted(imported - free)} and never uses them"
 
@@ -77,8 +78,8 @@ def test_a_string_that_spells_an_imported_name_imports_nothing(tmp_path: Path) -
     spec = tmp_path / "calls.yaml"
     spec.write_text(yaml.safe_dump(minimal_spec(paths={"/calls": {"get": operation}})), encoding="utf-8")
     files = _client_modules(render_code(build_api(spec, "calls")))
-    for name, source in files.items():
-        imported, free = _imported_and_free(source)
+    for name, text in files.items():
+        imported, free = _imported_and_free(text)
         assert "Page" not in imported, name
         assert imported == free, name
 
@@ -136,3 +137,20 @@ def test_a_hint_reports_what_it_names(t: ir.TypeExpr) -> None:
     written = {name for _, name in needs.names} | needs.types | {m.split()[-1] for m in needs.modules}
     _, free = _imported_and_free(f"x: {text}")
     assert free == written
+
+
+def test_constants_are_named_by_one_pass_over_the_nodes() -> None:
+    """Equal values are one constant (the first base names it); a constant follows those it names, and
+    alike names are told apart by a counter in the order the constants are reached."""
+    parser = Constant("ResponseType[Pet]", ("ResponseType(target=lambda: types.Pet)",), "Pet")
+    error = Constant("ResponseType[Problem]", ("ResponseType(target=lambda: types.Problem)",), "Problem")
+    endpoint = Constant("Endpoint[Pet]", call("Endpoint", response=parser), "op getPet", first=(error,))
+    again = Constant("ResponseType[Pet]", ("ResponseType(target=lambda: types.Pet)",), "another base")
+    alike = Constant("ResponseType[pet]", ("ResponseType(target=lambda: types.pet)",), "Pet")
+    roots = [code("return request(", endpoint, ")"), code(again, alike)]
+    named = names(roots)
+    assert list(named.values()) == ["_PROBLEM", "_PET", "_OP_GET_PET", "_PET_2"]
+    assert named[again] == "_PET"
+    assert names(roots) == named
+    assert source(roots[0], named) == "return request(_OP_GET_PET)"
+    assert [c.value for c in defined(named)][2] == "Endpoint(response=_PET)"

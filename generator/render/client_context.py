@@ -1,32 +1,21 @@
-"""Stage 4a, the lookups and module-level constants one client module is built with.
+"""Stage 4a, what a client module is built with: the API's lookups, and the constants its methods use.
 
 `ClientContext` answers what the method builders need to know about the API (a model's fields, an
-operation by id, a union's variants); a module's `Scope` holds the constants it defines (parsers,
-`Endpoint`s, poll, page and action specs), each named once per distinct value. Every node built here
-reports what its text needs imported (`Needs`) and which wait error it raises: nothing else is collected.
+operation by id, a union's variants); a resource's `Scope` builds its poll and action specs and parsers as
+`Constant`s, which the module names once all its methods are built (`constants.names`). Every node built
+here reports what its text needs imported (`Needs`) and which wait error it raises: nothing is collected.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from generator import ir
 from generator.ir.names import ClassName, Identifier, words
+from generator.render.constants import Constant, call
 from generator.render.endpoint_views import started_variants
 from generator.render.needs import NOTHING, Needs, joined, uses
-from generator.render.python_code import construct, docstring, hint, literal, typed
-
-
-@dataclass(frozen=True)
-class ConstantView:
-    """A module-level constant: `name: hint = value`, and what its hint and value need imported."""
-
-    name: str
-    hint: str
-    value: str
-    needs: Needs = NOTHING
-
+from generator.render.python_code import docstring, hint, literal, typed
 
 # What every `WaitFailedError` (templates/package/_exceptions.py.jinja) holds: a failed error's property,
 # named after its type, may not take it (tests/test_names.py checks it against the rendered class).
@@ -45,49 +34,25 @@ class FailedErrorView:
     needs: Needs = NOTHING
 
 
-class Constants:
-    """The constants of one module, named once per distinct value (parsers, poll and page specs).
+def parser(t: ir.TypeExpr | None, kind: str, qualified: frozenset[str]) -> Constant:
+    """A response parser; the type is looked up in `types` when the first response needs it (`qualified`: the
+    type names written `types.X`, see `client_views.MODULE_NAMES`).
 
-    Names are given in the order values are first asked for, a counter telling apart values whose names
-    would be alike; one instance belongs to one module (`Scope`) and is read once all its nodes are built.
+    Text and binary bodies are not validated: they are `str` and `bytes` as they came.
     """
-
-    def __init__(self, qualified: frozenset[str]) -> None:
-        self.by_value: dict[tuple[str, str], ConstantView] = {}
-        self.taken: set[str] = set()  # the names given so far (kept as they are given: no rescan per constant)
-        self.qualified = qualified  # type names written `types.X` (see `client_views.MODULE_NAMES`)
-
-    def add(self, base: str, hint_text: str, value: str, needs: Needs) -> str:
-        key = (hint_text, value)
-        if key not in self.by_value:
-            name = "_" + "_".join(words(base)).upper()
-            unique, counter = name, 1
-            while unique in self.taken:
-                counter += 1
-                unique = f"{name}_{counter}"
-            self.taken.add(unique)
-            self.by_value[key] = ConstantView(unique, hint_text, value, needs)
-        return self.by_value[key].name
-
-    def parser(self, t: ir.TypeExpr | None, kind: str = "json") -> str:
-        """A response parser; the type is looked up in `types` when the first response needs it.
-
-        Text and binary bodies are not validated: they are `str` and `bytes` as they came.
-        """
-        text, needs = typed(t, self.qualified) if t is not None else ("None", NOTHING)
-        needs |= uses("._runtime", "ResponseType")
-        if kind in ("text", "binary"):
-            value = f"ResponseType(target=lambda: None, kind={literal(kind)})"
-            return self.add(f"{kind} body", f"ResponseType[{text}]", value, needs)
-        runtime, runtime_needs = typed(t, module="types") if t is not None else ("None", NOTHING)
-        value = f"ResponseType(target=lambda: {runtime})"
-        return self.add(text, f"ResponseType[{text}]", value, needs | runtime_needs)
+    text, needs = typed(t, qualified) if t is not None else ("None", NOTHING)
+    needs |= uses("._runtime", "ResponseType")
+    if kind in ("text", "binary"):
+        value = f"ResponseType(target=lambda: None, kind={literal(kind)})"
+        return Constant(f"ResponseType[{text}]", (value,), f"{kind} body", needs)
+    runtime, runtime_needs = typed(t, module="types") if t is not None else ("None", NOTHING)
+    return Constant(f"ResponseType[{text}]", (f"ResponseType(target=lambda: {runtime})",), text, needs | runtime_needs)
 
 
 class ClientContext:
     """What building the client needs to look up: models by name, operations by id, the default error.
 
-    Read-only once built: what a module collects (its constants) is its `Scope`'s.
+    Read-only once built, and shared by every module.
     """
 
     def __init__(self, api: ir.Api, module_names: frozenset[str]) -> None:
@@ -108,6 +73,14 @@ class ClientContext:
         if isinstance(t, ir.Named) and t.name in self.unions:
             return self.attribute(self.unions[t.name].variants[0].type, wire_name)
         return Identifier(wire_name)
+
+    def attribute_path(self, t: ir.TypeExpr | None, path: str) -> str:
+        """The dotted wire-name `path` through `t` as dotted Python attributes (`meta.next_cursor`)."""
+        attributes = []
+        for name in path.split("."):
+            attributes.append(self.attribute(t, name))
+            t = self.field_type(t, name)
+        return ".".join(attributes)
 
     def field_type(self, t: ir.TypeExpr | None, wire_name: str) -> ir.TypeExpr:
         while isinstance(t, ir.Nullable):
@@ -144,29 +117,22 @@ class ClientContext:
 
 @dataclass(frozen=True)
 class Spec:
-    """A constant a method passes to the client (a poll, action or follow spec): its name, the type it
-    yields and what that type's hint needs, and the wait error it raises."""
+    """A constant a method passes to the client (a poll, action or follow spec), the type it yields and
+    what that type's hint needs, and the wait error it raises."""
 
-    name: str
+    constant: Constant
     hint: str
     needs: Needs
     failed_error: FailedErrorView
 
 
-class Shapes(dict[tuple[str, frozenset[str]], Any]):
-    """`client_views._shape` of a module's calls by operation and hidden names, each built once: both modes
-    and every poller of a status operation ask for it."""
-
-
 @dataclass(frozen=True)
 class Scope:
-    """Where a resource's methods are built: the client's lookups, the constants of its module, and the
-    names its methods hide (a method `list` hides the builtin) besides the reserved type names."""
+    """Where a resource's methods are built: the client's lookups, and the names its methods hide (a method
+    `list` hides the builtin) besides the reserved type names."""
 
     ctx: ClientContext
-    constants: Constants
     shadowed: frozenset[str]
-    shapes: Shapes
 
     def argument_hint(self, t: ir.TypeExpr) -> tuple[str, Needs]:
         """A parameter's annotation: an object parameter (a model) may also be given as a plain dict."""
@@ -192,8 +158,8 @@ class Scope:
         error = "".join(f"{literal(str(Identifier(step)))}, " for step in poll.error_path)
         result = None
         if narrow and poll.result is not None:
-            result = self.constants.parser(poll.result)
-        value = construct(
+            result = self.parser(poll.result)
+        value = call(
             "PollSpec",
             status=literal(self.ctx.attribute(success.type, poll.status_field)),
             done=f"frozenset({literal(list(poll.done))})",
@@ -203,12 +169,15 @@ class Scope:
             result=result,
         )
         waited, needs = typed(self.ctx.waited_type(op, narrow), self.shadowed)
-        name = self.constants.add(
-            f"poll {op.operation_id}", f"PollSpec[{waited}]", value, needs | uses("._polling", "PollSpec")
+        constant = Constant(
+            f"PollSpec[{waited}]", value, f"poll {op.operation_id}", needs | uses("._polling", "PollSpec")
         )
-        return Spec(name, waited, needs, self.failed_error(op))
+        return Spec(constant, waited, needs, self.failed_error(op))
 
-    def action_spec(self, op: ir.Operation, status_endpoint: str) -> Spec:
+    def parser(self, t: ir.TypeExpr | None, kind: str = "json") -> Constant:
+        return parser(t, kind, self.ctx.reserved)
+
+    def action_spec(self, op: ir.Operation, status_endpoint: Constant) -> Spec:
         """The `ActionSpec` constant of a call that starts async work, and the type its handle returns."""
         starts = op.starts
         assert starts is not None
@@ -223,11 +192,11 @@ class Scope:
         names = "".join(f"{literal(t)}, " for t in starts.types)
         id_from = self.ctx.attribute(op.success.type if op.success else None, starts.id_field)
         poll = self.poll_spec(target)
-        value = construct(
+        value = call(
             "ActionSpec",
             endpoint=status_endpoint,
             argument=literal(path.name),
-            poll=poll.name,
+            poll=poll.constant,
             failed_error=poll.failed_error.name,
             expected=f"lambda: ({runtime})",
             types=f"({names})",
@@ -235,8 +204,43 @@ class Scope:
         )
         needs = joined([narrowed_needs, *(n for _, n in runtimes), uses("._polling", "ActionSpec")])
         needs |= uses(".client", poll.failed_error.name)
-        name = self.constants.add(f"action {op.operation_id}", f"ActionSpec[{narrowed}]", value, needs)
-        return Spec(name, narrowed, narrowed_needs, poll.failed_error)
+        constant = Constant(f"ActionSpec[{narrowed}]", value, f"action {op.operation_id}", needs)
+        return Spec(constant, narrowed, narrowed_needs, poll.failed_error)
+
+    def page_spec(self, op: ir.Operation) -> tuple[str, Needs, Constant]:
+        """The item hint of a paged operation (and what it needs), and its `PageSpec` constant (attributes by
+        their Python names)."""
+        page, success_type = op.pagination, op.success.type if op.success else None
+        assert page is not None
+        items: ir.TypeExpr | None = success_type
+        for name in page.items_field.split(".") if page.items_field else ():
+            items = self.ctx.field_type(items, name)
+        while isinstance(items, ir.Nullable):
+            items = items.inner
+        item = items.item if isinstance(items, ir.ListOf) else ir.Primitive("Any")
+        parameter = next(
+            (p.name for p in op.parameters if p.wire_name == page.cursor_parameter and p.location == "query"), None
+        )
+        source = page.cursor_field
+        if source is not None and page.kind != "header_cursor":  # a header keeps its name
+            source = self.ctx.attribute_path(item if page.kind == "item_cursor" else success_type, source)
+        attribute = self.ctx.attribute_path(success_type, page.items_field) if page.items_field else ""
+        has_more = self.ctx.attribute_path(success_type, page.has_more_field) if page.has_more_field else None
+        item_hint, item_needs = typed(item, self.shadowed)
+        spec = Constant(
+            f"PageSpec[{item_hint}]",
+            call(
+                "PageSpec",
+                items=literal(attribute) if attribute else None,
+                has_more=literal(has_more) if has_more is not None else None,
+                parameter=literal(parameter) if parameter is not None else None,
+                source=literal(source) if source is not None else None,
+                kind=literal(page.kind) if page.kind != "item_cursor" else None,
+            ),
+            f"pages {op.operation_id}",
+            item_needs | uses("._pagination", "PageSpec"),
+        )
+        return item_hint, item_needs, spec
 
 
 def default_error(api: ir.Api) -> ir.TypeExpr | None:

@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator import ir
-from generator.render.client_context import ClientContext, Constants, ConstantView, FailedErrorView, Scope, Shapes
-from generator.render.client_views import ASYNC, MODES, MODULE_NAMES, SYNC, GroupView, methods_of_operation
+from generator.render.client_context import ClientContext, FailedErrorView, Scope, parser
+from generator.render.client_views import ASYNC, MODES, MODULE_NAMES, SYNC, GroupView, methods_of_operation, shape_of
+from generator.render.constants import Code, Constant, ConstantView, defined, names, source
 from generator.render.endpoint_views import credentials, scheme_source
 from generator.render.needs import NOTHING, Needs, joined, uses
 from generator.render.python_code import BUILTIN_TYPES, docstring, import_lines, literal
@@ -44,6 +45,11 @@ class ResourceModuleView:
     constants: tuple[ConstantView, ...]
     imports: tuple[str, ...]
     type_imports: tuple[str, ...]  # under `if TYPE_CHECKING:`
+    named: dict[Constant, str]  # the constants its methods name, by the names `constants` gives them
+
+    def source(self, line: Code) -> str:
+        """A line of a method, with the module's names for the constants in it."""
+        return source(line, self.named)
 
 
 @dataclass(frozen=True)
@@ -71,8 +77,9 @@ class ClientView:
 
 
 def _group_view(api: ir.Api, group: ir.Group, scope: Scope, module: str) -> GroupView:
+    shapes = [(op, shape_of(op, scope)) for op in group.operations]
     methods = {
-        mode.kind: tuple(m for op in group.operations for m in methods_of_operation(op, scope, mode)) for mode in MODES
+        mode.kind: tuple(m for op, s in shapes for m in methods_of_operation(op, s, scope, mode)) for mode in MODES
     }
     text = group.description or (
         f"Operations tagged {group.name}." if group.operations else f"The resources nested in `{group.qualified}`."
@@ -125,22 +132,23 @@ def resource_module(api: ir.Api, top: ir.Group, ctx: ClientContext) -> ResourceM
 
     Every module defines the constants it uses, those of a status operation that several resources poll
     included: no module imports another's private names."""
-    constants, shapes = Constants(ctx.reserved), Shapes()
     members = [g for g in api.groups if g is top or g.parent[:1] == (top.name,)]
-    groups = tuple(_group_view(api, g, Scope(ctx, constants, _shadowed(g, ctx), shapes), top.name) for g in members)
-    defined = tuple(constants.by_value.values())
+    groups = tuple(_group_view(api, g, Scope(ctx, _shadowed(g, ctx)), top.name) for g in members)
     methods = [m for g in groups for ms in g.methods.values() for m in ms]
+    named = names(line for m in methods for line in m.body)
+    constants = defined(named)
     imports, type_imports = import_plan(
-        joined([_RESOURCE_NEEDS, *(m.needs for m in methods), *(c.needs for c in defined)]), ".."
+        joined([_RESOURCE_NEEDS, *(m.needs for m in methods), *(c.needs for c in constants)]), ".."
     )
     clients = f"{api.client_name} and {api.async_client_name}"
     return ResourceModuleView(
         top.name,
         docstring(f"`client.{top.name}` of {clients}, and the resources nested in it."),
         groups,
-        defined,
+        constants,
         imports,
         type_imports,
+        named,
     )
 
 
@@ -180,22 +188,19 @@ def client_view(api: ir.Api) -> ClientView:
     ctx = ClientContext(api, MODULE_NAMES)
     modules = tuple(resource_module(api, top, ctx) for top in api.groups if not top.parent)
     failed = raised(tuple(g for m in modules for g in m.groups))
-    constants = Constants(ctx.reserved)  # client.py's own: the default error's parser and the schemes
-    default_error = constants.parser(ctx.default_error) if ctx.default_error is not None else ""
+    # client.py's own constants: the default error's parser and the schemes
+    error_parser = parser(ctx.default_error, "json", ctx.reserved) if ctx.default_error is not None else None
     secrets = credentials(api)
     arguments = [f"{c.name}: str | None = None" for c in secrets]
     arguments += [f"{v.name}: str = {literal(v.default)}" for v in api.server_variables]
-    schemes = "{}"
+    schemes = None
     if api.auth:
-        schemes = constants.add(
-            "schemes",
-            "dict[str, Scheme]",
-            "{" + ", ".join(f"{literal(s.key)}: {scheme_source(s)}" for s in api.auth) + "}",
-            uses("._auth", "Scheme"),
-        )
-    defined = tuple(constants.by_value.values())
+        value = "{" + ", ".join(f"{literal(s.key)}: {scheme_source(s)}" for s in api.auth) + "}"
+        schemes = Constant("dict[str, Scheme]", (value,), "schemes", uses("._auth", "Scheme"))
+    named = names([(c,) for c in (error_parser, schemes) if c is not None])
+    constants = defined(named)
     tops = [g for m in modules for g in m.groups if g.top_level]
-    needs = joined([_CLIENT_NEEDS, *(c.needs for c in defined), *(e.needs for e in failed)])
+    needs = joined([_CLIENT_NEEDS, *(c.needs for c in constants), *(e.needs for e in failed)])
     needs |= uses("functools", "cached_property") if tops else NOTHING
     needs |= uses("._exceptions", "WaitFailedError") if failed else NOTHING
     # The resources are imported when first used: their classes are named here for type checkers only.
@@ -219,11 +224,11 @@ def client_view(api: ir.Api) -> ClientView:
         base_url=literal(api.server_url),
         server_variables="{" + ", ".join(f"{literal(v.wire_name)}: {v.name}" for v in api.server_variables) + "}",
         credentials="{" + ", ".join(f"{literal(c.name)}: {c.name}" for c in secrets) + "}",
-        schemes=schemes,
-        default_error=default_error,
+        schemes=named[schemes] if schemes is not None else "{}",
+        default_error=named[error_parser] if error_parser is not None else "",
         groups=tuple(g for m in modules for g in m.groups),
         resource_modules=modules,
-        constants=defined,
+        constants=constants,
         failed_errors=failed,
         imports=imports,
         type_imports=type_imports,

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from generator import ir
 from generator.ir.names import Identifier, indefinite
 from generator.render.client_context import FailedErrorView, Scope
-from generator.render.endpoint_views import endpoint_source, return_type
+from generator.render.constants import Code, Constant, call, code
+from generator.render.endpoint_views import endpoint_constant, return_type
 from generator.render.format import LINE_LENGTH
 from generator.render.needs import NOTHING, Needs, joined, uses
-from generator.render.python_code import construct, docstring, literal, typed
+from generator.render.python_code import docstring, literal, typed
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ class MethodView:
     signature: str
     returns: str
     docstring: str
-    body: tuple[str, ...]
+    body: tuple[Code, ...]  # lines, the constants they name written once the module has named them
     decorator: str = ""  # `Operation`: callable, with `.with_raw_response` and `.with_streaming_response`
     def_: str = "def"  # `async def` for a method that sends requests on the async client
     text: str = ""  # the docstring's text, for the docs
@@ -110,12 +111,12 @@ _OPTIONS_NEEDS = uses("typing_extensions", "Unpack") | uses("._response", "Reque
 
 
 @dataclass(frozen=True)
-class _Shape:
+class Shape:
     """What both modes of one operation share: its parameters, the call's arguments, the return hint."""
 
     signature: str  # without the per-call options
     keywords: bool
-    endpoint: str  # the name of its `Endpoint` constant
+    endpoint: Constant
     arguments: str  # `{"limit": limit}`
     body: str  # `, body=body, content_type=content_type`, or ""
     returns: str
@@ -123,15 +124,8 @@ class _Shape:
     returns_needs: Needs
 
 
-def _shape(op: ir.Operation, scope: Scope) -> _Shape:
-    """The shape of `op` (built once per module and hidden names: both modes and every poller ask for it)."""
-    key = (op.operation_id, scope.shadowed)
-    if (found := scope.shapes.get(key)) is None:
-        found = scope.shapes[key] = _new_shape(op, scope)
-    return found
-
-
-def _new_shape(op: ir.Operation, scope: Scope) -> _Shape:
+def shape_of(op: ir.Operation, scope: Scope) -> Shape:
+    """What both modes of `op`'s method share, and every call that polls it (as a status operation)."""
     path_params = sorted(
         (p for p in op.parameters if p.location == "path"), key=lambda p: op.path.find("{" + p.wire_name + "}")
     )
@@ -173,12 +167,9 @@ def _new_shape(op: ir.Operation, scope: Scope) -> _Shape:
     direct = op.starts is not None and op.starts.direct and first is not None
     returns, returns_needs = _returns(op, shadowed)
     typed_hint, typed_needs = typed(first, shadowed) if direct and first is not None else (returns, returns_needs)
-    source, source_needs = endpoint_source(op, scope.constants.parser, scope.ctx.default_error)
-    endpoint = scope.constants.add(
-        f"op {op.operation_id}", f"Endpoint[{typed_hint}]", source, typed_needs | source_needs
-    )
+    endpoint = endpoint_constant(op, scope.parser, scope.ctx.default_error, (typed_hint, typed_needs))
     arguments = "{" + ", ".join(f"{literal(p.name)}: {p.name}" for p in op.parameters if p.constant is None) + "}"
-    return _Shape(signature, bool(keywords), endpoint, arguments, body, returns, joined(hints), returns_needs)
+    return Shape(signature, bool(keywords), endpoint, arguments, body, returns, joined(hints), returns_needs)
 
 
 def _plain_body(options: tuple[ir.TypeExpr, ...]) -> ir.TypeExpr | None:
@@ -219,25 +210,26 @@ def _doc(op: ir.Operation) -> str:
     return "\n\n".join(t for t in (op.summary, op.description) if t) or f"{op.method} {op.path}"
 
 
-def methods_of_operation(op: ir.Operation, scope: Scope, mode: Mode) -> list[MethodView]:
+def methods_of_operation(op: ir.Operation, shape: Shape, scope: Scope, mode: Mode) -> list[MethodView]:
     """The method for `op` in `mode`, plus `wait` when the operation reports a status.
 
     Every method is one call on the client: `request`, `paginate`, `request_accepted` or `wait_for`.
     """
-    shape = _shape(op, scope)
     returns, returns_needs, text = shape.returns, shape.returns_needs, _doc(op)
-    call = f"request({shape.endpoint}, {shape.arguments}{shape.body}, options=options)"
+    request = code("request(", shape.endpoint, f", {shape.arguments}{shape.body}, options=options)")
     raises: tuple[FailedErrorView, ...] = ()
     if op.pagination is not None:
-        item, item_needs, spec = _page_spec(op, scope)
-        call = f"paginate({shape.endpoint}, {shape.arguments}, {spec}, options=options)"
+        item, item_needs, spec = scope.page_spec(op)
+        request = code("paginate(", shape.endpoint, f", {shape.arguments}, ", spec, ", options=options)")
         returns, returns_needs = f"{mode.prefix}Page[{item}]", item_needs | uses("._pagination", f"{mode.prefix}Page")
         text += "\n\nIterate the returned page to go through every page; each is fetched when reached."
     elif op.starts is not None:
-        action = scope.action_spec(op, _shape(scope.ctx.operations[op.starts.operation_id], scope).endpoint)
+        action = scope.action_spec(op, shape_of(scope.ctx.operations[op.starts.operation_id], scope).endpoint)
         raises = (action.failed_error,)
         verb = "request_action_or_result" if op.starts.direct else "request_action"
-        call = f"{verb}({shape.endpoint}, {shape.arguments}, {action.name}{shape.body}, options=options)"
+        request = code(
+            f"{verb}(", shape.endpoint, f", {shape.arguments}, ", action.constant, shape.body, ", options=options)"
+        )
         returns = f"{mode.prefix}ActionHandle[{action.hint}]"
         returns_needs = action.needs | uses("._polling", f"{mode.prefix}ActionHandle")
         if op.starts.direct and op.success and op.success.type is not None:  # or the result, done at once
@@ -251,12 +243,14 @@ def methods_of_operation(op: ir.Operation, scope: Scope, mode: Mode) -> list[Met
     elif op.follow is not None:
         follow, target_hint, target_needs, raised = _follow_spec(op, scope)
         raises = (raised,)
-        call = f"request_accepted({shape.endpoint}, {shape.arguments}, {follow}{shape.body}, options=options)"
+        request = code(
+            "request_accepted(", shape.endpoint, f", {shape.arguments}, ", follow, shape.body, ", options=options)"
+        )
         returns = f"{mode.prefix}Accepted[{shape.returns}, {target_hint}]"
         returns_needs |= target_needs | uses("._polling", f"{mode.prefix}Accepted")
         text += f"\n\nCall `.wait()` on the result to poll the URL in its `{op.follow.header}` until the work is done."
     signature = f"{shape.signature}, **options: Unpack[RequestOptions]"
-    body = (f"return {mode.await_}self._client.{call}",)
+    body = (code(f"return {mode.await_}self._client.", request),)
     decorator = f"{mode.prefix}Operation"
     needs = joined([shape.signature_needs, _OPTIONS_NEEDS, returns_needs, uses("._response", decorator)])
     methods = [
@@ -270,88 +264,43 @@ def methods_of_operation(op: ir.Operation, scope: Scope, mode: Mode) -> list[Met
     return methods
 
 
-def _follow_spec(op: ir.Operation, scope: Scope) -> tuple[str, str, Needs, FailedErrorView]:
+def _follow_spec(op: ir.Operation, scope: Scope) -> tuple[Constant, str, Needs, FailedErrorView]:
     """The `FollowSpec` constant of a call answered with the URL of its status, the type waiting on it
     returns (and what its hint needs), and the error waiting raises."""
     assert op.follow is not None
     target = scope.ctx.operations[op.follow.operation_id]
     target_hint, target_needs = typed(scope.ctx.waited_type(target), scope.shadowed)
-    endpoint = _shape(target, scope).endpoint
+    endpoint = shape_of(target, scope).endpoint
     poll = scope.poll_spec(target)
-    follow = scope.constants.add(
-        f"follow {op.operation_id}",
+    follow = Constant(
         f"FollowSpec[{target_hint}]",
-        construct(
+        call(
             "FollowSpec",
             header=literal(op.follow.header),
             endpoint=endpoint,
-            poll=poll.name,
+            poll=poll.constant,
             failed_error=poll.failed_error.name,
         ),
+        f"follow {op.operation_id}",
         target_needs | uses("._polling", "FollowSpec") | uses(".client", poll.failed_error.name),
     )
     return follow, target_hint, target_needs, poll.failed_error
 
 
-def _attribute_path(scope: Scope, t: ir.TypeExpr | None, path: str) -> str:
-    """The dotted wire-name `path` through `t` as dotted Python attributes (`meta.next_cursor`)."""
-    attributes = []
-    for name in path.split("."):
-        attributes.append(scope.ctx.attribute(t, name))
-        t = scope.ctx.field_type(t, name)
-    return ".".join(attributes)
-
-
-def _page_spec(op: ir.Operation, scope: Scope) -> tuple[str, Needs, str]:
-    """The item hint of a paged operation (and what it needs), and its `PageSpec` constant (attributes by
-    their Python names)."""
-    page, success_type = op.pagination, op.success.type if op.success else None
-    assert page is not None
-    items: ir.TypeExpr | None = success_type
-    for name in page.items_field.split(".") if page.items_field else ():
-        items = scope.ctx.field_type(items, name)
-    while isinstance(items, ir.Nullable):
-        items = items.inner
-    item = items.item if isinstance(items, ir.ListOf) else ir.Primitive("Any")
-    parameter = next(
-        (p.name for p in op.parameters if p.wire_name == page.cursor_parameter and p.location == "query"), None
-    )
-    source = page.cursor_field
-    if source is not None and page.kind != "header_cursor":  # a header keeps its name
-        source = _attribute_path(scope, item if page.kind == "item_cursor" else success_type, source)
-    attribute = _attribute_path(scope, success_type, page.items_field) if page.items_field else ""
-    has_more = _attribute_path(scope, success_type, page.has_more_field) if page.has_more_field else None
-    item_hint, item_needs = typed(item, scope.shadowed)
-    spec = scope.constants.add(
-        f"pages {op.operation_id}",
-        f"PageSpec[{item_hint}]",
-        construct(
-            "PageSpec",
-            items=literal(attribute) if attribute else None,
-            has_more=literal(has_more) if has_more is not None else None,
-            parameter=literal(parameter) if parameter is not None else None,
-            source=literal(source) if source is not None else None,
-            kind=literal(page.kind) if page.kind != "item_cursor" else None,
-        ),
-        item_needs | uses("._pagination", "PageSpec"),
-    )
-    return item_hint, item_needs, spec
-
-
-def _handle_methods(op: ir.Operation, scope: Scope, mode: Mode, shape: _Shape, name: Identifier) -> list[MethodView]:
+def _handle_methods(op: ir.Operation, scope: Scope, mode: Mode, shape: Shape, name: Identifier) -> list[MethodView]:
     """`handle(id)` and `handle(id, SomeAction)`: a handle on work started earlier, typed as asked."""
     (path,) = [p for p in op.parameters if p.location == "path"]
     poll = scope.poll_spec(op, narrow=False)
-    spec = scope.constants.add(
-        f"handle {op.operation_id}",
+    spec = Constant(
         f"ActionSpec[{shape.returns}]",
-        construct(
+        call(
             "ActionSpec",
             endpoint=shape.endpoint,
             argument=literal(path.name),
-            poll=poll.name,
+            poll=poll.constant,
             failed_error=poll.failed_error.name,
         ),
+        f"handle {op.operation_id}",
         shape.returns_needs | uses("._polling", "ActionSpec") | uses(".client", poll.failed_error.name),
     )
     handle = f"{mode.prefix}ActionHandle"
@@ -362,17 +311,17 @@ def _handle_methods(op: ir.Operation, scope: Scope, mode: Mode, shape: _Shape, n
         f"`{shape.returns}` otherwise."
     )
     body = (
-        f"spec = {spec} if expect is None else {spec}.expecting(expect)",
-        f"return {handle}(client=self._client, work_id={path.name}, spec=spec)",
+        code("spec = ", spec, " if expect is None else ", spec, ".expecting(expect)"),
+        code(f"return {handle}(client=self._client, work_id={path.name}, spec=spec)"),
     )
     typed_handle = shape.returns_needs | uses("._polling", handle) | uses("typing", "overload")
     expecting = uses("._polling", handle, "Expected") | uses("typing", "overload")
     untyped = uses("._polling", handle) | uses("typing", "Any")
     raises = (poll.failed_error,)
     return [
-        MethodView(name, argument, f"{handle}[{shape.returns}]", "", ("...",), "overload", needs=typed_handle),
+        MethodView(name, argument, f"{handle}[{shape.returns}]", "", (("...",),), "overload", needs=typed_handle),
         MethodView(
-            name, f"{argument}, expect: type[Expected]", f"{handle}[Expected]", "", ("...",), "overload",
+            name, f"{argument}, expect: type[Expected]", f"{handle}[Expected]", "", (("...",),), "overload",
             needs=expecting,
         ),
         MethodView(
@@ -382,14 +331,16 @@ def _handle_methods(op: ir.Operation, scope: Scope, mode: Mode, shape: _Shape, n
     ]  # fmt: skip
 
 
-def _wait_method(op: ir.Operation, scope: Scope, mode: Mode, shape: _Shape, name: Identifier) -> MethodView:
+def _wait_method(op: ir.Operation, scope: Scope, mode: Mode, shape: Shape, name: Identifier) -> MethodView:
     assert op.poll is not None
     keywords = [k.format(t=shape.returns) for k in _WAIT_KEYWORDS]
     signature = shape.signature + ", " + ("" if shape.keywords else "*, ") + ", ".join(keywords)
     error = scope.failed_error(op)
     poll = scope.poll_spec(op)
-    arguments = f"poll={poll.name}, {_WAIT_ARGUMENTS.format(error=error.name)}"
-    body = (f"return {mode.await_}self._client.wait_for({shape.endpoint}, {shape.arguments}, {arguments})",)
+    arguments = code("poll=", poll.constant, f", {_WAIT_ARGUMENTS.format(error=error.name)}")
+    body = (
+        code(f"return {mode.await_}self._client.wait_for(", shape.endpoint, f", {shape.arguments}, ", arguments, ")"),
+    )
     done, failed = " or ".join(op.poll.done), " or ".join(op.poll.failed) or "never"
     waited, waited_needs = poll.hint, poll.needs
     returned = "return it" if waited == shape.returns else f"return it as {indefinite(f'`{waited}`')}"
