@@ -25,9 +25,9 @@ from generator.render.client_views import MODULE_NAMES
 from generator.render.constants import Constant, call, code, defined, names, source
 from generator.render.python_code import hint, typed
 from generator.render.templates import render_code
-from testdata import ROOT
+from testdata import READMEEXAMPLES, ROOT
 
-SPECS = [ROOT / "spec" / "voucherify.yaml", ROOT / "spec" / "postman.yaml"]
+SPECS = [ROOT / "spec" / "voucherify.yaml", ROOT / "spec" / "postman.yaml", READMEEXAMPLES / "file-uploads.json"]
 
 
 @pytest.fixture(scope="module", params=SPECS, ids=lambda p: p.stem)
@@ -154,3 +154,15 @@ def test_constants_are_named_by_one_pass_over_the_nodes() -> None:
     assert names(roots) == named
     assert source(roots[0], named) == "return request(_OP_GET_PET)"
     assert [c.value for c in defined(named)][2] == "Endpoint(response=_PET)"
+
+
+def test_every_name_a_client_module_imports_is_reserved(api: ir.Api) -> None:
+    """`MODULE_NAMES` holds every name the client's modules may import besides the package's types (and
+    their wait errors): a schema of such a name is written `types.X` there rather than imported over it."""
+    for name, text in _client_modules(render_code(api)).items():
+        for node in ast.walk(ast.parse(text)):
+            if not isinstance(node, ast.ImportFrom) or node.module in (None, "__future__", "types", "client"):
+                continue  # (`from .. import types`, the types, the wait errors)
+            if not node.module.startswith("resources"):
+                classes = {a.name for a in node.names if a.name[0].isupper()}  # what a schema could be named
+                assert classes <= MODULE_NAMES, (name, node.module)

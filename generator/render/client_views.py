@@ -97,7 +97,18 @@ _WAIT_ARGUMENTS = (
 # one of these names is written `types.X` there. Each node reports what it imports (`Needs`); this only keeps
 # a type from being imported under a name the module gives something else.
 MODULE_NAMES = frozenset(
-    {"Callable", "Unpack", "Scheme", "Endpoint", "Body", "Param", "PartEncoding", "ResponseType", "overload"}
+    {
+        "Callable",
+        "Unpack",
+        "Scheme",
+        "Endpoint",
+        "Body",
+        "Param",
+        "PartEncoding",
+        "ResponseType",
+        "FileInput",
+        "overload",
+    }
     | {"AsyncOperation", "Operation", "RequestOptions", "AsyncPage", "Page", "PageSpec"}
     | {"DEFAULT_MAX_POLL_INTERVAL", "DEFAULT_POLL_INTERVAL", "DEFAULT_WAIT_TIMEOUT", "Accepted", "AsyncAccepted"}
     | {"ActionHandle", "ActionSpec", "AsyncActionHandle", "Expected", "FollowSpec", "PollSpec"}
