@@ -95,25 +95,15 @@ _WAIT_ARGUMENTS = (
 
 # Names the client's modules may bind besides the package's types (runtime names, `typing`'s): a type with
 # one of these names is written `types.X` there. Each node reports what it imports (`Needs`); this only keeps
-# a type from being imported under a name the module gives something else.
+# a type from being imported under a name the module gives something else (tests/test_render_plan.py checks
+# that it holds every class name they import).
 MODULE_NAMES = frozenset(
-    {
-        "Callable",
-        "Unpack",
-        "Scheme",
-        "Endpoint",
-        "Body",
-        "Param",
-        "PartEncoding",
-        "ResponseType",
-        "FileInput",
-        "overload",
-    }
+    {"Callable", "Unpack", "Scheme", "Endpoint", "Body", "Param", "PartEncoding", "ResponseType", "FileInput"}
+    | {"overload", "WaitFailedError", "TYPE_CHECKING", "Any", "Literal"}
     | {"AsyncOperation", "Operation", "RequestOptions", "AsyncPage", "Page", "PageSpec"}
     | {"DEFAULT_MAX_POLL_INTERVAL", "DEFAULT_POLL_INTERVAL", "DEFAULT_WAIT_TIMEOUT", "Accepted", "AsyncAccepted"}
     | {"ActionHandle", "ActionSpec", "AsyncActionHandle", "Expected", "FollowSpec", "PollSpec"}
     | {"APIClient", "AsyncAPIClient", "DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "expand_url"}
-    | {"WaitFailedError", "TYPE_CHECKING", "Any", "Literal"}
 )
 _WAIT_NEEDS = uses("._polling", "DEFAULT_WAIT_TIMEOUT", "DEFAULT_POLL_INTERVAL", "DEFAULT_MAX_POLL_INTERVAL") | uses(
     "collections.abc", "Callable"
