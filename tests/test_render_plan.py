@@ -1,5 +1,5 @@
-"""The client's modules are planned first, as frozen nodes that report what they import, and rendered from
-the plan: the imports are the union of the nodes', never read back from the rendered code.
+"""The client's modules (and those of `types/`) are planned first, as frozen nodes that report what they
+import, and rendered from the plan: the imports are the union of the nodes', never read from the rendered code.
 
 The rendered modules are parsed (`ast`) to check the plan against what the code really names.
 """
@@ -60,9 +60,15 @@ def _client_modules(files: dict[str, str]) -> dict[str, str]:
     return {name: text for name, text in files.items() if name == "client.py" or name.startswith("resources/")}
 
 
+def _planned_modules(files: dict[str, str]) -> dict[str, str]:
+    """The client's modules and those of `types/`: every module whose imports its nodes report."""
+    types = {name: text for name, text in files.items() if name.startswith("types/") and name.endswith(".py")}
+    return _client_modules(files) | {name: text for name, text in types.items() if name != "types/__init__.py"}
+
+
 def test_every_import_is_used_and_every_free_name_imported(api: ir.Api) -> None:
     """The plan's imports are exactly what the rendered code names from elsewhere: none missing, none unused."""
-    for name, text in _client_modules(render_code(api)).items():
+    for name, text in _planned_modules(render_code(api)).items():
         imported, free = _imported_and_free(text)
         assert free <= imported, f"{name} uses {sorted(free - imported)} without importing them"
         assert imported <= free, f"{name} imports {sorted(imported - free)} and never uses them"
@@ -166,3 +172,17 @@ def test_every_name_a_client_module_imports_is_reserved(api: ir.Api) -> None:
             if not node.module.startswith("resources"):
                 classes = {a.name for a in node.names if a.name[0].isupper()}  # what a schema could be named
                 assert classes <= MODULE_NAMES, (name, node.module)
+
+
+def test_a_field_that_hides_a_builtin_imports_builtins_only_when_written(tmp_path: Path) -> None:
+    """A field `list` hides the builtin in its class; `builtins` is imported only where an annotation needs it."""
+    thing = {"type": "object", "properties": {"list": {"type": "string"}, "size": {"type": "integer"}}}
+    other = {"type": "object", "properties": {"list": {"type": "array", "items": {"type": "string"}}}}
+    spec = tmp_path / "things.yaml"
+    spec.write_text(yaml.safe_dump(minimal_spec({"Thing": thing, "Other": other})), encoding="utf-8")
+    files = render_code(build_api(spec, "things"))
+    assert "import builtins" not in files["types/thing.py"]
+    assert "builtins.list[str]" in files["types/other.py"]
+    for name, text in _planned_modules(files).items():
+        imported, free = _imported_and_free(text)
+        assert imported == free, name

@@ -1,7 +1,8 @@
 """What a piece of generated code names from outside its module, reported by the code that writes it.
 
-Every view node (a constant, a method, a wait error) carries the `Needs` of its text; a module's imports
-are the union of its nodes' (`client_modules.import_plan`), so nothing is recovered from the rendered source afterwards.
+Every view node (a constant, a method, a wait error, a model, a field) carries the `Needs` of its text; a
+module's imports are the union of its nodes' (`client_modules.import_plan`, `views.type_module_view`), so
+nothing is recovered from the rendered source afterwards.
 """
 
 from __future__ import annotations

@@ -86,18 +86,6 @@ def _hint(t: ir.TypeExpr, shadowed: frozenset[str], module: str, found: list[tup
     return inner if inner == "Any" else f"{inner} | None"
 
 
-def imports_for(types: list[ir.TypeExpr]) -> dict[str, set[str]]:
-    """The `from module import name` lines the hints of `types` need (named types excluded)."""
-    needed: dict[str, set[str]] = {}
-    for t in types:
-        for part in ir.walk(t):
-            if isinstance(part, ir.Primitive) and part.name in _PRIMITIVE_IMPORTS:
-                needed.setdefault(_PRIMITIVE_IMPORTS[part.name], set()).add(part.name)
-            elif isinstance(part, ir.LiteralOf):
-                needed.setdefault("typing", set()).add("Literal")
-    return needed
-
-
 def construct(name: str, /, **arguments: str | None) -> str:
     """`name(key=value, ...)`: a runtime constructor called with keywords, arguments that are None left out
     (the values are Python source already)."""
