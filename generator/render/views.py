@@ -256,7 +256,9 @@ def type_module_view(api: ir.Api, name: str, definitions: list[ir.Definition], h
     model_views = tuple(model_view(m) for m in models)
     enum_views = tuple(enum_view(e) for e in enums)
     recursive = recursive_unions(unions)
-    union_views = tuple(union_view(u, {m.name: m for m in models}, u.name in recursive) for u in unions)
+    # A union's variants may live in other modules: the tag's attribute is read from whichever holds the first.
+    api_models = {str(d.name): d for d in api.definitions if isinstance(d, ir.Model)}
+    union_views = tuple(union_view(u, api_models, u.name in recursive) for u in unions)
     needs = joined([*(m.needs for m in model_views), *(e.needs for e in enum_views), *(u.needs for u in union_views)])
     # A module of `types/` is one level down; the types it names come from their modules, beside it.
     needed: dict[str, set[str]] = {}
