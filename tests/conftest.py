@@ -50,18 +50,24 @@ def pytest_testnodedown(node: Any, error: object) -> None:
 
 
 @functools.cache
-def _has_module_fixture(path: str) -> bool:
-    """Whether the test module at `path` (relative to the repository) defines a module-scoped fixture."""
+def _one_unit(path: str) -> bool:
+    """Whether the test module at `path` (relative to the repository) runs on one worker, first: it defines a
+    module-scoped fixture, or it has a test marked slow. (Read from the source: xdist's controller collects
+    nothing, so it sees no fixtures or markers.)"""
     file = ROOT / path
-    return file.suffix == ".py" and file.is_file() and 'scope="module"' in file.read_text(encoding="utf-8")
+    if file.suffix != ".py" or not file.is_file():
+        return False
+    source = file.read_text(encoding="utf-8")
+    return 'scope="module"' in source or "mark.slow" in source
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     """`-n N` (`--dist load`): tests go to the workers one by one, except that the tests of a module with a
     module-scoped fixture (a generated Stripe or Voucherify package, a fidelity run) stay on one worker, so the
-    fixture is built once, not once per worker. (xdist's `loadgroup` cannot say this under pytest 9: it renames
-    `item._nodeid`, which `nodeid` no longer reads.)"""
+    fixture is built once, not once per worker; those modules, and the ones with a slow test, are sent first
+    (largest first), so that no long test is left for the end. (xdist's `loadgroup` cannot say this under
+    pytest 9: it renames `item._nodeid`, which `nodeid` no longer reads.)"""
     if config.getvalue("dist") != "load":
         return None
     from xdist.scheduler import LoadScopeScheduling
@@ -69,7 +75,7 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     class ModuleFixtureScheduling(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
             module = nodeid.split("::")[0]
-            return module if _has_module_fixture(module) else nodeid
+            return module if _one_unit(module) else nodeid
 
     return ModuleFixtureScheduling(config, log)
 
