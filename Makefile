@@ -24,8 +24,10 @@ check: $(STAMP)
 changes: $(STAMP)
 	$(BIN)/python -m generator diff --append CHANGES.md
 
+# Two workers (pytest-xdist); the tests of a module with a module-scoped fixture share one (tests/conftest.py).
+TEST_WORKERS ?= 2
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check generator tests bench

@@ -27,7 +27,7 @@ class ConstantView:
 
 
 # What every `WaitFailedError` (templates/package/_exceptions.py.jinja) holds: a failed error's property,
-# named after its type, may not take it (tests/test_names.py checks it against the rendered class).
+# named after its type, may not take it (tests/unit/ir/test_names.py checks it against the rendered class).
 FAILED_ERROR_ATTRIBUTES = frozenset({"final", "args", "add_note", "with_traceback"})
 
 

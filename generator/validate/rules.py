@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import functools
 import re
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -23,7 +24,7 @@ from openapi_schema_validator import OAS31_BASE_DIALECT_ID
 from openapi_schema_validator._specifications import REGISTRY as DIALECTS
 from openapi_spec_validator.schemas import schema_v30, schema_v31
 
-from generator.errors import Diagnostic, Severity, SpecError
+from generator.errors import Diagnostic, Location, Severity, SpecError
 from generator.load.document import Document, join_pointer, ref_pointer, split_pointer
 from generator.validate.lint import lint
 from generator.validate.mappings import in_example, walk_mappings
@@ -128,10 +129,12 @@ def _structure(
                 tolerated.setdefault(kind, []).append(_error_pointer(doc, error))
     reported = [e for e in found if not _tolerated(e)][:_MAX_REPORTED]
     diagnostics = [_invalid(doc, version, _error_pointer(doc, e), e) for e in reported]
+    # The first in the document, not in the validator's order (which follows the hash seed).
+    firsts = {kind: min((doc.locate(p) for p in pointers), key=_document_order) for kind, pointers in tolerated.items()}
     warnings = [
         Diagnostic(
             Severity.WARNING,
-            doc.locate(pointers[0]),
+            firsts[kind],
             f"{len(pointers)} {_TOLERATED[kind][0].format(version=version)}. This is the first.",
             _TOLERATED[kind][1],
         )
@@ -142,6 +145,11 @@ def _structure(
         diagnostics += errors[:_MAX_REPORTED]
         warnings += more
     return diagnostics, warnings
+
+
+def _document_order(location: Location) -> tuple[int, int, str]:
+    """Sorts locations as they appear in the file (those without a line last)."""
+    return (location.line or sys.maxsize, location.column or 0, location.pointer)
 
 
 def _invalid(doc: Document, version: str, pointer: str, error: ValidationError | None, message: str = "") -> Diagnostic:
