@@ -27,10 +27,12 @@ changes: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# The runtime every package ships is type-checked as its own sources too, not only as copied into generated/.
 lint: $(STAMP)
 	$(BIN)/ruff check generator tests bench
 	$(BIN)/ruff format --check generator tests bench
 	$(BIN)/mypy generator
+	$(BIN)/mypy --strict generator/runtime
 	$(BIN)/mypy --strict generated
 
 clean:
