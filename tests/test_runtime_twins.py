@@ -83,3 +83,7 @@ def test_imports_name_both_twins_where_the_async_code_imports_one() -> None:
 
 def test_an_import_already_there_is_not_repeated() -> None:
     assert _with_twin_imports("import asyncio\nimport time\n", {"asyncio": "time"}) == "import asyncio\nimport time\n"
+
+
+def test_an_aliased_import_keeps_its_alias() -> None:
+    assert _with_twin_imports("from a import b as c, AsyncX\n", {"AsyncX": "X"}) == "from a import AsyncX, X, b as c\n"

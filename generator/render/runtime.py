@@ -83,15 +83,15 @@ def _with_twin_imports(common: str, renames: dict[str, str]) -> str:
     statements = [node for node in ast.walk(ast.parse(common)) if isinstance(node, (ast.Import, ast.ImportFrom))]
     imported = {alias.name for node in statements if isinstance(node, ast.Import) for alias in node.names}
     for node in sorted(statements, key=lambda n: n.lineno, reverse=True):  # from the end: line numbers hold
+        indent, end = " " * node.col_offset, node.end_lineno or node.lineno
+        twins = {renames[a.name] for a in node.names if a.asname is None and a.name in renames}
         if isinstance(node, ast.ImportFrom):
-            names = {alias.name for alias in node.names}
-            twins = {renames.get(name, name) for name in names} - names
-            if twins:
+            names = {a.name if a.asname is None else f"{a.name} as {a.asname}" for a in node.names}
+            if twins - names:
                 statement = f"from {'.' * node.level}{node.module or ''} import {', '.join(_isort(names | twins))}"
-                lines[node.lineno - 1 : node.end_lineno] = [" " * node.col_offset + statement + "\n"]
-        elif isinstance(node, ast.Import):
-            twins = {renames.get(alias.name, alias.name) for alias in node.names} - imported
-            lines[node.end_lineno or node.lineno : node.end_lineno] = [f"import {twin}\n" for twin in sorted(twins)]
+                lines[node.lineno - 1 : end] = [f"{indent}{statement}\n"]
+        else:
+            lines[end:end] = [f"{indent}import {twin}\n" for twin in sorted(twins - imported)]
     return "".join(lines)
 
 
