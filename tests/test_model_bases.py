@@ -177,8 +177,12 @@ SPEC = minimal_spec(
             "oneOf": [{"$ref": "#/components/schemas/Alpha"}, {"$ref": "#/components/schemas/Beta"}],
             "discriminator": {"propertyName": "kind"},
         },
-        # Omega, used by Gamma alone, lives in Gamma's module and sorts after it there: the base must still come first.
-        "Omega": {"type": "object", "properties": {"o": {"type": "string"}}},
+        # Omega and Gamma refer to each other, so they share a module, where Omega sorts after Gamma: the base
+        # must still come first.
+        "Omega": {
+            "type": "object",
+            "properties": {"o": {"type": "string"}, "next": {"$ref": "#/components/schemas/Gamma"}},
+        },
         "Gamma": {"allOf": [{"$ref": "#/components/schemas/Omega"}, _adds({"g": {"type": "integer"}})]},
         "Holder": {
             "type": "object",

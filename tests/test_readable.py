@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import MakePackage, minimal_spec
 from generator.ir.names import indefinite
 from generator.render.format import LINE_LENGTH
 from testdata import ROOT
@@ -145,7 +146,9 @@ def test_lines_fit_the_formatters_width_but_long_literals() -> None:
     assert long_lines == []
 
 
-def test_a_module_of_many_types_names_a_few() -> None:
-    doc = ast.get_docstring(ast.parse((GENERATED / "voucherify" / "types" / "async_action.py").read_text())) or ""
-    assert doc.startswith("The `AsyncAction`, ") and " other types of the voucherify API." in doc
-    assert len(doc) < 120
+def test_a_module_of_many_types_names_a_few(make_package: MakePackage) -> None:
+    # One named schema with four inline objects: one module of five types.
+    inline = {f"part{i}": {"type": "object", "properties": {"x": {"type": "string"}}} for i in range(4)}
+    package = make_package(minimal_spec({"Order": {"type": "object", "properties": inline}}), "shop")
+    doc = ast.get_docstring(ast.parse(Path(package.__file__).with_name("types").joinpath("order.py").read_text())) or ""
+    assert doc == "The `Order`, `OrderPart0`, `OrderPart1` and 2 other types of the shop API."

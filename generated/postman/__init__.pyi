@@ -26,14 +26,21 @@ from ._response import RawResponse, RequestOptions
 from ._runtime import FileInput
 from .client import AsyncPostmanClient, AsyncTaskFailedError, PostmanClient
 from .types.api_version import ApiVersion
-from .types.async_task import AsyncTask, TaskDetails, TaskError, TaskErrorDetail
+from .types.async_task import AsyncTask
 from .types.async_task_accepted import AsyncTaskAccepted
-from .types.async_task_meta import AsyncTaskMeta, TaskAction, TaskModel
+from .types.async_task_meta import AsyncTaskMeta
 from .types.async_task_status import AsyncTaskStatus
 from .types.completed_async_task import CompletedAsyncTask
-from .types.create_api_version import CreateApiVersion, ResourceRef
+from .types.create_api_version import CreateApiVersion
 from .types.problem_detail import ProblemDetail
-from .types.task_resources import TaskResource, TaskResources
+from .types.resource_ref import ResourceRef
+from .types.task_action import TaskAction
+from .types.task_details import TaskDetails
+from .types.task_error import TaskError
+from .types.task_error_detail import TaskErrorDetail
+from .types.task_model import TaskModel
+from .types.task_resource import TaskResource
+from .types.task_resources import TaskResources
 
 __all__ = [
     "APIConnectionError",

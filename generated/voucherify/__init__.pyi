@@ -25,40 +25,7 @@ from ._polling import Accepted, ActionHandle, AsyncAccepted, AsyncActionHandle
 from ._response import RawResponse, RequestOptions
 from ._runtime import FileInput
 from .client import AsyncActionFailedError, AsyncVoucherifyClient, VoucherifyClient
-from .types.async_action import (
-    AsyncAction,
-    AsyncActionUnknown,
-    CampaignVouchersDeleteAction,
-    CampaignVouchersGenerateAction,
-    CampaignVouchersImportAction,
-    CampaignVouchersImportCsvAction,
-    CampaignVouchersUpdateAction,
-    CampaignsMetadataKeyPurgeAction,
-    CustomerCsvImportFailure,
-    CustomerCsvImportResult,
-    CustomersBulkUpdateAction,
-    CustomersImportCsvAction,
-    CustomersMetadataKeyPurgeAction,
-    CustomersMetadataUpdateAction,
-    OrderImportFailure,
-    OrderImportResult,
-    OrdersImportAction,
-    OrdersMetadataKeyPurgeAction,
-    ProductCsvImportFailure,
-    ProductCsvImportResult,
-    ProductsBulkUpdateAction,
-    ProductsImportCsvAction,
-    ProductsMetadataKeyPurgeAction,
-    ProductsMetadataUpdateAction,
-    SkuCsvImportFailure,
-    SkuCsvImportResult,
-    SkusImportCsvAction,
-    VouchersBulkUpdateAction,
-    VouchersImportAction,
-    VouchersImportCsvAction,
-    VouchersMetadataKeyPurgeAction,
-    VouchersMetadataUpdateAction,
-)
+from .types.async_action import AsyncAction, AsyncActionUnknown
 from .types.async_action_list import AsyncActionList
 from .types.async_action_operation_status import AsyncActionOperationStatus
 from .types.async_action_started import AsyncActionStarted
@@ -67,22 +34,59 @@ from .types.async_action_summary import AsyncActionSummary
 from .types.async_action_type import AsyncActionType
 from .types.campaign_voucher_import import CampaignVoucherImport, CampaignVoucherImportRedemption
 from .types.campaign_vouchers_add import CampaignVouchersAdd, CampaignVouchersAddRedemption
+from .types.campaign_vouchers_delete_action import CampaignVouchersDeleteAction
+from .types.campaign_vouchers_generate_action import CampaignVouchersGenerateAction
+from .types.campaign_vouchers_import_action import CampaignVouchersImportAction
+from .types.campaign_vouchers_import_csv_action import CampaignVouchersImportCsvAction
+from .types.campaign_vouchers_update_action import CampaignVouchersUpdateAction
+from .types.campaigns_metadata_key_purge_action import CampaignsMetadataKeyPurgeAction
+from .types.customer_csv_import_failure import CustomerCsvImportFailure
+from .types.customer_csv_import_result import CustomerCsvImportResult
 from .types.customer_update import CustomerUpdate
-from .types.error import Error, ErrorDetail
+from .types.customers_bulk_update_action import CustomersBulkUpdateAction
+from .types.customers_import_csv_action import CustomersImportCsvAction
+from .types.customers_metadata_key_purge_action import CustomersMetadataKeyPurgeAction
+from .types.customers_metadata_update_action import CustomersMetadataUpdateAction
+from .types.error import Error
+from .types.error_detail import ErrorDetail
 from .types.import_vouchers_to_campaign_using_csv_body import ImportVouchersToCampaignUsingCsvBody
 from .types.import_vouchers_using_csv_body import ImportVouchersUsingCsvBody
 from .types.message_result import MessageResult
 from .types.order_import import OrderImport, OrderImportStatus
+from .types.order_import_failure import OrderImportFailure
+from .types.order_import_result import OrderImportResult
+from .types.orders_import_action import OrdersImportAction
+from .types.orders_metadata_key_purge_action import OrdersMetadataKeyPurgeAction
+from .types.product_csv_import_failure import ProductCsvImportFailure
+from .types.product_csv_import_result import ProductCsvImportResult
 from .types.product_update import ProductUpdate
-from .types.resource_bulk_update_result import ResourceBulkUpdateResult, ResourceUpdateError, ResourceUpdateStatus
+from .types.products_bulk_update_action import ProductsBulkUpdateAction
+from .types.products_import_csv_action import ProductsImportCsvAction
+from .types.products_metadata_key_purge_action import ProductsMetadataKeyPurgeAction
+from .types.products_metadata_update_action import ProductsMetadataUpdateAction
+from .types.resource_bulk_update_result import ResourceBulkUpdateResult
+from .types.resource_update_error import ResourceUpdateError
+from .types.resource_update_status import ResourceUpdateStatus
+from .types.sku_csv_import_failure import SkuCsvImportFailure
+from .types.sku_csv_import_result import SkuCsvImportResult
+from .types.skus_import_csv_action import SkusImportCsvAction
 from .types.update_customers_metadata_in_bulk_body import UpdateCustomersMetadataInBulkBody
 from .types.update_vouchers_metadata_in_bulk_body import UpdateVouchersMetadataInBulkBody
 from .types.voucher import Voucher, VoucherType
-from .types.voucher_bulk_update_result import VoucherBulkUpdateResult, VoucherUpdateError, VoucherUpdateStatus
-from .types.voucher_csv_import_result import VoucherCsvImportFailure, VoucherCsvImportResult
+from .types.voucher_bulk_update_result import VoucherBulkUpdateResult
+from .types.voucher_csv_import_failure import VoucherCsvImportFailure
+from .types.voucher_csv_import_result import VoucherCsvImportResult
 from .types.voucher_import import VoucherImport, VoucherImportRedemption, VoucherImportType
-from .types.voucher_import_result import VoucherImportFailure, VoucherImportResult
+from .types.voucher_import_failure import VoucherImportFailure
+from .types.voucher_import_result import VoucherImportResult
 from .types.voucher_metadata_update import VoucherMetadataUpdate
+from .types.voucher_update_error import VoucherUpdateError
+from .types.voucher_update_status import VoucherUpdateStatus
+from .types.vouchers_bulk_update_action import VouchersBulkUpdateAction
+from .types.vouchers_import_action import VouchersImportAction
+from .types.vouchers_import_csv_action import VouchersImportCsvAction
+from .types.vouchers_metadata_key_purge_action import VouchersMetadataKeyPurgeAction
+from .types.vouchers_metadata_update_action import VouchersMetadataUpdateAction
 
 __all__ = [
     "APIConnectionError",

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from generator import ir
 from generator.ir.names import ClassName, Identifier, dedupe
+from generator.load.document import split_pointer
 
 
 def references(definition: ir.Definition) -> list[str]:
@@ -43,9 +44,11 @@ def partition(definitions: Iterable[ir.Definition]) -> dict[ClassName, Identifie
                 referrers[component[used]].add(component[name])
     home: dict[str, str] = {}
 
+    named = {component[n] for n in names if _is_named(by_name[n].pointer)}
+
     def home_of(comp: str) -> str:
         # The component graph is acyclic, so following single referrers ends at a root.
-        while comp not in home and len(referrers[comp]) == 1:
+        while comp not in home and comp not in named and len(referrers[comp]) == 1:
             comp = next(iter(referrers[comp]))
         return home.get(comp, comp)
 
@@ -54,6 +57,12 @@ def partition(definitions: Iterable[ir.Definition]) -> dict[ClassName, Identifie
     roots = sorted(set(home.values()))
     modules = dict(zip(roots, dedupe([Identifier(root) for root in roots]), strict=True))
     return {ClassName(name): modules[home[component[name]]] for name in names}
+
+
+def _is_named(pointer: str) -> bool:
+    """Whether a schema is a component the spec names (`#/components/schemas/<name>`), not one inside another."""
+    parts = split_pointer(pointer)
+    return len(parts) == 3 and parts[:2] == ["components", "schemas"]
 
 
 def strongly_connected(names: list[str], edges: dict[str, list[str]]) -> dict[str, str]:

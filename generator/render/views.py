@@ -266,13 +266,15 @@ def type_module_view(api: ir.Api, name: str, definitions: list[ir.Definition], h
         runtime.add("tag_by")
     needed[".._runtime"] = runtime | needed.pop("._runtime", set())
     qualifiers = {QUALIFIED[n].split(".")[0] for m in models for n in shadowed_by(m)}
+    # A union's variants may live in other modules: the tag's attribute is read from whichever holds the first.
+    api_models = {str(d.name): d for d in api.definitions if isinstance(d, ir.Model)}
     return TypeModuleView(
         name=name,
         docstring=docstring(_module_doc(api, name, definitions)),
         imports=import_lines(needed, tuple(QUALIFYING_IMPORTS[q] for q in sorted(qualifiers))),
         enums=tuple(enum_view(e) for e in enums),
         models=model_views,
-        unions=tuple(union_view(u, {m.name: m for m in models}, u.name in recursive) for u in unions),
+        unions=tuple(union_view(u, api_models, u.name in recursive) for u in unions),
     )
 
 

@@ -17,13 +17,13 @@ __getattr__, __dir__ = lazy_exports(
     CompletedAsyncTask .completed_async_task
     CreateApiVersion .create_api_version
     ProblemDetail .problem_detail
-    ResourceRef .create_api_version
-    TaskAction .async_task_meta
-    TaskDetails .async_task
-    TaskError .async_task
-    TaskErrorDetail .async_task
-    TaskModel .async_task_meta
-    TaskResource .task_resources
+    ResourceRef .resource_ref
+    TaskAction .task_action
+    TaskDetails .task_details
+    TaskError .task_error
+    TaskErrorDetail .task_error_detail
+    TaskModel .task_model
+    TaskResource .task_resource
     TaskResources .task_resources
     """,
 )

@@ -21,62 +21,62 @@ __getattr__, __dir__ = lazy_exports(
     CampaignVoucherImportRedemption .campaign_voucher_import
     CampaignVouchersAdd .campaign_vouchers_add
     CampaignVouchersAddRedemption .campaign_vouchers_add
-    CampaignVouchersDeleteAction .async_action
-    CampaignVouchersGenerateAction .async_action
-    CampaignVouchersImportAction .async_action
-    CampaignVouchersImportCsvAction .async_action
-    CampaignVouchersUpdateAction .async_action
-    CampaignsMetadataKeyPurgeAction .async_action
-    CustomerCsvImportFailure .async_action
-    CustomerCsvImportResult .async_action
+    CampaignVouchersDeleteAction .campaign_vouchers_delete_action
+    CampaignVouchersGenerateAction .campaign_vouchers_generate_action
+    CampaignVouchersImportAction .campaign_vouchers_import_action
+    CampaignVouchersImportCsvAction .campaign_vouchers_import_csv_action
+    CampaignVouchersUpdateAction .campaign_vouchers_update_action
+    CampaignsMetadataKeyPurgeAction .campaigns_metadata_key_purge_action
+    CustomerCsvImportFailure .customer_csv_import_failure
+    CustomerCsvImportResult .customer_csv_import_result
     CustomerUpdate .customer_update
-    CustomersBulkUpdateAction .async_action
-    CustomersImportCsvAction .async_action
-    CustomersMetadataKeyPurgeAction .async_action
-    CustomersMetadataUpdateAction .async_action
+    CustomersBulkUpdateAction .customers_bulk_update_action
+    CustomersImportCsvAction .customers_import_csv_action
+    CustomersMetadataKeyPurgeAction .customers_metadata_key_purge_action
+    CustomersMetadataUpdateAction .customers_metadata_update_action
     Error .error
-    ErrorDetail .error
+    ErrorDetail .error_detail
     ImportVouchersToCampaignUsingCsvBody .import_vouchers_to_campaign_using_csv_body
     ImportVouchersUsingCsvBody .import_vouchers_using_csv_body
     MessageResult .message_result
     OrderImport .order_import
-    OrderImportFailure .async_action
-    OrderImportResult .async_action
+    OrderImportFailure .order_import_failure
+    OrderImportResult .order_import_result
     OrderImportStatus .order_import
-    OrdersImportAction .async_action
-    OrdersMetadataKeyPurgeAction .async_action
-    ProductCsvImportFailure .async_action
-    ProductCsvImportResult .async_action
+    OrdersImportAction .orders_import_action
+    OrdersMetadataKeyPurgeAction .orders_metadata_key_purge_action
+    ProductCsvImportFailure .product_csv_import_failure
+    ProductCsvImportResult .product_csv_import_result
     ProductUpdate .product_update
-    ProductsBulkUpdateAction .async_action
-    ProductsImportCsvAction .async_action
-    ProductsMetadataKeyPurgeAction .async_action
-    ProductsMetadataUpdateAction .async_action
+    ProductsBulkUpdateAction .products_bulk_update_action
+    ProductsImportCsvAction .products_import_csv_action
+    ProductsMetadataKeyPurgeAction .products_metadata_key_purge_action
+    ProductsMetadataUpdateAction .products_metadata_update_action
     ResourceBulkUpdateResult .resource_bulk_update_result
-    ResourceUpdateError .resource_bulk_update_result
-    ResourceUpdateStatus .resource_bulk_update_result
-    SkuCsvImportFailure .async_action
-    SkuCsvImportResult .async_action
-    SkusImportCsvAction .async_action
+    ResourceUpdateError .resource_update_error
+    ResourceUpdateStatus .resource_update_status
+    SkuCsvImportFailure .sku_csv_import_failure
+    SkuCsvImportResult .sku_csv_import_result
+    SkusImportCsvAction .skus_import_csv_action
     UpdateCustomersMetadataInBulkBody .update_customers_metadata_in_bulk_body
     UpdateVouchersMetadataInBulkBody .update_vouchers_metadata_in_bulk_body
     Voucher .voucher
     VoucherBulkUpdateResult .voucher_bulk_update_result
-    VoucherCsvImportFailure .voucher_csv_import_result
+    VoucherCsvImportFailure .voucher_csv_import_failure
     VoucherCsvImportResult .voucher_csv_import_result
     VoucherImport .voucher_import
-    VoucherImportFailure .voucher_import_result
+    VoucherImportFailure .voucher_import_failure
     VoucherImportRedemption .voucher_import
     VoucherImportResult .voucher_import_result
     VoucherImportType .voucher_import
     VoucherMetadataUpdate .voucher_metadata_update
     VoucherType .voucher
-    VoucherUpdateError .voucher_bulk_update_result
-    VoucherUpdateStatus .voucher_bulk_update_result
-    VouchersBulkUpdateAction .async_action
-    VouchersImportAction .async_action
-    VouchersImportCsvAction .async_action
-    VouchersMetadataKeyPurgeAction .async_action
-    VouchersMetadataUpdateAction .async_action
+    VoucherUpdateError .voucher_update_error
+    VoucherUpdateStatus .voucher_update_status
+    VouchersBulkUpdateAction .vouchers_bulk_update_action
+    VouchersImportAction .vouchers_import_action
+    VouchersImportCsvAction .vouchers_import_csv_action
+    VouchersMetadataKeyPurgeAction .vouchers_metadata_key_purge_action
+    VouchersMetadataUpdateAction .vouchers_metadata_update_action
     """,
 )
