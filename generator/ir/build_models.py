@@ -20,11 +20,18 @@ from generator.ir.build_unions import UnionBuilder
 from generator.ir.model_bases import with_bases
 from generator.ir.names import ClassName, ConstantName, apart, dedupe
 from generator.ir.schema_names import component_names, unique_titles
-from generator.ir.schema_shapes import admits_null, enum_base, is_null_only, is_nullable, not_an_object, without_null
 from generator.ir.type_exprs import NULL, nullable
 from generator.ir.untyped_objects import UntypedObjects
 from generator.ir.values import values_type
 from generator.load.document import Document, join_pointer, ref_pointer, split_pointer
+from generator.validate.schema_shapes import (
+    admits_null,
+    enum_base,
+    is_null_only,
+    is_nullable,
+    not_an_object,
+    without_null,
+)
 
 _FORMATS: dict[str, ir.PrimitiveName] = {"date-time": "datetime", "date": "date", "binary": "FileInput"}
 _TYPES: dict[str, ir.PrimitiveName] = {"integer": "int", "number": "float", "boolean": "bool"}
@@ -64,7 +71,7 @@ class SchemaBuilder(ObjectBuilder, UnionBuilder):
         self._nesting = 0  # type_of calls under way, kept under MAX_NESTING
         self.last_pointer = ""  # the schema being typed: where an internal error happened
         self.warnings: list[Diagnostic] = []  # what was built differently from what the spec says, and why
-        components = doc.data.get("components", {}).get("schemas", {}) or {}
+        components = doc.data.get("components", {}).get("schemas", {})
         pointers = [join_pointer("components", "schemas", key) for key in components]
         self._components = pointers
         targets = {p: self._deref(doc.resolve(p), p) for p in pointers}
@@ -150,7 +157,7 @@ class SchemaBuilder(ObjectBuilder, UnionBuilder):
             item = self.type_of(schema.get("items", {}), f"{pointer}/items", hint + "Item")
             return ir.ListOf(item)
         media = schema.get("contentMediaType")
-        if kind in ("string", None) and isinstance(media, str) and "contentEncoding" not in schema:
+        if kind in ("string", None) and media is not None and "contentEncoding" not in schema:
             return ir.Primitive("FileInput")  # OpenAPI 3.1's file content: `{type: string, contentMediaType: text/csv}`
         if kind == "string":
             return ir.Primitive(_FORMATS.get(schema.get("format", ""), "str"))

@@ -14,9 +14,9 @@ from generator import ir
 from generator.errors import Diagnostic
 from generator.ir.defaults import default_of
 from generator.ir.names import ClassName, Identifier, dedupe
-from generator.ir.schema_shapes import examples_of, keyword_only, one_way
 from generator.ir.type_exprs import nullable
 from generator.load.document import join_pointer, split_pointer
+from generator.validate.schema_shapes import examples_of, keyword_only, one_way
 
 # Names a model field may not take: BaseModel's own attributes, and the names
 # the models module imports for its annotations.
@@ -128,7 +128,7 @@ class ObjectBuilder:
         seen.add(pointer)
         for i, member in enumerate(schema.get("allOf", [])):
             self._collect(member, f"{pointer}/allOf/{i}", properties, required, seen)
-        for wire, prop in (schema.get("properties") or {}).items():
+        for wire, prop in schema.get("properties", {}).items():
             properties[wire] = (prop, join_pointer(*split_pointer(pointer), "properties", wire))
         required.update(schema.get("required", []))
 

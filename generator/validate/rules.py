@@ -5,7 +5,8 @@ reference is local and resolves (no network, no file system). Then the
 structure against the OpenAPI schema: jsonschema-rs answers whether there is any
 error in milliseconds; only a document that has one is validated again with the
 Python validator, whose errors say precisely where and what. Then the semantic
-checks the schema cannot express (`semantic.py`), each finding located.
+checks the schema cannot express (`semantic.py`), each finding located, and our `x-` extensions
+(`extensions.py`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from openapi_spec_validator.schemas import schema_v30, schema_v31
 
 from generator.errors import Diagnostic, Severity, SpecError
 from generator.load.document import Document, join_pointer, ref_pointer, split_pointer
+from generator.validate.extensions import extension_errors
 from generator.validate.lint import lint
 from generator.validate.mappings import in_example, walk_mappings
 from generator.validate.semantic import Finding, semantic_findings
@@ -49,6 +51,8 @@ def validate(doc: Document) -> list[Diagnostic]:
     if not problems:
         problems, warnings = _structure(doc, version, mappings)
     problems += _check_operation_ids(doc)
+    if not problems:
+        problems = extension_errors(doc)[:_MAX_REPORTED]
     if problems:
         # The 3.0 validator reports a bad schema value once per dialect it tries: keep one per place.
         unique = {d.location.pointer: d for d in reversed(problems)}
