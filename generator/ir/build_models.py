@@ -24,6 +24,7 @@ from generator.ir.type_exprs import NULL, nullable
 from generator.ir.untyped_objects import UntypedObjects
 from generator.ir.values import values_type
 from generator.load.document import Document, join_pointer, ref_pointer, split_pointer
+from generator.validate.objects import Objects
 from generator.validate.schema_shapes import (
     admits_null,
     enum_base,
@@ -60,6 +61,7 @@ class SchemaBuilder(ObjectBuilder, UnionBuilder):
         self.doc = doc
         self._reserved = reserved
         self._untyped = UntypedObjects(doc, self._deref, exact_objects)  # classes that admit non-objects too
+        self._objects = Objects(doc)
         self._conforms = conforms
         self._definitions: dict[str, ir.Definition | None] = {}
         self._bases: dict[str, str] = {}  # model pointer -> the pointer its `allOf`'s one `$ref` names
@@ -136,7 +138,7 @@ class SchemaBuilder(ObjectBuilder, UnionBuilder):
             own = {k for k in schema if k not in {"allOf", "description", "title", "examples", "example"}}
             if len(members) == 1 and not own:
                 return self.type_of(members[0], f"{pointer}/allOf/0", hint)
-            if self._objectish(schema, pointer):
+            if self._objects.objectish(schema, pointer):
                 model = self._model(schema, pointer, hint)
                 return self._untyped.use(nullable(model) if admits_null(schema) else model, schema, pointer)
             return self._all_of(schema, pointer, hint)
@@ -172,7 +174,8 @@ class SchemaBuilder(ObjectBuilder, UnionBuilder):
         if "oneOf" in schema or "anyOf" in schema:
             return True
         if "allOf" in schema:
-            return (len(schema["allOf"]) > 1 or bool(schema.get("properties"))) and self._objectish(schema, pointer)
+            several = len(schema["allOf"]) > 1 or bool(schema.get("properties"))
+            return several and self._objects.objectish(schema, pointer)
         return bool(schema.get("properties")) and not not_an_object(schema)
 
     def untyped_note(self) -> Diagnostic | None:

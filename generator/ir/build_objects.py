@@ -64,16 +64,6 @@ class ObjectBuilder:
         null = any(keyword_only(m) and m.get("nullable") is True for _, m in members)
         return nullable(found) if null else found
 
-    def _objectish(self, schema: Any, pointer: str, seen: frozenset[str] = frozenset()) -> bool:
-        """Whether a schema (through `$ref`s and `allOf`) describes an object: only then is an `allOf` a model."""
-        schema, pointer = self._deref(schema, pointer)
-        if not isinstance(schema, dict) or pointer in seen:
-            return False
-        if schema.get("properties") or schema.get("type") == "object":
-            return True
-        members = schema["allOf"] if isinstance(schema.get("allOf"), list) else []
-        return any(self._objectish(m, f"{pointer}/allOf/{i}", seen | {pointer}) for i, m in enumerate(members))
-
     def _model(self, schema: dict[str, Any], pointer: str, hint: str) -> ir.TypeExpr:
         name = self._claim(pointer, hint)
         if name is None:

@@ -3,6 +3,7 @@
 Read from the raw document (its structure and references already checked), the way `ir/build_models`
 will type it: through `$ref`s, an `allOf` flattened into one object, and the variants of a named or tagged
 `oneOf`/`anyOf` (an inline union of several untagged types is no object an extension can reach into).
+`objectish` is the one answer to whether an `allOf` describes an object, for `ir/` too.
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ class Objects:
         if "allOf" in schema:
             if len(schema["allOf"]) == 1 and not schema.keys() - _ANNOTATIONS:
                 return self.of(schema["allOf"][0], f"{pointer}/allOf/0", seen)
-            return [self._object(schema, pointer)] if self._objectish(schema, pointer) else []
+            return [self._object(schema, pointer)] if self.objectish(schema, pointer) else []
         return [self._object(schema, pointer)] if schema.get("properties") and not not_an_object(schema) else []
 
     def array_items(self, schema: Any, pointer: str) -> tuple[Any, str] | None:
@@ -104,7 +105,7 @@ class Objects:
             found += tags or implicit_tags(target, discriminator["propertyName"], at)
         return found
 
-    def _objectish(self, schema: Any, pointer: str, seen: frozenset[str] = frozenset()) -> bool:
+    def objectish(self, schema: Any, pointer: str, seen: frozenset[str] = frozenset()) -> bool:
         """Whether a schema (through `$ref`s and `allOf`) describes an object: only then is an `allOf` one."""
         schema, pointer = self.deref(schema, pointer)
         if not isinstance(schema, dict) or pointer in seen:
@@ -112,7 +113,7 @@ class Objects:
         if schema.get("properties") or schema.get("type") == "object":
             return True
         members = enumerate(schema.get("allOf", ()))
-        return any(self._objectish(m, f"{pointer}/allOf/{i}", seen | {pointer}) for i, m in members)
+        return any(self.objectish(m, f"{pointer}/allOf/{i}", seen | {pointer}) for i, m in members)
 
     def _object(self, schema: dict[str, Any], pointer: str) -> Object:
         properties: dict[str, tuple[Any, str]] = {}
