@@ -144,6 +144,8 @@ def _generate(
     """The IR and formatted files of one package.
 
     Validation runs on the other core meanwhile (`background`); its verdict is awaited before anything returns.
+    The IR is built trusting what validation guarantees (structure, references, extensions), so a malformed
+    spec may make it fail: then the validation errors are what is raised.
     """
     doc = _read(spec, ref_root)
     with in_background(lambda: validate(doc)) as validation:

@@ -11,6 +11,7 @@ import yaml
 from conftest import ROOT, minimal_spec
 from generator.errors import SpecError
 from generator.load.document import load
+from generator.pipeline import package_tree
 from generator.validate.rules import validate
 
 _ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
@@ -88,3 +89,18 @@ def test_each_operation_reports_its_own_extension_error(tmp_path: Path) -> None:
 def test_our_specs_extensions_are_valid(tmp_path: Path) -> None:
     for spec in sorted((ROOT / "spec").glob("*.yaml")):
         validate(load(spec))
+
+
+@pytest.mark.parametrize(
+    "extension",
+    [{"x-poll": 3}, {"x-pagination": {"items": "id"}}, {"x-async-action": ["id"]}, {"x-python-method": 7}],
+)
+def test_while_the_ir_is_built_beside_validation_a_malformed_extension_is_its_error(
+    tmp_path: Path, extension: dict[str, Any]
+) -> None:
+    path = tmp_path / "spec.yaml"
+    path.write_text(yaml.safe_dump(_spec({}, extension), sort_keys=False), encoding="utf-8")
+    with pytest.raises(SpecError) as caught:
+        package_tree(path, "pkg")
+    (diagnostic,) = caught.value.diagnostics
+    assert diagnostic.location.pointer.startswith(f"/paths/~1jobs/post/{next(iter(extension))}")

@@ -12,7 +12,7 @@ from typing import Any
 from generator import ir
 from generator.errors import Diagnostic, Severity
 from generator.ir.build_models import SchemaBuilder
-from generator.load.document import join_pointer
+from generator.load.document import join_pointer, ref_pointer
 
 _FILE = ir.Primitive("FileInput")
 
@@ -53,7 +53,7 @@ def _part_types(
 ) -> tuple[ir.PartEncoding, ...]:
     """A multipart part's default Content-Type from its property's `contentMediaType` (OpenAPI 3.1)."""
     if "$ref" in schema:
-        schema = schemas.doc.resolve(schemas.ref_target(schema["$ref"], pointer))
+        schema = schemas.doc.resolve(ref_pointer(schema["$ref"]))
     properties = schema.get("properties", {}) if isinstance(schema, dict) else {}  # `true` is a schema too
     return tuple(
         ir.PartEncoding(str(name), prop["contentMediaType"])

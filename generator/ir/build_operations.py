@@ -24,7 +24,7 @@ from generator.ir.read_extensions import (
     read_pagination,
     read_poll,
 )
-from generator.load.document import Document, join_pointer
+from generator.load.document import Document, join_pointer, ref_pointer
 from generator.validate import view
 from generator.validate.schema_shapes import examples_of
 
@@ -57,7 +57,7 @@ def build_operation(
         body_pointer = f"{pointer}/requestBody"
         body = spec["requestBody"]
         if "$ref" in body:
-            body_pointer = schemas.ref_target(body["$ref"], body_pointer)
+            body_pointer = ref_pointer(body["$ref"])
             body = doc.resolve(body_pointer)
         bodies = request_bodies(schemas, body, body_pointer, f"{hint}Body", schemas.warnings)
         types = tuple(dict.fromkeys(b.type for b in bodies))

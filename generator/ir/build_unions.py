@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from generator import ir
 from generator.errors import Diagnostic, Severity
 from generator.ir.names import ClassName, indefinite
-from generator.load.document import Document
+from generator.load.document import Document, ref_pointer
 from generator.validate.schema_shapes import SCHEMAS, implicit_tags, is_null_only
 
 
@@ -26,7 +26,6 @@ class UnionBuilder:
     if TYPE_CHECKING:
 
         def type_of(self, schema: Any, pointer: str, hint: str = "") -> ir.TypeExpr: ...
-        def ref_target(self, ref: Any, at: str) -> str: ...
         def _deref(self, schema: Any, pointer: str) -> tuple[Any, str]: ...
         def _claim(self, pointer: str, hint: str) -> ClassName | None: ...
 
@@ -39,7 +38,7 @@ class UnionBuilder:
             if not target.startswith("#"):
                 foreign.append(ref)
                 continue
-            mapping[value] = self.ref_target(target, at)
+            mapping[value] = self._mapped(target, at)
         if foreign:
             self.warnings.append(
                 Diagnostic(
@@ -51,6 +50,19 @@ class UnionBuilder:
                 )
             )
         return mapping
+
+    def _mapped(self, ref: str, at: str) -> str:
+        """The pointer a mapping value names; SpecError when it dangles (no `$ref`, so `validate` did not look)."""
+        pointer = ref_pointer(ref)
+        try:
+            self.doc.resolve(pointer)
+        except KeyError:
+            raise self.doc.error(
+                f"{at}/$ref",
+                f"`$ref` {ref!r} points at nothing in this document.",
+                "correct the reference or add the schema it names.",
+            ) from None
+        return pointer
 
     def _union(self, schema: dict[str, Any], pointer: str, hint: str) -> ir.TypeExpr:
         """The union's type; a `{type: 'null'}` member makes it `| None` rather than a variant of its own."""
