@@ -1,4 +1,5 @@
-"""Stage 2: our `x-` extensions are checked by `validate`, before any IR is built, each error located."""
+"""Stage 2: our `x-` extensions (and discriminator mappings, which no `$ref` names) are checked by `validate`, before
+any IR is built, each error located."""
 
 from __future__ import annotations
 
@@ -104,3 +105,13 @@ def test_while_the_ir_is_built_beside_validation_a_malformed_extension_is_its_er
         package_tree(path, "pkg")
     (diagnostic,) = caught.value.diagnostics
     assert diagnostic.location.pointer.startswith(f"/paths/~1jobs/post/{next(iter(extension))}")
+
+
+def test_a_discriminator_mapping_to_nothing_is_a_validation_error(tmp_path: Path) -> None:
+    event = {**_EVENT, "discriminator": {"propertyName": "state", "mapping": {"done": "Jobb"}}}
+    spec = minimal_spec({"Base": _BASE, "Job": _JOB, "Event": event})
+    with pytest.raises(SpecError) as caught:
+        _validate(tmp_path, spec)
+    (diagnostic,) = caught.value.diagnostics
+    assert diagnostic.location.pointer == "/components/schemas/Event/discriminator/mapping/done"
+    assert "'Jobb', which points at nothing" in diagnostic.message

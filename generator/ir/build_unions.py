@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 from generator import ir
 from generator.errors import Diagnostic, Severity
 from generator.ir.names import ClassName, indefinite
-from generator.load.document import Document, ref_pointer
-from generator.validate.schema_shapes import SCHEMAS, implicit_tags, is_null_only
+from generator.load.document import Document
+from generator.validate.schema_shapes import implicit_tags, is_null_only, mapping_target
 
 
 class UnionBuilder:
@@ -34,11 +34,11 @@ class UnionBuilder:
         as in APIs.guru's DigitalOcean spec) are dropped with a warning: their variants' tags are implied."""
         mapping, foreign = {}, []
         for value, ref in discriminator.get("mapping", {}).items():
-            target = ref if "/" in ref else f"#{SCHEMAS}/{ref}"
-            if not target.startswith("#"):
+            target = mapping_target(ref)  # resolving: `validate` checked it
+            if target is None:
                 foreign.append(ref)
-                continue
-            mapping[value] = self._mapped(target, at)
+            else:
+                mapping[value] = target
         if foreign:
             self.warnings.append(
                 Diagnostic(
@@ -50,19 +50,6 @@ class UnionBuilder:
                 )
             )
         return mapping
-
-    def _mapped(self, ref: str, at: str) -> str:
-        """The pointer a mapping value names; SpecError when it dangles (no `$ref`, so `validate` did not look)."""
-        pointer = ref_pointer(ref)
-        try:
-            self.doc.resolve(pointer)
-        except KeyError:
-            raise self.doc.error(
-                f"{at}/$ref",
-                f"`$ref` {ref!r} points at nothing in this document.",
-                "correct the reference or add the schema it names.",
-            ) from None
-        return pointer
 
     def _union(self, schema: dict[str, Any], pointer: str, hint: str) -> ir.TypeExpr:
         """The union's type; a `{type: 'null'}` member makes it `| None` rather than a variant of its own."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.load.document import Document, join_pointer, ref_pointer, split_pointer
-from generator.validate.schema_shapes import SCHEMAS, implicit_tags, is_null_only, not_an_object
+from generator.validate.schema_shapes import SCHEMAS, implicit_tags, is_null_only, mapping_target, not_an_object
 
 # Keywords that only document a schema: an `allOf` of one member with nothing else is that member.
 _ANNOTATIONS = frozenset({"allOf", "description", "title", "examples", "example"})
@@ -91,11 +91,7 @@ class Objects:
         key = next((k for k in ("oneOf", "anyOf") if isinstance(schema, dict) and k in schema), None)
         if not isinstance(discriminator, dict) or key is None:
             return []
-        mapping = {
-            tag: ref_pointer(ref if "/" in ref else f"#{SCHEMAS}/{ref}")
-            for tag, ref in discriminator.get("mapping", {}).items()
-            if ref.startswith("#") or "/" not in ref
-        }
+        mapping = {tag: mapping_target(ref) for tag, ref in discriminator.get("mapping", {}).items()}
         found: list[str] = []
         for i, member in enumerate(schema[key]):
             if is_null_only(member):

@@ -29,6 +29,7 @@ from generator.load.document import Document, join_pointer, ref_pointer, split_p
 from generator.validate.extensions import extension_errors
 from generator.validate.lint import lint
 from generator.validate.mappings import in_example, walk_mappings
+from generator.validate.schema_shapes import mapping_target
 from generator.validate.semantic import Finding, semantic_findings
 
 _MAX_REPORTED = 10
@@ -52,7 +53,7 @@ def validate(doc: Document) -> list[Diagnostic]:
         problems, warnings = _structure(doc, version, mappings)
     problems += _check_operation_ids(doc)
     if not problems:
-        problems = extension_errors(doc)[:_MAX_REPORTED]
+        problems = (list(_dangling_mappings(doc, mappings)) + extension_errors(doc))[:_MAX_REPORTED]
     if problems:
         # The 3.0 validator reports a bad schema value once per dialect it tries: keep one per place.
         unique = {d.location.pointer: d for d in reversed(problems)}
@@ -73,15 +74,34 @@ def _check_refs(doc: Document, mappings: list[tuple[str, Any]]) -> Iterator[Diag
                 "copy the referenced schema into `components` and refer to it as `#/components/...`.",
             )
             continue
-        try:
-            doc.resolve(ref_pointer(ref))
-        except KeyError:
+        if not _resolves(doc, ref_pointer(ref)):
             yield Diagnostic(
                 Severity.ERROR,
                 doc.locate(f"{pointer}/$ref"),
                 f"`$ref` {ref!r} points at nothing in this document.",
                 "correct the reference or add the schema it names.",
             )
+
+
+def _dangling_mappings(doc: Document, mappings: list[tuple[str, Any]]) -> Iterator[Diagnostic]:
+    """A discriminator's mapping value naming no schema of this document (one naming another file is a warning
+    where the union is built)."""
+    for pointer, node in mappings:
+        if (
+            not pointer.endswith("/discriminator")
+            or pointer.endswith("/properties/discriminator")
+            or in_example(pointer)
+        ):
+            continue
+        for tag, ref in node.get("mapping", {}).items():
+            target = mapping_target(ref) if isinstance(ref, str) else None
+            if target is not None and not _resolves(doc, target):
+                yield Diagnostic(
+                    Severity.ERROR,
+                    doc.locate(pointer + join_pointer("mapping", tag)),
+                    f"the discriminator maps {tag!r} to {ref!r}, which points at nothing in this document.",
+                    "correct the reference or add the schema it names.",
+                )
 
 
 # Deviations real specs make that change nothing for the generated code, each read as its warning says;
@@ -296,6 +316,14 @@ def _unexpected_key(error: ValidationError) -> str:
         return ""
     found = next((m for pattern in _UNEXPECTED if (m := pattern.search(error.message))), None)
     return join_pointer(found.group(1)) if found and found.group(1) in error.instance else ""
+
+
+def _resolves(doc: Document, pointer: str) -> bool:
+    try:
+        doc.resolve(pointer)
+    except KeyError:
+        return False
+    return True
 
 
 def _leads_to(doc: Document, pointer: str, value: Any) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.load.document import split_pointer
+from generator.load.document import ref_pointer, split_pointer
 
 SCHEMAS = "/components/schemas"
 
@@ -79,6 +79,13 @@ def implicit_tags(schema: Any, tag_property: str, target: str) -> tuple[str, ...
         if isinstance(prop, dict) and len(prop.get("enum", [])) == 1:
             return (str(prop["enum"][0]),)
     return (split_pointer(target)[-1],) if target.startswith(SCHEMAS) else ()
+
+
+def mapping_target(ref: str) -> str | None:
+    """The pointer a discriminator's mapping value names (a bare name: that component schema); None when it
+    names another file."""
+    target = ref if "/" in ref else f"#{SCHEMAS}/{ref}"
+    return ref_pointer(target) if target.startswith("#") else None
 
 
 def examples_of(schema: Any) -> tuple[Any, ...]:
