@@ -84,13 +84,15 @@ def _check_refs(doc: Document, mappings: list[tuple[str, Any]]) -> Iterator[Diag
 
 
 def _dangling_mappings(doc: Document, mappings: list[tuple[str, Any]]) -> Iterator[Diagnostic]:
-    """A discriminator's mapping value naming no schema of this document (one naming another file is a warning
-    where the union is built)."""
+    """A union's discriminator mapping value naming no schema of this document (one naming another file is a
+    warning where the union is built). Only a `oneOf`/`anyOf`'s mapping is read: one beside `allOf` is not
+    (DigitalOcean's point at nothing)."""
     for pointer, node in mappings:
         if (
             not pointer.endswith("/discriminator")
             or pointer.endswith("/properties/discriminator")
             or in_example(pointer)
+            or not doc.resolve(pointer.rsplit("/", 1)[0]).keys() & {"oneOf", "anyOf"}
         ):
             continue
         for tag, ref in node.get("mapping", {}).items():
