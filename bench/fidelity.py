@@ -4,7 +4,7 @@ For every OpenAPI 3.x document of the corpus (`bench/corpus.py`'s two pinned npm
 ~/.cache/sdk-generator/corpus), one worker process per document:
 
 1. generates our package (`package_tree` + `write_tree`) and imports it, and generates
-   datamodel-code-generator's models (`--extra-fields allow`, as `tests/test_differential.py` runs it);
+   datamodel-code-generator's models (`--extra-fields allow`, as `tests/e2e/golden/test_differential.py` runs it);
 2. for every operation's JSON response schema (every status) and JSON request body schema, draws
    instances with hypothesis-jsonschema (OAS 3.0 converted to JSON Schema first, see
    `bench/fidelity_schemas.py`) and keeps those the spec's own validator accepts
@@ -29,7 +29,7 @@ per document, default 60), FIDELITY_JOBS (default 2), FIDELITY_DCG=0 to leave th
 FIDELITY_UNTYPED=exact to generate ours with `untyped-properties = "exact"` (`properties` without a `type`
 then also admit non-objects, as JSON Schema reads them; by default they are classes).
 
-Run: `make fidelity` (or `.venv/bin/python bench/fidelity.py`). `tests/test_fidelity.py` runs the same
+Run: `make fidelity` (or `.venv/bin/python bench/fidelity.py`). `tests/e2e/conformance/test_fidelity.py` runs the same
 code on three small documents checked into tests/data/third_party/fidelity/.
 """
 

@@ -20,7 +20,7 @@ from pydantic import TypeAdapter
 import generated.voucherify as voucherify
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "tests" / "support"))
 from testdata import VENDOR_ASYNC_ACTIONS as VENDOR
 
 SEED = json.dumps(

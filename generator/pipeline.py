@@ -61,15 +61,15 @@ def _ir(
         raise
     except Exception as exc:  # a bug of ours: say where in the spec it happened
         raise InternalError(doc.locate(schemas.last_pointer), exc) from exc
-    info = doc.data.get("info") or {}
+    info = doc.data["info"]  # with its `title` and `version`: `validate` checked them
     api = ir.Api(
         package=name,
         import_name=import_name or name,
         source_name=spec.name,
         source_sha256=hashlib.sha256(doc.text.encode("utf-8")).hexdigest(),
-        title=str(info.get("title", "")),
+        title=str(info["title"]),
         description=str(info.get("description", "")),
-        version=str(info.get("version", "")),
+        version=str(info["version"]),
         client_name=client_name,
         server_url=server_url,
         server_variables=variables,
@@ -144,6 +144,8 @@ def _generate(
     """The IR and formatted files of one package.
 
     Validation runs on the other core meanwhile (`background`); its verdict is awaited before anything returns.
+    The IR is built trusting what validation guarantees (structure, references, extensions), so a malformed
+    spec may make it fail: then the validation errors are what is raised.
     """
     doc = _read(spec, ref_root)
     with in_background(lambda: validate(doc)) as validation:

@@ -10,6 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 
 GENERATOR = Path(__file__).resolve().parent
-RUNTIME = GENERATOR / "runtime"  # the runtime modules every package ships, copied as they are
+RUNTIME = GENERATOR / "runtime"  # the runtime modules every package ships (render/runtime.py copies them)
 _INSTALLED, _CHECKOUT = GENERATOR / "templates", GENERATOR.parent / "templates"
 TEMPLATES = _INSTALLED if _INSTALLED.is_dir() else _CHECKOUT

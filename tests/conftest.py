@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import shutil
 import subprocess
@@ -29,10 +30,54 @@ REFUSED_READS = repo_guard.install(ROOT)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Fail the run when any test read beside the repository, even if it caught the guard's error."""
+    """Fail the run when any test read beside the repository, even if it caught the guard's error.
+
+    Under pytest-xdist each worker hands its refused reads to the controller (`pytest_testnodedown`),
+    which fails the run: a worker's own exit status is not the run's."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["refused_reads"] = list(REFUSED_READS)
+        return
     if REFUSED_READS:
         print("\nRead outside the repository (copy these into tests/data/):", *sorted(set(REFUSED_READS)), sep="\n  ")
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """An xdist worker finished: collect the reads beside the repository it refused."""
+    REFUSED_READS.extend(getattr(node, "workeroutput", {}).get("refused_reads", []))
+
+
+@functools.cache
+def _one_unit(path: str) -> bool:
+    """Whether the test module at `path` (relative to the repository) runs on one worker, first: it defines a
+    module-scoped fixture, or it has a test marked slow. (Read from the source: xdist's controller collects
+    nothing, so it sees no fixtures or markers.)"""
+    file = ROOT / path
+    if file.suffix != ".py" or not file.is_file():
+        return False
+    source = file.read_text(encoding="utf-8")
+    return 'scope="module"' in source or "mark.slow" in source
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """`-n N` (`--dist load`): tests go to the workers one by one, except that the tests of a module with a
+    module-scoped fixture (a generated Stripe or Voucherify package, a fidelity run) stay on one worker, so the
+    fixture is built once, not once per worker; those modules, and the ones with a slow test, are sent first
+    (largest first), so that no long test is left for the end. (xdist's `loadgroup` cannot say this under
+    pytest 9: it renames `item._nodeid`, which `nodeid` no longer reads.)"""
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModuleFixtureScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::")[0]
+            return module if _one_unit(module) else nodeid
+
+    return ModuleFixtureScheduling(config, log)
 
 
 def minimal_spec(schemas: dict[str, Any] | None = None, paths: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -24,7 +24,7 @@ import httpx
 import pydantic
 
 from ._auth import Placement, Scheme, TokenCache, parse_token, place, read_credentials, token_request
-from ._deadline import Deadline, Timeout, bound_reads, too_late
+from ._deadline import Deadline, Timeout, async_bound_reads, bound_reads, too_late
 from ._encoding import (
     Body,
     Param,
@@ -288,9 +288,8 @@ class BaseClient:
             return parser.parse(answer.content, answer.encoding)
         except pydantic.ValidationError as exc:
             if self.lenient and parser.kind == "json":
-                with contextlib.suppress(
-                    ValueError, RecursionError
-                ):  # a body that is not JSON has nothing to build from
+                # A body that is not JSON has nothing to build from.
+                with contextlib.suppress(ValueError, RecursionError):
                     return cast(
                         T, parse_leniently(parser.target, answer.content, f"{endpoint.method} {endpoint.path}", exc)
                     )
@@ -358,7 +357,7 @@ class BaseClient:
 
 
 class APIClient(BaseClient):
-    """The sync transport: sends requests with an `httpx.Client`."""
+    """The transport of a generated client: sends its requests with an httpx client, retrying as configured."""
 
     def __init__(
         self,
@@ -606,7 +605,7 @@ class APIClient(BaseClient):
 
 
 class AsyncAPIClient(BaseClient):
-    """The async transport: sends requests with an `httpx.AsyncClient`."""
+    """The transport of a generated client: sends its requests with an httpx client, retrying as configured."""
 
     def __init__(
         self,
@@ -632,7 +631,7 @@ class AsyncAPIClient(BaseClient):
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else httpx.AsyncClient()
         if self._owns_http:
-            bound_reads(self._http)
+            async_bound_reads(self._http)
         self._bind_resources()
 
     async def request(

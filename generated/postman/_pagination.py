@@ -139,6 +139,12 @@ def loop_error(response: httpx.Response, repeated: str) -> PaginationLoopError:
     )
 
 
+# How a page fetches the next: the parsed answer, the response, and the arguments it was asked with.
+_Fetched = tuple[Any, httpx.Response, Mapping[str, Any]]
+_Fetch = Callable[[NextPage], _Fetched]
+_AsyncFetch = Callable[[NextPage], Awaitable[_Fetched]]
+
+
 class Page(Generic[Item]):
     """One page: `body` is the parsed answer, `items` its items, `response` the `httpx.Response`; iterating
     goes through every page, fetching each when it is reached."""
@@ -148,7 +154,7 @@ class Page(Generic[Item]):
         body: Any,
         response: httpx.Response,
         at: Mapping[str, Any],
-        fetch: Callable[[NextPage], tuple[Any, httpx.Response, Mapping[str, Any]]],
+        fetch: _Fetch,
         spec: PageSpec[Item],
         history: History | None = None,
         depth: int = 0,
@@ -213,7 +219,7 @@ class AsyncPage(Generic[Item]):
         body: Any,
         response: httpx.Response,
         at: Mapping[str, Any],
-        fetch: Callable[[NextPage], Awaitable[tuple[Any, httpx.Response, Mapping[str, Any]]]],
+        fetch: _AsyncFetch,
         spec: PageSpec[Item],
         history: History | None = None,
         depth: int = 0,

@@ -178,42 +178,6 @@ class Accepted(Generic[B, T]):
         )
 
 
-class AsyncAccepted(Generic[B, T]):
-    """A `202 Accepted` answer: its `body` and `response`, and `wait()` to poll its `location`."""
-
-    def __init__(
-        self, client: AsyncAPIClient, body: B, response: httpx.Response, location: str, follow: FollowSpec[T]
-    ) -> None:
-        self.body = body
-        self.response = response
-        self.location = location
-        self._client = client
-        self._follow = follow
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__} {self.response.status_code}, polling {redact(self.location)}>"
-
-    async def wait(
-        self,
-        *,
-        timeout: float = DEFAULT_WAIT_TIMEOUT,
-        on_progress: Callable[[Any], object] | None = None,
-        poll_interval: float = DEFAULT_POLL_INTERVAL,
-        max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
-    ) -> T:
-        """Poll `location` until the work is done and return its final state (see `wait_for`)."""
-        return await self._client.wait_for(
-            self._follow.endpoint.at(self.location),
-            {},
-            poll=self._follow.poll,
-            failed_error=self._follow.failed_error,
-            timeout=timeout,
-            on_progress=on_progress,
-            poll_interval=poll_interval,
-            max_poll_interval=max_poll_interval,
-        )
-
-
 class ActionHandle(Generic[T]):
     """Async work on the server, by ID: `get()` fetches its state once, `wait()` polls until it is done.
 
@@ -255,6 +219,42 @@ class ActionHandle(Generic[T]):
             max_poll_interval=max_poll_interval,
         )
         return self._spec.check(self.id, value)
+
+
+class AsyncAccepted(Generic[B, T]):
+    """A `202 Accepted` answer: its `body` and `response`, and `wait()` to poll its `location`."""
+
+    def __init__(
+        self, client: AsyncAPIClient, body: B, response: httpx.Response, location: str, follow: FollowSpec[T]
+    ) -> None:
+        self.body = body
+        self.response = response
+        self.location = location
+        self._client = client
+        self._follow = follow
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.response.status_code}, polling {redact(self.location)}>"
+
+    async def wait(
+        self,
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        on_progress: Callable[[Any], object] | None = None,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
+    ) -> T:
+        """Poll `location` until the work is done and return its final state (see `wait_for`)."""
+        return await self._client.wait_for(
+            self._follow.endpoint.at(self.location),
+            {},
+            poll=self._follow.poll,
+            failed_error=self._follow.failed_error,
+            timeout=timeout,
+            on_progress=on_progress,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+        )
 
 
 class AsyncActionHandle(Generic[T]):

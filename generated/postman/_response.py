@@ -2,7 +2,7 @@
 """What every generated method offers besides its parsed result: per-call options, the raw
 response (`.with_raw_response(...)`) and a streamed body (`.with_streaming_response(...)`).
 
-Methods are wrapped once, by `operation`/`async_operation`; the wrapper keeps the method's
+Methods are wrapped once, by `@Operation`/`@AsyncOperation`; the wrapper keeps the method's
 exact signature for type checkers (`ParamSpec`), so the variants are typed like the call.
 """
 
@@ -11,13 +11,16 @@ from __future__ import annotations
 import contextlib
 import inspect
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
-from typing import Any, Generic, TypeVar, overload
+from typing import Any, Concatenate, Generic, TypeVar, overload
 
 import httpx
-from typing_extensions import Concatenate, ParamSpec, TypedDict
+from typing_extensions import ParamSpec, TypedDict
 
 P = ParamSpec("P")
 T = TypeVar("T")
+# A resource method, as `Operation` and `AsyncOperation` wrap it: it returns its result, or an awaitable of it.
+_Method = Callable[Concatenate[Any, P], T]
+_AsyncMethod = Callable[Concatenate[Any, P], Awaitable[T]]
 
 # The option under which `.with_raw_response`/`.with_streaming_response` hand their `Capture` to the call.
 CAPTURE = "_capture"
@@ -96,7 +99,7 @@ class BoundOperation(Generic[P, T]):
 
     __slots__ = ("_fn", "_owner")
 
-    def __init__(self, fn: Callable[Concatenate[Any, P], T], owner: Any) -> None:
+    def __init__(self, fn: _Method[P, T], owner: Any) -> None:
         self._fn = fn
         self._owner = owner
 
@@ -144,9 +147,10 @@ class BoundOperation(Generic[P, T]):
 
 
 class Operation(Generic[P, T]):
-    """The descriptor `@_operation` puts on a resource class."""
+    """A resource method made an operation (callable, `.with_raw_response`, `.with_streaming_response`): the
+    decorator, and the descriptor that binds the method to its resource."""
 
-    def __init__(self, fn: Callable[Concatenate[Any, P], T]) -> None:
+    def __init__(self, fn: _Method[P, T]) -> None:
         self._fn = fn
         self.__doc__ = fn.__doc__
         self.__name__ = fn.__name__
@@ -166,17 +170,12 @@ class Operation(Generic[P, T]):
         return self if owner is None else BoundOperation(self._fn, owner)
 
 
-def _operation(fn: Callable[Concatenate[Any, P], T]) -> Operation[P, T]:
-    """Make a resource method an operation (callable, `.with_raw_response`, `.with_streaming_response`)."""
-    return Operation(fn)
-
-
 class AsyncBoundOperation(Generic[P, T]):
     """A generated method bound to its resource: call it, or ask for the raw or streamed response."""
 
     __slots__ = ("_fn", "_owner")
 
-    def __init__(self, fn: Callable[Concatenate[Any, P], Awaitable[T]], owner: Any) -> None:
+    def __init__(self, fn: _AsyncMethod[P, T], owner: Any) -> None:
         self._fn = fn
         self._owner = owner
 
@@ -193,8 +192,8 @@ class AsyncBoundOperation(Generic[P, T]):
     def __repr__(self) -> str:
         return f"<operation {type(self._owner).__name__}.{self._fn.__name__}>"
 
-    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> Awaitable[T]:
-        return self._fn(self._owner, *args, **kwargs)
+    async def __call__(self, *args: P.args, **kwargs: P.kwargs) -> T:
+        return await self._fn(self._owner, *args, **kwargs)
 
     def _call(self, capture: Capture, args: Any, kwargs: Any) -> Any:
         fn: Callable[..., Any] = self._fn  # the capture rides along as one more option
@@ -224,17 +223,18 @@ class AsyncBoundOperation(Generic[P, T]):
 
 
 class AsyncOperation(Generic[P, T]):
-    """The descriptor `@_async_operation` puts on a resource class."""
+    """A resource method made an operation (callable, `.with_raw_response`, `.with_streaming_response`): the
+    decorator, and the descriptor that binds the method to its resource."""
 
-    def __init__(self, fn: Callable[Concatenate[Any, P], Awaitable[T]]) -> None:
+    def __init__(self, fn: _AsyncMethod[P, T]) -> None:
         self._fn = fn
         self.__doc__ = fn.__doc__
         self.__name__ = fn.__name__
         self.__wrapped__ = fn  # `inspect.signature` and `help()` show the method's own signature
 
-    def __call__(self, owner: Any, *args: P.args, **kwargs: P.kwargs) -> Awaitable[T]:
+    async def __call__(self, owner: Any, *args: P.args, **kwargs: P.kwargs) -> T:
         """Call the method on a resource given explicitly (`Resource.method(resource, ...)`)."""
-        return self._fn(owner, *args, **kwargs)
+        return await self._fn(owner, *args, **kwargs)
 
     @overload
     def __get__(self, owner: None, cls: type | None = None) -> AsyncOperation[P, T]: ...
@@ -244,8 +244,3 @@ class AsyncOperation(Generic[P, T]):
 
     def __get__(self, owner: object | None, cls: type | None = None) -> Any:
         return self if owner is None else AsyncBoundOperation(self._fn, owner)
-
-
-def _async_operation(fn: Callable[Concatenate[Any, P], Awaitable[T]]) -> AsyncOperation[P, T]:
-    """Make a resource method an operation (callable, `.with_raw_response`, `.with_streaming_response`)."""
-    return AsyncOperation(fn)

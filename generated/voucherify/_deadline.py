@@ -16,11 +16,11 @@ import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, Union
+from typing import Any
 
 import httpx
 
-Timeout = Union[float, httpx.Timeout]  # seconds for a whole attempt, or httpx's per-phase timeouts
+Timeout = float | httpx.Timeout  # seconds for a whole attempt, or httpx's per-phase timeouts
 EXPIRED = 0.001  # the timeout of a phase that starts past the deadline: a socket timeout of 0 would not block
 
 
@@ -124,19 +124,21 @@ class _GuardedStream(httpx.SyncByteStream, httpx.AsyncByteStream):
         await self._stream.aclose()
 
 
-def bound_reads(http: httpx.Client | httpx.AsyncClient) -> None:
-    """Cut every read on the connections of `http` (a client the package made, never a caller's) at the
-    deadline of the request being sent (`Deadline.sending`), headers included.
+def _pools(http: httpx.Client | httpx.AsyncClient) -> list[Any]:
+    """The connection pools of `http` whose httpcore network backend can be wrapped (`bound_reads`).
 
-    This wraps httpcore's network backend, reached through httpx's and httpcore's private attributes (the
-    same from httpx 0.23 to 0.28, tested at both); where they are missing, reads keep httpx's own bounds.
+    They are reached through httpx's and httpcore's private attributes (the same from httpx 0.23 to 0.28, tested
+    at both); where those are missing, there is none, and reads keep httpx's own bounds.
     """
-    for transport in [http._transport, *http._mounts.values()]:
-        pool: Any = getattr(transport, "_pool", None)
-        backend = getattr(pool, "_network_backend", None)
-        if backend is not None:
-            wrapper = _BoundedBackend if isinstance(http, httpx.Client) else _AsyncBoundedBackend
-            pool._network_backend = wrapper(backend)
+    pools = [getattr(transport, "_pool", None) for transport in [http._transport, *http._mounts.values()]]
+    return [pool for pool in pools if getattr(pool, "_network_backend", None) is not None]
+
+
+def bound_reads(http: httpx.Client) -> None:
+    """Cut every read on the connections of `http` (a client the package made, never a caller's) at the
+    deadline of the request being sent (`Deadline.sending`), headers included."""
+    for pool in _pools(http):
+        pool._network_backend = _BoundedBackend(pool._network_backend)
 
 
 class _BoundedBackend:
@@ -170,6 +172,13 @@ class _BoundedStream:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)
+
+
+def async_bound_reads(http: httpx.AsyncClient) -> None:
+    """Cut every read on the connections of `http` (a client the package made, never a caller's) at the
+    deadline of the request being sent (`Deadline.sending`), headers included."""
+    for pool in _pools(http):
+        pool._network_backend = _AsyncBoundedBackend(pool._network_backend)
 
 
 class _AsyncBoundedBackend:

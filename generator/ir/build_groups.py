@@ -16,11 +16,10 @@ from generator.errors import Diagnostic, Severity
 from generator.ir.build_models import SchemaBuilder
 from generator.ir.build_operations import build_operation
 from generator.ir.names import CLIENT_ATTRIBUTES, RESOURCE_ATTRIBUTES, ClassName, Identifier, async_name, dedupe, words
-from generator.ir.read_extensions import check_async_actions, check_follows
 from generator.ir.rest_names import place
-from generator.load.document import Document, join_pointer
+from generator.load.document import Document
+from generator.validate import view
 
-_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _Key = tuple[str, ...]  # a resource: its tag, or its path segments outermost first
 
 
@@ -36,38 +35,28 @@ def build_groups(
     `by_paths` forces resources from paths (True) or from tags (False); None decides: paths when no
     operation has a tag. `methods` (operationId -> `resource.sub.method` or `method`) wins over both.
     """
-    routes = [
-        (path, method, item)
-        for path, item in (doc.data.get("paths") or {}).items()
-        if isinstance(item, dict)
-        for method in _METHODS
-        if isinstance(item.get(method), dict)
-    ]
+    routes = view.operations(doc)
     if by_paths is None:
-        by_paths = not any(item[method].get("tags") for _, method, item in routes)
-    placements = place([(path, method) for path, method, _ in routes]) if by_paths else []
+        by_paths = not any(route.spec.get("tags") for route in routes)
+    placements = place([(route.path, route.method) for route in routes]) if by_paths else []
     grouped: dict[_Key, list[ir.Operation]] = {}
-    for i, (path, method, item) in enumerate(routes):
-        spec = item[method]
+    for i, route in enumerate(routes):
         if by_paths:
             key, default = placements[i].resource, Identifier(placements[i].method)
         else:
-            tag = str((spec.get("tags") or ["default"])[0])
-            key, default = (tag,), method_name(spec.get("operationId") or f"{method} {path}", tag)
-        override = (methods or {}).get(str(spec.get("operationId")), "").split(".")
+            tag = str((route.spec.get("tags") or ["default"])[0])  # `tags: []` is no tag
+            key, default = (tag,), method_name(route.operation_id, tag)
+        override = (methods or {}).get(str(route.spec.get("operationId")), "").split(".")
         if override != [""]:  # the project's choice: `resource.sub.method` moves it, `method` renames it
             key, default = tuple(override[:-1]) or key, Identifier(override[-1])
-        pointer = join_pointer("paths", path, method)
-        operation = build_operation(doc, schemas, auth, path, method, item, pointer, Identifier(key[-1]), default)
+        operation = build_operation(doc, schemas, auth, route, Identifier(key[-1]), default)
         if override != [""]:
             operation = replace(operation, name=default)
         grouped.setdefault(key, []).append(operation)
     operations = [op for ops in grouped.values() for op in ops]
-    check_follows(doc, operations)
-    check_async_actions(doc, schemas, operations)
     if any(op.pagination and op.pagination.detected for op in operations):
         schemas.warnings.append(_paging_note(doc, grouped))
-    tag_docs = {t.get("name"): t.get("description", "") for t in doc.data.get("tags", []) if isinstance(t, dict)}
+    tag_docs = {t["name"]: t.get("description", "") for t in doc.data.get("tags", [])}
     docs: dict[_Key, str] = {(str(tag),): str(text) for tag, text in tag_docs.items()}
     if by_paths:
         docs = _path_docs(grouped)

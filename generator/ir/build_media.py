@@ -12,10 +12,9 @@ from typing import Any
 from generator import ir
 from generator.errors import Diagnostic, Severity
 from generator.ir.build_models import SchemaBuilder
-from generator.load.document import join_pointer
+from generator.load.document import join_pointer, ref_pointer
 
 _FILE = ir.Primitive("FileInput")
-_STYLES = frozenset({"form", "spaceDelimited", "pipeDelimited", "deepObject"})
 
 
 def media_kind(media_type: str) -> ir.MediaKind | None:
@@ -37,17 +36,16 @@ def media_kind(media_type: str) -> ir.MediaKind | None:
 
 
 def _encodings(content: dict[str, Any]) -> tuple[ir.PartEncoding, ...]:
-    encoding = content.get("encoding")
-    if not isinstance(encoding, dict):
-        return ()
-    parts = []
-    for name, spec in encoding.items():
-        if isinstance(spec, dict):
-            style = str(spec["style"]) if spec.get("style") in _STYLES else "form"
-            explode = spec.get("explode") if isinstance(spec.get("explode"), bool) else None
-            content_type = spec.get("contentType") if isinstance(spec.get("contentType"), str) else None
-            parts.append(ir.PartEncoding(str(name), content_type, style, explode, bool(spec.get("allowReserved"))))
-    return tuple(parts)
+    return tuple(
+        ir.PartEncoding(
+            str(name),
+            spec.get("contentType"),
+            str(spec.get("style", "form")),
+            spec.get("explode"),
+            bool(spec.get("allowReserved")),
+        )
+        for name, spec in content.get("encoding", {}).items()
+    )
 
 
 def _part_types(
@@ -55,12 +53,12 @@ def _part_types(
 ) -> tuple[ir.PartEncoding, ...]:
     """A multipart part's default Content-Type from its property's `contentMediaType` (OpenAPI 3.1)."""
     if "$ref" in schema:
-        schema = schemas.doc.resolve(schemas.ref_target(schema["$ref"], pointer))
-    properties = schema.get("properties") if isinstance(schema, dict) else None
+        schema = schemas.doc.resolve(ref_pointer(schema["$ref"]))
+    properties = schema.get("properties", {}) if isinstance(schema, dict) else {}  # `true` is a schema too
     return tuple(
         ir.PartEncoding(str(name), prop["contentMediaType"])
-        for name, prop in (properties or {}).items()
-        if name not in encoded and isinstance(prop, dict) and isinstance(prop.get("contentMediaType"), str)
+        for name, prop in properties.items()
+        if name not in encoded and isinstance(prop, dict) and "contentMediaType" in prop
     )
 
 
@@ -69,8 +67,7 @@ def request_bodies(
 ) -> tuple[ir.RequestBody, ...]:
     """Every media type of a request body, the default first: JSON when there is one, else the first listed."""
     bodies = []
-    for media, content in (body.get("content") or {}).items():
-        content = content if isinstance(content, dict) else {}
+    for media, content in body["content"].items():
         kind = media_kind(media)
         at = pointer + join_pointer("content", media)
         if kind is None:
@@ -107,7 +104,7 @@ def response_media(
     fail to parse, so it is left out of `Accept`, with a located warning); a text body as `str`; a
     binary one as bytes, whatever its media type.
     """
-    content = response.get("content") or {}
+    content = response.get("content", {})
     media_types = tuple(str(m) for m in content)
     if not media_types:
         return (), "empty", None
@@ -129,7 +126,6 @@ def response_media(
             )
         )
     if kind == "json":
-        holder = content[chosen] if isinstance(content[chosen], dict) else {}
         at = pointer + join_pointer("content", chosen, "schema")
-        return readable, "json", schemas.type_of(holder.get("schema", {}), at, hint)
+        return readable, "json", schemas.type_of(content[chosen].get("schema", {}), at, hint)
     return readable, "text", ir.Primitive("str")

@@ -3,8 +3,8 @@
 `SchemaBuilder.type_of` is the one place where a JSON Schema becomes a Python
 type: objects become models, string and integer enums become open enums,
 `oneOf`/`anyOf` with a discriminator become tagged unions with a fallback
-variant, `allOf` is flattened into one model (which may subclass the one model it
-`$ref`s: `model_bases`), and primitives stay inline.
+variant (`build_unions`), `allOf` is flattened into one model (`build_objects`; it may
+subclass the one model it `$ref`s: `model_bases`), and primitives stay inline.
 """
 
 from __future__ import annotations
@@ -13,43 +13,26 @@ import hashlib
 from collections.abc import Callable
 from typing import Any
 
-from pydantic import BaseModel
-
 from generator import ir
 from generator.errors import Diagnostic, Severity
+from generator.ir.build_objects import ObjectBuilder
 from generator.ir.build_unions import UnionBuilder
-from generator.ir.defaults import default_of
 from generator.ir.model_bases import with_bases
-from generator.ir.names import ClassName, ConstantName, Identifier, apart, dedupe
+from generator.ir.names import ClassName, ConstantName, apart, dedupe
 from generator.ir.schema_names import component_names, unique_titles
-from generator.ir.schema_shapes import (
-    admits_null,
-    enum_base,
-    examples_of,
-    is_null_only,
-    is_nullable,
-    keyword_only,
-    not_an_object,
-    one_way,
-    without_null,
-)
+from generator.ir.type_exprs import NULL, nullable
 from generator.ir.untyped_objects import UntypedObjects
 from generator.ir.values import values_type
 from generator.load.document import Document, join_pointer, ref_pointer, split_pointer
-
-# Names a model field may not take: BaseModel's own attributes, and the names
-# the models module imports for its annotations.
-RESERVED_FIELDS = frozenset(n for n in dir(BaseModel) if not n.startswith("_")) | {
-    "datetime",
-    "date",
-    "Any",
-    "Literal",
-    "Field",
-    "Annotated",
-    "Tag",
-    "Discriminator",
-    "TypeAlias",
-}
+from generator.validate.objects import Objects
+from generator.validate.schema_shapes import (
+    admits_null,
+    enum_base,
+    is_null_only,
+    is_nullable,
+    not_an_object,
+    without_null,
+)
 
 _FORMATS: dict[str, ir.PrimitiveName] = {"date-time": "datetime", "date": "date", "binary": "FileInput"}
 _TYPES: dict[str, ir.PrimitiveName] = {"integer": "int", "number": "float", "boolean": "bool"}
@@ -57,10 +40,9 @@ _TYPES: dict[str, ir.PrimitiveName] = {"integer": "int", "number": "float", "boo
 # few frames here, so a deeper spec would end in a RecursionError; real ones stay under 30. (Chains of
 # models are held shorter still, to what the generated package can build: `type_depth.py`.)
 MAX_NESTING = 120
-_NULL = ir.LiteralOf((None,))  # `{type: 'null'}`, `{const: null}`, `{enum: [null]}`: admits null already
 
 
-class SchemaBuilder(UnionBuilder):
+class SchemaBuilder(ObjectBuilder, UnionBuilder):
     """Turns the schemas of one document into IR definitions, in spec order."""
 
     def __init__(
@@ -79,6 +61,7 @@ class SchemaBuilder(UnionBuilder):
         self.doc = doc
         self._reserved = reserved
         self._untyped = UntypedObjects(doc, self._deref, exact_objects)  # classes that admit non-objects too
+        self._objects = Objects(doc)
         self._conforms = conforms
         self._definitions: dict[str, ir.Definition | None] = {}
         self._bases: dict[str, str] = {}  # model pointer -> the pointer its `allOf`'s one `$ref` names
@@ -90,7 +73,7 @@ class SchemaBuilder(UnionBuilder):
         self._nesting = 0  # type_of calls under way, kept under MAX_NESTING
         self.last_pointer = ""  # the schema being typed: where an internal error happened
         self.warnings: list[Diagnostic] = []  # what was built differently from what the spec says, and why
-        components = doc.data.get("components", {}).get("schemas", {}) or {}
+        components = doc.data.get("components", {}).get("schemas", {})
         pointers = [join_pointer("components", "schemas", key) for key in components]
         self._components = pointers
         targets = {p: self._deref(doc.resolve(p), p) for p in pointers}
@@ -137,13 +120,13 @@ class SchemaBuilder(UnionBuilder):
         if "$ref" in schema:
             target = self._ref(schema, pointer)
             # OpenAPI 3.0 writes a nullable reference as `$ref` with a `nullable: true` sibling.
-            return _nullable(target) if schema.get("nullable") is True else target
+            return nullable(target) if schema.get("nullable") is True else target
         if isinstance(schema.get("title"), str) and ClassName(schema["title"]) in self._unique_titles:
             hint = ClassName(schema["title"])  # an inline schema's own title, when no other schema has it
         if is_nullable(schema):
-            return _nullable(self.type_of(without_null(schema), pointer, hint))
+            return nullable(self.type_of(without_null(schema), pointer, hint))
         if is_null_only(schema):
-            return _NULL
+            return NULL
         if "const" in schema:
             return values_type([schema["const"]], open_=False)
         if "enum" in schema:
@@ -155,9 +138,9 @@ class SchemaBuilder(UnionBuilder):
             own = {k for k in schema if k not in {"allOf", "description", "title", "examples", "example"}}
             if len(members) == 1 and not own:
                 return self.type_of(members[0], f"{pointer}/allOf/0", hint)
-            if self._objectish(schema, pointer):
+            if self._objects.objectish(schema, pointer):
                 model = self._model(schema, pointer, hint)
-                return self._untyped.use(_nullable(model) if admits_null(schema) else model, schema, pointer)
+                return self._untyped.use(nullable(model) if admits_null(schema) else model, schema, pointer)
             return self._all_of(schema, pointer, hint)
         kind = schema.get("type")
         if kind == "object" or ("properties" in schema and not not_an_object(schema)):
@@ -176,34 +159,11 @@ class SchemaBuilder(UnionBuilder):
             item = self.type_of(schema.get("items", {}), f"{pointer}/items", hint + "Item")
             return ir.ListOf(item)
         media = schema.get("contentMediaType")
-        if kind in ("string", None) and isinstance(media, str) and "contentEncoding" not in schema:
+        if kind in ("string", None) and media is not None and "contentEncoding" not in schema:
             return ir.Primitive("FileInput")  # OpenAPI 3.1's file content: `{type: string, contentMediaType: text/csv}`
         if kind == "string":
             return ir.Primitive(_FORMATS.get(schema.get("format", ""), "str"))
         return ir.Primitive(_TYPES.get(kind, "Any")) if isinstance(kind, str) else ir.Primitive("Any")
-
-    def _all_of(self, schema: dict[str, Any], pointer: str, hint: str) -> ir.TypeExpr:
-        """An `allOf` of no object: the type of one member (a `$ref` if there is one), the others only
-        narrowing it (`maxLength`, `format`...), so that type is at worst wider than the intersection."""
-        own = {k: v for k, v in schema.items() if k != "allOf"}
-        members = [(pointer, own)] + [(f"{pointer}/allOf/{i}", m) for i, m in enumerate(schema["allOf"])]
-        typed = [(p, m) for p, m in members if isinstance(m, dict) and not keyword_only(m)]
-        typed.sort(key=lambda pm: "$ref" not in pm[1])
-        if len(typed) > 1:
-            self._widened(pointer, "an `allOf` of several non-object types is typed as its first `$ref` or type.")
-        found = self.type_of(typed[0][1], typed[0][0], hint) if typed else ir.Primitive("Any")
-        nullable = any(keyword_only(m) and m.get("nullable") is True for _, m in members)
-        return _nullable(found) if nullable else found
-
-    def _objectish(self, schema: Any, pointer: str, seen: frozenset[str] = frozenset()) -> bool:
-        """Whether a schema (through `$ref`s and `allOf`) describes an object: only then is an `allOf` a model."""
-        schema, pointer = self._deref(schema, pointer)
-        if not isinstance(schema, dict) or pointer in seen:
-            return False
-        if schema.get("properties") or schema.get("type") == "object":
-            return True
-        members = schema["allOf"] if isinstance(schema.get("allOf"), list) else []
-        return any(self._objectish(m, f"{pointer}/allOf/{i}", seen | {pointer}) for i, m in enumerate(members))
 
     def _is_class(self, schema: Any, pointer: str) -> bool:
         """Whether a component schema becomes a class rather than an inline type."""
@@ -214,7 +174,8 @@ class SchemaBuilder(UnionBuilder):
         if "oneOf" in schema or "anyOf" in schema:
             return True
         if "allOf" in schema:
-            return (len(schema["allOf"]) > 1 or bool(schema.get("properties"))) and self._objectish(schema, pointer)
+            several = len(schema["allOf"]) > 1 or bool(schema.get("properties"))
+            return several and self._objects.objectish(schema, pointer)
         return bool(schema.get("properties")) and not not_an_object(schema)
 
     def untyped_note(self) -> Diagnostic | None:
@@ -237,7 +198,7 @@ class SchemaBuilder(UnionBuilder):
         """Follow `$ref`s to the schema they name; return it and its pointer."""
         start, seen = pointer, {pointer}
         while isinstance(schema, dict) and "$ref" in schema:
-            pointer = self.ref_target(schema["$ref"], pointer)
+            pointer = ref_pointer(schema["$ref"])  # local and resolving: `validate` checked every `$ref`
             if pointer in seen:
                 raise self.doc.error(
                     pointer, "this `$ref` chain loops back to itself.", "point the `$ref` at a real schema."
@@ -252,34 +213,15 @@ class SchemaBuilder(UnionBuilder):
             schema = self.doc.resolve(pointer)
         return schema, pointer
 
-    def ref_target(self, ref: Any, at: str) -> str:
-        """The pointer a local `$ref` found at `at` names; SpecError when it is not local or dangles."""
-        if not isinstance(ref, str) or not ref.startswith("#"):
-            raise self.doc.error(
-                f"{at}/$ref",
-                f"`$ref` {ref!r} is not a local reference.",
-                "refer to a schema in this document, such as `#/components/schemas/Name`.",
-            )
-        pointer = ref_pointer(ref)
-        try:
-            self.doc.resolve(pointer)
-        except KeyError:
-            raise self.doc.error(
-                f"{at}/$ref",
-                f"`$ref` {ref!r} points at nothing in this document.",
-                "correct the reference or add the schema it names.",
-            ) from None
-        return pointer
-
     def _ref(self, schema: dict[str, Any], pointer: str) -> ir.TypeExpr:
-        target = self.ref_target(schema["$ref"], pointer)
+        target = ref_pointer(schema["$ref"])
         if target in self._names:
             named = ir.Named(self._names[target])
             if target not in self._definitions:
                 self.type_of(self.doc.resolve(target), target, ClassName(split_pointer(target)[-1]))
             # A class's own type is not nullable; a nullable component is so wherever it is used.
             found = self.doc.resolve(target)
-            return self._untyped.use(_nullable(named) if admits_null(found) else named, found, target)
+            return self._untyped.use(nullable(named) if admits_null(found) else named, found, target)
         entered = self._resolving.get(target)
         if entered == self._classes_begun:
             raise self.doc.error(
@@ -356,72 +298,3 @@ class SchemaBuilder(UnionBuilder):
                 description=schema.get("description", ""),
             )
         return ir.Named(self._names[pointer])
-
-    def _model(self, schema: dict[str, Any], pointer: str, hint: str) -> ir.TypeExpr:
-        name = self._claim(pointer, hint)
-        if name is None:
-            return ir.Named(self._names[pointer])
-        properties: dict[str, tuple[Any, str]] = {}
-        required: set[str] = set()
-        self._collect(schema, pointer, properties, required, set())
-        refs = [i for i, m in enumerate(schema.get("allOf", [])) if isinstance(m, dict) and "$ref" in m]
-        if len(refs) == 1:
-            self._bases[pointer] = self._deref(schema["allOf"][refs[0]], f"{pointer}/allOf/{refs[0]}")[1]
-        wire_names = list(properties)
-        py_names = dedupe([_field_name(w, properties) for w in wire_names])
-        fields = []
-        for py_name, wire in zip(py_names, wire_names, strict=True):
-            prop, prop_pointer = properties[wire]
-            prop_type = self.type_of(prop, prop_pointer, f"{self._owner_name(prop_pointer, name)}{ClassName(wire)}")
-            target = self._deref(prop, prop_pointer)[0]
-            # One model serves requests and responses: a readOnly property is absent from requests, a
-            # writeOnly one from responses, so neither is required (a widening).
-            is_required = wire in required and not (one_way(prop) or (target is not prop and one_way(target)))
-            if not is_required:
-                prop_type = _nullable(prop_type)
-            description = prop.get("description", "") if isinstance(prop, dict) else ""
-            # A required property's default would let a request leave it out (unset fields are not sent).
-            default = () if is_required else self._default(prop, target, prop_type)
-            fields.append(ir.Field(py_name, wire, prop_type, is_required, description, examples_of(prop), default))
-        self._definitions[pointer] = ir.Model(
-            name=name,
-            pointer=pointer,
-            fields=tuple(fields),
-            title=schema.get("title", ""),
-            description=schema.get("description", ""),
-        )
-        return ir.Named(name)
-
-    def _default(self, prop: Any, target: Any, t: ir.TypeExpr) -> tuple[Any, ...]:
-        """The field's default from the property's `default` (or its `$ref` target's), when it is valid."""
-        source = next((s for s in (prop, target) if isinstance(s, dict) and "default" in s), None)
-        if source is None:
-            return ()
-        found = default_of(t, source["default"], lambda name: self._definitions.get(self._pointers.get(name, "")))
-        # Validated last, only when usable: an invalid default is left out (validate/rules.py reports it).
-        return found if found and self._conforms(prop, source["default"]) else ()
-
-    def _collect(
-        self, schema: Any, pointer: str, properties: dict[str, tuple[Any, str]], required: set[str], seen: set[str]
-    ) -> None:
-        """Flatten `allOf` members and own properties into one table; a redefinition wins but keeps its place."""
-        schema, pointer = self._deref(schema, pointer)
-        if pointer in seen or not isinstance(schema, dict):
-            return
-        seen.add(pointer)
-        for i, member in enumerate(schema.get("allOf", [])):
-            self._collect(member, f"{pointer}/allOf/{i}", properties, required, seen)
-        for wire, prop in (schema.get("properties") or {}).items():
-            properties[wire] = (prop, join_pointer(*split_pointer(pointer), "properties", wire))
-        required.update(schema.get("required", []))
-
-
-def _field_name(wire: str, properties: dict[str, Any]) -> Identifier:
-    """A property's Python name, never another property's wire name: with `populate_by_name`, that key
-    would fill both fields (`fooBar` beside `foo_bar` is `foo_bar_`)."""
-    name = Identifier(wire, RESERVED_FIELDS)
-    return Identifier(wire, RESERVED_FIELDS | {name}) if name != wire and name in properties else name
-
-
-def _nullable(t: ir.TypeExpr) -> ir.TypeExpr:
-    return t if isinstance(t, ir.Nullable) or t == _NULL else ir.Nullable(t)

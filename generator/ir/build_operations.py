@@ -7,7 +7,7 @@ component schemas, so an operation's types are decided in one place.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import Any, cast
 
 from generator import ir
 from generator.errors import Diagnostic, Severity
@@ -24,44 +24,32 @@ from generator.ir.read_extensions import (
     read_pagination,
     read_poll,
 )
-from generator.ir.schema_shapes import examples_of
-from generator.load.document import Document, join_pointer
+from generator.load.document import Document, join_pointer, ref_pointer
+from generator.validate import view
+from generator.validate.schema_shapes import examples_of
 
 # Method arguments the generated code uses itself (`RequestOptions` keys among them).
 _RESERVED_PARAMS = frozenset(
     {"self", "body", "content_type", "extra_headers", "extra_query", "timeout", "content", "options"}
 )
-_LOCATIONS = ("path", "query", "header", "cookie")
 
 
 def build_operation(
     doc: Document,
     schemas: SchemaBuilder,
     auth: tuple[ir.SecurityScheme, ...],
-    path: str,
-    method: str,
-    item: dict[str, Any],
-    pointer: str,
+    route: view.Operation,
     group: Identifier,
     default_name: Identifier,
 ) -> ir.Operation:
     """One operation of resource `group`, named `default_name` unless the spec names its method."""
-    spec = item[method]
-    operation_id = spec.get("operationId") or f"{method} {path}"
+    spec, pointer, operation_id = route.spec, route.pointer, route.operation_id
     hint = ClassName(operation_id)
-    raw_params: dict[tuple[ir.ParameterLocation, str], tuple[Any, str]] = {}
-    for level, source in ((join_pointer("paths", path), item), (pointer, spec)):
-        for i, param in enumerate(source.get("parameters", [])):
-            param_pointer = f"{level}/parameters/{i}"
-            if "$ref" in param:
-                param_pointer = schemas.ref_target(param["$ref"], param_pointer)
-                param = doc.resolve(param_pointer)
-            if param.get("in") in _LOCATIONS:
-                raw_params[(param["in"], param["name"])] = (param, param_pointer)
-    py_names = dedupe([Identifier(name, _RESERVED_PARAMS) for _, name in raw_params])
+    declared = route.parameters(doc)
+    py_names = dedupe([Identifier(name, _RESERVED_PARAMS) for _, name in declared])
     parameters = [
-        _parameter(schemas, py_name, location, param, param_pointer, f"{hint}{ClassName(wire)}")
-        for py_name, ((location, wire), (param, param_pointer)) in zip(py_names, raw_params.items(), strict=True)
+        _parameter(schemas, py_name, param, f"{hint}{ClassName(param.name)}")
+        for py_name, param in zip(py_names, declared.values(), strict=True)
     ]
     body_type, body_required, body_examples = None, False, ()
     bodies: tuple[ir.RequestBody, ...] = ()
@@ -69,25 +57,24 @@ def build_operation(
         body_pointer = f"{pointer}/requestBody"
         body = spec["requestBody"]
         if "$ref" in body:
-            body_pointer = schemas.ref_target(body["$ref"], body_pointer)
+            body_pointer = ref_pointer(body["$ref"])
             body = doc.resolve(body_pointer)
         bodies = request_bodies(schemas, body, body_pointer, f"{hint}Body", schemas.warnings)
         types = tuple(dict.fromkeys(b.type for b in bodies))
         body_type = (types[0] if len(types) == 1 else ir.UnionOf(types)) if types else ir.Primitive("Any")
         body_required = bool(body.get("required"))
         body_examples = _json_examples(body)
-    responses = []
-    for status, response in (spec.get("responses") or {}).items():
-        response_pointer = pointer + join_pointer("responses", status)
-        if "$ref" in response:
-            response_pointer = schemas.ref_target(response["$ref"], response_pointer)
-            response = doc.resolve(response_pointer)
+    responses: list[ir.Response] = []
+    follow: ir.Follow | None = None
+    for status, response, response_pointer in route.responses(doc):
         media_types, kind, response_type = response_media(
             schemas, response, response_pointer, f"{hint}Response{status}"
         )
+        if status.startswith("2") and not any(r.status.startswith("2") for r in responses):
+            follow = read_follow(response)  # of the first 2xx answer, which the method returns
         responses.append(
             ir.Response(
-                str(status),
+                status,
                 response.get("description", ""),
                 response_type,
                 tuple(response.get("headers", {})),
@@ -96,17 +83,13 @@ def build_operation(
                 kind,
             )
         )
-    success = next((r for r in responses if r.status.startswith("2")), None)
-    success_type = success.type if success else None
-    poll = read_poll(doc, schemas, spec, pointer, success_type)
-    pagination = read_pagination(doc, schemas, spec, pointer, success_type, tuple(parameters))
-    follow = read_follow(doc, spec, pointer, success.status) if success else None
+    pagination = read_pagination(spec)
     operation = ir.Operation(
         operation_id=operation_id,
-        name=read_method_name(doc, spec, pointer) or default_name,
+        name=read_method_name(spec) or default_name,
         group=group,
-        method=method.upper(),
-        path=path.split("#", 1)[0],  # a fragment only tells operations apart: it is never sent
+        method=route.method.upper(),
+        path=route.path.split("#", 1)[0],  # a fragment only tells operations apart: it is never sent
         pointer=pointer,
         parameters=tuple(parameters),
         responses=tuple(responses),
@@ -114,29 +97,27 @@ def build_operation(
         body_required=body_required,
         summary=spec.get("summary", ""),
         description=spec.get("description", ""),
-        poll=poll,
+        poll=read_poll(schemas, spec, pointer),
         pagination=pagination,
         follow=follow,
         body_examples=body_examples,
         security=requirements(doc, spec, auth),
         bodies=bodies,
-        starts=read_async_action(doc, schemas, spec, pointer, [r for r in responses if r.status.startswith("2")]),
-        server=_own_server(doc, ((spec, pointer), (item, join_pointer("paths", path))), schemas.warnings),
+        starts=read_async_action(schemas, spec, [r for r in responses if r.status.startswith("2")]),
+        server=_own_server(doc, ((spec, pointer), (route.item, join_pointer("paths", route.path))), schemas.warnings),
     )
     if pagination is None and pagination_detected(doc, spec):
         return replace(operation, pagination=detect(schemas, operation))
     return operation
 
 
-def _parameter(
-    schemas: SchemaBuilder, name: Identifier, location: ir.ParameterLocation, param: Any, pointer: str, hint: str
-) -> ir.Parameter:
+def _parameter(schemas: SchemaBuilder, name: Identifier, declared: view.Parameter, hint: str) -> ir.Parameter:
     """One parameter: its type from `schema` (or from the schema of its `content`), and how it is serialized."""
+    param, pointer, location = declared.spec, declared.pointer, cast(ir.ParameterLocation, declared.location)
     schema, schema_pointer, media_type = param.get("schema", {}), f"{pointer}/schema", None
-    content = param.get("content")
-    if "schema" not in param and isinstance(content, dict) and content:
-        media_type = next(iter(content))
-        holder = content[media_type] if isinstance(content[media_type], dict) else {}
+    if "content" in param:  # a map of exactly one media type, where there is no `schema`
+        media_type = next(iter(param["content"]))
+        holder = param["content"][media_type]
         schema, schema_pointer = holder.get("schema", {}), pointer + join_pointer("content", media_type, "schema")
     constant = _constant(schema) if param.get("required") and location == "header" else None
     style = str(param.get("style", ""))  # the validator has checked it is one the location allows
@@ -150,26 +131,24 @@ def _parameter(
         constant,
         _media_examples(param) or examples_of(schema),
         style,
-        param["explode"] if isinstance(param.get("explode"), bool) else None,
+        param.get("explode"),
         bool(param.get("allowReserved")),
         media_type,
     )
 
 
-def _media_examples(holder: Any) -> tuple[Any, ...]:
-    """Examples of a parameter or media type: `example`, or the values of `examples`."""
-    if not isinstance(holder, dict):
-        return ()
-    if isinstance(holder.get("examples"), dict):
-        return tuple(e["value"] for e in holder["examples"].values() if isinstance(e, dict) and "value" in e)
+def _media_examples(holder: dict[str, Any]) -> tuple[Any, ...]:
+    """Examples of a parameter or media type: `example`, or the values of `examples` (a `$ref`'d one has none)."""
+    if "examples" in holder:
+        return tuple(e["value"] for e in holder["examples"].values() if "value" in e)
     return (holder["example"],) if "example" in holder else ()
 
 
 def _json_examples(holder: dict[str, Any]) -> tuple[Any, ...]:
     """Examples of the JSON body of a request or response."""
-    for media, content in (holder.get("content") or {}).items():
+    for media, content in holder.get("content", {}).items():
         if media == "application/json" or media.endswith("+json"):
-            return _media_examples(content) or examples_of(content.get("schema") if isinstance(content, dict) else None)
+            return _media_examples(content) or examples_of(content.get("schema"))
     return ()
 
 
@@ -177,9 +156,9 @@ def _constant(schema: Any) -> str | None:
     if isinstance(schema, dict):
         if isinstance(schema.get("const"), str):
             return str(schema["const"])
-        enum = schema.get("enum")
-        if isinstance(enum, list) and len(enum) == 1 and isinstance(enum[0], str):
-            return enum[0]
+        enum = schema.get("enum", [])
+        if len(enum) == 1 and isinstance(enum[0], str):
+            return str(enum[0])
     return None
 
 
@@ -196,7 +175,7 @@ def build_server(doc: Document) -> tuple[str, tuple[ir.ServerVariable, ...]]:
             tuple(map(str, var.get("enum", []))),
             var.get("description", ""),
         )
-        for name, var in (server.get("variables") or {}).items()
+        for name, var in server.get("variables", {}).items()
     )
     return str(server.get("url", "")), variables
 
@@ -207,7 +186,7 @@ def _own_server(doc: Document, levels: tuple[tuple[Any, str], ...], warnings: li
     arguments), with a note."""
     for holder, level in levels:
         servers = holder.get("servers")
-        if not isinstance(servers, list) or not servers or not isinstance(servers[0], dict):
+        if not servers:
             continue
         at, server = f"{level}/servers", servers[0]
         if server == (doc.data.get("servers") or [None])[0]:
@@ -223,8 +202,8 @@ def _own_server(doc: Document, levels: tuple[tuple[Any, str], ...], warnings: li
                 ),
             )
         url = str(server.get("url", ""))
-        for name, var in (server.get("variables") or {}).items():
-            default = str(var.get("default", "")) if isinstance(var, dict) else ""
+        for name, var in server.get("variables", {}).items():
+            default = str(var["default"])
             url = url.replace("{" + name + "}", default)
             _once(
                 warnings,

@@ -14,6 +14,7 @@ from generator import ir
 from generator.errors import Diagnostic, Severity
 from generator.ir.names import Identifier
 from generator.load.document import Document, join_pointer
+from generator.validate import view
 
 # Arguments every client's `__init__` has besides its credentials and server variables.
 CLIENT_ARGUMENTS = frozenset({"self", "base_url", "timeout", "max_retries", "http_client"})
@@ -46,11 +47,11 @@ class _Credentials:
 
 def _used_schemes(doc: Document) -> list[str]:
     """Scheme names in the order the document's security requirements first use them."""
-    requirements = list(doc.data.get("security") or [])
-    for item in (doc.data.get("paths") or {}).values():
-        if isinstance(item, dict):
-            requirements += [r for op in item.values() if isinstance(op, dict) for r in op.get("security") or []]
-    return list(dict.fromkeys(name for r in requirements if isinstance(r, dict) for name in r))
+    requirements = [
+        *doc.data.get("security", []),
+        *(r for op in view.operations(doc) for r in op.spec.get("security", [])),
+    ]
+    return list(dict.fromkeys(name for r in requirements for name in r))
 
 
 def build_auth(
@@ -58,12 +59,12 @@ def build_auth(
 ) -> tuple[ir.SecurityScheme, ...]:
     """Every security scheme the document's requirements use (all of them if none are used), as the
     client can send it; a scheme it cannot send gets a located warning and no argument."""
-    schemes = (doc.data.get("components") or {}).get("securitySchemes") or {}
+    schemes = doc.data.get("components", {}).get("securitySchemes", {})
     credentials = _Credentials(package, taken)
     built = []
     for key in _used_schemes(doc) or list(schemes):
         scheme = schemes.get(key)
-        if isinstance(scheme, dict):
+        if scheme is not None:  # a requirement may name a scheme the document does not define
             result = _scheme(key, scheme, credentials)
             if result is None:
                 warnings.append(_unsupported(doc, key, scheme))
@@ -89,8 +90,8 @@ def _scheme(key: str, scheme: dict[str, Any], credentials: _Credentials) -> ir.S
         )
     if kind in ("oauth2", "openIdConnect"):
         token = credentials.get(("oauth2",), "access_token")
-        flow = (scheme.get("flows") or {}).get("clientCredentials") if kind == "oauth2" else None
-        if isinstance(flow, dict) and isinstance(flow.get("tokenUrl"), str):
+        flow = scheme["flows"].get("clientCredentials") if kind == "oauth2" else None
+        if flow is not None:
             client = (
                 credentials.get(("client_id",), "client_id"),
                 credentials.get(("client_secret",), "client_secret"),
@@ -123,10 +124,6 @@ def requirements(
     Schemes the client cannot send are left out of an alternative (their warning says so); an empty
     requirement (`{}`) stays as the alternative that needs nothing.
     """
-    declared = spec["security"] if "security" in spec else doc.data.get("security")
+    declared = spec.get("security", doc.data.get("security", []))
     known = {s.key for s in schemes}
-    alternatives = []
-    for requirement in declared or []:
-        if isinstance(requirement, dict):
-            alternatives.append(tuple(name for name in requirement if name in known))
-    return tuple(dict.fromkeys(alternatives))
+    return tuple(dict.fromkeys(tuple(name for name in requirement if name in known) for requirement in declared))

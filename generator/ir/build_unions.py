@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 from generator import ir
 from generator.errors import Diagnostic, Severity
 from generator.ir.names import ClassName, indefinite
-from generator.ir.schema_shapes import SCHEMAS, implicit_tags, is_null_only
 from generator.load.document import Document
+from generator.validate.schema_shapes import implicit_tags, is_null_only, mapping_target
 
 
 class UnionBuilder:
@@ -26,7 +26,6 @@ class UnionBuilder:
     if TYPE_CHECKING:
 
         def type_of(self, schema: Any, pointer: str, hint: str = "") -> ir.TypeExpr: ...
-        def ref_target(self, ref: Any, at: str) -> str: ...
         def _deref(self, schema: Any, pointer: str) -> tuple[Any, str]: ...
         def _claim(self, pointer: str, hint: str) -> ClassName | None: ...
 
@@ -34,12 +33,12 @@ class UnionBuilder:
         """{tag: schema pointer} of a discriminator's mapping. Entries naming another file (left unbundled,
         as in APIs.guru's DigitalOcean spec) are dropped with a warning: their variants' tags are implied."""
         mapping, foreign = {}, []
-        for value, ref in (discriminator.get("mapping") or {}).items():
-            target = ref if "/" in ref else f"#{SCHEMAS}/{ref}"
-            if isinstance(ref, str) and not target.startswith("#"):
+        for value, ref in discriminator.get("mapping", {}).items():
+            target = mapping_target(ref)  # resolving: `validate` checked it
+            if target is None:
                 foreign.append(ref)
-                continue
-            mapping[value] = self.ref_target(target, at)
+            else:
+                mapping[value] = target
         if foreign:
             self.warnings.append(
                 Diagnostic(
@@ -73,7 +72,7 @@ class UnionBuilder:
         if name is None:
             return ir.Named(self._names[pointer])
         tag_property = discriminator["propertyName"] if discriminator else None
-        mapping = self._mapping(discriminator or {}, f"{pointer}/discriminator/mapping")
+        mapping = self._mapping(discriminator, f"{pointer}/discriminator/mapping") if discriminator else {}
         variants = []
         for i, member in members:
             member_pointer = f"{pointer}/{key}/{i}"

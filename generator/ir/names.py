@@ -64,7 +64,7 @@ class Identifier(str):
 
 
 # Names the generated modules define or import themselves, and the runtime's names the package root exports
-# beside the types; a schema may not take them (tests/test_names.py checks them against the rendered modules).
+# beside the types; a schema may not take them (tests/unit/ir/test_names.py checks them against the rendered modules).
 RESERVED_CLASS_NAMES = frozenset(
     {
         "APIResponseValidationError",
@@ -115,9 +115,9 @@ RESERVED_CLASS_NAMES = frozenset(
 )
 
 
-# The client's own attributes (`APIClient`, `AsyncAPIClient` of `templates/package/_base_client.py.jinja`) and
+# The client's own attributes (`APIClient`, `AsyncAPIClient` of `generator/runtime/_base_client.py`) and
 # the decorator its class body uses: a resource on the client may not take them. Private names need no
-# entry, as an `Identifier` never starts with `_`. tests/test_names.py checks this against `dir()` of the
+# entry, as an `Identifier` never starts with `_`. tests/unit/ir/test_names.py checks this against `dir()` of the
 # rendered clients, so a new runtime attribute cannot slip past.
 CLIENT_ATTRIBUTES = frozenset(
     {

@@ -18,7 +18,7 @@ from generator.render.needs import NOTHING, Needs, joined, uses
 from generator.render.python_code import docstring, hint, literal, typed
 
 # What every `WaitFailedError` (templates/package/_exceptions.py.jinja) holds: a failed error's property,
-# named after its type, may not take it (tests/test_names.py checks it against the rendered class).
+# named after its type, may not take it (tests/unit/ir/test_names.py checks it against the rendered class).
 FAILED_ERROR_ATTRIBUTES = frozenset({"final", "args", "add_note", "with_traceback"})
 
 

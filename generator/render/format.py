@@ -24,7 +24,7 @@ from pathlib import Path
 from generator.errors import Location, SpecError
 
 # The tools whose versions define the output; the manifest records them (`write/manifest.py`).
-PINNED = {"ruff": "0.17.5", "black": "26.10.1", "markdownify": "1.2.3"}
+PINNED = {"ruff": "0.17.5", "black": "26.10.1", "markdownify": "1.2.3", "unasync": "0.6.0"}
 LINE_LENGTH = 120
 TARGET = "py310"
 # Scratch files for ruff: in memory where the system offers it, since creating a file on some disks costs ~1 ms.

@@ -18,24 +18,15 @@ from generator.render.client_modules import ClientView, client_view
 from generator.render.doc_operations import doc_examples, methods_of
 from generator.render.doc_views import doc_pages
 from generator.render.format import format_snippets, format_sources
+from generator.render.runtime import RUNTIME_FILES, runtime_module
 from generator.render.views import package_view
-from generator.resources import RUNTIME, TEMPLATES
+from generator.resources import TEMPLATES
 
-# The runtime modules copied from `generator/runtime/` into every package, under its header.
-RUNTIME_FILES = ("_runtime.py", "_lenient.py", "_redact.py", "_encoding.py", "_lazy.py")
 # Package files and the template that renders each.
 PACKAGE_FILES = {
     "__init__.py": "package/__init__.py.jinja",
     "__init__.pyi": "package/__init__.pyi.jinja",
     "_package.py": "package/_package.py.jinja",
-    "_exceptions.py": "package/_exceptions.py.jinja",
-    "_auth.py": "package/_auth.py.jinja",
-    "_deadline.py": "package/_deadline.py.jinja",
-    "_response.py": "package/_response.py.jinja",
-    "_transport.py": "package/_transport.py.jinja",
-    "_base_client.py": "package/_base_client.py.jinja",
-    "_pagination.py": "package/_pagination.py.jinja",
-    "_polling.py": "package/_polling.py.jinja",
     "client.py": "package/client.py.jinja",
     "resources/__init__.py": "package/resources/__init__.py.jinja",
     "types/__init__.py": "package/types/__init__.py.jinja",
@@ -56,11 +47,6 @@ def environment() -> jinja2.Environment:
     )
 
 
-@functools.cache
-def _runtime_source(name: str) -> str:
-    return (RUNTIME / name).read_text(encoding="utf-8")
-
-
 def render_package(api: ir.Api) -> dict[str, str]:
     """{relative path: text} for one package: Python in black's style, and the docs.
 
@@ -79,7 +65,7 @@ def render_code(api: ir.Api, client: ClientView | None = None) -> dict[str, str]
     view = package_view(api, client)
     env = environment()
     code = {name: env.get_template(template).render(view=view) for name, template in PACKAGE_FILES.items()}
-    code |= {name: f"{view.header}\n{_runtime_source(name)}" for name in RUNTIME_FILES}
+    code |= {name: runtime_module(name, view.header) for name in RUNTIME_FILES}
     module_template = env.get_template("package/types/module.py.jinja")
     for module in view.type_modules:
         code[f"types/{module.name}.py"] = module_template.render(view=view, module=module)

@@ -5,7 +5,8 @@ reference is local and resolves (no network, no file system). Then the
 structure against the OpenAPI schema: jsonschema-rs answers whether there is any
 error in milliseconds; only a document that has one is validated again with the
 Python validator, whose errors say precisely where and what. Then the semantic
-checks the schema cannot express (`semantic.py`), each finding located.
+checks the schema cannot express (`semantic.py`), each finding located, and our `x-` extensions
+(`extensions.py`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import copy
 import functools
 import re
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -23,10 +25,12 @@ from openapi_schema_validator import OAS31_BASE_DIALECT_ID
 from openapi_schema_validator._specifications import REGISTRY as DIALECTS
 from openapi_spec_validator.schemas import schema_v30, schema_v31
 
-from generator.errors import Diagnostic, Severity, SpecError
+from generator.errors import Diagnostic, Location, Severity, SpecError
 from generator.load.document import Document, join_pointer, ref_pointer, split_pointer
+from generator.validate.extensions import extension_errors
 from generator.validate.lint import lint
 from generator.validate.mappings import in_example, walk_mappings
+from generator.validate.schema_shapes import mapping_target
 from generator.validate.semantic import Finding, semantic_findings
 
 _MAX_REPORTED = 10
@@ -49,6 +53,8 @@ def validate(doc: Document) -> list[Diagnostic]:
     if not problems:
         problems, warnings = _structure(doc, version, mappings)
     problems += _check_operation_ids(doc)
+    if not problems:
+        problems = (list(_dangling_mappings(doc, mappings)) + extension_errors(doc))[:_MAX_REPORTED]
     if problems:
         # The 3.0 validator reports a bad schema value once per dialect it tries: keep one per place.
         unique = {d.location.pointer: d for d in reversed(problems)}
@@ -69,15 +75,36 @@ def _check_refs(doc: Document, mappings: list[tuple[str, Any]]) -> Iterator[Diag
                 "copy the referenced schema into `components` and refer to it as `#/components/...`.",
             )
             continue
-        try:
-            doc.resolve(ref_pointer(ref))
-        except KeyError:
+        if not _resolves(doc, ref_pointer(ref)):
             yield Diagnostic(
                 Severity.ERROR,
                 doc.locate(f"{pointer}/$ref"),
                 f"`$ref` {ref!r} points at nothing in this document.",
                 "correct the reference or add the schema it names.",
             )
+
+
+def _dangling_mappings(doc: Document, mappings: list[tuple[str, Any]]) -> Iterator[Diagnostic]:
+    """A union's discriminator mapping value naming no schema of this document (one naming another file is a
+    warning where the union is built). Only a `oneOf`/`anyOf`'s mapping is read: one beside `allOf` is not
+    (DigitalOcean's point at nothing)."""
+    for pointer, node in mappings:
+        if (
+            not pointer.endswith("/discriminator")
+            or pointer.endswith("/properties/discriminator")
+            or in_example(pointer)
+            or not doc.resolve(pointer.rsplit("/", 1)[0]).keys() & {"oneOf", "anyOf"}
+        ):
+            continue
+        for tag, ref in node.get("mapping", {}).items():
+            target = mapping_target(ref) if isinstance(ref, str) else None
+            if target is not None and not _resolves(doc, target):
+                yield Diagnostic(
+                    Severity.ERROR,
+                    doc.locate(pointer + join_pointer("mapping", tag)),
+                    f"the discriminator maps {tag!r} to {ref!r}, which points at nothing in this document.",
+                    "correct the reference or add the schema it names.",
+                )
 
 
 # Deviations real specs make that change nothing for the generated code, each read as its warning says;
@@ -128,10 +155,12 @@ def _structure(
                 tolerated.setdefault(kind, []).append(_error_pointer(doc, error))
     reported = [e for e in found if not _tolerated(e)][:_MAX_REPORTED]
     diagnostics = [_invalid(doc, version, _error_pointer(doc, e), e) for e in reported]
+    # The first in the document, not in the validator's order (which follows the hash seed).
+    firsts = {kind: min((doc.locate(p) for p in pointers), key=_document_order) for kind, pointers in tolerated.items()}
     warnings = [
         Diagnostic(
             Severity.WARNING,
-            doc.locate(pointers[0]),
+            firsts[kind],
             f"{len(pointers)} {_TOLERATED[kind][0].format(version=version)}. This is the first.",
             _TOLERATED[kind][1],
         )
@@ -142,6 +171,11 @@ def _structure(
         diagnostics += errors[:_MAX_REPORTED]
         warnings += more
     return diagnostics, warnings
+
+
+def _document_order(location: Location) -> tuple[int, int, str]:
+    """Sorts locations as they appear in the file (those without a line last)."""
+    return (location.line or sys.maxsize, location.column or 0, location.pointer)
 
 
 def _invalid(doc: Document, version: str, pointer: str, error: ValidationError | None, message: str = "") -> Diagnostic:
@@ -292,6 +326,14 @@ def _unexpected_key(error: ValidationError) -> str:
         return ""
     found = next((m for pattern in _UNEXPECTED if (m := pattern.search(error.message))), None)
     return join_pointer(found.group(1)) if found and found.group(1) in error.instance else ""
+
+
+def _resolves(doc: Document, pointer: str) -> bool:
+    try:
+        doc.resolve(pointer)
+    except KeyError:
+        return False
+    return True
 
 
 def _leads_to(doc: Document, pointer: str, value: Any) -> bool:

@@ -29,7 +29,7 @@ def test_no_script_names_a_path_beside_the_repository(name: str) -> None:
 def test_no_test_module_climbs_out_of_the_checkout() -> None:
     found = [
         f"{path.name}: {line.strip()}"
-        for path in sorted((ROOT / "tests").glob("*.py"))
+        for path in sorted((ROOT / "tests").rglob("*.py"))
         if path.name != "test_repository.py"
         for line in path.read_text().splitlines()
         if re.search(r"ROOT\.parent\b|\.parent\.parent\.parent", line)

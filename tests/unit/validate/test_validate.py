@@ -11,6 +11,7 @@ from generator.errors import SpecError
 from generator.load.document import load
 from generator.pipeline import build_api
 from generator.validate.rules import validate
+from testdata import ROOT
 
 HEADER = 'openapi: 3.1.0\ninfo:\n  title: T\n  version: "1"\n'
 
@@ -93,7 +94,7 @@ def test_broken_specs_name_file_line_pointer_and_fix(
 
 
 def test_our_specs_are_valid() -> None:
-    root = Path(__file__).resolve().parent.parent / "spec"
+    root = ROOT / "spec"
     for spec in sorted(root.glob("*.yaml")):
         validate(load(spec))
 

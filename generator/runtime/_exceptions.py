@@ -1,24 +1,23 @@
-{{ view.header }}
-"""Errors raised by the {{ view.api.package }} client.
+"""Errors the client raises.
 
-    APIError
-    ├── APIConnectionError            the server could not be reached
-    │   └── APITimeoutError           no answer in time (also a TimeoutError)
-    ├── MissingCredentialsError       the operation needs credentials the client was not given
-    ├── InvalidRequestError           a header value or URL that HTTP cannot carry (also a ValueError)
-    ├── APIResponseValidationError    a 2xx answer does not match what the spec documents
-    ├── APIStatusError                the server answered with a non-2xx status
-    │   ├── BadRequestError           400
-    │   ├── AuthenticationError       401
-    │   ├── PermissionDeniedError     403
-    │   ├── NotFoundError             404
-    │   ├── ConflictError             409
-    │   ├── UnprocessableEntityError  422
-    │   ├── RateLimitError            429
-    │   └── InternalServerError       5xx
-    ├── WaitFailedError               polled work ended in a failed state
-    ├── UnexpectedActionError         started work turned out another type than the call promised
-    └── WaitTimeoutError              polled work did not finish in time (also a TimeoutError)
+APIError
+├── APIConnectionError            the server could not be reached
+│   └── APITimeoutError           no answer in time (also a TimeoutError)
+├── MissingCredentialsError       the operation needs credentials the client was not given
+├── InvalidRequestError           a header value or URL that HTTP cannot carry (also a ValueError)
+├── APIResponseValidationError    a 2xx answer does not match what the spec documents
+├── APIStatusError                the server answered with a non-2xx status
+│   ├── BadRequestError           400
+│   ├── AuthenticationError       401
+│   ├── PermissionDeniedError     403
+│   ├── NotFoundError             404
+│   ├── ConflictError             409
+│   ├── UnprocessableEntityError  422
+│   ├── RateLimitError            429
+│   └── InternalServerError       5xx
+├── WaitFailedError               polled work ended in a failed state
+├── UnexpectedActionError         started work turned out another type than the call promised
+└── WaitTimeoutError              polled work did not finish in time (also a TimeoutError)
 """
 
 from __future__ import annotations

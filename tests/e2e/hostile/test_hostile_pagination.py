@@ -9,8 +9,8 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import pytest
+from e2e.clients.test_client_pagination import INTEGER, ITEMS, STRING, THINGS, _obj, _things_spec
 from recording_server import RecordingServer, Seen
-from test_client_pagination import INTEGER, ITEMS, STRING, THINGS, _obj, _things_spec
 
 from conftest import MakePackage
 

@@ -8,7 +8,7 @@ value that was sent (a parameter the validator cannot see is no proof), and the 
 without raising, with a value that dumps back to the answer's JSON (the answer's body is judged
 against its response schema by openapi-schema-validator first: `answer_checks`). The validator is
 openapi-core 0.23.1 decoding with `validator_extensions` (or alone: `extended=False`);
-`run_spec_validators` judges the same calls by both. `tests/test_conformance.py` and
+`run_spec_validators` judges the same calls by both. `tests/e2e/conformance/test_conformance.py` and
 `bench/conformance.py` both run this.
 """
 

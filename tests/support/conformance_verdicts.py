@@ -67,7 +67,7 @@ DECODED: dict[str, str] = {
     "allOf form body": "openapi-core 0.23.1 drops fields of a form or multipart body whose schema is an allOf unread "
     "(form: those not of type string; multipart: every text part): the harness checks the raw body has them",
 }
-# What is still not checkable with `validator_extensions` (probed; see tests/test_conformance.py), by key.
+# What is still not checkable with `validator_extensions` (probed; see tests/e2e/conformance/test_conformance.py), by key.
 GAPS: dict[str, str] = {
     "exploded form map": "an exploded `form` object whose keys its schema does not declare (a free-form map: "
     "?k=v&k2=v2) cannot be told apart from the other query parameters or cookies, so the validator reads "

@@ -1,4 +1,3 @@
-{{ view.header }}
 """Waiting for asynchronous work, as the spec's `x-poll` and `x-poll-location` declare it."""
 
 from __future__ import annotations
@@ -16,7 +15,7 @@ from ._redact import redact
 from ._runtime import ResponseType, parse_retry_after
 
 if TYPE_CHECKING:
-    from ._base_client import APIClient, AsyncAPIClient, Endpoint
+    from ._base_client import AsyncAPIClient, Endpoint
 
 T = TypeVar("T")
 B = TypeVar("B")
@@ -104,7 +103,9 @@ def status_of(value: Any, spec: PollSpec[Any]) -> str:
     return str(raw.value if isinstance(raw, enum.Enum) else raw)
 
 
-def check_status(value: Any, spec: PollSpec[Any], failed_error: type[WaitFailedError], elapsed: float, timeout: float) -> bool:
+def check_status(
+    value: Any, spec: PollSpec[Any], failed_error: type[WaitFailedError], elapsed: float, timeout: float
+) -> bool:
     """True when the work is done; raise when it failed or time is up; False to poll again.
 
     The errors name the work by its `id` when the status object has one, and its last status.
@@ -138,14 +139,16 @@ def location_of(response: httpx.Response, header: str) -> str:
         return str(response.url.join(value))
     except httpx.InvalidURL as exc:  # a control character, a bad port: read after the call itself succeeded
         raise APIResponseValidationError(response, [], f"its {header} header is not a valid URL") from exc
-{% for mode in view.modes %}
 
 
-class {{ mode.prefix }}Accepted(Generic[B, T]):
+# Async twins: the sync ones are derived from them when a package is generated (render/runtime.py).
+
+
+class AsyncAccepted(Generic[B, T]):
     """A `202 Accepted` answer: its `body` and `response`, and `wait()` to poll its `location`."""
 
     def __init__(
-        self, client: {{ mode.prefix }}APIClient, body: B, response: httpx.Response, location: str, follow: FollowSpec[T]
+        self, client: AsyncAPIClient, body: B, response: httpx.Response, location: str, follow: FollowSpec[T]
     ) -> None:
         self.body = body
         self.response = response
@@ -156,7 +159,7 @@ class {{ mode.prefix }}Accepted(Generic[B, T]):
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.response.status_code}, polling {redact(self.location)}>"
 
-    {{ mode.def_ }} wait(
+    async def wait(
         self,
         *,
         timeout: float = DEFAULT_WAIT_TIMEOUT,
@@ -165,7 +168,7 @@ class {{ mode.prefix }}Accepted(Generic[B, T]):
         max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
     ) -> T:
         """Poll `location` until the work is done and return its final state (see `wait_for`)."""
-        return {{ mode.await_ }}self._client.wait_for(
+        return await self._client.wait_for(
             self._follow.endpoint.at(self.location),
             {},
             poll=self._follow.poll,
@@ -175,18 +178,16 @@ class {{ mode.prefix }}Accepted(Generic[B, T]):
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
         )
-{% endfor %}
-{% for mode in view.modes %}
 
 
-class {{ mode.prefix }}ActionHandle(Generic[T]):
+class AsyncActionHandle(Generic[T]):
     """Async work on the server, by ID: `get()` fetches its state once, `wait()` polls until it is done.
 
     Both return it typed as the work the call started (`T`); a FAILED state raises the failed error
     carrying it, another type than promised raises `UnexpectedActionError` carrying it.
     """
 
-    def __init__(self, client: {{ mode.prefix }}APIClient, work_id: str, spec: ActionSpec[T], started: Any = None) -> None:
+    def __init__(self, client: AsyncAPIClient, work_id: str, spec: ActionSpec[T], started: Any = None) -> None:
         self.id = work_id
         self.started = started  # the parsed answer of the call that started it, if known
         self._client = client
@@ -195,12 +196,12 @@ class {{ mode.prefix }}ActionHandle(Generic[T]):
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.id} ({' or '.join(self._spec.types) or 'any type'})>"
 
-    {{ mode.def_ }} get(self) -> T:
+    async def get(self) -> T:
         """The work's current state (one request)."""
-        value = {{ mode.await_ }}self._client.request(self._spec.endpoint, {self._spec.argument: self.id})
+        value = await self._client.request(self._spec.endpoint, {self._spec.argument: self.id})
         return self._spec.check(self.id, value)
 
-    {{ mode.def_ }} wait(
+    async def wait(
         self,
         *,
         timeout: float = DEFAULT_WAIT_TIMEOUT,
@@ -209,7 +210,7 @@ class {{ mode.prefix }}ActionHandle(Generic[T]):
         max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
     ) -> T:
         """Poll until the work is done and return its final state (see `wait_for`)."""
-        value = {{ mode.await_ }}self._client.wait_for(
+        value = await self._client.wait_for(
             self._spec.endpoint,
             {self._spec.argument: self.id},
             poll=self._spec.poll,
@@ -220,4 +221,3 @@ class {{ mode.prefix }}ActionHandle(Generic[T]):
             max_poll_interval=max_poll_interval,
         )
         return self._spec.check(self.id, value)
-{% endfor %}

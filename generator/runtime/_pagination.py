@@ -1,10 +1,9 @@
-{{ view.header }}
 """Pages that iterate lazily across all pages, as the spec declares (`x-pagination`) or its shape shows."""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -57,7 +56,9 @@ def url_key(url: str) -> str:
     """A URL as a page key: without its fragment (never sent) and with its query in order, so that one page
     named two ways is still one page."""
     parts = urlsplit(url)
-    return urlunsplit(parts._replace(query=urlencode(sorted(parse_qsl(parts.query, keep_blank_values=True))), fragment=""))
+    return urlunsplit(
+        parts._replace(query=urlencode(sorted(parse_qsl(parts.query, keep_blank_values=True))), fragment="")
+    )
 
 
 class History:
@@ -97,7 +98,9 @@ def fetched_with(response: httpx.Response, at: Mapping[str, Any], spec: PageSpec
     return keys
 
 
-def next_page_of(body: Any, items: list[Any], response: httpx.Response, at: Mapping[str, Any], spec: PageSpec[Any]) -> NextPage | None:
+def next_page_of(
+    body: Any, items: list[Any], response: httpx.Response, at: Mapping[str, Any], spec: PageSpec[Any]
+) -> NextPage | None:
     """How to fetch the page after this one, or None when this is the last page."""
     if spec.kind == "link_header":
         url = response.links.get("next", {}).get("url")
@@ -133,10 +136,18 @@ def loop_error(response: httpx.Response, repeated: str) -> PaginationLoopError:
         response,
         repeated,
     )
-{% for mode in view.modes %}
 
 
-class {{ mode.prefix }}Page(Generic[Item]):
+# How a page fetches the next: the parsed answer, the response, and the arguments it was asked with.
+_Fetched = tuple[Any, httpx.Response, Mapping[str, Any]]
+_Fetch = Callable[[NextPage], _Fetched]
+_AsyncFetch = Callable[[NextPage], Awaitable[_Fetched]]
+
+
+# Async twins: the sync ones are derived from them when a package is generated (render/runtime.py).
+
+
+class AsyncPage(Generic[Item]):
     """One page: `body` is the parsed answer, `items` its items, `response` the `httpx.Response`; iterating
     goes through every page, fetching each when it is reached."""
 
@@ -145,7 +156,7 @@ class {{ mode.prefix }}Page(Generic[Item]):
         body: Any,
         response: httpx.Response,
         at: Mapping[str, Any],
-        fetch: Callable[[NextPage], {{ mode.awaitable_open }}tuple[Any, httpx.Response, Mapping[str, Any]]{{ mode.awaitable_close }}],
+        fetch: _AsyncFetch,
         spec: PageSpec[Item],
         history: History | None = None,
         depth: int = 0,
@@ -171,7 +182,7 @@ class {{ mode.prefix }}Page(Generic[Item]):
         """Whether there is a page after this one."""
         return next_page_of(self.body, self.items, self.response, self._at, self._spec) is not None
 
-    {{ mode.def_ }} next_page(self) -> {{ mode.prefix }}Page[Item] | None:
+    async def next_page(self) -> AsyncPage[Item] | None:
         """Fetch the page after this one, or None on the last page.
 
         Raises `PaginationLoopError` when this page points back at one already fetched in this iteration
@@ -182,21 +193,20 @@ class {{ mode.prefix }}Page(Generic[Item]):
             return None
         repeated = self._history.repeated([following.key()], self._depth)
         if repeated is None:
-            body, response, at = {{ mode.await_ }}self._fetch(following)
+            body, response, at = await self._fetch(following)
             repeated = self._history.repeated(fetched_with(response, at, self._spec), self._depth)
             if repeated is None:
-                return {{ mode.prefix }}Page(body, response, at, self._fetch, self._spec, self._history, self._depth + 1)
+                return AsyncPage(body, response, at, self._fetch, self._spec, self._history, self._depth + 1)
         raise loop_error(self.response, repeated)
 
-    {{ mode.def_ }} iter_pages(self) -> {{ mode.iterator }}[{{ mode.prefix }}Page[Item]]:
+    async def iter_pages(self) -> AsyncIterator[AsyncPage[Item]]:
         """This page and every page after it, fetched one at a time."""
-        page: {{ mode.prefix }}Page[Item] | None = self
+        page: AsyncPage[Item] | None = self
         while page is not None:
             yield page
-            page = {{ mode.await_ }}page.next_page()
+            page = await page.next_page()
 
-    {{ mode.def_ }} __{{ mode.dunder }}iter__(self) -> {{ mode.iterator }}[Item]:
-        {{ mode.async_for }} page in self.iter_pages():
+    async def __aiter__(self) -> AsyncIterator[Item]:
+        async for page in self.iter_pages():
             for item in page.items:
                 yield item
-{% endfor %}

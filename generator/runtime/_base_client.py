@@ -1,4 +1,3 @@
-{{ view.header }}
 """The HTTP machinery behind every generated method: build, send, retry, parse,
 and the three higher-level calls built on it: `paginate`, `wait_for` and
 `request_accepted`. The sync and async clients are rendered from one source;
@@ -24,19 +23,36 @@ import httpx
 import pydantic
 
 from ._auth import Placement, Scheme, TokenCache, parse_token, place, read_credentials, token_request
-from ._deadline import Deadline, Timeout, bound_reads, too_late
-from ._encoding import Body, Param, form_fields, header_value, json_bytes, multipart_parts, path_value, query_pairs, query_string, raw_bytes, text
-from ._exceptions import APIError, APIResponseValidationError, APIStatusError, InvalidRequestError, WaitFailedError, status_error
+from ._deadline import Deadline, Timeout, async_bound_reads, too_late
+from ._encoding import (
+    Body,
+    Param,
+    form_fields,
+    header_value,
+    json_bytes,
+    multipart_parts,
+    path_value,
+    query_pairs,
+    query_string,
+    raw_bytes,
+    text,
+)
+from ._exceptions import (
+    APIError,
+    APIResponseValidationError,
+    APIStatusError,
+    InvalidRequestError,
+    WaitFailedError,
+    status_error,
+)
 from ._lenient import parse_leniently
-from ._pagination import AsyncPage, NextPage, Page, PageSpec
+from ._pagination import AsyncPage, NextPage, PageSpec
 from ._polling import (
     DEFAULT_MAX_POLL_INTERVAL,
     DEFAULT_POLL_INTERVAL,
     DEFAULT_WAIT_TIMEOUT,
     MIN_POLL_INTERVAL,
     POLL_BACKOFF,
-    Accepted,
-    ActionHandle,
     ActionSpec,
     AsyncAccepted,
     AsyncActionHandle,
@@ -49,7 +65,7 @@ from ._polling import (
 from ._redact import redact
 from ._response import RequestOptions, capture_of
 from ._runtime import ResponseType, parse_retry_after
-from ._transport import SEND_ERRORS, TRANSIENT_ERRORS, async_send, send, send_error
+from ._transport import SEND_ERRORS, TRANSIENT_ERRORS, async_send, send_error
 
 T = TypeVar("T")
 B = TypeVar("B")
@@ -251,7 +267,9 @@ class BaseClient:
         try:
             request = http.build_request(endpoint.method, url, headers=headers, timeout=deadline.timeout(), **payload)
         except (httpx.InvalidURL, UnicodeEncodeError) as exc:  # a value httpx cannot put on the wire
-            raise InvalidRequestError(f"{endpoint.method} {endpoint.path} was not sent: {type(exc).__name__}: {exc}") from exc
+            raise InvalidRequestError(
+                f"{endpoint.method} {endpoint.path} was not sent: {type(exc).__name__}: {exc}"
+            ) from exc
         deadline.watch(request, isinstance(http, httpx.AsyncClient))
         return request
 
@@ -267,9 +285,14 @@ class BaseClient:
             return parser.parse(answer.content, answer.encoding)
         except pydantic.ValidationError as exc:
             if self.lenient and parser.kind == "json":
-                with contextlib.suppress(ValueError, RecursionError):  # a body that is not JSON has nothing to build from
-                    return cast(T, parse_leniently(parser.target, answer.content, f"{endpoint.method} {endpoint.path}", exc))
-            raise APIResponseValidationError(answer, exc.errors(), f"the body does not match its schema: {exc}") from None
+                # A body that is not JSON has nothing to build from.
+                with contextlib.suppress(ValueError, RecursionError):
+                    return cast(
+                        T, parse_leniently(parser.target, answer.content, f"{endpoint.method} {endpoint.path}", exc)
+                    )
+            raise APIResponseValidationError(
+                answer, exc.errors(), f"the body does not match its schema: {exc}"
+            ) from None
 
     def _retry_after_error(self, request: httpx.Request, error: Exception, attempt: int) -> float | None:
         """Seconds to wait before retrying a request that got no answer, or None to give up."""
@@ -319,7 +342,9 @@ class BaseClient:
         try:
             self._tokens.keep(name, parse_token(answer.json()))
         except ValueError as exc:
-            raise APIError(f"the OAuth2 token endpoint {redact(answer.request.url)} answered without a usable token: {exc}") from None
+            raise APIError(
+                f"the OAuth2 token endpoint {redact(answer.request.url)} answered without a usable token: {exc}"
+            ) from None
 
     @staticmethod
     def _log(request: httpx.Request, outcome: str, started: float) -> None:
@@ -327,11 +352,12 @@ class BaseClient:
         elapsed = (time.monotonic() - started) * 1000
         log.debug("%s %s -> %s (%.0f ms)", request.method, request.url.path, outcome, elapsed)
 
-{% for mode in view.modes %}
+
+# Async twins: the sync ones are derived from them when a package is generated (render/runtime.py).
 
 
-class {{ mode.prefix }}APIClient(BaseClient):
-    """The {{ mode.kind }} transport: sends requests with an `{{ mode.http_client }}`."""
+class AsyncAPIClient(BaseClient):
+    """The transport of a generated client: sends its requests with an httpx client, retrying as configured."""
 
     def __init__(
         self,
@@ -341,7 +367,7 @@ class {{ mode.prefix }}APIClient(BaseClient):
         schemes: Mapping[str, Scheme] | None = None,
         timeout: Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
-        http_client: {{ mode.http_client }} | None = None,
+        http_client: httpx.AsyncClient | None = None,
         default_error: ResponseType[Any] | None = None,
         lenient: bool = False,
     ) -> None:
@@ -355,12 +381,12 @@ class {{ mode.prefix }}APIClient(BaseClient):
             lenient=lenient,
         )
         self._owns_http = http_client is None
-        self._http = http_client if http_client is not None else {{ mode.http_client }}()
+        self._http = http_client if http_client is not None else httpx.AsyncClient()
         if self._owns_http:
-            bound_reads(self._http)
+            async_bound_reads(self._http)
         self._bind_resources()
 
-    {{ mode.def_ }} request(
+    async def request(
         self,
         endpoint: Endpoint[T],
         args: Mapping[str, Any],
@@ -369,10 +395,10 @@ class {{ mode.prefix }}APIClient(BaseClient):
         options: RequestOptions = NO_OPTIONS,
     ) -> T:
         """Send one request (retrying as configured) and parse its answer; raise an `APIError` when it fails."""
-        value, _ = {{ mode.await_ }}self.request_with_response(endpoint, args, body, content_type, options)
+        value, _ = await self.request_with_response(endpoint, args, body, content_type, options)
         return value
 
-    {{ mode.def_ }} request_with_response(
+    async def request_with_response(
         self,
         endpoint: Endpoint[T],
         args: Mapping[str, Any],
@@ -394,14 +420,14 @@ class {{ mode.prefix }}APIClient(BaseClient):
         attempt = 0
         while True:
             if placement.token_scheme is not None:
-                {{ mode.await_ }}self._fetch_token(placement.token_scheme)
+                await self._fetch_token(placement.token_scheme)
                 placement = self._placement(endpoint, fetched=True)
             used = dict(self._tokens.tokens)
             deadline = Deadline(options.get("timeout", self.timeout), until)
             request = self._build_request(self._http, endpoint, args, body, content_type, options, placement, deadline)
             started = time.monotonic()
             try:
-                answer = {{ mode.await_ }}self._send(request, deadline, stream, placement)
+                answer = await self._send(request, deadline, stream, placement)
             except SEND_ERRORS as exc:
                 self._log(request, type(exc).__name__, started)
                 delay = self._retry_after_error(request, exc, attempt)
@@ -414,7 +440,7 @@ class {{ mode.prefix }}APIClient(BaseClient):
                         capture.take(answer)
                     return self._parse(endpoint, answer), answer
                 if stream:
-                    {{ mode.await_ }}answer.{{ mode.read }}()
+                    await answer.aread()
                 if answer.status_code == 401 and used and not refreshed:
                     # A token we fetched may have been revoked early: fetch a new one, once.
                     refreshed = True
@@ -425,62 +451,62 @@ class {{ mode.prefix }}APIClient(BaseClient):
                 if delay is None or too_late(until, delay):
                     raise self._status_error(answer, endpoint.errors)
             attempt += 1
-            {{ mode.await_ }}{{ mode.sleep }}(delay)
+            await asyncio.sleep(delay)
 
-    {{ mode.def_ }} _send(
+    async def _send(
         self, request: httpx.Request, deadline: Deadline, stream: bool, credentials: Placement
     ) -> httpx.Response:
         """Send `request` (see `_transport.py`) and, unless the caller streams it, read the whole body before
         the deadline."""
         with deadline.sending():
-            answer = {{ mode.await_ }}{{ mode.func_prefix }}send(self._http, request, True, credentials)
+            answer = await async_send(self._http, request, True, credentials)
         if stream:
             return answer
         deadline.guard(answer)
         try:
-            {{ mode.await_ }}answer.{{ mode.read }}()
+            await answer.aread()
         except BaseException:
-            {{ mode.await_ }}answer.{{ mode.close }}()
+            await answer.aclose()
             raise
         return answer
 
-    {{ mode.def_ }} _fetch_token(self, name: str) -> None:
+    async def _fetch_token(self, name: str) -> None:
         """Fetch an OAuth2 access token with the client-credentials flow and keep it until it expires; callers
         that need one meanwhile wait for it instead of fetching their own."""
         seen = self._tokens.tokens.get(name)
-        {{ mode.with_ }} self._tokens.{{ mode.func_prefix }}lock():
+        async with self._tokens.async_lock():
             if self._tokens.needs(name, seen):
-                {{ mode.await_ }}self._fetch_token_now(name)
+                await self._fetch_token_now(name)
 
-    {{ mode.def_ }} _fetch_token_now(self, name: str) -> None:
+    async def _fetch_token_now(self, name: str) -> None:
         deadline = Deadline(self.timeout)
         request = self._token_request(self._http, name, deadline)
         try:
-            answer = {{ mode.await_ }}self._send(request, deadline, False, Placement())
+            answer = await self._send(request, deadline, False, Placement())
         except SEND_ERRORS as exc:
             raise send_error(request, exc) from exc
         self._keep_token(name, answer)
 
-    {{ mode.def_ }} paginate(
+    async def paginate(
         self,
         endpoint: Endpoint[Any],
         args: Mapping[str, Any],
         pages: PageSpec[Item],
         options: RequestOptions = NO_OPTIONS,
-    ) -> {{ mode.prefix }}Page[Item]:
+    ) -> AsyncPage[Item]:
         """The first page of a list; iterating the page fetches the following ones as needed."""
 
-        {{ mode.def_ }} fetch(following: NextPage) -> tuple[Any, httpx.Response, Mapping[str, Any]]:
+        async def fetch(following: NextPage) -> tuple[Any, httpx.Response, Mapping[str, Any]]:
             if following.url is not None:  # a URL the server handed out carries every argument itself
-                value, answer = {{ mode.await_ }}self.request_with_response(endpoint.at(following.url), {}, options=options)
+                value, answer = await self.request_with_response(endpoint.at(following.url), {}, options=options)
                 return value, answer, {}
             at = {**args, **following.arguments}
-            value, answer = {{ mode.await_ }}self.request_with_response(endpoint, at, options=options)
+            value, answer = await self.request_with_response(endpoint, at, options=options)
             return value, answer, at
 
-        return {{ mode.prefix }}Page(*({{ mode.await_ }}fetch(NextPage())), fetch, pages)
+        return AsyncPage(*(await fetch(NextPage())), fetch, pages)
 
-    {{ mode.def_ }} wait_for(
+    async def wait_for(
         self,
         endpoint: Endpoint[T],
         args: Mapping[str, Any],
@@ -505,16 +531,16 @@ class {{ mode.prefix }}APIClient(BaseClient):
         interval = poll_interval
         while True:
             until = started + timeout + max(interval, MIN_POLL_INTERVAL)
-            value, answer = {{ mode.await_ }}self.request_with_response(endpoint, args, until=until)
+            value, answer = await self.request_with_response(endpoint, args, until=until)
             if check_status(value, poll, failed_error, time.monotonic() - started, timeout):
                 # Without a result shape, `D` is the status object's own type (the generated specs say so).
                 return cast(D, value) if poll.result is None else self._parse_as(poll.result, answer, endpoint)
             if on_progress is not None:
                 on_progress(value)
-            {{ mode.await_ }}{{ mode.sleep }}(next_delay(interval, answer, timeout - (time.monotonic() - started)))
+            await asyncio.sleep(next_delay(interval, answer, timeout - (time.monotonic() - started)))
             interval = min(interval * POLL_BACKOFF, max_poll_interval)
 
-    {{ mode.def_ }} request_accepted(
+    async def request_accepted(
         self,
         endpoint: Endpoint[B],
         args: Mapping[str, Any],
@@ -522,12 +548,12 @@ class {{ mode.prefix }}APIClient(BaseClient):
         body: Any = None,
         content_type: str | None = None,
         options: RequestOptions = NO_OPTIONS,
-    ) -> {{ mode.prefix }}Accepted[B, T]:
+    ) -> AsyncAccepted[B, T]:
         """Start asynchronous work; the result's `.wait()` polls the URL the answer's header names."""
-        accepted, answer = {{ mode.await_ }}self.request_with_response(endpoint, args, body, content_type, options)
-        return {{ mode.prefix }}Accepted(self, accepted, answer, location_of(answer, follow.header), follow)
+        accepted, answer = await self.request_with_response(endpoint, args, body, content_type, options)
+        return AsyncAccepted(self, accepted, answer, location_of(answer, follow.header), follow)
 
-    {{ mode.def_ }} request_action(
+    async def request_action(
         self,
         endpoint: Endpoint[Any],
         args: Mapping[str, Any],
@@ -535,15 +561,15 @@ class {{ mode.prefix }}APIClient(BaseClient):
         body: Any = None,
         content_type: str | None = None,
         options: RequestOptions = NO_OPTIONS,
-    ) -> {{ mode.prefix }}ActionHandle[T]:
+    ) -> AsyncActionHandle[T]:
         """Start async work; return a handle on it, by the ID the answer holds (`x-async-action`)."""
-        started = {{ mode.await_ }}self.request(endpoint, args, body, content_type, options)
+        started = await self.request(endpoint, args, body, content_type, options)
         handle = self._handle(started, action)
         if handle is None:
             raise APIError(f"{endpoint.method} {endpoint.path} answered without the {action.id_from!r} it promises")
         return handle
 
-    {{ mode.def_ }} request_action_or_result(
+    async def request_action_or_result(
         self,
         endpoint: Endpoint[B],
         args: Mapping[str, Any],
@@ -551,31 +577,30 @@ class {{ mode.prefix }}APIClient(BaseClient):
         body: Any = None,
         content_type: str | None = None,
         options: RequestOptions = NO_OPTIONS,
-    ) -> {{ mode.prefix }}ActionHandle[T] | B:
+    ) -> AsyncActionHandle[T] | B:
         """Start work the server may also finish at once: a handle when the answer holds an ID, else the answer."""
-        started = {{ mode.await_ }}self.request(endpoint, args, body, content_type, options)
+        started = await self.request(endpoint, args, body, content_type, options)
         handle = self._handle(started, action)
         return started if handle is None else handle
 
-    def _handle(self, started: Any, action: ActionSpec[T]) -> {{ mode.prefix }}ActionHandle[T] | None:
+    def _handle(self, started: Any, action: ActionSpec[T]) -> AsyncActionHandle[T] | None:
         work_id = getattr(started, action.id_from, None)
-        return {{ mode.prefix }}ActionHandle(self, work_id, action, started) if isinstance(work_id, str) and work_id else None
+        return AsyncActionHandle(self, work_id, action, started) if isinstance(work_id, str) and work_id else None
 
-    {{ mode.def_ }} close(self) -> None:
+    async def close(self) -> None:
         """Close the connection pool, unless it was passed in by the caller."""
         if self._owns_http:
             # httpx 0.23 complains when other threads' requests are in flight; they fail on their own, as APIErrors.
             with contextlib.suppress(RuntimeError):
-                {{ mode.await_ }}self._http.{{ mode.close }}()
+                await self._http.aclose()
 
-    {{ mode.def_ }} __{{ mode.dunder }}enter__(self: T) -> T:
+    async def __aenter__(self: T) -> T:
         return self
 
-    {{ mode.def_ }} __{{ mode.dunder }}exit__(
+    async def __aexit__(
         self,
         exc_type: type[BaseException] | None,
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        {{ mode.await_ }}self.close()
-{% endfor %}
+        await self.close()

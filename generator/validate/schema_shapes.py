@@ -1,13 +1,14 @@
 """What a schema is, read from its keywords alone: nullability, enum bases, keyword-only members, examples.
 
-Pure functions of schema data (no `$ref` is followed here); `build_models` and `build_unions` decide types from them.
+Pure functions of schema data (no `$ref` is followed here): `ir/build_models` and `build_unions` decide types from
+them, `extensions` checks what the `x-` extensions name.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from generator.load.document import split_pointer
+from generator.load.document import ref_pointer, split_pointer
 
 SCHEMAS = "/components/schemas"
 
@@ -72,12 +73,19 @@ def enum_base(values: list[Any]) -> Any:
 def implicit_tags(schema: Any, tag_property: str, target: str) -> tuple[str, ...]:
     """A variant's tags when the mapping does not list it: its `const`, else its schema name."""
     for source in [schema, *schema.get("allOf", [])] if isinstance(schema, dict) else []:
-        prop = (source.get("properties") or {}).get(tag_property) if isinstance(source, dict) else None
+        prop = source.get("properties", {}).get(tag_property) if isinstance(source, dict) else None
         if isinstance(prop, dict) and "const" in prop:
             return (str(prop["const"]),)
         if isinstance(prop, dict) and len(prop.get("enum", [])) == 1:
             return (str(prop["enum"][0]),)
     return (split_pointer(target)[-1],) if target.startswith(SCHEMAS) else ()
+
+
+def mapping_target(ref: str) -> str | None:
+    """The pointer a discriminator's mapping value names (a bare name: that component schema); None when it
+    names another file."""
+    target = ref if "/" in ref else f"#{SCHEMAS}/{ref}"
+    return ref_pointer(target) if target.startswith("#") else None
 
 
 def examples_of(schema: Any) -> tuple[Any, ...]:
@@ -93,12 +101,12 @@ def admits_null(schema: Any) -> bool:
     `allOf` member adding `nullable: true`): its uses are then `X | None`."""
     if not isinstance(schema, dict):
         return False
-    members = [m for key in ("oneOf", "anyOf") for m in schema.get(key) or []]
+    members = [m for key in ("oneOf", "anyOf") for m in schema.get(key, [])]
     return (
         is_nullable(schema)
-        or None in (schema.get("enum") or [])
+        or None in schema.get("enum", [])
         or any(is_null_only(m) for m in members)
-        or any(keyword_only(m) and m.get("nullable") is True for m in schema.get("allOf") or [])
+        or any(keyword_only(m) and m.get("nullable") is True for m in schema.get("allOf", []))
     )
 
 

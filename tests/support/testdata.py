@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # tests/support/testdata.py
 DATA = ROOT / "tests" / "data"
 SEEDS = DATA / "seeds"
 VENDOR_ASYNC_ACTIONS = DATA / "third_party" / "voucherify" / "async-actions.json"

@@ -1,8 +1,7 @@
-{{ view.header }}
 """What every generated method offers besides its parsed result: per-call options, the raw
 response (`.with_raw_response(...)`) and a streamed body (`.with_streaming_response(...)`).
 
-Methods are wrapped once, by `operation`/`async_operation`; the wrapper keeps the method's
+Methods are wrapped once, by `@Operation`/`@AsyncOperation`; the wrapper keeps the method's
 exact signature for type checkers (`ParamSpec`), so the variants are typed like the call.
 """
 
@@ -10,14 +9,17 @@ from __future__ import annotations
 
 import contextlib
 import inspect
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
-from typing import Any, Generic, TypeVar, overload
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from typing import Any, Concatenate, Generic, TypeVar, overload
 
 import httpx
-from typing_extensions import Concatenate, ParamSpec, TypedDict
+from typing_extensions import ParamSpec, TypedDict
 
 P = ParamSpec("P")
 T = TypeVar("T")
+# A resource method, as `Operation` and `AsyncOperation` wrap it: it returns its result, or an awaitable of it.
+_Method = Callable[Concatenate[Any, P], T]
+_AsyncMethod = Callable[Concatenate[Any, P], Awaitable[T]]
 
 # The option under which `.with_raw_response`/`.with_streaming_response` hand their `Capture` to the call.
 CAPTURE = "_capture"
@@ -89,15 +91,17 @@ def _taken(capture: Capture) -> httpx.Response:
     if capture.response is None:
         raise RuntimeError("the call returned without a response")
     return capture.response
-{% for mode in view.modes %}
 
 
-class {{ mode.prefix }}BoundOperation(Generic[P, T]):
+# Async twins: the sync ones are derived from them when a package is generated (render/runtime.py).
+
+
+class AsyncBoundOperation(Generic[P, T]):
     """A generated method bound to its resource: call it, or ask for the raw or streamed response."""
 
     __slots__ = ("_fn", "_owner")
 
-    def __init__(self, fn: Callable[Concatenate[Any, P], {{ mode.awaitable_open }}T{{ mode.awaitable_close }}], owner: Any) -> None:
+    def __init__(self, fn: _AsyncMethod[P, T], owner: Any) -> None:
         self._fn = fn
         self._owner = owner
 
@@ -114,26 +118,26 @@ class {{ mode.prefix }}BoundOperation(Generic[P, T]):
     def __repr__(self) -> str:
         return f"<operation {type(self._owner).__name__}.{self._fn.__name__}>"
 
-    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> {{ mode.awaitable_open }}T{{ mode.awaitable_close }}:
-        return self._fn(self._owner, *args, **kwargs)
+    async def __call__(self, *args: P.args, **kwargs: P.kwargs) -> T:
+        return await self._fn(self._owner, *args, **kwargs)
 
     def _call(self, capture: Capture, args: Any, kwargs: Any) -> Any:
         fn: Callable[..., Any] = self._fn  # the capture rides along as one more option
         return fn(self._owner, *args, **kwargs, **{CAPTURE: capture})
 
-    {{ mode.def_ }} with_raw_response(self, *args: P.args, **kwargs: P.kwargs) -> RawResponse[T]:
+    async def with_raw_response(self, *args: P.args, **kwargs: P.kwargs) -> RawResponse[T]:
         """Call the method; return its parsed result with the `httpx.Response` (status, headers)."""
         capture = Capture(stream=False)
-        parsed: T = {{ mode.await_ }}self._call(capture, args, kwargs)
+        parsed: T = await self._call(capture, args, kwargs)
         return RawResponse(parsed, _taken(capture))
 
-    @contextlib.{{ mode.prefix | lower }}contextmanager
-    {{ mode.def_ }} with_streaming_response(self, *args: P.args, **kwargs: P.kwargs) -> {{ mode.iterator }}[httpx.Response]:
+    @contextlib.asynccontextmanager
+    async def with_streaming_response(self, *args: P.args, **kwargs: P.kwargs) -> AsyncIterator[httpx.Response]:
         """Call the method without reading the body: use the response's `iter_bytes()` (or `aiter_bytes()`)
         inside the `with` block, for downloads too large for memory. Error statuses still raise."""
         capture = Capture(stream=True)
         try:
-            {{ mode.await_ }}self._call(capture, args, kwargs)
+            await self._call(capture, args, kwargs)
         except Streamed as streamed:
             response = streamed.response
         else:
@@ -141,33 +145,28 @@ class {{ mode.prefix }}BoundOperation(Generic[P, T]):
         try:
             yield response
         finally:
-            {{ mode.await_ }}response.{{ mode.close }}()
+            await response.aclose()
 
 
-class {{ mode.prefix }}Operation(Generic[P, T]):
-    """The descriptor `@_{{ mode.func_prefix }}operation` puts on a resource class."""
+class AsyncOperation(Generic[P, T]):
+    """A resource method made an operation (callable, `.with_raw_response`, `.with_streaming_response`): the
+    decorator, and the descriptor that binds the method to its resource."""
 
-    def __init__(self, fn: Callable[Concatenate[Any, P], {{ mode.awaitable_open }}T{{ mode.awaitable_close }}]) -> None:
+    def __init__(self, fn: _AsyncMethod[P, T]) -> None:
         self._fn = fn
         self.__doc__ = fn.__doc__
         self.__name__ = fn.__name__
         self.__wrapped__ = fn  # `inspect.signature` and `help()` show the method's own signature
 
-    def __call__(self, owner: Any, *args: P.args, **kwargs: P.kwargs) -> {{ mode.awaitable_open }}T{{ mode.awaitable_close }}:
+    async def __call__(self, owner: Any, *args: P.args, **kwargs: P.kwargs) -> T:
         """Call the method on a resource given explicitly (`Resource.method(resource, ...)`)."""
-        return self._fn(owner, *args, **kwargs)
+        return await self._fn(owner, *args, **kwargs)
 
     @overload
-    def __get__(self, owner: None, cls: type | None = None) -> {{ mode.prefix }}Operation[P, T]: ...
+    def __get__(self, owner: None, cls: type | None = None) -> AsyncOperation[P, T]: ...
 
     @overload
-    def __get__(self, owner: object, cls: type | None = None) -> {{ mode.prefix }}BoundOperation[P, T]: ...
+    def __get__(self, owner: object, cls: type | None = None) -> AsyncBoundOperation[P, T]: ...
 
     def __get__(self, owner: object | None, cls: type | None = None) -> Any:
-        return self if owner is None else {{ mode.prefix }}BoundOperation(self._fn, owner)
-
-
-def _{{ mode.func_prefix }}operation(fn: Callable[Concatenate[Any, P], {{ mode.awaitable_open }}T{{ mode.awaitable_close }}]) -> {{ mode.prefix }}Operation[P, T]:
-    """Make a resource method an operation (callable, `.with_raw_response`, `.with_streaming_response`)."""
-    return {{ mode.prefix }}Operation(fn)
-{% endfor %}
+        return self if owner is None else AsyncBoundOperation(self._fn, owner)

@@ -1,4 +1,3 @@
-{{ view.header }}
 """Timeouts as deadlines. httpx's timeouts bound each phase and each read separately, so a server that
 trickles its body a byte at a time keeps a request going forever; a `timeout` given in seconds is instead
 the time one attempt may take in all: connecting, sending, and reading the whole body.
@@ -16,11 +15,11 @@ import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, Union
+from typing import Any
 
 import httpx
 
-Timeout = Union[float, httpx.Timeout]  # seconds for a whole attempt, or httpx's per-phase timeouts
+Timeout = float | httpx.Timeout  # seconds for a whole attempt, or httpx's per-phase timeouts
 EXPIRED = 0.001  # the timeout of a phase that starts past the deadline: a socket timeout of 0 would not block
 
 
@@ -124,51 +123,54 @@ class _GuardedStream(httpx.SyncByteStream, httpx.AsyncByteStream):
         await self._stream.aclose()
 
 
-def bound_reads(http: httpx.Client | httpx.AsyncClient) -> None:
-    """Cut every read on the connections of `http` (a client the package made, never a caller's) at the
-    deadline of the request being sent (`Deadline.sending`), headers included.
+def _pools(http: httpx.Client | httpx.AsyncClient) -> list[Any]:
+    """The connection pools of `http` whose httpcore network backend can be wrapped (`bound_reads`).
 
-    This wraps httpcore's network backend, reached through httpx's and httpcore's private attributes (the
-    same from httpx 0.23 to 0.28, tested at both); where they are missing, reads keep httpx's own bounds.
+    They are reached through httpx's and httpcore's private attributes (the same from httpx 0.23 to 0.28, tested
+    at both); where those are missing, there is none, and reads keep httpx's own bounds.
     """
-    for transport in [http._transport, *http._mounts.values()]:
-        pool: Any = getattr(transport, "_pool", None)
-        backend = getattr(pool, "_network_backend", None)
-        if backend is not None:
-            wrapper = _BoundedBackend if isinstance(http, httpx.Client) else _AsyncBoundedBackend
-            pool._network_backend = wrapper(backend)
-{% for mode in view.modes %}
+    pools = [getattr(transport, "_pool", None) for transport in [http._transport, *http._mounts.values()]]
+    return [pool for pool in pools if getattr(pool, "_network_backend", None) is not None]
 
 
-class _{{ mode.prefix }}BoundedBackend:
+# Async twins: the sync ones are derived from them when a package is generated (render/runtime.py).
+
+
+def async_bound_reads(http: httpx.AsyncClient) -> None:
+    """Cut every read on the connections of `http` (a client the package made, never a caller's) at the
+    deadline of the request being sent (`Deadline.sending`), headers included."""
+    for pool in _pools(http):
+        pool._network_backend = _AsyncBoundedBackend(pool._network_backend)
+
+
+class _AsyncBoundedBackend:
     """An httpcore network backend whose connections' reads end by the deadline of the request being sent."""
 
     def __init__(self, backend: Any) -> None:
         self._backend = backend
 
-    {{ mode.def_ }} connect_tcp(self, *args: Any, **kwargs: Any) -> Any:
-        return _{{ mode.prefix }}BoundedStream({{ mode.await_ }}self._backend.connect_tcp(*args, **kwargs))
+    async def connect_tcp(self, *args: Any, **kwargs: Any) -> Any:
+        return _AsyncBoundedStream(await self._backend.connect_tcp(*args, **kwargs))
 
-    {{ mode.def_ }} connect_unix_socket(self, *args: Any, **kwargs: Any) -> Any:
-        return _{{ mode.prefix }}BoundedStream({{ mode.await_ }}self._backend.connect_unix_socket(*args, **kwargs))
+    async def connect_unix_socket(self, *args: Any, **kwargs: Any) -> Any:
+        return _AsyncBoundedStream(await self._backend.connect_unix_socket(*args, **kwargs))
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._backend, name)
 
 
-class _{{ mode.prefix }}BoundedStream:
+class _AsyncBoundedStream:
     """A connection whose reads wait no longer than the time left before the deadline being sent under."""
 
     def __init__(self, stream: Any) -> None:
         self._stream = stream
 
-    {{ mode.def_ }} read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        data: bytes = {{ mode.await_ }}self._stream.read(max_bytes, _capped(timeout, _SENDING.get()))
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        data: bytes = await self._stream.read(max_bytes, _capped(timeout, _SENDING.get()))
         return data
 
-    {{ mode.def_ }} start_tls(self, *args: Any, **kwargs: Any) -> Any:
-        return _{{ mode.prefix }}BoundedStream({{ mode.await_ }}self._stream.start_tls(*args, **kwargs))
+    async def start_tls(self, *args: Any, **kwargs: Any) -> Any:
+        return _AsyncBoundedStream(await self._stream.start_tls(*args, **kwargs))
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)
-{% endfor %}

@@ -1,4 +1,3 @@
-{{ view.header }}
 """Sending one request: redirects that keep credentials on their origin, the package's error for
 whatever a send raises, and which of those failures are worth retrying.
 
@@ -42,22 +41,25 @@ def without_credentials(request: httpx.Request, origin: httpx.URL, credentials: 
     for name, _ in credentials.query:  # a moved server's redirect often repeats the query, keys included
         request.url = request.url.copy_remove_param(name)
     return request
-{% for mode in view.modes %}
 
 
-{{ mode.def_ }} {{ mode.func_prefix }}send(
-    http: {{ mode.http_client }}, request: httpx.Request, stream: bool, credentials: Placement
+# Async twins: the sync ones are derived from them when a package is generated (render/runtime.py).
+
+
+async def async_send(
+    http: httpx.AsyncClient, request: httpx.Request, stream: bool, credentials: Placement
 ) -> httpx.Response:
     """Send `request`, following redirects as `http` is configured to; `credentials` (where the request's
     credentials went) are dropped from the first hop that leaves the request's origin on."""
     origin = request.url
-    answer = {{ mode.await_ }}http.send(request, stream=stream, follow_redirects=False)
+    answer = await http.send(request, stream=stream, follow_redirects=False)
     hops = 0
     while http.follow_redirects and answer.next_request is not None:
-        {{ mode.await_ }}answer.{{ mode.close }}()
+        await answer.aclose()
         if hops == http.max_redirects:
             raise httpx.TooManyRedirects("Exceeded maximum allowed redirects.", request=answer.request)
-        answer = {{ mode.await_ }}http.send(without_credentials(answer.next_request, origin, credentials), stream=stream, follow_redirects=False)
+        answer = await http.send(
+            without_credentials(answer.next_request, origin, credentials), stream=stream, follow_redirects=False
+        )
         hops += 1
     return answer
-{% endfor %}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import shutil
@@ -15,6 +14,7 @@ from typing import Any
 
 import pytest
 import yaml
+from importing import imported
 from recording_server import RecordingServer
 
 from conftest import minimal_spec, mypy_strict, run_generator
@@ -69,13 +69,8 @@ def hostile_package(tmp_path: Path) -> Iterator[tuple[Any, Path]]:
     spec.write_text(yaml.safe_dump(_clashing_spec(), sort_keys=False))
     out = tmp_path / "out"
     write_tree(package_tree(spec, "hostile"), out / "hostile")
-    sys.path.insert(0, str(out))
-    try:
-        yield importlib.import_module("hostile"), out
-    finally:
-        sys.path.remove(str(out))
-        for name in [n for n in sys.modules if n.split(".")[0] == "hostile"]:
-            del sys.modules[name]
+    with imported(out, "hostile") as package:
+        yield package, out
 
 
 @pytest.mark.timeout(300)

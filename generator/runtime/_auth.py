@@ -1,4 +1,3 @@
-{{ view.header }}
 """Credentials: which security scheme an operation can use, and where each credential goes.
 
 An operation lists alternatives (OpenAPI `security`: any one entry, all schemes
@@ -79,7 +78,9 @@ class TokenCache:
     def __init__(self) -> None:
         self.tokens: dict[str, Token] = {}
         self._thread_lock = threading.Lock()
-        self._loop_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
+        self._loop_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+            weakref.WeakKeyDictionary()
+        )
         self._guard = threading.Lock()  # held only for a few dict operations, never for a fetch
 
     def lock(self) -> threading.Lock:

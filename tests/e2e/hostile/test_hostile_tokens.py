@@ -13,8 +13,8 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from e2e.clients.test_client_auth import SPEC
 from recording_server import RecordingServer, Seen
-from test_client_auth import SPEC
 
 from conftest import MakePackage
 
