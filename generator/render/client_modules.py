@@ -7,22 +7,15 @@ API with thousands of operations costs what it costs for one with ten.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from generator import ir
-from generator.render.client_context import ClientContext, ConstantView, FailedErrorView
-from generator.render.client_views import (
-    ASYNC,
-    MODES,
-    MODULE_NAMES,
-    RUNTIME_IMPORTS,
-    SYNC,
-    GroupView,
-    methods_of_operation,
-)
+from generator.render.client_context import ClientContext, FailedErrorView, Scope, parser
+from generator.render.client_views import ASYNC, MODES, MODULE_NAMES, SYNC, GroupView, methods_of_operation, shape_of
+from generator.render.constants import Code, Constant, ConstantView, defined, names, source
 from generator.render.endpoint_views import credentials, scheme_source
-from generator.render.python_code import BUILTIN_TYPES, docstring, import_lines, imports_for, literal
+from generator.render.needs import NOTHING, Needs, joined, uses
+from generator.render.python_code import BUILTIN_TYPES, docstring, import_lines, literal
 
 _RUNTIME_EXPORTS = {
     "._exceptions": [
@@ -52,6 +45,11 @@ class ResourceModuleView:
     constants: tuple[ConstantView, ...]
     imports: tuple[str, ...]
     type_imports: tuple[str, ...]  # under `if TYPE_CHECKING:`
+    named: dict[Constant, str]  # the constants its methods name, by the names `constants` gives them
+
+    def source(self, line: Code) -> str:
+        """A line of a method, with the module's names for the constants in it."""
+        return source(line, self.named)
 
 
 @dataclass(frozen=True)
@@ -78,10 +76,10 @@ class ClientView:
     exports: dict[str, list[str]]  # public names by the module that defines them
 
 
-def _group_view(api: ir.Api, group: ir.Group, ctx: ClientContext, module: str) -> GroupView:
-    ctx.shadowed = (frozenset(op.name for op in group.operations) & BUILTIN_TYPES) | ctx.reserved
+def _group_view(api: ir.Api, group: ir.Group, scope: Scope, module: str) -> GroupView:
+    shapes = [(op, shape_of(op, scope)) for op in group.operations]
     methods = {
-        mode.kind: tuple(m for op in group.operations for m in methods_of_operation(op, ctx, mode)) for mode in MODES
+        mode.kind: tuple(m for op, s in shapes for m in methods_of_operation(op, s, scope, mode)) for mode in MODES
     }
     text = group.description or (
         f"Operations tagged {group.name}." if group.operations else f"The resources nested in `{group.qualified}`."
@@ -97,70 +95,66 @@ def class_names(group: ir.Group) -> dict[str, str]:
     return {SYNC.kind: group.class_name, ASYNC.kind: group.async_class_name}
 
 
-def _imports(
-    rendered: str, types: list[ir.TypeExpr], ctx: ClientContext, up: str
-) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
-    """What a module's code mentions, to import: (at run time, for type checkers only), by module. `up` is
-    the package's relative prefix from the module (`.` for client.py, `..` in `resources/`)."""
-    tokens = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", re.sub(r"\btypes\.\w+", "", rendered)))
-    needed = {_relative(module, up): names & tokens for module, names in imports_for(types).items()}
-    needed.setdefault("typing", set()).update({"Any", "Literal"} & tokens)
-    # Types are imported for type checkers only: at run time the parsers look them up when first needed.
-    checking = {f"{up}types": (ir.named_in(types) & tokens) - ctx.reserved}
-    if checking[f"{up}types"]:
-        needed["typing"].add("TYPE_CHECKING")
-    if "types." in rendered:
-        needed[up] = {"types"}
-    for module, names in RUNTIME_IMPORTS.items():
-        needed[_relative(module, up)] = needed.get(_relative(module, up), set()) | (set(names) & tokens)
-    return needed, checking
+def import_plan(
+    needs: Needs, up: str, modules: tuple[str, ...] = (), checking: dict[str, set[str]] | None = None
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The import lines of a module `up` from the package's top (`.` for client.py, `..` in `resources/`) that
+    uses `needs`: those run at import time, and those under `if TYPE_CHECKING:` (the package's types, which
+    the parsers look up when first needed, and the `checking` names). `modules` are plain imports it makes."""
+    by_module: dict[str, set[str]] = {}
+    for module, name in needs.names:
+        by_module.setdefault(_relative(module, up), set()).add(name)
+    checked = {f"{up}types": set(needs.types), **(checking or {})}
+    if any(checked.values()):
+        by_module.setdefault("typing", set()).add("TYPE_CHECKING")
+    return import_lines(by_module, tuple(sorted(needs.modules | set(modules)))), import_lines(checked)
 
 
 def _relative(module: str, up: str) -> str:
-    """A module written for the package's top (`._runtime`) as seen from a module `up` away (`.._runtime`)."""
+    """A module written for the package's top (`._runtime`, `.`) as seen from a module `up` away (`.._runtime`)."""
     return up + module[1:] if module.startswith(".") else module
 
 
-def _types_of(operations: list[ir.Operation]) -> list[ir.TypeExpr]:
-    """The types the operations' responses, parameters and bodies name."""
-    return [
-        t
-        for op in operations
-        for t in [*(r.type for r in op.responses), *(p.type for p in op.parameters if p.constant is None), op.body]
-        if t is not None
-    ]
+def raised(groups: tuple[GroupView, ...]) -> tuple[FailedErrorView, ...]:
+    """The wait errors the methods of `groups` raise, each once, in the order they are first raised."""
+    found: dict[str, FailedErrorView] = {}
+    for error in (e for g in groups for ms in g.methods.values() for m in ms for e in m.failed_errors):
+        found.setdefault(error.name, error)
+    return tuple(found.values())
 
 
-def _rendered(groups: list[GroupView], constants: tuple[ConstantView, ...]) -> str:
-    return " ".join(
-        [f"{m.decorator} {m.signature} {m.returns} {' '.join(m.body)}" for g in groups for ms in g.methods.values()
-         for m in ms]
-        + [f"{c.hint} {c.value}" for c in constants]
-    )  # fmt: skip
+# The resource classes' `__init__` takes the client (templates/package/resources/module.py.jinja).
+_RESOURCE_NEEDS = uses("._base_client", "APIClient", "AsyncAPIClient")
 
 
-def _resource_module(api: ir.Api, top: ir.Group, ctx: ClientContext) -> ResourceModuleView:
-    """The module of an outermost resource: its classes and those nested in it, and their constants."""
-    failed = ctx.failed_errors
+def resource_module(api: ir.Api, top: ir.Group, ctx: ClientContext) -> ResourceModuleView:
+    """The module of an outermost resource: its classes and those nested in it, and the constants they use.
+
+    Every module defines the constants it uses, those of a status operation that several resources poll
+    included: no module imports another's private names."""
     members = [g for g in api.groups if g is top or g.parent[:1] == (top.name,)]
-    groups = [_group_view(api, g, ctx, top.name) for g in members]
-    # The status operations' too: a module that polls one defines its constants itself.
-    polled = [op for g in api.groups for op in g.operations if op.poll is not None]
-    types = _types_of([op for g in members for op in g.operations] + polled) + ctx.item_types
-    constants = tuple(ctx.constants.by_value.values())
-    rendered = _rendered(groups, constants)
-    needed, checking = _imports(rendered, types, ctx, "..")
-    needed["..client"] = {name for name in failed if re.search(rf"\b{name}\b", rendered)}
-    needed[".._base_client"] = needed.get(".._base_client", set()) | {"APIClient", "AsyncAPIClient"}
+    groups = tuple(_group_view(api, g, Scope(ctx, _shadowed(g, ctx)), top.name) for g in members)
+    methods = [m for g in groups for ms in g.methods.values() for m in ms]
+    named = names(line for m in methods for line in m.body)
+    constants = defined(named)
+    imports, type_imports = import_plan(
+        joined([_RESOURCE_NEEDS, *(m.needs for m in methods), *(c.needs for c in constants)]), ".."
+    )
     clients = f"{api.client_name} and {api.async_client_name}"
     return ResourceModuleView(
         top.name,
         docstring(f"`client.{top.name}` of {clients}, and the resources nested in it."),
-        tuple(groups),
+        groups,
         constants,
-        import_lines(needed, modules=("builtins",) if "builtins." in rendered else ()),
-        import_lines(checking),
+        imports,
+        type_imports,
+        named,
     )
+
+
+def _shadowed(group: ir.Group, ctx: ClientContext) -> frozenset[str]:
+    """The names a resource's annotations write qualified: builtins its methods hide, and the reserved types."""
+    return (frozenset(op.name for op in group.operations) & BUILTIN_TYPES) | ctx.reserved
 
 
 def _init_doc(api: ir.Api, secrets: list[ir.Credential]) -> str:
@@ -191,37 +185,30 @@ def _client_doc(api: ir.Api, secrets: list[ir.Credential]) -> str:
 
 def client_view(api: ir.Api) -> ClientView:
     """The client's modules: the client classes with their wait errors, and the resources, one module each."""
-    ctx = ClientContext(api, MODULE_NAMES)  # the client module's; each resource module gets its own constants
-    failed = ctx.failed_errors
-    modules = tuple(_resource_module(api, top, ctx.for_module()) for top in api.groups if not top.parent)
-    default_error = ctx.constants.parser(ctx.default_error) if ctx.default_error is not None else ""
+    ctx = ClientContext(api, MODULE_NAMES)
+    modules = tuple(resource_module(api, top, ctx) for top in api.groups if not top.parent)
+    failed = raised(tuple(g for m in modules for g in m.groups))
+    # client.py's own constants: the default error's parser and the schemes
+    error_parser = parser(ctx.default_error, "json", ctx.reserved) if ctx.default_error is not None else None
     secrets = credentials(api)
     arguments = [f"{c.name}: str | None = None" for c in secrets]
     arguments += [f"{v.name}: str = {literal(v.default)}" for v in api.server_variables]
-    schemes = "{}"
+    schemes = None
     if api.auth:
-        schemes = ctx.constants.add(
-            "schemes",
-            "dict[str, Scheme]",
-            "{" + ", ".join(f"{literal(s.key)}: {scheme_source(s)}" for s in api.auth) + "}",
-        )
-    constants = tuple(ctx.constants.by_value.values())
-    # The wait errors name the status operations' types; the default error is parsed here too.
-    types = _types_of([op for g in api.groups for op in g.operations if op.poll is not None]) + ctx.item_types
-    types += [ctx.default_error] if ctx.default_error is not None else []
-    rendered = " ".join([f"{c.hint} {c.value}" for c in constants] + [e.type for e in failed.values()])
-    needed, checking = _imports(rendered, types, ctx, ".")
-    needed["._base_client"] |= {"DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "APIClient", "AsyncAPIClient", "expand_url"}
+        value = "{" + ", ".join(f"{literal(s.key)}: {scheme_source(s)}" for s in api.auth) + "}"
+        schemes = Constant("dict[str, Scheme]", (value,), "schemes", uses("._auth", "Scheme"))
+    named = names([(c,) for c in (error_parser, schemes) if c is not None])
+    constants = defined(named)
     tops = [g for m in modules for g in m.groups if g.top_level]
-    if tops:
-        needed["functools"] = {"cached_property"}
-        needed["typing"].add("TYPE_CHECKING")
-        for module in modules:
-            checking[f".resources.{module.name}"] = {
-                g.class_names[mode.kind] for g in module.groups if g.top_level for mode in MODES
-            }
-    if failed:
-        needed["._exceptions"].add("WaitFailedError")
+    needs = joined([_CLIENT_NEEDS, *(c.needs for c in constants), *(e.needs for e in failed)])
+    needs |= uses("functools", "cached_property") if tops else NOTHING
+    needs |= uses("._exceptions", "WaitFailedError") if failed else NOTHING
+    # The resources are imported when first used: their classes are named here for type checkers only.
+    resources = {
+        f".resources.{m.name}": {g.class_names[mode.kind] for g in m.groups if g.top_level for mode in MODES}
+        for m in modules
+    }
+    imports, type_imports = import_plan(needs, ".", ("httpx",), resources)
     return ClientView(
         names={SYNC.kind: api.client_name, ASYNC.kind: api.async_client_name},
         module_docstring=docstring(
@@ -237,13 +224,19 @@ def client_view(api: ir.Api) -> ClientView:
         base_url=literal(api.server_url),
         server_variables="{" + ", ".join(f"{literal(v.wire_name)}: {v.name}" for v in api.server_variables) + "}",
         credentials="{" + ", ".join(f"{literal(c.name)}: {c.name}" for c in secrets) + "}",
-        schemes=schemes,
-        default_error=default_error,
+        schemes=named[schemes] if schemes is not None else "{}",
+        default_error=named[error_parser] if error_parser is not None else "",
         groups=tuple(g for m in modules for g in m.groups),
         resource_modules=modules,
         constants=constants,
-        failed_errors=tuple(failed.values()),
-        imports=import_lines(needed, modules=("httpx",)),
-        type_imports=import_lines(checking),
-        exports={".client": [api.client_name, api.async_client_name, *failed], **_RUNTIME_EXPORTS},
+        failed_errors=failed,
+        imports=imports,
+        type_imports=type_imports,
+        exports={".client": [api.client_name, api.async_client_name, *(e.name for e in failed)], **_RUNTIME_EXPORTS},
     )
+
+
+# What the client classes' `__init__` names (templates/package/client.py.jinja).
+_CLIENT_NEEDS = uses(
+    "._base_client", "DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "APIClient", "AsyncAPIClient", "expand_url"
+)

@@ -11,10 +11,12 @@ from dataclasses import dataclass
 
 from generator import ir
 from generator.ir.names import Identifier, indefinite
-from generator.render.client_context import ClientContext
-from generator.render.endpoint_views import endpoint_source, return_type
+from generator.render.client_context import FailedErrorView, Scope
+from generator.render.constants import Code, Constant, call, code
+from generator.render.endpoint_views import endpoint_constant, return_type
 from generator.render.format import LINE_LENGTH
-from generator.render.python_code import construct, docstring, hint, literal
+from generator.render.needs import NOTHING, Needs, joined, uses
+from generator.render.python_code import docstring, literal, typed
 
 
 @dataclass(frozen=True)
@@ -56,10 +58,12 @@ class MethodView:
     signature: str
     returns: str
     docstring: str
-    body: tuple[str, ...]
+    body: tuple[Code, ...]  # lines, the constants they name written once the module has named them
     decorator: str = ""  # `Operation`: callable, with `.with_raw_response` and `.with_streaming_response`
     def_: str = "def"  # `async def` for a method that sends requests on the async client
     text: str = ""  # the docstring's text, for the docs
+    needs: Needs = NOTHING  # what its signature, return hint and body name from other modules
+    failed_errors: tuple[FailedErrorView, ...] = ()  # the wait errors it raises (classes of client.py)
 
 
 @dataclass(frozen=True)
@@ -77,23 +81,6 @@ class GroupView:
     module: str = ""  # the `resources/` module it is defined in: its outermost resource's attribute
 
 
-# What the client module may import from the runtime; only the names its code uses are imported.
-RUNTIME_IMPORTS = {
-    "collections.abc": ["Callable"],
-    "typing_extensions": ["Unpack"],
-    "._auth": ["Scheme"],
-    "._base_client": ["Endpoint"],
-    "._encoding": ["Body", "Param", "PartEncoding"],
-    "._exceptions": [],
-    "._response": ["AsyncOperation", "Operation", "RequestOptions"],
-    "._runtime": ["ResponseType"],
-    "._pagination": ["AsyncPage", "Page", "PageSpec"],
-    "._polling": [
-        "DEFAULT_MAX_POLL_INTERVAL", "DEFAULT_POLL_INTERVAL", "DEFAULT_WAIT_TIMEOUT", "Accepted", "AsyncAccepted",
-        "ActionHandle", "ActionSpec", "AsyncActionHandle", "Expected", "FollowSpec", "PollSpec",
-    ],
-    "typing": ["overload"],
-}  # fmt: skip
 _WAIT_KEYWORDS = (
     "timeout: float = DEFAULT_WAIT_TIMEOUT",
     "on_progress: Callable[[{t}], object] | None = None",
@@ -106,77 +93,99 @@ _WAIT_ARGUMENTS = (
 )
 
 
-# Names client.py binds besides the package's types: a type with one of these names is written `types.X` there.
+# Names the client's modules may bind besides the package's types (runtime names, `typing`'s): a type with
+# one of these names is written `types.X` there. Each node reports what it imports (`Needs`); this only keeps
+# a type from being imported under a name the module gives something else (tests/test_render_plan.py checks
+# that it holds every class name they import).
 MODULE_NAMES = frozenset(
-    {name for names in RUNTIME_IMPORTS.values() for name in names}
+    {"Callable", "Unpack", "Scheme", "Endpoint", "Body", "Param", "PartEncoding", "ResponseType", "FileInput"}
+    | {"overload", "WaitFailedError", "TYPE_CHECKING", "Any", "Literal"}
+    | {"AsyncOperation", "Operation", "RequestOptions", "AsyncPage", "Page", "PageSpec"}
+    | {"DEFAULT_MAX_POLL_INTERVAL", "DEFAULT_POLL_INTERVAL", "DEFAULT_WAIT_TIMEOUT", "Accepted", "AsyncAccepted"}
+    | {"ActionHandle", "ActionSpec", "AsyncActionHandle", "Expected", "FollowSpec", "PollSpec"}
     | {"APIClient", "AsyncAPIClient", "DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "expand_url"}
-    | {"WaitFailedError", "TYPE_CHECKING", "Any", "Literal", "Callable"}
 )
+_WAIT_NEEDS = uses("._polling", "DEFAULT_WAIT_TIMEOUT", "DEFAULT_POLL_INTERVAL", "DEFAULT_MAX_POLL_INTERVAL") | uses(
+    "collections.abc", "Callable"
+)
+_OPTIONS_NEEDS = uses("typing_extensions", "Unpack") | uses("._response", "RequestOptions")
 
 
 @dataclass(frozen=True)
-class _Shape:
+class Shape:
     """What both modes of one operation share: its parameters, the call's arguments, the return hint."""
 
     signature: str  # without the per-call options
     keywords: bool
-    endpoint: str  # the name of its `Endpoint` constant
+    endpoint: Constant
     arguments: str  # `{"limit": limit}`
     body: str  # `, body=body, content_type=content_type`, or ""
     returns: str
+    signature_needs: Needs
+    returns_needs: Needs
 
 
-def _shape(op: ir.Operation, ctx: ClientContext) -> _Shape:
-    """The shape of `op` (built once per module and hidden names: both modes and every poller ask for it)."""
-    key = (op.operation_id, ctx.shadowed)
-    if (found := ctx.shapes.get(key)) is None:
-        found = ctx.shapes[key] = _new_shape(op, ctx)
-    return found
-
-
-def _new_shape(op: ir.Operation, ctx: ClientContext) -> _Shape:
+def shape_of(op: ir.Operation, scope: Scope) -> Shape:
+    """What both modes of `op`'s method share, and every call that polls it (as a status operation)."""
     path_params = sorted(
         (p for p in op.parameters if p.location == "path"), key=lambda p: op.path.find("{" + p.wire_name + "}")
     )
     keyword = sorted(
         (p for p in op.parameters if p.location != "path" and p.constant is None), key=lambda p: not p.required
     )
-    shadowed = ctx.shadowed
+    shadowed = scope.shadowed
+    hints = [NOTHING]
     body_hint = ""
     if op.body is not None:
-        body_hint = hint(op.body, shadowed)
+        body_hint, needs = typed(op.body, shadowed)
         options = op.body.options if isinstance(op.body, ir.UnionOf) else (op.body,)
-        plain = ir.DictOf(ir.Primitive("Any"))
-        if any(isinstance(t, ir.Named) for t in options):  # an object body may be plain data too
-            body_hint += f" | {hint(plain, shadowed)}"
-        elif any(isinstance(t, ir.ListOf) and isinstance(t.item, ir.Named) for t in options):  # and so may its items
-            body_hint += f" | {hint(ir.ListOf(plain), shadowed)}"
-    positional = [_param(p.name, ctx.argument_hint(p.type)) for p in path_params]
+        if (plain := _plain_body(options)) is not None:
+            plain_hint, plain_needs = typed(plain, shadowed)
+            body_hint, needs = f"{body_hint} | {plain_hint}", needs | plain_needs
+        hints.append(needs)
+
+    def argument(p: ir.Parameter, suffix: str = "", default: str = "") -> str:
+        text, needs = scope.argument_hint(p.type)
+        hints.append(needs)
+        return _param(p.name, text + suffix, default)
+
+    positional = [argument(p) for p in path_params]
     if op.body is not None and op.body_required:
         positional.append(_param("body", body_hint))
-    keywords = [_param(p.name, ctx.argument_hint(p.type)) for p in keyword if p.required]
+    keywords = [argument(p) for p in keyword if p.required]
     if op.body is not None and not op.body_required:
         keywords.append(_param("body", f"{body_hint} | None", " = None"))
-    keywords += [_param(p.name, f"{ctx.argument_hint(p.type)} | None", " = None") for p in keyword if not p.required]
+    keywords += [argument(p, " | None", " = None") for p in keyword if not p.required]
     media_types = list(dict.fromkeys(b.media_type for b in op.bodies))
     body = ", body=body" if op.body is not None else ""
     if len(media_types) > 1:
-        choices = hint(ir.LiteralOf(tuple(media_types)), shadowed)
+        choices, needs = typed(ir.LiteralOf(tuple(media_types)), shadowed)
+        hints.append(needs)
         keywords.append(_param("content_type", choices, f" = {literal(media_types[0])}"))
         body += ", content_type=content_type"
     signature = ", ".join(["self", *positional, *(["*", *keywords] if keywords else [])])
     first = op.success.type if op.success and op.success.type is not None else None
     direct = op.starts is not None and op.starts.direct and first is not None
-    typed = hint(first, ctx.shadowed) if direct and first is not None else _returns(op, ctx.shadowed)
-    source = endpoint_source(op, ctx.constants.parser, ctx.default_error)
-    endpoint = ctx.constants.add(f"op {op.operation_id}", f"Endpoint[{typed}]", source)
+    returns, returns_needs = _returns(op, shadowed)
+    typed_hint, typed_needs = typed(first, shadowed) if direct and first is not None else (returns, returns_needs)
+    endpoint = endpoint_constant(op, scope.parser, scope.ctx.default_error, (typed_hint, typed_needs))
     arguments = "{" + ", ".join(f"{literal(p.name)}: {p.name}" for p in op.parameters if p.constant is None) + "}"
-    return _Shape(signature, bool(keywords), endpoint, arguments, body, _returns(op, shadowed))
+    return Shape(signature, bool(keywords), endpoint, arguments, body, returns, joined(hints), returns_needs)
 
 
-def _returns(op: ir.Operation, shadowed: frozenset[str]) -> str:
+def _plain_body(options: tuple[ir.TypeExpr, ...]) -> ir.TypeExpr | None:
+    """What a body may also be given as: plain data for an object, and a list of it for a list of objects."""
+    plain = ir.DictOf(ir.Primitive("Any"))
+    if any(isinstance(t, ir.Named) for t in options):
+        return plain
+    if any(isinstance(t, ir.ListOf) and isinstance(t.item, ir.Named) for t in options):
+        return ir.ListOf(plain)
+    return None
+
+
+def _returns(op: ir.Operation, shadowed: frozenset[str]) -> tuple[str, Needs]:
     returned = return_type(op)
-    return hint(returned, shadowed) if returned is not None else "None"
+    return typed(returned, shadowed) if returned is not None else ("None", NOTHING)
 
 
 def _param(name: str, annotation: str, default: str = "") -> str:
@@ -202,118 +211,98 @@ def _doc(op: ir.Operation) -> str:
     return "\n\n".join(t for t in (op.summary, op.description) if t) or f"{op.method} {op.path}"
 
 
-def methods_of_operation(op: ir.Operation, ctx: ClientContext, mode: Mode) -> list[MethodView]:
+def methods_of_operation(op: ir.Operation, shape: Shape, scope: Scope, mode: Mode) -> list[MethodView]:
     """The method for `op` in `mode`, plus `wait` when the operation reports a status.
 
     Every method is one call on the client: `request`, `paginate`, `request_accepted` or `wait_for`.
     """
-    shape = _shape(op, ctx)
-    returns, text = shape.returns, _doc(op)
-    call = f"request({shape.endpoint}, {shape.arguments}{shape.body}, options=options)"
+    returns, returns_needs, text = shape.returns, shape.returns_needs, _doc(op)
+    request = code("request(", shape.endpoint, f", {shape.arguments}{shape.body}, options=options)")
+    raises: tuple[FailedErrorView, ...] = ()
     if op.pagination is not None:
-        item, spec = _page_spec(op, ctx)
-        call = f"paginate({shape.endpoint}, {shape.arguments}, {spec}, options=options)"
-        returns = f"{mode.prefix}Page[{hint(item, ctx.shadowed)}]"
+        item, item_needs, spec = scope.page_spec(op)
+        request = code("paginate(", shape.endpoint, f", {shape.arguments}, ", spec, ", options=options)")
+        returns, returns_needs = f"{mode.prefix}Page[{item}]", item_needs | uses("._pagination", f"{mode.prefix}Page")
         text += "\n\nIterate the returned page to go through every page; each is fetched when reached."
     elif op.starts is not None:
-        action, narrowed = ctx.action_spec(op, _shape(ctx.operations[op.starts.operation_id], ctx).endpoint)
+        action = scope.action_spec(op, shape_of(scope.ctx.operations[op.starts.operation_id], scope).endpoint)
+        raises = (action.failed_error,)
         verb = "request_action_or_result" if op.starts.direct else "request_action"
-        call = f"{verb}({shape.endpoint}, {shape.arguments}, {action}{shape.body}, options=options)"
-        returns = f"{mode.prefix}ActionHandle[{narrowed}]"
+        request = code(
+            f"{verb}(", shape.endpoint, f", {shape.arguments}, ", action.constant, shape.body, ", options=options)"
+        )
+        returns = f"{mode.prefix}ActionHandle[{action.hint}]"
+        returns_needs = action.needs | uses("._polling", f"{mode.prefix}ActionHandle")
         if op.starts.direct and op.success and op.success.type is not None:  # or the result, done at once
-            returns += f" | {hint(op.success.type, ctx.shadowed)}"
+            result, result_needs = typed(op.success.type, scope.shadowed)
+            returns, returns_needs = f"{returns} | {result}", returns_needs | result_needs
             text += "\n\nWhen the server does the work at once, the method returns its result instead of a handle."
         text += (
             "\n\nReturns a handle on the async action it starts: `.wait()` polls it until it is done and returns "
-            f"it as {indefinite(f'`{narrowed}`')}; `.id` is its ID."
+            f"it as {indefinite(f'`{action.hint}`')}; `.id` is its ID."
         )
     elif op.follow is not None:
-        target = ctx.operations[op.follow.operation_id]
-        target_hint = hint(ctx.waited_type(target), ctx.shadowed)
-        follow = ctx.constants.add(
-            f"follow {op.operation_id}",
-            f"FollowSpec[{target_hint}]",
-            construct(
-                "FollowSpec",
-                header=literal(op.follow.header),
-                endpoint=_shape(target, ctx).endpoint,
-                poll=ctx.poll_spec(target),
-                failed_error=ctx.failed_error(target),
-            ),
+        follow, target_hint, target_needs, raised = _follow_spec(op, scope)
+        raises = (raised,)
+        request = code(
+            "request_accepted(", shape.endpoint, f", {shape.arguments}, ", follow, shape.body, ", options=options)"
         )
-        call = f"request_accepted({shape.endpoint}, {shape.arguments}, {follow}{shape.body}, options=options)"
         returns = f"{mode.prefix}Accepted[{shape.returns}, {target_hint}]"
+        returns_needs |= target_needs | uses("._polling", f"{mode.prefix}Accepted")
         text += f"\n\nCall `.wait()` on the result to poll the URL in its `{op.follow.header}` until the work is done."
     signature = f"{shape.signature}, **options: Unpack[RequestOptions]"
-    body = (f"return {mode.await_}self._client.{call}",)
+    body = (code(f"return {mode.await_}self._client.", request),)
     decorator = f"{mode.prefix}Operation"
-    methods = [MethodView(op.name, signature, returns, docstring(text, 8), body, decorator, mode.def_, text)]
+    needs = joined([shape.signature_needs, _OPTIONS_NEEDS, returns_needs, uses("._response", decorator)])
+    methods = [
+        MethodView(op.name, signature, returns, docstring(text, 8), body, decorator, mode.def_, text, needs, raises)
+    ]
     if op.poll is not None:
         wait, *handle = op.companions
-        methods.append(_wait_method(op, ctx, mode, shape, wait))
+        methods.append(_wait_method(op, scope, mode, shape, wait))
         if handle:
-            methods += _handle_methods(op, ctx, mode, shape, handle[0])
+            methods += _handle_methods(op, scope, mode, shape, handle[0])
     return methods
 
 
-def _attribute_path(ctx: ClientContext, t: ir.TypeExpr | None, path: str) -> str:
-    """The dotted wire-name `path` through `t` as dotted Python attributes (`meta.next_cursor`)."""
-    attributes = []
-    for name in path.split("."):
-        attributes.append(ctx.attribute(t, name))
-        t = ctx.field_type(t, name)
-    return ".".join(attributes)
-
-
-def _page_spec(op: ir.Operation, ctx: ClientContext) -> tuple[ir.TypeExpr, str]:
-    """The item type of a paged operation, and its `PageSpec` constant (attributes by their Python names)."""
-    page, success_type = op.pagination, op.success.type if op.success else None
-    assert page is not None
-    items: ir.TypeExpr | None = success_type
-    for name in page.items_field.split(".") if page.items_field else ():
-        items = ctx.field_type(items, name)
-    while isinstance(items, ir.Nullable):
-        items = items.inner
-    item = items.item if isinstance(items, ir.ListOf) else ir.Primitive("Any")
-    ctx.item_types.append(item)
-    parameter = next(
-        (p.name for p in op.parameters if p.wire_name == page.cursor_parameter and p.location == "query"), None
-    )
-    source = page.cursor_field
-    if source is not None and page.kind != "header_cursor":  # a header keeps its name
-        source = _attribute_path(ctx, item if page.kind == "item_cursor" else success_type, source)
-    attribute = _attribute_path(ctx, success_type, page.items_field) if page.items_field else ""
-    has_more = _attribute_path(ctx, success_type, page.has_more_field) if page.has_more_field else None
-    spec = ctx.constants.add(
-        f"pages {op.operation_id}",
-        f"PageSpec[{hint(item, ctx.shadowed)}]",
-        construct(
-            "PageSpec",
-            items=literal(attribute) if attribute else None,
-            has_more=literal(has_more) if has_more is not None else None,
-            parameter=literal(parameter) if parameter is not None else None,
-            source=literal(source) if source is not None else None,
-            kind=literal(page.kind) if page.kind != "item_cursor" else None,
+def _follow_spec(op: ir.Operation, scope: Scope) -> tuple[Constant, str, Needs, FailedErrorView]:
+    """The `FollowSpec` constant of a call answered with the URL of its status, the type waiting on it
+    returns (and what its hint needs), and the error waiting raises."""
+    assert op.follow is not None
+    target = scope.ctx.operations[op.follow.operation_id]
+    target_hint, target_needs = typed(scope.ctx.waited_type(target), scope.shadowed)
+    endpoint = shape_of(target, scope).endpoint
+    poll = scope.poll_spec(target)
+    follow = Constant(
+        f"FollowSpec[{target_hint}]",
+        call(
+            "FollowSpec",
+            header=literal(op.follow.header),
+            endpoint=endpoint,
+            poll=poll.constant,
+            failed_error=poll.failed_error.name,
         ),
+        f"follow {op.operation_id}",
+        target_needs | uses("._polling", "FollowSpec") | uses(".client", poll.failed_error.name),
     )
-    return item, spec
+    return follow, target_hint, target_needs, poll.failed_error
 
 
-def _handle_methods(
-    op: ir.Operation, ctx: ClientContext, mode: Mode, shape: _Shape, name: Identifier
-) -> list[MethodView]:
+def _handle_methods(op: ir.Operation, scope: Scope, mode: Mode, shape: Shape, name: Identifier) -> list[MethodView]:
     """`handle(id)` and `handle(id, SomeAction)`: a handle on work started earlier, typed as asked."""
     (path,) = [p for p in op.parameters if p.location == "path"]
-    spec = ctx.constants.add(
-        f"handle {op.operation_id}",
+    poll = scope.poll_spec(op, narrow=False)
+    spec = Constant(
         f"ActionSpec[{shape.returns}]",
-        construct(
+        call(
             "ActionSpec",
             endpoint=shape.endpoint,
             argument=literal(path.name),
-            poll=ctx.poll_spec(op, narrow=False),
-            failed_error=ctx.failed_error(op),
+            poll=poll.constant,
+            failed_error=poll.failed_error.name,
         ),
+        f"handle {op.operation_id}",
+        shape.returns_needs | uses("._polling", "ActionSpec") | uses(".client", poll.failed_error.name),
     )
     handle = f"{mode.prefix}ActionHandle"
     argument = f"self, {path.name}: str"
@@ -323,32 +312,45 @@ def _handle_methods(
         f"`{shape.returns}` otherwise."
     )
     body = (
-        f"spec = {spec} if expect is None else {spec}.expecting(expect)",
-        f"return {handle}(client=self._client, work_id={path.name}, spec=spec)",
+        code("spec = ", spec, " if expect is None else ", spec, ".expecting(expect)"),
+        code(f"return {handle}(client=self._client, work_id={path.name}, spec=spec)"),
     )
+    typed_handle = shape.returns_needs | uses("._polling", handle) | uses("typing", "overload")
+    expecting = uses("._polling", handle, "Expected") | uses("typing", "overload")
+    untyped = uses("._polling", handle) | uses("typing", "Any")
+    raises = (poll.failed_error,)
     return [
-        MethodView(name, argument, f"{handle}[{shape.returns}]", "", ("...",), "overload"),
-        MethodView(name, f"{argument}, expect: type[Expected]", f"{handle}[Expected]", "", ("...",), "overload"),
+        MethodView(name, argument, f"{handle}[{shape.returns}]", "", (("...",),), "overload", needs=typed_handle),
         MethodView(
-            name, f"{argument}, expect: type[Any] | None = None", f"{handle}[Any]", docstring(text, 8), body, text=text
+            name, f"{argument}, expect: type[Expected]", f"{handle}[Expected]", "", (("...",),), "overload",
+            needs=expecting,
         ),
-    ]
+        MethodView(
+            name, f"{argument}, expect: type[Any] | None = None", f"{handle}[Any]", docstring(text, 8), body,
+            text=text, needs=untyped, failed_errors=raises,
+        ),
+    ]  # fmt: skip
 
 
-def _wait_method(op: ir.Operation, ctx: ClientContext, mode: Mode, shape: _Shape, name: Identifier) -> MethodView:
+def _wait_method(op: ir.Operation, scope: Scope, mode: Mode, shape: Shape, name: Identifier) -> MethodView:
     assert op.poll is not None
     keywords = [k.format(t=shape.returns) for k in _WAIT_KEYWORDS]
     signature = shape.signature + ", " + ("" if shape.keywords else "*, ") + ", ".join(keywords)
-    error = ctx.failed_error(op)
-    arguments = f"poll={ctx.poll_spec(op)}, {_WAIT_ARGUMENTS.format(error=error)}"
-    body = (f"return {mode.await_}self._client.wait_for({shape.endpoint}, {shape.arguments}, {arguments})",)
+    error = scope.failed_error(op)
+    poll = scope.poll_spec(op)
+    arguments = code("poll=", poll.constant, f", {_WAIT_ARGUMENTS.format(error=error.name)}")
+    body = (
+        code(f"return {mode.await_}self._client.wait_for(", shape.endpoint, f", {shape.arguments}, ", arguments, ")"),
+    )
     done, failed = " or ".join(op.poll.done), " or ".join(op.poll.failed) or "never"
-    waited = hint(ctx.waited_type(op), ctx.shadowed)
+    waited, waited_needs = poll.hint, poll.needs
     returned = "return it" if waited == shape.returns else f"return it as {indefinite(f'`{waited}`')}"
     text = (
         f"Wait until the {shape.returns} is {done}: poll `{op.name}` (the interval grows from `poll_interval` to "
         f"`max_poll_interval`, honouring `Retry-After`) and {returned}.\n\n"
-        f"`on_progress` receives every intermediate {shape.returns}. Raises `{error}` when it is {failed}, "
+        f"`on_progress` receives every intermediate {shape.returns}. Raises `{error.name}` when it is {failed}, "
         f"and `WaitTimeoutError` (a `TimeoutError`) when `timeout` seconds pass first."
     )
-    return MethodView(name, signature, waited, docstring(text, 8), body, def_=mode.def_, text=text)
+    needs = joined([shape.signature_needs, shape.returns_needs, _WAIT_NEEDS, waited_needs, uses(".client", error.name)])
+    return MethodView(name, signature, waited, docstring(text, 8), body, def_=mode.def_, text=text, needs=needs,
+                      failed_errors=(error,))  # fmt: skip

@@ -12,10 +12,12 @@ from collections.abc import Callable
 
 from generator import ir
 from generator.ir.build_media import media_kind
+from generator.render.constants import Code, Constant, call, code, separated
+from generator.render.needs import NOTHING, Needs, uses
 from generator.render.python_code import construct, literal
 
 # Makes the parser constant of a body type read as `kind` (json, text, binary, empty).
-Parser = Callable[[ir.TypeExpr | None, str], str]
+Parser = Callable[[ir.TypeExpr | None, str], Constant]
 
 
 def success_responses(op: ir.Operation) -> list[ir.Response]:
@@ -94,30 +96,34 @@ def accept_header(op: ir.Operation) -> str | None:
     return ", ".join([*json, *(f"{m};q=0.9" if json else m for m in others)]) or None
 
 
-def endpoint_source(op: ir.Operation, parser: Parser, default_error: ir.TypeExpr | None) -> str:
-    """`Endpoint(method=..., path=..., response=..., params=..., ...)`, leaving out what is the runtime's default."""
+def endpoint_constant(
+    op: ir.Operation, parser: Parser, default_error: ir.TypeExpr | None, returns: tuple[str, Needs]
+) -> Constant:
+    """`Endpoint(method=..., path=..., response=..., params=..., ...)`, leaving out what is the runtime's default:
+    the constant of `op`, typed `Endpoint[returns]`."""
     successes = success_responses(op)
     first = successes[0] if successes else None
     params = [p for p in op.parameters if p.constant is None]
     others = [r for r in successes[1:] if first is not None and (r.type, r.kind) != (first.type, first.kind)]
-    errors = [
-        f"{literal(r.status)}: {parser(r.type, r.kind)}"
+    error_parsers = [
+        (r.status, parser(r.type, r.kind))
         for r in op.responses
         if not r.status.startswith("2") and r.type is not None and r.type != default_error and r not in successes
     ]
     accept = accept_header(op)
     constants = [p for p in op.parameters if p.constant is not None]
-    return construct(
+    needs = uses("._base_client", "Endpoint")
+    needs |= uses("._encoding", *(["Param"] if params else []), *(["Body"] if op.bodies else []))
+    needs |= uses("._encoding", "PartEncoding") if any(b.encodings for b in op.bodies) else NOTHING
+    value = call(
         "Endpoint",
         method=literal(op.method),
         path=literal(op.path),
         response=parser(first.type, first.kind) if first else parser(None, "empty"),
         params=_tuple([_param(p) for p in params]) if params else None,
         bodies=_tuple([_body(b) for b in op.bodies]) if op.bodies else None,
-        responses="{" + ", ".join(f"{literal(r.status)}: {parser(r.type, r.kind)}" for r in others) + "}"
-        if others
-        else None,
-        errors="{" + ", ".join(errors) + "}" if errors else None,
+        responses=_parsers([(r.status, parser(r.type, r.kind)) for r in others]) if others else None,
+        errors=_parsers(error_parsers) if error_parsers else None,
         security=_tuple([_tuple([literal(n) for n in a]) for a in op.security]) if op.security else None,
         accept=literal(accept) if accept != "application/json" else None,
         server=literal(op.server) if op.server is not None else None,
@@ -125,6 +131,14 @@ def endpoint_source(op: ir.Operation, parser: Parser, default_error: ir.TypeExpr
         if constants
         else None,
     )
+    hint_text, hint_needs = returns
+    first_named = tuple(p for _, p in error_parsers)
+    return Constant(f"Endpoint[{hint_text}]", value, f"op {op.operation_id}", needs | hint_needs, first_named)
+
+
+def _parsers(by_status: list[tuple[str, Constant]]) -> Code:
+    """`{"404": _NOT_FOUND, ...}`: the parser of each status."""
+    return code("{", separated(", ", [code(f"{literal(status)}: ", p) for status, p in by_status]), "}")
 
 
 def _pairs(credentials: tuple[ir.Credential, ...]) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 from generator import ir
 from generator.render import descriptions
 from generator.render.format import LINE_LENGTH
+from generator.render.needs import Needs
 
 _PRIMITIVE_IMPORTS = {"datetime": "datetime", "date": "datetime", "Any": "typing", "FileInput": "._runtime"}
 
@@ -35,41 +36,54 @@ def hint(t: ir.TypeExpr, shadowed: frozenset[str] = frozenset(), module: str = "
     (`types.Page` where the module also imports the runtime's `Page`); with `module`, every package
     type is looked up in it (`types.AsyncActionSummary`).
     """
+    return _hint(t, shadowed, module, [])
+
+
+def typed(t: ir.TypeExpr, shadowed: frozenset[str] = frozenset(), module: str = "") -> tuple[str, Needs]:
+    """`hint(t, shadowed, module)` and what it needs imported."""
+    found: list[tuple[str, str]] = []
+    text = _hint(t, shadowed, module, found)
+    return text, Needs(
+        frozenset(f for f in found if f[0] not in ("", "import")),
+        frozenset(name for kind, name in found if kind == ""),
+        frozenset(name for kind, name in found if kind == "import"),
+    )
+
+
+def _hint(t: ir.TypeExpr, shadowed: frozenset[str], module: str, found: list[tuple[str, str]]) -> str:
+    """`hint`, adding to `found` what it names: (module, name) for `from module import name`, ("", name) for a
+    package type written bare, ("import", module) for a plain import."""
 
     def builtin(name: str) -> str:
-        return QUALIFIED[name] if name in shadowed else name
+        if name in shadowed:
+            found.append(("import", QUALIFYING_IMPORTS[QUALIFIED[name].split(".")[0]]))
+            return QUALIFIED[name]
+        if name in _PRIMITIVE_IMPORTS:
+            found.append((_PRIMITIVE_IMPORTS[name], name))
+        return name
 
     if isinstance(t, ir.Primitive):
         return builtin(t.name)
     if isinstance(t, ir.ListOf):
-        return f"{builtin('list')}[{hint(t.item, shadowed, module)}]"
+        return f"{builtin('list')}[{_hint(t.item, shadowed, module, found)}]"
     if isinstance(t, ir.DictOf):
-        return f"{builtin('dict')}[{builtin('str')}, {hint(t.value, shadowed, module)}]"
+        return f"{builtin('dict')}[{builtin('str')}, {_hint(t.value, shadowed, module, found)}]"
     if isinstance(t, ir.Named):
         if module or t.name in shadowed:
+            found.append((".", module or "types"))
             return f"{module or 'types'}.{t.name}"
+        found.append(("", str(t.name)))
         return str(t.name)
     if isinstance(t, ir.LiteralOf):
+        found.append(("typing", "Literal"))
         if t.enum:
-            enum = hint(ir.Named(t.enum), shadowed, module)
+            enum = _hint(ir.Named(t.enum), shadowed, module, found)
             return f"Literal[{', '.join(f'{enum}.{member}' for member in t.members)}]"
         return f"Literal[{', '.join(literal(v) for v in t.values)}]"
     if isinstance(t, ir.UnionOf):
-        return " | ".join(dict.fromkeys(hint(o, shadowed, module) for o in t.options))
-    inner = hint(t.inner, shadowed, module)
+        return " | ".join(dict.fromkeys(_hint(o, shadowed, module, found) for o in t.options))
+    inner = _hint(t.inner, shadowed, module, found)
     return inner if inner == "Any" else f"{inner} | None"
-
-
-def imports_for(types: list[ir.TypeExpr]) -> dict[str, set[str]]:
-    """The `from module import name` lines the hints of `types` need (named types excluded)."""
-    needed: dict[str, set[str]] = {}
-    for t in types:
-        for part in ir.walk(t):
-            if isinstance(part, ir.Primitive) and part.name in _PRIMITIVE_IMPORTS:
-                needed.setdefault(_PRIMITIVE_IMPORTS[part.name], set()).add(part.name)
-            elif isinstance(part, ir.LiteralOf):
-                needed.setdefault("typing", set()).add("Literal")
-    return needed
 
 
 def construct(name: str, /, **arguments: str | None) -> str:

@@ -15,15 +15,8 @@ from generator.ir.names import Identifier
 from generator.render.client_modules import ClientView, client_view
 from generator.render.client_views import MODES, Mode
 from generator.render.descriptions import plain
-from generator.render.python_code import (
-    QUALIFIED,
-    QUALIFYING_IMPORTS,
-    docstring,
-    hint,
-    import_lines,
-    imports_for,
-    literal,
-)
+from generator.render.needs import NOTHING, Needs, joined, uses
+from generator.render.python_code import QUALIFIED, docstring, hint, import_lines, literal, typed
 
 
 @dataclass(frozen=True)
@@ -33,6 +26,7 @@ class FieldView:
     name: str
     annotation: str
     default: str
+    needs: Needs = NOTHING
 
 
 @dataclass(frozen=True)
@@ -43,6 +37,7 @@ class ModelView:
     base: str
     docstring: str
     fields: tuple[FieldView, ...]
+    needs: Needs = NOTHING  # its base's and its fields'
 
 
 @dataclass(frozen=True)
@@ -53,6 +48,7 @@ class EnumView:
     base: str
     docstring: str
     members: tuple[tuple[str, str], ...]
+    needs: Needs = NOTHING
 
 
 @dataclass(frozen=True)
@@ -63,6 +59,7 @@ class AliasView:
     expression: str
     docstring: str
     recursive: bool = False  # the union contains itself: a `TypeAliasType`, whose value is evaluated lazily
+    needs: Needs = NOTHING
 
     @property
     def statement(self) -> str:
@@ -74,21 +71,24 @@ class AliasView:
 
 def field_view(field: ir.Field, shadowed: frozenset[str] = frozenset()) -> FieldView:
     """Decide a field's annotation and its `Field(...)` default (`shadowed`: names its class's fields hide)."""
-    value = "" if field.required else "None"
+    value, needs = "" if field.required else "None", NOTHING
     if field.default:
         found = field.default[0]
-        value = (
-            f"{hint(ir.Named(found.enum), shadowed)}.{found.member}"
-            if isinstance(found, ir.EnumDefault)
-            else literal(found)
-        )
+        if isinstance(found, ir.EnumDefault):
+            enum, needs = typed(ir.Named(found.enum), shadowed)
+            value = f"{enum}.{found.member}"
+        else:
+            value = literal(found)
     args = [f"default={value}"] if value else []
     if field.wire_name != field.name:
         args += [f"validation_alias={literal(field.wire_name)}", f"serialization_alias={literal(field.wire_name)}"]
     if field.description:
         args.append(f"description={literal(plain(field.description))}")
-    default = value if args == [f"default={value}"] else (f"Field({', '.join(args)})" if args else "")
-    return FieldView(field.name, hint(field.type, shadowed), default)
+    keywords = bool(args) and args != [f"default={value}"]  # a plain default is written as it is
+    default = f"Field({', '.join(args)})" if keywords else value
+    annotation, annotation_needs = typed(field.type, shadowed)
+    needs |= annotation_needs | (uses("pydantic", "Field") if keywords else NOTHING)
+    return FieldView(field.name, annotation, default, needs)
 
 
 def model_view(model: ir.Model) -> ModelView:
@@ -96,7 +96,10 @@ def model_view(model: ir.Model) -> ModelView:
     text = model.description or model.title or f"The {model.name} object."
     shadowed = shadowed_by(model)
     fields = tuple(field_view(f, shadowed) for f in model.declared)
-    return ModelView(model.name, model.base or "APIModel", docstring(text, 4), fields)
+    base = Needs(types=frozenset({str(model.base)})) if model.base else uses("._runtime", "APIModel")
+    return ModelView(
+        model.name, model.base or "APIModel", docstring(text, 4), fields, joined([base, *(f.needs for f in fields)])
+    )
 
 
 def shadowed_by(model: ir.Model) -> frozenset[str]:
@@ -124,23 +127,27 @@ def enum_view(enum: ir.Enum) -> EnumView:
     """The view of one enum class."""
     base = "OpenStrEnum" if enum.base == "str" else "OpenIntEnum"
     text = enum.description or enum.title or f"The {enum.name} values."
-    return EnumView(enum.name, base, docstring(text, 4), tuple((m.name, literal(m.value)) for m in enum.members))
+    members = tuple((m.name, literal(m.value)) for m in enum.members)
+    return EnumView(enum.name, base, docstring(text, 4), members, uses("._runtime", base))
 
 
 def union_view(union: ir.UnionType, models: dict[str, ir.Model], recursive: bool = False) -> AliasView:
     """A union alias; a tagged union picks its variant from the tag, unknown tags take the fallback."""
     text = union.description or union.title or f"One of the {union.name} variants."
+    variants = [typed(v.type) for v in union.variants]
+    alias = uses("typing_extensions", "TypeAliasType") if recursive else uses("typing", "TypeAlias")
+    needs = joined([alias, *(n for _, n in variants)])
     if union.discriminator is None:
-        expression = " | ".join(hint(v.type) for v in union.variants)
-        return AliasView(union.name, expression, docstring(text), recursive)
+        expression = " | ".join(tag for tag, _ in variants)
+        return AliasView(union.name, expression, docstring(text), recursive, needs)
     tags: dict[str, str] = {}
     members = []
-    for variant in union.variants:
-        tag = hint(variant.type)
+    for variant, (tag, _) in zip(union.variants, variants, strict=True):
         members.append(f"Annotated[{tag}, Tag({literal(tag)})]")
         tags.update({value: tag for value in variant.tags})
     if union.fallback:
         members.append(f"Annotated[{union.fallback}, Tag({literal(str(union.fallback))})]")
+        needs |= Needs(types=frozenset({str(union.fallback)}))
     first = models.get(hint(union.variants[0].type))
     attribute = next((f.name for f in first.fields if f.wire_name == union.discriminator), None) if first else None
     chooser = (
@@ -148,7 +155,10 @@ def union_view(union: ir.UnionType, models: dict[str, ir.Model], recursive: bool
         f"tags={literal(tags)}, fallback={literal(union.fallback)})"
     )
     expression = f"Annotated[Union[{', '.join(members)}], Discriminator({chooser})]"
-    return AliasView(union.name, expression, docstring(text), recursive)
+    needs |= (
+        uses("typing", "Annotated", "Union") | uses("pydantic", "Discriminator", "Tag") | uses("._runtime", "tag_by")
+    )
+    return AliasView(union.name, expression, docstring(text), recursive, needs)
 
 
 def recursive_unions(unions: list[ir.UnionType]) -> set[str]:
@@ -243,38 +253,27 @@ def type_module_view(api: ir.Api, name: str, definitions: list[ir.Definition], h
     models = bases_first([d for d in definitions if isinstance(d, ir.Model)])
     enums = [d for d in definitions if isinstance(d, ir.Enum)]
     unions = union_order([d for d in definitions if isinstance(d, ir.UnionType)])
-    field_types = [f.type for m in models for f in m.declared]
-    used = field_types + [v.type for u in unions for v in u.variants]
     model_views = tuple(model_view(m) for m in models)
-    needed = imports_for(used)
-    bases = {str(m.base) for m in models if m.base}
-    for other in sorted(ir.named_in(used) | bases | {str(u.fallback) for u in unions if u.fallback}):
-        if homes[other] != name:
-            needed.setdefault(f".{homes[other]}", set()).add(other)
-    needed["pydantic"] = (
-        {"Field"} if any(f.default.startswith("Field(") for m in model_views for f in m.fields) else set()
-    )
+    enum_views = tuple(enum_view(e) for e in enums)
     recursive = recursive_unions(unions)
-    needed["typing"] = needed.get("typing", set()) | ({"TypeAlias"} if len(recursive) < len(unions) else set())
-    if recursive:
-        needed["typing_extensions"] = {"TypeAliasType"}
-    runtime = {"APIModel"} if any(m.base is None for m in models) else set()
-    runtime |= {"OpenStrEnum" if e.base == "str" else "OpenIntEnum" for e in enums}
-    if any(u.discriminator for u in unions):
-        needed["typing"] |= {"Annotated", "Union"}
-        needed["pydantic"] |= {"Discriminator", "Tag"}
-        runtime.add("tag_by")
-    needed[".._runtime"] = runtime | needed.pop("._runtime", set())
-    qualifiers = {QUALIFIED[n].split(".")[0] for m in models for n in shadowed_by(m)}
     # A union's variants may live in other modules: the tag's attribute is read from whichever holds the first.
     api_models = {str(d.name): d for d in api.definitions if isinstance(d, ir.Model)}
+    union_views = tuple(union_view(u, api_models, u.name in recursive) for u in unions)
+    needs = joined([*(m.needs for m in model_views), *(e.needs for e in enum_views), *(u.needs for u in union_views)])
+    # A module of `types/` is one level down; the types it names come from their modules, beside it.
+    needed: dict[str, set[str]] = {}
+    for module, imported in needs.names:
+        needed.setdefault(f".{module}" if module.startswith(".") else module, set()).add(imported)
+    for other in needs.types:
+        if homes[other] != name:
+            needed.setdefault(f".{homes[other]}", set()).add(other)
     return TypeModuleView(
         name=name,
         docstring=docstring(_module_doc(api, name, definitions)),
-        imports=import_lines(needed, tuple(QUALIFYING_IMPORTS[q] for q in sorted(qualifiers))),
-        enums=tuple(enum_view(e) for e in enums),
+        imports=import_lines(needed, tuple(sorted(needs.modules))),
+        enums=enum_views,
         models=model_views,
-        unions=tuple(union_view(u, api_models, u.name in recursive) for u in unions),
+        unions=union_views,
     )
 
 
