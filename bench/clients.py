@@ -18,8 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "suppo
 import generated.voucherify as voucherify
 from apiserver import APP_ID, APP_TOKEN, APIServer
 from generated.voucherify._auth import Placement
-from generated.voucherify._base_client import Endpoint
 from generated.voucherify._encoding import Body, PartEncoding
+from generated.voucherify._endpoint import Endpoint
 from generated.voucherify._runtime import ResponseType
 
 REQUESTS = 1000

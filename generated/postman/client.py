@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING
 import httpx
 
 from . import types
+from ._api_client import APIClient, AsyncAPIClient
 from ._auth import Scheme
-from ._base_client import APIClient, AsyncAPIClient, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, expand_url
+from ._base_client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+from ._endpoint import expand_url
 from ._exceptions import WaitFailedError
 from ._runtime import ResponseType
 

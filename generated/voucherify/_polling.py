@@ -16,7 +16,8 @@ from ._redact import redact
 from ._runtime import ResponseType, parse_retry_after
 
 if TYPE_CHECKING:
-    from ._base_client import APIClient, AsyncAPIClient, Endpoint
+    from ._api_client import APIClient, AsyncAPIClient
+    from ._endpoint import Endpoint
 
 T = TypeVar("T")
 B = TypeVar("B")

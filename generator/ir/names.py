@@ -115,7 +115,7 @@ RESERVED_CLASS_NAMES = frozenset(
 )
 
 
-# The client's own attributes (`APIClient`, `AsyncAPIClient` of `generator/runtime/_base_client.py`) and
+# The client's own attributes (`APIClient`, `AsyncAPIClient` of `generator/runtime/_api_client.py`) and
 # the decorator its class body uses: a resource on the client may not take them. Private names need no
 # entry, as an `Identifier` never starts with `_`. tests/unit/ir/test_names.py checks this against `dir()` of the
 # rendered clients, so a new runtime attribute cannot slip past.

@@ -124,7 +124,7 @@ def raised(groups: tuple[GroupView, ...]) -> tuple[FailedErrorView, ...]:
 
 
 # The resource classes' `__init__` takes the client (templates/package/resources/module.py.jinja).
-_RESOURCE_NEEDS = uses("._base_client", "APIClient", "AsyncAPIClient")
+_RESOURCE_NEEDS = uses("._api_client", "APIClient", "AsyncAPIClient")
 
 
 def resource_module(api: ir.Api, top: ir.Group, ctx: ClientContext) -> ResourceModuleView:
@@ -237,6 +237,10 @@ def client_view(api: ir.Api) -> ClientView:
 
 
 # What the client classes' `__init__` names (templates/package/client.py.jinja).
-_CLIENT_NEEDS = uses(
-    "._base_client", "DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "APIClient", "AsyncAPIClient", "expand_url"
+_CLIENT_NEEDS = joined(
+    [
+        uses("._api_client", "APIClient", "AsyncAPIClient"),
+        uses("._base_client", "DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT"),
+        uses("._endpoint", "expand_url"),
+    ]
 )

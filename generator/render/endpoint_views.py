@@ -112,7 +112,7 @@ def endpoint_constant(
     ]
     accept = accept_header(op)
     constants = [p for p in op.parameters if p.constant is not None]
-    needs = uses("._base_client", "Endpoint")
+    needs = uses("._endpoint", "Endpoint")
     needs |= uses("._encoding", *(["Param"] if params else []), *(["Body"] if op.bodies else []))
     needs |= uses("._encoding", "PartEncoding") if any(b.encodings for b in op.bodies) else NOTHING
     value = call(

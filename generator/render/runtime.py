@@ -32,7 +32,9 @@ RUNTIME_FILES = (
     "_transport.py",
     "_pagination.py",
     "_polling.py",
+    "_endpoint.py",
     "_base_client.py",
+    "_api_client.py",
 )
 # The line after which a runtime module holds async code whose sync twin is derived (it is not shipped).
 ASYNC_TWINS = "# Async twins: the sync ones are derived from them when a package is generated (render/runtime.py).\n"

@@ -15,7 +15,8 @@ from ._redact import redact
 from ._runtime import ResponseType, parse_retry_after
 
 if TYPE_CHECKING:
-    from ._base_client import AsyncAPIClient, Endpoint
+    from ._api_client import AsyncAPIClient
+    from ._endpoint import Endpoint
 
 T = TypeVar("T")
 B = TypeVar("B")

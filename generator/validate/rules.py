@@ -178,11 +178,13 @@ def _document_order(location: Location) -> tuple[int, int, str]:
     return (location.line or sys.maxsize, location.column or 0, location.pointer)
 
 
-def _invalid(doc: Document, version: str, pointer: str, error: ValidationError | None, message: str = "") -> Diagnostic:
+def _invalid(
+    doc: Document, version: str, pointer: str, error: ValidationError | None, message: str = "", hint: str = ""
+) -> Diagnostic:
     """An error against the OpenAPI specification at `pointer`, with the hint its kind calls for."""
     message = error.message if error is not None else message
     message = message if len(message) < 300 else message[:300] + "..."
-    hint = "correct this value as the OpenAPI specification describes it."
+    hint = hint or "correct this value as the OpenAPI specification describes it."
     if error is not None and _unexpected_key(error):
         key = split_pointer(pointer)[-1]
         hint = f"remove `{key}`, or rename it `x-{key}` to keep it as an extension OpenAPI allows."
@@ -196,6 +198,8 @@ _WARNINGS = {
     "path_parameter": "declare every `{name}` of the path as a parameter with `in: path`, and only those.",
     "required": "correct the name, or add the property to the schema or one of its `allOf` parts.",
 }
+# The fix for a semantic error whose kind has one of its own.
+_FIXES = {"empty_enum": "list the values the schema allows (JSON Schema says `enum` SHOULD hold one), or remove it."}
 
 
 def _semantic(doc: Document, version: str) -> tuple[list[Diagnostic], list[Diagnostic]]:
@@ -224,9 +228,8 @@ def _semantic(doc: Document, version: str) -> tuple[list[Diagnostic], list[Diagn
         elif finding.kind in _WARNINGS:
             by_kind.setdefault(finding.kind, []).append(finding)
         else:
-            errors.append(
-                _invalid(doc, version, pointer + (_unexpected_key(error) if error else ""), error, finding.message)
-            )
+            where = pointer + (_unexpected_key(error) if error else "")
+            errors.append(_invalid(doc, version, where, error, finding.message, _FIXES.get(finding.kind, "")))
     warnings = bad_defaults[:3]
     for kind, (first, *others) in by_kind.items():
         more = f" ({len(others)} more like it)" if others else ""

@@ -42,6 +42,7 @@ Kind = Literal[
     "duplicate_tag",
     "duplicate_parameter",
     "path_parameter",
+    "empty_enum",
 ]
 _OPERATIONS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -178,6 +179,8 @@ class _Walk:
             self._visited.add(id(schema))
             if top and "allOf" in schema:
                 self._required(schema, pointer)
+            if schema.get("enum") == []:  # 3.1 allows it (3.0 does not), though no value can then match
+                self.found.append(Finding("empty_enum", f"{pointer}/enum", "`enum` lists no value: nothing matches"))
             if "default" in schema and (schema["default"] is not None or schema.get("nullable") is not True):
                 self._default(schema, pointer)
             below = [
@@ -186,6 +189,8 @@ class _Walk:
                 for i, part in enumerate(schema.get(keyword, ()))
             ]
             below += [(schema[keyword], f"{pointer}/{keyword}") for keyword in ("not", "items") if keyword in schema]
+            if isinstance(schema.get("additionalProperties"), Mapping):  # `true`/`false` hold no schema to check
+                below.append((schema["additionalProperties"], f"{pointer}/additionalProperties"))
             below += [
                 (part, pointer + join_pointer("properties", name))
                 for name, part in (schema.get("properties") or {}).items()

@@ -15,7 +15,7 @@ import pytest
 from apiserver import ManualClock
 
 # The runtime modules that read the clock or sleep (sync; the async client sleeps with asyncio).
-_TIMED = ("_base_client", "_deadline", "_polling", "_auth")
+_TIMED = ("_base_client", "_api_client", "_deadline", "_polling", "_auth")
 _EPOCH = 1_750_000_000.0  # the wall-clock time when the driven clock reads 0
 
 

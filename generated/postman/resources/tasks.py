@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 from typing_extensions import Unpack
 
 from .. import types
-from .._base_client import APIClient, AsyncAPIClient, Endpoint
+from .._api_client import APIClient, AsyncAPIClient
 from .._encoding import Param
+from .._endpoint import Endpoint
 from .._polling import DEFAULT_MAX_POLL_INTERVAL, DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, PollSpec
 from .._response import AsyncOperation, Operation, RequestOptions
 from .._runtime import ResponseType

@@ -10,8 +10,9 @@ from typing import Any, TYPE_CHECKING, overload
 from typing_extensions import Unpack
 
 from .. import types
-from .._base_client import APIClient, AsyncAPIClient, Endpoint
+from .._api_client import APIClient, AsyncAPIClient
 from .._encoding import Param
+from .._endpoint import Endpoint
 from .._pagination import AsyncPage, Page, PageSpec
 from .._polling import (
     ActionHandle,

@@ -11,9 +11,10 @@ import httpx
 import pytest
 from typing_extensions import Unpack
 
+from generator.runtime._api_client import AsyncAPIClient
 from generator.runtime._auth import Scheme
-from generator.runtime._base_client import AsyncAPIClient, Endpoint
 from generator.runtime._encoding import Param
+from generator.runtime._endpoint import Endpoint
 from generator.runtime._exceptions import NotFoundError
 from generator.runtime._pagination import PageSpec
 from generator.runtime._response import AsyncOperation, RawResponse, RequestOptions

@@ -27,7 +27,7 @@ def test_the_twinned_modules() -> None:
         "_transport.py",
         "_pagination.py",
         "_polling.py",
-        "_base_client.py",
+        "_api_client.py",
     ]
 
 

@@ -372,3 +372,26 @@ def test_a_top_level_x_pagination_is_false_or_nothing(tmp_path: Path) -> None:
         build_api(path, "things")
     (diagnostic,) = caught.value.diagnostics
     assert diagnostic.location.pointer == "/x-pagination" and diagnostic.location.line == 5
+
+
+@pytest.mark.parametrize(
+    ("schema", "pointer", "line"),
+    [
+        pytest.param("      enum: []\n", "/components/schemas/A/enum", 9, id="top level"),
+        pytest.param(
+            "      additionalProperties:\n        enum: []\n",
+            "/components/schemas/A/additionalProperties/enum",
+            10,
+            id="in additionalProperties",
+        ),
+    ],
+)
+def test_an_empty_enum_is_a_located_error_not_a_broken_package(
+    tmp_path: Path, schema: str, pointer: str, line: int
+) -> None:
+    # OpenAPI 3.1 accepts `enum: []`; it used to reach the renderer and fail there as an internal error.
+    error = _errors(tmp_path, HEADER + "paths: {}\ncomponents:\n  schemas:\n    A:\n" + schema)
+    (diagnostic,) = error.diagnostics
+    assert (diagnostic.location.pointer, diagnostic.location.line) == (pointer, line)
+    assert "lists no value" in diagnostic.message
+    assert diagnostic.hint.startswith("list the values")
