@@ -17,7 +17,7 @@ from generator.render.endpoint_views import started_variants
 from generator.render.needs import NOTHING, Needs, joined, uses
 from generator.render.python_code import docstring, hint, literal, typed
 
-# What every `WaitFailedError` (templates/package/_exceptions.py.jinja) holds: a failed error's property,
+# What every `WaitFailedError` (generator/runtime/_exceptions.py) holds: a failed error's property,
 # named after its type, may not take it (tests/unit/ir/test_names.py checks it against the rendered class).
 FAILED_ERROR_ATTRIBUTES = frozenset({"final", "args", "add_note", "with_traceback"})
 

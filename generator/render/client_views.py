@@ -23,30 +23,15 @@ from generator.render.python_code import docstring, literal, typed
 class Mode:
     """Sync or async: what differs between the two renderings of one source."""
 
-    prefix: str
+    prefix: str  # of the runtime's class names: `AsyncPage`, `AsyncAPIClient`
     kind: str
     def_: str
     await_: str
     http_client: str
-    close: str
-    dunder: str  # "a" for __aenter__/__aexit__/__aiter__
-    sleep: str
-    func_prefix: str  # runtime function prefix: wait_for / async_wait_for
-    awaitable_open: str
-    awaitable_close: str
-    iterator: str
-    async_for: str
-    read: str  # httpx.Response: read / aread
-    with_: str
 
 
-SYNC = Mode(
-    "", "sync", "def", "", "httpx.Client", "close", "", "time.sleep", "", "", "", "Iterator", "for", "read", "with"
-)  # fmt: skip
-ASYNC = Mode(
-    "Async", "async", "async def", "await ", "httpx.AsyncClient", "aclose", "a", "asyncio.sleep", "async_",
-    "Awaitable[", "]", "AsyncIterator", "async for", "aread", "async with",
-)  # fmt: skip
+SYNC = Mode(prefix="", kind="sync", def_="def", await_="", http_client="httpx.Client")
+ASYNC = Mode(prefix="Async", kind="async", def_="async def", await_="await ", http_client="httpx.AsyncClient")
 MODES = (SYNC, ASYNC)
 
 
