@@ -67,7 +67,7 @@ def build_operation(
     responses: list[ir.Response] = []
     follow: ir.Follow | None = None
     for status, response, response_pointer in route.responses(doc):
-        media_types, kind, response_type = response_media(
+        media_types, kind, response_type, stream = response_media(
             schemas, response, response_pointer, f"{hint}Response{status}"
         )
         if status.startswith("2") and not any(r.status.startswith("2") for r in responses):
@@ -81,6 +81,7 @@ def build_operation(
                 _json_examples(response),
                 media_types,
                 kind,
+                stream,
             )
         )
     pagination = read_pagination(spec)

@@ -29,6 +29,7 @@ _RUNTIME_EXPORTS = {
     "._polling": ["Accepted", "AsyncAccepted", "ActionHandle", "AsyncActionHandle"],
     "._response": ["RawResponse", "RequestOptions"],
     "._runtime": ["FileInput"],
+    "._streaming": ["Stream", "AsyncStream", "ServerSentEvent", "StreamInterruptedError"],
 }  # fmt: skip
 
 

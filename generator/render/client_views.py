@@ -86,6 +86,7 @@ MODULE_NAMES = frozenset(
     {"Callable", "Unpack", "Scheme", "Endpoint", "Body", "Param", "PartEncoding", "ResponseType", "FileInput"}
     | {"overload", "WaitFailedError", "TYPE_CHECKING", "Any", "Literal"}
     | {"AsyncOperation", "Operation", "RequestOptions", "AsyncPage", "Page", "PageSpec"}
+    | {"AsyncStream", "Stream", "StreamSpec"}
     | {"DEFAULT_MAX_POLL_INTERVAL", "DEFAULT_POLL_INTERVAL", "DEFAULT_WAIT_TIMEOUT", "Accepted", "AsyncAccepted"}
     | {"ActionHandle", "ActionSpec", "AsyncActionHandle", "Expected", "FollowSpec", "PollSpec"}
     | {"APIClient", "AsyncAPIClient", "DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "expand_url"}
@@ -204,7 +205,11 @@ def methods_of_operation(op: ir.Operation, shape: Shape, scope: Scope, mode: Mod
     returns, returns_needs, text = shape.returns, shape.returns_needs, _doc(op)
     request = code("request(", shape.endpoint, f", {shape.arguments}{shape.body}, options=options)")
     raises: tuple[FailedErrorView, ...] = ()
-    if op.pagination is not None:
+    if op.success is not None and op.success.kind == "stream" and op.success.stream is not None:
+        request = code("request_stream(", shape.endpoint, f", {shape.arguments}{shape.body}, options=options)")
+        returns, returns_needs = _stream_returns(op.success.stream, scope, mode)
+        text += _STREAM_DOC
+    elif op.pagination is not None:
         item, item_needs, spec = scope.page_spec(op)
         request = code("paginate(", shape.endpoint, f", {shape.arguments}, ", spec, ", options=options)")
         returns, returns_needs = f"{mode.prefix}Page[{item}]", item_needs | uses("._pagination", f"{mode.prefix}Page")
@@ -248,6 +253,18 @@ def methods_of_operation(op: ir.Operation, shape: Shape, scope: Scope, mode: Mod
         if handle:
             methods += _handle_methods(op, scope, mode, shape, handle[0])
     return methods
+
+
+_STREAM_DOC = (
+    "\n\nThe answer is a stream: iterate it to get each item as it arrives, and use it in a `with` block (or "
+    "iterate it to the end) so that its connection is closed."
+)
+
+
+def _stream_returns(stream: ir.StreamFormat, scope: Scope, mode: Mode) -> tuple[str, Needs]:
+    """`Stream[Item]` (`AsyncStream[Item]`): what a call answered with a stream returns."""
+    item, item_needs = typed(stream.item, scope.shadowed)
+    return f"{mode.prefix}Stream[{item}]", item_needs | uses("._streaming", f"{mode.prefix}Stream")
 
 
 def _follow_spec(op: ir.Operation, scope: Scope) -> tuple[Constant, str, Needs, FailedErrorView]:

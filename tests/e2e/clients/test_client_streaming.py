@@ -1,0 +1,244 @@
+"""Streamed answers over real sockets: server-sent events, JSON lines and JSON text sequences, sync and async,
+handed over as they arrive; a stream cut inside an item, a `break`, an error status before the stream starts."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from collections.abc import Iterator
+from types import ModuleType
+from typing import Any
+
+import pytest
+from streaming_server import CUT, HANG_UP, WAIT_CLOSED, StreamingServer
+
+from conftest import MakePackage, mypy_strict
+
+CHUNK = {
+    "type": "object",
+    "required": ["id", "delta"],
+    "properties": {"id": {"type": "integer"}, "delta": {"type": "string"}},
+}
+ERROR = {"type": "object", "properties": {"message": {"type": "string"}}}
+
+
+def _stream_op(operation_id: str, media: str, schema: Any, **extra: Any) -> dict[str, Any]:
+    return {
+        "get": {
+            "operationId": operation_id,
+            "tags": ["default"],
+            "responses": {
+                "200": {"description": "a stream", "content": {media: {"schema": schema, **extra}}},
+                "400": {"description": "bad", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+            },
+        }
+    }  # fmt: skip
+
+
+TYPED_EVENTS = {
+    "oneOf": [
+        {
+            "type": "object",
+            "required": ["event", "data"],
+            "properties": {"event": {"const": "delta"}, "data": {"$ref": "#/components/schemas/Chunk"}},
+        },
+        {
+            "type": "object",
+            "required": ["event", "data"],
+            "properties": {"event": {"const": "usage"}, "data": {"type": "object", "properties": {"tokens": {"type": "integer"}}}},
+        },
+    ]
+}  # fmt: skip
+CHUNK_REF = {"$ref": "#/components/schemas/Chunk"}
+SPEC: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {"title": "Streams", "version": "1"},
+    "servers": [{"url": "http://127.0.0.1:1"}],
+    "paths": {
+        "/events": _stream_op("streamEvents", "text/event-stream", CHUNK_REF),
+        "/lines": _stream_op("streamLines", "application/x-ndjson", CHUNK_REF),
+        "/jsonl": _stream_op("streamJsonl", "application/jsonl", CHUNK_REF),
+        "/seq": _stream_op("streamSeq", "application/json-seq", CHUNK_REF),
+        "/typed": _stream_op("streamTyped", "text/event-stream", TYPED_EVENTS),
+        "/text": _stream_op("streamText", "text/event-stream", {"type": "string"}),
+        "/ends": _stream_op("streamEnds", "text/event-stream", CHUNK_REF, **{"x-stream-terminator": "END"}),
+    },
+    "components": {"schemas": {"Chunk": CHUNK, "Error": ERROR}},
+}
+
+
+def _sse(n: int, event: str = "") -> bytes:
+    named = f"event: {event}\n" if event else ""
+    return f"{named}id: {n}\ndata: {json.dumps({'id': n, 'delta': f'd{n}'})}\n\n".encode()
+
+
+def _line(n: int) -> bytes:
+    return json.dumps({"id": n, "delta": f"d{n}"}).encode() + b"\n"
+
+
+@pytest.fixture
+def pkg(make_package: MakePackage) -> ModuleType:
+    return make_package(SPEC, package="streampkg")
+
+
+@pytest.fixture
+def server() -> Iterator[StreamingServer]:
+    with StreamingServer() as running:
+        yield running
+
+
+def test_sse_items_arrive_before_the_server_finishes(pkg: ModuleType, server: StreamingServer) -> None:
+    go_on = threading.Event()
+    server.scripts["/events"] = [
+        b": heartbeat\n\n",
+        _sse(1),
+        go_on,
+        _sse(2)[:9],
+        _sse(2)[9:] + _sse(3),
+        b"data: [DONE]\n\n",
+    ]
+    with pkg.StreampkgClient(base_url=server.url) as client, client.default.stream_events() as stream:
+        assert stream.response.status_code == 200 and stream.response.headers["content-type"] == "text/event-stream"
+        items = iter(stream)
+        first = next(items)
+        assert isinstance(first, pkg.Chunk) and (first.id, first.delta) == (1, "d1")
+        assert not server.finished.is_set()  # the first item is in hand, the server still sending
+        go_on.set()
+        assert [c.id for c in items] == [2, 3]
+        assert stream.last_event_id == "3"
+    assert server.seen[0][1]["Accept"] == "text/event-stream"
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "media", "script"),
+    [
+        ("/lines", "stream_lines", "application/x-ndjson", [_line(1), _line(2)[:5], _line(2)[5:] + b"\r\n", b"\n", _line(3)[:-1]]),
+        ("/jsonl", "stream_jsonl", "application/jsonl", [_line(1) + _line(2), _line(3)]),
+        ("/seq", "stream_seq", "application/json-seq", [b"\x1e" + _line(1), b"\x1e" + _line(2)[:3], _line(2)[3:] + b"\x1e" + _line(3)]),
+    ],
+)  # fmt: skip
+def test_json_lines_and_sequences_sync_and_async(
+    pkg: ModuleType, server: StreamingServer, path: str, method: str, media: str, script: list[bytes]
+) -> None:
+    server.scripts[path] = script
+    server.content_types[path] = media
+    with pkg.StreampkgClient(base_url=server.url) as client, getattr(client.default, method)() as stream:
+        assert [(c.id, c.delta) for c in stream] == [(1, "d1"), (2, "d2"), (3, "d3")]
+
+    async def main() -> list[int]:
+        async with pkg.AsyncStreampkgClient(base_url=server.url) as client:
+            async with await getattr(client.default, method)() as stream:
+                return [c.id async for c in stream]
+
+    assert asyncio.run(main()) == [1, 2, 3]
+    assert server.seen[0][1]["Accept"] == media
+
+
+def test_async_sse_first_item_before_the_end(pkg: ModuleType, server: StreamingServer) -> None:
+    go_on = threading.Event()
+    server.scripts["/events"] = [_sse(1), go_on, _sse(2), b"data: [DONE]\n\n", _sse(3)]
+
+    async def main() -> list[int]:
+        async with pkg.AsyncStreampkgClient(base_url=server.url) as client:
+            stream = await client.default.stream_events()
+            seen = []
+            async for chunk in stream:
+                if not seen:  # the first item is in hand, the server still sending
+                    assert not server.finished.is_set()
+                    go_on.set()
+                seen.append(chunk.id)
+            assert stream.response.is_closed
+            return seen
+
+    assert asyncio.run(main()) == [1, 2]  # `[DONE]` ends it: what follows is never read
+
+
+@pytest.mark.parametrize("end", [CUT, HANG_UP])
+def test_a_stream_cut_inside_an_item_raises_the_typed_error(pkg: ModuleType, server: StreamingServer, end: str) -> None:
+    server.scripts["/events"] = [_sse(1), b'data: {"id": 2, "del', end]
+    with pkg.StreampkgClient(base_url=server.url) as client:
+        stream = client.default.stream_events()
+        got = []
+        with pytest.raises(pkg.StreamInterruptedError) as raised:
+            got.extend(c.id for c in stream)
+    assert got == [1] and isinstance(raised.value, pkg.APIError) and raised.value.response is stream.response
+    assert "/events" in str(raised.value)
+
+
+def test_break_closes_the_connection(pkg: ModuleType, server: StreamingServer) -> None:
+    server.scripts["/events"] = [_sse(1), _sse(2), WAIT_CLOSED]
+    with pkg.StreampkgClient(base_url=server.url) as client:
+        stream = client.default.stream_events()
+        for chunk in stream:
+            assert chunk.id == 1
+            break
+        assert server.closed.wait(10) and stream.response.is_closed
+
+
+def test_an_error_status_raises_before_the_stream_starts(pkg: ModuleType, server: StreamingServer) -> None:
+    server.errors["/events"] = (400, {"message": "no"})
+    with pkg.StreampkgClient(base_url=server.url, max_retries=0) as client:
+        with pytest.raises(pkg.BadRequestError) as raised:
+            client.default.stream_events()
+    assert raised.value.body.message == "no"
+
+
+def test_events_named_by_event_are_union_variants(pkg: ModuleType, server: StreamingServer) -> None:
+    usage = b'event: usage\ndata: {"tokens": 7}\n\n'
+    server.scripts["/typed"] = [_sse(1, "delta"), usage, b"data: [DONE]\n\n"]
+    with pkg.StreampkgClient(base_url=server.url) as client, client.default.stream_typed() as stream:
+        delta, used = list(stream)
+    assert delta.event == "delta" and isinstance(delta.data, pkg.Chunk) and delta.data.id == 1
+    assert used.event == "usage" and used.data.tokens == 7
+
+
+def test_text_data_and_a_terminator_of_the_spec(pkg: ModuleType, server: StreamingServer) -> None:
+    server.scripts["/text"] = [b"data: line one\r\ndata: line two\r\n\r\n", b"data: [DONE]\n\n"]
+    server.scripts["/ends"] = [_sse(1), b"data: END\n\n", _sse(2)]
+    with pkg.StreampkgClient(base_url=server.url) as client:
+        with client.default.stream_text() as text:
+            assert list(text) == ["line one\nline two"]
+        with client.default.stream_ends() as ends:
+            assert [c.id for c in ends] == [1]
+
+
+def test_a_long_stream_outlives_the_timeout(pkg: ModuleType, server: StreamingServer) -> None:
+    """The timeout bounds the wait for the headers and for each read, not the whole stream."""
+    go_on = threading.Event()
+    server.scripts["/events"] = [_sse(1), go_on, _sse(2)]
+    with pkg.StreampkgClient(base_url=server.url, timeout=5.0) as client, client.default.stream_events() as stream:
+        items = iter(stream)
+        assert next(items).id == 1
+        go_on.set()
+        assert [c.id for c in items] == [2]
+
+
+USE = """
+from typing import assert_type
+
+from streampkg import AsyncStream, AsyncStreampkgClient, Chunk, Stream, StreampkgClient
+
+client = StreampkgClient()
+stream = client.default.stream_events()
+assert_type(stream, Stream[Chunk])
+for chunk in stream:
+    assert_type(chunk, Chunk)
+with client.default.stream_text() as text:
+    for line in text:
+        assert_type(line, str)
+
+
+async def main() -> None:
+    async with AsyncStreampkgClient() as aclient:
+        streamed = await aclient.default.stream_lines()
+        assert_type(streamed, AsyncStream[Chunk])
+        async for item in streamed:
+            assert_type(item, Chunk)
+"""
+
+
+def test_streams_type_check(pkg: ModuleType, tmp_path: Any) -> None:
+    use = tmp_path / "out" / "use_streampkg.py"
+    use.write_text(USE)
+    mypy_strict(use.name, tmp_path / "cache", cwd=use.parent)
