@@ -86,7 +86,7 @@ def test_retry_ids_and_fields_without_data() -> None:
 )
 def test_a_stream_ended_inside_an_item_is_an_error(decoder: SSEDecoder | LineDecoder, data: bytes) -> None:
     assert len(decoder.feed(data)) == 1
-    with pytest.raises(ValueError, match="last|inside"):
+    with pytest.raises(ValueError, match=r"last|inside"):
         decoder.end()
 
 
