@@ -15,19 +15,15 @@ from generator.errors import Diagnostic, Severity
 from generator.ir.build_models import SchemaBuilder
 from generator.ir.build_streams import stream_format
 from generator.load.document import join_pointer, ref_pointer
+from generator.validate.objects import is_stream
 
 _FILE = ir.Primitive("FileInput")
-# Sequential media types: a body of items, each handed over as it arrives (`ir.StreamFormat`).
-STREAM_MEDIA_TYPES = frozenset(
-    {"text/event-stream", "application/jsonl", "application/x-ndjson", "application/x-jsonlines"}
-    | {"application/json-seq"}
-)
 
 
 def media_kind(media_type: str) -> ir.MediaKind | None:
     """How a media type is encoded, or None for one the client does not know (sent as raw bytes)."""
     essence = media_type.split(";")[0].strip().lower()
-    if essence in STREAM_MEDIA_TYPES:
+    if is_stream(essence):
         return "stream"
     if essence == "application/json" or essence.endswith("+json"):
         return "json"

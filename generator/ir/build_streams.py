@@ -15,6 +15,7 @@ from typing import Any
 from generator import ir
 from generator.errors import Diagnostic, Severity
 from generator.ir.build_models import SchemaBuilder
+from generator.ir.read_extensions import read_stream_terminator
 from generator.load.document import ref_pointer
 
 # Where the item's own fields are: an event object has its `data` and at least one other SSE field.
@@ -32,7 +33,7 @@ def stream_format(schemas: SchemaBuilder, content: dict[str, Any], media: str, a
     """How the media type `media` (its media type object `content`, found at `at`) is read as a stream."""
     framed = framing(media)
     default = DEFAULT_TERMINATOR if framed == "sse" else None
-    terminator = content.get("x-stream-terminator", default)
+    terminator = read_stream_terminator(content, default)
     if "itemSchema" in content:
         item_schema, where = content["itemSchema"], f"{at}/itemSchema"
         events = framed == "sse"
