@@ -14,6 +14,7 @@ from generator.errors import Diagnostic, Severity
 from generator.ir.build_media import request_bodies, response_media
 from generator.ir.build_models import SchemaBuilder
 from generator.ir.build_security import CLIENT_ARGUMENTS, fresh, requirements
+from generator.ir.build_streams import stream_flag
 from generator.ir.detect_pagination import detect
 from generator.ir.names import ClassName, Identifier, dedupe
 from generator.ir.read_extensions import (
@@ -85,6 +86,9 @@ def build_operation(
             )
         )
     pagination = read_pagination(spec)
+    success = next((r for r in responses if r.status.startswith("2")), None)
+    offered = success is not None and success.kind == "json" and success.stream is not None
+    flag = stream_flag(schemas, body) if offered and "requestBody" in spec else None
     operation = ir.Operation(
         operation_id=operation_id,
         name=read_method_name(spec) or default_name,
@@ -106,6 +110,7 @@ def build_operation(
         bodies=bodies,
         starts=read_async_action(schemas, spec, [r for r in responses if r.status.startswith("2")]),
         server=_own_server(doc, ((spec, pointer), (route.item, join_pointer("paths", route.path))), schemas.warnings),
+        stream_flag=flag,
     )
     if pagination is None and pagination_detected(doc, spec):
         return replace(operation, pagination=detect(schemas, operation))

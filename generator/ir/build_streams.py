@@ -114,3 +114,16 @@ def _typed(schemas: SchemaBuilder, data: Any) -> Any:
 
 def _json(schemas: SchemaBuilder, data: Any) -> bool:
     return _resolved(schemas, data).get("type") != "string"
+
+
+def stream_flag(schemas: SchemaBuilder, body: dict[str, Any]) -> str | None:
+    """The boolean property of a JSON request body that asks for the stream (`stream`, as OpenAI's), if any."""
+    json_media = next(
+        (m for m in body.get("content", {}) if m.split(";")[0].strip().lower() == "application/json"), None
+    )
+    schema = _resolved(schemas, body["content"][json_media].get("schema")) if json_media is not None else {}
+    flag = _resolved(schemas, schema.get("properties", {}).get("stream"))
+    types = flag.get("type")
+    alternatives = [_resolved(schemas, s).get("type") for s in flag.get("anyOf", flag.get("oneOf", []))]
+    boolean = types == "boolean" or (isinstance(types, list) and "boolean" in types) or "boolean" in alternatives
+    return "stream" if boolean else None

@@ -171,6 +171,8 @@ class Operation:
     bodies: tuple[RequestBody, ...] = ()
     starts: StartsAction | None = None
     server: str | None = None  # its own server URL (path or operation `servers`), variables filled; None: the client's
+    # The JSON body's boolean property that asks for the stream its first 2xx answer offers beside JSON (`stream`).
+    stream_flag: str | None = None
 
     @property
     def success(self) -> Response | None:

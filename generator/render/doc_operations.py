@@ -6,9 +6,9 @@ from generator import ir
 from generator.ir.names import indefinite
 from generator.render import markdown as md
 from generator.render.client_modules import ClientView
-from generator.render.client_views import MethodView
 from generator.render.doc_parts import TYPES_DIR, Docs, Entry, Row, Section
 from generator.render.endpoint_views import credentials, started_variants
+from generator.render.method_views import MethodView
 from generator.render.python_code import literal
 
 

@@ -12,10 +12,10 @@ from dataclasses import replace
 
 from generator import ir
 from generator.render import markdown as md
-from generator.render.client_views import MethodView
 from generator.render.doc_operations import ERROR_CLASSES, method_entry, operation_entry, signature_key
 from generator.render.doc_parts import OPERATIONS_DIR, TYPES_DIR, Docs, Entry, Page, Row, Section
 from generator.render.doc_types import enum_entry, model_entry, union_entry
+from generator.render.method_views import MethodView
 
 
 def index_page(api: ir.Api, linked: list[tuple[Entry, str]], resources: tuple[Row, ...]) -> Page:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 from urllib.parse import urlencode
 
-from ._encoding import Body, Param, form_fields, json_bytes, multipart_parts, raw_bytes
+from ._encoding import Body, Param, form_fields, json_bytes, multipart_parts, plain, raw_bytes
 from ._runtime import ResponseType
 from ._streaming import StreamSpec
 
@@ -78,3 +78,8 @@ def encode_body(body: Any, spec: Body, headers: dict[str, str]) -> dict[str, Any
     if spec.kind in ("binary", "text"):
         return {"content": raw_bytes(body[1] if isinstance(body, tuple) else body)}
     return {"content": json_bytes(body)}
+
+
+def flagged(body: Any, flag: str) -> dict[str, Any]:
+    """A JSON body (a model or plain data) with its boolean property `flag` set: the call asks for the stream."""
+    return {**(plain(body) or {}), flag: True}

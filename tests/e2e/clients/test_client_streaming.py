@@ -242,3 +242,89 @@ def test_streams_type_check(pkg: ModuleType, tmp_path: Any) -> None:
     use = tmp_path / "out" / "use_streampkg.py"
     use.write_text(USE)
     mypy_strict(use.name, tmp_path / "cache", cwd=use.parent)
+
+
+COMPLETION = {"type": "object", "required": ["text"], "properties": {"text": {"type": "string"}}}
+CHAT_BODY = {
+    "type": "object",
+    "required": ["prompt"],
+    "properties": {"prompt": {"type": "string"}, "stream": {"type": ["boolean", "null"], "default": False}},
+}
+CHAT_SPEC: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {"title": "Chat", "version": "1"},
+    "paths": {
+        "/chat": {
+            "post": {
+                "operationId": "createCompletion",
+                "tags": ["completions"],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ChatBody"}}},
+                },
+                "responses": {
+                    "200": {
+                        "description": "the completion, or its chunks as they are made",
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Completion"}},
+                            "text/event-stream": {"schema": {"$ref": "#/components/schemas/Chunk"}},
+                        },
+                    }
+                },
+            }
+        }
+    },
+    "components": {"schemas": {"ChatBody": CHAT_BODY, "Completion": COMPLETION, "Chunk": CHUNK}},
+}
+
+
+@pytest.fixture
+def chat(make_package: MakePackage) -> ModuleType:
+    return make_package(CHAT_SPEC, package="chatpkg")
+
+
+def test_one_operation_answers_json_or_a_stream_as_asked(chat: ModuleType, server: StreamingServer) -> None:
+    server.scripts["/chat"] = [_sse(1), _sse(2), b"data: [DONE]\n\n"]
+    with chat.ChatpkgClient(base_url=server.url) as client:
+        with client.completions.create({"prompt": "hi"}, stream=True) as stream:
+            assert [c.delta for c in stream] == ["d1", "d2"]
+        server.content_types["/chat"] = "application/json"
+        server.scripts["/chat"] = [b'{"text": "hello"}']
+        done = client.completions.create(chat.ChatBody(prompt="hi"))
+    assert isinstance(done, chat.Completion) and done.text == "hello"
+    (_, streamed, sent), (_, answered, plain) = server.seen
+    assert streamed["Accept"] == "text/event-stream" and json.loads(sent) == {"prompt": "hi", "stream": True}
+    assert answered["Accept"] == "application/json" and json.loads(plain) == {"prompt": "hi"}
+
+    async def main() -> list[str]:
+        server.content_types["/chat"] = "text/event-stream"
+        server.scripts["/chat"] = [_sse(3), b"data: [DONE]\n\n"]
+        async with chat.AsyncChatpkgClient(base_url=server.url) as client:
+            stream = await client.completions.create(chat.ChatBody(prompt="hi"), stream=True)
+            return [c.delta async for c in stream]
+
+    assert asyncio.run(main()) == ["d3"]
+
+
+CHAT_USE = """
+from typing import assert_type
+
+from chatpkg import AsyncChatpkgClient, AsyncStream, ChatpkgClient, Chunk, Completion, Stream
+
+client = ChatpkgClient()
+assert_type(client.completions.create({"prompt": "hi"}), Completion)
+assert_type(client.completions.create({"prompt": "hi"}, stream=False), Completion)
+assert_type(client.completions.create({"prompt": "hi"}, stream=True), Stream[Chunk])
+
+
+async def main() -> None:
+    aclient = AsyncChatpkgClient()
+    assert_type(await aclient.completions.create({"prompt": "hi"}, stream=True), AsyncStream[Chunk])
+    assert_type(await aclient.completions.create({"prompt": "hi"}), Completion)
+"""
+
+
+def test_both_forms_type_check(chat: ModuleType, tmp_path: Any) -> None:
+    use = tmp_path / "out" / "use_chatpkg.py"
+    use.write_text(CHAT_USE)
+    mypy_strict(use.name, tmp_path / "cache", cwd=use.parent)
