@@ -11,10 +11,12 @@ ends, when a loop over them ends (`break` included), and when they are collected
 
 from __future__ import annotations
 
+import asyncio
+import time
 import contextlib
 import json
 import weakref
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Generic, TypeVar
@@ -28,6 +30,10 @@ from ._runtime import ResponseType
 
 T = TypeVar("T")
 _RS = b"\x1e"  # the record separator that starts each JSON text of a sequence
+DEFAULT_RECONNECTION_TIME = 1.0  # seconds before reconnecting when the server sent no `retry:`
+# A new request for the events after a `Last-Event-ID` (sync, async).
+Reconnect = Callable[[str], httpx.Response]
+AsyncReconnect = Callable[[str], Awaitable[httpx.Response]]
 
 
 class StreamInterruptedError(APIConnectionError):
@@ -88,6 +94,11 @@ class SSEDecoder:
         self._retry: int | None = None
         self._pending = False  # a field seen since the last blank line
         self.last_event_id: str | None = None
+        self.reconnection_time: int | None = None  # milliseconds, from the last `retry:` field
+
+    def restart(self) -> None:
+        """Forget the event being received: the connection dropped, a new one starts with a fresh event."""
+        self._rest, self._data, self._event, self._retry, self._pending = b"", [], None, None, False
 
     def feed(self, chunk: bytes) -> list[ServerSentEvent]:
         lines = (self._rest + chunk).splitlines(keepends=True)
@@ -120,7 +131,7 @@ class SSEDecoder:
         elif name == b"id" and b"\0" not in value:
             self.last_event_id = value.decode("utf-8", "replace")
         elif name == b"retry" and value.isdigit():
-            self._retry = int(value)
+            self._retry = self.reconnection_time = int(value)
         return None
 
     def _dispatch(self) -> ServerSentEvent | None:
@@ -139,7 +150,11 @@ class LineDecoder:
     def __init__(self, separator: bytes) -> None:
         self._separator = separator
         self._rest = b""
-        self.last_event_id: str | None = None
+        self.last_event_id: str | None = None  # lines have none: a line stream is never resumed
+        self.reconnection_time: int | None = None
+
+    def restart(self) -> None:
+        self._rest = b""
 
     def feed(self, chunk: bytes) -> list[bytes]:
         records = (self._rest + chunk).split(self._separator)
@@ -172,11 +187,21 @@ class Stream(Generic[T]):
     (`break` included) closes it too. `response` is the `httpx.Response` (status, headers).
     """
 
-    def __init__(self, *, response: httpx.Response, item: ResponseType[T], spec: StreamSpec) -> None:
+    def __init__(
+        self,
+        *,
+        response: httpx.Response,
+        item: ResponseType[T],
+        spec: StreamSpec,
+        reconnect: Reconnect | None = None,
+        max_reconnects: int = 0,
+    ) -> None:
         self.response = response
         self._item = item
         self._spec = spec
         self._decoder = spec.decoder()
+        self._reconnect = reconnect
+        self._reconnects_left = max_reconnects
         _close_when_collected(self, response)
 
     @property
@@ -203,11 +228,28 @@ class Stream(Generic[T]):
             self.close()
 
     def _chunks(self) -> Iterator[bytes]:
-        try:
-            for chunk in self.response.iter_bytes():
-                yield chunk
-        except httpx.TransportError as exc:
-            raise StreamInterruptedError(self.response, type(exc).__name__) from exc
+        while True:
+            try:
+                for chunk in self.response.iter_bytes():
+                    yield chunk
+                return
+            except httpx.TransportError as exc:
+                if not self._resumed():
+                    raise StreamInterruptedError(self.response, type(exc).__name__) from exc
+
+    def _resumed(self) -> bool:
+        """After a dropped connection, reconnect (when asked to) after the server's reconnection time, asking
+        for the events after the last one received; whether the stream goes on."""
+        last = self._decoder.last_event_id
+        if self._reconnect is None or self._reconnects_left <= 0 or last is None:
+            return False
+        self._reconnects_left -= 1
+        self.response.close()
+        waited = self._decoder.reconnection_time
+        time.sleep(DEFAULT_RECONNECTION_TIME if waited is None else waited / 1000)
+        self._decoder.restart()
+        self.response = self._reconnect(last)
+        return True
 
     def _ends(self, raw: ServerSentEvent | bytes) -> bool:
         data = raw.data if isinstance(raw, ServerSentEvent) else raw.strip().decode("utf-8", "replace")
@@ -245,11 +287,21 @@ class AsyncStream(Generic[T]):
     (`break` included) closes it too. `response` is the `httpx.Response` (status, headers).
     """
 
-    def __init__(self, *, response: httpx.Response, item: ResponseType[T], spec: StreamSpec) -> None:
+    def __init__(
+        self,
+        *,
+        response: httpx.Response,
+        item: ResponseType[T],
+        spec: StreamSpec,
+        reconnect: AsyncReconnect | None = None,
+        max_reconnects: int = 0,
+    ) -> None:
         self.response = response
         self._item = item
         self._spec = spec
         self._decoder = spec.decoder()
+        self._reconnect = reconnect
+        self._reconnects_left = max_reconnects
         _close_when_collected(self, response)
 
     @property
@@ -276,11 +328,28 @@ class AsyncStream(Generic[T]):
             await self.aclose()
 
     async def _chunks(self) -> AsyncIterator[bytes]:
-        try:
-            async for chunk in self.response.aiter_bytes():
-                yield chunk
-        except httpx.TransportError as exc:
-            raise StreamInterruptedError(self.response, type(exc).__name__) from exc
+        while True:
+            try:
+                async for chunk in self.response.aiter_bytes():
+                    yield chunk
+                return
+            except httpx.TransportError as exc:
+                if not await self._resumed():
+                    raise StreamInterruptedError(self.response, type(exc).__name__) from exc
+
+    async def _resumed(self) -> bool:
+        """After a dropped connection, reconnect (when asked to) after the server's reconnection time, asking
+        for the events after the last one received; whether the stream goes on."""
+        last = self._decoder.last_event_id
+        if self._reconnect is None or self._reconnects_left <= 0 or last is None:
+            return False
+        self._reconnects_left -= 1
+        await self.response.aclose()
+        waited = self._decoder.reconnection_time
+        await asyncio.sleep(DEFAULT_RECONNECTION_TIME if waited is None else waited / 1000)
+        self._decoder.restart()
+        self.response = await self._reconnect(last)
+        return True
 
     def _ends(self, raw: ServerSentEvent | bytes) -> bool:
         data = raw.data if isinstance(raw, ServerSentEvent) else raw.strip().decode("utf-8", "replace")

@@ -31,7 +31,8 @@ from generator.validate.schema_shapes import examples_of
 
 # Method arguments the generated code uses itself (`RequestOptions` keys among them).
 _RESERVED_PARAMS = frozenset(
-    {"self", "body", "content_type", "extra_headers", "extra_query", "timeout", "content", "options"}
+    {"self", "body", "content_type", "extra_headers", "extra_query", "timeout", "content", "max_reconnects"}
+    | {"options"}
 )
 
 

@@ -123,13 +123,30 @@ class AsyncAPIClient(BaseClient):
         """Send one request for a streamed answer; return it once its headers are in, its items unread.
 
         Retries and errors are as for `request` until the headers arrive (an error status raises before the
-        stream starts); then the timeout bounds each read, not the whole stream (`Deadline.release`).
+        stream starts); then the timeout bounds each read, not the whole stream (`Deadline.release`). A GET
+        stream of server-sent events resumes after a dropped connection when `max_reconnects` asks it to.
         """
         if endpoint.stream is None:
             raise TypeError(f"{endpoint.method} {endpoint.path} does not answer with a stream")
         answer, deadline = await self._answer(endpoint, args, body, content_type, options, None, capture_of(options))
         deadline.release(answer.request)
-        return AsyncStream(response=answer, item=endpoint.response, spec=endpoint.stream)
+
+        async def reconnect(last_event_id: str) -> httpx.Response:
+            headers = {**options.get("extra_headers", {}), "Last-Event-ID": last_event_id}
+            again, its_deadline = await self._answer(
+                endpoint, args, body, content_type, {**options, "extra_headers": headers}, None, None
+            )
+            its_deadline.release(again.request)
+            return again
+
+        resumable = endpoint.method == "GET" and endpoint.stream.framing == "sse"
+        return AsyncStream(
+            response=answer,
+            item=endpoint.response,
+            spec=endpoint.stream,
+            reconnect=reconnect if resumable else None,
+            max_reconnects=options.get("max_reconnects", 0),
+        )
 
     async def _answer(
         self,

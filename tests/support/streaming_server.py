@@ -1,10 +1,11 @@
 """A server on 127.0.0.1 that streams scripted answers chunk by chunk, for the clients' `Stream`s.
 
 `scripts` maps a path to the steps of its answer, played in order: bytes (written and flushed as one HTTP chunk),
-a `threading.Event` (waited for: the test decides when the stream goes on), `CUT` (the connection closed
+a `threading.Event` (waited for: the test decides when the stream goes on), a float (seconds of silence), `CUT` (the connection closed
 without the last chunk: a stream dropped mid-body), `HANG_UP` (the body ended cleanly, as it stands) or
 `WAIT_CLOSED` (wait until the client closes its end, then set `closed`). `errors` maps a path to a JSON error
-answer given instead. `finished` is set once an answer has been written to its end; `seen` holds each
+answer given instead. `queued` maps a path to scripts played one per request, before `scripts` (a stream that
+drops, then the one its reconnection gets). `finished` is set once an answer has been written to its end; `seen` holds each
 request's path and headers.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -20,7 +22,7 @@ from urllib.parse import urlsplit
 CUT = "cut"
 HANG_UP = "hang up"
 WAIT_CLOSED = "wait closed"
-Step = bytes | threading.Event | str
+Step = bytes | threading.Event | float | str
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -45,13 +47,15 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(data)
             return
+        time.sleep(streaming.header_delays.get(path, 0.0))
         self.send_response(200)
         self.send_header("Content-Type", streaming.content_types.get(path, "text/event-stream"))
         self.send_header("Transfer-Encoding", "chunked")
         self.end_headers()
         self.wfile.flush()
+        queued = streaming.queued.get(path)
         try:
-            self._play(streaming.scripts.get(path, ()))
+            self._play(queued.pop(0) if queued else streaming.scripts.get(path, ()))
         except OSError:  # the client hung up
             self.close_connection = True
 
@@ -60,6 +64,8 @@ class _Handler(BaseHTTPRequestHandler):
         for step in steps:
             if isinstance(step, threading.Event):
                 step.wait(10)
+            elif isinstance(step, float):
+                time.sleep(step)
             elif step == CUT:
                 self.close_connection = True
                 return
@@ -67,7 +73,10 @@ class _Handler(BaseHTTPRequestHandler):
                 break
             elif step == WAIT_CLOSED:
                 self.connection.settimeout(10)
-                while self.connection.recv(1024):
+                try:
+                    while self.connection.recv(1024):
+                        pass
+                except ConnectionResetError:  # closed with our chunks unread: a reset, not a FIN
                     pass
                 streaming.closed.set()
                 self.close_connection = True
@@ -93,6 +102,8 @@ class StreamingServer:
 
     def __init__(self) -> None:
         self.scripts: dict[str, Sequence[Step]] = {}
+        self.queued: dict[str, list[Sequence[Step]]] = {}
+        self.header_delays: dict[str, float] = {}  # seconds before the headers of a path's answers
         self.content_types: dict[str, str] = {}
         self.errors: dict[str, tuple[int, Any]] = {}
         self.seen: list[tuple[str, dict[str, str], bytes]] = []

@@ -4,6 +4,7 @@ handed over as they arrive; a stream cut inside an item, a `break`, an error sta
 from __future__ import annotations
 
 import asyncio
+import importlib
 import json
 import threading
 from collections.abc import Iterator
@@ -203,15 +204,38 @@ def test_text_data_and_a_terminator_of_the_spec(pkg: ModuleType, server: Streami
             assert [c.id for c in ends] == [1]
 
 
-def test_a_long_stream_outlives_the_timeout(pkg: ModuleType, server: StreamingServer) -> None:
-    """The timeout bounds the wait for the headers and for each read, not the whole stream."""
-    go_on = threading.Event()
-    server.scripts["/events"] = [_sse(1), go_on, _sse(2)]
-    with pkg.StreampkgClient(base_url=server.url, timeout=5.0) as client, client.default.stream_events() as stream:
-        items = iter(stream)
-        assert next(items).id == 1
-        go_on.set()
-        assert [c.id for c in items] == [2]
+def test_a_stream_outlives_the_deadline_of_its_attempt(pkg: ModuleType, server: StreamingServer) -> None:
+    """The timeout bounds the wait for the headers, then each read: not what was left of the attempt's deadline
+    when the headers came (0.4 s here), nor the whole stream."""
+    server.header_delays["/events"] = 0.6
+    server.scripts["/events"] = [_sse(1), 0.6, _sse(2), 0.6, _sse(3)]
+    with pkg.StreampkgClient(base_url=server.url, timeout=1.0) as client, client.default.stream_events() as stream:
+        assert [c.id for c in stream] == [1, 2, 3]
+
+
+def test_a_dropped_get_stream_resumes_after_the_last_event_when_asked(
+    pkg: ModuleType, server: StreamingServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    waited: list[float] = []
+    monkeypatch.setattr(
+        importlib.import_module("streampkg._streaming").time, "sleep", waited.append
+    )  # the reconnection time, not waited here
+    server.queued["/events"] = [[b"retry: 2500\n\n", _sse(1), _sse(2), b"data: {", CUT], [_sse(3), CUT], [_sse(4)]]
+    with pkg.StreampkgClient(base_url=server.url) as client:
+        with client.default.stream_events(max_reconnects=1) as stream:
+            got = []
+            with pytest.raises(pkg.StreamInterruptedError):  # one reconnection asked for: the second drop ends it
+                got.extend(c.id for c in stream)
+    assert got == [1, 2, 3] and [w for w in waited if w] == [2.5]  # (the server sleeps 0 s before its headers)
+    first, second = server.seen
+    assert "Last-Event-ID" not in first[1] and second[1]["Last-Event-ID"] == "2"
+
+
+def test_streams_are_not_resumed_unless_asked(pkg: ModuleType, server: StreamingServer) -> None:
+    server.queued["/events"] = [[_sse(1), CUT], [_sse(2)]]
+    with pkg.StreampkgClient(base_url=server.url) as client, pytest.raises(pkg.StreamInterruptedError):
+        list(client.default.stream_events())
+    assert len(server.seen) == 1
 
 
 USE = """

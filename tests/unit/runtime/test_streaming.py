@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 
+import httpx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from generator.runtime._deadline import Deadline
 from generator.runtime._streaming import LineDecoder, ServerSentEvent, SSEDecoder, StreamSpec
 
 # Data lines: any text without line breaks (multi-byte characters included), possibly empty.
@@ -95,3 +97,12 @@ def test_event_fields_decode_json_data_where_asked() -> None:
     assert event.fields(json_data=True) == {"event": "delta", "data": {"a": 1}, "id": "3"}
     assert event.fields(json_data=False)["data"] == '{"a": 1}'
     assert ServerSentEvent(data="plain").fields(json_data=True)["data"] == "plain"
+
+
+def test_a_released_deadline_bounds_each_read_not_the_stream() -> None:
+    deadline = Deadline(5.0)
+    request = httpx.Request("GET", "http://127.0.0.1/events", extensions={"timeout": httpx.Timeout(5.0).as_dict()})
+    deadline.watch(request, asynchronous=False)
+    assert "trace" in request.extensions  # until the headers: every phase gets the time left
+    deadline.release(request)
+    assert "trace" not in request.extensions and request.extensions["timeout"]["read"] == 5.0
