@@ -122,6 +122,10 @@ class ResponseType(Generic[T_co]):
             return cast(T_co, None)  # the spec documents no body: whatever came is not part of the answer
         return cast(T_co, adapter.validate_json(content))
 
+    def json_validator(self) -> Callable[[str | bytes], T_co]:
+        """Validate JSON (text or bytes) as `T`, with no check per call: for the many items of a stream."""
+        return cast(Callable[[str | bytes], T_co], (self._adapter or self._adapt()).validate_json)
+
     def validate(self, value: Any) -> T_co:
         """Validate a value already decoded (a streamed event's fields) as `T`."""
         return cast(T_co, (self._adapter or self._adapt()).validate_python(value))

@@ -44,7 +44,7 @@ class StreamInterruptedError(APIConnectionError):
         super().__init__(f"{request.method} {redact(request.url)}: the stream was cut inside an item ({detail})")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ServerSentEvent:
     """One server-sent event: its type (`message` when it names none), data, ID and reconnection delay."""
 
@@ -78,14 +78,19 @@ class StreamSpec:
     terminator: str | None = None
 
     def decoder(self) -> SSEDecoder | LineDecoder:
-        return SSEDecoder() if self.framing == "sse" else LineDecoder(_RS if self.framing == "json-seq" else b"\n")
+        if self.framing == "sse":
+            return SSEDecoder(terminator=self.terminator)
+        return LineDecoder(_RS if self.framing == "json-seq" else b"\n", terminator=self.terminator)
 
 
 class SSEDecoder:
     """Server-sent events from bytes, as the HTML standard's event-stream parser reads them: lines end with
-    `\\r\\n`, `\\n` or `\\r`; `:` starts a comment (a heartbeat); a blank line dispatches the event."""
+    `\\r\\n`, `\\n` or `\\r`; `:` starts a comment (a heartbeat); a blank line dispatches the event. An event whose
+    data is `terminator` ends the stream (`done`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, terminator: str | None = None) -> None:
+        self._terminator = terminator
+        self.done = False
         self._rest = b""
         self._data: list[bytes] = []
         self._event: str | None = None
@@ -102,23 +107,35 @@ class SSEDecoder:
         lines = (self._rest + chunk).splitlines(keepends=True)
         # A last line without its `\n` is unfinished; so is a lone `\r`, which may be half of `\r\n`.
         self._rest = lines.pop() if lines and not lines[-1].endswith(b"\n") else b""
-        return [event for line in lines if (event := self._line(line.rstrip(b"\r\n"))) is not None]
+        events = []
+        for ended in lines:
+            line = ended.rstrip(b"\r\n")
+            if line.startswith(b"data:"):  # most lines: one loop, no call, for a stream of millions
+                self._data.append(line[6:] if line[5:6] == b" " else line[5:])
+                self._pending = True
+            elif line:
+                self._field(line)
+            elif (event := self._dispatch()) is not None:
+                events.append(event)
+            elif self.done:
+                break
+        return events
 
     def end(self) -> list[ServerSentEvent]:
         """The events the end of the stream completes; raises `ValueError` when it ends inside one."""
         rest, self._rest = self._rest, b""
+        if self.done:
+            return []
         if rest and not rest.endswith(b"\r"):
             raise ValueError("the stream ended inside a line")
-        events = [e for e in [self._line(rest[:-1])] if e is not None] if rest else []
-        if self._pending:
+        events = self.feed(b"\n") if rest else []  # its `\r` ended the line
+        if self._pending and not self.done:
             raise ValueError("the last event has no blank line after it")
         return events
 
-    def _line(self, line: bytes) -> ServerSentEvent | None:
-        if not line:
-            return self._dispatch()
+    def _field(self, line: bytes) -> None:
         if line.startswith(b":"):
-            return None
+            return
         name, _, value = line.partition(b":")
         value = value[1:] if value.startswith(b" ") else value
         self._pending = True
@@ -130,14 +147,16 @@ class SSEDecoder:
             self.last_event_id = value.decode("utf-8", "replace")
         elif name == b"retry" and value.isdigit():
             self._retry = self.reconnection_time = int(value)
-        return None
 
     def _dispatch(self) -> ServerSentEvent | None:
         data, event, retry = self._data, self._event, self._retry
         self._data, self._event, self._retry, self._pending = [], None, None, False
         if not data:  # an event without data is not dispatched (the standard's rule)
             return None
-        text = b"\n".join(data).decode("utf-8", "replace")
+        text = (data[0] if len(data) == 1 else b"\n".join(data)).decode("utf-8", "replace")
+        if text == self._terminator:
+            self.done = True
+            return None
         return ServerSentEvent(event or "message", text, self.last_event_id, retry)
 
 
@@ -145,8 +164,10 @@ class LineDecoder:
     """JSON lines (`separator` `\\n`; `\\r\\n` too) or RFC 7464 JSON text sequences (`separator` RS): each
     non-blank record, as bytes."""
 
-    def __init__(self, separator: bytes) -> None:
+    def __init__(self, separator: bytes, *, terminator: str | None = None) -> None:
         self._separator = separator
+        self._terminator = None if terminator is None else terminator.encode()
+        self.done = False
         self._rest = b""
         self.last_event_id: str | None = None  # lines have none: a line stream is never resumed
         self.reconnection_time: int | None = None
@@ -157,12 +178,16 @@ class LineDecoder:
     def feed(self, chunk: bytes) -> list[bytes]:
         records = (self._rest + chunk).split(self._separator)
         self._rest = records.pop()
-        return [record for record in records if record.strip()]
+        found = [record for record in records if record.strip()]
+        if self._terminator is not None and self._terminator in (stripped := [r.strip() for r in found]):
+            self.done = True
+            return found[: stripped.index(self._terminator)]
+        return found
 
     def end(self) -> list[bytes]:
         """The last record; raises `ValueError` when the stream ended inside it."""
         rest, self._rest = self._rest, b""
-        if not rest.strip():
+        if self.done or not rest.strip() or rest.strip() == self._terminator:
             return []
         if self._separator == _RS and not rest.endswith(b"\n"):
             raise ValueError("the last record has no line feed after it")  # RFC 7464's truncated record
@@ -171,6 +196,11 @@ class LineDecoder:
         except ValueError:
             raise ValueError("the last line is not complete JSON") from None
         return [rest]
+
+
+def _text(raw: ServerSentEvent | bytes) -> Any:
+    """An item handed over as text: an event's data, or a line."""
+    return raw.data if isinstance(raw, ServerSentEvent) else raw.decode("utf-8", "replace")
 
 
 def _close_when_collected(owner: object, response: httpx.Response) -> None:
@@ -211,20 +241,21 @@ class AsyncStream(Generic[T]):
         return self._decoder.last_event_id
 
     async def __aiter__(self) -> AsyncIterator[T]:
+        decoder, parse = self._decoder, self._parser()
         try:
             async for chunk in self._chunks():
-                for raw in self._decoder.feed(chunk):
-                    if self._ends(raw):
-                        return
-                    yield self._parse(raw)
+                for raw in decoder.feed(chunk):
+                    yield parse(raw)
+                if decoder.done:
+                    return
             try:
-                ended = self._decoder.end()
+                ended = decoder.end()
             except ValueError as exc:
                 raise StreamInterruptedError(self.response, str(exc)) from None
             for raw in ended:
-                if self._ends(raw):
-                    return
-                yield self._parse(raw)
+                yield parse(raw)
+        except ValidationError as exc:
+            raise APIResponseValidationError(self.response, exc.errors(), f"a streamed item: {exc}") from exc
         finally:
             await self.aclose()
 
@@ -252,19 +283,15 @@ class AsyncStream(Generic[T]):
         self.response = await self._reconnect(last)
         return True
 
-    def _ends(self, raw: ServerSentEvent | bytes) -> bool:
-        data = raw.data if isinstance(raw, ServerSentEvent) else raw.strip().decode("utf-8", "replace")
-        return self._spec.terminator is not None and data == self._spec.terminator
-
-    def _parse(self, raw: ServerSentEvent | bytes) -> T:
-        try:
-            if not isinstance(raw, ServerSentEvent):
-                return self._item.parse(raw.strip())
-            if self._spec.events:
-                return self._item.validate(raw.fields(self._spec.json_data))
-            return self._item.parse(raw.data.encode())
-        except ValidationError as exc:
-            raise APIResponseValidationError(self.response, exc.errors(), f"a streamed item: {exc}") from exc
+    def _parser(self) -> Callable[[Any], T]:
+        """What one decoded item (an event, a line, a record) becomes, chosen once per stream."""
+        item, spec = self._item, self._spec
+        if spec.events:
+            return lambda event: item.validate(event.fields(spec.json_data))
+        if item.kind == "text":
+            return _text
+        validate = item.json_validator()
+        return (lambda event: validate(event.data)) if spec.framing == "sse" else validate
 
     async def aclose(self) -> None:
         """Close the connection (what is left of the stream is not read)."""

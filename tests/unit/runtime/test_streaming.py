@@ -106,3 +106,11 @@ def test_a_released_deadline_bounds_each_read_not_the_stream() -> None:
     assert "trace" in request.extensions  # until the headers: every phase gets the time left
     deadline.release(request)
     assert "trace" not in request.extensions and request.extensions["timeout"]["read"] == 5.0
+
+
+def test_a_terminator_ends_the_stream_and_what_follows_is_not_read() -> None:
+    events = SSEDecoder(terminator="[DONE]")
+    assert [e.data for e in events.feed(b"data: 1\n\ndata: [DONE]\n\ndata: 2\n\n")] == ["1"]
+    assert events.done and events.end() == []
+    lines = StreamSpec(framing="jsonl", terminator="END").decoder()
+    assert lines.feed(b'{"a": 1}\nEND\n{"a": 2}\n') == [b'{"a": 1}'] and lines.done and lines.end() == []
