@@ -8,6 +8,7 @@ import importlib
 import json
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -352,3 +353,13 @@ def test_both_forms_type_check(chat: ModuleType, tmp_path: Any) -> None:
     use = tmp_path / "out" / "use_chatpkg.py"
     use.write_text(CHAT_USE)
     mypy_strict(use.name, tmp_path / "cache", cwd=use.parent)
+
+
+def test_the_docs_show_each_stream_with_both_clients(pkg: ModuleType, chat: ModuleType) -> None:
+    page = (Path(pkg.__file__).parent / "docs" / "operations" / "default.md").read_text()
+    assert page.count("### Streaming") == len(SPEC["paths"]) and "### Example" not in page  # the stream is the example
+    assert "with client.default.stream_events() as stream:\n        for item in stream:" in page
+    assert "async with await client.default.stream_events() as stream:\n            async for item in stream:" in page
+    chat_page = (Path(chat.__file__).parent / "docs" / "operations" / "completions.md").read_text()
+    assert "### Example" in chat_page and "With `stream=True`, the call answers `text/event-stream`" in chat_page
+    assert "client.completions.create({}, stream=True) as stream:" in chat_page
