@@ -99,6 +99,8 @@ def _with_typed_data(schemas: SchemaBuilder, schema: Any) -> tuple[Any, bool]:
             return schema, _json(schemas, data)
         return {**resolved, "properties": {**resolved["properties"], "data": typed}}, True
     variants = [_with_typed_data(schemas, m) for m in members]
+    if all(typed is member for (typed, _), member in zip(variants, members, strict=True)):
+        return schema, any(j for _, j in variants)  # named variants and their discriminator kept
     key = "oneOf" if "oneOf" in resolved else "anyOf"
     rewritten = {k: v for k, v in resolved.items() if k not in (key, "discriminator")}
     return {**rewritten, key: [s for s, _ in variants]}, any(j for _, j in variants)

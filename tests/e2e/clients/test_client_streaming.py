@@ -65,8 +65,20 @@ SPEC: dict[str, Any] = {
         "/typed": _stream_op("streamTyped", "text/event-stream", TYPED_EVENTS),
         "/text": _stream_op("streamText", "text/event-stream", {"type": "string"}),
         "/ends": _stream_op("streamEnds", "text/event-stream", CHUNK_REF, **{"x-stream-terminator": "END"}),
+        "/named": _stream_op("streamNamed", "text/event-stream", {"$ref": "#/components/schemas/Event"}),
     },
-    "components": {"schemas": {"Chunk": CHUNK, "Error": ERROR}},
+    "components": {
+        "schemas": {
+            "Chunk": CHUNK,
+            "Error": ERROR,
+            "Delta": TYPED_EVENTS["oneOf"][0],
+            "Usage": TYPED_EVENTS["oneOf"][1],
+            "Event": {
+                "oneOf": [{"$ref": "#/components/schemas/Delta"}, {"$ref": "#/components/schemas/Usage"}],
+                "discriminator": {"propertyName": "event"},
+            },
+        }
+    },
 }
 
 
@@ -193,6 +205,14 @@ def test_events_named_by_event_are_union_variants(pkg: ModuleType, server: Strea
         delta, used = list(stream)
     assert delta.event == "delta" and isinstance(delta.data, pkg.Chunk) and delta.data.id == 1
     assert used.event == "usage" and used.data.tokens == 7
+
+
+def test_a_discriminated_union_of_named_events(pkg: ModuleType, server: StreamingServer) -> None:
+    server.scripts["/named"] = [b'event: usage\ndata: {"tokens": 2}\n\n', _sse(1, "delta"), b"data: [DONE]\n\n"]
+    with pkg.StreampkgClient(base_url=server.url) as client, client.default.stream_named() as stream:
+        used, delta = list(stream)
+    assert isinstance(used, pkg.Usage) and used.data.tokens == 2
+    assert isinstance(delta, pkg.Delta) and delta.data == pkg.Chunk(id=1, delta="d1")
 
 
 def test_text_data_and_a_terminator_of_the_spec(pkg: ModuleType, server: StreamingServer) -> None:

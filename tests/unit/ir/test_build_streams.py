@@ -80,3 +80,23 @@ def test_a_stream_beside_json_is_offered_not_chosen(tmp_path: Path) -> None:
     success, _ = _success(tmp_path, spec)
     assert success.kind == "json" and success.type == ir.Named("Chunk") and success.media_types == ("application/json",)
     assert success.stream is not None and success.stream.media_type == "text/event-stream"
+
+
+def test_a_discriminated_union_of_named_events_keeps_its_variants(tmp_path: Path) -> None:
+    def event(name: str) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "required": ["event", "data"],
+            "properties": {"event": {"const": name}, "data": {"$ref": "#/components/schemas/Chunk"}},
+        }
+
+    union = {
+        "oneOf": [{"$ref": "#/components/schemas/Delta"}, {"$ref": "#/components/schemas/Done"}],
+        "discriminator": {"propertyName": "event"},
+    }
+    spec = _spec("text/event-stream", {"schema": {"$ref": "#/components/schemas/Event"}})
+    spec["components"]["schemas"].update({"Delta": event("delta"), "Done": event("done"), "Event": union})
+    success, warnings = _success(tmp_path, spec)
+    assert success.stream is not None and success.stream.events and success.stream.json_data
+    assert success.type == ir.Named("Event")  # the spec's own union, its variants by `event`
+    assert any("read as the event object" in w.message for w in warnings)
