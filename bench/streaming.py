@@ -6,8 +6,8 @@ The stream is `BENCH_STREAM_MB` (default 100) MB of small JSON events (`data: {"
 measured is the client's work: splitting events, parsing and validating each item into a model. Each decoder
 runs in a process of its own (ours in the project's environment; openai and httpx-sse in `.bench/venv`, from
 `bench/peers.txt`), as many times as `BENCH_RUNS` (default 3), taking turns; the figures are medians. Items/s
-count from the first byte to the last item; peak memory is the process's maximum resident set (wait4), with
-the baseline of the same process before the stream starts.
+count from the first byte to the last item; peak memory is the process's maximum resident set (VmHWM), and
+how much of it the stream added to the peak before it started.
 
 Run: `make bench` (or `.venv/bin/python bench/streaming.py` once `.bench/venv` has openai and httpx-sse).
 """
@@ -59,7 +59,7 @@ SPEC = {
 
 # Each child prints {"items": n, "seconds": s, "baseline_kib": rss before the stream}; `FEED` is shared.
 FEED = """
-import resource, sys, time
+import sys, time
 PATH = sys.argv[1]
 
 def chunks():
@@ -68,7 +68,9 @@ def chunks():
             yield block
 
 def baseline():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    # VmHWM, not ru_maxrss: a child's ru_maxrss starts at its parent's size when it was forked.
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
 """
 OURS = (
     FEED
@@ -89,7 +91,7 @@ n = 0
 with client.default.events() as stream:
     for chunk in stream:
         n += 1
-print(n, time.perf_counter() - start, before)
+print(n, time.perf_counter() - start, before, baseline())
 """
 )
 OPENAI = (
@@ -116,7 +118,7 @@ response = http.send(http.build_request("GET", "http://bench.invalid/events"), s
 n = 0
 for chunk in Stream(cast_to=Chunk, response=response, client=client):
     n += 1
-print(n, time.perf_counter() - start, before)
+print(n, time.perf_counter() - start, before, baseline())
 """
 )
 HTTPX_SSE = (
@@ -145,7 +147,7 @@ with http.stream("GET", "http://bench.invalid/events") as response:
             break
         adapter.validate_json(event.data)
         n += 1
-print(n, time.perf_counter() - start, before)
+print(n, time.perf_counter() - start, before, baseline())
 """
 )
 
@@ -166,14 +168,12 @@ def write_stream(path: Path) -> int:
 
 
 def measure(command: list[str]) -> tuple[int, float, float, float]:
-    """Run one decoder: (items, seconds, peak MiB, peak MiB above its baseline before the stream)."""
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    assert process.stdout is not None and process.stderr is not None
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"{command[:3]} failed: {process.stderr.read().decode()[-500:]}")
-    items, seconds, before = process.stdout.read().split()
-    return int(items), float(seconds), usage.ru_maxrss / 1024, (usage.ru_maxrss - int(before)) / 1024
+    """Run one decoder: (items, seconds, peak MiB, peak MiB above its peak before the stream)."""
+    done = subprocess.run(command, capture_output=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"{command[:3]} failed: {done.stderr.decode()[-500:]}")
+    items, seconds, before, peak = done.stdout.split()
+    return int(items), float(seconds), int(peak) / 1024, (int(peak) - int(before)) / 1024
 
 
 def main() -> None:
