@@ -4,6 +4,7 @@ handed over as they arrive; a stream cut inside an item, a `break`, an error sta
 from __future__ import annotations
 
 import asyncio
+import gc
 import importlib
 import json
 import threading
@@ -188,6 +189,25 @@ def test_break_closes_the_connection(pkg: ModuleType, server: StreamingServer) -
             assert chunk.id == 1
             break
         assert server.closed.wait(10) and stream.response.is_closed
+
+
+def test_a_stream_never_iterated_is_closed_when_collected(pkg: ModuleType, server: StreamingServer) -> None:
+    server.scripts["/events"] = [_sse(1), WAIT_CLOSED]
+    with pkg.StreampkgClient(base_url=server.url) as client:
+        stream = client.default.stream_events()
+        response = stream.response
+        del stream
+        gc.collect()
+        assert server.closed.wait(10) and response.is_closed
+
+
+def test_raw_and_streaming_responses_of_a_stream(pkg: ModuleType, server: StreamingServer) -> None:
+    server.scripts["/events"] = [_sse(1), b"data: [DONE]\n\n"]
+    with pkg.StreampkgClient(base_url=server.url) as client:
+        raw = client.default.stream_events.with_raw_response()
+        assert raw.status_code == 200 and [c.id for c in raw.parsed] == [1]
+        with client.default.stream_events.with_streaming_response() as response:
+            assert b"".join(response.iter_bytes()) == _sse(1) + b"data: [DONE]\n\n"
 
 
 def test_an_error_status_raises_before_the_stream_starts(pkg: ModuleType, server: StreamingServer) -> None:
