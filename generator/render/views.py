@@ -132,7 +132,7 @@ def enum_view(enum: ir.Enum) -> EnumView:
     return EnumView(enum.name, base, docstring(text, 4), members, uses("._runtime", base))
 
 
-def union_view(union: ir.UnionType, models: dict[str, ir.Model], recursive: bool = False) -> AliasView:
+def union_view(union: ir.UnionType, models: Mapping[str, ir.Model], recursive: bool = False) -> AliasView:
     """A union alias; a tagged union picks its variant from the tag, unknown tags take the fallback."""
     text = union.description or union.title or f"One of the {union.name} variants."
     variants = [typed(v.type) for v in union.variants]
