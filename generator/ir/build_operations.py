@@ -88,7 +88,8 @@ def build_operation(
         operation_id=operation_id,
         name=read_method_name(spec) or default_name,
         group=group,
-        method=route.method.upper(),
+        # An `additionalOperations` key is the method as sent: HTTP methods are case-sensitive.
+        method=route.method.upper() if route.method in view.METHODS else route.method,
         path=route.path.split("#", 1)[0],  # a fragment only tells operations apart: it is never sent
         pointer=pointer,
         parameters=tuple(parameters),

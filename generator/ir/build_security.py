@@ -70,7 +70,37 @@ def build_auth(
                 warnings.append(_unsupported(doc, key, scheme))
             else:
                 built.append(result)
+                warnings.extend(_partly_supported(doc, key, scheme))
     return tuple(built)
+
+
+def _partly_supported(doc: Document, key: str, scheme: dict[str, Any]) -> list[Diagnostic]:
+    """What OpenAPI 3.2 adds to a scheme the client sends but does not act on: a device authorization flow,
+    `deprecated`."""
+    at = join_pointer("components", "securitySchemes", key)
+    found = []
+    if scheme.get("type") == "oauth2" and "deviceAuthorization" in scheme["flows"]:
+        found.append(
+            Diagnostic(
+                Severity.WARNING,
+                doc.locate(f"{at}/flows/deviceAuthorization"),
+                f"security scheme {key!r} offers the OAuth2 device authorization flow, which the generated client "
+                "does not run: it takes the token as `access_token`.",
+                "obtain the token by the device flow yourself and pass it as `access_token=` (or set the "
+                "environment variable), or offer a client-credentials flow the client can run.",
+            )
+        )
+    if scheme.get("deprecated") is True:
+        found.append(
+            Diagnostic(
+                Severity.WARNING,
+                doc.locate(f"{at}/deprecated"),
+                f"security scheme {key!r} is deprecated; the generated client still sends its credential where "
+                "an operation's requirements name it.",
+                "move the operations' `security` to the scheme that replaces it.",
+            )
+        )
+    return found
 
 
 def _scheme(key: str, scheme: dict[str, Any], credentials: _Credentials) -> ir.SecurityScheme | None:

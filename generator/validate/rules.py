@@ -1,4 +1,4 @@
-"""Stage 2, validate: is this a well-formed OpenAPI 3.0/3.1 document we can generate from?
+"""Stage 2, validate: is this a well-formed OpenAPI 3.0/3.1/3.2 document we can generate from?
 
 First our own checks, which must run before anything follows a `$ref`: every
 reference is local and resolves (no network, no file system). Then the
@@ -21,9 +21,9 @@ from typing import Any
 import jsonschema_rs
 from jsonschema.exceptions import ValidationError
 from jsonschema.validators import validator_for
-from openapi_schema_validator import OAS31_BASE_DIALECT_ID
+from openapi_schema_validator import OAS31_BASE_DIALECT_ID, OAS32_BASE_DIALECT_ID
 from openapi_schema_validator._specifications import REGISTRY as DIALECTS
-from openapi_spec_validator.schemas import schema_v30, schema_v31
+from openapi_spec_validator.schemas import schema_v30, schema_v31, schema_v32
 
 from generator.errors import Diagnostic, Location, Severity, SpecError
 from generator.load.document import Document, join_pointer, ref_pointer, split_pointer
@@ -32,20 +32,29 @@ from generator.validate.lint import lint
 from generator.validate.mappings import in_example, walk_mappings
 from generator.validate.schema_shapes import mapping_target
 from generator.validate.semantic import Finding, semantic_findings
+from generator.validate.view import item_operations
 
 _MAX_REPORTED = 10
-# The OpenAPI 3.1 base dialect and its vocabulary: JSON Schema 2020-12's own meta-schemas jsonschema-rs knows.
-_DIALECT_PARTS = (OAS31_BASE_DIALECT_ID, "https://spec.openapis.org/oas/3.1/meta/base")
+# The OpenAPI 3.1 and 3.2 base dialects and their vocabularies: JSON Schema 2020-12's own meta-schemas
+# jsonschema-rs knows.
+_DIALECT_PARTS = (
+    OAS31_BASE_DIALECT_ID,
+    "https://spec.openapis.org/oas/3.1/meta/base",
+    OAS32_BASE_DIALECT_ID,
+    "https://spec.openapis.org/oas/3.2/meta/2025-09-17",
+)
+# Each version's schema and the dialect its Schema Objects are of unless `jsonSchemaDialect` says otherwise.
+_SCHEMAS = {"3.1": (schema_v31, OAS31_BASE_DIALECT_ID), "3.2": (schema_v32, OAS32_BASE_DIALECT_ID)}
 
 
 def validate(doc: Document) -> list[Diagnostic]:
     """Raise SpecError listing the errors found (a few of each kind); return the warnings."""
     version = doc.data.get("openapi")
-    if not isinstance(version, str) or not version.startswith(("3.0.", "3.1.")):
+    if not isinstance(version, str) or not version.startswith(("3.0.", "3.1.", "3.2.")):
         raise doc.error(
             "/openapi" if "openapi" in doc.data else "",
-            f"this is not an OpenAPI 3.0 or 3.1 document (`openapi` is {version!r}).",
-            "start the document with `openapi: 3.1.0` (or 3.0.x); Swagger 2.0 must be converted first.",
+            f"this is not an OpenAPI 3.0, 3.1 or 3.2 document (`openapi` is {version!r}).",
+            "start the document with `openapi: 3.2.0` (or 3.1.x, 3.0.x); Swagger 2.0 must be converted first.",
         )
     mappings = list(walk_mappings(doc.data))  # walked once, read by several checks
     problems = list(_check_refs(doc, mappings))
@@ -96,13 +105,17 @@ def _dangling_mappings(doc: Document, mappings: list[tuple[str, Any]]) -> Iterat
             or not doc.resolve(pointer.rsplit("/", 1)[0]).keys() & {"oneOf", "anyOf"}
         ):
             continue
-        for tag, ref in node.get("mapping", {}).items():
+        mapping = node.get("mapping", {})
+        named = [(join_pointer("mapping", tag), f"maps {tag!r} to", ref) for tag, ref in mapping.items()]
+        if "defaultMapping" in node:  # OpenAPI 3.2: the variant for every other tag
+            named.append(("/defaultMapping", "maps every other tag to", node["defaultMapping"]))
+        for at, what, ref in named:
             target = mapping_target(ref) if isinstance(ref, str) else None
             if target is not None and not _resolves(doc, target):
                 yield Diagnostic(
                     Severity.ERROR,
-                    doc.locate(pointer + join_pointer("mapping", tag)),
-                    f"the discriminator maps {tag!r} to {ref!r}, which points at nothing in this document.",
+                    doc.locate(pointer + at),
+                    f"the discriminator {what} {ref!r}, which points at nothing in this document.",
                     "correct the reference or add the schema it names.",
                 )
 
@@ -142,8 +155,8 @@ def _structure(
     """
     tolerated: dict[str, list[str]] = {}
     schema = version[:3]
-    if schema == "3.1" and doc.data.get("jsonSchemaDialect", OAS31_BASE_DIALECT_ID) != OAS31_BASE_DIALECT_ID:
-        schema = "3.1-dialect"
+    if schema in _SCHEMAS and doc.data.get("jsonSchemaDialect", _SCHEMAS[schema][1]) != _SCHEMAS[schema][1]:
+        schema += "-dialect"
     if _fast_validator(schema).is_valid(doc.data):
         found: list[ValidationError] = []
         if empty := _empty_required_lists(mappings, version):
@@ -254,19 +267,19 @@ def _semantic(doc: Document, version: str) -> tuple[list[Diagnostic], list[Diagn
 def _openapi_schema(version: str) -> dict[str, Any]:
     """The JSON Schema of an OpenAPI `version` document.
 
-    3.1's own schema checks only that a Schema Object is an object or a boolean; like the official
+    3.1's and 3.2's own schemas check only that a Schema Object is an object or a boolean; like the official
     `schema-base.json`, this one checks each against the OpenAPI base dialect too, so no later stage meets
-    `properties: true` or `items: "file"`. A document of another `jsonSchemaDialect` ("3.1-dialect") is
-    checked against that by `semantic.py`.
+    `properties: true` or `items: "file"`. A document of another `jsonSchemaDialect` ("3.1-dialect",
+    "3.2-dialect") is checked against that by `semantic.py`.
     """
-    if version == "3.1":
-        schema = copy.deepcopy(dict(schema_v31))
-        schema["$defs"]["schema"] = {"$dynamicAnchor": "meta", "$ref": OAS31_BASE_DIALECT_ID}
+    if version in _SCHEMAS:
+        openapi, dialect = _SCHEMAS[version]
+        schema = copy.deepcopy(dict(openapi))
+        schema["$defs"]["schema"] = {"$dynamicAnchor": "meta", "$ref": dialect}
         return schema
-    return dict(schema_v31 if version == "3.1-dialect" else schema_v30)
+    return dict(_SCHEMAS[version[:3]][0] if version.endswith("-dialect") else schema_v30)
 
 
-@functools.cache
 @functools.cache
 def _fast_validator(version: str) -> Any:
     """A jsonschema-rs validator of the OpenAPI schema, with the deviations `_tolerated` admits admitted."""
@@ -357,10 +370,10 @@ def _check_operation_ids(doc: Document) -> list[Diagnostic]:
     seen: dict[str, str] = {}
     problems = []
     for path, item in (doc.data.get("paths") or {}).items():
-        for method, operation in item.items() if isinstance(item, dict) else ():
+        for _, operation, at in item_operations(item, join_pointer("paths", path)):
             if not isinstance(operation, dict) or not isinstance(operation.get("operationId"), str):
                 continue  # a missing one is allowed; a non-string one is a structural error reported above
-            pointer = join_pointer("paths", path, method, "operationId")
+            pointer = f"{at}/operationId"
             operation_id = operation["operationId"]
             if operation_id in seen:
                 problems.append(

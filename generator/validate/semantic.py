@@ -11,7 +11,7 @@ identity, so it finds what the library finds (`bench/semantic_parity.py` compare
   and the parameters do not agree on;
 - the schemas of parameters, responses and `components/schemas`, with everything inline or referenced
   below them: a `default` its schema rejects, a `required` name that neither a schema nor its `allOf`
-  parts define, and (OpenAPI 3.1, where the structural pass cannot see inside schemas) the schema
+  parts define, and (OpenAPI 3.1 and 3.2, where the structural pass cannot see inside schemas) the schema
   against its JSON Schema dialect.
 """
 
@@ -26,12 +26,18 @@ from typing import Any, Literal
 
 from jsonschema.exceptions import SchemaError, ValidationError
 from jsonschema.validators import validator_for
-from openapi_schema_validator import OAS31_BASE_DIALECT_ID, oas30_format_checker, oas31_format_checker
+from openapi_schema_validator import (
+    OAS31_BASE_DIALECT_ID,
+    OAS32_BASE_DIALECT_ID,
+    oas30_format_checker,
+    oas31_format_checker,
+)
 from openapi_schema_validator.validators import OAS30Validator, OAS31Validator
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
 from generator.load.document import Document, join_pointer, ref_pointer
+from generator.validate.view import item_operations
 
 Kind = Literal[
     "meta",
@@ -44,7 +50,6 @@ Kind = Literal[
     "path_parameter",
     "empty_enum",
 ]
-_OPERATIONS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 @dataclass(frozen=True)
@@ -59,7 +64,7 @@ class Finding:
 
 
 def semantic_findings(doc: Document) -> list[Finding]:
-    """Every semantic finding in a structurally valid OpenAPI 3.0/3.1 document whose references resolve."""
+    """Every semantic finding in a structurally valid OpenAPI 3.0/3.1/3.2 document whose references resolve."""
     walk = _Walk(doc)
     walk.tags()
     walk.paths()
@@ -73,7 +78,9 @@ class _Walk:
     def __init__(self, doc: Document) -> None:
         self.doc, self.data = doc, doc.data
         self.found: list[Finding] = []
-        self.v31 = str(doc.data.get("openapi", "")).startswith("3.1.")
+        version = str(doc.data.get("openapi", ""))
+        self.v31 = not version.startswith("3.0.")  # 3.2's schemas are 3.1's: JSON Schema 2020-12
+        self.dialect = OAS32_BASE_DIALECT_ID if version.startswith("3.2.") else OAS31_BASE_DIALECT_ID
         self._visited: set[int] = set()
         self._meta_checked: set[int] = set()
         self._resolver: Any = None  # built when a first `default` needs it
@@ -113,9 +120,8 @@ class _Walk:
             item_pointer = join_pointer("paths", url)
             item, item_pointer = self.resolve(item, item_pointer)
             shared = self.parameters(item.get("parameters"), f"{item_pointer}/parameters")
-            for method in item:
-                if method in _OPERATIONS:
-                    self.operation(url, method, item[method], join_pointer("paths", url, method), shared)
+            for method, operation, pointer in item_operations(item, join_pointer("paths", url)):
+                self.operation(url, method, operation, pointer, shared)
 
     def operation(self, url: str, method: str, operation: Any, pointer: str, shared: list[tuple[str, str]]) -> None:
         for status, response in (operation.get("responses") or {}).items():
@@ -223,8 +229,8 @@ class _Walk:
         """The schema against its JSON Schema dialect (`$schema`, else the document's `jsonSchemaDialect`)."""
         dialect = schema.get("$schema") if isinstance(schema, Mapping) and "$schema" in schema else None
         if dialect is None:
-            dialect = self.data.get("jsonSchemaDialect", OAS31_BASE_DIALECT_ID)
-        if dialect == OAS31_BASE_DIALECT_ID:
+            dialect = self.data.get("jsonSchemaDialect", self.dialect)
+        if dialect == self.dialect:
             return None  # the OpenAPI schema checked it already (`rules.py`)
         check = _schema_checker(dialect) if isinstance(dialect, str) else None
         if check is None:
