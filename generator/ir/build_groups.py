@@ -67,33 +67,35 @@ def build_groups(
 
 def _tag_nesting(doc: Document, warnings: list[Diagnostic]) -> dict[str, _Key]:
     """Each tag's resource, its `parent` tags (OpenAPI 3.2) outermost first: `("pets", "toys")`. A parent that
-    is not a declared tag, or a chain of parents that comes back to the tag, is warned about, and the tag is
-    nested no further."""
+    is not a declared tag, or one of a loop of parents, is warned about and not nested in."""
     tags = doc.data.get("tags") or []
-    parents = {str(t["name"]): t["parent"] for t in tags if isinstance(t.get("parent"), str)}
     index = {str(t["name"]): i for i, t in enumerate(tags)}
-    nesting: dict[str, _Key] = {}
-    problems: dict[str, Diagnostic] = {}  # by the tag whose `parent` is wrong: once, not once per descendant
-    for name in index:
-        key: _Key = (name,)
-        while key[0] in parents:
-            parent = str(parents[key[0]])
-            if parent not in index or parent in key:
-                problem = "is not a declared tag" if parent not in index else "is nested in it"
-                problems.setdefault(
-                    key[0],
-                    Diagnostic(
-                        Severity.WARNING,
-                        doc.locate(join_pointer("tags", str(index[key[0]]), "parent")),
-                        f"the tag {key[0]!r} has the parent {parent!r}, which {problem}; it is nested no further.",
-                        "name a tag of the document's `tags` as `parent`, and nest no tag in itself.",
-                    ),
-                )
-                break
-            key = (parent, *key)
-        nesting[name] = key
-    warnings.extend(problems.values())
-    return nesting
+    parents = {str(t["name"]): str(t["parent"]) for t in tags if isinstance(t.get("parent"), str)}
+    looped = {name for name in parents if name in _ancestors(name, parents)}
+    kept = {}
+    for name, parent in parents.items():
+        if parent in index and name not in looped:
+            kept[name] = parent
+            continue
+        problem = "is not a declared tag" if parent not in index else "is nested in it"
+        warnings.append(
+            Diagnostic(
+                Severity.WARNING,
+                doc.locate(join_pointer("tags", str(index[name]), "parent")),
+                f"the tag {name!r} has the parent {parent!r}, which {problem}; it is not nested in it.",
+                "name a tag of the document's `tags` as `parent`, and nest no tag in itself.",
+            )
+        )
+    return {name: (*reversed(_ancestors(name, kept)), name) for name in index}
+
+
+def _ancestors(name: str, parents: dict[str, str]) -> list[str]:
+    """A tag's parent, its parent's and so on, until one has none or the chain comes back to one already met."""
+    found: list[str] = []
+    while name in parents and parents[name] not in found:
+        name = parents[name]
+        found.append(name)
+    return found
 
 
 def _path_docs(grouped: dict[_Key, list[ir.Operation]]) -> dict[_Key, str]:

@@ -101,7 +101,7 @@ class UnionBuilder:
         self, discriminator: dict[str, Any], pointer: str, variants: list[ir.Variant], targets: list[str]
     ) -> ClassName | None:
         """The variant `defaultMapping` (OpenAPI 3.2) names, which takes the tags the mapping does not list; one
-        that is not a model among the variants is warned about, and a generated fallback takes them instead."""
+        that is not a model among the variants is warned about and ignored."""
         default = discriminator.get("defaultMapping")
         if not isinstance(default, str):
             return None
@@ -113,8 +113,8 @@ class UnionBuilder:
             Diagnostic(
                 Severity.WARNING,
                 self.doc.locate(f"{pointer}/discriminator/defaultMapping"),
-                f"`defaultMapping` {default!r} is not a model among the union's variants; unknown tags take a "
-                "generated fallback variant instead.",
+                f"`defaultMapping` {default!r} is not a model among the union's variants, so it is ignored: unknown "
+                "tags take the generated fallback variant, where the variants allow one.",
                 "name one of the union's object variants as `defaultMapping`.",
             )
         )

@@ -74,8 +74,10 @@ def _examples(doc: Document) -> Iterator[tuple[str, dict[str, Any], Any]]:
                     if "example" in content:
                         yield f"{base}/example", content["schema"], content["example"]
                     for name, example in (content.get("examples") or {}).items():
-                        if isinstance(example, dict) and "value" in example:
-                            yield base + join_pointer("examples", name, "value"), content["schema"], example["value"]
+                        # `dataValue`: OpenAPI 3.2's name for the value as data (beside `serializedValue`)
+                        for key in ("value", "dataValue") if isinstance(example, dict) else ():
+                            if key in example:
+                                yield base + join_pointer("examples", name, key), content["schema"], example[key]
     for name, schema in ((doc.data.get("components") or {}).get("schemas") or {}).items():
         yield from _schema_examples(schema, join_pointer("components", "schemas", name))
 
