@@ -78,7 +78,7 @@ def build_operation(
         responses.append(
             ir.Response(
                 status,
-                response.get("description", ""),
+                response.get("description") or response.get("summary", ""),  # OpenAPI 3.2: either, or neither
                 response_type,
                 tuple(response.get("headers", {})),
                 _json_examples(response),

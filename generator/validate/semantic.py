@@ -128,8 +128,9 @@ class _Walk:
             response, response_pointer = self.resolve(response, pointer + join_pointer("responses", status))
             for media, holder in (response.get("content") or {}).items():
                 holder, holder_pointer = self.resolve(holder, response_pointer + join_pointer("content", media))
-                if "schema" in holder:
-                    self.schema(holder["schema"], f"{holder_pointer}/schema")
+                for keyword in ("schema", "itemSchema"):  # itemSchema: OpenAPI 3.2, each item of a sequence
+                    if keyword in holder:
+                        self.schema(holder[keyword], f"{holder_pointer}/{keyword}")
         declared = self.parameters(operation.get("parameters"), f"{pointer}/parameters") + shared
         names = {name for name, _ in declared}
         try:

@@ -139,3 +139,15 @@ def test_a_query_on_the_root_path_gets_a_rest_name(tmp_path: Path) -> None:
     api, _ = _build(tmp_path, text)
     (op,) = _operations(api).values()
     assert (op.method, op.name) == ("QUERY", "query")
+
+
+def test_a_response_of_items_builds_and_a_summary_describes_a_response(tmp_path: Path) -> None:
+    text = SPEC.replace(
+        '      responses: {"204": {description: none}}\n',
+        "      responses:\n        '200':\n          content:\n            application/jsonl:\n"
+        "              itemSchema: {$ref: '#/components/schemas/Pet'}\n",
+    )
+    api, _ = _build(tmp_path, text)
+    ops = _operations(api)
+    assert [r.status for r in ops["lookupPets"].responses] == ["200"]
+    assert [r.description for r in ops["searchPets"].responses] == ["The pets found"]

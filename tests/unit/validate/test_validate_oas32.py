@@ -113,3 +113,15 @@ def test_a_3_2_document_of_the_3_1_dialect_has_its_schemas_checked_against_it(tm
         _validate(tmp_path, dialect + ONE_SCHEMA)
     (diagnostic,) = caught.value.diagnostics
     assert (diagnostic.location.line, diagnostic.location.pointer) == (7, "/components/schemas/A/properties")
+
+
+def test_an_item_schema_is_checked_like_a_schema(tmp_path: Path) -> None:
+    text = HEADER + (
+        "paths:\n  /events:\n    get:\n      responses:\n        '200':\n          content:\n            application/jsonl:\n"
+        "              itemSchema: {type: object, properties: {n: {type: integer, default: x}}}\n"
+    )
+    (warning,) = _validate(tmp_path, text)
+    assert warning.startswith(
+        "warning: spec.yaml:10:74 at #/paths/~1events/get/responses/200/content/application~1jsonl/itemSchema/"
+        "properties/n/default: the default 'x' does not fit"
+    )
