@@ -212,7 +212,10 @@ _WARNINGS = {
     "required": "correct the name, or add the property to the schema or one of its `allOf` parts.",
 }
 # The fix for a semantic error whose kind has one of its own.
-_FIXES = {"empty_enum": "list the values the schema allows (JSON Schema says `enum` SHOULD hold one), or remove it."}
+_FIXES = {
+    "empty_enum": "list the values the schema allows (JSON Schema says `enum` SHOULD hold one), or remove it.",
+    "querystring": "declare the whole query as one `in: querystring` parameter, or its parts as `in: query` ones.",
+}
 
 
 def _semantic(doc: Document, version: str) -> tuple[list[Diagnostic], list[Diagnostic]]:

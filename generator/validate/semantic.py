@@ -8,7 +8,8 @@ identity, so it finds what the library finds (`bench/semantic_parity.py` compare
 
 - tags: a name declared twice;
 - every path item and operation: a parameter declared twice in one list, a path parameter the template
-  and the parameters do not agree on;
+  and the parameters do not agree on, an `in: querystring` parameter (OpenAPI 3.2) beside another or
+  beside `in: query` ones;
 - the schemas of parameters, responses and `components/schemas`, with everything inline or referenced
   below them: a `default` its schema rejects, a `required` name that neither a schema nor its `allOf`
   parts define, and (OpenAPI 3.1 and 3.2, where the structural pass cannot see inside schemas) the schema
@@ -48,6 +49,7 @@ Kind = Literal[
     "duplicate_tag",
     "duplicate_parameter",
     "path_parameter",
+    "querystring",
     "empty_enum",
 ]
 
@@ -123,7 +125,9 @@ class _Walk:
             for method, operation, pointer in item_operations(item, join_pointer("paths", url)):
                 self.operation(url, method, operation, pointer, shared)
 
-    def operation(self, url: str, method: str, operation: Any, pointer: str, shared: list[tuple[str, str]]) -> None:
+    def operation(
+        self, url: str, method: str, operation: Any, pointer: str, shared: list[tuple[str, str, str]]
+    ) -> None:
         for status, response in (operation.get("responses") or {}).items():
             response, response_pointer = self.resolve(response, pointer + join_pointer("responses", status))
             for media, holder in (response.get("content") or {}).items():
@@ -131,7 +135,9 @@ class _Walk:
                 for keyword in ("schema", "itemSchema"):  # itemSchema: OpenAPI 3.2, each item of a sequence
                     if keyword in holder:
                         self.schema(holder[keyword], f"{holder_pointer}/{keyword}")
-        declared = self.parameters(operation.get("parameters"), f"{pointer}/parameters") + shared
+        own = self.parameters(operation.get("parameters"), f"{pointer}/parameters")
+        self._querystring({(n, i): w for n, i, w in [*shared, *own]})  # the operation's replace the path item's
+        declared = [(name, where) for name, location, where in own + shared if location == "path"]
         names = {name for name, _ in declared}
         try:
             in_url = set(filter(None, (field for _, field, _, _ in string.Formatter().parse(url))))
@@ -146,10 +152,18 @@ class _Walk:
             message = f"path parameter {name!r} of `{method}` does not appear in {url!r}"
             self.found.append(Finding("path_parameter", where, message))
 
-    def parameters(self, parameters: Any, pointer: str) -> list[tuple[str, str]]:
-        """Check one `parameters` list; return its path parameters' names and pointers."""
+    def _querystring(self, parameters: dict[tuple[str, str], str]) -> None:
+        """The whole query is one parameter: no second `in: querystring` one, and no `in: query` ones."""
+        whole = [where for (_, location), where in parameters.items() if location == "querystring"]
+        beside = whole[1:] + [where for (_, location), where in parameters.items() if location == "query"]
+        if whole and beside:
+            message = f"the operation's query string is the `in: querystring` parameter at #{whole[0]}: no other "
+            self.found.append(Finding("querystring", beside[0], message + "query parameter can be sent beside it"))
+
+    def parameters(self, parameters: Any, pointer: str) -> list[tuple[str, str, str]]:
+        """Check one `parameters` list; return each parameter's name, location and pointer."""
         first: dict[tuple[str, str], str] = {}
-        path_names = []
+        found = []
         for index, parameter in enumerate(parameters or []):
             parameter, where = self.resolve(parameter, f"{pointer}/{index}")
             if "schema" in parameter:
@@ -159,9 +173,8 @@ class _Walk:
                 message = f"parameter {key[0]!r} in {key[1]} is declared again in this list (first at #{first[key]})"
                 self.found.append(Finding("duplicate_parameter", where, message))
             first.setdefault(key, where)
-            if parameter["in"] == "path":
-                path_names.append((parameter["name"], where))
-        return path_names
+            found.append((parameter["name"], parameter["in"], where))
+        return found
 
     def schema(self, node: Any, pointer: str) -> None:
         """Check a schema reached from outside any schema, and once each the schemas below it.

@@ -125,3 +125,17 @@ def test_an_item_schema_is_checked_like_a_schema(tmp_path: Path) -> None:
         "warning: spec.yaml:10:74 at #/paths/~1events/get/responses/200/content/application~1jsonl/itemSchema/"
         "properties/n/default: the default 'x' does not fit"
     )
+
+
+def test_a_querystring_parameter_beside_query_parameters_is_a_located_error(tmp_path: Path) -> None:
+    text = HEADER + (
+        "paths:\n  /a:\n    parameters:\n      - {name: q, in: querystring, content: {application/json: {}}}\n"
+        "    get:\n      parameters:\n        - {name: page, in: query, schema: {type: integer}}\n"
+        "      responses: {'200': {description: ok}}\n"
+    )
+    with pytest.raises(SpecError) as caught:
+        _validate(tmp_path, text)
+    (diagnostic,) = caught.value.diagnostics
+    assert (diagnostic.location.line, diagnostic.location.pointer) == (9, "/paths/~1a/get/parameters/0")
+    assert "query string is the `in: querystring` parameter at #/paths/~1a/parameters/0" in diagnostic.message
+    assert "`in: query` ones" in diagnostic.hint
