@@ -151,3 +151,20 @@ def test_a_response_of_items_builds_and_a_summary_describes_a_response(tmp_path:
     ops = _operations(api)
     assert [r.status for r in ops["lookupPets"].responses] == ["200"]
     assert [r.description for r in ops["searchPets"].responses] == ["The pets found"]
+
+
+def test_a_requirement_may_name_its_scheme_by_uri(tmp_path: Path) -> None:
+    text = SPEC.replace(
+        "components:\n",
+        "security:\n  - {'https://example.com/specs/pets.yaml#/components/securitySchemes/key': []}\n"
+        "components:\n  securitySchemes:\n    key: {type: apiKey, in: header, name: X-Key}\n"
+        "    other: {type: http, scheme: bearer}\n",
+    ).replace(
+        "      operationId: listToys\n",
+        "      operationId: listToys\n      security: [{'#/components/securitySchemes/other': []}]\n",
+    )
+    api, warnings = _build(tmp_path, text)
+    assert [s.key for s in api.auth] == ["key", "other"]
+    ops = _operations(api)
+    assert (ops["searchPets"].security, ops["listToys"].security) == ((("key",),), (("other",),))
+    assert warnings == []
