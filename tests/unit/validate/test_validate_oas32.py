@@ -59,8 +59,8 @@ def test_a_3_2_document_with_every_addition_is_valid(tmp_path: Path) -> None:
         ),
         pytest.param(
             "paths:\n  /a:\n    additionalOperations:\n      GET: {responses: {'200': {description: ok}}}\n",
-            5,
-            "/paths/~1a/additionalOperations",
+            6,
+            "/paths/~1a/additionalOperations/GET",
             "'GET' should not be valid",
             id="a fixed method among additionalOperations",
         ),
