@@ -223,7 +223,7 @@ def test_a_json_schema_titled_as_one_of_its_definitions_keeps_both(make_package:
 )
 def test_refs_through_the_documents_own_self_uri_are_local(tmp_path: Path, ref: str, bundled: str) -> None:
     spec = minimal_spec({"A": {"$ref": ref}, "B": {"type": "string"}})
-    spec = {"openapi": "3.2.0", "$self": "https://example.com/specs/api.yaml", **spec}
+    spec = {**spec, "openapi": "3.2.0", "$self": "https://example.com/specs/api.yaml"}
     path = tmp_path / "spec.yaml"
     path.write_text(yaml.safe_dump(spec))
     assert bundle(load(path), path).data["components"]["schemas"]["A"] == {"$ref": bundled}
@@ -232,7 +232,7 @@ def test_refs_through_the_documents_own_self_uri_are_local(tmp_path: Path, ref: 
 def test_a_uri_beside_self_is_still_refused(tmp_path: Path) -> None:
     spec = minimal_spec({"A": {"$ref": "https://example.com/specs/other.yaml#/B"}})
     path = tmp_path / "spec.yaml"
-    path.write_text(yaml.safe_dump({"openapi": "3.2.0", "$self": "https://example.com/specs/api.yaml", **spec}))
+    path.write_text(yaml.safe_dump({**spec, "openapi": "3.2.0", "$self": "https://example.com/specs/api.yaml"}))
     with pytest.raises(SpecError) as caught:
         bundle(load(path), path)
     assert "is not a local file" in caught.value.diagnostics[0].message
