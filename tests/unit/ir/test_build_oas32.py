@@ -168,3 +168,18 @@ def test_a_requirement_may_name_its_scheme_by_uri(tmp_path: Path) -> None:
     ops = _operations(api)
     assert (ops["searchPets"].security, ops["listToys"].security) == ((("key",),), (("other",),))
     assert warnings == []
+
+
+def test_a_data_value_that_contradicts_its_schema_relaxes_it(tmp_path: Path) -> None:
+    text = (
+        'openapi: 3.2.0\ninfo: {title: T, version: "1"}\npaths:\n  /a:\n    get:\n      responses:\n        "200":\n'
+        "          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/A'}\n"
+        "              examples: {one: {dataValue: {id: 7}}}\ncomponents:\n  schemas:\n"
+        "    A: {type: object, required: [id, name], properties: {id: {type: string}, name: {type: string}}}\n"
+    )
+    api, warnings = _build(tmp_path, text)
+    assert (
+        warnings[0].location.pointer == "/paths/~1a/get/responses/200/content/application~1json/examples/one/dataValue"
+    )
+    (model,) = [d for d in api.definitions if d.name == "A"]
+    assert isinstance(model, ir.Model) and not any(f.required for f in model.fields if f.wire_name == "name")
