@@ -146,7 +146,7 @@ def union_view(union: ir.UnionType, models: Mapping[str, ir.Model], recursive: b
     for variant, (tag, _) in zip(union.variants, variants, strict=True):
         members.append(f"Annotated[{tag}, Tag({literal(tag)})]")
         tags.update({value: tag for value in variant.tags})
-    if union.fallback:
+    if union.fallback and union.fallback not in {tag for tag, _ in variants}:  # not a variant (`defaultMapping`)
         members.append(f"Annotated[{union.fallback}, Tag({literal(str(union.fallback))})]")
         needs |= Needs(types=frozenset({str(union.fallback)}))
     first = models.get(hint(union.variants[0].type))
