@@ -129,7 +129,7 @@ class BaseClient:
         headers: dict[str, str] = {"Accept": endpoint.accept} if endpoint.accept else {}
         headers.update(endpoint.headers)
         headers.update(placement.headers)
-        cookies = list(placement.cookies)
+        cookies = [(name, quote(value, safe="")) for name, value in placement.cookies]
         for param in endpoint.params:
             value = args.get(param.name)
             if param.location == "path":
@@ -139,7 +139,10 @@ class BaseClient:
             elif param.location == "header":
                 headers[param.wire] = header_value(param, value)
             elif param.location == "cookie":
-                cookies += query_pairs(param, param.wire, value)
+                # OpenAPI 3.2's `style: cookie` is sent as written (RFC 6265's syntax, no percent-encoding).
+                raw = param.style == "cookie"
+                pairs = query_pairs(param, param.wire, value)
+                cookies += [(name, v if raw else quote(v, safe="")) for name, v in pairs]
             elif param.location == "querystring":
                 whole = querystring_value(param, value)
             else:
@@ -154,7 +157,7 @@ class BaseClient:
         if parts := [part for part in (whole, query_string(query, frozenset(reserved))) if part]:
             url += ("&" if "?" in url else "?") + "&".join(parts)
         if cookies:
-            headers["Cookie"] = "; ".join(f"{name}={quote(value, safe='')}" for name, value in cookies)
+            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in cookies)
         payload: dict[str, Any] = {}
         if "content" in options:
             payload = {"content": options["content"]}
