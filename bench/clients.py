@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "suppo
 import generated.voucherify as voucherify
 from apiserver import APP_ID, APP_TOKEN, APIServer
 from generated.voucherify._auth import Placement
+from generated.voucherify._deadline import Deadline
 from generated.voucherify._encoding import Body, PartEncoding
 from generated.voucherify._endpoint import Endpoint
 from generated.voucherify._runtime import ResponseType
@@ -119,7 +120,7 @@ def encoding() -> None:
     with httpx.Client() as http, voucherify.VoucherifyClient(base_url=url, http_client=http) as client:
 
         def ours(endpoint: Endpoint[Any], body: Any) -> None:
-            client._build_request(http, endpoint, {}, body, None, {}, Placement()).read()
+            client._build_request(http, endpoint, {}, body, None, {}, Placement(), Deadline(client.timeout)).read()
 
         timings = _per_request(
             {

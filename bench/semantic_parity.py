@@ -31,7 +31,7 @@ import corpus
 
 from generator.errors import SpecError
 from generator.load.document import load
-from generator.validate import rules
+from generator.validate import references, rules
 from generator.validate.mappings import walk_mappings
 from generator.validate.semantic import semantic_findings
 
@@ -117,7 +117,7 @@ def compare(path: Path) -> tuple[str, str, float, float]:
     except (SpecError, RecursionError, ValueError):
         return name, "skipped: does not load", 0.0, 0.0
     version = str(doc.data.get("openapi", ""))
-    if next(rules._check_refs(doc, list(walk_mappings(doc.data))), None) or not rules._fast_validator(
+    if next(references.ref_errors(doc, list(walk_mappings(doc.data))), None) or not rules._fast_validator(
         version[:3]
     ).is_valid(doc.data):
         return name, "skipped: invalid before the semantic pass", 0.0, 0.0

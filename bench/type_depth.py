@@ -19,7 +19,8 @@ from generator.ir.type_depth import deepest_chain
 
 def depth(spec: Path) -> tuple[int, str] | None:
     """The length of the spec's deepest chain, with the spec's name; None when it does not build."""
-    pipeline.refuse_deep_chains = lambda *args: None  # measure every spec, the refused ones too
+    # Measure every spec, the refused ones too.
+    pipeline.refuse_deep_chains = lambda *args: None  # type: ignore[attr-defined]
     try:
         return len(deepest_chain(pipeline.build_api(spec, "bench").definitions)), spec.name
     except (SpecError, InternalError, RecursionError):

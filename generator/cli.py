@@ -32,7 +32,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
     commands = parser.add_subparsers(dest="command", required=True)
     generate = commands.add_parser("generate", help="render every spec of the project, or one SPEC")
-    generate.add_argument("spec", nargs="?", type=Path, help="an OpenAPI 3.0/3.1 file (YAML or JSON)")
+    generate.add_argument("spec", nargs="?", type=Path, help="an OpenAPI 3.0/3.1/3.2 file (YAML or JSON)")
     generate.add_argument("--out", type=Path, help="directory to put the package in (with SPEC)")
     generate.add_argument("--package", help="name of the package to create (with SPEC; default: the file's stem)")
     generate.add_argument(

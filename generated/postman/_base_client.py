@@ -19,7 +19,7 @@ import pydantic
 
 from ._auth import Placement, Scheme, TokenCache, parse_token, place, read_credentials, token_request
 from ._deadline import Deadline, Timeout
-from ._encoding import header_value, path_value, query_pairs, query_string, text
+from ._encoding import header_value, path_value, query_pairs, query_string, querystring_value, text
 from ._endpoint import Endpoint, body_spec, encode_body
 from ._exceptions import APIError, APIResponseValidationError, APIStatusError, InvalidRequestError, status_error
 from ._lenient import parse_leniently
@@ -37,7 +37,7 @@ INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
 MAX_RETRY_AFTER = 60.0  # a longer Retry-After is not waited for; backoff applies instead
 RETRYABLE_STATUSES = frozenset({408, 409, 429})
-IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE", "QUERY"})
 
 log = logging.getLogger(__package__)
 
@@ -124,11 +124,12 @@ class BaseClient:
     ) -> httpx.Request:
         path = endpoint.path
         query: list[tuple[str, str]] = []
+        whole = ""  # an `in: querystring` parameter's, before the other pairs
         reserved: set[str] = set()
         headers: dict[str, str] = {"Accept": endpoint.accept} if endpoint.accept else {}
         headers.update(endpoint.headers)
         headers.update(placement.headers)
-        cookies = list(placement.cookies)
+        cookies = [(name, quote(value, safe="")) for name, value in placement.cookies]
         for param in endpoint.params:
             value = args.get(param.name)
             if param.location == "path":
@@ -138,7 +139,12 @@ class BaseClient:
             elif param.location == "header":
                 headers[param.wire] = header_value(param, value)
             elif param.location == "cookie":
-                cookies += query_pairs(param, param.wire, value)
+                # OpenAPI 3.2's `style: cookie` is sent as written (RFC 6265's syntax, no percent-encoding).
+                raw = param.style == "cookie"
+                pairs = query_pairs(param, param.wire, value)
+                cookies += [(name, v if raw else quote(v, safe="")) for name, v in pairs]
+            elif param.location == "querystring":
+                whole = querystring_value(param, value)
             else:
                 pairs = query_pairs(param, param.wire, value)
                 query += pairs
@@ -148,10 +154,10 @@ class BaseClient:
         for name, value in (options.get("extra_query") or {}).items():
             query += [(name, text(v)) for v in value] if isinstance(value, (list, tuple)) else [(name, text(value))]
         url = self._url(endpoint, path)
-        if query:
-            url += ("&" if "?" in url else "?") + query_string(query, frozenset(reserved))
+        if parts := [part for part in (whole, query_string(query, frozenset(reserved))) if part]:
+            url += ("&" if "?" in url else "?") + "&".join(parts)
         if cookies:
-            headers["Cookie"] = "; ".join(f"{name}={quote(value, safe='')}" for name, value in cookies)
+            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in cookies)
         payload: dict[str, Any] = {}
         if "content" in options:
             payload = {"content": options["content"]}

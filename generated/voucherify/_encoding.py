@@ -21,8 +21,9 @@ from pydantic import BaseModel
 
 # Characters `allowReserved` leaves unescaped (RFC 3986 reserved set).
 RESERVED = ":/?#[]@!$&'()*+,;="
-DEFAULT_STYLES = {"path": "simple", "query": "form", "header": "simple", "cookie": "form"}
+DEFAULT_STYLES = {"path": "simple", "query": "form", "querystring": "form", "header": "simple", "cookie": "form"}
 _DELIMITERS = {"spaceDelimited": " ", "pipeDelimited": "|"}
+_FORM = "application/x-www-form-urlencoded"
 _SCALARS = frozenset({str, int, float, type(None)})  # already plain: the common case, checked first
 
 
@@ -32,7 +33,7 @@ class Param:
 
     name: str  # the method argument
     wire: str  # the name on the wire
-    location: str  # path, query, header or cookie
+    location: str  # path, query, querystring (OpenAPI 3.2: the whole query), header or cookie
     style: str = ""  # "" is the location's default
     explode: bool | None = None  # None is the style's default (true for form, false otherwise)
     allow_reserved: bool = False
@@ -202,6 +203,15 @@ def _content_value(media_type: str, value: Any) -> str:
     if "json" in media_type:
         return json.dumps(plain(value), separators=(",", ":"))
     return text(plain(value))
+
+
+def querystring_value(param: Param, value: Any) -> str:
+    """An `in: querystring` parameter (OpenAPI 3.2), the whole query string, escaped: by its media type, a
+    form's fields as `name=value` pairs, anything else (JSON) as one escaped text."""
+    media_type = param.content or _FORM
+    if media_type == _FORM:
+        return query_string(form_fields(value, Body(media_type=_FORM, kind="form")))
+    return _escape(_content_value(media_type, value))
 
 
 def header_value(param: Param, value: Any) -> str:

@@ -1,7 +1,8 @@
 """Stage 3b, operations into resources: by first tag, or, in a spec without tags, by path.
 
 A tagged spec gets one resource per tag and method names from the operationIds (`list-async-actions`
-in `Async Actions` -> `async_actions.list`). An untagged one (or any, when the project asks) gets nested
+in `Async Actions` -> `async_actions.list`); a tag with a `parent` (OpenAPI 3.2) is a resource nested in its
+parent's (`client.pets.toys`). An untagged one (or any, when the project asks) gets nested
 resources and REST names from its paths (see `rest_names`). `x-python-method` (or `x-method-name`) on an
 operation wins over both. Two operations that would share a method name are told apart by a counter, the
 first in path order keeping the name, and the rename is reported as a located warning.
@@ -17,7 +18,7 @@ from generator.ir.build_models import SchemaBuilder
 from generator.ir.build_operations import build_operation
 from generator.ir.names import CLIENT_ATTRIBUTES, RESOURCE_ATTRIBUTES, ClassName, Identifier, async_name, dedupe, words
 from generator.ir.rest_names import place
-from generator.load.document import Document
+from generator.load.document import Document, join_pointer
 from generator.validate import view
 
 _Key = tuple[str, ...]  # a resource: its tag, or its path segments outermost first
@@ -38,14 +39,15 @@ def build_groups(
     routes = view.operations(doc)
     if by_paths is None:
         by_paths = not any(route.spec.get("tags") for route in routes)
-    placements = place([(route.path, route.method) for route in routes]) if by_paths else []
+    placements = place([(route.path, route.method.lower()) for route in routes]) if by_paths else []
+    nesting = {} if by_paths else _tag_nesting(doc, schemas.warnings)
     grouped: dict[_Key, list[ir.Operation]] = {}
     for i, route in enumerate(routes):
         if by_paths:
             key, default = placements[i].resource, Identifier(placements[i].method)
         else:
             tag = str((route.spec.get("tags") or ["default"])[0])  # `tags: []` is no tag
-            key, default = (tag,), method_name(route.operation_id, tag)
+            key, default = nesting.get(tag, (tag,)), method_name(route.operation_id, tag)
         override = (methods or {}).get(str(route.spec.get("operationId")), "").split(".")
         if override != [""]:  # the project's choice: `resource.sub.method` moves it, `method` renames it
             key, default = tuple(override[:-1]) or key, Identifier(override[-1])
@@ -56,11 +58,44 @@ def build_groups(
     operations = [op for ops in grouped.values() for op in ops]
     if any(op.pagination and op.pagination.detected for op in operations):
         schemas.warnings.append(_paging_note(doc, grouped))
-    tag_docs = {t["name"]: t.get("description", "") for t in doc.data.get("tags", [])}
-    docs: dict[_Key, str] = {(str(tag),): str(text) for tag, text in tag_docs.items()}
+    tag_docs = {t["name"]: t.get("description") or t.get("summary", "") for t in doc.data.get("tags", [])}
+    docs: dict[_Key, str] = {nesting.get(str(tag), (str(tag),)): str(text) for tag, text in tag_docs.items()}
     if by_paths:
         docs = _path_docs(grouped)
     return _assemble(doc, schemas, _nested(grouped), docs)
+
+
+def _tag_nesting(doc: Document, warnings: list[Diagnostic]) -> dict[str, _Key]:
+    """Each tag's resource, its `parent` tags (OpenAPI 3.2) outermost first: `("pets", "toys")`. A parent that
+    is not a declared tag, or one of a loop of parents, is warned about and not nested in."""
+    tags = doc.data.get("tags") or []
+    index = {str(t["name"]): i for i, t in enumerate(tags)}
+    parents = {str(t["name"]): str(t["parent"]) for t in tags if isinstance(t.get("parent"), str)}
+    looped = {name for name in parents if name in _ancestors(name, parents)}
+    kept = {}
+    for name, parent in parents.items():
+        if parent in index and name not in looped:
+            kept[name] = parent
+            continue
+        problem = "is not a declared tag" if parent not in index else "is nested in it"
+        warnings.append(
+            Diagnostic(
+                Severity.WARNING,
+                doc.locate(join_pointer("tags", str(index[name]), "parent")),
+                f"the tag {name!r} has the parent {parent!r}, which {problem}; it is not nested in it.",
+                "name a tag of the document's `tags` as `parent`, and nest no tag in itself.",
+            )
+        )
+    return {name: (*reversed(_ancestors(name, kept)), name) for name in index}
+
+
+def _ancestors(name: str, parents: dict[str, str]) -> list[str]:
+    """A tag's parent, its parent's and so on, until one has none or the chain comes back to one already met."""
+    found: list[str] = []
+    while name in parents and parents[name] not in found:
+        name = parents[name]
+        found.append(name)
+    return found
 
 
 def _path_docs(grouped: dict[_Key, list[ir.Operation]]) -> dict[_Key, str]:

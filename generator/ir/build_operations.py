@@ -29,6 +29,7 @@ from generator.load.document import Document, join_pointer, ref_pointer
 from generator.validate import view
 from generator.validate.schema_shapes import examples_of
 
+_VALUES = {"value", "dataValue"}  # an Example Object's value as data
 # Method arguments the generated code uses itself (`RequestOptions` keys among them).
 _RESERVED_PARAMS = frozenset(
     {"self", "body", "content_type", "extra_headers", "extra_query", "timeout", "content", "max_reconnects"}
@@ -61,6 +62,7 @@ def build_operation(
         if "$ref" in body:
             body_pointer = ref_pointer(body["$ref"])
             body = doc.resolve(body_pointer)
+        _media_references(doc, body, body_pointer, schemas.warnings)
         bodies = request_bodies(schemas, body, body_pointer, f"{hint}Body", schemas.warnings)
         types = tuple(dict.fromkeys(b.type for b in bodies))
         body_type = (types[0] if len(types) == 1 else ir.UnionOf(types)) if types else ir.Primitive("Any")
@@ -69,6 +71,7 @@ def build_operation(
     responses: list[ir.Response] = []
     follow: ir.Follow | None = None
     for status, response, response_pointer in route.responses(doc):
+        _media_references(doc, response, response_pointer, schemas.warnings)
         media_types, kind, response_type, stream = response_media(
             schemas, response, response_pointer, f"{hint}Response{status}"
         )
@@ -77,7 +80,7 @@ def build_operation(
         responses.append(
             ir.Response(
                 status,
-                response.get("description", ""),
+                response.get("description") or response.get("summary", ""),  # OpenAPI 3.2: either, or neither
                 response_type,
                 tuple(response.get("headers", {})),
                 _json_examples(response),
@@ -94,7 +97,8 @@ def build_operation(
         operation_id=operation_id,
         name=read_method_name(spec) or default_name,
         group=group,
-        method=route.method.upper(),
+        # An `additionalOperations` key is the method as sent: HTTP methods are case-sensitive.
+        method=route.method.upper() if route.method in view.METHODS else route.method,
         path=route.path.split("#", 1)[0],  # a fragment only tells operations apart: it is never sent
         pointer=pointer,
         parameters=tuple(parameters),
@@ -144,10 +148,27 @@ def _parameter(schemas: SchemaBuilder, name: Identifier, declared: view.Paramete
     )
 
 
+def _media_references(doc: Document, holder: dict[str, Any], pointer: str, warnings: list[Diagnostic]) -> None:
+    """A media type that is a `$ref` (OpenAPI 3.2's `components/mediaTypes`) is not followed: warned about."""
+    for media, content in holder.get("content", {}).items():
+        if "$ref" in content:
+            _once(
+                warnings,
+                Diagnostic(
+                    Severity.WARNING,
+                    doc.locate(pointer + join_pointer("content", media, "$ref")),
+                    f"the media type {media!r} is a reference ({content['$ref']!r}), which the generator does not "
+                    "follow: its body is typed `Any`.",
+                    "write the Media Object in place (its `schema` may still be a `$ref`).",
+                ),
+            )
+
+
 def _media_examples(holder: dict[str, Any]) -> tuple[Any, ...]:
-    """Examples of a parameter or media type: `example`, or the values of `examples` (a `$ref`'d one has none)."""
+    """Examples of a parameter or media type: `example`, or the values of `examples` (`dataValue` in OpenAPI
+    3.2; a `$ref`'d one has none)."""
     if "examples" in holder:
-        return tuple(e["value"] for e in holder["examples"].values() if "value" in e)
+        return tuple(e.get("value", e.get("dataValue")) for e in holder["examples"].values() if e.keys() & _VALUES)
     return (holder["example"],) if "example" in holder else ()
 
 

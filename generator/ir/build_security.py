@@ -8,12 +8,13 @@ client-credentials flow can fetch the token). Each is also read from `<PACKAGE>_
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from generator import ir
 from generator.errors import Diagnostic, Severity
 from generator.ir.names import Identifier
-from generator.load.document import Document, join_pointer
+from generator.load.document import Document, join_pointer, ref_pointer, split_pointer
 from generator.validate import view
 
 # Arguments every client's `__init__` has besides its credentials and server variables.
@@ -51,7 +52,17 @@ def _used_schemes(doc: Document) -> list[str]:
         *doc.data.get("security", []),
         *(r for op in view.operations(doc) for r in op.spec.get("security", [])),
     ]
-    return list(dict.fromkeys(name for r in requirements for name in r))
+    return list(dict.fromkeys(_scheme_name(doc, name) for r in requirements for name in r))
+
+
+def _scheme_name(doc: Document, name: str) -> str:
+    """The scheme a requirement names: OpenAPI 3.2 also lets it be the scheme's URI, `#/components/
+    securitySchemes/<key>` (after the document's `$self`, if it has one)."""
+    uri, _, fragment = name.partition("#")
+    parts = split_pointer(ref_pointer(f"#{fragment}"))
+    if uri in ("", doc.data.get("$self")) and len(parts) == 3 and parts[:2] == ["components", "securitySchemes"]:
+        return parts[2]
+    return name
 
 
 def build_auth(
@@ -70,7 +81,37 @@ def build_auth(
                 warnings.append(_unsupported(doc, key, scheme))
             else:
                 built.append(result)
+                warnings.extend(_partly_supported(doc, key, scheme))
     return tuple(built)
+
+
+def _partly_supported(doc: Document, key: str, scheme: dict[str, Any]) -> list[Diagnostic]:
+    """What OpenAPI 3.2 adds to a scheme the client sends but does not act on: a device authorization flow,
+    `deprecated`."""
+    at = join_pointer("components", "securitySchemes", key)
+    found = []
+    if scheme.get("type") == "oauth2" and "deviceAuthorization" in scheme["flows"]:
+        found.append(
+            Diagnostic(
+                Severity.WARNING,
+                doc.locate(f"{at}/flows/deviceAuthorization"),
+                f"security scheme {key!r} offers the OAuth2 device authorization flow, which the generated client "
+                "does not run: it takes the token as `access_token`.",
+                "obtain the token by the device flow yourself and pass it as `access_token=` (or set the "
+                "environment variable), or offer a client-credentials flow the client can run.",
+            )
+        )
+    if scheme.get("deprecated") is True:
+        found.append(
+            Diagnostic(
+                Severity.WARNING,
+                doc.locate(f"{at}/deprecated"),
+                f"security scheme {key!r} is deprecated; the generated client still sends its credential where "
+                "an operation's requirements name it.",
+                "move the operations' `security` to the scheme that replaces it.",
+            )
+        )
+    return found
 
 
 def _scheme(key: str, scheme: dict[str, Any], credentials: _Credentials) -> ir.SecurityScheme | None:
@@ -126,4 +167,9 @@ def requirements(
     """
     declared = spec.get("security", doc.data.get("security", []))
     known = {s.key for s in schemes}
-    return tuple(dict.fromkeys(tuple(name for name in requirement if name in known) for requirement in declared))
+    return tuple(
+        dict.fromkeys(
+            tuple(key for key in map(partial(_scheme_name, doc), requirement) if key in known)
+            for requirement in declared
+        )
+    )

@@ -73,7 +73,7 @@ class UnionBuilder:
             return ir.Named(self._names[pointer])
         tag_property = discriminator["propertyName"] if discriminator else None
         mapping = self._mapping(discriminator, f"{pointer}/discriminator/mapping") if discriminator else {}
-        variants = []
+        variants, targets = [], []
         for i, member in members:
             member_pointer = f"{pointer}/{key}/{i}"
             variant_type = self.type_of(member, member_pointer, f"{name}Option{i + 1}")
@@ -82,7 +82,10 @@ class UnionBuilder:
             if tag_property and not tags:
                 tags = implicit_tags(self._deref(member, member_pointer)[0], tag_property, target)
             variants.append(ir.Variant(variant_type, tags))
-        fallback = self._fallback(name, pointer, tag_property, variants) if tag_property else None
+            targets.append(target)
+        fallback = self._default_variant(discriminator, pointer, variants, targets) if discriminator else None
+        if tag_property and fallback is None:
+            fallback = self._fallback(name, pointer, tag_property, variants)
         self._definitions[pointer] = ir.UnionType(
             name=name,
             pointer=pointer,
@@ -93,6 +96,29 @@ class UnionBuilder:
             description=schema.get("description", ""),
         )
         return ir.Named(name)
+
+    def _default_variant(
+        self, discriminator: dict[str, Any], pointer: str, variants: list[ir.Variant], targets: list[str]
+    ) -> ClassName | None:
+        """The variant `defaultMapping` (OpenAPI 3.2) names, which takes the tags the mapping does not list; one
+        that is not a model among the variants is warned about and ignored."""
+        default = discriminator.get("defaultMapping")
+        if not isinstance(default, str):
+            return None
+        target = mapping_target(default)
+        found = [v.type for v, t in zip(variants, targets, strict=True) if t == target]
+        if found and isinstance(found[0], ir.Named):
+            return found[0].name
+        self.warnings.append(
+            Diagnostic(
+                Severity.WARNING,
+                self.doc.locate(f"{pointer}/discriminator/defaultMapping"),
+                f"`defaultMapping` {default!r} is not a model among the union's variants, so it is ignored: unknown "
+                "tags take the generated fallback variant, where the variants allow one.",
+                "name one of the union's object variants as `defaultMapping`.",
+            )
+        )
+        return None
 
     def _fallback(self, union: ClassName, pointer: str, tag: str, variants: list[ir.Variant]) -> ClassName | None:
         """Build the catch-all model for tags the spec does not list (forward compatibility).
@@ -135,7 +161,7 @@ class UnionBuilder:
             return [found]
         if isinstance(found, ir.UnionType):
             variants = [v.type for v in found.variants]
-            if found.fallback:
+            if found.fallback and ir.Named(found.fallback) not in variants:  # not a variant (`defaultMapping`)
                 variants.append(ir.Named(found.fallback))
             return [m for v in variants for m in self.models_of(v)]
         return []

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from generator.ir.names import ClassName, Identifier, async_name
 from generator.ir.type_exprs import TypeExpr, examples_field
 
-ParameterLocation = Literal["path", "query", "header", "cookie"]
+ParameterLocation = Literal["path", "query", "querystring", "header", "cookie"]  # querystring: OpenAPI 3.2
 # How a request or response body is encoded: decided from its media type (see `build_operations.media_kind`).
 MediaKind = Literal["json", "form", "multipart", "binary", "text", "stream", "empty"]
 # How a stream's items are framed on the wire: server-sent events, JSON lines, or RFC 7464 JSON text sequences.

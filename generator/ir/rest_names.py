@@ -74,7 +74,7 @@ def place(routes: Sequence[tuple[str, str]]) -> list[Placement]:
         if "#" in path:  # a fragment tells an operation apart from others on its path: it names it
             placements.append(Placement(names or ("root",), path.split("#", 1)[1]))
         elif not names:  # `/` or `/{id}`: the client itself has no resource, so a `root` one holds it
-            placements.append(Placement(("root",), _ITEM_VERBS[method] if segments else method))
+            placements.append(Placement(("root",), _ITEM_VERBS.get(method, method) if segments else method))
         elif _is_param(segments[-1]):
             placements.append(Placement(names, _ITEM_VERBS.get(method, method)))
         elif names in items or _plural(names[-1]):

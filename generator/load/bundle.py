@@ -8,6 +8,9 @@ to URLs, absolute paths or files outside the reference root are refused, before 
 is the spec's own directory, so a spec cannot pull in `../secrets/creds.json` wherever the generator runs;
 a project that shares schemas between specs (`../common/schemas.yaml`) widens it explicitly with
 `--ref-root` or `ref-root` in `[tool.sdk-generator]`.
+
+An OpenAPI 3.2 document may name its own URI in `$self`: a reference whose URI, resolved against it, is
+that URI points into the document itself and becomes a local one.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import copy
 import re
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from generator.load.document import Document, escape, join_pointer, load
 
@@ -30,12 +33,18 @@ class _Bundler:
         self.directory = directory.resolve()
         self.data = copy.deepcopy(root.data)
         self.mounted: dict[Path, tuple[str, Document]] = {}  # file -> (mount key, its document)
+        own = root.data.get("$self")
+        self.own_uri = own if isinstance(own, str) and own else None  # OpenAPI 3.2: the document's own URI
+        self.own_refs = 0  # references through `own_uri` made local
 
     def target(self, ref: str, source: Document, source_file: Path, at: str) -> str:
         """The local `#/...` reference for `ref` found in `source` at pointer `at`."""
         file_part, _, fragment = ref.partition("#")
         if not file_part:
             return ref if source is self.root else f"#/{MOUNT}/{self.mounted[source_file][0]}{fragment}"
+        if source is self.root and self.own_uri and urljoin(self.own_uri, file_part) == self.own_uri:
+            self.own_refs += 1
+            return f"#{fragment}"
         parts = urlsplit(file_part)
         if parts.scheme or parts.netloc or file_part.startswith("/"):
             raise source.error(
@@ -103,7 +112,7 @@ def bundle(doc: Document, spec: Path, root: Path | None = None) -> Document:
         return doc
     bundler = _Bundler(doc, root or spec.resolve().parent)
     bundler.rewrite(bundler.data, doc, spec.resolve(), "")
-    if not bundler.mounted:
+    if not bundler.mounted and not bundler.own_refs:
         return doc
     mounts = tuple((f"/{MOUNT}/{key}", document, "") for key, document in bundler.mounted.values())
     return Document(doc.name, doc.text, bundler.data, mounts)

@@ -20,6 +20,7 @@ from openapi_schema_validator import OAS30Validator, OAS31Validator
 
 from generator.errors import Diagnostic, Severity
 from generator.load.document import Document, escape, join_pointer, ref_pointer
+from generator.validate.view import item_operations
 
 _ROUNDS = 20  # each round relaxes what one validation found; an example needs few
 _JSON_TYPES = {bool: "boolean", int: "integer", float: "number", str: "string", list: "array", dict: "object"}
@@ -55,12 +56,12 @@ def _json_type(value: Any) -> str:
 def _examples(doc: Document) -> Iterator[tuple[str, dict[str, Any], Any]]:
     """(example pointer, schema, value) for every media-type and component-schema example."""
     for path, item in (doc.data.get("paths") or {}).items():
-        for method, operation in item.items() if isinstance(item, dict) else ():
+        for _, operation, at in item_operations(item, join_pointer("paths", path)):
             if not isinstance(operation, dict):
                 continue
-            holders = [(join_pointer("paths", path, method, "requestBody"), operation.get("requestBody"))]
+            holders = [(f"{at}/requestBody", operation.get("requestBody"))]
             holders += [
-                (join_pointer("paths", path, method, "responses", status), response)
+                (at + join_pointer("responses", status), response)
                 for status, response in (operation.get("responses") or {}).items()
             ]
             for pointer, holder in holders:
@@ -73,8 +74,10 @@ def _examples(doc: Document) -> Iterator[tuple[str, dict[str, Any], Any]]:
                     if "example" in content:
                         yield f"{base}/example", content["schema"], content["example"]
                     for name, example in (content.get("examples") or {}).items():
-                        if isinstance(example, dict) and "value" in example:
-                            yield base + join_pointer("examples", name, "value"), content["schema"], example["value"]
+                        # `dataValue`: OpenAPI 3.2's name for the value as data (beside `serializedValue`)
+                        for key in ("value", "dataValue") if isinstance(example, dict) else ():
+                            if key in example:
+                                yield base + join_pointer("examples", name, key), content["schema"], example[key]
     for name, schema in ((doc.data.get("components") or {}).get("schemas") or {}).items():
         yield from _schema_examples(schema, join_pointer("components", "schemas", name))
 
@@ -126,7 +129,7 @@ def conformance(doc: Document) -> Callable[[Any, Any], bool]:
     """`conforms(schema, value)`: whether a value is valid against a schema of `doc` (a `default`, say);
     a value the validator cannot judge passes."""
     version = str(doc.data.get("openapi", ""))
-    root = _VALIDATORS["3.1" if version.startswith("3.1") else "3.0"](doc.data, format_checker=_FORMATS)
+    root = _VALIDATORS["3.0" if version.startswith("3.0") else "3.1"](doc.data, format_checker=_FORMATS)
     return lambda schema, value: not _errors(root, schema, value)
 
 
@@ -137,7 +140,7 @@ def reconcile(doc: Document) -> tuple[Document, Relaxations]:
     """
     relax = Relaxations()
     version = str(doc.data.get("openapi", ""))
-    validator_class = _VALIDATORS["3.1" if version.startswith("3.1") else "3.0"]
+    validator_class = _VALIDATORS["3.0" if version.startswith("3.0") else "3.1"]  # 3.2's schemas are 3.1's
     root = validator_class(doc.data, format_checker=_FORMATS)
     if all(not _errors(root, schema, value) for _, schema, value in _examples(doc)):
         return doc, relax

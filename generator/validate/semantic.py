@@ -8,10 +8,11 @@ identity, so it finds what the library finds (`bench/semantic_parity.py` compare
 
 - tags: a name declared twice;
 - every path item and operation: a parameter declared twice in one list, a path parameter the template
-  and the parameters do not agree on;
+  and the parameters do not agree on, an `in: querystring` parameter (OpenAPI 3.2) beside another or
+  beside `in: query` ones;
 - the schemas of parameters, responses and `components/schemas`, with everything inline or referenced
   below them: a `default` its schema rejects, a `required` name that neither a schema nor its `allOf`
-  parts define, and (OpenAPI 3.1, where the structural pass cannot see inside schemas) the schema
+  parts define, and (OpenAPI 3.1 and 3.2, where the structural pass cannot see inside schemas) the schema
   against its JSON Schema dialect.
 """
 
@@ -26,12 +27,18 @@ from typing import Any, Literal
 
 from jsonschema.exceptions import SchemaError, ValidationError
 from jsonschema.validators import validator_for
-from openapi_schema_validator import OAS31_BASE_DIALECT_ID, oas30_format_checker, oas31_format_checker
+from openapi_schema_validator import (
+    OAS31_BASE_DIALECT_ID,
+    OAS32_BASE_DIALECT_ID,
+    oas30_format_checker,
+    oas31_format_checker,
+)
 from openapi_schema_validator.validators import OAS30Validator, OAS31Validator
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
 from generator.load.document import Document, join_pointer, ref_pointer
+from generator.validate.view import item_operations
 
 Kind = Literal[
     "meta",
@@ -42,9 +49,9 @@ Kind = Literal[
     "duplicate_tag",
     "duplicate_parameter",
     "path_parameter",
+    "querystring",
     "empty_enum",
 ]
-_OPERATIONS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 @dataclass(frozen=True)
@@ -59,7 +66,7 @@ class Finding:
 
 
 def semantic_findings(doc: Document) -> list[Finding]:
-    """Every semantic finding in a structurally valid OpenAPI 3.0/3.1 document whose references resolve."""
+    """Every semantic finding in a structurally valid OpenAPI 3.0/3.1/3.2 document whose references resolve."""
     walk = _Walk(doc)
     walk.tags()
     walk.paths()
@@ -73,7 +80,9 @@ class _Walk:
     def __init__(self, doc: Document) -> None:
         self.doc, self.data = doc, doc.data
         self.found: list[Finding] = []
-        self.v31 = str(doc.data.get("openapi", "")).startswith("3.1.")
+        version = str(doc.data.get("openapi", ""))
+        self.v31 = not version.startswith("3.0.")  # 3.2's schemas are 3.1's: JSON Schema 2020-12
+        self.dialect = OAS32_BASE_DIALECT_ID if version.startswith("3.2.") else OAS31_BASE_DIALECT_ID
         self._visited: set[int] = set()
         self._meta_checked: set[int] = set()
         self._resolver: Any = None  # built when a first `default` needs it
@@ -113,18 +122,22 @@ class _Walk:
             item_pointer = join_pointer("paths", url)
             item, item_pointer = self.resolve(item, item_pointer)
             shared = self.parameters(item.get("parameters"), f"{item_pointer}/parameters")
-            for method in item:
-                if method in _OPERATIONS:
-                    self.operation(url, method, item[method], join_pointer("paths", url, method), shared)
+            for method, operation, pointer in item_operations(item, join_pointer("paths", url)):
+                self.operation(url, method, operation, pointer, shared)
 
-    def operation(self, url: str, method: str, operation: Any, pointer: str, shared: list[tuple[str, str]]) -> None:
+    def operation(
+        self, url: str, method: str, operation: Any, pointer: str, shared: list[tuple[str, str, str]]
+    ) -> None:
         for status, response in (operation.get("responses") or {}).items():
             response, response_pointer = self.resolve(response, pointer + join_pointer("responses", status))
             for media, holder in (response.get("content") or {}).items():
                 holder, holder_pointer = self.resolve(holder, response_pointer + join_pointer("content", media))
-                if "schema" in holder:
-                    self.schema(holder["schema"], f"{holder_pointer}/schema")
-        declared = self.parameters(operation.get("parameters"), f"{pointer}/parameters") + shared
+                for keyword in ("schema", "itemSchema"):  # itemSchema: OpenAPI 3.2, each item of a sequence
+                    if keyword in holder:
+                        self.schema(holder[keyword], f"{holder_pointer}/{keyword}")
+        own = self.parameters(operation.get("parameters"), f"{pointer}/parameters")
+        self._querystring({(n, i): w for n, i, w in [*shared, *own]})  # the operation's replace the path item's
+        declared = [(name, where) for name, location, where in own + shared if location == "path"]
         names = {name for name, _ in declared}
         try:
             in_url = set(filter(None, (field for _, field, _, _ in string.Formatter().parse(url))))
@@ -139,10 +152,18 @@ class _Walk:
             message = f"path parameter {name!r} of `{method}` does not appear in {url!r}"
             self.found.append(Finding("path_parameter", where, message))
 
-    def parameters(self, parameters: Any, pointer: str) -> list[tuple[str, str]]:
-        """Check one `parameters` list; return its path parameters' names and pointers."""
+    def _querystring(self, parameters: dict[tuple[str, str], str]) -> None:
+        """The whole query is one parameter: no second `in: querystring` one, and no `in: query` ones."""
+        whole = [where for (_, location), where in parameters.items() if location == "querystring"]
+        beside = whole[1:] + [where for (_, location), where in parameters.items() if location == "query"]
+        if whole and beside:
+            message = f"the operation's query string is the `in: querystring` parameter at #{whole[0]}: no other "
+            self.found.append(Finding("querystring", beside[0], message + "query parameter can be sent beside it"))
+
+    def parameters(self, parameters: Any, pointer: str) -> list[tuple[str, str, str]]:
+        """Check one `parameters` list; return each parameter's name, location and pointer."""
         first: dict[tuple[str, str], str] = {}
-        path_names = []
+        found = []
         for index, parameter in enumerate(parameters or []):
             parameter, where = self.resolve(parameter, f"{pointer}/{index}")
             if "schema" in parameter:
@@ -152,9 +173,8 @@ class _Walk:
                 message = f"parameter {key[0]!r} in {key[1]} is declared again in this list (first at #{first[key]})"
                 self.found.append(Finding("duplicate_parameter", where, message))
             first.setdefault(key, where)
-            if parameter["in"] == "path":
-                path_names.append((parameter["name"], where))
-        return path_names
+            found.append((parameter["name"], parameter["in"], where))
+        return found
 
     def schema(self, node: Any, pointer: str) -> None:
         """Check a schema reached from outside any schema, and once each the schemas below it.
@@ -223,8 +243,8 @@ class _Walk:
         """The schema against its JSON Schema dialect (`$schema`, else the document's `jsonSchemaDialect`)."""
         dialect = schema.get("$schema") if isinstance(schema, Mapping) and "$schema" in schema else None
         if dialect is None:
-            dialect = self.data.get("jsonSchemaDialect", OAS31_BASE_DIALECT_ID)
-        if dialect == OAS31_BASE_DIALECT_ID:
+            dialect = self.data.get("jsonSchemaDialect", self.dialect)
+        if dialect == self.dialect:
             return None  # the OpenAPI schema checked it already (`rules.py`)
         check = _schema_checker(dialect) if isinstance(dialect, str) else None
         if check is None:

@@ -12,7 +12,21 @@ from typing import Any
 
 from generator.load.document import Document, join_pointer, ref_pointer
 
-METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace", "query")  # `query`: OpenAPI 3.2
+
+
+def item_operations(item: Any, item_pointer: str) -> Iterator[tuple[str, Any, str]]:
+    """(method, Operation Object, its pointer) of a path item: the fixed fields, then (OpenAPI 3.2) those of
+    `additionalOperations`, named by their keys (`COPY`). Tolerates a malformed item: the checks that run
+    before the structural one read it too."""
+    if not isinstance(item, dict):
+        return
+    for method in METHODS:
+        if method in item:
+            yield method, item[method], f"{item_pointer}/{method}"
+    extra = item.get("additionalOperations")
+    for method, operation in extra.items() if isinstance(extra, dict) else ():
+        yield str(method), operation, item_pointer + join_pointer("additionalOperations", method)
 
 
 @dataclass(frozen=True)
@@ -71,9 +85,8 @@ class Operation:
 def operations(doc: Document) -> list[Operation]:
     """Every operation of the document, in path order and then method order."""
     return [
-        Operation(str(path), method, item[method], item, join_pointer("paths", path, method))
+        Operation(str(path), method, operation, item, pointer)
         for path, item in doc.data.get("paths", {}).items()
         if not str(path).startswith("x-")  # an extension of the Paths Object
-        for method in METHODS
-        if method in item
+        for method, operation, pointer in item_operations(item, join_pointer("paths", path))
     ]

@@ -211,3 +211,28 @@ def test_a_json_schema_titled_as_one_of_its_definitions_keeps_both(make_package:
     package = make_package(json.dumps(node), package="nodes", filename="node.json")
     root = package.NodeRoot.model_validate({"next": {"id": 1}, "label": "a"})
     assert isinstance(root.next, package.Node) and root.next.id == 1 and root.label == "a"
+
+
+@pytest.mark.parametrize(
+    ("ref", "bundled"),
+    [
+        ("https://example.com/specs/api.yaml#/components/schemas/B", "#/components/schemas/B"),
+        ("api.yaml#/components/schemas/B", "#/components/schemas/B"),  # relative to `$self`: the same URI
+        ("https://example.com/specs/api.yaml", "#"),
+    ],
+)
+def test_refs_through_the_documents_own_self_uri_are_local(tmp_path: Path, ref: str, bundled: str) -> None:
+    spec = minimal_spec({"A": {"$ref": ref}, "B": {"type": "string"}})
+    spec = {**spec, "openapi": "3.2.0", "$self": "https://example.com/specs/api.yaml"}
+    path = tmp_path / "spec.yaml"
+    path.write_text(yaml.safe_dump(spec))
+    assert bundle(load(path), path).data["components"]["schemas"]["A"] == {"$ref": bundled}
+
+
+def test_a_uri_beside_self_is_still_refused(tmp_path: Path) -> None:
+    spec = minimal_spec({"A": {"$ref": "https://example.com/specs/other.yaml#/B"}})
+    path = tmp_path / "spec.yaml"
+    path.write_text(yaml.safe_dump({**spec, "openapi": "3.2.0", "$self": "https://example.com/specs/api.yaml"}))
+    with pytest.raises(SpecError) as caught:
+        bundle(load(path), path)
+    assert "is not a local file" in caught.value.diagnostics[0].message

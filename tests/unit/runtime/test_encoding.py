@@ -101,6 +101,16 @@ def test_allow_reserved_and_content_parameters() -> None:
     assert enc.query_pairs(content, "q", {"b": [1, 2]}) == [("q", '{"b":[1,2]}')]
 
 
+def test_a_querystring_parameter_is_the_whole_query_by_its_media_type() -> None:
+    form = enc.Param(name="f", wire="f", location="querystring", content="application/x-www-form-urlencoded")
+    value = {"name": "a&b c", "tags": ["x", "y"], "skip": None, "meta": {"k": "v"}}
+    assert enc.querystring_value(form, value) == "name=a%26b%20c&tags=x&tags=y&k=v"
+    as_json = enc.Param(name="f", wire="f", location="querystring", content="application/json")
+    assert enc.querystring_value(as_json, {"a": [1, "b c"]}) == "%7B%22a%22%3A%5B1%2C%22b%20c%22%5D%7D"
+    plain = enc.Param(name="f", wire="f", location="querystring", content="text/plain")
+    assert enc.querystring_value(plain, "x=1&y") == "x%3D1%26y"
+
+
 def test_header_values() -> None:
     assert enc.header_value(enc.Param(name="X-C", wire="X-C", location="header"), COLORS) == "blue,black,brown"
     assert (

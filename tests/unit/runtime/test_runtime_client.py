@@ -120,3 +120,20 @@ def test_an_operation_gives_its_result_or_the_raw_response() -> None:
     assert parsed == {"id": "a"}
     assert (raw.parsed, raw.status_code, raw.headers["X-Rate"]) == ({"id": "b"}, 200, "9")
     assert things.get.__doc__ == "Fetch one thing."
+
+
+def test_cookie_style_values_are_sent_as_written_and_form_style_ones_percent_encoded() -> None:
+    # OpenAPI 3.2's `style: cookie` applies no percent-encoding (RFC 6265's syntax); `form`, the default, does.
+    params = (
+        Param(name="raw", wire="raw", location="cookie", style="cookie", explode=True),
+        Param(name="form", wire="form", location="cookie"),
+    )
+    endpoint = Endpoint(method="GET", path="/c", response=THING.response, params=params)
+    cookies: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        cookies.append(request.headers["Cookie"])
+        return httpx.Response(200, json={})
+
+    asyncio.run(_client(handler).request(endpoint, {"raw": ["a/b", "c d"], "form": "a/b c"}))
+    assert cookies == ["raw=a/b; raw=c d; form=a%2Fb%20c"]

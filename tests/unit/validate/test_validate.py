@@ -68,7 +68,7 @@ def _errors(tmp_path: Path, text: str, name: str = "spec.yaml") -> SpecError:
             'swagger: "2.0"\ninfo: {title: T, version: "1"}\npaths: {}\n',
             1,
             "",
-            "not an OpenAPI 3.0 or 3.1 document",
+            "not an OpenAPI 3.0, 3.1 or 3.2 document",
             id="swagger 2",
         ),
         pytest.param(
