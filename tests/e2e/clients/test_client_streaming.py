@@ -279,6 +279,43 @@ def test_streams_are_not_resumed_unless_asked(pkg: ModuleType, server: Streaming
     assert len(server.seen) == 1
 
 
+EVENT_32 = {
+    "type": "object",
+    "required": ["event", "data"],
+    "properties": {
+        "event": {"type": "string"},
+        "id": {"type": "string"},
+        "data": {"type": "string", "contentMediaType": "application/json",
+                 "contentSchema": {"$ref": "#/components/schemas/Chunk"}},
+    },
+}  # fmt: skip
+SPEC_32: dict[str, Any] = {
+    **SPEC,
+    "openapi": "3.2.0",
+    "paths": {
+        "/events": _stream_op("streamEvents", "text/event-stream", None),
+        "/lines": _stream_op("streamLines", "application/jsonl", None),
+    },
+}
+SPEC_32["paths"]["/events"]["get"]["responses"]["200"]["content"]["text/event-stream"] = {"itemSchema": EVENT_32}
+SPEC_32["paths"]["/lines"]["get"]["responses"]["200"]["content"]["application/jsonl"] = {"itemSchema": CHUNK_REF}
+
+
+def test_an_openapi_32_item_schema_types_each_item(make_package: MakePackage, server: StreamingServer) -> None:
+    """3.2's `itemSchema`: the whole event for server-sent events, its JSON `data` typed by `contentSchema`."""
+    pkg32 = make_package(SPEC_32, package="stream32pkg")
+    server.scripts["/events"] = [_sse(1, "delta"), b": ping\n\n", _sse(2), b"data: [DONE]\n\n"]
+    server.scripts["/lines"] = [_line(1), _line(2)]
+    server.content_types["/lines"] = "application/jsonl"
+    with pkg32.Stream32pkgClient(base_url=server.url) as client:
+        with client.default.stream_events() as stream:
+            first, second = list(stream)
+        with client.default.stream_lines() as lines:
+            assert [c.id for c in lines] == [1, 2]
+    assert (first.event, first.id, first.data) == ("delta", "1", pkg32.Chunk(id=1, delta="d1"))
+    assert (second.event, second.id) == ("message", "2") and isinstance(second.data, pkg32.Chunk)
+
+
 USE = """
 from typing import assert_type
 
