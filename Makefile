@@ -53,6 +53,7 @@ bench: $(STAMP) $(PEERS_STAMP)
 	$(BIN)/python bench/clients.py
 	$(BIN)/python bench/review_noise.py
 	$(BIN)/python bench/parse.py
+	$(BIN)/python bench/streaming.py
 
 # Every OpenAPI 3.x document of two public npm packages (fetched once into ~/.cache/sdk-generator/corpus):
 # generate, import, mypy --strict on a seeded sample; one table. Then our semantic checks against

@@ -26,6 +26,7 @@ __getattr__, __dir__ = lazy_exports(
     AsyncActionHandle ._polling
     AsyncPage ._pagination
     AsyncPostmanClient .client
+    AsyncStream ._streaming
     AsyncTaskFailedError .client
     AuthenticationError ._exceptions
     BadRequestError ._exceptions
@@ -42,6 +43,9 @@ __getattr__, __dir__ = lazy_exports(
     RateLimitError ._exceptions
     RawResponse ._response
     RequestOptions ._response
+    ServerSentEvent ._streaming
+    Stream ._streaming
+    StreamInterruptedError ._streaming
     UnexpectedActionError ._exceptions
     UnprocessableEntityError ._exceptions
     WaitFailedError ._exceptions

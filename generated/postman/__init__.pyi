@@ -24,6 +24,7 @@ from ._pagination import AsyncPage, Page
 from ._polling import Accepted, ActionHandle, AsyncAccepted, AsyncActionHandle
 from ._response import RawResponse, RequestOptions
 from ._runtime import FileInput
+from ._streaming import AsyncStream, ServerSentEvent, Stream, StreamInterruptedError
 from .client import AsyncPostmanClient, AsyncTaskFailedError, PostmanClient
 from .types.api_version import ApiVersion
 from .types.async_task import AsyncTask
@@ -55,6 +56,7 @@ __all__ = [
     "AsyncActionHandle",
     "AsyncPage",
     "AsyncPostmanClient",
+    "AsyncStream",
     "AsyncTask",
     "AsyncTaskAccepted",
     "AsyncTaskFailedError",
@@ -79,6 +81,9 @@ __all__ = [
     "RawResponse",
     "RequestOptions",
     "ResourceRef",
+    "ServerSentEvent",
+    "Stream",
+    "StreamInterruptedError",
     "TaskAction",
     "TaskDetails",
     "TaskError",

@@ -33,6 +33,9 @@ class RequestOptions(TypedDict, total=False):
     extra_query: Mapping[str, Any]  # added to the query
     timeout: float | httpx.Timeout  # instead of the client's: seconds an attempt may take in all, or httpx's
     content: bytes  # a raw body, sent instead of the encoded `body` (set Content-Type in extra_headers)
+    # A GET stream of server-sent events whose connection drops reconnects up to this many times, waiting what
+    # the server's `retry:` says and sending `Last-Event-ID`, so it goes on after the last event received.
+    max_reconnects: int
 
 
 class RawResponse(Generic[T]):

@@ -118,12 +118,23 @@ class ResponseType(Generic[T_co]):
             return content  # type: ignore[return-value]
         if self.kind == "text":
             return content.decode(encoding or "utf-8", errors="replace")  # type: ignore[return-value]
-        if self._adapter is None:
-            tp = self._type()
-            self._adapter, self._empty = TypeAdapter(tp), tp is None
+        adapter = self._adapter or self._adapt()
         if self._empty or (not content and self.kind == "empty"):
             return cast(T_co, None)  # the spec documents no body: whatever came is not part of the answer
-        return cast(T_co, self._adapter.validate_json(content))
+        return cast(T_co, adapter.validate_json(content))
+
+    def json_validator(self) -> Callable[[str | bytes], T_co]:
+        """Validate JSON (text or bytes) as `T`, with no check per call: for the many items of a stream."""
+        return cast(Callable[[str | bytes], T_co], (self._adapter or self._adapt()).validate_json)
+
+    def validate(self, value: Any) -> T_co:
+        """Validate a value already decoded (a streamed event's fields) as `T`."""
+        return cast(T_co, (self._adapter or self._adapt()).validate_python(value))
+
+    def _adapt(self) -> TypeAdapter[Any]:
+        tp = self._type()
+        self._adapter, self._empty = TypeAdapter(tp), tp is None
+        return self._adapter
 
 
 def parse_retry_after(value: str | None, now: float) -> float | None:

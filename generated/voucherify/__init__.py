@@ -28,6 +28,7 @@ __getattr__, __dir__ = lazy_exports(
     AsyncActionFailedError .client
     AsyncActionHandle ._polling
     AsyncPage ._pagination
+    AsyncStream ._streaming
     AsyncVoucherifyClient .client
     AuthenticationError ._exceptions
     BadRequestError ._exceptions
@@ -43,6 +44,9 @@ __getattr__, __dir__ = lazy_exports(
     RateLimitError ._exceptions
     RawResponse ._response
     RequestOptions ._response
+    ServerSentEvent ._streaming
+    Stream ._streaming
+    StreamInterruptedError ._streaming
     UnexpectedActionError ._exceptions
     UnprocessableEntityError ._exceptions
     VoucherifyClient .client

@@ -24,6 +24,7 @@ from ._pagination import AsyncPage, Page
 from ._polling import Accepted, ActionHandle, AsyncAccepted, AsyncActionHandle
 from ._response import RawResponse, RequestOptions
 from ._runtime import FileInput
+from ._streaming import AsyncStream, ServerSentEvent, Stream, StreamInterruptedError
 from .client import AsyncActionFailedError, AsyncVoucherifyClient, VoucherifyClient
 from .types.async_action import AsyncAction, AsyncActionUnknown
 from .types.async_action_list import AsyncActionList
@@ -108,6 +109,7 @@ __all__ = [
     "AsyncActionType",
     "AsyncActionUnknown",
     "AsyncPage",
+    "AsyncStream",
     "AsyncVoucherifyClient",
     "AuthenticationError",
     "BadRequestError",
@@ -161,9 +163,12 @@ __all__ = [
     "ResourceBulkUpdateResult",
     "ResourceUpdateError",
     "ResourceUpdateStatus",
+    "ServerSentEvent",
     "SkuCsvImportFailure",
     "SkuCsvImportResult",
     "SkusImportCsvAction",
+    "Stream",
+    "StreamInterruptedError",
     "UnexpectedActionError",
     "UnprocessableEntityError",
     "UpdateCustomersMetadataInBulkBody",

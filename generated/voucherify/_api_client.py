@@ -38,8 +38,9 @@ from ._polling import (
     location_of,
     next_delay,
 )
-from ._response import RequestOptions, capture_of
+from ._response import Capture, RequestOptions, capture_of
 from ._runtime import ResponseType
+from ._streaming import AsyncStream, Stream
 from ._transport import SEND_ERRORS, async_send, send, send_error
 
 T = TypeVar("T")
@@ -107,10 +108,61 @@ class APIClient(BaseClient):
         again. `until` (a `time.monotonic()` value) bounds the attempts and the sleeps between them too: a
         retry that could not start before it is not waited for, the error is raised at once.
         """
+        capture = capture_of(options)
+        answer, _ = self._answer(endpoint, args, body, content_type, options, until, capture)
+        return self._parse(endpoint, answer), answer
+
+    def request_stream(
+        self,
+        endpoint: Endpoint[T],
+        args: Mapping[str, Any],
+        body: Any = None,
+        content_type: str | None = None,
+        options: RequestOptions = NO_OPTIONS,
+    ) -> Stream[T]:
+        """Send one request for a streamed answer; return it once its headers are in, its items unread.
+
+        Retries and errors are as for `request` until the headers arrive (an error status raises before the
+        stream starts); then the timeout bounds each read, not the whole stream (`Deadline.release`). A GET
+        stream of server-sent events resumes after a dropped connection when `max_reconnects` asks it to.
+        """
+        if endpoint.stream is None:
+            raise TypeError(f"{endpoint.method} {endpoint.path} does not answer with a stream")
+        answer, deadline = self._answer(endpoint, args, body, content_type, options, None, capture_of(options))
+        deadline.release(answer.request)
+
+        def reconnect(last_event_id: str) -> httpx.Response:
+            headers = {**options.get("extra_headers", {}), "Last-Event-ID": last_event_id}
+            again, its_deadline = self._answer(
+                endpoint, args, body, content_type, {**options, "extra_headers": headers}, None, None
+            )
+            its_deadline.release(again.request)
+            return again
+
+        resumable = endpoint.method == "GET" and endpoint.stream.framing == "sse"
+        return Stream(
+            response=answer,
+            item=endpoint.response,
+            spec=endpoint.stream,
+            reconnect=reconnect if resumable else None,
+            max_reconnects=options.get("max_reconnects", 0),
+        )
+
+    def _answer(
+        self,
+        endpoint: Endpoint[Any],
+        args: Mapping[str, Any],
+        body: Any,
+        content_type: str | None,
+        options: RequestOptions,
+        until: float | None,
+        capture: Capture | None,
+    ) -> tuple[httpx.Response, Deadline]:
+        """The successful answer to `endpoint` (retrying as configured), and the deadline of its attempt; its
+        body is read unless the caller streams it (a `Stream`, or `.with_streaming_response`)."""
         placement = self._placement(endpoint)
         refreshed = False
-        capture = capture_of(options)
-        stream = capture is not None and capture.stream
+        stream = endpoint.stream is not None or (capture is not None and capture.stream)
         attempt = 0
         while True:
             if placement.token_scheme is not None:
@@ -132,7 +184,7 @@ class APIClient(BaseClient):
                 if answer.is_success:
                     if capture is not None:
                         capture.take(answer)
-                    return self._parse(endpoint, answer), answer
+                    return answer, deadline
                 if stream:
                     answer.read()
                 if answer.status_code == 401 and used and not refreshed:
@@ -355,10 +407,61 @@ class AsyncAPIClient(BaseClient):
         again. `until` (a `time.monotonic()` value) bounds the attempts and the sleeps between them too: a
         retry that could not start before it is not waited for, the error is raised at once.
         """
+        capture = capture_of(options)
+        answer, _ = await self._answer(endpoint, args, body, content_type, options, until, capture)
+        return self._parse(endpoint, answer), answer
+
+    async def request_stream(
+        self,
+        endpoint: Endpoint[T],
+        args: Mapping[str, Any],
+        body: Any = None,
+        content_type: str | None = None,
+        options: RequestOptions = NO_OPTIONS,
+    ) -> AsyncStream[T]:
+        """Send one request for a streamed answer; return it once its headers are in, its items unread.
+
+        Retries and errors are as for `request` until the headers arrive (an error status raises before the
+        stream starts); then the timeout bounds each read, not the whole stream (`Deadline.release`). A GET
+        stream of server-sent events resumes after a dropped connection when `max_reconnects` asks it to.
+        """
+        if endpoint.stream is None:
+            raise TypeError(f"{endpoint.method} {endpoint.path} does not answer with a stream")
+        answer, deadline = await self._answer(endpoint, args, body, content_type, options, None, capture_of(options))
+        deadline.release(answer.request)
+
+        async def reconnect(last_event_id: str) -> httpx.Response:
+            headers = {**options.get("extra_headers", {}), "Last-Event-ID": last_event_id}
+            again, its_deadline = await self._answer(
+                endpoint, args, body, content_type, {**options, "extra_headers": headers}, None, None
+            )
+            its_deadline.release(again.request)
+            return again
+
+        resumable = endpoint.method == "GET" and endpoint.stream.framing == "sse"
+        return AsyncStream(
+            response=answer,
+            item=endpoint.response,
+            spec=endpoint.stream,
+            reconnect=reconnect if resumable else None,
+            max_reconnects=options.get("max_reconnects", 0),
+        )
+
+    async def _answer(
+        self,
+        endpoint: Endpoint[Any],
+        args: Mapping[str, Any],
+        body: Any,
+        content_type: str | None,
+        options: RequestOptions,
+        until: float | None,
+        capture: Capture | None,
+    ) -> tuple[httpx.Response, Deadline]:
+        """The successful answer to `endpoint` (retrying as configured), and the deadline of its attempt; its
+        body is read unless the caller streams it (a `Stream`, or `.with_streaming_response`)."""
         placement = self._placement(endpoint)
         refreshed = False
-        capture = capture_of(options)
-        stream = capture is not None and capture.stream
+        stream = endpoint.stream is not None or (capture is not None and capture.stream)
         attempt = 0
         while True:
             if placement.token_scheme is not None:
@@ -380,7 +483,7 @@ class AsyncAPIClient(BaseClient):
                 if answer.is_success:
                     if capture is not None:
                         capture.take(answer)
-                    return self._parse(endpoint, answer), answer
+                    return answer, deadline
                 if stream:
                     await answer.aread()
                 if answer.status_code == 401 and used and not refreshed:

@@ -3,7 +3,8 @@
 
 APIError
 ├── APIConnectionError            the server could not be reached
-│   └── APITimeoutError           no answer in time (also a TimeoutError)
+│   ├── APITimeoutError           no answer in time (also a TimeoutError)
+│   └── StreamInterruptedError    a streamed answer cut inside an item (`_streaming.py`)
 ├── MissingCredentialsError       the operation needs credentials the client was not given
 ├── InvalidRequestError           a header value or URL that HTTP cannot carry (also a ValueError)
 ├── APIResponseValidationError    a 2xx answer does not match what the spec documents

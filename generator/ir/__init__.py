@@ -23,6 +23,7 @@ from generator.ir.definitions import (
 from generator.ir.operations import (
     PAGE_KINDS,
     Follow,
+    Framing,
     Group,
     MediaKind,
     Operation,
@@ -34,6 +35,7 @@ from generator.ir.operations import (
     RequestBody,
     Response,
     StartsAction,
+    StreamFormat,
 )
 from generator.ir.package import (
     Api,
@@ -68,6 +70,7 @@ __all__ = [
     "EnumMember",
     "Field",
     "Follow",
+    "Framing",
     "Group",
     "JsonScalar",
     "ListOf",
@@ -90,6 +93,7 @@ __all__ = [
     "SecurityScheme",
     "ServerVariable",
     "StartsAction",
+    "StreamFormat",
     "TypeExpr",
     "UnionOf",
     "UnionType",

@@ -2,7 +2,8 @@
 
 JSON (and `+json`) bodies are models; form and multipart bodies are models too, each property sent as
 its `encoding` says; binary bodies are file content, text bodies `str`. A media type the client cannot
-encode gets a located warning and is sent as raw bytes.
+encode gets a located warning and is sent as raw bytes. An answer in a sequential media type (server-sent
+events, JSON lines, JSON text sequences) is a stream of items (`build_streams.py`); as a request body, bytes.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from typing import Any
 from generator import ir
 from generator.errors import Diagnostic, Severity
 from generator.ir.build_models import SchemaBuilder
+from generator.ir.build_streams import stream_format
 from generator.load.document import join_pointer, ref_pointer
+from generator.validate.objects import is_stream
 
 _FILE = ir.Primitive("FileInput")
 
@@ -20,6 +23,8 @@ _FILE = ir.Primitive("FileInput")
 def media_kind(media_type: str) -> ir.MediaKind | None:
     """How a media type is encoded, or None for one the client does not know (sent as raw bytes)."""
     essence = media_type.split(";")[0].strip().lower()
+    if is_stream(essence):
+        return "stream"
     if essence == "application/json" or essence.endswith("+json"):
         return "json"
     if essence == "application/x-www-form-urlencoded":
@@ -80,6 +85,8 @@ def request_bodies(
                 )
             )
             kind = "binary"
+        if kind == "stream":
+            kind = "binary"  # a sequence sent is bytes the caller frames
         schema = content.get("schema")
         if kind in ("binary", "text") or not isinstance(schema, (dict, bool)):
             body_type: ir.TypeExpr = ir.Primitive("str") if kind == "text" else _FILE
@@ -97,23 +104,32 @@ def request_bodies(
 
 def response_media(
     schemas: SchemaBuilder, response: dict[str, Any], pointer: str, hint: str
-) -> tuple[tuple[str, ...], ir.MediaKind, ir.TypeExpr | None]:
-    """A response's readable media types, how its body is read, and its type: JSON preferred, else the first.
+) -> tuple[tuple[str, ...], ir.MediaKind, ir.TypeExpr | None, ir.StreamFormat | None]:
+    """A response's readable media types, how its body is read, its type, and the stream it offers: JSON
+    preferred, else a stream, else the first.
 
     Readable means the client parses an answer in it: a JSON body only as JSON (an XML alternative would
     fail to parse, so it is left out of `Accept`, with a located warning); a text body as `str`; a
-    binary one as bytes, whatever its media type.
+    binary one as bytes, whatever its media type. A stream beside JSON is offered too (the call chooses
+    with `Accept`); a stream alone is the answer, typed by its item.
     """
     content = response.get("content", {})
     media_types = tuple(str(m) for m in content)
     if not media_types:
-        return (), "empty", None
-    chosen = next((m for m in media_types if media_kind(m) == "json"), media_types[0])
+        return (), "empty", None, None
+    streamed = next((m for m in media_types if media_kind(m) == "stream"), None)
+    stream = None
+    if streamed is not None:
+        at = pointer + join_pointer("content", streamed)
+        stream = stream_format(schemas, content[streamed], streamed, at, hint)
+    chosen = next((m for m in media_types if media_kind(m) == "json"), streamed or media_types[0])
     kind = media_kind(chosen)
+    if kind == "stream" and stream is not None:
+        return (chosen,), "stream", stream.item, stream
     if kind not in ("json", "text"):  # form, multipart and unknown answers are handed over as bytes
-        return media_types, "binary", ir.Primitive("bytes")
+        return media_types, "binary", ir.Primitive("bytes"), None
     readable = tuple(m for m in media_types if media_kind(m) == kind)
-    unread = [m for m in media_types if m not in readable]
+    unread = [m for m in media_types if m not in readable and m != streamed]
     if unread:
         schemas.warnings.append(
             Diagnostic(
@@ -127,5 +143,5 @@ def response_media(
         )
     if kind == "json":
         at = pointer + join_pointer("content", chosen, "schema")
-        return readable, "json", schemas.type_of(content[chosen].get("schema", {}), at, hint)
-    return readable, "text", ir.Primitive("str")
+        return readable, "json", schemas.type_of(content[chosen].get("schema", {}), at, hint), stream
+    return readable, "text", ir.Primitive("str"), None

@@ -14,6 +14,7 @@ from generator.errors import Diagnostic, Severity
 from generator.ir.build_media import request_bodies, response_media
 from generator.ir.build_models import SchemaBuilder
 from generator.ir.build_security import CLIENT_ARGUMENTS, fresh, requirements
+from generator.ir.build_streams import stream_flag
 from generator.ir.detect_pagination import detect
 from generator.ir.names import ClassName, Identifier, dedupe
 from generator.ir.read_extensions import (
@@ -31,7 +32,8 @@ from generator.validate.schema_shapes import examples_of
 _VALUES = {"value", "dataValue"}  # an Example Object's value as data
 # Method arguments the generated code uses itself (`RequestOptions` keys among them).
 _RESERVED_PARAMS = frozenset(
-    {"self", "body", "content_type", "extra_headers", "extra_query", "timeout", "content", "options"}
+    {"self", "body", "content_type", "extra_headers", "extra_query", "timeout", "content", "max_reconnects"}
+    | {"options"}
 )
 
 
@@ -70,7 +72,7 @@ def build_operation(
     follow: ir.Follow | None = None
     for status, response, response_pointer in route.responses(doc):
         _media_references(doc, response, response_pointer, schemas.warnings)
-        media_types, kind, response_type = response_media(
+        media_types, kind, response_type, stream = response_media(
             schemas, response, response_pointer, f"{hint}Response{status}"
         )
         if status.startswith("2") and not any(r.status.startswith("2") for r in responses):
@@ -84,9 +86,13 @@ def build_operation(
                 _json_examples(response),
                 media_types,
                 kind,
+                stream,
             )
         )
     pagination = read_pagination(spec)
+    success = next((r for r in responses if r.status.startswith("2")), None)
+    offered = success is not None and success.kind == "json" and success.stream is not None
+    flag = stream_flag(schemas, body) if offered and "requestBody" in spec else None
     operation = ir.Operation(
         operation_id=operation_id,
         name=read_method_name(spec) or default_name,
@@ -109,6 +115,7 @@ def build_operation(
         bodies=bodies,
         starts=read_async_action(schemas, spec, [r for r in responses if r.status.startswith("2")]),
         server=_own_server(doc, ((spec, pointer), (route.item, join_pointer("paths", route.path))), schemas.warnings),
+        stream_flag=flag,
     )
     if pagination is None and pagination_detected(doc, spec):
         return replace(operation, pagination=detect(schemas, operation))

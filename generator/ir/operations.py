@@ -10,7 +10,9 @@ from generator.ir.type_exprs import TypeExpr, examples_field
 
 ParameterLocation = Literal["path", "query", "querystring", "header", "cookie"]  # querystring: OpenAPI 3.2
 # How a request or response body is encoded: decided from its media type (see `build_operations.media_kind`).
-MediaKind = Literal["json", "form", "multipart", "binary", "text", "empty"]
+MediaKind = Literal["json", "form", "multipart", "binary", "text", "stream", "empty"]
+# How a stream's items are framed on the wire: server-sent events, JSON lines, or RFC 7464 JSON text sequences.
+Framing = Literal["sse", "jsonl", "json-seq"]
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,23 @@ class RequestBody:
 
 
 @dataclass(frozen=True)
+class StreamFormat:
+    """A response read as a stream of items, each typed `item`, handed over as they arrive.
+
+    `events`: an item is the whole server-sent event (`event`, `data`, `id`, `retry`), its `data` decoded as
+    JSON when `json_data`; otherwise an item is one event's `data` (one line, one record) parsed as JSON.
+    `terminator`: the `data` that ends the stream (`[DONE]`, or `x-stream-terminator`), None for none.
+    """
+
+    media_type: str
+    framing: Framing
+    item: TypeExpr
+    events: bool = False
+    json_data: bool = True
+    terminator: str | None = None
+
+
+@dataclass(frozen=True)
 class Response:
     """A documented response: status code (or `default`/`2XX`), body type, headers."""
 
@@ -66,7 +85,9 @@ class Response:
     headers: tuple[str, ...] = ()
     examples: tuple[Any, ...] = examples_field()
     media_types: tuple[str, ...] = ()  # the declared media types the client can read it in (what `Accept` offers)
-    kind: MediaKind = "empty"  # how the body `type` describes is read (json, text, binary or empty)
+    kind: MediaKind = "empty"  # how the body `type` describes is read (json, text, binary, stream or empty)
+    # The stream it is read as: its only form (`kind` "stream", `type` its item), or offered beside JSON.
+    stream: StreamFormat | None = None
 
 
 @dataclass(frozen=True)
@@ -150,6 +171,8 @@ class Operation:
     bodies: tuple[RequestBody, ...] = ()
     starts: StartsAction | None = None
     server: str | None = None  # its own server URL (path or operation `servers`), variables filled; None: the client's
+    # The JSON body's boolean property that asks for the stream its first 2xx answer offers beside JSON (`stream`).
+    stream_flag: str | None = None
 
     @property
     def success(self) -> Response | None:

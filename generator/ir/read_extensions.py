@@ -1,5 +1,5 @@
 """Stage 3b, extensions to IR: ours (`x-poll`, `x-pagination`, `x-poll-location`, `x-async-action`,
-`x-python-method`), read into the operation.
+`x-python-method`, `x-stream-terminator`), read into the operation.
 
 They declare behaviour the generator renders instead of hard-coding it: which
 operation reports the status of asynchronous work and which values end it, how
@@ -26,6 +26,13 @@ def read_method_name(operation: dict[str, Any]) -> Identifier | None:
     """`x-python-method` (or the generic `x-method-name`): the method name to use instead of a derived one."""
     name = operation.get("x-python-method", operation.get("x-method-name"))
     return None if name is None else Identifier(name)
+
+
+def read_stream_terminator(media: dict[str, Any], default: str | None) -> str | None:
+    """`x-stream-terminator` of a stream's media type object: the `data` (or line) that ends the stream, None
+    (`null`) for none; `default` without it."""
+    value = media.get("x-stream-terminator", default)
+    return None if value is None else str(value)
 
 
 def read_poll(schemas: SchemaBuilder, operation: dict[str, Any], pointer: str) -> ir.Poll | None:

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 from generator import ir
 from generator.render.client_context import ClientContext, FailedErrorView, Scope, parser
-from generator.render.client_views import ASYNC, MODES, MODULE_NAMES, SYNC, GroupView, methods_of_operation, shape_of
+from generator.render.client_views import MODULE_NAMES, GroupView, methods_of_operation, shape_of
 from generator.render.constants import Code, Constant, ConstantView, defined, names, source
 from generator.render.endpoint_views import credentials, scheme_source
+from generator.render.method_views import ASYNC, MODES, SYNC
 from generator.render.needs import NOTHING, Needs, joined, uses
 from generator.render.python_code import BUILTIN_TYPES, docstring, import_lines, literal
 
@@ -29,6 +30,7 @@ _RUNTIME_EXPORTS = {
     "._polling": ["Accepted", "AsyncAccepted", "ActionHandle", "AsyncActionHandle"],
     "._response": ["RawResponse", "RequestOptions"],
     "._runtime": ["FileInput"],
+    "._streaming": ["Stream", "AsyncStream", "ServerSentEvent", "StreamInterruptedError"],
 }  # fmt: skip
 
 

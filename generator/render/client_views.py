@@ -12,43 +12,13 @@ from dataclasses import dataclass
 from generator import ir
 from generator.ir.names import Identifier, indefinite
 from generator.render.client_context import FailedErrorView, Scope
-from generator.render.constants import Code, Constant, call, code
+from generator.render.constants import Constant, call, code
 from generator.render.endpoint_views import endpoint_constant, return_type
 from generator.render.format import LINE_LENGTH
+from generator.render.method_views import MethodView, Mode, Shape
 from generator.render.needs import NOTHING, Needs, joined, uses
 from generator.render.python_code import docstring, literal, typed
-
-
-@dataclass(frozen=True)
-class Mode:
-    """Sync or async: what differs between the two renderings of one source."""
-
-    prefix: str  # of the runtime's class names: `AsyncPage`, `AsyncAPIClient`
-    kind: str
-    def_: str
-    await_: str
-    http_client: str
-
-
-SYNC = Mode(prefix="", kind="sync", def_="def", await_="", http_client="httpx.Client")
-ASYNC = Mode(prefix="Async", kind="async", def_="async def", await_="await ", http_client="httpx.AsyncClient")
-MODES = (SYNC, ASYNC)
-
-
-@dataclass(frozen=True)
-class MethodView:
-    """One resource method in one mode: signature, return hint, docstring, body lines."""
-
-    name: str
-    signature: str
-    returns: str
-    docstring: str
-    body: tuple[Code, ...]  # lines, the constants they name written once the module has named them
-    decorator: str = ""  # `Operation`: callable, with `.with_raw_response` and `.with_streaming_response`
-    def_: str = "def"  # `async def` for a method that sends requests on the async client
-    text: str = ""  # the docstring's text, for the docs
-    needs: Needs = NOTHING  # what its signature, return hint and body name from other modules
-    failed_errors: tuple[FailedErrorView, ...] = ()  # the wait errors it raises (classes of client.py)
+from generator.render.stream_views import STREAM_DOC, json_or_stream, offers_stream, stream_returns
 
 
 @dataclass(frozen=True)
@@ -86,6 +56,7 @@ MODULE_NAMES = frozenset(
     {"Callable", "Unpack", "Scheme", "Endpoint", "Body", "Param", "PartEncoding", "ResponseType", "FileInput"}
     | {"overload", "WaitFailedError", "TYPE_CHECKING", "Any", "Literal"}
     | {"AsyncOperation", "Operation", "RequestOptions", "AsyncPage", "Page", "PageSpec"}
+    | {"AsyncStream", "Stream", "StreamSpec", "flagged"}
     | {"DEFAULT_MAX_POLL_INTERVAL", "DEFAULT_POLL_INTERVAL", "DEFAULT_WAIT_TIMEOUT", "Accepted", "AsyncAccepted"}
     | {"ActionHandle", "ActionSpec", "AsyncActionHandle", "Expected", "FollowSpec", "PollSpec"}
     | {"APIClient", "AsyncAPIClient", "DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "expand_url"}
@@ -94,20 +65,6 @@ _WAIT_NEEDS = uses("._polling", "DEFAULT_WAIT_TIMEOUT", "DEFAULT_POLL_INTERVAL",
     "collections.abc", "Callable"
 )
 _OPTIONS_NEEDS = uses("typing_extensions", "Unpack") | uses("._response", "RequestOptions")
-
-
-@dataclass(frozen=True)
-class Shape:
-    """What both modes of one operation share: its parameters, the call's arguments, the return hint."""
-
-    signature: str  # without the per-call options
-    keywords: bool
-    endpoint: Constant
-    arguments: str  # `{"limit": limit}`
-    body: str  # `, body=body, content_type=content_type`, or ""
-    returns: str
-    signature_needs: Needs
-    returns_needs: Needs
 
 
 def shape_of(op: ir.Operation, scope: Scope) -> Shape:
@@ -204,7 +161,11 @@ def methods_of_operation(op: ir.Operation, shape: Shape, scope: Scope, mode: Mod
     returns, returns_needs, text = shape.returns, shape.returns_needs, _doc(op)
     request = code("request(", shape.endpoint, f", {shape.arguments}{shape.body}, options=options)")
     raises: tuple[FailedErrorView, ...] = ()
-    if op.pagination is not None:
+    if op.success is not None and op.success.kind == "stream" and op.success.stream is not None:
+        request = code("request_stream(", shape.endpoint, f", {shape.arguments}{shape.body}, options=options)")
+        returns, returns_needs = stream_returns(op.success.stream, scope, mode)
+        text += STREAM_DOC
+    elif op.pagination is not None:
         item, item_needs, spec = scope.page_spec(op)
         request = code("paginate(", shape.endpoint, f", {shape.arguments}, ", spec, ", options=options)")
         returns, returns_needs = f"{mode.prefix}Page[{item}]", item_needs | uses("._pagination", f"{mode.prefix}Page")
@@ -242,6 +203,8 @@ def methods_of_operation(op: ir.Operation, shape: Shape, scope: Scope, mode: Mod
     methods = [
         MethodView(op.name, signature, returns, docstring(text, 8), body, decorator, mode.def_, text, needs, raises)
     ]
+    if offers_stream(op) and not raises and op.pagination is None:
+        methods = json_or_stream(op, shape, scope, mode, methods[0])
     if op.poll is not None:
         wait, *handle = op.companions
         methods.append(_wait_method(op, scope, mode, shape, wait))

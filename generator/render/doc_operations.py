@@ -6,9 +6,9 @@ from generator import ir
 from generator.ir.names import indefinite
 from generator.render import markdown as md
 from generator.render.client_modules import ClientView
-from generator.render.client_views import MethodView
 from generator.render.doc_parts import TYPES_DIR, Docs, Entry, Row, Section
 from generator.render.endpoint_views import credentials, started_variants
+from generator.render.method_views import MethodView
 from generator.render.python_code import literal
 
 
@@ -22,8 +22,9 @@ def _argument(param: ir.Parameter) -> str:
     return literal(example if isinstance(example, str) else f"<{param.name}>")
 
 
-def _examples(api: ir.Api, group: ir.Group, op: ir.Operation) -> tuple[str, str]:
-    """A short runnable example of the operation with the sync and the async client."""
+def _examples(api: ir.Api, group: ir.Group, op: ir.Operation, streamed: bool = False) -> tuple[str, str]:
+    """A short runnable example of the operation with the sync and the async client; `streamed`: of the
+    stream it answers with (`stream=True` where it answers JSON too)."""
     args = [_argument(p) for p in op.parameters if p.location == "path"]
     if op.body is not None and op.body_required:
         args.append(
@@ -32,12 +33,17 @@ def _examples(api: ir.Api, group: ir.Group, op: ir.Operation) -> tuple[str, str]
     args += [
         f"{p.name}={_argument(p)}" for p in op.parameters if p.location != "path" and p.required and not p.constant
     ]
+    if streamed and op.success is not None and op.success.kind != "stream":
+        args.append("stream=True")
     method = f"client.{group.qualified}.{op.name}({', '.join(args)})"
     wait = "wait" if op.name == "get" else f"wait_{op.name}"
     path_args = "".join(f"{_argument(p)}, " for p in op.parameters if p.location == "path")
 
     def lines(aw: str) -> list[str]:
-        if op.pagination is not None:
+        if streamed:
+            opened = f"async with await {method} as stream:" if aw else f"with {method} as stream:"
+            body = [opened, f"    {'async ' if aw else ''}for item in stream:", "        print(item)"]
+        elif op.pagination is not None:
             loop = f"async for item in await {method}:" if aw else f"for item in {method}:"
             body = [loop, "    print(item)"]
         elif op.follow is not None:
@@ -65,6 +71,29 @@ def _examples(api: ir.Api, group: ir.Group, op: ir.Operation) -> tuple[str, str]
         "\n\nasyncio.run(main())\n"
     )
     return sync, async_
+
+
+def _streaming_section(docs: Docs, op: ir.Operation, examples: tuple[str, str]) -> Section:
+    """How the operation's stream is read, with examples: what an item is, what ends it, what closes it."""
+    success = op.success
+    assert success is not None and success.stream is not None
+    stream = success.stream
+    item = docs.type_md(stream.item, f"../{TYPES_DIR}/")
+    unit = {"sse": "server-sent event", "jsonl": "JSON line", "json-seq": "JSON text (RFC 7464)"}[stream.framing]
+    what = f"each {unit}" if stream.events or stream.framing != "sse" else "each server-sent event's `data`"
+    asked = "" if success.kind == "stream" else " With `stream=True`, the call"
+    text = (
+        f"{asked or 'The call'} answers `{stream.media_type}`: a `Stream` (`AsyncStream` on the async client) that "
+        f"hands over {what} as it arrives, as {item}."
+    )
+    if stream.terminator is not None:
+        text += f" `{stream.terminator}` ends the stream."
+    text += (
+        " The connection is closed when the `with` block ends, or the loop does; a stream cut inside an item "
+        "raises `StreamInterruptedError`."
+    )
+    sync, async_ = examples
+    return Section("Streaming", f"{text.strip()}\n\n```python\n{sync}```\n\n```python\n{async_}```")
 
 
 def _security_section(api: ir.Api, op: ir.Operation) -> Section:
@@ -102,7 +131,7 @@ def operation_entry(
     group: ir.Group,
     op: ir.Operation,
     error_classes: dict[int, str],
-    examples: dict[str, tuple[str, str]],
+    examples: dict[str, tuple[str, str, str, str]],
     signature: str,
 ) -> Entry:
     """An operation: its signature, request, auth, responses, errors, and examples."""
@@ -165,9 +194,12 @@ def operation_entry(
         )
     if behaviour:
         sections.append(Section("Behaviour", "\n\n".join(behaviour)))
-    sync, async_ = examples[op.operation_id]
-    sections.append(Section("Example", f"```python\n{sync}```"))
-    sections.append(Section("Async example", f"```python\n{async_}```"))
+    sync, async_, stream_sync, stream_async = examples[op.operation_id]
+    if op.success is None or op.success.kind != "stream":
+        sections.append(Section("Example", f"```python\n{sync}```"))
+        sections.append(Section("Async example", f"```python\n{async_}```"))
+    if op.success is not None and op.success.stream is not None:
+        sections.append(_streaming_section(docs, op, (stream_sync, stream_async)))
     intro = f"`{op.method} {md.text(op.path)}`\n\n" + md.text("\n\n".join(t for t in (op.summary, op.description) if t))
     title, summary = f"{group.qualified}.{op.name}", f"`{op.method} {md.cell(op.path)}` {md.cell(op.summary)}"
     return Entry(title, "Operation", summary, intro, tuple(sections))
@@ -209,6 +241,13 @@ def doc_examples(api: ir.Api, methods: dict[str, tuple[MethodView, ...]]) -> dic
         for op in group.operations
         for kind, code in zip(("sync", "async"), _examples(api, group, op), strict=True)
     }
+    for group in api.groups:
+        for op in group.operations:
+            if op.success is not None and op.success.stream is not None:
+                streamed = _examples(api, group, op, streamed=True)
+                sources.update(
+                    zip((f"{op.operation_id}.stream_sync", f"{op.operation_id}.stream_async"), streamed, strict=True)
+                )
     for qualified, views in methods.items():
         stubs = [m for m in views if m.decorator == "overload"]
         for m in views:

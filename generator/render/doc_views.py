@@ -12,10 +12,10 @@ from dataclasses import replace
 
 from generator import ir
 from generator.render import markdown as md
-from generator.render.client_views import MethodView
 from generator.render.doc_operations import ERROR_CLASSES, method_entry, operation_entry, signature_key
 from generator.render.doc_parts import OPERATIONS_DIR, TYPES_DIR, Docs, Entry, Page, Row, Section
 from generator.render.doc_types import enum_entry, model_entry, union_entry
+from generator.render.method_views import MethodView
 
 
 def index_page(api: ir.Api, linked: list[tuple[Entry, str]], resources: tuple[Row, ...]) -> Page:
@@ -48,15 +48,18 @@ def _page(path: str, title: str, kind: str, intro: str, entries: list[Entry]) ->
     return Page(path, title, kind, intro, tuple(sections))
 
 
+# The examples of an operation: with each client, then of its stream (when it answers with one).
+_EXAMPLES = ("sync", "async", "stream_sync", "stream_async")
+
+
 def doc_pages(api: ir.Api, formatted: dict[str, str], methods: dict[str, tuple[MethodView, ...]]) -> list[Page]:
     """Every page of a package's reference docs, index last; `formatted` holds the sources `doc_examples`
     made of `methods`, formatted."""
     docs = Docs(api)
-    examples = {
-        op.operation_id: (formatted[f"{op.operation_id}.sync"], formatted[f"{op.operation_id}.async"])
-        for group in api.groups
-        for op in group.operations
-    }
+    examples = {}
+    for op in (op for group in api.groups for op in group.operations):
+        sync, async_, stream_sync, stream_async = (formatted.get(f"{op.operation_id}.{kind}", "") for kind in _EXAMPLES)
+        examples[op.operation_id] = (sync, async_, stream_sync, stream_async)
     pages: list[Page] = []
     linked: list[tuple[Entry, str]] = []
     resources: list[Row] = []

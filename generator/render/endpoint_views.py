@@ -96,30 +96,66 @@ def accept_header(op: ir.Operation) -> str | None:
     return ", ".join([*json, *(f"{m};q=0.9" if json else m for m in others)]) or None
 
 
+def stream_spec(stream: ir.StreamFormat) -> str:
+    """`StreamSpec(...)`: how the runtime reads a streamed answer (see `_streaming.StreamSpec`)."""
+    return construct(
+        "StreamSpec",
+        framing=literal(stream.framing) if stream.framing != "sse" else None,
+        events="True" if stream.events else None,
+        json_data="False" if not stream.json_data else None,
+        terminator=literal(stream.terminator) if stream.terminator is not None else None,
+    )
+
+
+def _item_kind(stream: ir.StreamFormat) -> str:
+    """How one item is parsed: validated (JSON, or an event's fields), or handed over as text."""
+    return "json" if stream.events or stream.json_data else "text"
+
+
+def streamed(op: ir.Operation) -> ir.StreamFormat | None:
+    """The stream the operation's first 2xx answer offers (alone, or beside JSON)."""
+    success = op.success
+    return success.stream if success is not None else None
+
+
 def endpoint_constant(
-    op: ir.Operation, parser: Parser, default_error: ir.TypeExpr | None, returns: tuple[str, Needs]
+    op: ir.Operation,
+    parser: Parser,
+    default_error: ir.TypeExpr | None,
+    returns: tuple[str, Needs],
+    as_stream: bool = False,
 ) -> Constant:
     """`Endpoint(method=..., path=..., response=..., params=..., ...)`, leaving out what is the runtime's default:
-    the constant of `op`, typed `Endpoint[returns]`."""
+    the constant of `op`, typed `Endpoint[returns]`. `as_stream`: the endpoint of the stream its first 2xx
+    answer offers beside JSON (its items parsed, that media type accepted)."""
     successes = success_responses(op)
     first = successes[0] if successes else None
+    stream = first.stream if first is not None and (as_stream or first.kind == "stream") else None
     params = [p for p in op.parameters if p.constant is None]
-    others = [r for r in successes[1:] if first is not None and (r.type, r.kind) != (first.type, first.kind)]
+    others = [
+        r
+        for r in successes[1:]
+        if first is not None and stream is None and (r.type, r.kind) != (first.type, first.kind)
+    ]
+    needs = uses("._endpoint", "Endpoint")
     error_parsers = [
         (r.status, parser(r.type, r.kind))
         for r in op.responses
         if not r.status.startswith("2") and r.type is not None and r.type != default_error and r not in successes
     ]
-    accept = accept_header(op)
+    accept = stream.media_type if stream is not None else accept_header(op)
+    response = parser(first.type, first.kind) if first else parser(None, "empty")
+    if stream is not None:
+        response = parser(stream.item, _item_kind(stream))
+        needs |= uses("._streaming", "StreamSpec")
     constants = [p for p in op.parameters if p.constant is not None]
-    needs = uses("._endpoint", "Endpoint")
     needs |= uses("._encoding", *(["Param"] if params else []), *(["Body"] if op.bodies else []))
     needs |= uses("._encoding", "PartEncoding") if any(b.encodings for b in op.bodies) else NOTHING
     value = call(
         "Endpoint",
         method=literal(op.method),
         path=literal(op.path),
-        response=parser(first.type, first.kind) if first else parser(None, "empty"),
+        response=response,
         params=_tuple([_param(p) for p in params]) if params else None,
         bodies=_tuple([_body(b) for b in op.bodies]) if op.bodies else None,
         responses=_parsers([(r.status, parser(r.type, r.kind)) for r in others]) if others else None,
@@ -130,10 +166,12 @@ def endpoint_constant(
         headers="{" + ", ".join(f"{literal(p.wire_name)}: {literal(p.constant)}" for p in constants) + "}"
         if constants
         else None,
+        stream=stream_spec(stream) if stream is not None else None,
     )
     hint_text, hint_needs = returns
     first_named = tuple(p for _, p in error_parsers)
-    return Constant(f"Endpoint[{hint_text}]", value, f"op {op.operation_id}", needs | hint_needs, first_named)
+    name = f"op {op.operation_id}{' stream' if as_stream else ''}"
+    return Constant(f"Endpoint[{hint_text}]", value, name, needs | hint_needs, first_named)
 
 
 def _parsers(by_status: list[tuple[str, Constant]]) -> Code:

@@ -30,6 +30,7 @@ RUNTIME_FILES = (
     "_deadline.py",
     "_response.py",
     "_transport.py",
+    "_streaming.py",
     "_pagination.py",
     "_polling.py",
     "_endpoint.py",
@@ -38,8 +39,8 @@ RUNTIME_FILES = (
 )
 # The line after which a runtime module holds async code whose sync twin is derived (it is not shipped).
 ASYNC_TWINS = "# Async twins: the sync ones are derived from them when a package is generated (render/runtime.py).\n"
-# Sync names that are not the async name without its prefix.
-RENAMED = {"aclose": "close", "aread": "read", "asyncio": "time"}  # `asyncio.sleep` -> `time.sleep`
+# Sync names that are not the async name without its prefix (`asyncio.sleep` -> `time.sleep`).
+RENAMED = {"aclose": "close", "aread": "read", "aiter_bytes": "iter_bytes", "asyncio": "time"}
 _PREFIXED = re.compile(r"\b(_?)(?:Async(?=[A-Z])|async_)(\w+)")
 
 

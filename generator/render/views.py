@@ -14,8 +14,8 @@ from generator import ir
 from generator.ir.modules import partition
 from generator.ir.names import Identifier
 from generator.render.client_modules import ClientView, client_view
-from generator.render.client_views import MODES, Mode
 from generator.render.descriptions import plain
+from generator.render.method_views import MODES, Mode
 from generator.render.needs import NOTHING, Needs, joined, uses
 from generator.render.python_code import QUALIFIED, docstring, hint, import_lines, literal, typed
 

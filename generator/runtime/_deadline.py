@@ -6,7 +6,8 @@ Every phase is given at most the time left when it starts, and the body is read 
 the deadline after each one. Response headers are read by httpcore with one read timeout for every read and
 no hook in between, so on the package's own httpx client every read of a connection is cut at the deadline
 of the request being sent (`bound_reads`); a caller's own `http_client` bounds header reads one read at a
-time. An `httpx.Timeout` keeps httpx's own per-phase, per-read meaning.
+time. An `httpx.Timeout` keeps httpx's own per-phase, per-read meaning. A streamed answer (`Stream`) is bounded
+by the deadline until its headers arrive, then by the timeout per read (`Deadline.release`).
 """
 
 from __future__ import annotations
@@ -87,6 +88,13 @@ class Deadline:
             trace(event, info)
 
         request.extensions["trace"] = atrace if asynchronous else trace
+
+    def release(self, request: httpx.Request) -> None:
+        """Once a stream's headers are in: its reads are no longer cut at the deadline. A stream may last as
+        long as the server sends, so the timeout bounds the wait for the headers and then each read (the
+        silence between two chunks), never the stream's whole length."""
+        request.extensions.pop("trace", None)  # httpcore reads both when the body's first read starts
+        request.extensions["timeout"] = self.phases.as_dict()
 
     def guard(self, response: httpx.Response) -> None:
         """Make reading `response`'s body raise `httpx.ReadTimeout` once the deadline has passed."""

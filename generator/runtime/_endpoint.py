@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 from urllib.parse import urlencode
 
-from ._encoding import Body, Param, form_fields, json_bytes, multipart_parts, raw_bytes
+from ._encoding import Body, Param, form_fields, json_bytes, multipart_parts, plain, raw_bytes
 from ._runtime import ResponseType
+from ._streaming import StreamSpec
 
 T = TypeVar("T")
 
@@ -21,6 +22,7 @@ class Endpoint(Generic[T]):
     `response` parses the first documented 2xx body; `responses` holds other 2xx statuses whose bodies
     differ; `security` lists the alternatives of scheme names (empty: no credentials needed); `server` is
     the operation's own server (its `servers` or its path's), absolute or relative to the client's `base_url`.
+    `stream` says how a streamed answer is framed; `response` then parses one item of it.
     """
 
     method: str
@@ -34,6 +36,7 @@ class Endpoint(Generic[T]):
     accept: str | None = "application/json"
     headers: Mapping[str, str] = field(default_factory=dict)  # constant header parameters
     server: str | None = None
+    stream: StreamSpec | None = None
 
     def at(self, url: str) -> Endpoint[T]:
         """The same operation sent to a URL the server handed out (a `Location`)."""
@@ -75,3 +78,8 @@ def encode_body(body: Any, spec: Body, headers: dict[str, str]) -> dict[str, Any
     if spec.kind in ("binary", "text"):
         return {"content": raw_bytes(body[1] if isinstance(body, tuple) else body)}
     return {"content": json_bytes(body)}
+
+
+def flagged(body: Any, flag: str) -> dict[str, Any]:
+    """A JSON body (a model or plain data) with its boolean property `flag` set: the call asks for the stream."""
+    return {**(plain(body) or {}), flag: True}

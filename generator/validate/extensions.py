@@ -1,6 +1,6 @@
 """Stage 2, our `x-` extensions checked: `x-poll`, `x-pagination`, `x-poll-location`, `x-async-action`,
-`x-python-method`, each well formed and naming what exists (fields of the answer, query parameters,
-operations, discriminator values), each error located at the part that is wrong.
+`x-python-method`, `x-stream-terminator`, each well formed and naming what exists (fields of the answer, query
+parameters, operations, discriminator values), each error located at the part that is wrong.
 
 `ir/read_extensions.py` reads them into the IR, trusting what is checked here. Runs on a document whose
 structure and references are valid; the fields an extension names are found as `objects.py` says.
@@ -15,7 +15,7 @@ from typing import Any
 from generator.errors import Diagnostic, SpecError
 from generator.load.document import Document, join_pointer, ref_pointer
 from generator.validate import view
-from generator.validate.objects import Object, Objects, is_json
+from generator.validate.objects import Object, Objects, is_json, is_stream
 
 POLL_HINT = (
     "write it as `x-poll: {status: <field>, done: [<values>], failed: [<values>], progress: <field>, "
@@ -108,6 +108,28 @@ class _Operation:
         self._follow()
         self._method_name()
         self._async_action()
+        self._stream_terminators()
+
+    def _stream_terminators(self) -> None:
+        """`x-stream-terminator` on a response's media type: the text (or null: none) that ends a stream."""
+        for _, response, at in self.operation.responses(self.doc):
+            for media, content in response.get("content", {}).items():
+                if not isinstance(content, dict) or "x-stream-terminator" not in content:
+                    continue
+                where = at + join_pointer("content", media, "x-stream-terminator")
+                value = content["x-stream-terminator"]
+                if not is_stream(media):
+                    raise self.doc.error(
+                        where,
+                        f"`x-stream-terminator` applies to a stream; {media!r} is not one.",
+                        "put it on a text/event-stream, JSON lines or JSON sequence media type.",
+                    )
+                if value is not None and (not isinstance(value, str) or not value or "\n" in value):
+                    raise self.doc.error(
+                        where,
+                        "`x-stream-terminator` is one line of text, or null.",
+                        "write the `data` (or line) that ends the stream: `x-stream-terminator: END`.",
+                    )
 
     def _method_name(self) -> None:
         key = next((k for k in ("x-python-method", "x-method-name") if k in self.spec), None)

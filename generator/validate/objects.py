@@ -32,6 +32,18 @@ def is_json(media_type: str) -> bool:
     return essence == "application/json" or essence.endswith("+json")
 
 
+# Sequential media types: a body of items, each handed over as it arrives (`ir.StreamFormat`).
+STREAM_MEDIA_TYPES = frozenset(
+    {"text/event-stream", "application/jsonl", "application/x-ndjson", "application/x-jsonlines"}
+    | {"application/json-seq"}
+)
+
+
+def is_stream(media_type: str) -> bool:
+    """Whether a media type is a sequence of items: server-sent events, JSON lines, JSON text sequences."""
+    return media_type.split(";")[0].strip().lower() in STREAM_MEDIA_TYPES
+
+
 class Objects:
     """The objects of one document's schemas."""
 

@@ -25,6 +25,7 @@ def test_the_twinned_modules() -> None:
         "_deadline.py",
         "_response.py",
         "_transport.py",
+        "_streaming.py",
         "_pagination.py",
         "_polling.py",
         "_api_client.py",

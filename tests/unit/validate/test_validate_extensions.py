@@ -115,3 +115,26 @@ def test_a_discriminator_mapping_to_nothing_is_a_validation_error(tmp_path: Path
     (diagnostic,) = caught.value.diagnostics
     assert diagnostic.location.pointer == "/components/schemas/Event/discriminator/mapping/done"
     assert "'Jobb', which points at nothing" in diagnostic.message
+
+
+@pytest.mark.parametrize(
+    ("media", "terminator", "words"),
+    [
+        ("application/json", "END", "applies to a stream; 'application/json' is not one"),
+        ("text/event-stream", 3, "one line of text, or null"),
+        ("text/event-stream", "a\nb", "one line of text, or null"),
+    ],
+)
+def test_a_stream_terminator_is_one_line_on_a_stream(tmp_path: Path, media: str, terminator: Any, words: str) -> None:
+    content = {media: {"schema": {"type": "object"}, "x-stream-terminator": terminator}}
+    paths = {"/s": {"get": {"operationId": "s", "responses": {"200": {"description": "ok", "content": content}}}}}
+    with pytest.raises(SpecError) as raised:
+        _validate(tmp_path, minimal_spec({}, paths))
+    (error,) = raised.value.diagnostics
+    assert words in error.message and error.location.pointer.endswith("/x-stream-terminator")
+
+
+def test_a_stream_terminator_may_be_null(tmp_path: Path) -> None:
+    content = {"application/jsonl": {"schema": {"type": "object"}, "x-stream-terminator": None}}
+    paths = {"/s": {"get": {"operationId": "s", "responses": {"200": {"description": "ok", "content": content}}}}}
+    _validate(tmp_path, minimal_spec({}, paths))
