@@ -123,9 +123,24 @@ def stream_flag(schemas: SchemaBuilder, body: dict[str, Any]) -> str | None:
     json_media = next(
         (m for m in body.get("content", {}) if m.split(";")[0].strip().lower() == "application/json"), None
     )
-    schema = _resolved(schemas, body["content"][json_media].get("schema")) if json_media is not None else {}
-    flag = _resolved(schemas, schema.get("properties", {}).get("stream"))
+    schema = body["content"][json_media].get("schema") if json_media is not None else None
+    flag = _resolved(schemas, _property(schemas, schema, "stream"))
     types = flag.get("type")
     alternatives = [_resolved(schemas, s).get("type") for s in flag.get("anyOf", flag.get("oneOf", []))]
     boolean = types == "boolean" or (isinstance(types, list) and "boolean" in types) or "boolean" in alternatives
     return "stream" if boolean else None
+
+
+def _property(schemas: SchemaBuilder, schema: Any, name: str) -> Any:
+    """The schema of property `name` of an object schema, its own or an `allOf` part's (OpenAI's chat request
+    declares `stream` in the second part of an `allOf`)."""
+    stack, seen = [schema], set()
+    while stack:
+        part = _resolved(schemas, stack.pop())
+        if id(part) in seen:
+            continue
+        seen.add(id(part))
+        if name in (part.get("properties") or {}):
+            return part["properties"][name]
+        stack.extend(reversed(part.get("allOf") or []))
+    return None

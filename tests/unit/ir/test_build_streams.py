@@ -100,3 +100,23 @@ def test_a_discriminated_union_of_named_events_keeps_its_variants(tmp_path: Path
     assert success.stream is not None and success.stream.events and success.stream.json_data
     assert success.type == ir.Named("Event")  # the spec's own union, its variants by `event`
     assert any("read as the event object" in w.message for w in warnings)
+
+
+def test_the_stream_flag_is_found_in_an_all_of_part(tmp_path: Path) -> None:
+    # OpenAI's CreateChatCompletionRequest: `allOf: [$ref: CreateModelResponseProperties, {properties: {stream}}]`.
+    base = {"type": "object", "properties": {"model": {"type": "string"}}}
+    request = {"allOf": [{"$ref": "#/components/schemas/Base"}, {"type": "object", "properties": {
+        "stream": {"type": "boolean", "nullable": True, "default": False}}}]}  # fmt: skip
+    ok = {"description": "ok", "content": {
+        "application/json": {"schema": {"$ref": "#/components/schemas/Chunk"}},
+        "text/event-stream": {"schema": {"$ref": "#/components/schemas/Chunk"}}}}  # fmt: skip
+    create = {
+        "operationId": "create",
+        "responses": {"200": ok},
+        "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Request"}}}},
+    }
+    spec = minimal_spec({"Chunk": CHUNK, "Base": base, "Request": request}, {"/c": {"post": create}})
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(spec, sort_keys=False))
+    (op,) = [o for g in build_api(path, "s").groups for o in g.operations]
+    assert op.stream_flag == "stream"
