@@ -48,6 +48,7 @@ __getattr__, __dir__ = lazy_exports(
     VoucherifyClient .client
     WaitFailedError ._exceptions
     WaitTimeoutError ._exceptions
+    WebhookVerificationError ._exceptions
     """,
     ".types",
 )

@@ -20,6 +20,7 @@ from generator.ir.definitions import (
     UnionType,
     Variant,
 )
+from generator.ir.events import STANDARD_WEBHOOKS, Event, Signature, Webhooks
 from generator.ir.operations import (
     PAGE_KINDS,
     Follow,
@@ -59,6 +60,7 @@ from generator.ir.type_exprs import (
 
 __all__ = [
     "PAGE_KINDS",
+    "STANDARD_WEBHOOKS",
     "Api",
     "Credential",
     "Definition",
@@ -66,6 +68,7 @@ __all__ = [
     "Enum",
     "EnumDefault",
     "EnumMember",
+    "Event",
     "Field",
     "Follow",
     "Group",
@@ -89,11 +92,13 @@ __all__ = [
     "SchemeKind",
     "SecurityScheme",
     "ServerVariable",
+    "Signature",
     "StartsAction",
     "TypeExpr",
     "UnionOf",
     "UnionType",
     "Variant",
+    "Webhooks",
     "named_in",
     "walk",
 ]
