@@ -172,8 +172,9 @@ class PaginationLoopError(APIError):
 
 class WebhookVerificationError(APIError):
     """A received webhook could not be verified: its signature or timestamp header is missing or malformed,
-    no signature matches any secret, or its timestamp is outside the tolerance (a replay, or a skewed clock).
-    Nothing was parsed."""
+    no signature matches any secret, or its timestamp is outside the tolerance (a replay, or a skewed clock);
+    nothing was parsed. Also raised when a verified payload is not one of the API's events (not JSON, or a
+    shape no event has): it is not trusted as one."""
 
 
 class WaitTimeoutError(APIError, TimeoutError):

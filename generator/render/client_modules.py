@@ -74,6 +74,7 @@ class ClientView:
     imports: tuple[str, ...]
     type_imports: tuple[str, ...]  # under `if TYPE_CHECKING:`
     exports: dict[str, list[str]]  # public names by the module that defines them
+    webhooks_attribute: str = ""  # the client's `Webhooks` (`webhooks_attribute`); "" when the API sends none
 
 
 def _group_view(api: ir.Api, group: ir.Group, scope: Scope, module: str) -> GroupView:
@@ -162,6 +163,15 @@ def webhook_env(api: ir.Api) -> str:
     return f"{api.package.upper()}_WEBHOOK_SECRET"
 
 
+def webhooks_attribute(api: ir.Api) -> str:
+    """The client attribute holding its `Webhooks`: `webhooks`, or `webhook_events` where a resource (the
+    operations that manage webhook subscriptions, often) is called `webhooks`; "" when the API sends none."""
+    if api.webhooks is None:
+        return ""
+    taken = any(g.name == "webhooks" and not g.parent for g in api.groups)
+    return "webhook_events" if taken else "webhooks"
+
+
 def _init_doc(api: ir.Api, secrets: list[ir.Credential]) -> str:
     """The docstring of the client's `__init__`: every argument, credentials with their environment variables."""
     lines = [f"- `{c.name}`: or the environment variable `{c.env_var}`" for c in secrets]
@@ -173,7 +183,10 @@ def _init_doc(api: ir.Api, secrets: list[ir.Credential]) -> str:
         "  `httpx.Timeout`: httpx's per-phase timeouts); `max_retries`: retries of failed idempotent requests",
         "- `http_client`: an httpx client of your own (its pool is left open on close)",
         *(
-            [f"- `webhook_secret`: verifies `client.webhooks`, or the environment variable `{webhook_env(api)}`"]
+            [
+                f"- `webhook_secret`: verifies `client.{webhooks_attribute(api)}`, or the environment variable "
+                f"`{webhook_env(api)}`"
+            ]
             if api.webhooks
             else []
         ),
@@ -250,6 +263,7 @@ def client_view(api: ir.Api) -> ClientView:
             **({".webhooks": ["Webhooks"]} if api.webhooks else {}),
             **_RUNTIME_EXPORTS,
         },
+        webhooks_attribute=webhooks_attribute(api),
     )
 
 

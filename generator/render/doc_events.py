@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from generator import ir
 from generator.render import markdown as md
-from generator.render.client_modules import webhook_env
+from generator.render.client_modules import webhook_env, webhooks_attribute
 from generator.render.doc_parts import TYPES_DIR, Docs, Page, Row, Section
 
 EVENTS_PAGE = "events.md"
@@ -25,10 +25,10 @@ def events_page(api: ir.Api, docs: Docs) -> Page | None:
     )
     intro = (
         f"The events the API sends to your endpoints, {len(hooks.events)} in all,{tagged}. "
-        f"`client.webhooks.unwrap(payload, headers)` (or `Webhooks(secret=...)`, without a client) verifies the "
-        f"signature, then parses the raw body into `{api.import_name}.webhooks.Event`{later}. A missing, malformed "
-        "or wrong signature, or a timestamp outside the tolerance, raises `WebhookVerificationError` and "
-        "nothing is parsed."
+        f"`client.{webhooks_attribute(api)}.unwrap(payload, headers)` (or `Webhooks(secret=...)`, without a "
+        f"client) verifies the signature, then parses the raw body into `{api.import_name}.webhooks.Event`{later}. "
+        "A missing, malformed or wrong signature, or a timestamp outside the tolerance, raises "
+        "`WebhookVerificationError` and nothing is parsed."
     )
     rows = tuple(
         Row((f"`{md.cell(e.name)}`", docs.type_md(e.type, f"{TYPES_DIR}/"), ", ".join(f"`{t}`" for t in e.tags),

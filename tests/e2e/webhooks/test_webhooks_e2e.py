@@ -180,3 +180,13 @@ def same(payload: str) -> Event:
 """
     (tmp_path / "program.py").write_text(program)
     mypy_strict(["program.py"], tmp_path / ".mypy_cache", cwd=tmp_path)
+
+
+def test_a_webhooks_resource_keeps_its_name(make_package: MakePackage) -> None:
+    spec = yaml.safe_load(SPEC.read_text())
+    subscriptions = {"operationId": "listWebhooks", "tags": ["Webhooks"], "responses": {"200": {"description": "ok"}}}
+    spec["paths"]["/webhooks"] = {"get": subscriptions}
+    package = make_package(spec, "events_named")
+    client = package.EventsNamedClient(webhook_secret=SECRET)
+    assert callable(client.webhooks.list)  # the resource
+    assert client.webhook_events.unwrap(PAID, standard_headers(PAID), now=NOW).amount == 3
