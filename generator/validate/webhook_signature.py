@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.load.document import Document
+from generator.load.document import Document, join_pointer
 
 STANDARD = "standard-webhooks"
 # Each optional field of a vendor scheme and the values it takes (None: any string).
@@ -32,7 +32,13 @@ HINT = (
 
 
 def check_webhook_signature(doc: Document) -> None:
-    """Raise a located `SpecError` when the root's `x-webhook-signature` is not well formed."""
+    """Raise a located `SpecError` when the root's `x-webhook-signature` is not well formed, or one is declared
+    on a webhook (where it would be ignored: a package verifies all its events one way)."""
+    for name, item in (doc.data.get("webhooks") or {}).items():
+        for at, holder in [("", item), *((f"/{m}", op) for m, op in (item or {}).items() if isinstance(op, dict))]:
+            if isinstance(holder, dict) and "x-webhook-signature" in holder:
+                where = join_pointer("webhooks", name) + at + "/x-webhook-signature"
+                raise doc.error(where, "`x-webhook-signature` is read at the document's root only.", HINT)
     if "x-webhook-signature" not in doc.data:
         return
     declared = doc.data["x-webhook-signature"]

@@ -190,3 +190,37 @@ def test_a_webhooks_resource_keeps_its_name(make_package: MakePackage) -> None:
     client = package.EventsNamedClient(webhook_secret=SECRET)
     assert callable(client.webhooks.list)  # the resource
     assert client.webhook_events.unwrap(PAID, standard_headers(PAID), now=NOW).amount == 3
+
+
+CALLBACKS_30 = """\
+openapi: 3.0.3
+info: {title: Jobs, version: "1"}
+paths:
+  /jobs:
+    post:
+      operationId: startJob
+      responses:
+        "202": {description: started}
+      callbacks:
+        finished:
+          "{$request.body#/callback}":
+            post:
+              requestBody:
+                content:
+                  application/json:
+                    schema:
+                      type: object
+                      required: [job, ok]
+                      properties:
+                        job: {type: string}
+                        ok: {type: boolean}
+              responses:
+                "200": {description: ok}
+"""
+
+
+def test_callbacks_of_an_openapi_30_document(make_package: MakePackage) -> None:
+    package = make_package(CALLBACKS_30, "jobs")
+    body = b'{"job": "j_1", "ok": true}'
+    event = package.JobsClient(webhook_secret=SECRET).webhooks.unwrap(body, standard_headers(body), now=NOW)
+    assert type(event).__name__ == "FinishedPostEvent" and event.ok is True

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from generator import ir
 from generator.errors import Diagnostic, SpecError
@@ -123,3 +124,12 @@ def test_malformed_signature_refused_where_it_is(tmp_path: Path, declared: Any, 
         _build(tmp_path, _callbacks_30({}, {"x-webhook-signature": declared}))
     (found,) = raised.value.diagnostics
     assert found.location.pointer == pointer and message in found.message
+
+
+def test_a_signature_on_a_webhook_is_refused_where_it_is(tmp_path: Path) -> None:
+    spec = yaml.safe_load((DATA / "events31.yaml").read_text())
+    spec["webhooks"]["order.paid"]["post"]["x-webhook-signature"] = "standard-webhooks"
+    with pytest.raises(SpecError) as raised:
+        _build(tmp_path, spec)
+    (found,) = raised.value.diagnostics
+    assert found.location.pointer == "/webhooks/order.paid/post/x-webhook-signature"
