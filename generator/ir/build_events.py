@@ -63,6 +63,8 @@ def _operations(schemas: SchemaBuilder) -> list[_Found]:
         for callback_name, callback in op.spec.get("callbacks", {}).items():
             callback, cb_at = _follow(schemas, callback, op.pointer + join_pointer("callbacks", callback_name))
             for expression, item in callback.items():
+                if str(expression).startswith("x-"):  # an extension of the Callback Object
+                    continue
                 item, item_at = _follow(schemas, item, cb_at + join_pointer(expression))
                 for method, operation, op_at in view.item_operations(item, item_at):
                     event = f"{op.operation_id}/{callback_name}"
