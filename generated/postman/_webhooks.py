@@ -194,10 +194,6 @@ class BaseWebhooks(Generic[EventT]):
         """The event `payload` carries, once its signature is verified (`verify_signature`); an event type
         this package does not know yet parses as the events' generic model, every field kept."""
         self.verify_signature(payload, headers, secret=secret, now=now)
-        return self.parse(payload)
-
-    def parse(self, payload: bytes | str) -> EventT:
-        """The event `payload` carries, without verifying it: for payloads already verified elsewhere."""
         try:
             return self._event.validate_python(json.loads(payload))
         except (ValueError, ValidationError) as error:
