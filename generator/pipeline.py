@@ -12,6 +12,7 @@ from generator import ir
 from generator.background import in_background
 from generator.config import Naming, Project
 from generator.errors import Diagnostic, InternalError, Location, SpecError
+from generator.ir.build_events import build_webhooks
 from generator.ir.build_groups import build_groups
 from generator.ir.build_models import SchemaBuilder
 from generator.ir.build_operations import build_server
@@ -56,6 +57,7 @@ def _ir(
     try:
         schemas.build_components()
         groups = build_groups(doc, schemas, auth, naming.by_paths, naming.methods)
+        webhooks = build_webhooks(schemas)
         refuse_deep_chains(schemas.definitions(), doc)
     except (SpecError, InternalError):
         raise
@@ -76,6 +78,7 @@ def _ir(
         auth=auth,
         definitions=schemas.definitions(),
         groups=groups,
+        webhooks=webhooks,
     )
     note = schemas.untyped_note()
     return api, relaxed.warnings + schemas.warnings + ([note] if note else [])

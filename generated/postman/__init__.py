@@ -50,6 +50,7 @@ __getattr__, __dir__ = lazy_exports(
     UnprocessableEntityError ._exceptions
     WaitFailedError ._exceptions
     WaitTimeoutError ._exceptions
+    WebhookVerificationError ._exceptions
     """,
     ".types",
 )

@@ -19,6 +19,7 @@ from ._exceptions import (
     UnprocessableEntityError,
     WaitFailedError,
     WaitTimeoutError,
+    WebhookVerificationError,
 )
 from ._pagination import AsyncPage, Page
 from ._polling import Accepted, ActionHandle, AsyncAccepted, AsyncActionHandle
@@ -95,6 +96,7 @@ __all__ = [
     "UnprocessableEntityError",
     "WaitFailedError",
     "WaitTimeoutError",
+    "WebhookVerificationError",
 ]
 
 __spec_sha256__: str

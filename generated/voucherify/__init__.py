@@ -52,8 +52,10 @@ __getattr__, __dir__ = lazy_exports(
     VoucherifyClient .client
     WaitFailedError ._exceptions
     WaitTimeoutError ._exceptions
+    WebhookVerificationError ._exceptions
+    Webhooks .webhooks
     """,
     ".types",
 )
 
-__spec_sha256__ = "d7c89f2390c1dd97f0e064eea06c5bf98505276247f5d36791986fa48cdbcbd2"
+__spec_sha256__ = "156f774515ec97e4d855cf5c4214f39d8b46bf3a1643903f6336106c4c5a5c4e"

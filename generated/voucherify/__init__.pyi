@@ -19,6 +19,7 @@ from ._exceptions import (
     UnprocessableEntityError,
     WaitFailedError,
     WaitTimeoutError,
+    WebhookVerificationError,
 )
 from ._pagination import AsyncPage, Page
 from ._polling import Accepted, ActionHandle, AsyncAccepted, AsyncActionHandle
@@ -41,8 +42,12 @@ from .types.campaign_vouchers_import_action import CampaignVouchersImportAction
 from .types.campaign_vouchers_import_csv_action import CampaignVouchersImportCsvAction
 from .types.campaign_vouchers_update_action import CampaignVouchersUpdateAction
 from .types.campaigns_metadata_key_purge_action import CampaignsMetadataKeyPurgeAction
+from .types.customer_created_event import CustomerCreatedEvent
 from .types.customer_csv_import_failure import CustomerCsvImportFailure
 from .types.customer_csv_import_result import CustomerCsvImportResult
+from .types.customer_deleted_event import CustomerDeletedEvent
+from .types.customer_rewarded_event import CustomerRewardedEvent
+from .types.customer_rewarded_loyalty_points_event import CustomerRewardedLoyaltyPointsEvent
 from .types.customer_update import CustomerUpdate
 from .types.customers_bulk_update_action import CustomersBulkUpdateAction
 from .types.customers_import_csv_action import CustomersImportCsvAction
@@ -50,6 +55,7 @@ from .types.customers_metadata_key_purge_action import CustomersMetadataKeyPurge
 from .types.customers_metadata_update_action import CustomersMetadataUpdateAction
 from .types.error import Error
 from .types.error_detail import ErrorDetail
+from .types.event import Event, EventUnknown
 from .types.import_vouchers_to_campaign_using_csv_body import ImportVouchersToCampaignUsingCsvBody
 from .types.import_vouchers_using_csv_body import ImportVouchersUsingCsvBody
 from .types.message_result import MessageResult
@@ -65,6 +71,11 @@ from .types.products_bulk_update_action import ProductsBulkUpdateAction
 from .types.products_import_csv_action import ProductsImportCsvAction
 from .types.products_metadata_key_purge_action import ProductsMetadataKeyPurgeAction
 from .types.products_metadata_update_action import ProductsMetadataUpdateAction
+from .types.publication_succeeded_event import PublicationSucceededEvent
+from .types.redemption_failed_event import RedemptionFailedEvent
+from .types.redemption_rollback_failed_event import RedemptionRollbackFailedEvent
+from .types.redemption_rollback_succeeded_event import RedemptionRollbackSucceededEvent
+from .types.redemption_succeeded_event import RedemptionSucceededEvent
 from .types.resource_bulk_update_result import ResourceBulkUpdateResult
 from .types.resource_update_error import ResourceUpdateError
 from .types.resource_update_status import ResourceUpdateStatus
@@ -75,19 +86,27 @@ from .types.update_customers_metadata_in_bulk_body import UpdateCustomersMetadat
 from .types.update_vouchers_metadata_in_bulk_body import UpdateVouchersMetadataInBulkBody
 from .types.voucher import Voucher, VoucherType
 from .types.voucher_bulk_update_result import VoucherBulkUpdateResult
+from .types.voucher_created_event import VoucherCreatedEvent
 from .types.voucher_csv_import_failure import VoucherCsvImportFailure
 from .types.voucher_csv_import_result import VoucherCsvImportResult
+from .types.voucher_deleted_event import VoucherDeletedEvent
+from .types.voucher_disabled_event import VoucherDisabledEvent
+from .types.voucher_enabled_event import VoucherEnabledEvent
 from .types.voucher_import import VoucherImport, VoucherImportRedemption, VoucherImportType
 from .types.voucher_import_failure import VoucherImportFailure
 from .types.voucher_import_result import VoucherImportResult
 from .types.voucher_metadata_update import VoucherMetadataUpdate
+from .types.voucher_published_event import VoucherPublishedEvent
 from .types.voucher_update_error import VoucherUpdateError
 from .types.voucher_update_status import VoucherUpdateStatus
+from .types.voucher_updated_event import VoucherUpdatedEvent
 from .types.vouchers_bulk_update_action import VouchersBulkUpdateAction
 from .types.vouchers_import_action import VouchersImportAction
 from .types.vouchers_import_csv_action import VouchersImportCsvAction
 from .types.vouchers_metadata_key_purge_action import VouchersMetadataKeyPurgeAction
 from .types.vouchers_metadata_update_action import VouchersMetadataUpdateAction
+from .types.webhook_event import WebhookEvent
+from .webhooks import Webhooks
 
 __all__ = [
     "APIConnectionError",
@@ -124,8 +143,12 @@ __all__ = [
     "CampaignVouchersUpdateAction",
     "CampaignsMetadataKeyPurgeAction",
     "ConflictError",
+    "CustomerCreatedEvent",
     "CustomerCsvImportFailure",
     "CustomerCsvImportResult",
+    "CustomerDeletedEvent",
+    "CustomerRewardedEvent",
+    "CustomerRewardedLoyaltyPointsEvent",
     "CustomerUpdate",
     "CustomersBulkUpdateAction",
     "CustomersImportCsvAction",
@@ -133,6 +156,8 @@ __all__ = [
     "CustomersMetadataUpdateAction",
     "Error",
     "ErrorDetail",
+    "Event",
+    "EventUnknown",
     "FileInput",
     "ImportVouchersToCampaignUsingCsvBody",
     "ImportVouchersUsingCsvBody",
@@ -157,8 +182,13 @@ __all__ = [
     "ProductsImportCsvAction",
     "ProductsMetadataKeyPurgeAction",
     "ProductsMetadataUpdateAction",
+    "PublicationSucceededEvent",
     "RateLimitError",
     "RawResponse",
+    "RedemptionFailedEvent",
+    "RedemptionRollbackFailedEvent",
+    "RedemptionRollbackSucceededEvent",
+    "RedemptionSucceededEvent",
     "RequestOptions",
     "ResourceBulkUpdateResult",
     "ResourceUpdateError",
@@ -175,17 +205,23 @@ __all__ = [
     "UpdateVouchersMetadataInBulkBody",
     "Voucher",
     "VoucherBulkUpdateResult",
+    "VoucherCreatedEvent",
     "VoucherCsvImportFailure",
     "VoucherCsvImportResult",
+    "VoucherDeletedEvent",
+    "VoucherDisabledEvent",
+    "VoucherEnabledEvent",
     "VoucherImport",
     "VoucherImportFailure",
     "VoucherImportRedemption",
     "VoucherImportResult",
     "VoucherImportType",
     "VoucherMetadataUpdate",
+    "VoucherPublishedEvent",
     "VoucherType",
     "VoucherUpdateError",
     "VoucherUpdateStatus",
+    "VoucherUpdatedEvent",
     "VoucherifyClient",
     "VouchersBulkUpdateAction",
     "VouchersImportAction",
@@ -194,6 +230,9 @@ __all__ = [
     "VouchersMetadataUpdateAction",
     "WaitFailedError",
     "WaitTimeoutError",
+    "WebhookEvent",
+    "WebhookVerificationError",
+    "Webhooks",
 ]
 
 __spec_sha256__: str

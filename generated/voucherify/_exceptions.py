@@ -19,6 +19,7 @@ APIError
 │   └── InternalServerError       5xx
 ├── WaitFailedError               polled work ended in a failed state
 ├── UnexpectedActionError         started work turned out another type than the call promised
+├── WebhookVerificationError      a webhook's signature is missing, malformed, wrong or out of its time window
 └── WaitTimeoutError              polled work did not finish in time (also a TimeoutError)
 """
 
@@ -168,6 +169,13 @@ class PaginationLoopError(APIError):
         super().__init__(message)
         self.response = response
         self.repeated = repeated
+
+
+class WebhookVerificationError(APIError):
+    """A received webhook could not be verified: its signature or timestamp header is missing or malformed,
+    no signature matches any secret, or its timestamp is outside the tolerance (a replay, or a skewed clock);
+    nothing was parsed. Also raised when a verified payload is not one of the API's events (not JSON, or a
+    shape no event has): it is not trusted as one."""
 
 
 class WaitTimeoutError(APIError, TimeoutError):

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from .resources.skus import AsyncSKUsResource, SKUsResource
     from .resources.vouchers import AsyncVouchersResource, VouchersResource
     from .types import AsyncAction, Error
+    from .webhooks import Webhooks
 
 
 class AsyncActionFailedError(WaitFailedError):
@@ -64,6 +65,7 @@ class VoucherifyClient(APIClient):
         app_id: str | None = None,
         app_token: str | None = None,
         cluster: str = "api",
+        webhook_secret: str | None = None,
         base_url: str | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
@@ -79,6 +81,7 @@ class VoucherifyClient(APIClient):
         - `timeout`: seconds one attempt of a request may take in all, reading the body included (or an
           `httpx.Timeout`: httpx's per-phase timeouts); `max_retries`: retries of failed idempotent requests
         - `http_client`: an httpx client of your own (its pool is left open on close)
+        - `webhook_secret`: verifies `client.webhooks`, or the environment variable `VOUCHERIFY_WEBHOOK_SECRET`
         - `lenient`: parse answers that contradict their schema as far as they match (with a logged warning)
           rather than raise `APIResponseValidationError`
         """
@@ -92,6 +95,14 @@ class VoucherifyClient(APIClient):
             default_error=_ERROR,
             lenient=lenient,
         )
+        self._webhook_secret = webhook_secret
+
+    @cached_property
+    def webhooks(self) -> Webhooks:
+        """Received webhooks verified with `webhook_secret`, then parsed into the API's events."""
+        from .webhooks import Webhooks
+
+        return Webhooks(secret=self._webhook_secret)
 
     @cached_property
     def async_actions(self) -> AsyncActionsResource:
@@ -168,6 +179,7 @@ class AsyncVoucherifyClient(AsyncAPIClient):
         app_id: str | None = None,
         app_token: str | None = None,
         cluster: str = "api",
+        webhook_secret: str | None = None,
         base_url: str | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
@@ -183,6 +195,7 @@ class AsyncVoucherifyClient(AsyncAPIClient):
         - `timeout`: seconds one attempt of a request may take in all, reading the body included (or an
           `httpx.Timeout`: httpx's per-phase timeouts); `max_retries`: retries of failed idempotent requests
         - `http_client`: an httpx client of your own (its pool is left open on close)
+        - `webhook_secret`: verifies `client.webhooks`, or the environment variable `VOUCHERIFY_WEBHOOK_SECRET`
         - `lenient`: parse answers that contradict their schema as far as they match (with a logged warning)
           rather than raise `APIResponseValidationError`
         """
@@ -196,6 +209,14 @@ class AsyncVoucherifyClient(AsyncAPIClient):
             default_error=_ERROR,
             lenient=lenient,
         )
+        self._webhook_secret = webhook_secret
+
+    @cached_property
+    def webhooks(self) -> Webhooks:
+        """Received webhooks verified with `webhook_secret`, then parsed into the API's events."""
+        from .webhooks import Webhooks
+
+        return Webhooks(secret=self._webhook_secret)
 
     @cached_property
     def async_actions(self) -> AsyncActionsResourceAsync:

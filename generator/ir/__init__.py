@@ -20,6 +20,7 @@ from generator.ir.definitions import (
     UnionType,
     Variant,
 )
+from generator.ir.events import STANDARD_WEBHOOKS, Event, Signature, Webhooks
 from generator.ir.operations import (
     PAGE_KINDS,
     Follow,
@@ -61,6 +62,7 @@ from generator.ir.type_exprs import (
 
 __all__ = [
     "PAGE_KINDS",
+    "STANDARD_WEBHOOKS",
     "Api",
     "Credential",
     "Definition",
@@ -68,6 +70,7 @@ __all__ = [
     "Enum",
     "EnumDefault",
     "EnumMember",
+    "Event",
     "Field",
     "Follow",
     "Framing",
@@ -92,12 +95,14 @@ __all__ = [
     "SchemeKind",
     "SecurityScheme",
     "ServerVariable",
+    "Signature",
     "StartsAction",
     "StreamFormat",
     "TypeExpr",
     "UnionOf",
     "UnionType",
     "Variant",
+    "Webhooks",
     "named_in",
     "walk",
 ]

@@ -153,6 +153,32 @@ class UnionBuilder:
         )
         return name
 
+    def event_union(
+        self, events: list[tuple[Any, str, ir.TypeExpr]], pointer: str, tag: str | None
+    ) -> tuple[ir.TypeExpr, list[tuple[str, ...]]]:
+        """The union of the API's events ((schema, pointer, type) each, already built) at `pointer`, and each
+        event's tags: tagged by `tag` with a fallback for tags added later, as a discriminated `oneOf` is;
+        without `tag`, a plain union (pydantic tries each event in turn)."""
+        if not tag:
+            types = tuple(dict.fromkeys(t for _, _, t in events))
+            return (types[0] if len(types) == 1 else ir.UnionOf(types)), [() for _ in events]
+        name = self._claim(pointer, "Event")
+        assert name is not None, "the events' union is built once"
+        tags = [implicit_tags(self._deref(schema, at)[0], tag, "") for schema, at, _ in events]
+        variants: dict[ir.TypeExpr, tuple[str, ...]] = {}
+        for (_, _, event_type), event_tags in zip(events, tags, strict=True):
+            variants[event_type] = tuple(dict.fromkeys(variants.get(event_type, ()) + event_tags))
+        listed = [ir.Variant(t, variant_tags) for t, variant_tags in variants.items()]
+        self._definitions[pointer] = ir.UnionType(
+            name=name,
+            pointer=pointer,
+            variants=tuple(listed),
+            discriminator=tag,
+            fallback=self._fallback(name, pointer, tag, listed),
+            description="Every event the API sends, told apart by its `" + tag + "`.",
+        )
+        return ir.Named(name), tags
+
     def models_of(self, t: ir.TypeExpr) -> list[ir.Model]:
         """The models a value of type `t` can be: the model itself, or every variant of a union."""
         pointer = self._pointer_of(t)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from generator.ir.definitions import Definition
+from generator.ir.events import Webhooks
 from generator.ir.names import ClassName, Identifier, async_name
 from generator.ir.operations import Group
 
@@ -68,6 +69,7 @@ class Api:
     auth: tuple[SecurityScheme, ...]
     definitions: tuple[Definition, ...]
     groups: tuple[Group, ...]
+    webhooks: Webhooks | None = None  # the events the API sends, when it documents any
 
     @property
     def async_client_name(self) -> str:

@@ -16,6 +16,7 @@ from generator.ir.build_models import SchemaBuilder
 from generator.ir.names import Identifier
 from generator.load.document import Document
 from generator.validate.extensions import CURSOR_SOURCES, PAGE_WAYS
+from generator.validate.webhook_signature import SIGNATURE_FIELDS, STANDARD
 
 # The page kind each way to the next page makes (`ir.PAGE_KINDS`); a cursor's, by where its next value comes from.
 _PAGE_KINDS = {"page": "page_number", "offset": "offset", "next_url": "next_url", "link_header": "link_header"}
@@ -93,3 +94,18 @@ def read_async_action(
     first = schemas.models_of(successes[0].type) if successes and successes[0].type is not None else []
     direct = not (first and all(any(f.wire_name == spec["id"] for f in m.fields) for m in first))
     return ir.StartsAction(spec["id"], spec["operation"], tuple(spec["types"]), direct)
+
+
+def read_webhook_signatures(data: dict[str, Any]) -> tuple[ir.Signature, ...]:
+    """`x-webhook-signature` at the document's root: `standard-webhooks`, a scheme's fields, or a list of
+    those (a receiver accepts any); Standard Webhooks when absent. `validate/webhook_signature.py` checked it."""
+    declared = data.get("x-webhook-signature", STANDARD)
+    schemes = declared if isinstance(declared, list) else [declared]
+    return tuple(
+        ir.STANDARD_WEBHOOKS
+        if scheme == STANDARD
+        else ir.Signature(
+            signature_header=scheme["header"], **{k: v for k, v in scheme.items() if k in SIGNATURE_FIELDS}
+        )
+        for scheme in schemes
+    )

@@ -24,7 +24,7 @@ _RUNTIME_EXPORTS = {
         "AuthenticationError", "BadRequestError", "ConflictError", "InternalServerError", "InvalidRequestError",
         "MissingCredentialsError",
         "NotFoundError", "PaginationLoopError", "PermissionDeniedError", "RateLimitError", "UnexpectedActionError",
-        "UnprocessableEntityError", "WaitFailedError", "WaitTimeoutError",
+        "UnprocessableEntityError", "WaitFailedError", "WaitTimeoutError", "WebhookVerificationError",
     ],
     "._pagination": ["Page", "AsyncPage"],
     "._polling": ["Accepted", "AsyncAccepted", "ActionHandle", "AsyncActionHandle"],
@@ -76,6 +76,7 @@ class ClientView:
     imports: tuple[str, ...]
     type_imports: tuple[str, ...]  # under `if TYPE_CHECKING:`
     exports: dict[str, list[str]]  # public names by the module that defines them
+    webhooks_attribute: str = ""  # the client's `Webhooks` (`webhooks_attribute`); "" when the API sends none
 
 
 def _group_view(api: ir.Api, group: ir.Group, scope: Scope, module: str) -> GroupView:
@@ -159,6 +160,20 @@ def _shadowed(group: ir.Group, ctx: ClientContext) -> frozenset[str]:
     return (frozenset(op.name for op in group.operations) & BUILTIN_TYPES) | ctx.reserved
 
 
+def webhook_env(api: ir.Api) -> str:
+    """Where the webhook secret is read from when it is not given: `<PACKAGE>_WEBHOOK_SECRET`."""
+    return f"{api.package.upper()}_WEBHOOK_SECRET"
+
+
+def webhooks_attribute(api: ir.Api) -> str:
+    """The client attribute holding its `Webhooks`: `webhooks`, or `webhook_events` where a resource (the
+    operations that manage webhook subscriptions, often) is called `webhooks`; "" when the API sends none."""
+    if api.webhooks is None:
+        return ""
+    taken = any(g.name == "webhooks" and not g.parent for g in api.groups)
+    return "webhook_events" if taken else "webhooks"
+
+
 def _init_doc(api: ir.Api, secrets: list[ir.Credential]) -> str:
     """The docstring of the client's `__init__`: every argument, credentials with their environment variables."""
     lines = [f"- `{c.name}`: or the environment variable `{c.env_var}`" for c in secrets]
@@ -169,6 +184,14 @@ def _init_doc(api: ir.Api, secrets: list[ir.Credential]) -> str:
         "- `timeout`: seconds one attempt of a request may take in all, reading the body included (or an\n"
         "  `httpx.Timeout`: httpx's per-phase timeouts); `max_retries`: retries of failed idempotent requests",
         "- `http_client`: an httpx client of your own (its pool is left open on close)",
+        *(
+            [
+                f"- `webhook_secret`: verifies `client.{webhooks_attribute(api)}`, or the environment variable "
+                f"`{webhook_env(api)}`"
+            ]
+            if api.webhooks
+            else []
+        ),
         "- `lenient`: parse answers that contradict their schema as far as they match (with a logged warning)\n"
         "  rather than raise `APIResponseValidationError`",
     ]
@@ -195,6 +218,7 @@ def client_view(api: ir.Api) -> ClientView:
     secrets = credentials(api)
     arguments = [f"{c.name}: str | None = None" for c in secrets]
     arguments += [f"{v.name}: str = {literal(v.default)}" for v in api.server_variables]
+    arguments += ["webhook_secret: str | None = None"] if api.webhooks else []
     schemes = None
     if api.auth:
         value = "{" + ", ".join(f"{literal(s.key)}: {scheme_source(s)}" for s in api.auth) + "}"
@@ -203,13 +227,15 @@ def client_view(api: ir.Api) -> ClientView:
     constants = defined(named)
     tops = [g for m in modules for g in m.groups if g.top_level]
     needs = joined([_CLIENT_NEEDS, *(c.needs for c in constants), *(e.needs for e in failed)])
-    needs |= uses("functools", "cached_property") if tops else NOTHING
+    needs |= uses("functools", "cached_property") if tops or api.webhooks else NOTHING
     needs |= uses("._exceptions", "WaitFailedError") if failed else NOTHING
     # The resources are imported when first used: their classes are named here for type checkers only.
     resources = {
         f".resources.{m.name}": {g.class_names[mode.kind] for g in m.groups if g.top_level for mode in MODES}
         for m in modules
     }
+    if api.webhooks:
+        resources[".webhooks"] = {"Webhooks"}
     imports, type_imports = import_plan(needs, ".", ("httpx",), resources)
     return ClientView(
         names={SYNC.kind: api.client_name, ASYNC.kind: api.async_client_name},
@@ -234,7 +260,12 @@ def client_view(api: ir.Api) -> ClientView:
         failed_errors=failed,
         imports=imports,
         type_imports=type_imports,
-        exports={".client": [api.client_name, api.async_client_name, *(e.name for e in failed)], **_RUNTIME_EXPORTS},
+        exports={
+            ".client": [api.client_name, api.async_client_name, *(e.name for e in failed)],
+            **({".webhooks": ["Webhooks"]} if api.webhooks else {}),
+            **_RUNTIME_EXPORTS,
+        },
+        webhooks_attribute=webhooks_attribute(api),
     )
 
 

@@ -54,7 +54,7 @@ _WAIT_ARGUMENTS = (
 # that it holds every class name they import).
 MODULE_NAMES = frozenset(
     {"Callable", "Unpack", "Scheme", "Endpoint", "Body", "Param", "PartEncoding", "ResponseType", "FileInput"}
-    | {"overload", "WaitFailedError", "TYPE_CHECKING", "Any", "Literal"}
+    | {"overload", "WaitFailedError", "TYPE_CHECKING", "Any", "Literal", "Webhooks"}
     | {"AsyncOperation", "Operation", "RequestOptions", "AsyncPage", "Page", "PageSpec"}
     | {"AsyncStream", "Stream", "StreamSpec", "flagged"}
     | {"DEFAULT_MAX_POLL_INTERVAL", "DEFAULT_POLL_INTERVAL", "DEFAULT_WAIT_TIMEOUT", "Accepted", "AsyncAccepted"}

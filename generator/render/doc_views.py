@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from generator import ir
 from generator.render import markdown as md
+from generator.render.doc_events import EVENTS_PAGE, events_page
 from generator.render.doc_operations import ERROR_CLASSES, method_entry, operation_entry, signature_key
 from generator.render.doc_parts import OPERATIONS_DIR, TYPES_DIR, Docs, Entry, Page, Row, Section
 from generator.render.doc_types import enum_entry, model_entry, union_entry
@@ -29,6 +30,9 @@ def index_page(api: ir.Api, linked: list[tuple[Entry, str]], resources: tuple[Ro
         )
     ]
     sections.append(Section("Resources", "", ("Resource", "Methods", "Description"), resources))
+    if api.webhooks:
+        count = len(api.webhooks.events)
+        sections.append(Section("Webhooks", f"[The {count} events the API sends]({EVENTS_PAGE}), verified and parsed."))
     kinds = (("Operation", "Operations"), ("Method", "Other methods"), ("Model", "Models"), ("Enum", "Enums"))
     for kind, heading in (*kinds, ("Union", "Unions")):
         rows = tuple(Row((f"[{e.title}]({link})", e.summary)) for e, link in linked if e.kind == kind)
@@ -90,4 +94,5 @@ def doc_pages(api: ir.Api, formatted: dict[str, str], methods: dict[str, tuple[M
     for module, entries in sorted(by_module.items()):
         title = f"{api.import_name}.types.{module}"
         pages.append(_page(f"{TYPES_DIR}/{module}.md", title, "Types", f"Import from `{api.import_name}`.", entries))
-    return [*pages, index_page(api, linked, tuple(resources))]
+    events = events_page(api, docs)
+    return [*pages, *([events] if events else []), index_page(api, linked, tuple(resources))]

@@ -27,6 +27,7 @@ RUNTIME_FILES = (
     "_lazy.py",
     "_exceptions.py",
     "_auth.py",
+    "_webhooks.py",
     "_deadline.py",
     "_response.py",
     "_transport.py",

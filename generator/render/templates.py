@@ -20,6 +20,7 @@ from generator.render.doc_views import doc_pages
 from generator.render.format import format_snippets, format_sources
 from generator.render.runtime import RUNTIME_FILES, runtime_module
 from generator.render.views import package_view
+from generator.render.webhook_views import webhooks_view
 from generator.resources import TEMPLATES
 
 # Package files and the template that renders each.
@@ -69,6 +70,9 @@ def render_code(api: ir.Api, client: ClientView | None = None) -> dict[str, str]
     module_template = env.get_template("package/types/module.py.jinja")
     for module in view.type_modules:
         code[f"types/{module.name}.py"] = module_template.render(view=view, module=module)
+    if api.webhooks is not None:
+        hooks = webhooks_view(api, api.webhooks)
+        code["webhooks.py"] = env.get_template("package/webhooks.py.jinja").render(view=view, hooks=hooks)
     resource_template = env.get_template("package/resources/module.py.jinja")
     for resource in view.client.resource_modules:
         code[f"resources/{resource.name}.py"] = resource_template.render(view=view, module=resource)

@@ -16,6 +16,7 @@ from generator.errors import Diagnostic, SpecError
 from generator.load.document import Document, join_pointer, ref_pointer
 from generator.validate import view
 from generator.validate.objects import Object, Objects, is_json, is_stream
+from generator.validate.webhook_signature import check_webhook_signature
 
 POLL_HINT = (
     "write it as `x-poll: {status: <field>, done: [<values>], failed: [<values>], progress: <field>, "
@@ -51,6 +52,7 @@ def extension_errors(doc: Document) -> list[Diagnostic]:
         return True
 
     check(_document_pagination, doc)
+    check(check_webhook_signature, doc)
     objects = Objects(doc)
     operations = [_Operation(doc, objects, op, op.parameters(doc)) for op in view.operations(doc)]
     sound = [op for op in operations if check(op.check)]  # only these are checked against the others

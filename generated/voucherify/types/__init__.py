@@ -27,8 +27,12 @@ __getattr__, __dir__ = lazy_exports(
     CampaignVouchersImportCsvAction .campaign_vouchers_import_csv_action
     CampaignVouchersUpdateAction .campaign_vouchers_update_action
     CampaignsMetadataKeyPurgeAction .campaigns_metadata_key_purge_action
+    CustomerCreatedEvent .customer_created_event
     CustomerCsvImportFailure .customer_csv_import_failure
     CustomerCsvImportResult .customer_csv_import_result
+    CustomerDeletedEvent .customer_deleted_event
+    CustomerRewardedEvent .customer_rewarded_event
+    CustomerRewardedLoyaltyPointsEvent .customer_rewarded_loyalty_points_event
     CustomerUpdate .customer_update
     CustomersBulkUpdateAction .customers_bulk_update_action
     CustomersImportCsvAction .customers_import_csv_action
@@ -36,6 +40,8 @@ __getattr__, __dir__ = lazy_exports(
     CustomersMetadataUpdateAction .customers_metadata_update_action
     Error .error
     ErrorDetail .error_detail
+    Event .event
+    EventUnknown .event
     ImportVouchersToCampaignUsingCsvBody .import_vouchers_to_campaign_using_csv_body
     ImportVouchersUsingCsvBody .import_vouchers_using_csv_body
     MessageResult .message_result
@@ -52,6 +58,11 @@ __getattr__, __dir__ = lazy_exports(
     ProductsImportCsvAction .products_import_csv_action
     ProductsMetadataKeyPurgeAction .products_metadata_key_purge_action
     ProductsMetadataUpdateAction .products_metadata_update_action
+    PublicationSucceededEvent .publication_succeeded_event
+    RedemptionFailedEvent .redemption_failed_event
+    RedemptionRollbackFailedEvent .redemption_rollback_failed_event
+    RedemptionRollbackSucceededEvent .redemption_rollback_succeeded_event
+    RedemptionSucceededEvent .redemption_succeeded_event
     ResourceBulkUpdateResult .resource_bulk_update_result
     ResourceUpdateError .resource_update_error
     ResourceUpdateStatus .resource_update_status
@@ -62,21 +73,28 @@ __getattr__, __dir__ = lazy_exports(
     UpdateVouchersMetadataInBulkBody .update_vouchers_metadata_in_bulk_body
     Voucher .voucher
     VoucherBulkUpdateResult .voucher_bulk_update_result
+    VoucherCreatedEvent .voucher_created_event
     VoucherCsvImportFailure .voucher_csv_import_failure
     VoucherCsvImportResult .voucher_csv_import_result
+    VoucherDeletedEvent .voucher_deleted_event
+    VoucherDisabledEvent .voucher_disabled_event
+    VoucherEnabledEvent .voucher_enabled_event
     VoucherImport .voucher_import
     VoucherImportFailure .voucher_import_failure
     VoucherImportRedemption .voucher_import
     VoucherImportResult .voucher_import_result
     VoucherImportType .voucher_import
     VoucherMetadataUpdate .voucher_metadata_update
+    VoucherPublishedEvent .voucher_published_event
     VoucherType .voucher
     VoucherUpdateError .voucher_update_error
     VoucherUpdateStatus .voucher_update_status
+    VoucherUpdatedEvent .voucher_updated_event
     VouchersBulkUpdateAction .vouchers_bulk_update_action
     VouchersImportAction .vouchers_import_action
     VouchersImportCsvAction .vouchers_import_csv_action
     VouchersMetadataKeyPurgeAction .vouchers_metadata_key_purge_action
     VouchersMetadataUpdateAction .vouchers_metadata_update_action
+    WebhookEvent .webhook_event
     """,
 )

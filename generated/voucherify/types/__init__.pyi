@@ -14,8 +14,12 @@ from .campaign_vouchers_import_action import CampaignVouchersImportAction
 from .campaign_vouchers_import_csv_action import CampaignVouchersImportCsvAction
 from .campaign_vouchers_update_action import CampaignVouchersUpdateAction
 from .campaigns_metadata_key_purge_action import CampaignsMetadataKeyPurgeAction
+from .customer_created_event import CustomerCreatedEvent
 from .customer_csv_import_failure import CustomerCsvImportFailure
 from .customer_csv_import_result import CustomerCsvImportResult
+from .customer_deleted_event import CustomerDeletedEvent
+from .customer_rewarded_event import CustomerRewardedEvent
+from .customer_rewarded_loyalty_points_event import CustomerRewardedLoyaltyPointsEvent
 from .customer_update import CustomerUpdate
 from .customers_bulk_update_action import CustomersBulkUpdateAction
 from .customers_import_csv_action import CustomersImportCsvAction
@@ -23,6 +27,7 @@ from .customers_metadata_key_purge_action import CustomersMetadataKeyPurgeAction
 from .customers_metadata_update_action import CustomersMetadataUpdateAction
 from .error import Error
 from .error_detail import ErrorDetail
+from .event import Event, EventUnknown
 from .import_vouchers_to_campaign_using_csv_body import ImportVouchersToCampaignUsingCsvBody
 from .import_vouchers_using_csv_body import ImportVouchersUsingCsvBody
 from .message_result import MessageResult
@@ -38,6 +43,11 @@ from .products_bulk_update_action import ProductsBulkUpdateAction
 from .products_import_csv_action import ProductsImportCsvAction
 from .products_metadata_key_purge_action import ProductsMetadataKeyPurgeAction
 from .products_metadata_update_action import ProductsMetadataUpdateAction
+from .publication_succeeded_event import PublicationSucceededEvent
+from .redemption_failed_event import RedemptionFailedEvent
+from .redemption_rollback_failed_event import RedemptionRollbackFailedEvent
+from .redemption_rollback_succeeded_event import RedemptionRollbackSucceededEvent
+from .redemption_succeeded_event import RedemptionSucceededEvent
 from .resource_bulk_update_result import ResourceBulkUpdateResult
 from .resource_update_error import ResourceUpdateError
 from .resource_update_status import ResourceUpdateStatus
@@ -48,19 +58,26 @@ from .update_customers_metadata_in_bulk_body import UpdateCustomersMetadataInBul
 from .update_vouchers_metadata_in_bulk_body import UpdateVouchersMetadataInBulkBody
 from .voucher import Voucher, VoucherType
 from .voucher_bulk_update_result import VoucherBulkUpdateResult
+from .voucher_created_event import VoucherCreatedEvent
 from .voucher_csv_import_failure import VoucherCsvImportFailure
 from .voucher_csv_import_result import VoucherCsvImportResult
+from .voucher_deleted_event import VoucherDeletedEvent
+from .voucher_disabled_event import VoucherDisabledEvent
+from .voucher_enabled_event import VoucherEnabledEvent
 from .voucher_import import VoucherImport, VoucherImportRedemption, VoucherImportType
 from .voucher_import_failure import VoucherImportFailure
 from .voucher_import_result import VoucherImportResult
 from .voucher_metadata_update import VoucherMetadataUpdate
+from .voucher_published_event import VoucherPublishedEvent
 from .voucher_update_error import VoucherUpdateError
 from .voucher_update_status import VoucherUpdateStatus
+from .voucher_updated_event import VoucherUpdatedEvent
 from .vouchers_bulk_update_action import VouchersBulkUpdateAction
 from .vouchers_import_action import VouchersImportAction
 from .vouchers_import_csv_action import VouchersImportCsvAction
 from .vouchers_metadata_key_purge_action import VouchersMetadataKeyPurgeAction
 from .vouchers_metadata_update_action import VouchersMetadataUpdateAction
+from .webhook_event import WebhookEvent
 
 __all__ = [
     "AsyncAction",
@@ -81,8 +98,12 @@ __all__ = [
     "CampaignVouchersImportCsvAction",
     "CampaignVouchersUpdateAction",
     "CampaignsMetadataKeyPurgeAction",
+    "CustomerCreatedEvent",
     "CustomerCsvImportFailure",
     "CustomerCsvImportResult",
+    "CustomerDeletedEvent",
+    "CustomerRewardedEvent",
+    "CustomerRewardedLoyaltyPointsEvent",
     "CustomerUpdate",
     "CustomersBulkUpdateAction",
     "CustomersImportCsvAction",
@@ -90,6 +111,8 @@ __all__ = [
     "CustomersMetadataUpdateAction",
     "Error",
     "ErrorDetail",
+    "Event",
+    "EventUnknown",
     "ImportVouchersToCampaignUsingCsvBody",
     "ImportVouchersUsingCsvBody",
     "MessageResult",
@@ -106,6 +129,11 @@ __all__ = [
     "ProductsImportCsvAction",
     "ProductsMetadataKeyPurgeAction",
     "ProductsMetadataUpdateAction",
+    "PublicationSucceededEvent",
+    "RedemptionFailedEvent",
+    "RedemptionRollbackFailedEvent",
+    "RedemptionRollbackSucceededEvent",
+    "RedemptionSucceededEvent",
     "ResourceBulkUpdateResult",
     "ResourceUpdateError",
     "ResourceUpdateStatus",
@@ -116,20 +144,27 @@ __all__ = [
     "UpdateVouchersMetadataInBulkBody",
     "Voucher",
     "VoucherBulkUpdateResult",
+    "VoucherCreatedEvent",
     "VoucherCsvImportFailure",
     "VoucherCsvImportResult",
+    "VoucherDeletedEvent",
+    "VoucherDisabledEvent",
+    "VoucherEnabledEvent",
     "VoucherImport",
     "VoucherImportFailure",
     "VoucherImportRedemption",
     "VoucherImportResult",
     "VoucherImportType",
     "VoucherMetadataUpdate",
+    "VoucherPublishedEvent",
     "VoucherType",
     "VoucherUpdateError",
     "VoucherUpdateStatus",
+    "VoucherUpdatedEvent",
     "VouchersBulkUpdateAction",
     "VouchersImportAction",
     "VouchersImportCsvAction",
     "VouchersMetadataKeyPurgeAction",
     "VouchersMetadataUpdateAction",
+    "WebhookEvent",
 ]
