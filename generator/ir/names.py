@@ -94,6 +94,7 @@ RESERVED_CLASS_NAMES = frozenset(
         "AsyncStream",
         "ServerSentEvent",
         "StreamInterruptedError",
+        "WebhookVerificationError",
         "FileInput",
         "APIModel",
         "OpenStrEnum",
