@@ -17,7 +17,7 @@ from generator.errors import Diagnostic, Severity
 from generator.ir.build_media import media_kind
 from generator.ir.build_models import SchemaBuilder
 from generator.ir.read_extensions import read_webhook_signatures
-from generator.load.document import join_pointer, ref_pointer
+from generator.load.document import join_pointer
 from generator.validate import view
 
 _PREFERRED_TAGS = ("type", "event", "event_type", "kind")
@@ -56,18 +56,18 @@ def _operations(schemas: SchemaBuilder) -> list[_Found]:
     found: list[_Found] = []
     for name, item in doc.data.get("webhooks", {}).items():
         at = join_pointer("webhooks", name)
-        item, at = _follow(schemas, item, at)
+        item, at = schemas.deref(item, at)
         for _, operation, op_at in view.item_operations(item, at):
             found.append((str(name), f"{name}_event", operation, op_at))
     used: set[str] = set()
     for op in view.operations(doc):
         for callback_name, callback in op.spec.get("callbacks", {}).items():
-            callback, cb_at = _follow(schemas, callback, op.pointer + join_pointer("callbacks", callback_name))
+            callback, cb_at = schemas.deref(callback, op.pointer + join_pointer("callbacks", callback_name))
             used.add(cb_at)
             for expression, item in callback.items():
                 if str(expression).startswith("x-"):  # an extension of the Callback Object
                     continue
-                item, item_at = _follow(schemas, item, cb_at + join_pointer(expression))
+                item, item_at = schemas.deref(item, cb_at + join_pointer(expression))
                 for method, operation, op_at in view.item_operations(item, item_at):
                     event = f"{op.operation_id}/{callback_name}"
                     hint = str(operation.get("operationId") or f"{callback_name}_{method}_event")
@@ -95,15 +95,8 @@ def _unused_callbacks(schemas: SchemaBuilder, used: set[str]) -> None:
         )
 
 
-def _follow(schemas: SchemaBuilder, node: Any, at: str) -> tuple[Any, str]:
-    while isinstance(node, dict) and "$ref" in node:  # local and resolving: `validate` checked it
-        at = ref_pointer(node["$ref"])
-        node = schemas.doc.resolve(at)
-    return node, at
-
-
 def _json_body(schemas: SchemaBuilder, operation: dict[str, Any], at: str) -> tuple[Any, str] | None:
-    body, body_at = _follow(schemas, operation.get("requestBody"), f"{at}/requestBody")
+    body, body_at = schemas.deref(operation.get("requestBody"), f"{at}/requestBody")
     content = body.get("content", {}) if isinstance(body, dict) else {}
     media = next((m for m in content if media_kind(m) == "json"), None)
     if media is None or "schema" not in content[media]:
@@ -136,7 +129,7 @@ def _common_tag(schemas: SchemaBuilder, events: list[tuple[Any, str, ir.TypeExpr
     """The property every event pins, to a value no other event type shares; None when there is none."""
     if not events:
         return None
-    pinned = [_pinned(schemas._deref(schema, at)[0]) for schema, at, _ in events]
+    pinned = [_pinned(schemas.deref(schema, at)[0]) for schema, at, _ in events]
     common = set.intersection(*(set(p) for p in pinned))
     by_value: dict[str, dict[str, ir.TypeExpr]] = {}
     for name in common:

@@ -60,7 +60,7 @@ class SchemaBuilder(ObjectBuilder, UnionBuilder):
         non-object value."""
         self.doc = doc
         self._reserved = reserved
-        self._untyped = UntypedObjects(doc, self._deref, exact_objects)  # classes that admit non-objects too
+        self._untyped = UntypedObjects(doc, self.deref, exact_objects)  # classes that admit non-objects too
         self._objects = Objects(doc)
         self._conforms = conforms
         self._definitions: dict[str, ir.Definition | None] = {}
@@ -76,7 +76,7 @@ class SchemaBuilder(ObjectBuilder, UnionBuilder):
         components = doc.data.get("components", {}).get("schemas", {})
         pointers = [join_pointer("components", "schemas", key) for key in components]
         self._components = pointers
-        targets = {p: self._deref(doc.resolve(p), p) for p in pointers}
+        targets = {p: self.deref(doc.resolve(p), p) for p in pointers}
         # A component that only refers to another component (`A: {$ref: B}`) is B itself, not a class of its own.
         classy = [
             p for p in pointers if self._is_class(*targets[p]) and (targets[p][1] == p or targets[p][1] not in targets)
@@ -194,7 +194,7 @@ class SchemaBuilder(ObjectBuilder, UnionBuilder):
 
     # --- references ----------------------------------------------------------
 
-    def _deref(self, schema: Any, pointer: str) -> tuple[Any, str]:
+    def deref(self, schema: Any, pointer: str) -> tuple[Any, str]:
         """Follow `$ref`s to the schema they name; return it and its pointer."""
         start, seen = pointer, {pointer}
         while isinstance(schema, dict) and "$ref" in schema:

@@ -46,7 +46,7 @@ class ObjectBuilder:
     if TYPE_CHECKING:
 
         def type_of(self, schema: Any, pointer: str, hint: str = "") -> ir.TypeExpr: ...
-        def _deref(self, schema: Any, pointer: str) -> tuple[Any, str]: ...
+        def deref(self, schema: Any, pointer: str) -> tuple[Any, str]: ...
         def _claim(self, pointer: str, hint: str) -> ClassName | None: ...
         def _owner_name(self, property_pointer: str, default: str) -> str: ...
         def _widened(self, pointer: str, what: str) -> None: ...
@@ -73,14 +73,14 @@ class ObjectBuilder:
         self._collect(schema, pointer, properties, required, set())
         refs = [i for i, m in enumerate(schema.get("allOf", [])) if isinstance(m, dict) and "$ref" in m]
         if len(refs) == 1:
-            self._bases[pointer] = self._deref(schema["allOf"][refs[0]], f"{pointer}/allOf/{refs[0]}")[1]
+            self._bases[pointer] = self.deref(schema["allOf"][refs[0]], f"{pointer}/allOf/{refs[0]}")[1]
         wire_names = list(properties)
         py_names = dedupe([_field_name(w, properties) for w in wire_names])
         fields = []
         for py_name, wire in zip(py_names, wire_names, strict=True):
             prop, prop_pointer = properties[wire]
             prop_type = self.type_of(prop, prop_pointer, f"{self._owner_name(prop_pointer, name)}{ClassName(wire)}")
-            target = self._deref(prop, prop_pointer)[0]
+            target = self.deref(prop, prop_pointer)[0]
             # One model serves requests and responses: a readOnly property is absent from requests, a
             # writeOnly one from responses, so neither is required (a widening).
             is_required = wire in required and not (one_way(prop) or (target is not prop and one_way(target)))
@@ -112,7 +112,7 @@ class ObjectBuilder:
         self, schema: Any, pointer: str, properties: dict[str, tuple[Any, str]], required: set[str], seen: set[str]
     ) -> None:
         """Flatten `allOf` members and own properties into one table; a redefinition wins but keeps its place."""
-        schema, pointer = self._deref(schema, pointer)
+        schema, pointer = self.deref(schema, pointer)
         if pointer in seen or not isinstance(schema, dict):
             return
         seen.add(pointer)

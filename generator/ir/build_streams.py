@@ -16,7 +16,6 @@ from generator import ir
 from generator.errors import Diagnostic, Severity
 from generator.ir.build_models import SchemaBuilder
 from generator.ir.read_extensions import read_stream_terminator
-from generator.load.document import ref_pointer
 
 # Where the item's own fields are: an event object has its `data` and at least one other SSE field.
 _EVENT_FIELDS = frozenset({"event", "id", "retry"})
@@ -70,8 +69,8 @@ def _how_read(
 
 
 def _resolved(schemas: SchemaBuilder, schema: Any) -> dict[str, Any]:
-    while isinstance(schema, dict) and "$ref" in schema:
-        schema = schemas.doc.resolve(ref_pointer(schema["$ref"]))
+    """The schema a `$ref` chain names, as a mapping (`{}` for `true` or none)."""
+    schema = schemas.deref(schema, "")[0]
     return schema if isinstance(schema, dict) else {}
 
 

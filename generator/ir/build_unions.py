@@ -26,7 +26,7 @@ class UnionBuilder:
     if TYPE_CHECKING:
 
         def type_of(self, schema: Any, pointer: str, hint: str = "") -> ir.TypeExpr: ...
-        def _deref(self, schema: Any, pointer: str) -> tuple[Any, str]: ...
+        def deref(self, schema: Any, pointer: str) -> tuple[Any, str]: ...
         def _claim(self, pointer: str, hint: str) -> ClassName | None: ...
 
     def _mapping(self, discriminator: dict[str, Any], at: str) -> dict[str, str]:
@@ -77,10 +77,10 @@ class UnionBuilder:
         for i, member in members:
             member_pointer = f"{pointer}/{key}/{i}"
             variant_type = self.type_of(member, member_pointer, f"{name}Option{i + 1}")
-            target = self._deref(member, member_pointer)[1]
+            target = self.deref(member, member_pointer)[1]
             tags = tuple(v for v, t in mapping.items() if t == target)
             if tag_property and not tags:
-                tags = implicit_tags(self._deref(member, member_pointer)[0], tag_property, target)
+                tags = implicit_tags(self.deref(member, member_pointer)[0], tag_property, target)
             variants.append(ir.Variant(variant_type, tags))
             targets.append(target)
         fallback = self._default_variant(discriminator, pointer, variants, targets) if discriminator else None
@@ -164,7 +164,7 @@ class UnionBuilder:
             return (types[0] if len(types) == 1 else ir.UnionOf(types)), [() for _ in events]
         name = self._claim(pointer, "Event")
         assert name is not None, "the events' union is built once"
-        tags = [implicit_tags(self._deref(schema, at)[0], tag, "") for schema, at, _ in events]
+        tags = [implicit_tags(self.deref(schema, at)[0], tag, "") for schema, at, _ in events]
         variants: dict[ir.TypeExpr, tuple[str, ...]] = {}
         for (_, _, event_type), event_tags in zip(events, tags, strict=True):
             variants[event_type] = tuple(dict.fromkeys(variants.get(event_type, ()) + event_tags))
