@@ -395,3 +395,20 @@ def test_an_empty_enum_is_a_located_error_not_a_broken_package(
     assert (diagnostic.location.pointer, diagnostic.location.line) == (pointer, line)
     assert "lists no value" in diagnostic.message
     assert diagnostic.hint.startswith("list the values")
+
+
+def test_tolerated_deviations_do_not_hide_an_error_met_after_them(tmp_path: Path) -> None:
+    # 250 tolerated `examples` maps before one real error: looking at a bounded number of errors must not
+    # stop at the tolerated ones, nor undercount them.
+    maps = "".join(f"    M{i:03}: {{type: string, examples: {{one: {{value: a}}}}}}\n" for i in range(250))
+    error = _errors(tmp_path, HEADER + "paths: {}\ncomponents:\n  schemas:\n" + maps + "    Z: {type: strnig}\n")
+    (diagnostic,) = error.diagnostics
+    assert diagnostic.location.pointer == "/components/schemas/Z/type"
+
+
+def test_every_tolerated_deviation_is_counted_however_many(tmp_path: Path) -> None:
+    path = tmp_path / "spec.yaml"
+    maps = "".join(f"    M{i:03}: {{type: string, examples: {{one: {{value: a}}}}}}\n" for i in range(250))
+    path.write_text(HEADER + "paths: {}\ncomponents:\n  schemas:\n" + maps, encoding="utf-8")
+    (warning,) = validate(load(path))
+    assert warning.message.startswith("250 schema(s) have `examples` as a map")
