@@ -10,7 +10,7 @@ from pathlib import Path
 
 from generator import ir
 from generator.background import in_background
-from generator.config import Naming, Project
+from generator.config import Naming, Overlays, Project
 from generator.errors import Diagnostic, InternalError, Location, SpecError
 from generator.ir.build_events import build_webhooks
 from generator.ir.build_groups import build_groups
@@ -22,6 +22,7 @@ from generator.ir.type_depth import refuse_deep_chains
 from generator.load.bundle import bundle
 from generator.load.document import Document, load
 from generator.load.jsonschema_input import is_json_schema, to_openapi
+from generator.load.overlay import apply_overlays
 from generator.render.distribution import render_pyproject
 from generator.render.format import format_source
 from generator.render.templates import render_package, render_root
@@ -32,15 +33,16 @@ from generator.write.files import Tree
 
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 NO_OVERRIDES = Naming()
+NO_OVERLAYS = Overlays()
 
 
-def _read(spec: Path, ref_root: Path | None) -> Document:
+def _read(spec: Path, ref_root: Path | None, overlays: Overlays, warnings: list[Diagnostic]) -> Document:
     """Load a spec file, as OpenAPI (a JSON Schema is wrapped), with the local files it `$ref`s bundled in
-    (files under `ref_root`; see `bundle`)."""
+    (files under `ref_root`; see `bundle`) and `overlays` applied."""
     doc = load(spec)
     if is_json_schema(doc):
         doc = to_openapi(doc, spec.stem)
-    return bundle(doc, spec, ref_root)
+    return apply_overlays(bundle(doc, spec, ref_root), overlays.files, warnings, overlays.strict)
 
 
 def _ir(
@@ -93,13 +95,15 @@ def build_api(
     ref_root: Path | None = None,
     naming: Naming = NO_OVERRIDES,
     exact_objects: bool = False,
+    overlays: Overlays = NO_OVERLAYS,
 ) -> ir.Api:
     """Load, validate and turn one spec into the IR of package `package`; warnings go to `warnings`."""
-    doc = _read(spec, ref_root)
+    read: list[Diagnostic] = []
+    doc = _read(spec, ref_root, overlays, read)
     found = validate(doc)
     api, relaxed = _ir(doc, spec, package, import_name, naming, exact_objects)
     if warnings is not None:
-        warnings.extend(found + relaxed)
+        warnings.extend(read + found + relaxed)
     return api
 
 
@@ -112,10 +116,11 @@ def package_tree(
     ref_root: Path | None = None,
     naming: Naming = NO_OVERRIDES,
     exact_objects: bool = False,
+    overlays: Overlays = NO_OVERLAYS,
 ) -> Tree:
     """The formatted files of the package generated from `spec` (imported as `import_name`); `exact_objects`:
     see `SchemaBuilder`."""
-    return _generate(spec, package, import_name, warnings, ref_root, naming, exact_objects)[1]
+    return _generate(spec, package, import_name, warnings, ref_root, naming, exact_objects, overlays)[1]
 
 
 def distribution(
@@ -126,9 +131,10 @@ def distribution(
     ref_root: Path | None = None,
     naming: Naming = NO_OVERRIDES,
     exact_objects: bool = False,
+    overlays: Overlays = NO_OVERLAYS,
 ) -> tuple[Tree, str]:
     """The files of the package generated from `spec`, and the `pyproject.toml` that makes it installable."""
-    api, files = _generate(spec, package, None, warnings, ref_root, naming, exact_objects)
+    api, files = _generate(spec, package, None, warnings, ref_root, naming, exact_objects, overlays)
     modules = sorted(
         ".".join([package, *Path(name).parent.parts]) for name in files if Path(name).name == "__init__.py"
     )
@@ -143,6 +149,7 @@ def _generate(
     ref_root: Path | None,
     naming: Naming,
     exact_objects: bool,
+    overlays: Overlays,
 ) -> tuple[ir.Api, Tree]:
     """The IR and formatted files of one package.
 
@@ -150,7 +157,8 @@ def _generate(
     The IR is built trusting what validation guarantees (structure, references, extensions), so a malformed
     spec may make it fail: then the validation errors are what is raised.
     """
-    doc = _read(spec, ref_root)
+    read: list[Diagnostic] = []
+    doc = _read(spec, ref_root, overlays, read)
     with in_background(lambda: validate(doc)) as validation:
         try:
             api, relaxed = _ir(doc, spec, package, import_name, naming, exact_objects)
@@ -162,7 +170,7 @@ def _generate(
             raise InternalError(Location(doc.name), exc) from exc
         found = validation.result()
     if warnings is not None:
-        warnings.extend(found + relaxed)
+        warnings.extend(read + found + relaxed)
     return api, files
 
 
@@ -195,6 +203,7 @@ def project_tree(project: Project, warnings: list[Diagnostic] | None = None) -> 
             ref_root=project.ref_root,
             naming=naming,
             exact_objects=project.exact_objects,
+            overlays=project.overlays_for(spec),
         )
         tree.update({f"{package}/{name}": text for name, text in files.items()})
     tree["__init__.py"] = format_source(render_root(project.import_root, packages), "__init__.py")
