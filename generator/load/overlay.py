@@ -10,13 +10,14 @@ Every node an action inserts is mounted on the document (`Document.mounts`), so 
 points at the overlay line that put it there; everything else still points at the spec's own lines.
 
 Bounded work on any input: a query is at most MAX_QUERY characters and descends (`..`) at most once (two
-descents cost the document's size squared), a filter's regular expression gets REGEX_SECONDS per string, and
+descents cost the document's size squared), the regular expressions of a query's filters get REGEX_SECONDS in all, and
 the document may not grow past `limits.MAX_NODES` (a `copy` of the root into itself doubles it each time).
 """
 
 from __future__ import annotations
 
 import copy
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -36,7 +37,7 @@ from generator.load.overlay_document import Action, read_overlay
 
 MAX_QUERY = 1_000
 MAX_DESCENTS = 1
-REGEX_SECONDS = 0.1
+REGEX_SECONDS = 2.0
 
 
 class _RegexTooSlow(Exception):
@@ -44,30 +45,41 @@ class _RegexTooSlow(Exception):
 
 
 class _Bounded(FilterFunction):
-    """RFC 9535's `match` (whole string) or `search`, with a time limit: an I-Regexp can still backtrack."""
+    """RFC 9535's `match` (whole string) or `search`, within a time budget shared by one query's calls: an
+    I-Regexp can still backtrack, and a filter runs it on every node it visits."""
 
     arg_types = [ExpressionType.VALUE, ExpressionType.VALUE]  # noqa: RUF012 - the library's base class declares it so
     return_type = ExpressionType.LOGICAL
 
-    def __init__(self, whole: bool) -> None:
+    def __init__(self, whole: bool, budget: list[float]) -> None:
         self.find = regex.fullmatch if whole else regex.search
+        self.budget = budget  # [seconds left], shared with the other function and reset for each query
 
     def __call__(self, string: object, pattern: object) -> bool:
         if not isinstance(string, str) or not isinstance(pattern, str) or not check(pattern):
             return False
+        started = time.monotonic()
         try:
-            return bool(self.find(map_re(pattern), string, timeout=REGEX_SECONDS))
+            found = self.find(map_re(pattern), string, timeout=max(self.budget[0], 0.001))
         except regex.error:
-            return False
+            found = None
         except TimeoutError:
             raise _RegexTooSlow from None
+        self.budget[0] -= time.monotonic() - started
+        if self.budget[0] <= 0:
+            raise _RegexTooSlow
+        return found is not None
 
 
 class _Environment(JSONPathEnvironment):
+    def __init__(self) -> None:
+        self.budget = [REGEX_SECONDS]
+        super().__init__()
+
     def setup_function_extensions(self) -> None:
         super().setup_function_extensions()
-        self.function_extensions["match"] = _Bounded(whole=True)
-        self.function_extensions["search"] = _Bounded(whole=False)
+        self.function_extensions["match"] = _Bounded(whole=True, budget=self.budget)
+        self.function_extensions["search"] = _Bounded(whole=False, budget=self.budget)
 
 
 _JSONPATH = _Environment()
@@ -159,12 +171,13 @@ class _Applier:
                 f"the query descends (`..`) {descents} times; each descent multiplies the work by the spec's size.",
                 "descend once, and name the rest of the path (`$..[?@.operationId == 'x']`).",
             )
+        _JSONPATH.budget[0] = REGEX_SECONDS
         try:
             return list(compiled.find(self.data))
         except _RegexTooSlow:
             raise overlay.error(
                 at,
-                f"a regular expression of the query took more than {REGEX_SECONDS} s on one string.",
+                f"the regular expressions of the query took more than {REGEX_SECONDS:g} s.",
                 "simplify it: no nested repetitions such as (a+)+.",
             ) from None
         except JSONPathError as error:
