@@ -11,14 +11,14 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from e2e.clients.test_client_actions import CSV_RESULT, DONE_CSV
+from importing import imported
 
 from apiserver import APP_ID, APP_TOKEN, APIServer
 from conftest import ROOT, type_check_code_blocks
-from e2e.clients.test_client_actions import CSV_RESULT, DONE_CSV
 from generator.config import Overlays
 from generator.pipeline import package_tree
 from generator.write.files import write_tree
-from importing import imported
 from testdata import VENDOR_FULL_SPEC
 
 OVERLAY = ROOT / "spec" / "overlays" / "voucherify-vendor.overlay.yaml"
