@@ -98,12 +98,11 @@ def build_api(
     overlays: Overlays = NO_OVERLAYS,
 ) -> ir.Api:
     """Load, validate and turn one spec into the IR of package `package`; warnings go to `warnings`."""
-    read: list[Diagnostic] = []
-    doc = _read(spec, ref_root, overlays, read)
+    doc = _read(spec, ref_root, overlays, [] if warnings is None else warnings)
     found = validate(doc)
     api, relaxed = _ir(doc, spec, package, import_name, naming, exact_objects)
     if warnings is not None:
-        warnings.extend(read + found + relaxed)
+        warnings.extend(found + relaxed)
     return api
 
 
@@ -157,8 +156,7 @@ def _generate(
     The IR is built trusting what validation guarantees (structure, references, extensions), so a malformed
     spec may make it fail: then the validation errors are what is raised.
     """
-    read: list[Diagnostic] = []
-    doc = _read(spec, ref_root, overlays, read)
+    doc = _read(spec, ref_root, overlays, [] if warnings is None else warnings)  # shown even if a later stage fails
     with in_background(lambda: validate(doc)) as validation:
         try:
             api, relaxed = _ir(doc, spec, package, import_name, naming, exact_objects)
@@ -170,7 +168,7 @@ def _generate(
             raise InternalError(Location(doc.name), exc) from exc
         found = validation.result()
     if warnings is not None:
-        warnings.extend(read + found + relaxed)
+        warnings.extend(found + relaxed)
     return api, files
 
 
