@@ -173,8 +173,11 @@ def _generate(
 
 
 def specs_in(spec_dir: Path) -> list[Path]:
-    """The spec files of a directory, in name order."""
-    return sorted(p for p in spec_dir.iterdir() if p.suffix in SPEC_SUFFIXES and p.is_file())
+    """The spec files of a directory, in name order: not its subdirectories, nor the overlays beside the specs
+    (`name.overlay.yaml`, the Overlay Specification's naming convention)."""
+    return sorted(
+        p for p in spec_dir.iterdir() if p.suffix in SPEC_SUFFIXES and not p.stem.endswith(".overlay") and p.is_file()
+    )
 
 
 def project_tree(project: Project, warnings: list[Diagnostic] | None = None) -> Tree:

@@ -39,10 +39,9 @@ def _limit(name: str) -> dict[str, object]:
 def project(tmp_path: Path) -> Path:
     (tmp_path / "spec").mkdir()
     (tmp_path / "spec" / "pets.yaml").write_text(yaml.safe_dump(PETS), encoding="utf-8")
-    (tmp_path / "overlays").mkdir()
-    _overlay(tmp_path / "overlays" / "pets.overlay.yaml", _limit("limit"))
+    _overlay(tmp_path / "spec" / "pets.overlay.yaml", _limit("limit"))  # beside the spec, yet not a spec
     (tmp_path / "pyproject.toml").write_text(
-        '[tool.sdk-generator.overlays]\n"pets.yaml" = ["overlays/pets.overlay.yaml"]\n', encoding="utf-8"
+        '[tool.sdk-generator.overlays]\n"pets.yaml" = ["spec/pets.overlay.yaml"]\n', encoding="utf-8"
     )
     return tmp_path
 
@@ -54,8 +53,9 @@ def _resource(project: Path) -> str:
 def test_a_configured_overlay_is_applied_and_a_change_to_it_regenerates(project: Path) -> None:
     assert run_generator("generate", cwd=project).returncode == 0
     assert "limit: int | None = None" in _resource(project)
+    assert sorted(p.name for p in (project / "generated").iterdir() if p.is_dir()) == ["pets"]
     assert run_generator("generate", cwd=project).stdout.startswith("unchanged")
-    _overlay(project / "overlays" / "pets.overlay.yaml", _limit("page_size"))
+    _overlay(project / "spec" / "pets.overlay.yaml", _limit("page_size"))
     stale = run_generator("check", cwd=project)
     assert stale.returncode == 1 and "is stale" in stale.stderr
     assert run_generator("generate", cwd=project).stdout.startswith("wrote")
