@@ -132,7 +132,9 @@ class _Applier:
                     f"`copy` must select exactly one node of {self.doc.name}; it selects {len(sources)}.",
                     "narrow the query to the one node to copy.",
                 )
-            self.grow(_size(sources[0].value) * len(nodes), overlay, action.at)
+            self.refuse_past_limit(
+                self.size + _size(sources[0].value) * len(nodes), overlay, action.at
+            )  # before copying
             value, source_at = copy.deepcopy(sources[0].value), join_pointer(*sources[0].location)
             source = Document(self.doc.name, self.doc.text, None, (*self.mounts, *self.doc.mounts))
         kinds = {_kind(node.value) for node in nodes}
@@ -222,7 +224,10 @@ class _Applier:
 
     def grow(self, nodes: int, overlay: Document, at: str) -> None:
         self.size += nodes
-        if self.size > limits.MAX_NODES:
+        self.refuse_past_limit(self.size, overlay, at)
+
+    def refuse_past_limit(self, size: int, overlay: Document, at: str) -> None:
+        if size > limits.MAX_NODES:
             raise overlay.error(
                 at,
                 f"with this action the spec would have more than {limits.MAX_NODES:,} nodes.",

@@ -27,7 +27,8 @@ OVERLAY = ROOT / "spec" / "overlays" / "voucherify-vendor.overlay.yaml"
 @pytest.fixture(scope="module")
 def vendor_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("vendor")
-    write_tree(package_tree(VENDOR_FULL_SPEC, "vf_vendor", overlays=Overlays((OVERLAY,))), out / "vf_vendor")
+    overlays = Overlays((OVERLAY,), strict=True)  # every action of the overlay applies
+    write_tree(package_tree(VENDOR_FULL_SPEC, "vf_vendor", overlays=overlays), out / "vf_vendor")
     return out
 
 
