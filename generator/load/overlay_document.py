@@ -68,6 +68,8 @@ def read_overlay(path: Path, warnings: list[Diagnostic]) -> Overlay:
             "/info" if "info" in data else "", "`info` must have a `title` and a `version` (strings).", _EXAMPLE
         )
     _fields(doc, "/info", info, {"title", "version"} | ({"description"} if minor >= 1 else set()))
+    if not isinstance(data.get("extends", ""), str):
+        raise doc.error("/extends", "`extends` must be the URI of the spec the overlay is for.", "extends: api.yaml.")
     actions = data.get("actions")
     if not isinstance(actions, list) or not actions:
         raise doc.error(

@@ -184,6 +184,7 @@ def test_a_target_that_matches_nothing_is_an_error_when_strict(tmp_path: Path) -
         ({"target": "$.info", "remove": "yes"}, "1.0.0", "/actions/0/remove", "true or false"),
         ({"update": {}}, "1.0.0", "/actions/0", "no `target`"),
         ({"target": "$.info", "update": {}}, "2.0.0", "/overlay", "version 1.0.x, 1.1.x or 1.2.x"),
+        ({"target": "$.info", "x-note": 1, "summary": "s"}, "1.0.0", "/actions/0/summary", "unknown field 'summary'"),
     ],
 )
 def test_malformed_overlays_are_located_in_the_overlay(
