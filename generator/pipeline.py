@@ -36,13 +36,16 @@ NO_OVERRIDES = Naming()
 NO_OVERLAYS = Overlays()
 
 
-def _read(spec: Path, ref_root: Path | None, overlays: Overlays, warnings: list[Diagnostic]) -> Document:
+def _read(
+    spec: Path, ref_root: Path | None, overlays: Overlays = NO_OVERLAYS, warnings: list[Diagnostic] | None = None
+) -> Document:
     """Load a spec file, as OpenAPI (a JSON Schema is wrapped), with the local files it `$ref`s bundled in
-    (files under `ref_root`; see `bundle`) and `overlays` applied."""
+    (files under `ref_root`; see `bundle`) and `overlays` applied (their warnings go to `warnings`)."""
     doc = load(spec)
     if is_json_schema(doc):
         doc = to_openapi(doc, spec.stem)
-    return apply_overlays(bundle(doc, spec, ref_root), overlays.files, warnings, overlays.strict)
+    found = [] if warnings is None else warnings
+    return apply_overlays(bundle(doc, spec, ref_root), overlays.files, found, overlays.strict)
 
 
 def _ir(
@@ -98,7 +101,7 @@ def build_api(
     overlays: Overlays = NO_OVERLAYS,
 ) -> ir.Api:
     """Load, validate and turn one spec into the IR of package `package`; warnings go to `warnings`."""
-    doc = _read(spec, ref_root, overlays, [] if warnings is None else warnings)
+    doc = _read(spec, ref_root, overlays, warnings)
     found = validate(doc)
     api, relaxed = _ir(doc, spec, package, import_name, naming, exact_objects)
     if warnings is not None:
@@ -156,7 +159,7 @@ def _generate(
     The IR is built trusting what validation guarantees (structure, references, extensions), so a malformed
     spec may make it fail: then the validation errors are what is raised.
     """
-    doc = _read(spec, ref_root, overlays, [] if warnings is None else warnings)  # shown even if a later stage fails
+    doc = _read(spec, ref_root, overlays, warnings)  # its warnings are shown even if a later stage fails
     with in_background(lambda: validate(doc)) as validation:
         try:
             api, relaxed = _ir(doc, spec, package, import_name, naming, exact_objects)
