@@ -206,7 +206,6 @@ def test_bad_x_async_action_is_an_error_at_its_place(tmp_path: Path, extension: 
     assert words in diagnostic.message
 
 
-
 KEY_HEADER = {"name": "idempotency-KEY", "in": "header", "schema": {"type": "string"}}
 OTHER_HEADER = {"name": "X-Request-Id", "in": "header", "schema": {"type": "string"}}
 
