@@ -43,6 +43,7 @@ IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRAC
 # Requests that change nothing need no idempotency key; every other one gets one when the client sends keys.
 UNKEYED_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 IDEMPOTENCY_HEADER = "Idempotency-Key"  # where a key given per call goes when the client names no header
+HTTPX_USER_AGENT = f"python-httpx/{httpx.__version__}"  # what httpx sends unless told otherwise
 USER_AGENT = f"{DIST_NAME}/{VERSION} python/{sys.version_info[0]}.{sys.version_info[1]} httpx/{httpx.__version__}"
 
 log = logging.getLogger(__package__)
@@ -150,7 +151,9 @@ class BaseClient:
         query: list[tuple[str, str]] = []
         whole = ""  # an `in: querystring` parameter's, before the other pairs
         reserved: set[str] = set()
-        headers = {"User-Agent": USER_AGENT, **({"Accept": endpoint.accept} if endpoint.accept else {})}
+        headers = {"Accept": endpoint.accept} if endpoint.accept else {}
+        if http.headers.get("User-Agent") == HTTPX_USER_AGENT:  # a caller's own client keeps its own
+            headers["User-Agent"] = USER_AGENT
         headers.update(self.default_headers)
         headers.update(endpoint.headers)
         headers.update(placement.headers)

@@ -88,8 +88,10 @@ def test_the_user_agent_and_the_default_headers_and_query_go_with_every_request(
         client.with_options(max_retries=0).things.create({"id": "t"})
         with shop.ShopClient(base_url=server.url, default_headers={"User-Agent": "mine/2"}) as own:
             own.things.list()
-    first, second, created, own_agent = server.recorder.seen
-    assert first.headers["User-Agent"] == created.headers["User-Agent"] == user_agent
+        with httpx.Client() as http, shop.ShopClient(base_url=server.url, http_client=http) as borrowing:
+            borrowing.things.list()  # httpx's own User-Agent is replaced; one set on the httpx client is kept
+    first, second, created, own_agent, borrowed = server.recorder.seen
+    assert first.headers["User-Agent"] == created.headers["User-Agent"] == borrowed.headers["User-Agent"] == user_agent
     assert first.headers["X-Team"] == "a" and parse_qs(first.query) == {"tenant": ["t1"], "cursor": ["x"]}
     # The call's own values win: a parameter it sets, and its extra headers.
     assert second.headers["X-Team"] == "b" and parse_qs(second.query) == {"cursor": ["c"], "tenant": ["t1"]}
