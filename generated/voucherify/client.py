@@ -92,9 +92,8 @@ class VoucherifyClient(APIClient):
           `default_query`: query parameters sent with every request that does not set them itself
         - `middleware`: functions that see every attempt of every request, retries included:
           `(request, send_on) -> response`, the first given outermost
-        - `idempotency_header`: the header that carries a new key on every call that may change something (the same key
-          on each of its
-          retries, so a POST or PATCH is retried too); default: None: keys are off
+        - `idempotency_header`: the header that carries a new key on every call that may change something, the same on
+          each of its retries, so a POST or PATCH is retried too (off by default)
         - `webhook_secret`: verifies `client.webhooks`, or the environment variable `VOUCHERIFY_WEBHOOK_SECRET`
         - `lenient`: parse answers that contradict their schema as far as they match (with a logged warning)
           rather than raise `APIResponseValidationError`
@@ -223,9 +222,8 @@ class AsyncVoucherifyClient(AsyncAPIClient):
           `default_query`: query parameters sent with every request that does not set them itself
         - `middleware`: functions that see every attempt of every request, retries included:
           `(request, send_on) -> response`, the first given outermost
-        - `idempotency_header`: the header that carries a new key on every call that may change something (the same key
-          on each of its
-          retries, so a POST or PATCH is retried too); default: None: keys are off
+        - `idempotency_header`: the header that carries a new key on every call that may change something, the same on
+          each of its retries, so a POST or PATCH is retried too (off by default)
         - `webhook_secret`: verifies `client.webhooks`, or the environment variable `VOUCHERIFY_WEBHOOK_SECRET`
         - `lenient`: parse answers that contradict their schema as far as they match (with a logged warning)
           rather than raise `APIResponseValidationError`

@@ -215,10 +215,12 @@ _OPTION_DOCS = (
 
 def _idempotency_doc(api: ir.Api) -> str:
     """What the client's `idempotency_header` does, and where its default comes from."""
-    default = f"the spec declares ({api.idempotency_header!r})" if api.idempotency_header else "None: keys are off"
+    default = (
+        f"by default {api.idempotency_header!r}, as the spec declares" if api.idempotency_header else "off by default"
+    )
     return (
-        "that carries a new key on every call that may change something (the same key on each of its\n"
-        f"  retries, so a POST or PATCH is retried too); default: {default}"
+        "that carries a new key on every call that may change something, the same on each of its retries, so a "
+        f"POST or PATCH is retried too ({default})"
     )
 
 
