@@ -17,6 +17,7 @@ from generator.ir.build_groups import build_groups
 from generator.ir.build_models import SchemaBuilder
 from generator.ir.build_operations import build_server
 from generator.ir.build_security import build_auth
+from generator.ir.idempotency import idempotency_header
 from generator.ir.names import ClassName, Identifier, async_name
 from generator.ir.type_depth import refuse_deep_chains
 from generator.load.bundle import bundle
@@ -84,6 +85,7 @@ def _ir(
         definitions=schemas.definitions(),
         groups=groups,
         webhooks=webhooks,
+        idempotency_header=idempotency_header(doc),
     )
     note = schemas.untyped_note()
     return api, relaxed.warnings + schemas.warnings + ([note] if note else [])
