@@ -25,8 +25,8 @@ def test_one_strict_environment() -> None:
 
 def test_write_replaces_the_tree_and_removes_stale_files(tmp_path: Path) -> None:
     root = tmp_path / "out"
-    assert write_tree({"a.py": "a = 1\n", "sub/b.py": "b = 2\n"}, root)
-    assert write_tree({"a.py": "a = 2\n"}, root)
+    assert write_tree({"a.py": "a = 1\n", "sub/b.py": "b = 2\n"}, root).changed
+    assert write_tree({"a.py": "a = 2\n"}, root).changed
     assert read_tree(root) == {"a.py": "a = 2\n", MANIFEST: listing({"a.py": "a = 2\n"})}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
@@ -35,7 +35,7 @@ def test_identical_tree_is_not_rewritten(tmp_path: Path) -> None:
     root = tmp_path / "out"
     write_tree({"a.py": "a = 1\n"}, root)
     before = (root / "a.py").stat().st_mtime_ns
-    assert not write_tree({"a.py": "a = 1\n"}, root)
+    assert not write_tree({"a.py": "a = 1\n"}, root).changed
     assert (root / "a.py").stat().st_mtime_ns == before
 
 
@@ -54,9 +54,9 @@ def test_files_the_generator_did_not_write_are_kept_and_never_overwritten(tmp_pa
     write_tree({"a.py": "a = 1\n"}, root)
     (root / "sub").mkdir()
     (root / "sub" / "mine.py").write_text("m = 1\n")
-    assert write_tree({"b.py": "b = 1\n"}, root)
+    assert write_tree({"b.py": "b = 1\n"}, root).changed
     assert read_tree(root, {"a.py", "b.py", "sub/mine.py"}) == {"b.py": "b = 1\n", "sub/mine.py": "m = 1\n"}
-    assert not write_tree({"b.py": "b = 1\n"}, root)  # the kept file is no change
+    assert not write_tree({"b.py": "b = 1\n"}, root).changed  # the kept file is no change
     with pytest.raises(SpecError, match="not written by sdk-generator"):
         write_tree({"sub/mine.py": "m = 2\n"}, root)
     assert read_tree(root, {"b.py", "sub/mine.py"}) == {"b.py": "b = 1\n", "sub/mine.py": "m = 1\n"}
