@@ -77,8 +77,10 @@ def keep_edits(tree: Tree, current: Tree, root: Path, discard: Collection[str] |
             kept.tree[BASES + name] = theirs
         if _MARKERS.search(merged):
             kept.conflicts.append(name)
-    if manifest.NAME in tree:
-        kept.tree[manifest.NAME] = manifest.amend(tree[manifest.NAME], kept.tree, kept.edited)
+    if manifest.NAME in tree:  # without edits, the tree is as generated, and so is its manifest
+        kept.tree[manifest.NAME] = (
+            manifest.amend(tree[manifest.NAME], kept.tree, kept.edited) if kept.edited else tree[manifest.NAME]
+        )
     return kept
 
 

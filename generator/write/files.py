@@ -54,6 +54,16 @@ def expected_tree(tree: Tree, root: Path) -> Kept:
     return keep_edits(tree, generated_tree(root), root)
 
 
+@dataclass(frozen=True)
+class Written:
+    """What `write_tree` did: whether it changed the files, which carry hand edits, which conflict."""
+
+    changed: bool
+    edited: list[str]
+    conflicts: list[str]
+    notes: list[Diagnostic]
+
+
 def write_tree(tree: Tree, root: Path, discard: Collection[str] | None = ()) -> Written:
     """Replace the generator's files under `root` with `tree`, and a manifest listing them when `tree` has
     none; keep the files it did not write, and the hand edits of those it did (`edits.py`), except the edits of
@@ -91,16 +101,6 @@ def write_tree(tree: Tree, root: Path, discard: Collection[str] | None = ()) -> 
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return written
-
-
-@dataclass(frozen=True)
-class Written:
-    """What `write_tree` did: whether it changed the files, which carry hand edits, which conflict."""
-
-    changed: bool
-    edited: list[str]
-    conflicts: list[str]
-    notes: list[Diagnostic]
 
 
 def _refuse_to_overwrite(root: Path, clashes: list[str]) -> None:

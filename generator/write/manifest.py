@@ -107,7 +107,7 @@ def amend(text: str, written: dict[str, str], edited: list[str]) -> str:
     to it (the bases of `edited` files, which keep hand edits) and the list of those files, when there are any.
     """
     recorded = json.loads(text)
-    files = {name: blob_id(written[name]) for name in written if name != NAME} | recorded["files"]
+    files = recorded["files"] | {name: blob_id(written[name]) for name in written.keys() - recorded["files"] - {NAME}}
     amended = {**recorded, "outputs": outputs_digest(written), "files": dict(sorted(files.items()))}
     return _dump({**amended, "edited": edited} if edited else amended)
 
