@@ -8,7 +8,7 @@ import json
 import shutil
 from pathlib import Path
 
-from e2e.cli.test_project import _git
+from e2e.cli.test_project import _git, _pip_install
 from importing import imported
 
 from apiserver import APP_ID, APP_TOKEN, APIServer
@@ -144,7 +144,13 @@ def test_generate_spec_out_never_deletes_a_file_it_did_not_write(tmp_path: Path)
     shutil.copy(ROOT / "spec" / "postman.yaml", spec)
     out = tmp_path / "out"
     assert run_generator("generate", str(spec), "--out", str(out), "--pyproject").returncode == 0
-    ours = {out / "postman" / "lib" / "mine.py": "x = 1\n", out / "postman" / "NOTES.txt": "n\n", out / "x.txt": "y\n"}
+    lib = out / "postman" / "lib"
+    ours = {
+        lib / "__init__.py": "",
+        lib / "mine.py": "x = 1\n",
+        out / "postman" / "NOTES.txt": "n\n",
+        out / "x.txt": "y\n",
+    }
     for path, text in ours.items():
         path.parent.mkdir(exist_ok=True)
         path.write_text(text)
@@ -152,6 +158,8 @@ def test_generate_spec_out_never_deletes_a_file_it_did_not_write(tmp_path: Path)
     for extra in ([], ["--pyproject"]):
         assert run_generator("generate", str(spec), "--out", str(out), *extra).returncode == 0
         assert {path: path.read_text() for path in ours} == ours
+    _pip_install(out, tmp_path / "site")  # the distribution holds lib/ too
+    assert (tmp_path / "site" / "postman" / "lib" / "mine.py").read_text() == "x = 1\n"
 
 
 def test_the_lib_example_of_the_docs_type_checks_strictly_and_runs(tmp_path: Path, server: APIServer) -> None:
