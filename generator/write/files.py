@@ -35,6 +35,35 @@ def _paths(root: Path) -> list[str]:
     ]
 
 
+def _users(root: Path, ours: set[str]) -> list[str]:
+    """What under `root` the generator did not write: files, symbolic links and empty directories."""
+    found = []
+    for folder, directories, files in os.walk(root):
+        for name in sorted(directories + files):
+            path = Path(folder, name)
+            relative = path.relative_to(root).as_posix()
+            if name == "__pycache__" or name.endswith((".pyc", ".pyo")):
+                continue
+            if (
+                path.is_symlink()
+                or (name in files and relative not in ours)
+                or (path.is_dir() and not any(path.iterdir()))
+            ):
+                found.append(relative)
+    return found
+
+
+def _carry(source: Path, target: Path) -> None:
+    """Copy one thing of the user's into the new tree as it is: a link stays a link, not a copy of its target."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if source.is_symlink():
+        target.symlink_to(os.readlink(source))
+    elif source.is_dir():
+        target.mkdir()
+    else:
+        shutil.copy2(source, target)
+
+
 def read_tree(root: Path, only: set[str] | None = None) -> Tree:
     """Every file under `root` (those of `only`, when given), except caches."""
     return {
@@ -76,7 +105,7 @@ def write_tree(tree: Tree, root: Path, discard: Collection[str] | None = ()) -> 
     ours = manifest.owned(root, present)
     current = read_tree(root, ours)
     kept = keep_edits(tree, current, root, discard)
-    theirs = [relative for relative in present if relative not in ours] + kept.orphans
+    theirs = _users(root, ours) + kept.orphans
     _refuse_to_overwrite(root, [relative for relative in theirs if relative in kept.tree])
     written = Written(kept.tree != current, kept.edited, kept.conflicts, kept.notes)
     if not written.changed:
@@ -86,8 +115,7 @@ def write_tree(tree: Tree, root: Path, discard: Collection[str] | None = ()) -> 
     try:
         write_files(kept.tree, staging)
         for relative in theirs:
-            (staging / relative).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(root / relative, staging / relative)
+            _carry(root / relative, staging / relative)
         old = old_copy(root)
         if root.exists():
             root.rename(old)
