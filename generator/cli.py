@@ -92,6 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if no_op and not discarding and manifest.up_to_date(project.specs, project.settings, project.out):
             # Nothing changed: answer before loading the pipeline (jinja2, validators, pydantic).
             print(f"unchanged: {project.out} (inputs and outputs match {manifest.NAME})")
+            _say_kept(manifest.edited(project.out), project.out)
             conflicts = unresolved(project.out)  # still there: a run that wrote them said so, and so does this one
             warnings.extend(_conflicts(conflicts, project.out))
             return EXIT_CONFLICT if conflicts else EXIT_OK
@@ -162,12 +163,16 @@ def _discarded(args: argparse.Namespace, root: Path) -> list[str] | None:
 def _report(written: Written, root: Path, warnings: list[Diagnostic]) -> int:
     """Say what `generate` wrote, the hand edits it kept and those that conflict; the exit code."""
     print(f"{'wrote' if written.changed else 'unchanged'}: {root}")
-    if written.edited:
-        files = ", ".join((root / name).as_posix() for name in written.edited)
-        print(f"kept {len(written.edited)} edited file{'s' if len(written.edited) > 1 else ''}: {files}")
+    _say_kept(written.edited, root)
     warnings.extend(written.notes)
     warnings.extend(_conflicts(written.conflicts, root))
     return EXIT_CONFLICT if written.conflicts else EXIT_OK
+
+
+def _say_kept(edited: list[str], root: Path) -> None:
+    if edited:
+        files = ", ".join((root / name).as_posix() for name in edited)
+        print(f"kept {len(edited)} edited file{'s' if len(edited) > 1 else ''}: {files}")
 
 
 def _conflicts(names: list[str], root: Path) -> list[Diagnostic]:

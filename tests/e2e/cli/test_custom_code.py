@@ -74,6 +74,11 @@ def test_a_hand_edit_and_lib_survive_a_spec_change_and_check_tells_them_from_dri
     kept = run_generator("check", cwd=project)
     assert kept.returncode == 0, kept.stdout + kept.stderr
     assert "carry kept edits: postman/resources/tasks.py" in kept.stdout
+    noop = run_generator("generate", cwd=project)  # answered from the manifest, which lists the edit
+    assert (
+        noop.stdout.startswith("unchanged")
+        and "kept 1 edited file: generated/postman/resources/tasks.py" in noop.stdout
+    )
 
     _edit_spec(project, "The task's ID.", "The ID of the task.")  # real drift: the spec changed, not regenerated
     drift = run_generator("check", cwd=project)
