@@ -11,6 +11,7 @@ needed unless the edit and a change of the output meet in one file.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import subprocess
 import tempfile
@@ -25,6 +26,8 @@ Tree = dict[str, str]  # relative POSIX path -> text
 
 # Where the output of each file that carries an edit is kept, beside the files (written with them, atomically).
 BASES = ".sdk-generator/base/"
+
+_BLOB_ID = re.compile(r"[0-9a-f]{40}")
 
 # git's conflict markers, at the start of a line: a file that still holds them has a conflict to resolve.
 _MARKERS = re.compile(r"^<{7}(?: |$).*?^>{7}(?: |$)", re.MULTILINE | re.DOTALL)
@@ -110,10 +113,10 @@ def _base(name: str, blob: str, current: Tree, root: Path, notes: list[Diagnosti
     stored = current.get(BASES + name)
     if stored is not None and manifest.blob_id(stored) == blob:
         return stored
-    try:
-        found = subprocess.run(["git", "cat-file", "blob", blob], cwd=root, capture_output=True, check=False)
-    except OSError:
-        found = None
+    found = None
+    if _BLOB_ID.fullmatch(blob):  # it becomes an argument of git's, and the manifest is anyone's to edit
+        with contextlib.suppress(OSError):  # no git: as if it did not have the blob
+            found = subprocess.run(["git", "cat-file", "blob", blob], cwd=root, capture_output=True, check=False)
     if found is not None and found.returncode == 0:
         return found.stdout.decode("utf-8")
     notes.append(

@@ -66,6 +66,17 @@ def test_without_the_base_every_difference_is_a_conflict_and_a_warning_says_why(
     assert "<<<<<<< a.py (edited)\nhead = 'ours'\n" in (root / "a.py").read_text()
 
 
+def test_a_forged_blob_id_never_reaches_git_and_the_edit_is_not_lost(tmp_path: Path) -> None:
+    root = _edited(tmp_path / "out", "head = 'ours'\nmiddle = 1\ntail = 1\n")
+    recorded = _manifest(root)
+    assert isinstance(recorded["files"], dict)
+    recorded["files"]["a.py"] = "--batch-all-objects"
+    (root / MANIFEST).write_text(json.dumps(recorded))
+    written = write_tree({"a.py": V1.replace("tail = 1", "tail = 2")}, root)
+    assert written.conflicts == ["a.py"] and "neither in .sdk-generator/ nor in git" in written.notes[0].message
+    assert "head = 'ours'" in (root / "a.py").read_text()
+
+
 def test_discarding_edits_writes_the_output_and_drops_the_base(tmp_path: Path) -> None:
     root = _edited(tmp_path / "out", V1 + "# ours\n")
     (root / "b.py").write_text("mine = 1\n")  # not generated: no edit of the generator's to discard
