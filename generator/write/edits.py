@@ -73,7 +73,7 @@ def keep_edits(tree: Tree, current: Tree, root: Path, discard: Collection[str] |
         if manifest.blob_id(theirs) == generated[name]:
             merged = ours  # the output did not change: the edit is the whole difference
         else:
-            merged = _merge(name, ours, _base(name, generated[name], current, root, kept.notes), theirs)
+            merged = _merge(root, name, ours, _base(name, generated[name], current, root, kept.notes), theirs)
         kept.tree[name] = merged
         if merged != theirs:
             kept.edited.append(name)
@@ -118,7 +118,7 @@ def _base(name: str, blob: str, current: Tree, root: Path, notes: list[Diagnosti
         with contextlib.suppress(OSError):  # no git: as if it did not have the blob
             found = subprocess.run(["git", "cat-file", "blob", blob], cwd=root, capture_output=True, check=False)
     if found is not None and found.returncode == 0:
-        return found.stdout.decode("utf-8")
+        return found.stdout.decode("utf-8", "replace")
     notes.append(
         Diagnostic(
             Severity.WARNING,
@@ -131,8 +131,8 @@ def _base(name: str, blob: str, current: Tree, root: Path, notes: list[Diagnosti
     return ""
 
 
-def _merge(name: str, ours: str, base: str, theirs: str) -> str:
-    """`git merge-file` of the three texts: conflicts are written between git's markers, labelled."""
+def _merge(root: Path, name: str, ours: str, base: str, theirs: str) -> str:
+    """`git merge-file` of the three texts of `name`: conflicts are written between git's markers, labelled."""
     if ours == theirs or base == theirs:
         return ours
     with tempfile.TemporaryDirectory(prefix="sdk-generator-merge-") as scratch:
@@ -148,15 +148,15 @@ def _merge(name: str, ours: str, base: str, theirs: str) -> str:
             )
         except OSError as error:
             raise SpecError.at(
-                Location(name),
+                Location((root / name).as_posix()),
                 f"this file carries hand edits and its output changed: merging them needs git, which could not be "
                 f"run ({error.strerror}).",
                 "install git, or drop the edits with --discard-edit.",
             ) from None
     if merged.returncode > 127:  # 0: merged; 1 to 127: that many conflicts; more: git failed
         raise SpecError.at(
-            Location(name),
+            Location((root / name).as_posix()),
             f"git merge-file failed: {merged.stderr.decode('utf-8', 'replace').strip()}",
             "drop the edits with --discard-edit, or merge by hand.",
         )
-    return merged.stdout.decode("utf-8")
+    return merged.stdout.decode("utf-8", "replace")
