@@ -196,7 +196,7 @@ def _conflicts(names: list[str], root: Path) -> list[Diagnostic]:
         Diagnostic(
             Severity.ERROR,
             Location((root / name).as_posix()),
-            "your edits conflict with the new output: both sides are between git's <<<<<<< and >>>>>>> markers.",
+            "your edits conflict with the new output: generate writes both between git's <<<<<<< and >>>>>>> markers.",
             "keep what you need, delete the markers, then run generate (or generate --discard-edit on the file).",
         )
         for name in names
