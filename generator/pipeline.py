@@ -139,10 +139,7 @@ def distribution(
 ) -> tuple[Tree, str]:
     """The files of the package generated from `spec`, and the `pyproject.toml` that makes it installable."""
     api, files = _generate(spec, package, None, warnings, ref_root, naming, exact_objects, overlays)
-    modules = sorted(
-        ".".join([package, *Path(name).parent.parts]) for name in files if Path(name).name == "__init__.py"
-    )
-    return files, render_pyproject(api, modules)
+    return files, render_pyproject(api)
 
 
 def _generate(

@@ -31,7 +31,7 @@ class DistributionView:
     version: str
     description: str
     dependencies: tuple[str, ...]
-    packages: tuple[str, ...]
+    subpackages: str  # the pattern its subpackages match
     source_name: str
     source_sha256: str
 
@@ -50,8 +50,8 @@ def distribution_version(spec_version: str) -> str:
         return ".".join(numbers) or "0"
 
 
-def render_pyproject(api: ir.Api, modules: list[str]) -> str:
-    """The `pyproject.toml` of a distribution holding package `api.package` (whose subpackages are `modules`)."""
+def render_pyproject(api: ir.Api) -> str:
+    """The `pyproject.toml` of a distribution holding package `api.package` and its subpackages."""
     comment_safe = re.sub(r"[^\w.\- ]", "_", api.source_name)  # the file name goes into a TOML comment
     view = DistributionView(
         module=api.package,
@@ -60,7 +60,7 @@ def render_pyproject(api: ir.Api, modules: list[str]) -> str:
         version=toml_string(distribution_version(api.version)),
         description=toml_string(" ".join((api.title or api.package).split())),
         dependencies=tuple(toml_string(r) for r in RUNTIME_REQUIREMENTS),
-        packages=tuple(toml_string(m) for m in modules),
+        subpackages=toml_string(f"{api.package}.*"),
         source_name=comment_safe,
         source_sha256=api.source_sha256,
     )
