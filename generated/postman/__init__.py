@@ -36,6 +36,7 @@ __getattr__, __dir__ = lazy_exports(
     InvalidRequestError ._exceptions
     MissingCredentialsError ._exceptions
     NotFoundError ._exceptions
+    Omit ._encoding
     Page ._pagination
     PaginationLoopError ._exceptions
     PermissionDeniedError ._exceptions
@@ -51,6 +52,7 @@ __getattr__, __dir__ = lazy_exports(
     WaitFailedError ._exceptions
     WaitTimeoutError ._exceptions
     WebhookVerificationError ._exceptions
+    omit ._encoding
     """,
     ".types",
 )

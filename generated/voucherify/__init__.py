@@ -38,6 +38,7 @@ __getattr__, __dir__ = lazy_exports(
     InvalidRequestError ._exceptions
     MissingCredentialsError ._exceptions
     NotFoundError ._exceptions
+    Omit ._encoding
     Page ._pagination
     PaginationLoopError ._exceptions
     PermissionDeniedError ._exceptions
@@ -54,6 +55,7 @@ __getattr__, __dir__ = lazy_exports(
     WaitTimeoutError ._exceptions
     WebhookVerificationError ._exceptions
     Webhooks .webhooks
+    omit ._encoding
     """,
     ".types",
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from generator.ir.definitions import Definition
+from generator.ir.definitions import Definition, Param
 from generator.ir.events import Webhooks
 from generator.ir.names import ClassName, Identifier, async_name
 from generator.ir.operations import Group
@@ -70,6 +70,7 @@ class Api:
     definitions: tuple[Definition, ...]
     groups: tuple[Group, ...]
     webhooks: Webhooks | None = None  # the events the API sends, when it documents any
+    params: tuple[Param, ...] = ()  # the TypedDicts (and their unions) request bodies may be given as
 
     @property
     def async_client_name(self) -> str:

@@ -26,6 +26,7 @@ _RUNTIME_EXPORTS = {
         "NotFoundError", "PaginationLoopError", "PermissionDeniedError", "RateLimitError", "UnexpectedActionError",
         "UnprocessableEntityError", "WaitFailedError", "WaitTimeoutError", "WebhookVerificationError",
     ],
+    "._encoding": ["Omit", "omit"],
     "._pagination": ["Page", "AsyncPage"],
     "._polling": ["Accepted", "AsyncAccepted", "ActionHandle", "AsyncActionHandle"],
     "._response": ["RawResponse", "RequestOptions"],

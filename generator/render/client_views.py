@@ -53,7 +53,7 @@ _WAIT_ARGUMENTS = (
 # a type from being imported under a name the module gives something else (tests/test_render_plan.py checks
 # that it holds every class name they import).
 MODULE_NAMES = frozenset(
-    {"Callable", "Unpack", "Scheme", "Endpoint", "Body", "Param", "PartEncoding", "ResponseType", "FileInput"}
+    {"Callable", "Unpack", "Omit", "Scheme", "Endpoint", "Body", "Param", "PartEncoding", "ResponseType", "FileInput"}
     | {"overload", "WaitFailedError", "TYPE_CHECKING", "Any", "Literal", "Webhooks"}
     | {"AsyncOperation", "Operation", "RequestOptions", "AsyncPage", "Page", "PageSpec"}
     | {"AsyncStream", "Stream", "StreamSpec", "flagged"}
@@ -65,6 +65,7 @@ _WAIT_NEEDS = uses("._polling", "DEFAULT_WAIT_TIMEOUT", "DEFAULT_POLL_INTERVAL",
     "collections.abc", "Callable"
 )
 _OPTIONS_NEEDS = uses("typing_extensions", "Unpack") | uses("._response", "RequestOptions")
+_OMIT_NEEDS = uses("._encoding", "Omit", "omit")
 
 
 def shape_of(op: ir.Operation, scope: Scope) -> Shape:
@@ -79,17 +80,19 @@ def shape_of(op: ir.Operation, scope: Scope) -> Shape:
     hints = [NOTHING]
     body_hint = ""
     if op.body is not None:
-        body_hint, needs = typed(op.body, shadowed)
-        options = op.body.options if isinstance(op.body, ir.UnionOf) else (op.body,)
-        if (plain := _plain_body(options)) is not None:
-            plain_hint, plain_needs = typed(plain, shadowed)
-            body_hint, needs = f"{body_hint} | {plain_hint}", needs | plain_needs
+        # The model, or plain data its `Param` TypedDict checks (`ir/build_params.py`).
+        given = [op.body, scope.ctx.param_types.of(op.body)]
+        body_hint, needs = typed(ir.UnionOf(tuple(o for t in given for o in _options(t))), shadowed)
         hints.append(needs)
 
-    def argument(p: ir.Parameter, suffix: str = "", default: str = "") -> str:
+    def argument(p: ir.Parameter) -> str:
         text, needs = scope.argument_hint(p.type)
         hints.append(needs)
-        return _param(p.name, text + suffix, default)
+        text += " | None" if isinstance(p.type, ir.Nullable) else ""  # None is sent only where the schema admits it
+        if p.required or p.location == "path":
+            return _param(p.name, text)
+        hints.append(_OMIT_NEEDS)  # left out, it is not sent at all
+        return _param(p.name, f"{text} | Omit", " = omit")
 
     positional = [argument(p) for p in path_params]
     if op.body is not None and op.body_required:
@@ -97,7 +100,7 @@ def shape_of(op: ir.Operation, scope: Scope) -> Shape:
     keywords = [argument(p) for p in keyword if p.required]
     if op.body is not None and not op.body_required:
         keywords.append(_param("body", f"{body_hint} | None", " = None"))
-    keywords += [argument(p, " | None", " = None") for p in keyword if not p.required]
+    keywords += [argument(p) for p in keyword if not p.required]
     media_types = list(dict.fromkeys(b.media_type for b in op.bodies))
     body = ", body=body" if op.body is not None else ""
     if len(media_types) > 1:
@@ -115,14 +118,8 @@ def shape_of(op: ir.Operation, scope: Scope) -> Shape:
     return Shape(signature, bool(keywords), endpoint, arguments, body, returns, joined(hints), returns_needs)
 
 
-def _plain_body(options: tuple[ir.TypeExpr, ...]) -> ir.TypeExpr | None:
-    """What a body may also be given as: plain data for an object, and a list of it for a list of objects."""
-    plain = ir.DictOf(ir.Primitive("Any"))
-    if any(isinstance(t, ir.Named) for t in options):
-        return plain
-    if any(isinstance(t, ir.ListOf) and isinstance(t.item, ir.Named) for t in options):
-        return ir.ListOf(plain)
-    return None
+def _options(t: ir.TypeExpr) -> tuple[ir.TypeExpr, ...]:
+    return t.options if isinstance(t, ir.UnionOf) else (t,)
 
 
 def _returns(op: ir.Operation, shadowed: frozenset[str]) -> tuple[str, Needs]:

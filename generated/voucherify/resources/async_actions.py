@@ -11,7 +11,7 @@ from typing_extensions import Unpack
 
 from .. import types
 from .._api_client import APIClient, AsyncAPIClient
-from .._encoding import Param
+from .._encoding import Omit, Param, omit
 from .._endpoint import Endpoint
 from .._pagination import AsyncPage, Page, PageSpec
 from .._polling import (
@@ -78,7 +78,7 @@ class AsyncActionsResource:
 
     @Operation
     def list(
-        self, *, limit: int | None = None, end_date: datetime | None = None, **options: Unpack[RequestOptions]
+        self, *, limit: int | Omit = omit, end_date: datetime | Omit = omit, **options: Unpack[RequestOptions]
     ) -> Page[AsyncActionSummary]:
         """List Async Actions
 
@@ -148,7 +148,7 @@ class AsyncActionsResourceAsync:
 
     @AsyncOperation
     async def list(
-        self, *, limit: int | None = None, end_date: datetime | None = None, **options: Unpack[RequestOptions]
+        self, *, limit: int | Omit = omit, end_date: datetime | Omit = omit, **options: Unpack[RequestOptions]
     ) -> AsyncPage[AsyncActionSummary]:
         """List Async Actions
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from typing_extensions import Unpack
 
@@ -21,9 +21,13 @@ if TYPE_CHECKING:
         AsyncAction,
         AsyncActionStarted,
         ImportVouchersUsingCsvBody,
+        ImportVouchersUsingCsvBodyParam,
         UpdateVouchersMetadataInBulkBody,
+        UpdateVouchersMetadataInBulkBodyParam,
         VoucherImport,
+        VoucherImportParam,
         VoucherMetadataUpdate,
+        VoucherMetadataUpdateParam,
         VouchersBulkUpdateAction,
         VouchersImportAction,
         VouchersImportCsvAction,
@@ -133,7 +137,7 @@ class VouchersResource:
 
     @Operation
     def import_csv(
-        self, body: ImportVouchersUsingCsvBody | dict[str, Any], **options: Unpack[RequestOptions]
+        self, body: ImportVouchersUsingCsvBody | ImportVouchersUsingCsvBodyParam, **options: Unpack[RequestOptions]
     ) -> ActionHandle[VouchersImportCsvAction]:
         """Import Vouchers using CSV
 
@@ -149,7 +153,7 @@ class VouchersResource:
 
     @Operation
     def update_in_bulk(
-        self, body: list[VoucherMetadataUpdate] | list[dict[str, Any]], **options: Unpack[RequestOptions]
+        self, body: list[VoucherMetadataUpdate] | list[VoucherMetadataUpdateParam], **options: Unpack[RequestOptions]
     ) -> ActionHandle[VouchersBulkUpdateAction]:
         """Update Vouchers in Bulk
 
@@ -165,7 +169,9 @@ class VouchersResource:
 
     @Operation
     def update_metadata_in_bulk(
-        self, body: UpdateVouchersMetadataInBulkBody | dict[str, Any], **options: Unpack[RequestOptions]
+        self,
+        body: UpdateVouchersMetadataInBulkBody | UpdateVouchersMetadataInBulkBodyParam,
+        **options: Unpack[RequestOptions],
     ) -> ActionHandle[VouchersMetadataUpdateAction]:
         """Update Vouchers' Metadata in Bulk
 
@@ -185,7 +191,7 @@ class VouchersResource:
 
     @Operation
     def import_vouchers(
-        self, body: list[VoucherImport] | list[dict[str, Any]], **options: Unpack[RequestOptions]
+        self, body: list[VoucherImport] | list[VoucherImportParam], **options: Unpack[RequestOptions]
     ) -> ActionHandle[VouchersImportAction]:
         """Import Vouchers
 
@@ -207,7 +213,7 @@ class AsyncVouchersResource:
 
     @AsyncOperation
     async def import_csv(
-        self, body: ImportVouchersUsingCsvBody | dict[str, Any], **options: Unpack[RequestOptions]
+        self, body: ImportVouchersUsingCsvBody | ImportVouchersUsingCsvBodyParam, **options: Unpack[RequestOptions]
     ) -> AsyncActionHandle[VouchersImportCsvAction]:
         """Import Vouchers using CSV
 
@@ -223,7 +229,7 @@ class AsyncVouchersResource:
 
     @AsyncOperation
     async def update_in_bulk(
-        self, body: list[VoucherMetadataUpdate] | list[dict[str, Any]], **options: Unpack[RequestOptions]
+        self, body: list[VoucherMetadataUpdate] | list[VoucherMetadataUpdateParam], **options: Unpack[RequestOptions]
     ) -> AsyncActionHandle[VouchersBulkUpdateAction]:
         """Update Vouchers in Bulk
 
@@ -239,7 +245,9 @@ class AsyncVouchersResource:
 
     @AsyncOperation
     async def update_metadata_in_bulk(
-        self, body: UpdateVouchersMetadataInBulkBody | dict[str, Any], **options: Unpack[RequestOptions]
+        self,
+        body: UpdateVouchersMetadataInBulkBody | UpdateVouchersMetadataInBulkBodyParam,
+        **options: Unpack[RequestOptions],
     ) -> AsyncActionHandle[VouchersMetadataUpdateAction]:
         """Update Vouchers' Metadata in Bulk
 
@@ -259,7 +267,7 @@ class AsyncVouchersResource:
 
     @AsyncOperation
     async def import_vouchers(
-        self, body: list[VoucherImport] | list[dict[str, Any]], **options: Unpack[RequestOptions]
+        self, body: list[VoucherImport] | list[VoucherImportParam], **options: Unpack[RequestOptions]
     ) -> AsyncActionHandle[VouchersImportAction]:
         """Import Vouchers
 
