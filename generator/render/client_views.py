@@ -53,7 +53,8 @@ _WAIT_ARGUMENTS = (
 # a type from being imported under a name the module gives something else (tests/test_render_plan.py checks
 # that it holds every class name they import).
 MODULE_NAMES = frozenset(
-    {"Callable", "Unpack", "Omit", "Scheme", "Endpoint", "Body", "Param", "PartEncoding", "ResponseType", "FileInput"}
+    {"Callable", "Unpack", "Scheme", "Endpoint", "Body", "Param", "PartEncoding", "ResponseType", "FileInput"}
+    | {"Omit", "omit", "Sequence"}
     | {"overload", "WaitFailedError", "TYPE_CHECKING", "Any", "Literal", "Webhooks"}
     | {"AsyncOperation", "Operation", "RequestOptions", "AsyncPage", "Page", "PageSpec"}
     | {"AsyncStream", "Stream", "StreamSpec", "flagged"}
@@ -80,9 +81,7 @@ def shape_of(op: ir.Operation, scope: Scope) -> Shape:
     hints = [NOTHING]
     body_hint = ""
     if op.body is not None:
-        # The model, or plain data its `Param` TypedDict checks (`ir/build_params.py`).
-        given = [op.body, scope.ctx.param_types.of(op.body)]
-        body_hint, needs = typed(ir.UnionOf(tuple(o for t in given for o in _options(t))), shadowed)
+        body_hint, needs = _body_hint(op.body, scope)
         hints.append(needs)
 
     def argument(p: ir.Parameter) -> str:
@@ -118,8 +117,22 @@ def shape_of(op: ir.Operation, scope: Scope) -> Shape:
     return Shape(signature, bool(keywords), endpoint, arguments, body, returns, joined(hints), returns_needs)
 
 
-def _options(t: ir.TypeExpr) -> tuple[ir.TypeExpr, ...]:
-    return t.options if isinstance(t, ir.UnionOf) else (t,)
+def _body_hint(body: ir.TypeExpr, scope: Scope) -> tuple[str, Needs]:
+    """A body's annotation: the model, or plain data its `Param` TypedDict checks (`ir/build_params.py`); a list
+    of them as a `Sequence` of either (mypy types no list literal of TypedDicts against `list[A] | list[B]`)."""
+    texts, needs = [], []
+    for option in body.options if isinstance(body, ir.UnionOf) else (body,):
+        given = scope.ctx.param_types.of(option)
+        if isinstance(option, ir.ListOf) and isinstance(given, ir.ListOf) and given != option:
+            text, item_needs = typed(ir.UnionOf((option.item, given.item)), scope.shadowed)
+            texts.append(f"Sequence[{text}]")
+            needs.append(item_needs | uses("collections.abc", "Sequence"))
+            continue
+        for t in (option, given):
+            text, found = typed(t, scope.shadowed)
+            texts.append(text)
+            needs.append(found)
+    return " | ".join(dict.fromkeys(texts)), joined(needs)
 
 
 def _returns(op: ir.Operation, shadowed: frozenset[str]) -> tuple[str, Needs]:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from typing_extensions import Unpack
@@ -192,7 +193,7 @@ class CampaignsResource:
     def import_vouchers(
         self,
         campaign_id: str,
-        body: list[CampaignVoucherImport] | list[CampaignVoucherImportParam],
+        body: Sequence[CampaignVoucherImport | CampaignVoucherImportParam],
         **options: Unpack[RequestOptions],
     ) -> ActionHandle[CampaignVouchersImportAction]:
         """Import Vouchers to Campaign
@@ -287,7 +288,7 @@ class AsyncCampaignsResource:
     async def import_vouchers(
         self,
         campaign_id: str,
-        body: list[CampaignVoucherImport] | list[CampaignVoucherImportParam],
+        body: Sequence[CampaignVoucherImport | CampaignVoucherImportParam],
         **options: Unpack[RequestOptions],
     ) -> AsyncActionHandle[CampaignVouchersImportAction]:
         """Import Vouchers to Campaign

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from typing_extensions import Unpack
@@ -131,7 +132,7 @@ class CustomersResource:
 
     @Operation
     def update_in_bulk(
-        self, body: list[CustomerUpdate] | list[CustomerUpdateParam], **options: Unpack[RequestOptions]
+        self, body: Sequence[CustomerUpdate | CustomerUpdateParam], **options: Unpack[RequestOptions]
     ) -> ActionHandle[CustomersBulkUpdateAction]:
         """Update Customers in Bulk
 
@@ -191,7 +192,7 @@ class AsyncCustomersResource:
 
     @AsyncOperation
     async def update_in_bulk(
-        self, body: list[CustomerUpdate] | list[CustomerUpdateParam], **options: Unpack[RequestOptions]
+        self, body: Sequence[CustomerUpdate | CustomerUpdateParam], **options: Unpack[RequestOptions]
     ) -> AsyncActionHandle[CustomersBulkUpdateAction]:
         """Update Customers in Bulk
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from typing_extensions import Unpack
@@ -62,7 +63,7 @@ class OrdersResource:
 
     @Operation
     def import_orders(
-        self, body: list[OrderImport] | list[OrderImportParam], **options: Unpack[RequestOptions]
+        self, body: Sequence[OrderImport | OrderImportParam], **options: Unpack[RequestOptions]
     ) -> ActionHandle[OrdersImportAction]:
         """Import Orders
 
@@ -83,7 +84,7 @@ class AsyncOrdersResource:
 
     @AsyncOperation
     async def import_orders(
-        self, body: list[OrderImport] | list[OrderImportParam], **options: Unpack[RequestOptions]
+        self, body: Sequence[OrderImport | OrderImportParam], **options: Unpack[RequestOptions]
     ) -> AsyncActionHandle[OrdersImportAction]:
         """Import Orders
 

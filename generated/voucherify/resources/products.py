@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from typing_extensions import Unpack
@@ -114,7 +115,7 @@ class ProductsResource:
 
     @Operation
     def update_in_bulk(
-        self, body: list[ProductUpdate] | list[ProductUpdateParam], **options: Unpack[RequestOptions]
+        self, body: Sequence[ProductUpdate | ProductUpdateParam], **options: Unpack[RequestOptions]
     ) -> ActionHandle[ProductsBulkUpdateAction]:
         """Update Products in Bulk
 
@@ -174,7 +175,7 @@ class AsyncProductsResource:
 
     @AsyncOperation
     async def update_in_bulk(
-        self, body: list[ProductUpdate] | list[ProductUpdateParam], **options: Unpack[RequestOptions]
+        self, body: Sequence[ProductUpdate | ProductUpdateParam], **options: Unpack[RequestOptions]
     ) -> AsyncActionHandle[ProductsBulkUpdateAction]:
         """Update Products in Bulk
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from typing_extensions import Unpack
@@ -153,7 +154,7 @@ class VouchersResource:
 
     @Operation
     def update_in_bulk(
-        self, body: list[VoucherMetadataUpdate] | list[VoucherMetadataUpdateParam], **options: Unpack[RequestOptions]
+        self, body: Sequence[VoucherMetadataUpdate | VoucherMetadataUpdateParam], **options: Unpack[RequestOptions]
     ) -> ActionHandle[VouchersBulkUpdateAction]:
         """Update Vouchers in Bulk
 
@@ -191,7 +192,7 @@ class VouchersResource:
 
     @Operation
     def import_vouchers(
-        self, body: list[VoucherImport] | list[VoucherImportParam], **options: Unpack[RequestOptions]
+        self, body: Sequence[VoucherImport | VoucherImportParam], **options: Unpack[RequestOptions]
     ) -> ActionHandle[VouchersImportAction]:
         """Import Vouchers
 
@@ -229,7 +230,7 @@ class AsyncVouchersResource:
 
     @AsyncOperation
     async def update_in_bulk(
-        self, body: list[VoucherMetadataUpdate] | list[VoucherMetadataUpdateParam], **options: Unpack[RequestOptions]
+        self, body: Sequence[VoucherMetadataUpdate | VoucherMetadataUpdateParam], **options: Unpack[RequestOptions]
     ) -> AsyncActionHandle[VouchersBulkUpdateAction]:
         """Update Vouchers in Bulk
 
@@ -267,7 +268,7 @@ class AsyncVouchersResource:
 
     @AsyncOperation
     async def import_vouchers(
-        self, body: list[VoucherImport] | list[VoucherImportParam], **options: Unpack[RequestOptions]
+        self, body: Sequence[VoucherImport | VoucherImportParam], **options: Unpack[RequestOptions]
     ) -> AsyncActionHandle[VouchersImportAction]:
         """Import Vouchers
 
