@@ -18,6 +18,7 @@ from generator.render.needs import NOTHING, Needs, joined, uses
 from generator.render.python_code import docstring, literal, typed
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_STRING = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")  # a literal's text names nothing
 _TYPED_DICT = uses("typing_extensions", "TypedDict")
 _REQUIRED = uses("typing_extensions", "Required")
 
@@ -44,7 +45,7 @@ def param_dict_view(param: ir.ParamDict) -> ParamDictView:
             annotation, needs = f"Required[{annotation}]", needs | _REQUIRED
         annotations.append((annotation, needs))
     needs = joined([_TYPED_DICT, *(n for _, n in annotations)])
-    used = {name for annotation, _ in annotations for name in _NAME.findall(annotation)} | {"TypedDict"}
+    used = {name for annotation, _ in annotations for name in _NAME.findall(_STRING.sub("", annotation))}
     if all(_class_key(key.wire_name, used) for key in param.keys):
         keys = tuple(
             (key.wire_name, annotation, docstring(key.description, 4) if key.description else "")
@@ -62,4 +63,5 @@ def param_dict_view(param: ir.ParamDict) -> ParamDictView:
 def _class_key(key: str, used: set[str]) -> bool:
     """Whether a key can be a name in a class body: an identifier, no keyword, not mangled (`__x`), and not
     a name the annotations use."""
-    return key.isidentifier() and not keyword.iskeyword(key) and not key.startswith("__") and key not in used
+    hidden = key in used or key == "TypedDict"
+    return key.isidentifier() and not keyword.iskeyword(key) and not key.startswith("__") and not hidden
