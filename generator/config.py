@@ -13,8 +13,10 @@ the `[tool.sdk-generator]` table of the `pyproject.toml` in the current director
     [tool.sdk-generator.naming."stripe.json"]  # optional, per spec: how resources and methods are named
     resources = "paths"            # resources from the paths even though the spec has tags ("tags": the reverse)
     methods = { GetCustomersCustomer = "customers.retrieve" }  # operationId -> [resource.]method
+    [tool.sdk-generator.overlays]  # optional, per spec: OpenAPI Overlays applied in order (docs/overlays.md)
+    "voucherify.json" = ["spec/overlays/voucherify.overlay.yaml"]  # paths from this directory
 
-Command-line options (`--specs`, `--generated`, `--ref-root`) win over the table.
+Command-line options (`--specs`, `--generated`, `--ref-root`) win over the table; `--overlay` adds to it.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 
 PYPROJECT = "pyproject.toml"
 TABLE = "tool.sdk-generator"
-_KEYS = {"specs", "out", "packages", "ref-root", "naming", "untyped-properties"}
+_KEYS = {"specs", "out", "packages", "ref-root", "naming", "untyped-properties", "overlays"}
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,14 @@ class Naming:
 
 
 @dataclass(frozen=True)
+class Overlays:
+    """The Overlay files applied to one spec, in order, and whether a target that matches nothing is an error."""
+
+    files: tuple[Path, ...] = ()
+    strict: bool = False
+
+
+@dataclass(frozen=True)
 class Project:
     """Where a project's specs are, what their packages are called, and where they are written."""
 
@@ -60,6 +70,9 @@ class Project:
     ref_root: Path | None = None  # the directory local `$ref` files may come from (None: see `bundle`)
     naming: dict[str, Naming] = field(default_factory=dict)  # spec file name -> its naming overrides
     exact_objects: bool = False  # `untyped-properties = "exact"`: see `SchemaBuilder`
+    overlays: dict[str, tuple[Path, ...]] = field(default_factory=dict)  # spec file name -> its overlays
+    cli_overlays: tuple[Path, ...] = ()  # `--overlay`: applied to every spec, after its own
+    strict: bool = False  # `--strict`: an overlay target that matches nothing is an error
 
     def package_for(self, spec: Path) -> Identifier:
         """The package name of a spec file: the configured one, else the file's stem."""
@@ -69,6 +82,10 @@ class Project:
         """The naming overrides of a spec file (none by default)."""
         return self.naming.get(spec.name, Naming())
 
+    def overlays_for(self, spec: Path) -> Overlays:
+        """The overlays applied to a spec file: its configured ones, then those of the command line."""
+        return Overlays(self.overlays.get(spec.name, ()) + self.cli_overlays, self.strict)
+
     @property
     def settings(self) -> dict[str, object]:
         """What, besides the files, decides the output (recorded in the manifest)."""
@@ -77,6 +94,9 @@ class Project:
             settings["naming"] = {k: [n.by_paths, sorted(n.methods.items())] for k, n in sorted(self.naming.items())}
         if self.exact_objects:
             settings["untyped_properties"] = "exact"
+        if self.overlays or self.cli_overlays:  # the files themselves are inputs too (write/manifest.py)
+            every = {"*": self.cli_overlays} if self.cli_overlays else {}
+            settings["overlays"] = {k: [p.as_posix() for p in v] for k, v in sorted((self.overlays | every).items())}
         if self.ref_root is not None:  # relative, so that the digest is the same in every checkout
             settings["ref_root"] = Path(os.path.relpath(self.ref_root, self.specs)).as_posix()
         return settings
@@ -110,6 +130,7 @@ def load_project(
         ref_root=ref_root or (directory / str(table["ref-root"]) if "ref-root" in table else None),
         naming=naming,
         exact_objects=untyped == "exact",
+        overlays=_overlays(table.get("overlays", {}), where),
     )
     if not all(part.isidentifier() for part in project.import_root.split(".")):
         raise SpecError.at(
@@ -140,6 +161,19 @@ def _naming(table: object, where: Location) -> dict[str, Naming]:
             raise SpecError.at(where, f"`naming` of {spec!r} is malformed.", hint)
         found[str(spec)] = Naming(None if resources is None else resources == "paths", dict(methods))
     return found
+
+
+def _overlays(table: object, where: Location) -> dict[str, tuple[Path, ...]]:
+    """`[tool.sdk-generator.overlays]`: spec file name -> the overlay files applied to it, in order."""
+    if not isinstance(table, dict) or not all(
+        isinstance(files, list) and all(isinstance(f, str) for f in files) for files in table.values()
+    ):
+        raise SpecError.at(
+            where,
+            "`overlays` must map spec file names to lists of overlay files.",
+            '"api.yaml" = ["api.overlay.yaml"].',
+        )
+    return {str(spec): tuple(Path(f) for f in files) for spec, files in table.items()}
 
 
 def import_root(out: Path, directory: Path) -> str:

@@ -70,6 +70,7 @@ class Api:
     definitions: tuple[Definition, ...]
     groups: tuple[Group, ...]
     webhooks: Webhooks | None = None  # the events the API sends, when it documents any
+    idempotency_header: str | None = None  # the header the spec reads idempotency keys from (`idempotency.py`)
     params: tuple[Param, ...] = ()  # the TypedDicts (and their unions) request bodies may be given as
 
     @property

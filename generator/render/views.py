@@ -332,6 +332,8 @@ class PackageView:
     init_docstring: str
     spec_sha256: str
     query_credentials: str  # the apiKey-in-query parameter names, as a set display (`_redact.py`); "" for none
+    dist_name: str  # the distribution's name and version, as literals (`_package.py`: the User-Agent)
+    version: str
     modes: tuple[Mode, ...] = MODES
 
 
@@ -361,6 +363,8 @@ def package_view(api: ir.Api, client: ClientView | None = None) -> PackageView:
         init_docstring=docstring("\n\n".join(t for t in (api.title, api.description) if t) or api.package),
         spec_sha256=literal(api.source_sha256),
         query_credentials=_query_credentials(api),
+        dist_name=literal(api.package),
+        version=literal(api.version),
     )
 
 
