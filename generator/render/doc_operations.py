@@ -22,14 +22,40 @@ def _argument(param: ir.Parameter) -> str:
     return literal(example if isinstance(example, str) else f"<{param.name}>")
 
 
+# A value of each primitive type, where the spec gives no example of a body.
+_PLACEHOLDERS = {
+    "str": "'...'", "int": "1", "float": "1.0", "bool": "True", "datetime": "'2026-01-01T00:00:00Z'",
+    "date": "'2026-01-01'", "bytes": 'b"..."', "FileInput": 'b"..."', "Any": "None",
+}  # fmt: skip
+
+
+def _placeholder(t: ir.TypeExpr, params: dict[str, ir.Param], depth: int = 0) -> str:
+    """A body of type `t` with its required keys only (plain data, as its `Param` TypedDict types it), for an
+    operation the spec gives no example body of; a list is empty, and so is an object nested too deep."""
+    if isinstance(t, ir.UnionOf):
+        return _placeholder(t.options[0], params, depth)
+    if isinstance(t, ir.Nullable):
+        return _placeholder(t.inner, params, depth)
+    if isinstance(t, ir.Primitive):
+        return _PLACEHOLDERS[t.name]
+    if isinstance(t, ir.LiteralOf):
+        return literal(t.values[0])
+    if not isinstance(t, ir.Named) or depth > 4:
+        return "[]" if isinstance(t, ir.ListOf) else "{}"
+    found = params.get(t.name)
+    if isinstance(found, ir.ParamUnion):
+        return _placeholder(found.type, params, depth)
+    keys = [k for k in found.keys if k.required] if isinstance(found, ir.ParamDict) else []
+    return "{" + ", ".join(f"{literal(k.wire_name)}: {_placeholder(k.type, params, depth + 1)}" for k in keys) + "}"
+
+
 def _examples(api: ir.Api, group: ir.Group, op: ir.Operation, streamed: bool = False) -> tuple[str, str]:
     """A short runnable example of the operation with the sync and the async client; `streamed`: of the
     stream it answers with (`stream=True` where it answers JSON too)."""
     args = [_argument(p) for p in op.parameters if p.location == "path"]
     if op.body is not None and op.body_required:
-        args.append(
-            literal(op.body_examples[0]) if op.body_examples else "[]" if isinstance(op.body, ir.ListOf) else "{}"
-        )
+        params = {str(k): p for p in api.params for k in (p.of, p.name)}  # by its model or union, and by its name
+        args.append(literal(op.body_examples[0]) if op.body_examples else _placeholder(op.body, params))
     args += [
         f"{p.name}={_argument(p)}" for p in op.parameters if p.location != "path" and p.required and not p.constant
     ]
