@@ -37,6 +37,11 @@ class Placement:
     method: str
 
 
+def is_version(segment: str) -> bool:
+    """Whether a path segment is an API version (`v1`, `v2.1`, `v1beta1`): no resource."""
+    return bool(_VERSION.match(segment))
+
+
 def _is_param(segment: str) -> bool:
     return segment.startswith("{") and segment.endswith("}")
 

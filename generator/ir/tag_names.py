@@ -26,7 +26,7 @@ from typing import NamedTuple
 
 from generator.ir.names import Identifier, words
 from generator.ir.read_extensions import read_method_name
-from generator.ir.rest_names import Placement
+from generator.ir.rest_names import Placement, is_version
 from generator.validate import view
 
 Key = tuple[str, ...]  # a resource: its tags' names or its path's segments, outermost first
@@ -48,7 +48,7 @@ def fallback(routes: Sequence[view.Operation]) -> str | None:
         return "no operation has a tag"
     if 2 * sum(tags.values()) < len(routes):
         return f"{len(routes) - sum(tags.values())} of {len(routes)} operations have no tag"
-    if len(tags) == 1 and len(routes) > 1:
+    if len(tags) == 1:
         return f"one tag ({next(iter(tags))!r}) covers every operation"
     if len(routes) >= 4 and max(tags.values()) == 1:
         return "no tag holds more than one operation"
@@ -97,7 +97,7 @@ def _rest_names(
         resource = placements[i].resource
         # The tag's own segment, or its parent tag's (OpenAPI 3.2: `toys` in `pets`), where the path names it.
         at = max((j for j in range(len(resource)) if any(_names_tag(resource[: j + 1], t) for t in own)), default=None)
-        sub = resource if at is None else resource[at + 1 :]
+        sub = tuple(s for s in (resource if at is None else resource[at + 1 :]) if not is_version(s))
         if at:
             scopes[i] = _singular(Identifier(resource[at - 1]))
         if explicit:
