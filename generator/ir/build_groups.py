@@ -1,11 +1,11 @@
-"""Stage 3b, operations into resources: by first tag, or, in a spec without tags, by path.
+"""Stage 3b, operations into resources: by first tag, or by path where the tags say nothing useful.
 
-A tagged spec gets one resource per tag and method names from the operationIds (`list-async-actions`
-in `Async Actions` -> `async_actions.list`); a tag with a `parent` (OpenAPI 3.2) is a resource nested in its
-parent's (`client.pets.toys`). An untagged one (or any, when the project asks) gets nested
-resources and REST names from its paths (see `rest_names`). `x-python-method` (or `x-method-name`) on an
-operation wins over both. Two operations that would share a method name are told apart by a counter, the
-first in path order keeping the name, and the rename is reported as a located warning.
+A tagged spec gets one resource per tag, its methods named as `tag_names` decides (REST names from the paths,
+or the operationIds where they read better); a tag with a `parent` (OpenAPI 3.2) is a resource nested in its
+parent's (`client.pets.toys`). An untagged one, one whose tags do not partition its operations (or any, when
+the project asks) gets nested resources and REST names from its paths (see `rest_names`). `x-python-method`
+(or `x-method-name`) on an operation wins over both. Two operations that would share a method name are told
+apart by a counter, the first in path order keeping the name, and the rename is reported as a located warning.
 """
 
 from __future__ import annotations

@@ -12,8 +12,8 @@ of the collection/item pattern, or the last segment for an action on an item:
 A path that ends in a static segment is a collection when an item path lies under it or its name is a
 plural (not in lowerCamelCase: `addFollowers` is an action); else an action on the resource before it when
 it is that path's only operation and no path lies under it; else a singleton (`get`, `update`, `delete`;
-`create` for a POST without a GET). Each operation's name depends on the paths near it only, so adding an
-operation elsewhere renames nothing.
+`create` for a POST without a GET). A PUT beside a PATCH (or a POST on an item) is `replace`. Each
+operation's name depends on the paths near it only, so adding an operation elsewhere renames nothing.
 """
 
 from __future__ import annotations
@@ -97,4 +97,10 @@ def place(routes: Sequence[tuple[str, str]]) -> list[Placement]:
         else:
             single = "create" if method == "post" and "get" not in methods_at[path] else None
             placements.append(Placement(names, single or _ITEM_VERBS.get(method, method)))
-    return placements
+    # Where another method of its path updates (PATCH, or POST on an item), PUT replaces: named so, as
+    # Kubernetes' client names it, rather than both `update`.
+    updating = {path for (path, method), p in zip(routes, placements) if p.method == "update" and method != "put"}
+    return [
+        Placement(p.resource, "replace") if method == "put" and p.method == "update" and path in updating else p
+        for (path, method), p in zip(routes, placements)
+    ]

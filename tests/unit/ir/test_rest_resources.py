@@ -58,6 +58,8 @@ def stripe(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
         ("/v1/customers/search", "get", (("customers",), "search")),
         ("/v1/invoices/{invoice}/pay", "post", (("invoices",), "pay")),
         ("/goals/{goal}/addFollowers", "post", (("goals",), "addFollowers")),  # lowerCamelCase: a verb, not a plural
+        ("/goals/{goal}", "put", (("goals",), "replace")),  # beside PATCH's `update`
+        ("/goals/{goal}", "patch", (("goals",), "update")),
         ("/v1/accounts/{account}/bank_accounts/{id}", "get", (("accounts", "bank_accounts"), "get")),
         ("/v1/accounts/{account}/bank_accounts", "post", (("accounts", "bank_accounts"), "create")),
         ("/v1/balance", "get", (("balance",), "get")),
@@ -85,6 +87,7 @@ _STRIPE_LIKE = {
     "/v1/subscriptions/{id}": ["get"],
     "/v1/subscriptions/{id}/discount": ["delete"],
     "/goals/{goal}/addFollowers": ["post"],
+    "/goals/{goal}": ["put", "patch"],
 }
 
 
