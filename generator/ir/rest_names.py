@@ -99,8 +99,9 @@ def place(routes: Sequence[tuple[str, str]]) -> list[Placement]:
             placements.append(Placement(names, single or _ITEM_VERBS.get(method, method)))
     # Where another method of its path updates (PATCH, or POST on an item), PUT replaces: named so, as
     # Kubernetes' client names it, rather than both `update`.
-    updating = {path for (path, method), p in zip(routes, placements) if p.method == "update" and method != "put"}
+    placed = list(zip(routes, placements, strict=True))
+    updating = {path for (path, method), p in placed if p.method == "update" and method != "put"}
     return [
         Placement(p.resource, "replace") if method == "put" and p.method == "update" and path in updating else p
-        for (path, method), p in zip(routes, placements)
+        for (path, method), p in placed
     ]
