@@ -10,11 +10,13 @@ Within a tag, methods get the REST names of their paths (`rest_names`: `list`, `
 (tag `Tasks`: `GET /tasks/{id}/subtasks` is `tasks.subtasks.list`). Two operations that would then share a
 name in one resource are told apart by what the path scopes them to (`GET /projects/{id}/tasks` is
 `tasks.list_for_project` beside `GET /tasks`), else by their operationId's name (`method_name`). An operation
-the spec names (`x-python-method`) keeps that name, in its tag's own resource.
+the spec names (`x-python-method`) keeps that name, in its tag's own resource; one whose method has no REST
+name (QUERY, COPY) is named by its operationId.
 
-A tag whose operationIds name its methods better keeps them, all of them, in the tag's resource (today's
-names of GitHub's `repos/list-for-org`, Voucherify's `list-async-actions`): "better" is measured, as fewer
-awkward names, those `awkward` counts, than the REST names would give that tag.
+A tag whose operationIds name its methods better keeps them, all of them, in the tag's resource (Voucherify's
+`update-vouchers-in-bulk` is `vouchers.update_in_bulk`, where `POST /vouchers/bulk/async` would be
+`vouchers.bulk.async_`): "better" is measured, as fewer awkward names (`awkward`) than the REST names would
+give that tag; on a tie, the REST names.
 """
 
 from __future__ import annotations
