@@ -62,7 +62,7 @@ def test_a_hand_edit_and_lib_survive_a_spec_change_and_check_tells_them_from_dri
     result = run_generator("generate", cwd=project)  # the base comes from git: the file was committed as generated
     assert result.returncode == 0, result.stderr
     assert "kept 1 edited file: generated/postman/resources/tasks.py" in result.stdout
-    assert result.stderr == ""
+    assert [line for line in result.stderr.splitlines() if not line.startswith("note: ")] == []  # no warning
     text = tasks.read_text()
     assert OUR_METHOD in text and "Gets the status of one asynchronous task." in text
     assert "<<<<<<<" not in text and lib.read_text() == "ANSWER = 42\n"
