@@ -13,9 +13,10 @@ import gc
 import sys
 import traceback
 from collections.abc import Sequence
+from importlib import metadata
 from pathlib import Path
 
-from generator.config import Project, load_project
+from generator.config import Project, Release, checked_release, load_project
 from generator.diff.revisions import in_words, specs_at
 from generator.diff.semantic_diff import Change, as_json, as_text, compare
 from generator.errors import Diagnostic, InternalError, Location, SpecError
@@ -27,9 +28,17 @@ from generator.write.leftovers import recover
 EXIT_OK, EXIT_DRIFT, EXIT_ERROR, EXIT_INTERNAL = 0, 1, 2, 3
 
 
+class _GeneratorVersion(argparse.Action):
+    """`--version`: print the installed generator's version and exit (looked up only when asked)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        parser.exit(message=f"sdk-generator {metadata.version('sdk-generator')}\n")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sdk-generator", description="Generate Python SDKs from OpenAPI specs.")
     parser.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
+    parser.add_argument("--version", action=_GeneratorVersion, nargs=0, help="print the generator's version")
     commands = parser.add_subparsers(dest="command", required=True)
     generate = commands.add_parser("generate", help="render every spec of the project, or one SPEC")
     generate.add_argument("spec", nargs="?", type=Path, help="an OpenAPI 3.0/3.1/3.2 file (YAML or JSON)")
@@ -38,6 +47,11 @@ def _parser() -> argparse.ArgumentParser:
     generate.add_argument(
         "--pyproject", action="store_true", help="also write OUT/pyproject.toml, so `pip install OUT` installs it"
     )
+    generate.add_argument(
+        "--dist-name",
+        help="the distribution's name (with SPEC; default: the package's, which may be a real PyPI project's)",
+    )
+    generate.add_argument("--version", help="the distribution's version (with SPEC; default: the spec's info.version)")
     check = commands.add_parser("check", help="exit 1 with a diff when the output differs from a fresh render")
     diff = commands.add_parser("diff", help="what changed for callers between two revisions of the specs")
     diff.add_argument("old", nargs="?", default="HEAD", help="revision to compare from (default: HEAD)")
@@ -109,26 +123,40 @@ def _run(args: argparse.Namespace, project: Project, warnings: list[Diagnostic])
     if args.command == "diff":
         return _diff(args, project, warnings)
     if args.spec is None:
-        if args.pyproject or args.package or args.out:
+        if args.pyproject or args.package or args.out or args.dist_name or args.version:
             raise SpecError.at(
-                Location("command line"), "--out, --package and --pyproject go with a SPEC.", "name the spec file."
+                Location("command line"),
+                "--out, --package, --pyproject, --dist-name and --version go with a SPEC.",
+                "name the spec file.",
             )
         changed = write_tree(project_tree(project, warnings), project.out)
         print(f"{'wrote' if changed else 'unchanged'}: {project.out}")
         return EXIT_OK
     package = Identifier(args.package or args.spec.stem)
     out = args.out if args.out is not None else project.out
-    naming = project.naming_for(args.spec)
+    naming, release = project.naming_for(args.spec), _release(args, project)
     if args.pyproject:
-        files, pyproject = distribution(args.spec, package, warnings, ref_root=project.ref_root, naming=naming)
+        files, pyproject = distribution(
+            args.spec, package, warnings, ref_root=project.ref_root, naming=naming, release=release
+        )
         changed = write_tree(files, out / package)
         changed = write_owned_file(out / "pyproject.toml", pyproject, PYPROJECT_MARKER) or changed
     else:
         changed = write_tree(
-            package_tree(args.spec, package, warnings=warnings, ref_root=project.ref_root, naming=naming), out / package
+            package_tree(
+                args.spec, package, warnings=warnings, ref_root=project.ref_root, naming=naming, release=release
+            ),
+            out / package,
         )
     print(f"{'wrote' if changed else 'unchanged'}: {out / package}")
     return EXIT_OK
+
+
+def _release(args: argparse.Namespace, project: Project) -> Release:
+    """The distribution's name and version: the command line's, else the project's for this spec."""
+    chosen = project.release_for(args.spec)
+    name = checked_release(args.dist_name, None, Location("--dist-name")).name or chosen.name
+    return Release(name, checked_release(None, args.version, Location("--version")).version or chosen.version)
 
 
 def _check(project: Project, warnings: list[Diagnostic]) -> int:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from generator import ir
 from generator.background import in_background
-from generator.config import Naming, Project
+from generator.config import Naming, Project, Release
 from generator.errors import Diagnostic, InternalError, Location, SpecError
 from generator.ir.build_events import build_webhooks
 from generator.ir.build_groups import build_groups
@@ -24,6 +24,7 @@ from generator.load.document import Document, load
 from generator.load.jsonschema_input import is_json_schema, to_openapi
 from generator.render.distribution import render_pyproject
 from generator.render.format import format_source
+from generator.render.release import release_of
 from generator.render.templates import render_package, render_root
 from generator.validate.examples import conformance, reconcile
 from generator.validate.rules import validate
@@ -32,6 +33,7 @@ from generator.write.files import Tree
 
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 NO_OVERRIDES = Naming()
+DEFAULT_RELEASE = Release()
 
 
 def _read(spec: Path, ref_root: Path | None) -> Document:
@@ -112,10 +114,11 @@ def package_tree(
     ref_root: Path | None = None,
     naming: Naming = NO_OVERRIDES,
     exact_objects: bool = False,
+    release: Release = DEFAULT_RELEASE,
 ) -> Tree:
     """The formatted files of the package generated from `spec` (imported as `import_name`); `exact_objects`:
-    see `SchemaBuilder`."""
-    return _generate(spec, package, import_name, warnings, ref_root, naming, exact_objects)[1]
+    see `SchemaBuilder`; `release`: the distribution its README names."""
+    return _generate(spec, package, import_name, warnings, ref_root, naming, exact_objects, release)[1]
 
 
 def distribution(
@@ -126,13 +129,15 @@ def distribution(
     ref_root: Path | None = None,
     naming: Naming = NO_OVERRIDES,
     exact_objects: bool = False,
+    release: Release = DEFAULT_RELEASE,
 ) -> tuple[Tree, str]:
-    """The files of the package generated from `spec`, and the `pyproject.toml` that makes it installable."""
-    api, files = _generate(spec, package, None, warnings, ref_root, naming, exact_objects)
+    """The files of the package generated from `spec`, and the `pyproject.toml` that makes it installable as
+    distribution `release` (by default the package's name and the spec's version)."""
+    api, files = _generate(spec, package, None, warnings, ref_root, naming, exact_objects, release)
     modules = sorted(
         ".".join([package, *Path(name).parent.parts]) for name in files if Path(name).name == "__init__.py"
     )
-    return files, render_pyproject(api, modules)
+    return files, render_pyproject(api, modules, release_of(api, release.name, release.version))
 
 
 def _generate(
@@ -143,6 +148,7 @@ def _generate(
     ref_root: Path | None,
     naming: Naming,
     exact_objects: bool,
+    release: Release,
 ) -> tuple[ir.Api, Tree]:
     """The IR and formatted files of one package.
 
@@ -154,7 +160,7 @@ def _generate(
     with in_background(lambda: validate(doc)) as validation:
         try:
             api, relaxed = _ir(doc, spec, package, import_name, naming, exact_objects)
-            files = render_package(api)
+            files = render_package(api, release_of(api, release.name, release.version))
         except Exception as exc:
             validation.result()  # an invalid spec explains a failure better than the error it caused here
             if isinstance(exc, (SpecError, InternalError)):
@@ -195,6 +201,7 @@ def project_tree(project: Project, warnings: list[Diagnostic] | None = None) -> 
             ref_root=project.ref_root,
             naming=naming,
             exact_objects=project.exact_objects,
+            release=project.release_for(spec),
         )
         tree.update({f"{package}/{name}": text for name, text in files.items()})
     tree["__init__.py"] = format_source(render_root(project.import_root, packages), "__init__.py")

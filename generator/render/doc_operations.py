@@ -22,9 +22,10 @@ def _argument(param: ir.Parameter) -> str:
     return literal(example if isinstance(example, str) else f"<{param.name}>")
 
 
-def _examples(api: ir.Api, group: ir.Group, op: ir.Operation, streamed: bool = False) -> tuple[str, str]:
-    """A short runnable example of the operation with the sync and the async client; `streamed`: of the
-    stream it answers with (`stream=True` where it answers JSON too)."""
+def example_call(group: ir.Group, op: ir.Operation, streamed: bool = False, then: str = "", *extra: str) -> str:
+    """A call of the operation with example arguments (`client.x.y(...)`): the required ones, from the spec's
+    examples or made up (`ir/example_values.py`); `then` goes after the method (`.with_raw_response`), `extra`
+    after the arguments; `streamed`: asking for the stream (`stream=True` where it answers JSON too)."""
     args = [_argument(p) for p in op.parameters if p.location == "path"]
     if op.body is not None and op.body_required:
         args.append(
@@ -35,7 +36,13 @@ def _examples(api: ir.Api, group: ir.Group, op: ir.Operation, streamed: bool = F
     ]
     if streamed and op.success is not None and op.success.kind != "stream":
         args.append("stream=True")
-    method = f"client.{group.qualified}.{op.name}({', '.join(args)})"
+    return f"client.{group.qualified}.{op.name}{then}({', '.join((*args, *extra))})"
+
+
+def _examples(api: ir.Api, group: ir.Group, op: ir.Operation, streamed: bool = False) -> tuple[str, str]:
+    """A short runnable example of the operation with the sync and the async client; `streamed`: of the
+    stream it answers with."""
+    method = example_call(group, op, streamed)
     wait = "wait" if op.name == "get" else f"wait_{op.name}"
     path_args = "".join(f"{_argument(p)}, " for p in op.parameters if p.location == "path")
 
@@ -58,8 +65,7 @@ def _examples(api: ir.Api, group: ir.Group, op: ir.Operation, streamed: bool = F
             body += [f"final = {aw}client.{group.qualified}.{wait}({path_args}timeout=300)", "print(final)"]
         return body
 
-    env = ", ".join(c.env_var for c in credentials(api))
-    comment = f"  # credentials from {env}" if env else ""
+    comment = credentials_comment(api)
     sync_body = "".join(f"    {line}\n" for line in lines(""))
     async_body = "".join(f"        {line}\n" for line in lines("await "))
     sync = (
@@ -71,6 +77,12 @@ def _examples(api: ir.Api, group: ir.Group, op: ir.Operation, streamed: bool = F
         "\n\nasyncio.run(main())\n"
     )
     return sync, async_
+
+
+def credentials_comment(api: ir.Api) -> str:
+    """The comment after `with Client() as client:` that says where the credentials come from."""
+    env = ", ".join(c.env_var for c in credentials(api))
+    return f"  # credentials from {env}" if env else ""
 
 
 def _streaming_section(docs: Docs, op: ir.Operation, examples: tuple[str, str]) -> Section:

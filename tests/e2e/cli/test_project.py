@@ -15,7 +15,8 @@ from conftest import ROOT, minimal_spec, mypy_strict, run_generator
 from generator.cli import main
 from generator.config import Project, load_project
 from generator.errors import SpecError
-from generator.render.distribution import distribution_version, toml_string
+from generator.render.distribution import toml_string
+from generator.render.release import distribution_version
 from generator.write.manifest import inputs_digest
 
 POSTMAN = ROOT / "spec" / "postman.yaml"
