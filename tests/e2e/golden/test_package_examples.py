@@ -7,13 +7,13 @@ import re
 from pathlib import Path
 
 import pytest
+from conformance import generate, load_spec
+from importing import imported
+from validating_server import ValidatingServer
 
 from conftest import ROOT, type_check_code_blocks
-from conformance import generate, load_spec
 from generator.render.endpoint_views import credentials
-from importing import imported
 from testdata import DATA
-from validating_server import ValidatingServer
 
 SPECS = {
     "voucherify": ROOT / "spec" / "voucherify.yaml",
@@ -47,7 +47,7 @@ def test_every_example_type_checks_and_sends_valid_requests(
             code = clients.sub(lambda m: f"{m.group(1)}(base_url={server.url!r}, ", block).replace("timeout=300", WAIT)
             before = len(server.verdicts)
             try:
-                exec(compile(code, "<example>", "exec"), {"__name__": "example"})  # noqa: S102 - our generated example
+                exec(compile(code, "<example>", "exec"), {"__name__": "example"})
             except module.UnexpectedActionError:
                 # The mock answers every poll with the spec's one example of an action, of whatever type: a
                 # handle waiting for another type gets it. What the example sent is still checked below.
