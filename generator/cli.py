@@ -32,7 +32,8 @@ class _GeneratorVersion(argparse.Action):
     """`--version`: print the installed generator's version and exit (looked up only when asked)."""
 
     def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
-        parser.exit(message=f"sdk-generator {metadata.version('sdk-generator')}\n")
+        print(f"sdk-generator {metadata.version('sdk-generator')}")
+        parser.exit()
 
 
 def _parser() -> argparse.ArgumentParser:
