@@ -186,7 +186,10 @@ def test_the_wheel_of_a_chosen_name_and_version_carries_its_readme_and_docs(tmp_
     assert metadata.get_payload().strip() == readme.strip()  # the README is the long description
     docs = {n for n in names if n.startswith("voucherify/docs/")}
     assert {"voucherify/README.md", "voucherify/py.typed"} <= names
-    assert docs == {f"voucherify/{p.relative_to(out / 'voucherify').as_posix()}" for p in (out / "voucherify" / "docs").rglob("*.md")}
+    assert docs == {
+        f"voucherify/{p.relative_to(out / 'voucherify').as_posix()}"
+        for p in (out / "voucherify" / "docs").rglob("*.md")
+    }
     assert "voucherify/docs/operations/async_actions.md" in docs
 
 
