@@ -64,7 +64,7 @@ def readme_sources(api: ir.Api) -> dict[str, str]:
     client = api.client_name
     first = first_call(api)
     if credentials(api):
-        arguments = ", ".join(f'{c.name}="<{c.name}>"' for c in credentials(api))
+        arguments = ", ".join(f'{c.name}="<{c.name}>"' for c in _shown_credentials(api, first))
         sources["auth"] = f"from {api.import_name} import {client}\n\nclient = {client}({arguments})\n"
     if first is not None:
         group, op = first
@@ -116,6 +116,15 @@ def readme_sources(api: ir.Api) -> dict[str, str]:
         '    default_headers={"X-Team": "billing"}, default_query={"trace": "1"}, middleware=[timing]\n)\n'
     )
     return {f"{_KEY}.{key}": source for key, source in sources.items()}
+
+
+def _shown_credentials(api: ir.Api, first: tuple[ir.Group, ir.Operation] | None) -> list[ir.Credential]:
+    """The credentials the auth example passes: those of the first call's first alternative (schemes that are
+    alternatives, basic or bearer, are not all given at once), else every one."""
+    schemes = {s.key: s for s in api.auth}
+    used = first[1].security[0] if first is not None and first[1].security else ()
+    shown = [c for key in used for c in (*schemes[key].credentials, *schemes[key].client)]
+    return list(dict.fromkeys(shown)) or credentials(api)
 
 
 def _python(code: str, *, checked: bool = True) -> str:
@@ -191,6 +200,8 @@ def _auth(api: ir.Api, code: dict[str, str]) -> list[Section]:
         "raises `MissingCredentialsError` before sending when its operation needs one the client lacks. Credentials "
         "are never logged and never sent to another origin."
     )
+    if any(len(op.security) > 1 for _, op in _operations(api)):
+        text += " An operation that accepts several schemes needs the credentials of one of them."
     text += "\n\n" + _python(code["auth"])
     return [Section("Authentication", text, ("Scheme", "Sent as", "Argument", "Environment variable"), tuple(rows))]
 
