@@ -11,7 +11,7 @@ from pathlib import Path
 from generator import ir
 from generator.background import in_background
 from generator.config import Naming, Project, Release
-from generator.errors import Diagnostic, InternalError, Location, SpecError
+from generator.errors import Diagnostic, InternalError, Location, Severity, SpecError
 from generator.ir.build_events import build_webhooks
 from generator.ir.build_groups import build_groups
 from generator.ir.build_models import SchemaBuilder
@@ -134,10 +134,21 @@ def distribution(
     """The files of the package generated from `spec`, and the `pyproject.toml` that makes it installable as
     distribution `release` (by default the package's name and the spec's version)."""
     api, files = _generate(spec, package, None, warnings, ref_root, naming, exact_objects, release)
+    chosen = release_of(api, release.name, release.version)
+    if release.name is None and warnings is not None:
+        warnings.append(
+            Diagnostic(
+                Severity.NOTE,
+                Location("--dist-name"),
+                f"the distribution is named {chosen.name!r}, after the package; should PyPI have a project of that "
+                "name, installing either replaces the other.",
+                "--dist-name NAME (or `dist-names` in [tool.sdk-generator]).",
+            )
+        )
     modules = sorted(
         ".".join([package, *Path(name).parent.parts]) for name in files if Path(name).name == "__init__.py"
     )
-    return files, render_pyproject(api, modules, release_of(api, release.name, release.version))
+    return files, render_pyproject(api, modules, chosen)
 
 
 def _generate(
