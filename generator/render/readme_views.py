@@ -8,6 +8,7 @@ does not have yet.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from generator import ir
@@ -166,7 +167,7 @@ def readme_view(api: ir.Api, release: Release, formatted: dict[str, str]) -> Rea
         sections.append(Section("Raw responses", text))
     sections += [_logging(api, code), _options(api, release, code), _publishing(api, release)]
     intro = md.text("\n\n".join(t for t in (api.description.split("\n\n")[0],) if t))
-    return ReadmeView(api.title or api.package, intro, tuple(sections))
+    return ReadmeView(md.cell(api.title) or api.package, intro, tuple(sections))  # a heading: one line
 
 
 def _install(api: ir.Api, release: Release) -> Section:
@@ -303,7 +304,7 @@ def _options(api: ir.Api, release: Release, code: dict[str, str]) -> Section:
     server = md.code(api.server_url) if api.server_url else "the spec's server"
     rows = [Row(("`base_url`", f"instead of {server}"))]
     rows += [
-        Row((f"`{v.name}`", f"the server's `{{{v.wire_name}}}` (default {md.code(v.default)})"))
+        Row((f"`{v.name}`", f"the server's {md.code('{' + v.wire_name + '}')} (default {md.code(v.default)})"))
         for v in api.server_variables
     ]
     rows += [
@@ -332,7 +333,7 @@ def _options(api: ir.Api, release: Release, code: dict[str, str]) -> Section:
 
 
 def _publishing(api: ir.Api, release: Release) -> Section:
-    spec = api.source_name
+    spec = api.source_name if re.fullmatch(r"[\w.\-]+", api.source_name) else "SPEC"  # inside a shell block
     text = (
         "`sdk-generator generate SPEC --pyproject` writes the `pyproject.toml` beside the package; build the "
         "distribution (this README is its description, the reference docs travel inside it) and upload it:\n\n"

@@ -60,3 +60,12 @@ def test_our_packages_show_their_credentials_pages_async_work_and_webhooks() -> 
     assert "| `app_token=` | `VOUCHERIFY_APP_TOKEN` |" in voucherify and "handle.wait(timeout=300)" in voucherify
     postman = (ROOT / "generated" / "postman" / "README.md").read_text()
     assert "accepted.wait(timeout=300)" in postman and "Webhooks" not in _sections(postman)
+
+
+def test_spec_text_cannot_inject_markup_or_break_out_of_a_heading(make_package: MakePackage) -> None:
+    spec = minimal_spec(paths={"/things/{id}": GET_THING})
+    spec["info"] = {"title": "Evil <script>alert(1)</script>\n## Injected", "version": "1", "description": "<b>x</b>"}
+    readme = _readme(make_package(spec, "things", filename="evil ```name.yaml"))
+    assert "<script>" not in readme and "Injected" not in _sections(readme)
+    assert readme.splitlines()[0].startswith("# Evil") and "**x**" in readme
+    assert "sdk-generator generate SPEC --out sdk" in readme  # a file name unsafe in a shell block is not written
