@@ -84,6 +84,10 @@ def readme_sources(api: ir.Api) -> dict[str, str]:
             f"print({example_call(group, op, False, '', 'timeout=5.0')})\n"
         )
         sources["retries_per_call"] = f"{example_call(group, op, False, '', 'max_retries=0')}\n"
+        unsafe = next(((g, o) for g, o in _operations(api) if o.method in ("POST", "PATCH") and not _streamed(o)), None)
+        if unsafe is not None:  # a create, made safe to retry by a key its retries share
+            key = 'idempotency_key="order-1234"'
+            sources["retries_per_call"] += f"{example_call(*unsafe, False, '', key)}\n"
         sources["raw"] = _opening(api).format(names=client) + (
             f"    raw = {example_call(group, op, False, '.with_raw_response')}\n"
             '    print(raw.status_code, raw.headers.get("content-type"))\n    print(raw.parsed)\n'
@@ -238,7 +242,8 @@ def _retries(code: dict[str, str]) -> Section:
         "and others that never reached the server. `timeout` bounds one attempt in all, reading the body included: "
         "seconds, or an `httpx.Timeout` for httpx's per-phase limits. Set either on the client, on a copy of it "
         "(`with_options`, which shares the connection pool), or per call:\n\n"
-        f"{_python(code['timeouts'])}\n\nPer call, `max_retries=` too:\n\n"
+        f"{_python(code['timeouts'])}\n\nPer call, `max_retries=` too, and `idempotency_key=`: with a key, sent in "
+        "the client's `idempotency_header` and the same on every retry, a POST or PATCH is retried like a GET:\n\n"
         + _python(code["retries_per_call"], checked=False)
     )
     return Section("Retries and timeouts", text)
