@@ -8,43 +8,17 @@ from generator.render import markdown as md
 from generator.render.client_modules import ClientView
 from generator.render.doc_parts import TYPES_DIR, Docs, Entry, Row, Section
 from generator.render.endpoint_views import credentials, started_variants
+from generator.render.example_calls import example_call, imports, path_arguments
 from generator.render.method_views import MethodView
-from generator.render.python_code import literal
-
-
-def _argument(param: ir.Parameter) -> str:
-    example = param.examples[0] if param.examples else None
-    inner = param.type.inner if isinstance(param.type, ir.Nullable) else param.type
-    if isinstance(inner, ir.Primitive) and inner.name in ("str", "int", "float", "bool"):
-        if example is not None and type(example).__name__ == inner.name:
-            return literal(example)
-        return {"str": literal(f"<{param.name}>"), "int": "1", "float": "1.0", "bool": "True"}[inner.name]
-    return literal(example if isinstance(example, str) else f"<{param.name}>")
-
-
-def example_call(group: ir.Group, op: ir.Operation, streamed: bool = False, then: str = "", *extra: str) -> str:
-    """A call of the operation with example arguments (`client.x.y(...)`): the required ones, from the spec's
-    examples or made up (`ir/example_values.py`); `then` goes after the method (`.with_raw_response`), `extra`
-    after the arguments; `streamed`: asking for the stream (`stream=True` where it answers JSON too)."""
-    args = [_argument(p) for p in op.parameters if p.location == "path"]
-    if op.body is not None and op.body_required:
-        args.append(
-            literal(op.body_examples[0]) if op.body_examples else "[]" if isinstance(op.body, ir.ListOf) else "{}"
-        )
-    args += [
-        f"{p.name}={_argument(p)}" for p in op.parameters if p.location != "path" and p.required and not p.constant
-    ]
-    if streamed and op.success is not None and op.success.kind != "stream":
-        args.append("stream=True")
-    return f"client.{group.qualified}.{op.name}{then}({', '.join((*args, *extra))})"
 
 
 def _examples(api: ir.Api, group: ir.Group, op: ir.Operation, streamed: bool = False) -> tuple[str, str]:
     """A short runnable example of the operation with the sync and the async client; `streamed`: of the
     stream it answers with."""
-    method = example_call(group, op, streamed)
+    needs: set[str] = set()
+    method = example_call(api, group, op, needs, streamed=streamed)
     wait = "wait" if op.name == "get" else f"wait_{op.name}"
-    path_args = "".join(f"{_argument(p)}, " for p in op.parameters if p.location == "path")
+    path_args = "".join(f"{a}, " for a in path_arguments(api, op, needs))
 
     def lines(aw: str) -> list[str]:
         if streamed:
@@ -68,12 +42,10 @@ def _examples(api: ir.Api, group: ir.Group, op: ir.Operation, streamed: bool = F
     comment = credentials_comment(api)
     sync_body = "".join(f"    {line}\n" for line in lines(""))
     async_body = "".join(f"        {line}\n" for line in lines("await "))
-    sync = (
-        f"from {api.import_name} import {api.client_name}\n\nwith {api.client_name}() as client:{comment}\n{sync_body}"
-    )
+    sync = imports(api, needs | {api.client_name}) + f"with {api.client_name}() as client:{comment}\n{sync_body}"
     async_ = (
-        f"import asyncio\n\nfrom {api.import_name} import {api.async_client_name}\n\n\n"
-        f"async def main() -> None:\n    async with {api.async_client_name}() as client:{comment}\n{async_body}"
+        imports(api, needs | {api.async_client_name}, "asyncio")
+        + f"\nasync def main() -> None:\n    async with {api.async_client_name}() as client:{comment}\n{async_body}"
         "\n\nasyncio.run(main())\n"
     )
     return sync, async_

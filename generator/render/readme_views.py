@@ -15,9 +15,10 @@ from generator import ir
 from generator.render import markdown as md
 from generator.render.client_modules import webhooks_attribute
 from generator.render.doc_events import EVENTS_PAGE
-from generator.render.doc_operations import ERROR_CLASSES, credentials_comment, example_call, page_rule
+from generator.render.doc_operations import ERROR_CLASSES, credentials_comment, page_rule
 from generator.render.doc_parts import OPERATIONS_DIR, Row, Section
 from generator.render.endpoint_views import credentials
+from generator.render.example_calls import example_call, imports
 from generator.render.release import Release
 
 _KEY = "readme"  # the prefix of the README's sources among the snippets formatted with the docs'
@@ -55,46 +56,17 @@ def first_call(api: ir.Api) -> tuple[ir.Group, ir.Operation] | None:
     return min(operations, key=effort)
 
 
-def _opening(api: ir.Api) -> str:
-    return f"from {api.import_name} import {{names}}\n\nwith {api.client_name}() as client:{credentials_comment(api)}\n"
-
-
 def readme_sources(api: ir.Api) -> dict[str, str]:
     """The README's own Python sources, unformatted, by key (the operations' examples are the docs')."""
-    sources: dict[str, str] = {}
     client = api.client_name
     first = first_call(api)
+    sources = _call_sources(api, *first) if first is not None else {}
     if credentials(api):
         arguments = ", ".join(f'{c.name}="<{c.name}>"' for c in _shown_credentials(api, first))
         sources["auth"] = f"from {api.import_name} import {client}\n\nclient = {client}({arguments})\n"
-    if first is not None:
-        group, op = first
-        call = example_call(group, op)
-        sources["errors"] = _opening(api).format(names=f"APIConnectionError, APIStatusError, NotFoundError, {client}")
-        sources["errors"] += (
-            f"    try:\n        print({call})\n    except NotFoundError as error:\n"
-            "        print(error.status_code, error.body)\n    except APIStatusError as error:\n"
-            "        print(error.status_code, error.request_id, error.body)\n    except APIConnectionError as error:\n"
-            "        print(error)\n"
-        )
-        sources["timeouts"] = (
-            f"import httpx\n\nfrom {api.import_name} import {client}\n\n"
-            f"client = {client}(timeout=20.0, max_retries=4)\n"
-            "patient = client.with_options(timeout=httpx.Timeout(120.0, connect=5.0))\n"
-            f"print({example_call(group, op, False, '', 'timeout=5.0')})\n"
-        )
-        sources["retries_per_call"] = f"{example_call(group, op, False, '', 'max_retries=0')}\n"
-        unsafe = next(((g, o) for g, o in _operations(api) if o.method in ("POST", "PATCH") and not _streamed(o)), None)
-        if unsafe is not None:  # a create, made safe to retry by a key its retries share
-            key = 'idempotency_key="order-1234"'
-            sources["retries_per_call"] += f"{example_call(*unsafe, False, '', key)}\n"
-        sources["raw"] = _opening(api).format(names=client) + (
-            f"    raw = {example_call(group, op, False, '.with_raw_response')}\n"
-            '    print(raw.status_code, raw.headers.get("content-type"))\n    print(raw.parsed)\n'
-        )
     paged = next(((g, o) for g, o in _operations(api) if o.pagination is not None and not _streamed(o)), None)
     if paged is not None:
-        sources["pages_async"] = f"async for item in {example_call(*paged)}:\n    print(item)\n"
+        sources["pages_async"] = f"async for item in {example_call(api, *paged, set())}:\n    print(item)\n"
     if api.webhooks is not None:
         sources["webhooks"] = (
             f"from {api.import_name} import {client}, WebhookVerificationError\n\nclient = {client}()\n\n\n"
@@ -121,6 +93,39 @@ def readme_sources(api: ir.Api) -> dict[str, str]:
         '    default_headers={"X-Team": "billing"}, default_query={"trace": "1"}, middleware=[timing]\n)\n'
     )
     return {f"{_KEY}.{key}": source for key, source in sources.items()}
+
+
+def _call_sources(api: ir.Api, group: ir.Group, op: ir.Operation) -> dict[str, str]:
+    """The README's sources that call its first operation (`op`): errors, timeouts, raw responses."""
+    client, needs = api.client_name, set[str]()
+    call = example_call(api, group, op, needs)
+    with_client = f"with {client}() as client:{credentials_comment(api)}\n"
+    errors = imports(api, needs | {"APIConnectionError", "APIStatusError", "NotFoundError", client}) + with_client
+    errors += (
+        f"    try:\n        print({call})\n    except NotFoundError as error:\n"
+        "        print(error.status_code, error.body)\n    except APIStatusError as error:\n"
+        "        print(error.status_code, error.request_id, error.body)\n    except APIConnectionError as error:\n"
+        "        print(error)\n"
+    )
+    timeouts = imports(api, needs | {client}, "httpx") + (
+        f"client = {client}(timeout=20.0, max_retries=4)\n"
+        "patient = client.with_options(timeout=httpx.Timeout(120.0, connect=5.0))\n"
+        f"print({example_call(api, group, op, needs, 'timeout=5.0')})\n"
+    )
+    per_call = f"{example_call(api, group, op, needs, 'max_retries=0')}\n"
+    unsafe = next(((g, o) for g, o in _operations(api) if o.method in ("POST", "PATCH") and not _streamed(o)), None)
+    if unsafe is not None:  # a create, made safe to retry by a key its retries share
+        key = 'idempotency_key="order-1234"'
+        per_call += f"{example_call(api, *unsafe, set(), key)}\n"
+    raw = (
+        imports(api, needs | {client})
+        + with_client
+        + (
+            f"    raw = {example_call(api, group, op, needs, then='.with_raw_response')}\n"
+            '    print(raw.status_code, raw.headers.get("content-type"))\n    print(raw.parsed)\n'
+        )
+    )
+    return {"errors": errors, "timeouts": timeouts, "retries_per_call": per_call, "raw": raw}
 
 
 def _shown_credentials(api: ir.Api, first: tuple[ir.Group, ir.Operation] | None) -> list[ir.Credential]:
