@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import gc
 import sys
 import traceback
@@ -55,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     generate.add_argument("--version", help="the distribution's version (with SPEC; default: the spec's info.version)")
     check = commands.add_parser("check", help="exit 1 with a diff when the output differs from a fresh render")
     diff = commands.add_parser("diff", help="what changed for callers between two revisions of the specs")
-    diff.add_argument("old", nargs="?", default="HEAD", help="revision to compare from (default: HEAD)")
+    diff.add_argument("old", nargs="?", help="revision to compare from (default: HEAD)")
     diff.add_argument("new", nargs="?", help="revision to compare to (default: the working tree)")
     diff.add_argument("--json", action="store_true", help="print JSON instead of text")
     diff.add_argument("--append", type=Path, help="also append the text summary to this file (e.g. CHANGES.md)")
@@ -64,6 +65,16 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--ref-root", type=Path, help="directory `$ref`d files may come from (default: the spec's)")
         sub.add_argument("--specs", type=Path, help="spec directory (default: [tool.sdk-generator] specs, or spec)")
         sub.add_argument("--generated", type=Path, help="output (default: [tool.sdk-generator] out, or generated)")
+        sub.add_argument(
+            "--overlay",
+            type=Path,
+            action="append",
+            default=[],
+            metavar="FILE",
+            help="apply this OpenAPI Overlay to every spec, after its configured ones (repeatable); with diff: "
+            "show what it changes for callers",
+        )
+        sub.add_argument("--strict", action="store_true", help="an overlay target that matches nothing is an error")
     return parser
 
 
@@ -84,6 +95,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     warnings: list[Diagnostic] = []
     try:
         project = load_project(Path.cwd(), args.specs, args.generated, args.ref_root)
+        extra = () if args.command == "diff" else tuple(args.overlay)  # diff compares without and with them
+        project = dataclasses.replace(project, cli_overlays=extra, strict=args.strict)
         no_op = args.command == "generate" and args.spec is None and project.specs.is_dir()
         if no_op:
             recover(project.out)  # what a killed run left, even when there is nothing else to do
@@ -135,17 +148,24 @@ def _run(args: argparse.Namespace, project: Project, warnings: list[Diagnostic])
         return EXIT_OK
     package = Identifier(args.package or args.spec.stem)
     out = args.out if args.out is not None else project.out
-    naming, release = project.naming_for(args.spec), _release(args, project)
+    naming, overlays = project.naming_for(args.spec), project.overlays_for(args.spec)
+    release = _release(args, project)
     if args.pyproject:
         files, pyproject = distribution(
-            args.spec, package, warnings, ref_root=project.ref_root, naming=naming, release=release
+            args.spec, package, warnings, ref_root=project.ref_root, naming=naming, overlays=overlays, release=release
         )
         changed = write_tree(files, out / package)
         changed = write_owned_file(out / "pyproject.toml", pyproject, PYPROJECT_MARKER) or changed
     else:
         changed = write_tree(
             package_tree(
-                args.spec, package, warnings=warnings, ref_root=project.ref_root, naming=naming, release=release
+                args.spec,
+                package,
+                warnings=warnings,
+                ref_root=project.ref_root,
+                naming=naming,
+                overlays=overlays,
+                release=release,
             ),
             out / package,
         )
@@ -190,17 +210,51 @@ def changes_between(old: str, new: str | None, project: Project, warnings: list[
         changes: list[Change] = []
         for package in sorted(old_specs.keys() | new_specs.keys()):
             old_spec, new_spec = old_specs.get(package), new_specs.get(package)
-            before = build_api(old_spec, package, naming=project.naming_for(old_spec)) if old_spec else None
-            after = None
+            before = after = None
+            if old_spec:
+                before = build_api(
+                    old_spec, package, naming=project.naming_for(old_spec), overlays=project.overlays_for(old_spec)
+                )
             if new_spec:
-                after = build_api(new_spec, package, warnings=warnings, naming=project.naming_for(new_spec))
+                after = build_api(
+                    new_spec,
+                    package,
+                    warnings=warnings,
+                    naming=project.naming_for(new_spec),
+                    overlays=project.overlays_for(new_spec),
+                )
             changes += compare(package, before, after)
         return changes
 
 
+def overlay_changes(project: Project, overlays: Sequence[Path], warnings: list[Diagnostic]) -> list[Change]:
+    """Caller-visible changes `overlays` make to every package of the working tree (after its own overlays)."""
+    from generator.pipeline import build_api, specs_in
+
+    changes: list[Change] = []
+    with_them = dataclasses.replace(project, cli_overlays=tuple(overlays))
+    for spec in specs_in(project.specs):
+        package, naming = project.package_for(spec), project.naming_for(spec)
+        before = build_api(spec, package, naming=naming, overlays=project.overlays_for(spec))
+        after = build_api(spec, package, warnings=warnings, naming=naming, overlays=with_them.overlays_for(spec))
+        changes += compare(package, before, after)
+    return changes
+
+
 def _diff(args: argparse.Namespace, project: Project, warnings: list[Diagnostic]) -> int:
-    changes = changes_between(args.old, args.new, project, warnings)
-    title = f"Changes from {in_words(args.old, project.specs)} to {in_words(args.new, project.specs)}"
+    if args.overlay:
+        if args.old or args.new:
+            raise SpecError.at(
+                Location("command line"),
+                "--overlay compares the working tree without and with the overlay: it takes no revisions.",
+                "drop the revisions, or the --overlay.",
+            )
+        changes = overlay_changes(project, args.overlay, warnings)
+        title = f"Changes made by {', '.join(p.as_posix() for p in args.overlay)}"
+    else:
+        old = args.old or "HEAD"
+        changes = changes_between(old, args.new, project, warnings)
+        title = f"Changes from {in_words(old, project.specs)} to {in_words(args.new, project.specs)}"
     sys.stdout.write(as_json(changes) if args.json else f"{title}\n{as_text(changes)}")
     if args.append is not None:
         with args.append.open("a", encoding="utf-8") as log:

@@ -17,8 +17,10 @@ the `[tool.sdk-generator]` table of the `pyproject.toml` in the current director
     [tool.sdk-generator.naming."stripe.json"]  # optional, per spec: how resources and methods are named
     resources = "paths"            # resources from the paths even though the spec has tags ("tags": the reverse)
     methods = { GetCustomersCustomer = "customers.retrieve" }  # operationId -> [resource.]method
+    [tool.sdk-generator.overlays]  # optional, per spec: OpenAPI Overlays applied in order (docs/overlays.md)
+    "voucherify.json" = ["spec/overlays/voucherify.overlay.yaml"]  # paths from this directory
 
-Command-line options (`--specs`, `--generated`, `--ref-root`) win over the table.
+Command-line options (`--specs`, `--generated`, `--ref-root`) win over the table; `--overlay` adds to it.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 
 PYPROJECT = "pyproject.toml"
 TABLE = "tool.sdk-generator"
-_KEYS = {"specs", "out", "packages", "ref-root", "naming", "untyped-properties", "dist-names", "versions"}
+_KEYS = {"specs", "out", "packages", "ref-root", "naming", "untyped-properties", "overlays", "dist-names", "versions"}
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,14 @@ def checked_release(name: str | None, version: str | None, where: Location) -> R
 
 
 @dataclass(frozen=True)
+class Overlays:
+    """The Overlay files applied to one spec, in order, and whether a target that matches nothing is an error."""
+
+    files: tuple[Path, ...] = ()
+    strict: bool = False
+
+
+@dataclass(frozen=True)
 class Project:
     """Where a project's specs are, what their packages are called, and where they are written."""
 
@@ -90,6 +100,9 @@ class Project:
     exact_objects: bool = False  # `untyped-properties = "exact"`: see `SchemaBuilder`
     dist_names: dict[str, str] = field(default_factory=dict)  # spec file name -> its distribution's name
     versions: dict[str, str] = field(default_factory=dict)  # spec file name -> its distribution's version
+    overlays: dict[str, tuple[Path, ...]] = field(default_factory=dict)  # spec file name -> its overlays
+    cli_overlays: tuple[Path, ...] = ()  # `--overlay`: applied to every spec, after its own
+    strict: bool = False  # `--strict`: an overlay target that matches nothing is an error
 
     def package_for(self, spec: Path) -> Identifier:
         """The package name of a spec file: the configured one, else the file's stem."""
@@ -103,6 +116,10 @@ class Project:
         """The naming overrides of a spec file (none by default)."""
         return self.naming.get(spec.name, Naming())
 
+    def overlays_for(self, spec: Path) -> Overlays:
+        """The overlays applied to a spec file: its configured ones, then those of the command line."""
+        return Overlays(self.overlays.get(spec.name, ()) + self.cli_overlays, self.strict)
+
     @property
     def settings(self) -> dict[str, object]:
         """What, besides the files, decides the output (recorded in the manifest)."""
@@ -114,6 +131,9 @@ class Project:
         for key, chosen in (("dist_names", self.dist_names), ("versions", self.versions)):
             if chosen:  # only when set, as above
                 settings[key] = dict(sorted(chosen.items()))
+        if self.overlays or self.cli_overlays:  # the files themselves are inputs too (write/manifest.py)
+            every = {"*": self.cli_overlays} if self.cli_overlays else {}
+            settings["overlays"] = {k: [p.as_posix() for p in v] for k, v in sorted((self.overlays | every).items())}
         if self.ref_root is not None:  # relative, so that the digest is the same in every checkout
             settings["ref_root"] = Path(os.path.relpath(self.ref_root, self.specs)).as_posix()
         return settings
@@ -157,6 +177,7 @@ def load_project(
         exact_objects=untyped == "exact",
         dist_names=dict(releases["dist-names"]),
         versions=dict(releases["versions"]),
+        overlays=_overlays(table.get("overlays", {}), where),
     )
     if not all(part.isidentifier() for part in project.import_root.split(".")):
         raise SpecError.at(
@@ -187,6 +208,19 @@ def _naming(table: object, where: Location) -> dict[str, Naming]:
             raise SpecError.at(where, f"`naming` of {spec!r} is malformed.", hint)
         found[str(spec)] = Naming(None if resources is None else resources == "paths", dict(methods))
     return found
+
+
+def _overlays(table: object, where: Location) -> dict[str, tuple[Path, ...]]:
+    """`[tool.sdk-generator.overlays]`: spec file name -> the overlay files applied to it, in order."""
+    if not isinstance(table, dict) or not all(
+        isinstance(files, list) and all(isinstance(f, str) for f in files) for files in table.values()
+    ):
+        raise SpecError.at(
+            where,
+            "`overlays` must map spec file names to lists of overlay files.",
+            '"api.yaml" = ["api.overlay.yaml"].',
+        )
+    return {str(spec): tuple(Path(f) for f in files) for spec, files in table.items()}
 
 
 def import_root(out: Path, directory: Path) -> str:

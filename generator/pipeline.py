@@ -10,18 +10,20 @@ from pathlib import Path
 
 from generator import ir
 from generator.background import in_background
-from generator.config import Naming, Project, Release
+from generator.config import Naming, Overlays, Project, Release
 from generator.errors import Diagnostic, InternalError, Location, Severity, SpecError
 from generator.ir.build_events import build_webhooks
 from generator.ir.build_groups import build_groups
 from generator.ir.build_models import SchemaBuilder
 from generator.ir.build_operations import build_server
 from generator.ir.build_security import build_auth
+from generator.ir.idempotency import idempotency_header
 from generator.ir.names import ClassName, Identifier, async_name
 from generator.ir.type_depth import refuse_deep_chains
 from generator.load.bundle import bundle
 from generator.load.document import Document, load
 from generator.load.jsonschema_input import is_json_schema, to_openapi
+from generator.load.overlay import apply_overlays
 from generator.render.distribution import render_pyproject
 from generator.render.format import format_source
 from generator.render.release import release_of
@@ -33,16 +35,20 @@ from generator.write.files import Tree
 
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 NO_OVERRIDES = Naming()
+NO_OVERLAYS = Overlays()
 DEFAULT_RELEASE = Release()
 
 
-def _read(spec: Path, ref_root: Path | None) -> Document:
+def _read(
+    spec: Path, ref_root: Path | None, overlays: Overlays = NO_OVERLAYS, warnings: list[Diagnostic] | None = None
+) -> Document:
     """Load a spec file, as OpenAPI (a JSON Schema is wrapped), with the local files it `$ref`s bundled in
-    (files under `ref_root`; see `bundle`)."""
+    (files under `ref_root`; see `bundle`) and `overlays` applied (their warnings go to `warnings`)."""
     doc = load(spec)
     if is_json_schema(doc):
         doc = to_openapi(doc, spec.stem)
-    return bundle(doc, spec, ref_root)
+    found = [] if warnings is None else warnings
+    return apply_overlays(bundle(doc, spec, ref_root), overlays.files, found, overlays.strict)
 
 
 def _ir(
@@ -81,6 +87,7 @@ def _ir(
         definitions=schemas.definitions(),
         groups=groups,
         webhooks=webhooks,
+        idempotency_header=idempotency_header(doc),
     )
     note = schemas.untyped_note()
     return api, relaxed.warnings + schemas.warnings + ([note] if note else [])
@@ -95,9 +102,10 @@ def build_api(
     ref_root: Path | None = None,
     naming: Naming = NO_OVERRIDES,
     exact_objects: bool = False,
+    overlays: Overlays = NO_OVERLAYS,
 ) -> ir.Api:
     """Load, validate and turn one spec into the IR of package `package`; warnings go to `warnings`."""
-    doc = _read(spec, ref_root)
+    doc = _read(spec, ref_root, overlays, warnings)
     found = validate(doc)
     api, relaxed = _ir(doc, spec, package, import_name, naming, exact_objects)
     if warnings is not None:
@@ -114,11 +122,12 @@ def package_tree(
     ref_root: Path | None = None,
     naming: Naming = NO_OVERRIDES,
     exact_objects: bool = False,
+    overlays: Overlays = NO_OVERLAYS,
     release: Release = DEFAULT_RELEASE,
 ) -> Tree:
     """The formatted files of the package generated from `spec` (imported as `import_name`); `exact_objects`:
-    see `SchemaBuilder`; `release`: the distribution its README names."""
-    return _generate(spec, package, import_name, warnings, ref_root, naming, exact_objects, release)[1]
+    see `SchemaBuilder`; `release`: the distribution its README and User-Agent name."""
+    return _generate(spec, package, import_name, warnings, ref_root, naming, exact_objects, overlays, release)[1]
 
 
 def distribution(
@@ -129,11 +138,12 @@ def distribution(
     ref_root: Path | None = None,
     naming: Naming = NO_OVERRIDES,
     exact_objects: bool = False,
+    overlays: Overlays = NO_OVERLAYS,
     release: Release = DEFAULT_RELEASE,
 ) -> tuple[Tree, str]:
     """The files of the package generated from `spec`, and the `pyproject.toml` that makes it installable as
     distribution `release` (by default the package's name and the spec's version)."""
-    api, files = _generate(spec, package, None, warnings, ref_root, naming, exact_objects, release)
+    api, files = _generate(spec, package, None, warnings, ref_root, naming, exact_objects, overlays, release)
     chosen = release_of(api, release.name, release.version)
     if release.name is None and warnings is not None:
         warnings.append(
@@ -159,6 +169,7 @@ def _generate(
     ref_root: Path | None,
     naming: Naming,
     exact_objects: bool,
+    overlays: Overlays,
     release: Release,
 ) -> tuple[ir.Api, Tree]:
     """The IR and formatted files of one package.
@@ -167,7 +178,7 @@ def _generate(
     The IR is built trusting what validation guarantees (structure, references, extensions), so a malformed
     spec may make it fail: then the validation errors are what is raised.
     """
-    doc = _read(spec, ref_root)
+    doc = _read(spec, ref_root, overlays, warnings)  # its warnings are shown even if a later stage fails
     with in_background(lambda: validate(doc)) as validation:
         try:
             api, relaxed = _ir(doc, spec, package, import_name, naming, exact_objects)
@@ -184,8 +195,11 @@ def _generate(
 
 
 def specs_in(spec_dir: Path) -> list[Path]:
-    """The spec files of a directory, in name order."""
-    return sorted(p for p in spec_dir.iterdir() if p.suffix in SPEC_SUFFIXES and p.is_file())
+    """The spec files of a directory, in name order: not its subdirectories, nor the overlays beside the specs
+    (`name.overlay.yaml`, the Overlay Specification's naming convention)."""
+    return sorted(
+        p for p in spec_dir.iterdir() if p.suffix in SPEC_SUFFIXES and not p.stem.endswith(".overlay") and p.is_file()
+    )
 
 
 def project_tree(project: Project, warnings: list[Diagnostic] | None = None) -> Tree:
@@ -212,6 +226,7 @@ def project_tree(project: Project, warnings: list[Diagnostic] | None = None) -> 
             ref_root=project.ref_root,
             naming=naming,
             exact_objects=project.exact_objects,
+            overlays=project.overlays_for(spec),
             release=project.release_for(spec),
         )
         tree.update({f"{package}/{name}": text for name, text in files.items()})

@@ -24,7 +24,9 @@ __getattr__, __dir__ = lazy_exports(
     ActionHandle ._polling
     AsyncAccepted ._polling
     AsyncActionHandle ._polling
+    AsyncMiddleware ._api_client
     AsyncPage ._pagination
+    AsyncPaginator ._paginator
     AsyncPostmanClient .client
     AsyncStream ._streaming
     AsyncTaskFailedError .client
@@ -34,6 +36,7 @@ __getattr__, __dir__ = lazy_exports(
     FileInput ._runtime
     InternalServerError ._exceptions
     InvalidRequestError ._exceptions
+    Middleware ._api_client
     MissingCredentialsError ._exceptions
     NotFoundError ._exceptions
     Page ._pagination

@@ -5,3 +5,6 @@ every package)."""
 from __future__ import annotations
 
 QUERY_CREDENTIALS: frozenset[str] = frozenset()  # the spec's apiKey-in-query parameter names
+
+DIST_NAME = "postman"  # the distribution's name and version, for the User-Agent
+VERSION = "10"

@@ -4,9 +4,11 @@ content, and the parsers of response bodies."""
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import enum
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Mapping
 from typing import IO, TYPE_CHECKING, Annotated, Any, Generic, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, PlainValidator, TypeAdapter
@@ -135,6 +137,16 @@ class ResponseType(Generic[T_co]):
         tp = self._type()
         self._adapter, self._empty = TypeAdapter(tp), tp is None
         return self._adapter
+
+
+def retry_after(headers: Mapping[str, str], now: float) -> float | None:
+    """Seconds an answer's headers (an `httpx.Headers`) ask to wait before trying again: `retry-after-ms`
+    (milliseconds, as OpenAI's API and others send it), else `Retry-After`."""
+    with contextlib.suppress(ValueError):
+        milliseconds = float(headers.get("retry-after-ms") or "nan")
+        if math.isfinite(milliseconds):
+            return max(0.0, milliseconds / 1000)
+    return parse_retry_after(headers.get("retry-after"), now)
 
 
 def parse_retry_after(value: str | None, now: float) -> float | None:

@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 import httpx
 
 from . import types
-from ._api_client import APIClient, AsyncAPIClient
+from ._api_client import APIClient, AsyncAPIClient, AsyncMiddleware, Middleware
 from ._auth import Scheme
 from ._base_client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from ._endpoint import expand_url
@@ -57,6 +58,10 @@ class PostmanClient(APIClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
         lenient: bool = False,
+        default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
+        idempotency_header: str | None = None,
+        middleware: Sequence[Middleware] = (),
     ) -> None:
         """Create a client; every argument is optional.
 
@@ -64,7 +69,15 @@ class PostmanClient(APIClient):
         - `base_url`: instead of 'https://api.getpostman.com'
         - `timeout`: seconds one attempt of a request may take in all, reading the body included (or an
           `httpx.Timeout`: httpx's per-phase timeouts); `max_retries`: retries of failed idempotent requests
-        - `http_client`: an httpx client of your own (its pool is left open on close)
+          (both may also be given per call)
+        - `http_client`: an httpx client of your own (its pool is left open on close): for proxies, transports,
+          certificates, limits, as `httpx.Client(proxy=..., transport=...)` takes them
+        - `default_headers`: sent with every request (a `User-Agent` here replaces the package's own);
+          `default_query`: query parameters sent with every request that does not set them itself
+        - `middleware`: functions that see every attempt of every request, retries included:
+          `(request, send_on) -> response`, the first given outermost
+        - `idempotency_header`: the header that carries a new key on every call that may change something, the same on
+          each of its retries, so a POST or PATCH is retried too (off by default)
         - `lenient`: parse answers that contradict their schema as far as they match (with a logged warning)
           rather than raise `APIResponseValidationError`
         """
@@ -77,6 +90,10 @@ class PostmanClient(APIClient):
             http_client=http_client,
             default_error=_PROBLEM_DETAIL,
             lenient=lenient,
+            default_headers=default_headers,
+            default_query=default_query,
+            idempotency_header=idempotency_header,
+            middleware=middleware,
         )
 
     @cached_property
@@ -114,6 +131,10 @@ class AsyncPostmanClient(AsyncAPIClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
         lenient: bool = False,
+        default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
+        idempotency_header: str | None = None,
+        middleware: Sequence[AsyncMiddleware] = (),
     ) -> None:
         """Create a client; every argument is optional.
 
@@ -121,7 +142,15 @@ class AsyncPostmanClient(AsyncAPIClient):
         - `base_url`: instead of 'https://api.getpostman.com'
         - `timeout`: seconds one attempt of a request may take in all, reading the body included (or an
           `httpx.Timeout`: httpx's per-phase timeouts); `max_retries`: retries of failed idempotent requests
-        - `http_client`: an httpx client of your own (its pool is left open on close)
+          (both may also be given per call)
+        - `http_client`: an httpx client of your own (its pool is left open on close): for proxies, transports,
+          certificates, limits, as `httpx.Client(proxy=..., transport=...)` takes them
+        - `default_headers`: sent with every request (a `User-Agent` here replaces the package's own);
+          `default_query`: query parameters sent with every request that does not set them itself
+        - `middleware`: functions that see every attempt of every request, retries included:
+          `(request, send_on) -> response`, the first given outermost
+        - `idempotency_header`: the header that carries a new key on every call that may change something, the same on
+          each of its retries, so a POST or PATCH is retried too (off by default)
         - `lenient`: parse answers that contradict their schema as far as they match (with a logged warning)
           rather than raise `APIResponseValidationError`
         """
@@ -134,6 +163,10 @@ class AsyncPostmanClient(AsyncAPIClient):
             http_client=http_client,
             default_error=_PROBLEM_DETAIL,
             lenient=lenient,
+            default_headers=default_headers,
+            default_query=default_query,
+            idempotency_header=idempotency_header,
+            middleware=middleware,
         )
 
     @cached_property

@@ -27,7 +27,9 @@ __getattr__, __dir__ = lazy_exports(
     AsyncAccepted ._polling
     AsyncActionFailedError .client
     AsyncActionHandle ._polling
+    AsyncMiddleware ._api_client
     AsyncPage ._pagination
+    AsyncPaginator ._paginator
     AsyncStream ._streaming
     AsyncVoucherifyClient .client
     AuthenticationError ._exceptions
@@ -36,6 +38,7 @@ __getattr__, __dir__ = lazy_exports(
     FileInput ._runtime
     InternalServerError ._exceptions
     InvalidRequestError ._exceptions
+    Middleware ._api_client
     MissingCredentialsError ._exceptions
     NotFoundError ._exceptions
     Page ._pagination

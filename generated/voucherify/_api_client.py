@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, TypeVar, cast
 
@@ -50,6 +50,19 @@ Item = TypeVar("Item")
 
 NO_OPTIONS: RequestOptions = {}
 
+# Middleware (the client's `middleware=`) runs on every attempt of every request, retries included: it gets the
+# request and the function that sends it on (to the next middleware, the last one to the network), and returns
+# the response. It may change the request, time it, log it, sign it, or answer without sending it on.
+Send = Callable[[httpx.Request], httpx.Response]
+AsyncSend = Callable[[httpx.Request], Awaitable[httpx.Response]]
+Middleware = Callable[[httpx.Request, Send], httpx.Response]
+AsyncMiddleware = Callable[[httpx.Request, AsyncSend], Awaitable[httpx.Response]]
+
+
+def _layered(layer: Middleware, send_on: Send) -> Send:
+    """`send_on` behind one middleware."""
+    return lambda request: layer(request, send_on)
+
 
 class APIClient(BaseClient):
     """The transport of a generated client: sends its requests with an httpx client, retrying as configured."""
@@ -65,6 +78,10 @@ class APIClient(BaseClient):
         http_client: httpx.Client | None = None,
         default_error: ResponseType[Any] | None = None,
         lenient: bool = False,
+        default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
+        idempotency_header: str | None = None,
+        middleware: Sequence[Middleware] = (),
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -74,7 +91,11 @@ class APIClient(BaseClient):
             max_retries=max_retries,
             default_error=default_error,
             lenient=lenient,
+            default_headers=default_headers,
+            default_query=default_query,
+            idempotency_header=idempotency_header,
         )
+        self._middleware = tuple(middleware)
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else httpx.Client()
         if self._owns_http:
@@ -163,6 +184,8 @@ class APIClient(BaseClient):
         placement = self._placement(endpoint)
         refreshed = False
         stream = endpoint.stream is not None or (capture is not None and capture.stream)
+        options = self._keyed(endpoint, options)
+        retries = options.get("max_retries", self.max_retries)
         attempt = 0
         while True:
             if placement.token_scheme is not None:
@@ -173,10 +196,10 @@ class APIClient(BaseClient):
             request = self._build_request(self._http, endpoint, args, body, content_type, options, placement, deadline)
             started = time.monotonic()
             try:
-                answer = self._send(request, deadline, stream, placement)
+                answer = self._send_through_middleware(request, deadline, stream, placement)
             except SEND_ERRORS as exc:
                 self._log(request, type(exc).__name__, started)
-                delay = self._retry_after_error(request, exc, attempt)
+                delay = self._retry_after_error(request, exc, attempt, retries)
                 if delay is None or too_late(until, delay):
                     raise send_error(request, exc) from exc
             else:
@@ -193,11 +216,24 @@ class APIClient(BaseClient):
                     self._tokens.revoke(used)
                     placement = self._placement(endpoint)
                     continue
-                delay = self._retry_after_status(answer, attempt)
+                delay = self._retry_after_status(answer, attempt, retries)
                 if delay is None or too_late(until, delay):
                     raise self._status_error(answer, endpoint.errors)
             attempt += 1
             time.sleep(delay)
+
+    def _send_through_middleware(
+        self, request: httpx.Request, deadline: Deadline, stream: bool, credentials: Placement
+    ) -> httpx.Response:
+        """Send `request` through the client's middleware, the first given outermost, then `_send`."""
+
+        def send(sent: httpx.Request) -> httpx.Response:
+            return self._send(sent, deadline, stream, credentials)
+
+        send_on: Send = send
+        for layer in reversed(self._middleware):
+            send_on = _layered(layer, send_on)
+        return send_on(request)
 
     def _send(self, request: httpx.Request, deadline: Deadline, stream: bool, credentials: Placement) -> httpx.Response:
         """Send `request` (see `_transport.py`) and, unless the caller streams it, read the whole body before
@@ -350,6 +386,11 @@ class APIClient(BaseClient):
         self.close()
 
 
+def _async_layered(layer: AsyncMiddleware, send_on: AsyncSend) -> AsyncSend:
+    """`send_on` behind one middleware."""
+    return lambda request: layer(request, send_on)
+
+
 class AsyncAPIClient(BaseClient):
     """The transport of a generated client: sends its requests with an httpx client, retrying as configured."""
 
@@ -364,6 +405,10 @@ class AsyncAPIClient(BaseClient):
         http_client: httpx.AsyncClient | None = None,
         default_error: ResponseType[Any] | None = None,
         lenient: bool = False,
+        default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
+        idempotency_header: str | None = None,
+        middleware: Sequence[AsyncMiddleware] = (),
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -373,7 +418,11 @@ class AsyncAPIClient(BaseClient):
             max_retries=max_retries,
             default_error=default_error,
             lenient=lenient,
+            default_headers=default_headers,
+            default_query=default_query,
+            idempotency_header=idempotency_header,
         )
+        self._middleware = tuple(middleware)
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else httpx.AsyncClient()
         if self._owns_http:
@@ -462,6 +511,8 @@ class AsyncAPIClient(BaseClient):
         placement = self._placement(endpoint)
         refreshed = False
         stream = endpoint.stream is not None or (capture is not None and capture.stream)
+        options = self._keyed(endpoint, options)
+        retries = options.get("max_retries", self.max_retries)
         attempt = 0
         while True:
             if placement.token_scheme is not None:
@@ -472,10 +523,10 @@ class AsyncAPIClient(BaseClient):
             request = self._build_request(self._http, endpoint, args, body, content_type, options, placement, deadline)
             started = time.monotonic()
             try:
-                answer = await self._send(request, deadline, stream, placement)
+                answer = await self._send_through_middleware(request, deadline, stream, placement)
             except SEND_ERRORS as exc:
                 self._log(request, type(exc).__name__, started)
-                delay = self._retry_after_error(request, exc, attempt)
+                delay = self._retry_after_error(request, exc, attempt, retries)
                 if delay is None or too_late(until, delay):
                     raise send_error(request, exc) from exc
             else:
@@ -492,11 +543,24 @@ class AsyncAPIClient(BaseClient):
                     self._tokens.revoke(used)
                     placement = self._placement(endpoint)
                     continue
-                delay = self._retry_after_status(answer, attempt)
+                delay = self._retry_after_status(answer, attempt, retries)
                 if delay is None or too_late(until, delay):
                     raise self._status_error(answer, endpoint.errors)
             attempt += 1
             await asyncio.sleep(delay)
+
+    async def _send_through_middleware(
+        self, request: httpx.Request, deadline: Deadline, stream: bool, credentials: Placement
+    ) -> httpx.Response:
+        """Send `request` through the client's middleware, the first given outermost, then `_send`."""
+
+        async def send(sent: httpx.Request) -> httpx.Response:
+            return await self._send(sent, deadline, stream, credentials)
+
+        send_on: AsyncSend = send
+        for layer in reversed(self._middleware):
+            send_on = _async_layered(layer, send_on)
+        return await send_on(request)
 
     async def _send(
         self, request: httpx.Request, deadline: Deadline, stream: bool, credentials: Placement

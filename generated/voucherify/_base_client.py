@@ -9,7 +9,9 @@ import contextlib
 import copy
 import logging
 import random
+import sys
 import time
+import uuid
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, cast
 from urllib.parse import quote, urljoin, urlsplit
@@ -23,9 +25,10 @@ from ._encoding import header_value, path_value, query_pairs, query_string, quer
 from ._endpoint import Endpoint, body_spec, encode_body
 from ._exceptions import APIError, APIResponseValidationError, APIStatusError, InvalidRequestError, status_error
 from ._lenient import parse_leniently
+from ._package import DIST_NAME, VERSION
 from ._redact import redact
 from ._response import RequestOptions
-from ._runtime import ResponseType, parse_retry_after
+from ._runtime import ResponseType, retry_after
 from ._transport import TRANSIENT_ERRORS
 
 T = TypeVar("T")
@@ -38,6 +41,11 @@ MAX_RETRY_DELAY = 8.0
 MAX_RETRY_AFTER = 60.0  # a longer Retry-After is not waited for; backoff applies instead
 RETRYABLE_STATUSES = frozenset({408, 409, 429})
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE", "QUERY"})
+# Requests that change nothing need no idempotency key; every other one gets one when the client sends keys.
+UNKEYED_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+IDEMPOTENCY_HEADER = "Idempotency-Key"  # where a key given per call goes when the client names no header
+HTTPX_USER_AGENT = f"python-httpx/{httpx.__version__}"  # what httpx sends unless told otherwise
+USER_AGENT = f"{DIST_NAME}/{VERSION} python/{sys.version_info[0]}.{sys.version_info[1]} httpx/{httpx.__version__}"
 
 log = logging.getLogger(__package__)
 
@@ -65,11 +73,19 @@ class BaseClient:
         max_retries: int,
         default_error: ResponseType[Any] | None,
         lenient: bool = False,
+        default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
+        idempotency_header: str | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.lenient = lenient
         self.timeout = timeout
         self.max_retries = max_retries
+        # Sent with every request: `default_headers` after the User-Agent (so they may replace it) and before
+        # the operation's own headers; `default_query` where the call sends no parameter of that name.
+        self.default_headers = dict(default_headers or {})
+        self.default_query = dict(default_query or {})
+        self.idempotency_header = idempotency_header  # sent with a new key on every call that changes something
         self._schemes = schemes
         self._secrets = read_credentials(credentials, schemes)
         self._tokens = TokenCache()  # OAuth2 tokens fetched with the client credentials
@@ -96,6 +112,16 @@ class BaseClient:
 
     def _bind_resources(self) -> None:
         """Create the resource attributes; generated clients override this."""
+
+    def _keyed(self, endpoint: Endpoint[Any], options: RequestOptions) -> RequestOptions:
+        """`options` with the call's idempotency key: the caller's, else a new one (made once per call, so every
+        retry sends the same) when the client sends keys and the request may change something."""
+        if "idempotency_key" in options or self.idempotency_header is None or endpoint.method in UNKEYED_METHODS:
+            return options
+        return {**options, "idempotency_key": str(uuid.uuid4())}
+
+    def _keyed_header(self) -> str:
+        return self.idempotency_header or IDEMPOTENCY_HEADER
 
     def _url(self, endpoint: Endpoint[Any], path: str) -> str:
         # `base_url` replaces the document's server only: an operation's own absolute server is kept.
@@ -126,7 +152,10 @@ class BaseClient:
         query: list[tuple[str, str]] = []
         whole = ""  # an `in: querystring` parameter's, before the other pairs
         reserved: set[str] = set()
-        headers: dict[str, str] = {"Accept": endpoint.accept} if endpoint.accept else {}
+        headers = {"Accept": endpoint.accept} if endpoint.accept else {}
+        if http.headers.get("User-Agent") == HTTPX_USER_AGENT:  # a caller's own client keeps its own
+            headers["User-Agent"] = USER_AGENT
+        headers.update(self.default_headers)
         headers.update(endpoint.headers)
         headers.update(placement.headers)
         cookies = [(name, quote(value, safe="")) for name, value in placement.cookies]
@@ -150,9 +179,10 @@ class BaseClient:
                 query += pairs
                 if param.allow_reserved:
                     reserved.update(name for name, _ in pairs)
+        given = {name for name, _ in query}
+        query += _pairs({k: v for k, v in self.default_query.items() if k not in given})
         query += placement.query
-        for name, value in (options.get("extra_query") or {}).items():
-            query += [(name, text(v)) for v in value] if isinstance(value, (list, tuple)) else [(name, text(value))]
+        query += _pairs(options.get("extra_query") or {})
         url = self._url(endpoint, path)
         if parts := [part for part in (whole, query_string(query, frozenset(reserved))) if part]:
             url += ("&" if "?" in url else "?") + "&".join(parts)
@@ -163,6 +193,8 @@ class BaseClient:
             payload = {"content": options["content"]}
         elif body is not None:
             payload = encode_body(body, body_spec(endpoint, content_type), headers)
+        if "idempotency_key" in options:
+            headers[self._keyed_header()] = options["idempotency_key"]
         headers.update(options.get("extra_headers") or {})
         try:
             request = http.build_request(endpoint.method, url, headers=headers, timeout=deadline.timeout(), **payload)
@@ -194,20 +226,27 @@ class BaseClient:
                 answer, exc.errors(), f"the body does not match its schema: {exc}"
             ) from None
 
-    def _retry_after_error(self, request: httpx.Request, error: Exception, attempt: int) -> float | None:
-        """Seconds to wait before retrying a request that got no answer, or None to give up."""
-        # A request that never connected was never seen by the server: safe to retry for any method.
-        safe = request.method in IDEMPOTENT_METHODS or isinstance(error, httpx.ConnectError)
-        retryable = isinstance(error, TRANSIENT_ERRORS) and safe
-        return retry_delay(attempt, None) if retryable and attempt < self.max_retries else None
+    def _idempotent(self, request: httpx.Request) -> bool:
+        """Whether sending `request` twice does what sending it once does: by its method, or by its idempotency
+        key (the server does what a key asks once)."""
+        return request.method in IDEMPOTENT_METHODS or self._keyed_header() in request.headers
 
-    def _retry_after_status(self, response: httpx.Response, attempt: int) -> float | None:
-        """Seconds to wait before retrying a failed status, or None to give up."""
+    def _retry_after_error(self, request: httpx.Request, error: Exception, attempt: int, retries: int) -> float | None:
+        """Seconds to wait before retrying a request that got no answer, or None to give up (after `retries`)."""
+        # A request that never connected was never seen by the server: safe to retry for any method.
+        safe = self._idempotent(request) or isinstance(error, httpx.ConnectError)
+        retryable = isinstance(error, TRANSIENT_ERRORS) and safe
+        return retry_delay(attempt, None) if retryable and attempt < retries else None
+
+    def _retry_after_status(self, response: httpx.Response, attempt: int, retries: int) -> float | None:
+        """Seconds to wait before retrying a failed status, or None to give up (after `retries`). The server's
+        `x-should-retry: true` or `false` decides over the status and the method."""
         status = response.status_code
-        retryable = status in RETRYABLE_STATUSES or status >= 500
-        if not retryable or response.request.method not in IDEMPOTENT_METHODS or attempt >= self.max_retries:
+        should = response.headers.get("x-should-retry", "").lower()
+        retryable = (status in RETRYABLE_STATUSES or status >= 500) and self._idempotent(response.request)
+        if attempt >= retries or should == "false" or not (retryable or should == "true"):
             return None
-        return retry_delay(attempt, parse_retry_after(response.headers.get("retry-after"), time.time()))
+        return retry_delay(attempt, retry_after(response.headers, time.time()))
 
     def _status_error(self, response: httpx.Response, errors: Mapping[str, ResponseType[Any]]) -> APIStatusError:
         """The typed error for a non-2xx answer, its body parsed as the spec documents it."""
@@ -251,3 +290,12 @@ class BaseClient:
         # Method, path and outcome only: headers (credentials) and bodies are never logged.
         elapsed = (time.monotonic() - started) * 1000
         log.debug("%s %s -> %s (%.0f ms)", request.method, request.url.path, outcome, elapsed)
+
+
+def _pairs(values: Mapping[str, object]) -> list[tuple[str, str]]:
+    """Query pairs of a mapping the caller gives (`default_query`, `extra_query`): a list or tuple repeats its name."""
+    return [
+        (name, text(item))
+        for name, value in values.items()
+        for item in (value if isinstance(value, (list, tuple)) else (value,))
+    ]

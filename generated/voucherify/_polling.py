@@ -13,7 +13,7 @@ import httpx
 
 from ._exceptions import APIError, APIResponseValidationError, UnexpectedActionError, WaitFailedError, WaitTimeoutError
 from ._redact import redact
-from ._runtime import ResponseType, parse_retry_after
+from ._runtime import ResponseType, retry_after
 
 if TYPE_CHECKING:
     from ._api_client import APIClient, AsyncAPIClient
@@ -126,9 +126,10 @@ def check_status(
 
 
 def next_delay(interval: float, response: httpx.Response, remaining: float) -> float:
-    """Sleep before the next poll: `Retry-After` if the server sent one, else the interval; never past the deadline."""
-    retry_after = parse_retry_after(response.headers.get("retry-after"), time.time())
-    delay = interval if retry_after is None else retry_after
+    """Sleep before the next poll: what the server asks (`Retry-After`, `retry-after-ms`), else the interval; never
+    past the deadline."""
+    asked = retry_after(response.headers, time.time())
+    delay = interval if asked is None else asked
     return max(MIN_POLL_INTERVAL, min(delay, remaining))
 
 

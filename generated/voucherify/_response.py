@@ -32,6 +32,10 @@ class RequestOptions(TypedDict, total=False):
     extra_headers: Mapping[str, str]  # sent besides (or instead of) the generated ones
     extra_query: Mapping[str, Any]  # added to the query
     timeout: float | httpx.Timeout  # instead of the client's: seconds an attempt may take in all, or httpx's
+    max_retries: int  # instead of the client's
+    # The `Idempotency-Key` of this call (every retry sends the same), instead of one the client makes up; with
+    # a key, a POST or PATCH is retried like an idempotent request.
+    idempotency_key: str
     content: bytes  # a raw body, sent instead of the encoded `body` (set Content-Type in extra_headers)
     # A GET stream of server-sent events whose connection drops reconnects up to this many times, waiting what
     # the server's `retry:` says and sending `Last-Event-ID`, so it goes on after the last event received.

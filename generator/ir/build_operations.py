@@ -17,6 +17,7 @@ from generator.ir.build_security import CLIENT_ARGUMENTS, fresh, requirements
 from generator.ir.build_streams import stream_flag
 from generator.ir.detect_pagination import detect
 from generator.ir.example_values import EXAMPLE_BYTES, example_value
+from generator.ir.idempotency import is_idempotency_key
 from generator.ir.names import ClassName, Identifier, dedupe
 from generator.ir.read_extensions import (
     pagination_detected,
@@ -34,7 +35,7 @@ _VALUES = {"value", "dataValue"}  # an Example Object's value as data
 # Method arguments the generated code uses itself (`RequestOptions` keys among them).
 _RESERVED_PARAMS = frozenset(
     {"self", "body", "content_type", "extra_headers", "extra_query", "timeout", "content", "max_reconnects"}
-    | {"options"}
+    | {"options", "max_retries", "idempotency_key"}
 )
 
 
@@ -49,7 +50,7 @@ def build_operation(
     """One operation of resource `group`, named `default_name` unless the spec names its method."""
     spec, pointer, operation_id = route.spec, route.pointer, route.operation_id
     hint = ClassName(operation_id)
-    declared = route.parameters(doc)
+    declared = {key: p for key, p in route.parameters(doc).items() if not is_idempotency_key(p)}
     py_names = dedupe([Identifier(name, _RESERVED_PARAMS) for _, name in declared])
     parameters = [
         _parameter(schemas, py_name, param, f"{hint}{ClassName(param.name)}")

@@ -70,6 +70,7 @@ class Api:
     definitions: tuple[Definition, ...]
     groups: tuple[Group, ...]
     webhooks: Webhooks | None = None  # the events the API sends, when it documents any
+    idempotency_header: str | None = None  # the header the spec reads idempotency keys from (`idempotency.py`)
 
     @property
     def async_client_name(self) -> str:

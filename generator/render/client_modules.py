@@ -26,7 +26,9 @@ _RUNTIME_EXPORTS = {
         "NotFoundError", "PaginationLoopError", "PermissionDeniedError", "RateLimitError", "UnexpectedActionError",
         "UnprocessableEntityError", "WaitFailedError", "WaitTimeoutError", "WebhookVerificationError",
     ],
+    "._api_client": ["Middleware", "AsyncMiddleware"],
     "._pagination": ["Page", "AsyncPage"],
+    "._paginator": ["AsyncPaginator"],
     "._polling": ["Accepted", "AsyncAccepted", "ActionHandle", "AsyncActionHandle"],
     "._response": ["RawResponse", "RequestOptions"],
     "._runtime": ["FileInput"],
@@ -77,6 +79,7 @@ class ClientView:
     type_imports: tuple[str, ...]  # under `if TYPE_CHECKING:`
     exports: dict[str, list[str]]  # public names by the module that defines them
     webhooks_attribute: str = ""  # the client's `Webhooks` (`webhooks_attribute`); "" when the API sends none
+    idempotency_header: str = "None"  # the default of the client's `idempotency_header`, a literal
 
 
 def _group_view(api: ir.Api, group: ir.Group, scope: Scope, module: str) -> GroupView:
@@ -182,8 +185,12 @@ def _init_doc(api: ir.Api, secrets: list[ir.Credential]) -> str:
         f"- `base_url`: instead of {api.server_url or 'the spec server'!r}"
         + (_OWN_SERVERS if any(op.server is not None for g in api.groups for op in g.operations) else ""),
         "- `timeout`: seconds one attempt of a request may take in all, reading the body included (or an\n"
-        "  `httpx.Timeout`: httpx's per-phase timeouts); `max_retries`: retries of failed idempotent requests",
-        "- `http_client`: an httpx client of your own (its pool is left open on close)",
+        "  `httpx.Timeout`: httpx's per-phase timeouts); `max_retries`: retries of failed idempotent requests\n"
+        "  (both may also be given per call)",
+        "- `http_client`: an httpx client of your own (its pool is left open on close): for proxies, transports,\n"
+        "  certificates, limits, as `httpx.Client(proxy=..., transport=...)` takes them",
+        *_OPTION_DOCS,
+        f"- `idempotency_header`: the header {_idempotency_doc(api)}",
         *(
             [
                 f"- `webhook_secret`: verifies `client.{webhooks_attribute(api)}`, or the environment variable "
@@ -196,6 +203,25 @@ def _init_doc(api: ir.Api, secrets: list[ir.Credential]) -> str:
         "  rather than raise `APIResponseValidationError`",
     ]
     return "Create a client; every argument is optional.\n\n" + "\n".join(lines)
+
+
+_OPTION_DOCS = (
+    "- `default_headers`: sent with every request (a `User-Agent` here replaces the package's own);\n"
+    "  `default_query`: query parameters sent with every request that does not set them itself",
+    "- `middleware`: functions that see every attempt of every request, retries included:\n"
+    "  `(request, send_on) -> response`, the first given outermost",
+)
+
+
+def _idempotency_doc(api: ir.Api) -> str:
+    """What the client's `idempotency_header` does, and where its default comes from."""
+    default = (
+        f"by default {api.idempotency_header!r}, as the spec declares" if api.idempotency_header else "off by default"
+    )
+    return (
+        "that carries a new key on every call that may change something, the same on each of its retries, so a "
+        f"POST or PATCH is retried too ({default})"
+    )
 
 
 def _client_doc(api: ir.Api, secrets: list[ir.Credential]) -> str:
@@ -266,13 +292,15 @@ def client_view(api: ir.Api) -> ClientView:
             **_RUNTIME_EXPORTS,
         },
         webhooks_attribute=webhooks_attribute(api),
+        idempotency_header=literal(api.idempotency_header),
     )
 
 
 # What the client classes' `__init__` names (templates/package/client.py.jinja).
 _CLIENT_NEEDS = joined(
     [
-        uses("._api_client", "APIClient", "AsyncAPIClient"),
+        uses("._api_client", "APIClient", "AsyncAPIClient", "Middleware", "AsyncMiddleware"),
+        uses("collections.abc", "Mapping", "Sequence"),
         uses("._base_client", "DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT"),
         uses("._endpoint", "expand_url"),
     ]

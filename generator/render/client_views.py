@@ -15,7 +15,7 @@ from generator.render.client_context import FailedErrorView, Scope
 from generator.render.constants import Constant, call, code
 from generator.render.endpoint_views import endpoint_constant, return_type
 from generator.render.format import LINE_LENGTH
-from generator.render.method_views import MethodView, Mode, Shape
+from generator.render.method_views import ASYNC, MethodView, Mode, Shape
 from generator.render.needs import NOTHING, Needs, joined, uses
 from generator.render.python_code import docstring, literal, typed
 from generator.render.stream_views import STREAM_DOC, json_or_stream, offers_stream, stream_returns
@@ -56,6 +56,7 @@ MODULE_NAMES = frozenset(
     {"Callable", "Unpack", "Scheme", "Endpoint", "Body", "Param", "PartEncoding", "ResponseType", "FileInput"}
     | {"overload", "WaitFailedError", "TYPE_CHECKING", "Any", "Literal", "Webhooks"}
     | {"AsyncOperation", "Operation", "RequestOptions", "AsyncPage", "Page", "PageSpec"}
+    | {"AsyncPagedOperation", "AsyncPaginator", "Mapping", "Sequence", "Middleware", "AsyncMiddleware"}
     | {"AsyncStream", "Stream", "StreamSpec", "flagged"}
     | {"DEFAULT_MAX_POLL_INTERVAL", "DEFAULT_POLL_INTERVAL", "DEFAULT_WAIT_TIMEOUT", "Accepted", "AsyncAccepted"}
     | {"ActionHandle", "ActionSpec", "AsyncActionHandle", "Expected", "FollowSpec", "PollSpec"}
@@ -161,10 +162,21 @@ def methods_of_operation(op: ir.Operation, shape: Shape, scope: Scope, mode: Mod
     returns, returns_needs, text = shape.returns, shape.returns_needs, _doc(op)
     request = code("request(", shape.endpoint, f", {shape.arguments}{shape.body}, options=options)")
     raises: tuple[FailedErrorView, ...] = ()
+    decorator, home, def_, awaited = f"{mode.prefix}Operation", "._response", mode.def_, mode.await_
     if op.success is not None and op.success.kind == "stream" and op.success.stream is not None:
         request = code("request_stream(", shape.endpoint, f", {shape.arguments}{shape.body}, options=options)")
         returns, returns_needs = stream_returns(op.success.stream, scope, mode)
         text += STREAM_DOC
+    elif op.pagination is not None and mode is ASYNC:
+        # Not a coroutine: an `AsyncPaginator`, awaited for the first page or iterated without an `await`.
+        item, item_needs, spec = scope.page_spec(op)
+        request = code("paginate, ", shape.endpoint, f", {shape.arguments}, ", spec, ", options=options)")
+        returns, returns_needs = f"AsyncPaginator[{item}]", item_needs | uses("._paginator", "AsyncPaginator")
+        decorator, home, def_, awaited = "AsyncPagedOperation", "._paginator", "def", "AsyncPaginator("
+        text += (
+            "\n\nIterate the call (`async for`) to go through every page, each fetched when reached; await it for the "
+            "first page."
+        )
     elif op.pagination is not None:
         item, item_needs, spec = scope.page_spec(op)
         request = code("paginate(", shape.endpoint, f", {shape.arguments}, ", spec, ", options=options)")
@@ -197,12 +209,9 @@ def methods_of_operation(op: ir.Operation, shape: Shape, scope: Scope, mode: Mod
         returns_needs |= target_needs | uses("._polling", f"{mode.prefix}Accepted")
         text += f"\n\nCall `.wait()` on the result to poll the URL in its `{op.follow.header}` until the work is done."
     signature = f"{shape.signature}, **options: Unpack[RequestOptions]"
-    body = (code(f"return {mode.await_}self._client.", request),)
-    decorator = f"{mode.prefix}Operation"
-    needs = joined([shape.signature_needs, _OPTIONS_NEEDS, returns_needs, uses("._response", decorator)])
-    methods = [
-        MethodView(op.name, signature, returns, docstring(text, 8), body, decorator, mode.def_, text, needs, raises)
-    ]
+    body = (code(f"return {awaited}self._client.", request),)
+    needs = joined([shape.signature_needs, _OPTIONS_NEEDS, returns_needs, uses(home, decorator)])
+    methods = [MethodView(op.name, signature, returns, docstring(text, 8), body, decorator, def_, text, needs, raises)]
     if offers_stream(op) and not raises and op.pagination is None:
         methods = json_or_stream(op, shape, scope, mode, methods[0])
     if op.poll is not None:

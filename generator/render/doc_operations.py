@@ -25,7 +25,7 @@ def _examples(api: ir.Api, group: ir.Group, op: ir.Operation, streamed: bool = F
             opened = f"async with await {method} as stream:" if aw else f"with {method} as stream:"
             body = [opened, f"    {'async ' if aw else ''}for item in stream:", "        print(item)"]
         elif op.pagination is not None:
-            loop = f"async for item in await {method}:" if aw else f"for item in {method}:"
+            loop = f"async for item in {method}:" if aw else f"for item in {method}:"
             body = [loop, "    print(item)"]
         elif op.follow is not None:
             body = [f"accepted = {aw}{method}", "print(accepted.body)", f"final = {aw}accepted.wait(timeout=300)"]

@@ -2,8 +2,7 @@
 
 A section is written only for what the API has (credentials, pages, async work, streams, webhooks). Its
 Python blocks are sources (`readme_sources`) formatted with the docs' examples, the operations' own
-examples among them: ```python blocks are type-checked by the tests; ```py ones show options the runtime
-does not have yet.
+examples among them; the tests type-check every one and run it against a mock of the spec.
 """
 
 from __future__ import annotations
@@ -66,7 +65,13 @@ def readme_sources(api: ir.Api) -> dict[str, str]:
         sources["auth"] = f"from {api.import_name} import {client}\n\nclient = {client}({arguments})\n"
     paged = next(((g, o) for g, o in _operations(api) if o.pagination is not None and not _streamed(o)), None)
     if paged is not None:
-        sources["pages_async"] = f"async for item in {example_call(api, *paged, set())}:\n    print(item)\n"
+        needs: set[str] = set()
+        call = example_call(api, *paged, needs)
+        opened = f"async with {api.async_client_name}() as client:{credentials_comment(api)}"
+        sources["pages_async"] = imports(api, needs | {api.async_client_name}, "asyncio") + (
+            f"\nasync def main() -> None:\n    {opened}\n        async for item in {call}:\n            print(item)\n"
+            "\n\nasyncio.run(main())\n"
+        )
     if api.webhooks is not None:
         sources["webhooks"] = (
             f"from {api.import_name} import {client}, WebhookVerificationError\n\nclient = {client}()\n\n\n"
@@ -112,11 +117,11 @@ def _call_sources(api: ir.Api, group: ir.Group, op: ir.Operation) -> dict[str, s
         "patient = client.with_options(timeout=httpx.Timeout(120.0, connect=5.0))\n"
         f"print({example_call(api, group, op, needs, 'timeout=5.0')})\n"
     )
-    per_call = f"{example_call(api, group, op, needs, 'max_retries=0')}\n"
+    calls = [example_call(api, group, op, needs, "max_retries=0")]
     unsafe = next(((g, o) for g, o in _operations(api) if o.method in ("POST", "PATCH") and not _streamed(o)), None)
     if unsafe is not None:  # a create, made safe to retry by a key its retries share
-        key = 'idempotency_key="order-1234"'
-        per_call += f"{example_call(api, *unsafe, set(), key)}\n"
+        calls.append(example_call(api, *unsafe, needs, 'idempotency_key="order-1234"'))
+    per_call = imports(api, needs | {client}) + with_client + "".join(f"    print({call})\n" for call in calls)
     raw = (
         imports(api, needs | {client})
         + with_client
@@ -137,9 +142,9 @@ def _shown_credentials(api: ir.Api, first: tuple[ir.Group, ir.Operation] | None)
     return list(dict.fromkeys(shown)) or credentials(api)
 
 
-def _python(code: str, *, checked: bool = True) -> str:
-    """A fenced block of Python: ```python is type-checked by the tests, ```py is not."""
-    return f"```{'python' if checked else 'py'}\n{code}```"
+def _python(code: str) -> str:
+    """A fenced block of Python (the tests type-check and run every one)."""
+    return f"```python\n{code}```"
 
 
 def readme_view(api: ir.Api, release: Release, formatted: dict[str, str]) -> ReadmeView:
@@ -249,7 +254,7 @@ def _retries(code: dict[str, str]) -> Section:
         "(`with_options`, which shares the connection pool), or per call:\n\n"
         f"{_python(code['timeouts'])}\n\nPer call, `max_retries=` too, and `idempotency_key=`: with a key, sent in "
         "the client's `idempotency_header` and the same on every retry, a POST or PATCH is retried like a GET:\n\n"
-        + _python(code["retries_per_call"], checked=False)
+        + _python(code["retries_per_call"])
     )
     return Section("Retries and timeouts", text)
 
@@ -265,7 +270,7 @@ def _pagination(api: ir.Api, formatted: dict[str, str], code: dict[str, str]) ->
         f"List methods ({names}) return a page; iterating it goes on through the next pages, fetched as needed. "
         f"`{group.qualified}.{op.name}` pages by {page_rule(op.pagination)}:\n\n"
         f"{_python(formatted[f'{op.operation_id}.sync'])}\n\nWith the async client, iterate the call itself:\n\n"
-        f"{_python(code['pages_async'], checked=False)}"
+        f"{_python(code['pages_async'])}"
     )
     return [Section("Pagination", text)]
 
@@ -336,7 +341,7 @@ def _options(api: ir.Api, release: Release, code: dict[str, str]) -> Section:
         "An `httpx` client of your own carries proxies, transports and certificates (its pool is left open when "
         f"the SDK's client closes):\n\n{_python(code['http_client'])}\n\nHeaders and query parameters for every "
         "request, and middleware around every attempt (tracing, signing):\n\n"
-        f"{_python(code['options'], checked=False)}\n\nEvery request identifies itself as "
+        f"{_python(code['options'])}\n\nEvery request identifies itself as "
         f"`User-Agent: {release.name}/{release.version} python/<x.y> httpx/<version>`."
     )
     return Section("Client options", text, ("Argument", "What it does"), tuple(rows))

@@ -33,6 +33,7 @@ RUNTIME_FILES = (
     "_transport.py",
     "_streaming.py",
     "_pagination.py",
+    "_paginator.py",
     "_polling.py",
     "_endpoint.py",
     "_base_client.py",

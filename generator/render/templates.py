@@ -57,16 +57,17 @@ def render_package(api: ir.Api, release: Release | None = None) -> dict[str, str
     The docs are rendered on the other core (`background`) while the code is; both start from the one
     client view (the docs show its signatures).
     """
-    client = client_view(api)
+    client, release = client_view(api), release or release_of(api)
     with in_background(lambda: render_docs(api, client, release)) as docs:
-        files = render_code(api, client)
+        files = render_code(api, client, release)
         files.update(docs.result())
     return files
 
 
-def render_code(api: ir.Api, client: ClientView | None = None) -> dict[str, str]:
-    """The package's Python modules, formatted in one run, and its `py.typed` marker."""
-    view = package_view(api, client)
+def render_code(api: ir.Api, client: ClientView | None = None, release: Release | None = None) -> dict[str, str]:
+    """The package's Python modules, formatted in one run, and its `py.typed` marker; `release` names the
+    distribution in the User-Agent."""
+    view = package_view(api, client, release or release_of(api))
     env = environment()
     code = {name: env.get_template(template).render(view=view) for name, template in PACKAGE_FILES.items()}
     code |= {name: runtime_module(name, view.header) for name in RUNTIME_FILES}

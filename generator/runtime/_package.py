@@ -4,3 +4,5 @@
 from __future__ import annotations
 
 QUERY_CREDENTIALS: frozenset[str] = frozenset({"api_key"})  # the spec's apiKey-in-query parameter names
+DIST_NAME = "sdk"  # the distribution's name and version, for the User-Agent
+VERSION = "0"

@@ -61,12 +61,27 @@ def _referenced(spec_files: dict[str, bytes], spec_dir: Path, root: Path) -> dic
     return found
 
 
+def _overlays(settings: dict[str, object]) -> dict[str, bytes]:
+    """The overlay files the settings name (paths from the project's directory): a changed one is a changed
+    input. One that cannot be read counts as changed; generating then says why."""
+    named = settings.get("overlays", {})
+    paths = {p for files in named.values() for p in files} if isinstance(named, dict) else set()
+    found = {}
+    for path in sorted(paths):
+        try:
+            found[f"overlay/{path}"] = Path(path).read_bytes()
+        except OSError:
+            found[f"overlay/{path}"] = b"\0missing"
+    return found
+
+
 def inputs_digest(spec_dir: Path, settings: dict[str, object]) -> str:
     """A digest of everything the generated tree depends on: files, and the project's `settings`."""
     specs = _files(spec_dir)
     files = {f"spec/{k}": v for k, v in specs.items()}
     root = spec_dir / str(settings.get("ref_root", "."))
     files |= {f"spec/{k}": v for k, v in _referenced(specs, spec_dir, root).items()}
+    files |= _overlays(settings)
     files |= {f"templates/{k}": v for k, v in _files(TEMPLATES).items()}
     files |= {f"generator/{k}": v for k, v in _files(GENERATOR, "*.py").items()}
     files["pinned"] = json.dumps(PINNED, sort_keys=True).encode()

@@ -13,7 +13,8 @@ from .. import types
 from .._api_client import APIClient, AsyncAPIClient
 from .._encoding import Param
 from .._endpoint import Endpoint
-from .._pagination import AsyncPage, Page, PageSpec
+from .._pagination import Page, PageSpec
+from .._paginator import AsyncPagedOperation, AsyncPaginator
 from .._polling import (
     ActionHandle,
     ActionSpec,
@@ -146,20 +147,24 @@ class AsyncActionsResourceAsync:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
 
-    @AsyncOperation
-    async def list(
+    @AsyncPagedOperation
+    def list(
         self, *, limit: int | None = None, end_date: datetime | None = None, **options: Unpack[RequestOptions]
-    ) -> AsyncPage[AsyncActionSummary]:
+    ) -> AsyncPaginator[AsyncActionSummary]:
         """List Async Actions
 
         Returns the scheduled asynchronous actions, newest first. Results are limited by `limit`; when `has_more` is
         true, ask again with `end_date` set to the `created_at` of the last action returned. Listed actions never
         include their `result`: get the action by ID for that.
 
-        Iterate the returned page to go through every page; each is fetched when reached.
+        Iterate the call (`async for`) to go through every page, each fetched when reached; await it for the first page.
         """
-        return await self._client.paginate(
-            _OP_LIST_ASYNC_ACTIONS, {"limit": limit, "end_date": end_date}, _PAGES_LIST_ASYNC_ACTIONS, options=options
+        return AsyncPaginator(
+            self._client.paginate,
+            _OP_LIST_ASYNC_ACTIONS,
+            {"limit": limit, "end_date": end_date},
+            _PAGES_LIST_ASYNC_ACTIONS,
+            options=options,
         )
 
     @AsyncOperation

@@ -205,7 +205,7 @@ def test_async_tokens_and_loops(make_package: MakePackage) -> None:
 
     async def walk(url: str) -> list[str]:
         async with module.AsyncAmarkersClient(base_url=url) as client:
-            return [thing.id async for thing in await client.things.list()]
+            return [thing.id async for thing in client.things.list()]
 
     with RecordingServer() as server:
         server.recorder.routes["/things"] = _tokens(

@@ -20,8 +20,55 @@ def test_generated_passes_mypy_strict(config: str, tmp_path: Path) -> None:
 
 def test_a_typed_program_using_the_package_passes_mypy(tmp_path: Path) -> None:
     program = """
-from generated.voucherify import AsyncAction, SkusImportCsvAction, VoucherifyClient
+from collections.abc import Awaitable, Callable
+
+import httpx
+
+from generated.voucherify import (
+    AsyncAction,
+    AsyncActionSummary,
+    AsyncMiddleware,
+    AsyncPage,
+    AsyncPaginator,
+    AsyncVoucherifyClient,
+    Middleware,
+    SkusImportCsvAction,
+    VoucherifyClient,
+)
 from generated.postman import AsyncTask, PostmanClient
+
+
+def traced(request: httpx.Request, send_on: Callable[[httpx.Request], httpx.Response]) -> httpx.Response:
+    return send_on(request)
+
+
+async def async_traced(
+    request: httpx.Request, send_on: Callable[[httpx.Request], Awaitable[httpx.Response]]
+) -> httpx.Response:
+    return await send_on(request)
+
+
+MIDDLEWARE: list[Middleware] = [traced]
+ASYNC_MIDDLEWARE: list[AsyncMiddleware] = [async_traced]
+
+
+def configured() -> VoucherifyClient:
+    client = VoucherifyClient(
+        default_headers={"X-Team": "a"}, default_query={"tenant": 1}, idempotency_header=None, middleware=MIDDLEWARE
+    )
+    client.async_actions.get("aa_1", max_retries=0, timeout=httpx.Timeout(5.0), idempotency_key="k")
+    return client
+
+
+async def every_action(client: AsyncVoucherifyClient) -> list[str]:
+    # No await before the list: its call iterates as it is, and awaited it is the first page.
+    first: AsyncPage[AsyncActionSummary] = await client.async_actions.list(limit=10)
+    listing: AsyncPaginator[AsyncActionSummary] = client.async_actions.list(limit=10, max_retries=1)
+    return [action.id async for action in listing] + [action.id for action in first.items]
+
+
+def async_client() -> AsyncVoucherifyClient:
+    return AsyncVoucherifyClient(middleware=ASYNC_MIDDLEWARE)
 
 
 def first_failed_row(client: VoucherifyClient, action_id: str) -> int | None:

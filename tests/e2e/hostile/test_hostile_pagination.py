@@ -87,7 +87,7 @@ def test_async_pages_that_never_advance_end_the_iteration(make_package: MakePack
 
     async def walk(url: str) -> None:
         async with module.AsyncAcountedClient(base_url=url) as client:
-            [thing async for thing in await client.things.list()]
+            [thing async for thing in client.things.list()]
 
     with RecordingServer() as server:
         server.recorder.routes["/things"] = lambda seen: (200, {"items": THINGS[:2]}, {})

@@ -204,3 +204,31 @@ def test_bad_x_async_action_is_an_error_at_its_place(tmp_path: Path, extension: 
     assert diagnostic.location.pointer == "/paths/~1v1~1vouchers~1importCSV/post/x-async-action"
     assert diagnostic.location.line is not None
     assert words in diagnostic.message
+
+
+KEY_HEADER = {"name": "idempotency-KEY", "in": "header", "schema": {"type": "string"}}
+OTHER_HEADER = {"name": "X-Request-Id", "in": "header", "schema": {"type": "string"}}
+
+
+@pytest.mark.parametrize(
+    ("parameters", "components", "header"),
+    [
+        ([KEY_HEADER, OTHER_HEADER], {}, "idempotency-KEY"),  # on the operation
+        ([{"$ref": "#/components/parameters/Key"}, OTHER_HEADER], {"Key": KEY_HEADER}, "idempotency-KEY"),
+        ([OTHER_HEADER], {"Key": KEY_HEADER}, "idempotency-KEY"),  # declared among the components only
+        ([OTHER_HEADER, {**KEY_HEADER, "in": "query"}], {}, None),  # a query parameter is an argument
+    ],
+)
+def test_an_idempotency_key_header_is_the_clients_to_send_not_an_argument(
+    tmp_path: Path, parameters: list[Any], components: dict[str, Any], header: str | None
+) -> None:
+    operation = {"operationId": "createWidget", "parameters": parameters, "responses": {"200": {"description": "ok"}}}
+    spec = minimal_spec({}, {"/widgets": {"post": operation}})
+    spec["components"]["parameters"] = components
+    path = tmp_path / "keyed.yaml"
+    path.write_text(yaml.safe_dump(spec, sort_keys=False))
+    api = build_api(path, "keyed")
+    (created,) = api.groups[0].operations
+    arguments = [p.wire_name for p in created.parameters]
+    assert api.idempotency_header == header
+    assert arguments == (["X-Request-Id"] if header else ["X-Request-Id", "idempotency-KEY"])

@@ -309,7 +309,7 @@ def test_github_lists_follow_the_link_header(github: ModuleType) -> None:
 
         async def walk() -> list[int]:
             async with github.AsyncGithubSdkClient(base_url=server.url) as client:
-                return [issue.number async for issue in await client.issues.list_for_repo("octo", "hello", per_page=2)]
+                return [issue.number async for issue in client.issues.list_for_repo("octo", "hello", per_page=2)]
 
         async_numbers = asyncio.run(walk())
     assert numbers == async_numbers == [1, 2, 3, 4, 5]

@@ -70,7 +70,8 @@ def test_runtime_objects_are_built_with_keywords() -> None:
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in classes:
                 built.add(node.func.id)
-                if node.args:
+                # A paginator holds a call not yet made, not data: its arguments are that call's, as written.
+                if node.args and node.func.id != "AsyncPaginator":
                     positional.append(f"{path.relative_to(GENERATED)}:{node.lineno}: {ast.unparse(node)[:100]}")
     assert {"Endpoint", "Param", "PollSpec", "PageSpec", "ActionSpec", "Scheme", "ResponseType", "tag_by"} <= built
     assert positional == []

@@ -4,10 +4,12 @@ is `api_key`."""
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
 from generator.runtime._encoding import Param, path_value, query_pairs
 from generator.runtime._redact import redact
+from generator.runtime._runtime import retry_after
 
 
 @pytest.mark.parametrize(
@@ -42,3 +44,18 @@ def test_query_pairs_explode_arrays_and_deep_objects() -> None:
     ]
     deep = Param(name="filter", wire="filter", location="query", style="deepObject", explode=True)
     assert query_pairs(deep, "filter", {"created": {"gt": 1}}) == [("filter[created][gt]", "1")]
+
+
+@pytest.mark.parametrize(
+    ("headers", "seconds"),
+    [
+        ({"retry-after-ms": "250", "Retry-After": "7"}, 0.25),  # milliseconds first
+        ({"Retry-After-Ms": "-5"}, 0.0),
+        ({"retry-after-ms": "soon", "Retry-After": "7"}, 7.0),  # not a number: Retry-After instead
+        ({"retry-after-ms": "inf", "Retry-After": "7"}, 7.0),
+        ({"retry-after-ms": "nan"}, None),
+        ({}, None),
+    ],
+)
+def test_retry_after_reads_milliseconds_before_seconds(headers: dict[str, str], seconds: float | None) -> None:
+    assert retry_after(httpx.Headers(headers), 0.0) == seconds
