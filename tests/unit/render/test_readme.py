@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 from pathlib import Path
 
@@ -49,8 +50,11 @@ def test_a_small_api_gets_the_sections_it_has_and_no_others(make_package: MakePa
 
 def test_a_chosen_name_and_version_are_the_readme_s(make_package: MakePackage) -> None:
     spec = minimal_spec(paths={"/things/{id}": GET_THING})
-    readme = _readme(make_package(spec, "things", release=Release("acme-things", "2.0.1")))
+    module = make_package(spec, "things", release=Release("acme-things", "2.0.1"))
+    readme = _readme(module)
     assert "pip install acme-things" in readme and "User-Agent: acme-things/2.0.1 python/" in readme
+    sent = importlib.import_module("things._base_client").USER_AGENT  # what the client sends
+    assert sent.startswith("acme-things/2.0.1 python/")
     assert "the default name" not in readme
 
 
