@@ -74,16 +74,29 @@ def example_value(doc: Document, schema: Any, name: str = "", depth: int = 0, *,
 
 
 def _all_of(doc: Document, schema: dict[str, Any], name: str, depth: int, files: bool) -> Any:
-    """An `allOf`'s members' values merged: their objects' properties together, else the first member's."""
-    members = [*schema["allOf"], {k: v for k, v in schema.items() if k != "allOf"}]
-    values = [example_value(doc, m, name, depth + 1, files=files) for m in members if m]
-    objects = [v for v in values if isinstance(v, dict)]
-    if not objects:
-        return values[0]
-    merged: dict[str, Any] = {}
-    for value in objects:
-        merged.update(value)
-    return merged
+    """An `allOf`: one object of its members' properties and required names together, when they describe
+    objects; else the first member's value."""
+    merged: dict[str, Any] = {"properties": {}, "required": []}
+    others = _gather(doc, schema, merged, depth)
+    if merged["properties"] or merged["required"]:
+        return _object(doc, merged, depth, files)
+    return example_value(doc, others[0] if others else {}, name, depth + 1, files=files)
+
+
+def _gather(doc: Document, schema: Any, merged: dict[str, Any], depth: int) -> list[Any]:
+    """Add the properties and required names of `schema` and its `allOf` members (through `$ref`s) to
+    `merged`; return the members that describe no object."""
+    while isinstance(schema, dict) and isinstance(schema.get("$ref"), str) and schema["$ref"].startswith("#"):
+        schema = doc.resolve(ref_pointer(schema["$ref"]))
+    if not isinstance(schema, dict) or depth > _MAX_DEPTH:
+        return []
+    others = [o for member in schema.get("allOf", ()) for o in _gather(doc, member, merged, depth + 1)]
+    if isinstance(schema.get("properties"), dict) or schema.get("required") or _type_of(schema) == "object":
+        merged["properties"].update(schema.get("properties") or {})
+        merged["required"] += [key for key in schema.get("required") or () if key not in merged["required"]]
+    elif any(k not in ("allOf", "description", "title") for k in schema):
+        others.append({k: v for k, v in schema.items() if k != "allOf"})
+    return others
 
 
 def _object(doc: Document, schema: dict[str, Any], depth: int, files: bool) -> dict[str, Any]:
