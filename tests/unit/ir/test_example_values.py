@@ -62,6 +62,10 @@ def test_an_object_holds_its_required_properties_but_read_only_ones() -> None:
     assert _value({"$ref": "#/components/schemas/Pet"}) == {"name": "namex", "kind": "cat", "born": "2024-01-02"}
     assert _value({"$ref": "#/components/schemas/Order"}) == {"note": "note", "count": 1}  # none required: two
     assert _value({"$ref": "#/components/schemas/Tagged"})["tag"] == "tag"  # allOf: merged
+    # A `required` list beside an `allOf` asks for the members' properties, typed as they declare them.
+    assert _value({"type": "object", "allOf": [{"$ref": "#/components/schemas/Order"}], "required": ["count"]}) == {
+        "count": 1
+    }
     assert _value({"$ref": "#/components/schemas/Node"}) is not None  # a recursive schema ends
 
 
