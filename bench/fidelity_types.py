@@ -13,10 +13,12 @@ import re
 import subprocess
 import sys
 import types as pytypes
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Union, get_args, get_origin
+
+from typing_extensions import is_typeddict
 
 DCG_TIMEOUT = 180  # seconds for datamodel-code-generator on one document
 PLAIN = (dict[str, Any], list[dict[str, Any]], type(None))  # what a method's `body` also takes, untyped
@@ -98,9 +100,17 @@ def _body_type(hint: str, module: pytypes.ModuleType, namespace: _TypesNamespace
 
 
 def _typed_body(annotation: Any) -> Any:
-    """The body's own type: the method also takes plain dicts (and None when optional), which accept anything."""
+    """The body's own type: the method also takes plain data (dicts, typed by its `Param` TypedDict, which
+    pydantic would pick for a dict and drop the keys it does not list) and None when optional; a list body is
+    a `Sequence` of either."""
     options = get_args(annotation) if get_origin(annotation) in (Union, pytypes.UnionType) else (annotation,)
-    typed = [o for o in options if o not in PLAIN] or [o for o in options if o is not type(None)]
+    options = tuple(
+        list[_typed_body(get_args(o)[0])] if get_origin(o) is Sequence else o  # type: ignore[misc]
+        for o in options
+    )
+    typed = [o for o in options if o not in PLAIN and not is_typeddict(o)] or [
+        o for o in options if o is not type(None)
+    ]
     return typed[0] if len(typed) == 1 else Union[tuple(typed)]  # noqa: UP007 - a runtime union of types
 
 

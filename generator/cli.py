@@ -1,7 +1,8 @@
 """The command line: `sdk-generator generate|check|diff` (also `python -m generator`).
 
 Exit codes: 0 success, 1 the output is stale (check) or a breaking change (diff --fail-on-breaking),
-2 the input has errors, 3 an internal error (a bug of ours; `--debug` shows the traceback).
+2 the input has errors, 3 an internal error (a bug of ours; `--debug` shows the traceback), 4 hand edits
+of generated files conflict with the new output (generate wrote git's markers; check: they are there).
 Diagnostics are printed here, once; user mistakes never show a traceback.
 """
 
@@ -11,6 +12,7 @@ import argparse
 import contextlib
 import dataclasses
 import gc
+import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -20,13 +22,22 @@ from pathlib import Path
 from generator.config import Project, Release, checked_release, load_project
 from generator.diff.revisions import in_words, specs_at
 from generator.diff.semantic_diff import Change, as_json, as_text, compare
-from generator.errors import Diagnostic, InternalError, Location, SpecError
+from generator.errors import Diagnostic, InternalError, Location, Severity, SpecError
 from generator.ir.names import Identifier
 from generator.write import manifest
-from generator.write.files import PYPROJECT_MARKER, diff_trees, generated_tree, write_owned_file, write_tree
+from generator.write.edits import unresolved
+from generator.write.files import (
+    PYPROJECT_MARKER,
+    Written,
+    diff_trees,
+    expected_tree,
+    generated_tree,
+    write_owned_file,
+    write_tree,
+)
 from generator.write.leftovers import recover
 
-EXIT_OK, EXIT_DRIFT, EXIT_ERROR, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_OK, EXIT_DRIFT, EXIT_ERROR, EXIT_INTERNAL, EXIT_CONFLICT = 0, 1, 2, 3, 4
 
 
 class _GeneratorVersion(argparse.Action):
@@ -54,6 +65,10 @@ def _parser() -> argparse.ArgumentParser:
         help="the distribution's name (with SPEC; default: the package's, which may be a real PyPI project's)",
     )
     generate.add_argument("--version", help="the distribution's version (with SPEC; default: the spec's info.version)")
+    generate.add_argument("--discard-edits", action="store_true", help="overwrite every hand edit of generated files")
+    generate.add_argument(
+        "--discard-edit", action="append", default=[], metavar="PATH", help="overwrite the hand edits of this file"
+    )
     check = commands.add_parser("check", help="exit 1 with a diff when the output differs from a fresh render")
     diff = commands.add_parser("diff", help="what changed for callers between two revisions of the specs")
     diff.add_argument("old", nargs="?", help="revision to compare from (default: HEAD)")
@@ -100,10 +115,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         no_op = args.command == "generate" and args.spec is None and project.specs.is_dir()
         if no_op:
             recover(project.out)  # what a killed run left, even when there is nothing else to do
-        if no_op and manifest.up_to_date(project.specs, project.settings, project.out):
+        discarding = no_op and (args.discard_edits or args.discard_edit)
+        if no_op and not discarding and manifest.up_to_date(project.specs, project.settings, project.out):
             # Nothing changed: answer before loading the pipeline (jinja2, validators, pydantic).
             print(f"unchanged: {project.out} (inputs and outputs match {manifest.NAME})")
-            return EXIT_OK
+            _say_kept(manifest.edited(project.out), project.out)
+            conflicts = unresolved(project.out)  # still there: a run that wrote them said so, and so does this one
+            warnings.extend(_conflicts(conflicts, project.out))
+            return EXIT_CONFLICT if conflicts else EXIT_OK
         _collect_less_often()
         return _run(args, project, warnings)
     except SpecError as error:
@@ -143,34 +162,68 @@ def _run(args: argparse.Namespace, project: Project, warnings: list[Diagnostic])
                 "--out, --package, --pyproject, --dist-name and --version go with a SPEC.",
                 "name the spec file.",
             )
-        changed = write_tree(project_tree(project, warnings), project.out)
-        print(f"{'wrote' if changed else 'unchanged'}: {project.out}")
-        return EXIT_OK
+        written = write_tree(project_tree(project, warnings), project.out, _discarded(args, project.out))
+        return _report(written, project.out, warnings)
     package = Identifier(args.package or args.spec.stem)
     out = args.out if args.out is not None else project.out
     naming, overlays = project.naming_for(args.spec), project.overlays_for(args.spec)
-    release = _release(args, project)
+    release, discard = _release(args, project), _discarded(args, out / package)
     if args.pyproject:
         files, pyproject = distribution(
             args.spec, package, warnings, ref_root=project.ref_root, naming=naming, overlays=overlays, release=release
         )
-        changed = write_tree(files, out / package)
-        changed = write_owned_file(out / "pyproject.toml", pyproject, PYPROJECT_MARKER) or changed
+        written = write_tree(files, out / package, discard)
+        if write_owned_file(out / "pyproject.toml", pyproject, PYPROJECT_MARKER):
+            written = dataclasses.replace(written, changed=True)
     else:
-        changed = write_tree(
-            package_tree(
-                args.spec,
-                package,
-                warnings=warnings,
-                ref_root=project.ref_root,
-                naming=naming,
-                overlays=overlays,
-                release=release,
-            ),
-            out / package,
+        files = package_tree(
+            args.spec,
+            package,
+            warnings=warnings,
+            ref_root=project.ref_root,
+            naming=naming,
+            overlays=overlays,
+            release=release,
         )
-    print(f"{'wrote' if changed else 'unchanged'}: {out / package}")
-    return EXIT_OK
+        written = write_tree(files, out / package, discard)
+    return _report(written, out / package, warnings)
+
+
+def _discarded(args: argparse.Namespace, root: Path) -> list[str] | None:
+    """The files whose hand edits `generate` overwrites, as the manifest names them (None: every file's)."""
+    if args.discard_edits:
+        return None
+    return [
+        Path(os.path.relpath(path, root)).as_posix() if Path(path).resolve().is_relative_to(root.resolve()) else path
+        for path in args.discard_edit
+    ]
+
+
+def _report(written: Written, root: Path, warnings: list[Diagnostic]) -> int:
+    """Say what `generate` wrote, the hand edits it kept and those that conflict; the exit code."""
+    print(f"{'wrote' if written.changed else 'unchanged'}: {root}")
+    _say_kept(written.edited, root)
+    warnings.extend(written.notes)
+    warnings.extend(_conflicts(written.conflicts, root))
+    return EXIT_CONFLICT if written.conflicts else EXIT_OK
+
+
+def _say_kept(edited: list[str], root: Path) -> None:
+    if edited:
+        files = ", ".join((root / name).as_posix() for name in edited)
+        print(f"kept {len(edited)} edited file{'s' if len(edited) > 1 else ''}: {files}")
+
+
+def _conflicts(names: list[str], root: Path) -> list[Diagnostic]:
+    return [
+        Diagnostic(
+            Severity.ERROR,
+            Location((root / name).as_posix()),
+            "your edits conflict with the new output: generate writes both between git's <<<<<<< and >>>>>>> markers.",
+            "keep what you need, delete the markers, then run generate (or generate --discard-edit on the file).",
+        )
+        for name in names
+    ]
 
 
 def _release(args: argparse.Namespace, project: Project) -> Release:
@@ -184,16 +237,29 @@ def _check(project: Project, warnings: list[Diagnostic]) -> int:
     from generator.pipeline import project_tree
 
     generated = project.out
-    diff = diff_trees(project_tree(project, warnings), generated_tree(generated), generated.as_posix())
+    expected = expected_tree(project_tree(project, warnings), generated)
+    warnings.extend(expected.notes)
+    if expected.conflicts:
+        warnings.extend(_conflicts(expected.conflicts, generated))
+        return EXIT_CONFLICT
+    diff = diff_trees(expected.tree, generated_tree(generated), generated.as_posix())
     if diff:
         sys.stdout.write(diff)
         print(f"\n{generated} is stale: run `make generate` and review the diff.", file=sys.stderr)
+        if expected.edited:
+            print(
+                f"generate keeps the hand edits of {', '.join(expected.edited)} (generate --discard-edit PATH "
+                "drops them).",
+                file=sys.stderr,
+            )
         try:
             summary = as_text(changes_between("HEAD", None, project, []))
             print(f"What changed for callers since HEAD:\n{summary}", file=sys.stderr)
         except SpecError:
             pass  # no git history to compare with: the line diff above is the answer
         return EXIT_DRIFT
+    if expected.edited:
+        print(f"{len(expected.edited)} generated file(s) carry kept edits: {', '.join(expected.edited)}")
     print(f"{generated} is up to date.")
     return EXIT_OK
 

@@ -16,9 +16,10 @@ from generator.ir.build_events import build_webhooks
 from generator.ir.build_groups import build_groups
 from generator.ir.build_models import SchemaBuilder
 from generator.ir.build_operations import build_server
+from generator.ir.build_params import build_params
 from generator.ir.build_security import build_auth
 from generator.ir.idempotency import idempotency_header
-from generator.ir.names import ClassName, Identifier, async_name
+from generator.ir.names import RESERVED_CLASS_NAMES, ClassName, Identifier, async_name
 from generator.ir.type_depth import refuse_deep_chains
 from generator.load.bundle import bundle
 from generator.load.document import Document, load
@@ -66,6 +67,7 @@ def _ir(
         schemas.build_components()
         groups = build_groups(doc, schemas, auth, naming.by_paths, naming.methods)
         webhooks = build_webhooks(schemas)
+        params = build_params(schemas.definitions(), groups, reserved | RESERVED_CLASS_NAMES)
         refuse_deep_chains(schemas.definitions(), doc)
     except (SpecError, InternalError):
         raise
@@ -88,6 +90,7 @@ def _ir(
         groups=groups,
         webhooks=webhooks,
         idempotency_header=idempotency_header(doc),
+        params=params,
     )
     note = schemas.untyped_note()
     return api, relaxed.warnings + schemas.warnings + ([note] if note else [])
@@ -155,10 +158,7 @@ def distribution(
                 "--dist-name NAME (or `dist-names` in [tool.sdk-generator]).",
             )
         )
-    modules = sorted(
-        ".".join([package, *Path(name).parent.parts]) for name in files if Path(name).name == "__init__.py"
-    )
-    return files, render_pyproject(api, modules, chosen)
+    return files, render_pyproject(api, chosen)
 
 
 def _generate(

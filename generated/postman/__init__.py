@@ -39,6 +39,7 @@ __getattr__, __dir__ = lazy_exports(
     Middleware ._api_client
     MissingCredentialsError ._exceptions
     NotFoundError ._exceptions
+    Omit ._encoding
     Page ._pagination
     PaginationLoopError ._exceptions
     PermissionDeniedError ._exceptions
@@ -54,6 +55,7 @@ __getattr__, __dir__ = lazy_exports(
     WaitFailedError ._exceptions
     WaitTimeoutError ._exceptions
     WebhookVerificationError ._exceptions
+    omit ._encoding
     """,
     ".types",
 )

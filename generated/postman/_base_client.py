@@ -21,7 +21,7 @@ import pydantic
 
 from ._auth import Placement, Scheme, TokenCache, parse_token, place, read_credentials, token_request
 from ._deadline import Deadline, Timeout
-from ._encoding import header_value, path_value, query_pairs, query_string, querystring_value, text
+from ._encoding import header_value, omit, path_value, query_pairs, query_string, querystring_value, text
 from ._endpoint import Endpoint, body_spec, encode_body
 from ._exceptions import APIError, APIResponseValidationError, APIStatusError, InvalidRequestError, status_error
 from ._lenient import parse_leniently
@@ -160,10 +160,10 @@ class BaseClient:
         headers.update(placement.headers)
         cookies = [(name, quote(value, safe="")) for name, value in placement.cookies]
         for param in endpoint.params:
-            value = args.get(param.name)
+            value = args.get(param.name, omit)
             if param.location == "path":
-                path = path.replace("{" + param.wire + "}", path_value(param, value))
-            elif value is None:
+                path = path.replace("{" + param.wire + "}", path_value(param, None if value is omit else value))
+            elif value is omit or (value is None and not param.nullable):
                 continue
             elif param.location == "header":
                 headers[param.wire] = header_value(param, value)

@@ -14,7 +14,7 @@ import enum
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import quote
 
 from pydantic import BaseModel
@@ -25,6 +25,20 @@ DEFAULT_STYLES = {"path": "simple", "query": "form", "querystring": "form", "hea
 _DELIMITERS = {"spaceDelimited": " ", "pipeDelimited": "|"}
 _FORM = "application/x-www-form-urlencoded"
 _SCALARS = frozenset({str, int, float, type(None)})  # already plain: the common case, checked first
+
+
+class Omit:
+    """The type of `omit`, the default of every optional parameter: an argument left out is not sent, where
+    `None` is sent as null (for a parameter whose schema admits null). Falsy, like openai-python's."""
+
+    def __bool__(self) -> Literal[False]:
+        return False
+
+    def __repr__(self) -> str:
+        return "omit"
+
+
+omit = Omit()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -38,6 +52,7 @@ class Param:
     explode: bool | None = None  # None is the style's default (true for form, false otherwise)
     allow_reserved: bool = False
     content: str | None = None  # a parameter defined by `content`: its media type (JSON)
+    nullable: bool = False  # its schema admits null: `None` is sent (empty, or JSON `null`), not left out
 
     @property
     def exploded(self) -> bool:

@@ -41,6 +41,7 @@ __getattr__, __dir__ = lazy_exports(
     Middleware ._api_client
     MissingCredentialsError ._exceptions
     NotFoundError ._exceptions
+    Omit ._encoding
     Page ._pagination
     PaginationLoopError ._exceptions
     PermissionDeniedError ._exceptions
@@ -57,6 +58,7 @@ __getattr__, __dir__ = lazy_exports(
     WaitTimeoutError ._exceptions
     WebhookVerificationError ._exceptions
     Webhooks .webhooks
+    omit ._encoding
     """,
     ".types",
 )

@@ -6,7 +6,7 @@ A mixin of `SchemaBuilder` (`build_models`), which holds the names and definitio
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel
 
@@ -84,12 +84,22 @@ class ObjectBuilder:
             # One model serves requests and responses: a readOnly property is absent from requests, a
             # writeOnly one from responses, so neither is required (a widening).
             is_required = wire in required and not (one_way(prop) or (target is not prop and one_way(target)))
+            read_only = one_way(prop, ("readOnly",)) or (target is not prop and one_way(target, ("readOnly",)))
+            in_request: Literal["", "never", "required"] = (
+                "never" if read_only else "required" if wire in required and not is_required else ""
+            )
+            sent = prop_type
             if not is_required:
                 prop_type = nullable(prop_type)
             description = prop.get("description", "") if isinstance(prop, dict) else ""
             # A required property's default would let a request leave it out (unset fields are not sent).
             default = () if is_required else self._default(prop, target, prop_type)
-            fields.append(ir.Field(py_name, wire, prop_type, is_required, description, examples_of(prop), default))
+            fields.append(
+                ir.Field(
+                    py_name, wire, prop_type, is_required, description, examples_of(prop), default,
+                    in_request=in_request, sent=sent if sent != prop_type else None,
+                )
+            )  # fmt: skip
         self._definitions[pointer] = ir.Model(
             name=name,
             pointer=pointer,

@@ -28,6 +28,9 @@ class Field:
     description: str = ""
     examples: tuple[Any, ...] = examples_field()
     default: tuple[Any, ...] = field(default=(), compare=False)  # JSON data (lists, mappings), like examples
+    # In a request, where that differs from `required`: "never" (readOnly), "required" (a required writeOnly one).
+    in_request: Literal["", "never", "required"] = ""
+    sent: TypeExpr | None = None  # its schema's own type, where `type` admits None only because it is optional
 
 
 @dataclass(frozen=True)
@@ -93,3 +96,35 @@ class UnionType:
 
 
 Definition = Model | Enum | UnionType
+
+
+@dataclass(frozen=True)
+class ParamKey:
+    """One key of a `ParamDict`: a property by its wire name, typed as a request may give it."""
+
+    wire_name: str
+    type: TypeExpr
+    required: bool
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class ParamDict:
+    """A `TypedDict` a request body may be given as instead of the model `of` (openai-python's `*Param`)."""
+
+    name: ClassName
+    of: ClassName
+    keys: tuple[ParamKey, ...]
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class ParamUnion:
+    """The union `of` as a request may give it: an alias of its variants' request types."""
+
+    name: ClassName
+    of: ClassName
+    type: TypeExpr
+
+
+Param = ParamDict | ParamUnion

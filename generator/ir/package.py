@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from generator.ir.definitions import Definition
+from generator.ir.definitions import Definition, Param
 from generator.ir.events import Webhooks
 from generator.ir.names import ClassName, Identifier, async_name
 from generator.ir.operations import Group
@@ -71,6 +71,7 @@ class Api:
     groups: tuple[Group, ...]
     webhooks: Webhooks | None = None  # the events the API sends, when it documents any
     idempotency_header: str | None = None  # the header the spec reads idempotency keys from (`idempotency.py`)
+    params: tuple[Param, ...] = ()  # the TypedDicts (and their unions) request bodies may be given as
 
     @property
     def async_client_name(self) -> str:

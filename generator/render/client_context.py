@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator import ir
+from generator.ir.build_params import ParamTypes
 from generator.ir.names import ClassName, Identifier, words
 from generator.render.constants import Constant, call
 from generator.render.endpoint_views import started_variants
@@ -60,7 +61,8 @@ class ClientContext:
         self.models = {d.name: d for d in api.definitions if isinstance(d, ir.Model)}
         self.unions = {d.name: d for d in api.definitions if isinstance(d, ir.UnionType)}
         self.operations = {op.operation_id: op for g in api.groups for op in g.operations}
-        self.type_names = frozenset(str(d.name) for d in api.definitions)
+        self.type_names = frozenset(str(d.name) for d in (*api.definitions, *api.params))
+        self.param_types = ParamTypes(api.definitions, {p.of: p.name for p in api.params})
         self.reserved = self.type_names & module_names
         self.default_error = default_error(api)
 

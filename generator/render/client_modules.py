@@ -27,6 +27,7 @@ _RUNTIME_EXPORTS = {
         "UnprocessableEntityError", "WaitFailedError", "WaitTimeoutError", "WebhookVerificationError",
     ],
     "._api_client": ["Middleware", "AsyncMiddleware"],
+    "._encoding": ["Omit", "omit"],
     "._pagination": ["Page", "AsyncPage"],
     "._paginator": ["AsyncPaginator"],
     "._polling": ["Accepted", "AsyncAccepted", "ActionHandle", "AsyncActionHandle"],

@@ -54,6 +54,7 @@ _WAIT_ARGUMENTS = (
 # that it holds every class name they import).
 MODULE_NAMES = frozenset(
     {"Callable", "Unpack", "Scheme", "Endpoint", "Body", "Param", "PartEncoding", "ResponseType", "FileInput"}
+    | {"Omit", "omit", "Sequence"}
     | {"overload", "WaitFailedError", "TYPE_CHECKING", "Any", "Literal", "Webhooks"}
     | {"AsyncOperation", "Operation", "RequestOptions", "AsyncPage", "Page", "PageSpec"}
     | {"AsyncPagedOperation", "AsyncPaginator", "Mapping", "Sequence", "Middleware", "AsyncMiddleware"}
@@ -66,6 +67,7 @@ _WAIT_NEEDS = uses("._polling", "DEFAULT_WAIT_TIMEOUT", "DEFAULT_POLL_INTERVAL",
     "collections.abc", "Callable"
 )
 _OPTIONS_NEEDS = uses("typing_extensions", "Unpack") | uses("._response", "RequestOptions")
+_OMIT_NEEDS = uses("._encoding", "Omit", "omit")
 
 
 def shape_of(op: ir.Operation, scope: Scope) -> Shape:
@@ -80,17 +82,17 @@ def shape_of(op: ir.Operation, scope: Scope) -> Shape:
     hints = [NOTHING]
     body_hint = ""
     if op.body is not None:
-        body_hint, needs = typed(op.body, shadowed)
-        options = op.body.options if isinstance(op.body, ir.UnionOf) else (op.body,)
-        if (plain := _plain_body(options)) is not None:
-            plain_hint, plain_needs = typed(plain, shadowed)
-            body_hint, needs = f"{body_hint} | {plain_hint}", needs | plain_needs
+        body_hint, needs = _body_hint(op.body, scope)
         hints.append(needs)
 
-    def argument(p: ir.Parameter, suffix: str = "", default: str = "") -> str:
+    def argument(p: ir.Parameter) -> str:
         text, needs = scope.argument_hint(p.type)
         hints.append(needs)
-        return _param(p.name, text + suffix, default)
+        text += " | None" if isinstance(p.type, ir.Nullable) else ""  # None is sent only where the schema admits it
+        if p.required or p.location == "path":
+            return _param(p.name, text)
+        hints.append(_OMIT_NEEDS)  # left out, it is not sent at all
+        return _param(p.name, f"{text} | Omit", " = omit")
 
     positional = [argument(p) for p in path_params]
     if op.body is not None and op.body_required:
@@ -98,7 +100,7 @@ def shape_of(op: ir.Operation, scope: Scope) -> Shape:
     keywords = [argument(p) for p in keyword if p.required]
     if op.body is not None and not op.body_required:
         keywords.append(_param("body", f"{body_hint} | None", " = None"))
-    keywords += [argument(p, " | None", " = None") for p in keyword if not p.required]
+    keywords += [argument(p) for p in keyword if not p.required]
     media_types = list(dict.fromkeys(b.media_type for b in op.bodies))
     body = ", body=body" if op.body is not None else ""
     if len(media_types) > 1:
@@ -116,14 +118,22 @@ def shape_of(op: ir.Operation, scope: Scope) -> Shape:
     return Shape(signature, bool(keywords), endpoint, arguments, body, returns, joined(hints), returns_needs)
 
 
-def _plain_body(options: tuple[ir.TypeExpr, ...]) -> ir.TypeExpr | None:
-    """What a body may also be given as: plain data for an object, and a list of it for a list of objects."""
-    plain = ir.DictOf(ir.Primitive("Any"))
-    if any(isinstance(t, ir.Named) for t in options):
-        return plain
-    if any(isinstance(t, ir.ListOf) and isinstance(t.item, ir.Named) for t in options):
-        return ir.ListOf(plain)
-    return None
+def _body_hint(body: ir.TypeExpr, scope: Scope) -> tuple[str, Needs]:
+    """A body's annotation: the model, or plain data its `Param` TypedDict checks (`ir/build_params.py`); a list
+    of them as a `Sequence` of either (mypy types no list literal of TypedDicts against `list[A] | list[B]`)."""
+    texts, needs = [], []
+    for option in body.options if isinstance(body, ir.UnionOf) else (body,):
+        given = scope.ctx.param_types.of(option)
+        if isinstance(option, ir.ListOf) and isinstance(given, ir.ListOf) and given != option:
+            text, item_needs = typed(ir.UnionOf((option.item, given.item)), scope.shadowed)
+            texts.append(f"Sequence[{text}]")
+            needs.append(item_needs | uses("collections.abc", "Sequence"))
+            continue
+        for t in (option, given):
+            text, found = typed(t, scope.shadowed)
+            texts.append(text)
+            needs.append(found)
+    return " | ".join(dict.fromkeys(texts)), joined(needs)
 
 
 def _returns(op: ir.Operation, shadowed: frozenset[str]) -> tuple[str, Needs]:

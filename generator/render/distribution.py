@@ -31,7 +31,7 @@ class DistributionView:
     readme: str
     description: str
     dependencies: tuple[str, ...]
-    packages: tuple[str, ...]
+    subpackages: str  # the pattern its subpackages match
     source_name: str
     source_sha256: str
 
@@ -41,9 +41,9 @@ def toml_string(text: str) -> str:
     return json.dumps(text).replace("\x7f", "\\u007f")
 
 
-def render_pyproject(api: ir.Api, modules: list[str], release: Release) -> str:
-    """The `pyproject.toml` of distribution `release` holding package `api.package` (whose subpackages are
-    `modules`), its README the long description, its README and reference docs package data."""
+def render_pyproject(api: ir.Api, release: Release) -> str:
+    """The `pyproject.toml` of distribution `release` holding package `api.package` and its subpackages, its README
+    the long description, its README and reference docs package data."""
     comment_safe = re.sub(r"[^\w.\- ]", "_", api.source_name)  # the file name goes into a TOML comment
     view = DistributionView(
         module=api.package,
@@ -53,7 +53,7 @@ def render_pyproject(api: ir.Api, modules: list[str], release: Release) -> str:
         readme=toml_string(f"{api.package}/README.md"),
         description=toml_string(" ".join((api.title or api.package).split())),
         dependencies=tuple(toml_string(r) for r in RUNTIME_REQUIREMENTS),
-        packages=tuple(toml_string(m) for m in modules),
+        subpackages=toml_string(f"{api.package}.*"),
         source_name=comment_safe,
         source_sha256=api.source_sha256,
     )

@@ -66,6 +66,7 @@ class Docs:
         self.api = api
         self.models = {d.name: d for d in api.definitions if isinstance(d, ir.Model)}
         self.definitions = {d.name: d for d in api.definitions}
+        self.params = {p.of: p.name for p in api.params}  # a model's `Param` TypedDict
         self.homes = {str(name): str(module) for name, module in partition(api.definitions).items()}
         self.starters: dict[str, list[str]] = {}  # async-action type -> links to the calls that start it
         for group in api.groups:

@@ -17,6 +17,11 @@ def model_entry(docs: Docs, model: ir.Model) -> Entry:
     if model.base:
         base = f"[{model.base}]({docs.link(model.base, '')})"
         intro += f"\n\nA subclass of {base}: every `{model.name}` is a `{model.base}` too."
+    if param := docs.params.get(model.name):
+        intro += (
+            "\n\nA request may give it as plain data instead, keyed by the wire names, which the `TypedDict` "
+            f"`{docs.api.import_name}.types.{param}` types."
+        )
     section = Section("Attributes", "", FIELD_HEADER, docs.field_rows(model, ""))
     summary = md.cell(model.title or model.description.split(".")[0])
     return Entry(model.name, "Model", summary, intro, (section,))

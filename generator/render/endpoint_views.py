@@ -67,6 +67,7 @@ def _param(p: ir.Parameter) -> str:
         explode=repr(p.explode) if p.explode is not None else None,
         allow_reserved="True" if p.allow_reserved else None,
         content=literal(p.media_type) if p.media_type else None,
+        nullable="True" if isinstance(p.type, ir.Nullable) and p.location != "path" else None,
     )
 
 

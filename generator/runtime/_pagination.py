@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
 
+from ._encoding import omit
 from ._exceptions import PaginationLoopError
 from ._redact import redact
 
@@ -91,7 +92,7 @@ def fetched_with(response: httpx.Response, at: Mapping[str, Any], spec: PageSpec
     """The keys (`NextPage.key`) of the page `response` answered: its URL, the token it was asked with, and for
     counted pages (whose numbers never repeat) its body, which repeats when the server ignores the number."""
     keys = [url_key(str(response.request.url))]
-    if spec.parameter and at.get(spec.parameter) is not None:
+    if spec.parameter and at.get(spec.parameter, omit) not in (None, omit):  # the first page asks without one
         keys.append(NextPage({spec.parameter: at[spec.parameter]}).key())
     if spec.kind in ("page_number", "offset"):
         keys.append("body:" + hashlib.sha256(response.content).hexdigest())

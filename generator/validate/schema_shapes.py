@@ -110,11 +110,12 @@ def admits_null(schema: Any) -> bool:
     )
 
 
-def one_way(schema: Any) -> bool:
-    """Whether a property is `readOnly` or `writeOnly`, by itself or by an `allOf` member adding it."""
+def one_way(schema: Any, keywords: tuple[str, ...] = ("readOnly", "writeOnly")) -> bool:
+    """Whether a property is `readOnly` or `writeOnly` (one of `keywords`), by itself or by an `allOf` member
+    adding it."""
     if not isinstance(schema, dict):
         return False
-    if schema.get("readOnly") is True or schema.get("writeOnly") is True:
+    if any(schema.get(k) is True for k in keywords):
         return True
     members = schema.get("allOf") or ()
-    return any(keyword_only(m) and (m.get("readOnly") is True or m.get("writeOnly") is True) for m in members)
+    return any(keyword_only(m) and any(m.get(k) is True for k in keywords) for m in members)

@@ -3,7 +3,8 @@
 The new tree is written beside the target and swapped in only when complete,
 so a failed or interrupted run leaves the old tree as it was (`leftovers`).
 Files the generator did not write (its manifest does not list them) are the
-user's: they are carried into the new tree as they are, never overwritten.
+user's: they are carried into the new tree as they are, never overwritten; the
+hand edits of those it did are merged into their new text (`edits`).
 """
 
 from __future__ import annotations
@@ -12,13 +13,15 @@ import difflib
 import os
 import shutil
 import tempfile
+from collections.abc import Collection
+from dataclasses import dataclass
 from pathlib import Path
 
-from generator.errors import Location, SpecError
+from generator.errors import Diagnostic, Location, SpecError
 from generator.write import manifest
+from generator.write.edits import BASES, Kept, keep_edits
+from generator.write.edits import Tree as Tree  # the type every stage hands a tree over in
 from generator.write.leftovers import old_copy, recover, staging_prefix
-
-Tree = dict[str, str]  # relative POSIX path -> text
 
 
 def _paths(root: Path) -> list[str]:
@@ -30,6 +33,35 @@ def _paths(root: Path) -> list[str]:
         for path in sorted(root.rglob("*"))
         if path.is_file() and "__pycache__" not in path.parts and not path.name.endswith((".pyc", ".pyo"))
     ]
+
+
+def _users(root: Path, ours: set[str]) -> list[str]:
+    """What under `root` the generator did not write: files, symbolic links and empty directories."""
+    found = []
+    for folder, directories, files in os.walk(root):
+        for name in sorted(directories + files):
+            path = Path(folder, name)
+            relative = path.relative_to(root).as_posix()
+            if name == "__pycache__" or name.endswith((".pyc", ".pyo")):
+                continue
+            if (
+                path.is_symlink()
+                or (name in files and relative not in ours)
+                or (path.is_dir() and not any(path.iterdir()))
+            ):
+                found.append(relative)
+    return found
+
+
+def _carry(source: Path, target: Path) -> None:
+    """Copy one thing of the user's into the new tree as it is: a link stays a link, not a copy of its target."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if source.is_symlink():
+        target.symlink_to(os.readlink(source))
+    elif source.is_dir():
+        target.mkdir()
+    else:
+        shutil.copy2(source, target)
 
 
 def read_tree(root: Path, only: set[str] | None = None) -> Tree:
@@ -46,26 +78,44 @@ def generated_tree(root: Path) -> Tree:
     return read_tree(root, manifest.owned(root, _paths(root)))
 
 
-def write_tree(tree: Tree, root: Path) -> bool:
+def expected_tree(tree: Tree, root: Path) -> Kept:
+    """What `write_tree(tree, root)` would write (hand edits merged in), for `check`; writes nothing."""
+    return keep_edits(tree, generated_tree(root), root)
+
+
+@dataclass(frozen=True)
+class Written:
+    """What `write_tree` did: whether it changed the files, which carry hand edits, which conflict."""
+
+    changed: bool
+    edited: list[str]
+    conflicts: list[str]
+    notes: list[Diagnostic]
+
+
+def write_tree(tree: Tree, root: Path, discard: Collection[str] | None = ()) -> Written:
     """Replace the generator's files under `root` with `tree`, and a manifest listing them when `tree` has
-    none; keep the files it did not write. Return False (and touch nothing) when they are already identical.
+    none; keep the files it did not write, and the hand edits of those it did (`edits.py`), except the edits of
+    the files in `discard` (None: all). Touch nothing when they are already identical (`Written.changed`).
     """
     recover(root)
     if manifest.NAME not in tree:
         tree = {**tree, manifest.NAME: manifest.listing(tree)}
     present = _paths(root)
     ours = manifest.owned(root, present)
-    theirs = [relative for relative in present if relative not in ours]
-    _refuse_to_overwrite(root, [relative for relative in theirs if relative in tree])
-    if read_tree(root, ours) == tree:
-        return False
+    current = read_tree(root, ours)
+    kept = keep_edits(tree, current, root, discard)
+    theirs = _users(root, ours) + kept.orphans
+    _refuse_to_overwrite(root, [relative for relative in theirs if relative in kept.tree])
+    written = Written(kept.tree != current, kept.edited, kept.conflicts, kept.notes)
+    if not written.changed:
+        return written
     root.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=staging_prefix(root), dir=root.parent))
     try:
-        write_files(tree, staging)
+        write_files(kept.tree, staging)
         for relative in theirs:
-            (staging / relative).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(root / relative, staging / relative)
+            _carry(root / relative, staging / relative)
         old = old_copy(root)
         if root.exists():
             root.rename(old)
@@ -78,7 +128,7 @@ def write_tree(tree: Tree, root: Path) -> bool:
         shutil.rmtree(old, ignore_errors=True)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return True
+    return written
 
 
 def _refuse_to_overwrite(root: Path, clashes: list[str]) -> None:
@@ -111,6 +161,10 @@ def diff_trees(expected: Tree, actual: Tree, label: str) -> str:
     for relative in sorted(expected.keys() | actual.keys()):
         before, after = actual.get(relative), expected.get(relative)
         if before == after:
+            continue
+        if relative.startswith(BASES):  # a copy of the output beside the file, not worth reading twice
+            state = "added" if before is None else "removed" if after is None else "changed"
+            chunks.append(f"{label}/{relative}: {state} (the output a hand edit is merged with)\n")
             continue
         chunks.extend(
             difflib.unified_diff(

@@ -5,7 +5,9 @@ generator's own source, the pinned formatter versions), the list of the files th
 generator wrote and a digest of them. When both digests still match, `generate` has
 nothing to do and says so without loading the pipeline: content hashes, never
 timestamps. A package generated from one spec carries a manifest too, without
-inputs. Files the list does not name are the user's: kept, and never drift. Light
+inputs. Files the list does not name are the user's: kept, and never drift. Each
+listed file maps to the git blob id of its text as generated (the base a hand edit
+is merged from, `edits.py`); `edited` names the files that carry hand edits. Light
 on purpose (standard library only), so that this check costs milliseconds.
 """
 
@@ -105,7 +107,24 @@ def listing(tree: dict[str, str]) -> str:
 
 
 def _outputs(tree: dict[str, str]) -> dict[str, object]:
-    return {"outputs": outputs_digest(tree), "files": sorted(name for name in tree if name != NAME)}
+    files = {name: blob_id(tree[name]) for name in sorted(tree) if name != NAME}
+    return {"outputs": outputs_digest(tree), "files": files}
+
+
+def blob_id(text: str) -> str:
+    """Git's id of a blob holding `text`: the key `git cat-file` reads it back by, in any clone that has it."""
+    data = text.encode()
+    return hashlib.sha1(b"blob %d\0%b" % (len(data), data), usedforsecurity=False).hexdigest()
+
+
+def amend(text: str, written: dict[str, str], edited: list[str]) -> str:
+    """The manifest `text` (of the tree as generated) for the tree as `written`: its digest, the files added
+    to it (the bases of `edited` files, which keep hand edits) and the list of those files, when there are any.
+    """
+    recorded = json.loads(text)
+    files = recorded["files"] | {name: blob_id(written[name]) for name in written.keys() - recorded["files"] - {NAME}}
+    amended = {**recorded, "outputs": outputs_digest(written), "files": dict(sorted(files.items()))}
+    return _dump({**amended, "edited": edited} if edited else amended)
 
 
 def _dump(manifest: dict[str, object]) -> str:
@@ -120,6 +139,20 @@ def _recorded(root: Path) -> dict[str, object] | None:
     return recorded if isinstance(recorded, dict) else None
 
 
+def generated_blobs(root: Path) -> dict[str, str]:
+    """The git blob id of each file under `root` as last generated (none from a manifest older than them)."""
+    recorded = _recorded(root)
+    files = recorded.get("files") if recorded else None
+    return {str(name): str(blob) for name, blob in files.items()} if isinstance(files, dict) else {}
+
+
+def edited(root: Path) -> list[str]:
+    """The files under `root` that carried hand edits when it was last generated."""
+    recorded = _recorded(root)
+    names = recorded.get("edited") if recorded else None
+    return [str(name) for name in names] if isinstance(names, list) else []
+
+
 def owned(root: Path, present: list[str]) -> set[str]:
     """Which of the files `present` under `root` the generator wrote: those its manifest lists, and the
     manifest; all of them when the manifest is older than the list (that generator replaced the whole
@@ -128,7 +161,7 @@ def owned(root: Path, present: list[str]) -> set[str]:
     if recorded is None:
         return set()
     files = recorded.get("files")
-    if not isinstance(files, list):
+    if not isinstance(files, (list, dict)):
         return set(present)
     return {NAME, *map(str, files)} & set(present)
 
@@ -139,7 +172,7 @@ def up_to_date(spec_dir: Path, settings: dict[str, object], generated: Path) -> 
     if recorded is None or recorded.get("inputs") != inputs_digest(spec_dir, settings):
         return False
     files = recorded.get("files")
-    if not isinstance(files, list):
+    if not isinstance(files, (list, dict)):
         return False
     try:
         on_disk = {str(name): (generated / str(name)).read_bytes().decode("utf-8", "replace") for name in files}

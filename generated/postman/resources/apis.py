@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from typing_extensions import Unpack
 
@@ -17,7 +17,14 @@ from .._runtime import ResponseType
 from ..client import AsyncTaskFailedError
 
 if TYPE_CHECKING:
-    from ..types import ApiVersion, AsyncTask, AsyncTaskAccepted, CompletedAsyncTask, CreateApiVersion
+    from ..types import (
+        ApiVersion,
+        AsyncTask,
+        AsyncTaskAccepted,
+        CompletedAsyncTask,
+        CreateApiVersion,
+        CreateApiVersionParam,
+    )
 
 _API_VERSION: ResponseType[ApiVersion] = ResponseType(target=lambda: types.ApiVersion)
 
@@ -88,7 +95,7 @@ class APIsResource:
 
     @Operation
     def create_api_version(
-        self, api_id: str, body: CreateApiVersion | dict[str, Any], **options: Unpack[RequestOptions]
+        self, api_id: str, body: CreateApiVersion | CreateApiVersionParam, **options: Unpack[RequestOptions]
     ) -> Accepted[ApiVersion, CompletedAsyncTask]:
         """Create a version
 
@@ -130,7 +137,7 @@ class AsyncAPIsResource:
 
     @AsyncOperation
     async def create_api_version(
-        self, api_id: str, body: CreateApiVersion | dict[str, Any], **options: Unpack[RequestOptions]
+        self, api_id: str, body: CreateApiVersion | CreateApiVersionParam, **options: Unpack[RequestOptions]
     ) -> AsyncAccepted[ApiVersion, CompletedAsyncTask]:
         """Create a version
 

@@ -16,8 +16,10 @@ __getattr__, __dir__ = lazy_exports(
     AsyncTaskStatus .async_task_status
     CompletedAsyncTask .completed_async_task
     CreateApiVersion .create_api_version
+    CreateApiVersionParam .create_api_version
     ProblemDetail .problem_detail
     ResourceRef .resource_ref
+    ResourceRefParam .resource_ref
     TaskAction .task_action
     TaskDetails .task_details
     TaskError .task_error

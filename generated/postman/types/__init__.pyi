@@ -5,9 +5,9 @@ from .async_task_accepted import AsyncTaskAccepted
 from .async_task_meta import AsyncTaskMeta
 from .async_task_status import AsyncTaskStatus
 from .completed_async_task import CompletedAsyncTask
-from .create_api_version import CreateApiVersion
+from .create_api_version import CreateApiVersion, CreateApiVersionParam
 from .problem_detail import ProblemDetail
-from .resource_ref import ResourceRef
+from .resource_ref import ResourceRef, ResourceRefParam
 from .task_action import TaskAction
 from .task_details import TaskDetails
 from .task_error import TaskError
@@ -24,8 +24,10 @@ __all__ = [
     "AsyncTaskStatus",
     "CompletedAsyncTask",
     "CreateApiVersion",
+    "CreateApiVersionParam",
     "ProblemDetail",
     "ResourceRef",
+    "ResourceRefParam",
     "TaskAction",
     "TaskDetails",
     "TaskError",

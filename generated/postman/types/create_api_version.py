@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 from pydantic import Field
+from typing_extensions import Required, TypedDict
 
 from .._runtime import APIModel
-from .resource_ref import ResourceRef
+from .resource_ref import ResourceRef, ResourceRefParam
 
 
 class CreateApiVersion(APIModel):
@@ -26,3 +27,22 @@ class CreateApiVersion(APIModel):
         default=None, description="The collections to include in the version."
     )
     schemas: list[ResourceRef] | None = Field(default=None, description="The schemas to include in the version.")
+
+
+class CreateApiVersionParam(TypedDict, total=False):
+    """The version to create."""
+
+    name: Required[str]
+    """The version's name."""
+
+    releaseNotes: str
+    """Information about the API version release."""
+
+    branch: str
+    """The branch name to create the version from, for APIs linked to a Git repository."""
+
+    collections: list[ResourceRefParam]
+    """The collections to include in the version."""
+
+    schemas: list[ResourceRefParam]
+    """The schemas to include in the version."""

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from pydantic import Field
+from typing_extensions import Required, TypedDict
 
 from .._runtime import APIModel
 
@@ -12,3 +13,10 @@ class ResourceRef(APIModel):
     """A reference to an existing resource by ID."""
 
     id: str = Field(description="The resource's ID.")
+
+
+class ResourceRefParam(TypedDict, total=False):
+    """A reference to an existing resource by ID."""
+
+    id: Required[str]
+    """The resource's ID."""

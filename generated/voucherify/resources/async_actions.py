@@ -11,7 +11,7 @@ from typing_extensions import Unpack
 
 from .. import types
 from .._api_client import APIClient, AsyncAPIClient
-from .._encoding import Param
+from .._encoding import Omit, Param, omit
 from .._endpoint import Endpoint
 from .._pagination import Page, PageSpec
 from .._paginator import AsyncPagedOperation, AsyncPaginator
@@ -79,7 +79,7 @@ class AsyncActionsResource:
 
     @Operation
     def list(
-        self, *, limit: int | None = None, end_date: datetime | None = None, **options: Unpack[RequestOptions]
+        self, *, limit: int | Omit = omit, end_date: datetime | Omit = omit, **options: Unpack[RequestOptions]
     ) -> Page[AsyncActionSummary]:
         """List Async Actions
 
@@ -149,7 +149,7 @@ class AsyncActionsResourceAsync:
 
     @AsyncPagedOperation
     def list(
-        self, *, limit: int | None = None, end_date: datetime | None = None, **options: Unpack[RequestOptions]
+        self, *, limit: int | Omit = omit, end_date: datetime | Omit = omit, **options: Unpack[RequestOptions]
     ) -> AsyncPaginator[AsyncActionSummary]:
         """List Async Actions
 

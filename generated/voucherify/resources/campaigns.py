@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
-from typing import Any, TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from typing_extensions import Unpack
 
 from .. import types
 from .._api_client import APIClient, AsyncAPIClient
-from .._encoding import Body, Param, PartEncoding
+from .._encoding import Body, Omit, Param, PartEncoding, omit
 from .._endpoint import Endpoint
 from .._polling import ActionHandle, ActionSpec, AsyncActionHandle, PollSpec
 from .._response import AsyncOperation, Operation, RequestOptions
@@ -21,12 +22,15 @@ if TYPE_CHECKING:
         AsyncAction,
         AsyncActionStarted,
         CampaignVoucherImport,
+        CampaignVoucherImportParam,
         CampaignVouchersAdd,
+        CampaignVouchersAddParam,
         CampaignVouchersDeleteAction,
         CampaignVouchersGenerateAction,
         CampaignVouchersImportAction,
         CampaignVouchersImportCsvAction,
         ImportVouchersToCampaignUsingCsvBody,
+        ImportVouchersToCampaignUsingCsvBodyParam,
         Voucher,
     )
 
@@ -143,7 +147,7 @@ class CampaignsResource:
 
     @Operation
     def delete(
-        self, campaign_id: str, *, force: bool | None = None, **options: Unpack[RequestOptions]
+        self, campaign_id: str, *, force: bool | Omit = omit, **options: Unpack[RequestOptions]
     ) -> ActionHandle[CampaignVouchersDeleteAction]:
         """Delete Campaign
 
@@ -162,8 +166,8 @@ class CampaignsResource:
         self,
         campaign_id: str,
         *,
-        body: CampaignVouchersAdd | dict[str, Any] | None = None,
-        vouchers_count: int | None = None,
+        body: CampaignVouchersAdd | CampaignVouchersAddParam | None = None,
+        vouchers_count: int | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> ActionHandle[CampaignVouchersGenerateAction] | Voucher:
         """Add Vouchers to Campaign
@@ -189,7 +193,7 @@ class CampaignsResource:
     def import_vouchers(
         self,
         campaign_id: str,
-        body: list[CampaignVoucherImport] | list[dict[str, Any]],
+        body: Sequence[CampaignVoucherImport | CampaignVoucherImportParam],
         **options: Unpack[RequestOptions],
     ) -> ActionHandle[CampaignVouchersImportAction]:
         """Import Vouchers to Campaign
@@ -211,7 +215,7 @@ class CampaignsResource:
     def import_vouchers_csv(
         self,
         campaign_id: str,
-        body: ImportVouchersToCampaignUsingCsvBody | dict[str, Any],
+        body: ImportVouchersToCampaignUsingCsvBody | ImportVouchersToCampaignUsingCsvBodyParam,
         **options: Unpack[RequestOptions],
     ) -> ActionHandle[CampaignVouchersImportCsvAction]:
         """Import Vouchers to Campaign by CSV
@@ -238,7 +242,7 @@ class AsyncCampaignsResource:
 
     @AsyncOperation
     async def delete(
-        self, campaign_id: str, *, force: bool | None = None, **options: Unpack[RequestOptions]
+        self, campaign_id: str, *, force: bool | Omit = omit, **options: Unpack[RequestOptions]
     ) -> AsyncActionHandle[CampaignVouchersDeleteAction]:
         """Delete Campaign
 
@@ -257,8 +261,8 @@ class AsyncCampaignsResource:
         self,
         campaign_id: str,
         *,
-        body: CampaignVouchersAdd | dict[str, Any] | None = None,
-        vouchers_count: int | None = None,
+        body: CampaignVouchersAdd | CampaignVouchersAddParam | None = None,
+        vouchers_count: int | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncActionHandle[CampaignVouchersGenerateAction] | Voucher:
         """Add Vouchers to Campaign
@@ -284,7 +288,7 @@ class AsyncCampaignsResource:
     async def import_vouchers(
         self,
         campaign_id: str,
-        body: list[CampaignVoucherImport] | list[dict[str, Any]],
+        body: Sequence[CampaignVoucherImport | CampaignVoucherImportParam],
         **options: Unpack[RequestOptions],
     ) -> AsyncActionHandle[CampaignVouchersImportAction]:
         """Import Vouchers to Campaign
@@ -306,7 +310,7 @@ class AsyncCampaignsResource:
     async def import_vouchers_csv(
         self,
         campaign_id: str,
-        body: ImportVouchersToCampaignUsingCsvBody | dict[str, Any],
+        body: ImportVouchersToCampaignUsingCsvBody | ImportVouchersToCampaignUsingCsvBodyParam,
         **options: Unpack[RequestOptions],
     ) -> AsyncActionHandle[CampaignVouchersImportCsvAction]:
         """Import Vouchers to Campaign by CSV

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from typing import Any, TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from typing_extensions import Unpack
 
@@ -21,11 +22,14 @@ if TYPE_CHECKING:
         AsyncAction,
         AsyncActionStarted,
         CustomerUpdate,
+        CustomerUpdateParam,
         CustomersBulkUpdateAction,
         CustomersImportCsvAction,
         CustomersMetadataUpdateAction,
         ImportVouchersToCampaignUsingCsvBody,
+        ImportVouchersToCampaignUsingCsvBodyParam,
         UpdateCustomersMetadataInBulkBody,
+        UpdateCustomersMetadataInBulkBodyParam,
     )
 
 _ASYNC_ACTION_STARTED: ResponseType[AsyncActionStarted] = ResponseType(target=lambda: types.AsyncActionStarted)
@@ -111,7 +115,9 @@ class CustomersResource:
 
     @Operation
     def import_csv(
-        self, body: ImportVouchersToCampaignUsingCsvBody | dict[str, Any], **options: Unpack[RequestOptions]
+        self,
+        body: ImportVouchersToCampaignUsingCsvBody | ImportVouchersToCampaignUsingCsvBodyParam,
+        **options: Unpack[RequestOptions],
     ) -> ActionHandle[CustomersImportCsvAction]:
         """Import and Update Customers using CSV
 
@@ -126,7 +132,7 @@ class CustomersResource:
 
     @Operation
     def update_in_bulk(
-        self, body: list[CustomerUpdate] | list[dict[str, Any]], **options: Unpack[RequestOptions]
+        self, body: Sequence[CustomerUpdate | CustomerUpdateParam], **options: Unpack[RequestOptions]
     ) -> ActionHandle[CustomersBulkUpdateAction]:
         """Update Customers in Bulk
 
@@ -141,7 +147,9 @@ class CustomersResource:
 
     @Operation
     def update_metadata_in_bulk(
-        self, body: UpdateCustomersMetadataInBulkBody | dict[str, Any], **options: Unpack[RequestOptions]
+        self,
+        body: UpdateCustomersMetadataInBulkBody | UpdateCustomersMetadataInBulkBodyParam,
+        **options: Unpack[RequestOptions],
     ) -> ActionHandle[CustomersMetadataUpdateAction]:
         """Update Customers' Metadata in Bulk
 
@@ -167,7 +175,9 @@ class AsyncCustomersResource:
 
     @AsyncOperation
     async def import_csv(
-        self, body: ImportVouchersToCampaignUsingCsvBody | dict[str, Any], **options: Unpack[RequestOptions]
+        self,
+        body: ImportVouchersToCampaignUsingCsvBody | ImportVouchersToCampaignUsingCsvBodyParam,
+        **options: Unpack[RequestOptions],
     ) -> AsyncActionHandle[CustomersImportCsvAction]:
         """Import and Update Customers using CSV
 
@@ -182,7 +192,7 @@ class AsyncCustomersResource:
 
     @AsyncOperation
     async def update_in_bulk(
-        self, body: list[CustomerUpdate] | list[dict[str, Any]], **options: Unpack[RequestOptions]
+        self, body: Sequence[CustomerUpdate | CustomerUpdateParam], **options: Unpack[RequestOptions]
     ) -> AsyncActionHandle[CustomersBulkUpdateAction]:
         """Update Customers in Bulk
 
@@ -197,7 +207,9 @@ class AsyncCustomersResource:
 
     @AsyncOperation
     async def update_metadata_in_bulk(
-        self, body: UpdateCustomersMetadataInBulkBody | dict[str, Any], **options: Unpack[RequestOptions]
+        self,
+        body: UpdateCustomersMetadataInBulkBody | UpdateCustomersMetadataInBulkBodyParam,
+        **options: Unpack[RequestOptions],
     ) -> AsyncActionHandle[CustomersMetadataUpdateAction]:
         """Update Customers' Metadata in Bulk
 

@@ -9,7 +9,7 @@ from typing_extensions import Unpack
 
 from .. import types
 from .._api_client import APIClient, AsyncAPIClient
-from .._encoding import Param
+from .._encoding import Omit, Param, omit
 from .._endpoint import Endpoint
 from .._polling import ActionHandle, ActionSpec, AsyncActionHandle, PollSpec
 from .._response import AsyncOperation, Operation, RequestOptions
@@ -67,7 +67,7 @@ class LoyaltiesResource:
 
     @Operation
     def delete(
-        self, campaign_id: str, *, force: bool | None = None, **options: Unpack[RequestOptions]
+        self, campaign_id: str, *, force: bool | Omit = omit, **options: Unpack[RequestOptions]
     ) -> ActionHandle[CampaignVouchersDeleteAction]:
         """Delete Loyalty Campaign
 
@@ -96,7 +96,7 @@ class AsyncLoyaltiesResource:
 
     @AsyncOperation
     async def delete(
-        self, campaign_id: str, *, force: bool | None = None, **options: Unpack[RequestOptions]
+        self, campaign_id: str, *, force: bool | Omit = omit, **options: Unpack[RequestOptions]
     ) -> AsyncActionHandle[CampaignVouchersDeleteAction]:
         """Delete Loyalty Campaign
 

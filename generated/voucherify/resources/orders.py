@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from typing import Any, TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from typing_extensions import Unpack
 
@@ -17,7 +18,7 @@ from .._runtime import ResponseType
 from ..client import AsyncActionFailedError
 
 if TYPE_CHECKING:
-    from ..types import AsyncAction, AsyncActionStarted, OrderImport, OrdersImportAction
+    from ..types import AsyncAction, AsyncActionStarted, OrderImport, OrderImportParam, OrdersImportAction
 
 _ASYNC_ACTION_STARTED: ResponseType[AsyncActionStarted] = ResponseType(target=lambda: types.AsyncActionStarted)
 
@@ -62,7 +63,7 @@ class OrdersResource:
 
     @Operation
     def import_orders(
-        self, body: list[OrderImport] | list[dict[str, Any]], **options: Unpack[RequestOptions]
+        self, body: Sequence[OrderImport | OrderImportParam], **options: Unpack[RequestOptions]
     ) -> ActionHandle[OrdersImportAction]:
         """Import Orders
 
@@ -83,7 +84,7 @@ class AsyncOrdersResource:
 
     @AsyncOperation
     async def import_orders(
-        self, body: list[OrderImport] | list[dict[str, Any]], **options: Unpack[RequestOptions]
+        self, body: Sequence[OrderImport | OrderImportParam], **options: Unpack[RequestOptions]
     ) -> AsyncActionHandle[OrdersImportAction]:
         """Import Orders
 

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from typing import Any, TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from typing_extensions import Unpack
 
@@ -21,11 +22,14 @@ if TYPE_CHECKING:
         AsyncAction,
         AsyncActionStarted,
         ImportVouchersToCampaignUsingCsvBody,
+        ImportVouchersToCampaignUsingCsvBodyParam,
         ProductUpdate,
+        ProductUpdateParam,
         ProductsBulkUpdateAction,
         ProductsImportCsvAction,
         ProductsMetadataUpdateAction,
         UpdateCustomersMetadataInBulkBody,
+        UpdateCustomersMetadataInBulkBodyParam,
     )
 
 _ASYNC_ACTION_STARTED: ResponseType[AsyncActionStarted] = ResponseType(target=lambda: types.AsyncActionStarted)
@@ -111,7 +115,7 @@ class ProductsResource:
 
     @Operation
     def update_in_bulk(
-        self, body: list[ProductUpdate] | list[dict[str, Any]], **options: Unpack[RequestOptions]
+        self, body: Sequence[ProductUpdate | ProductUpdateParam], **options: Unpack[RequestOptions]
     ) -> ActionHandle[ProductsBulkUpdateAction]:
         """Update Products in Bulk
 
@@ -126,7 +130,9 @@ class ProductsResource:
 
     @Operation
     def update_metadata_in_bulk(
-        self, body: UpdateCustomersMetadataInBulkBody | dict[str, Any], **options: Unpack[RequestOptions]
+        self,
+        body: UpdateCustomersMetadataInBulkBody | UpdateCustomersMetadataInBulkBodyParam,
+        **options: Unpack[RequestOptions],
     ) -> ActionHandle[ProductsMetadataUpdateAction]:
         """Update Products' Metadata in Bulk
 
@@ -145,7 +151,9 @@ class ProductsResource:
 
     @Operation
     def import_csv(
-        self, body: ImportVouchersToCampaignUsingCsvBody | dict[str, Any], **options: Unpack[RequestOptions]
+        self,
+        body: ImportVouchersToCampaignUsingCsvBody | ImportVouchersToCampaignUsingCsvBodyParam,
+        **options: Unpack[RequestOptions],
     ) -> ActionHandle[ProductsImportCsvAction]:
         """Import Products using CSV
 
@@ -167,7 +175,7 @@ class AsyncProductsResource:
 
     @AsyncOperation
     async def update_in_bulk(
-        self, body: list[ProductUpdate] | list[dict[str, Any]], **options: Unpack[RequestOptions]
+        self, body: Sequence[ProductUpdate | ProductUpdateParam], **options: Unpack[RequestOptions]
     ) -> AsyncActionHandle[ProductsBulkUpdateAction]:
         """Update Products in Bulk
 
@@ -182,7 +190,9 @@ class AsyncProductsResource:
 
     @AsyncOperation
     async def update_metadata_in_bulk(
-        self, body: UpdateCustomersMetadataInBulkBody | dict[str, Any], **options: Unpack[RequestOptions]
+        self,
+        body: UpdateCustomersMetadataInBulkBody | UpdateCustomersMetadataInBulkBodyParam,
+        **options: Unpack[RequestOptions],
     ) -> AsyncActionHandle[ProductsMetadataUpdateAction]:
         """Update Products' Metadata in Bulk
 
@@ -201,7 +211,9 @@ class AsyncProductsResource:
 
     @AsyncOperation
     async def import_csv(
-        self, body: ImportVouchersToCampaignUsingCsvBody | dict[str, Any], **options: Unpack[RequestOptions]
+        self,
+        body: ImportVouchersToCampaignUsingCsvBody | ImportVouchersToCampaignUsingCsvBodyParam,
+        **options: Unpack[RequestOptions],
     ) -> AsyncActionHandle[ProductsImportCsvAction]:
         """Import Products using CSV
 

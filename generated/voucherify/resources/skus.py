@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from typing_extensions import Unpack
 
@@ -17,7 +17,13 @@ from .._runtime import ResponseType
 from ..client import AsyncActionFailedError
 
 if TYPE_CHECKING:
-    from ..types import AsyncAction, AsyncActionStarted, ImportVouchersToCampaignUsingCsvBody, SkusImportCsvAction
+    from ..types import (
+        AsyncAction,
+        AsyncActionStarted,
+        ImportVouchersToCampaignUsingCsvBody,
+        ImportVouchersToCampaignUsingCsvBodyParam,
+        SkusImportCsvAction,
+    )
 
 _ASYNC_ACTION_STARTED: ResponseType[AsyncActionStarted] = ResponseType(target=lambda: types.AsyncActionStarted)
 
@@ -66,7 +72,9 @@ class SKUsResource:
 
     @Operation
     def import_csv(
-        self, body: ImportVouchersToCampaignUsingCsvBody | dict[str, Any], **options: Unpack[RequestOptions]
+        self,
+        body: ImportVouchersToCampaignUsingCsvBody | ImportVouchersToCampaignUsingCsvBodyParam,
+        **options: Unpack[RequestOptions],
     ) -> ActionHandle[SkusImportCsvAction]:
         """Import SKUs using CSV
 
@@ -88,7 +96,9 @@ class AsyncSKUsResource:
 
     @AsyncOperation
     async def import_csv(
-        self, body: ImportVouchersToCampaignUsingCsvBody | dict[str, Any], **options: Unpack[RequestOptions]
+        self,
+        body: ImportVouchersToCampaignUsingCsvBody | ImportVouchersToCampaignUsingCsvBodyParam,
+        **options: Unpack[RequestOptions],
     ) -> AsyncActionHandle[SkusImportCsvAction]:
         """Import SKUs using CSV
 

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from typing import Any, TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from typing_extensions import Unpack
 
@@ -21,9 +22,13 @@ if TYPE_CHECKING:
         AsyncAction,
         AsyncActionStarted,
         ImportVouchersUsingCsvBody,
+        ImportVouchersUsingCsvBodyParam,
         UpdateVouchersMetadataInBulkBody,
+        UpdateVouchersMetadataInBulkBodyParam,
         VoucherImport,
+        VoucherImportParam,
         VoucherMetadataUpdate,
+        VoucherMetadataUpdateParam,
         VouchersBulkUpdateAction,
         VouchersImportAction,
         VouchersImportCsvAction,
@@ -133,7 +138,7 @@ class VouchersResource:
 
     @Operation
     def import_csv(
-        self, body: ImportVouchersUsingCsvBody | dict[str, Any], **options: Unpack[RequestOptions]
+        self, body: ImportVouchersUsingCsvBody | ImportVouchersUsingCsvBodyParam, **options: Unpack[RequestOptions]
     ) -> ActionHandle[VouchersImportCsvAction]:
         """Import Vouchers using CSV
 
@@ -149,7 +154,7 @@ class VouchersResource:
 
     @Operation
     def update_in_bulk(
-        self, body: list[VoucherMetadataUpdate] | list[dict[str, Any]], **options: Unpack[RequestOptions]
+        self, body: Sequence[VoucherMetadataUpdate | VoucherMetadataUpdateParam], **options: Unpack[RequestOptions]
     ) -> ActionHandle[VouchersBulkUpdateAction]:
         """Update Vouchers in Bulk
 
@@ -165,7 +170,9 @@ class VouchersResource:
 
     @Operation
     def update_metadata_in_bulk(
-        self, body: UpdateVouchersMetadataInBulkBody | dict[str, Any], **options: Unpack[RequestOptions]
+        self,
+        body: UpdateVouchersMetadataInBulkBody | UpdateVouchersMetadataInBulkBodyParam,
+        **options: Unpack[RequestOptions],
     ) -> ActionHandle[VouchersMetadataUpdateAction]:
         """Update Vouchers' Metadata in Bulk
 
@@ -185,7 +192,7 @@ class VouchersResource:
 
     @Operation
     def import_vouchers(
-        self, body: list[VoucherImport] | list[dict[str, Any]], **options: Unpack[RequestOptions]
+        self, body: Sequence[VoucherImport | VoucherImportParam], **options: Unpack[RequestOptions]
     ) -> ActionHandle[VouchersImportAction]:
         """Import Vouchers
 
@@ -207,7 +214,7 @@ class AsyncVouchersResource:
 
     @AsyncOperation
     async def import_csv(
-        self, body: ImportVouchersUsingCsvBody | dict[str, Any], **options: Unpack[RequestOptions]
+        self, body: ImportVouchersUsingCsvBody | ImportVouchersUsingCsvBodyParam, **options: Unpack[RequestOptions]
     ) -> AsyncActionHandle[VouchersImportCsvAction]:
         """Import Vouchers using CSV
 
@@ -223,7 +230,7 @@ class AsyncVouchersResource:
 
     @AsyncOperation
     async def update_in_bulk(
-        self, body: list[VoucherMetadataUpdate] | list[dict[str, Any]], **options: Unpack[RequestOptions]
+        self, body: Sequence[VoucherMetadataUpdate | VoucherMetadataUpdateParam], **options: Unpack[RequestOptions]
     ) -> AsyncActionHandle[VouchersBulkUpdateAction]:
         """Update Vouchers in Bulk
 
@@ -239,7 +246,9 @@ class AsyncVouchersResource:
 
     @AsyncOperation
     async def update_metadata_in_bulk(
-        self, body: UpdateVouchersMetadataInBulkBody | dict[str, Any], **options: Unpack[RequestOptions]
+        self,
+        body: UpdateVouchersMetadataInBulkBody | UpdateVouchersMetadataInBulkBodyParam,
+        **options: Unpack[RequestOptions],
     ) -> AsyncActionHandle[VouchersMetadataUpdateAction]:
         """Update Vouchers' Metadata in Bulk
 
@@ -259,7 +268,7 @@ class AsyncVouchersResource:
 
     @AsyncOperation
     async def import_vouchers(
-        self, body: list[VoucherImport] | list[dict[str, Any]], **options: Unpack[RequestOptions]
+        self, body: Sequence[VoucherImport | VoucherImportParam], **options: Unpack[RequestOptions]
     ) -> AsyncActionHandle[VouchersImportAction]:
         """Import Vouchers
 

@@ -18,9 +18,13 @@ __getattr__, __dir__ = lazy_exports(
     AsyncActionType .async_action_type
     AsyncActionUnknown .async_action
     CampaignVoucherImport .campaign_voucher_import
+    CampaignVoucherImportParam .campaign_voucher_import
     CampaignVoucherImportRedemption .campaign_voucher_import
+    CampaignVoucherImportRedemptionParam .campaign_voucher_import
     CampaignVouchersAdd .campaign_vouchers_add
+    CampaignVouchersAddParam .campaign_vouchers_add
     CampaignVouchersAddRedemption .campaign_vouchers_add
+    CampaignVouchersAddRedemptionParam .campaign_vouchers_add
     CampaignVouchersDeleteAction .campaign_vouchers_delete_action
     CampaignVouchersGenerateAction .campaign_vouchers_generate_action
     CampaignVouchersImportAction .campaign_vouchers_import_action
@@ -34,6 +38,7 @@ __getattr__, __dir__ = lazy_exports(
     CustomerRewardedEvent .customer_rewarded_event
     CustomerRewardedLoyaltyPointsEvent .customer_rewarded_loyalty_points_event
     CustomerUpdate .customer_update
+    CustomerUpdateParam .customer_update
     CustomersBulkUpdateAction .customers_bulk_update_action
     CustomersImportCsvAction .customers_import_csv_action
     CustomersMetadataKeyPurgeAction .customers_metadata_key_purge_action
@@ -43,10 +48,13 @@ __getattr__, __dir__ = lazy_exports(
     Event .event
     EventUnknown .event
     ImportVouchersToCampaignUsingCsvBody .import_vouchers_to_campaign_using_csv_body
+    ImportVouchersToCampaignUsingCsvBodyParam .import_vouchers_to_campaign_using_csv_body
     ImportVouchersUsingCsvBody .import_vouchers_using_csv_body
+    ImportVouchersUsingCsvBodyParam .import_vouchers_using_csv_body
     MessageResult .message_result
     OrderImport .order_import
     OrderImportFailure .order_import_failure
+    OrderImportParam .order_import
     OrderImportResult .order_import_result
     OrderImportStatus .order_import
     OrdersImportAction .orders_import_action
@@ -54,6 +62,7 @@ __getattr__, __dir__ = lazy_exports(
     ProductCsvImportFailure .product_csv_import_failure
     ProductCsvImportResult .product_csv_import_result
     ProductUpdate .product_update
+    ProductUpdateParam .product_update
     ProductsBulkUpdateAction .products_bulk_update_action
     ProductsImportCsvAction .products_import_csv_action
     ProductsMetadataKeyPurgeAction .products_metadata_key_purge_action
@@ -70,7 +79,9 @@ __getattr__, __dir__ = lazy_exports(
     SkuCsvImportResult .sku_csv_import_result
     SkusImportCsvAction .skus_import_csv_action
     UpdateCustomersMetadataInBulkBody .update_customers_metadata_in_bulk_body
+    UpdateCustomersMetadataInBulkBodyParam .update_customers_metadata_in_bulk_body
     UpdateVouchersMetadataInBulkBody .update_vouchers_metadata_in_bulk_body
+    UpdateVouchersMetadataInBulkBodyParam .update_vouchers_metadata_in_bulk_body
     Voucher .voucher
     VoucherBulkUpdateResult .voucher_bulk_update_result
     VoucherCreatedEvent .voucher_created_event
@@ -81,10 +92,13 @@ __getattr__, __dir__ = lazy_exports(
     VoucherEnabledEvent .voucher_enabled_event
     VoucherImport .voucher_import
     VoucherImportFailure .voucher_import_failure
+    VoucherImportParam .voucher_import
     VoucherImportRedemption .voucher_import
+    VoucherImportRedemptionParam .voucher_import
     VoucherImportResult .voucher_import_result
     VoucherImportType .voucher_import
     VoucherMetadataUpdate .voucher_metadata_update
+    VoucherMetadataUpdateParam .voucher_metadata_update
     VoucherPublishedEvent .voucher_published_event
     VoucherType .voucher
     VoucherUpdateError .voucher_update_error

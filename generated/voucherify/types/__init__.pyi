@@ -6,8 +6,18 @@ from .async_action_started import AsyncActionStarted
 from .async_action_status import AsyncActionStatus
 from .async_action_summary import AsyncActionSummary
 from .async_action_type import AsyncActionType
-from .campaign_voucher_import import CampaignVoucherImport, CampaignVoucherImportRedemption
-from .campaign_vouchers_add import CampaignVouchersAdd, CampaignVouchersAddRedemption
+from .campaign_voucher_import import (
+    CampaignVoucherImport,
+    CampaignVoucherImportParam,
+    CampaignVoucherImportRedemption,
+    CampaignVoucherImportRedemptionParam,
+)
+from .campaign_vouchers_add import (
+    CampaignVouchersAdd,
+    CampaignVouchersAddParam,
+    CampaignVouchersAddRedemption,
+    CampaignVouchersAddRedemptionParam,
+)
 from .campaign_vouchers_delete_action import CampaignVouchersDeleteAction
 from .campaign_vouchers_generate_action import CampaignVouchersGenerateAction
 from .campaign_vouchers_import_action import CampaignVouchersImportAction
@@ -20,7 +30,7 @@ from .customer_csv_import_result import CustomerCsvImportResult
 from .customer_deleted_event import CustomerDeletedEvent
 from .customer_rewarded_event import CustomerRewardedEvent
 from .customer_rewarded_loyalty_points_event import CustomerRewardedLoyaltyPointsEvent
-from .customer_update import CustomerUpdate
+from .customer_update import CustomerUpdate, CustomerUpdateParam
 from .customers_bulk_update_action import CustomersBulkUpdateAction
 from .customers_import_csv_action import CustomersImportCsvAction
 from .customers_metadata_key_purge_action import CustomersMetadataKeyPurgeAction
@@ -28,17 +38,20 @@ from .customers_metadata_update_action import CustomersMetadataUpdateAction
 from .error import Error
 from .error_detail import ErrorDetail
 from .event import Event, EventUnknown
-from .import_vouchers_to_campaign_using_csv_body import ImportVouchersToCampaignUsingCsvBody
-from .import_vouchers_using_csv_body import ImportVouchersUsingCsvBody
+from .import_vouchers_to_campaign_using_csv_body import (
+    ImportVouchersToCampaignUsingCsvBody,
+    ImportVouchersToCampaignUsingCsvBodyParam,
+)
+from .import_vouchers_using_csv_body import ImportVouchersUsingCsvBody, ImportVouchersUsingCsvBodyParam
 from .message_result import MessageResult
-from .order_import import OrderImport, OrderImportStatus
+from .order_import import OrderImport, OrderImportParam, OrderImportStatus
 from .order_import_failure import OrderImportFailure
 from .order_import_result import OrderImportResult
 from .orders_import_action import OrdersImportAction
 from .orders_metadata_key_purge_action import OrdersMetadataKeyPurgeAction
 from .product_csv_import_failure import ProductCsvImportFailure
 from .product_csv_import_result import ProductCsvImportResult
-from .product_update import ProductUpdate
+from .product_update import ProductUpdate, ProductUpdateParam
 from .products_bulk_update_action import ProductsBulkUpdateAction
 from .products_import_csv_action import ProductsImportCsvAction
 from .products_metadata_key_purge_action import ProductsMetadataKeyPurgeAction
@@ -54,8 +67,14 @@ from .resource_update_status import ResourceUpdateStatus
 from .sku_csv_import_failure import SkuCsvImportFailure
 from .sku_csv_import_result import SkuCsvImportResult
 from .skus_import_csv_action import SkusImportCsvAction
-from .update_customers_metadata_in_bulk_body import UpdateCustomersMetadataInBulkBody
-from .update_vouchers_metadata_in_bulk_body import UpdateVouchersMetadataInBulkBody
+from .update_customers_metadata_in_bulk_body import (
+    UpdateCustomersMetadataInBulkBody,
+    UpdateCustomersMetadataInBulkBodyParam,
+)
+from .update_vouchers_metadata_in_bulk_body import (
+    UpdateVouchersMetadataInBulkBody,
+    UpdateVouchersMetadataInBulkBodyParam,
+)
 from .voucher import Voucher, VoucherType
 from .voucher_bulk_update_result import VoucherBulkUpdateResult
 from .voucher_created_event import VoucherCreatedEvent
@@ -64,10 +83,16 @@ from .voucher_csv_import_result import VoucherCsvImportResult
 from .voucher_deleted_event import VoucherDeletedEvent
 from .voucher_disabled_event import VoucherDisabledEvent
 from .voucher_enabled_event import VoucherEnabledEvent
-from .voucher_import import VoucherImport, VoucherImportRedemption, VoucherImportType
+from .voucher_import import (
+    VoucherImport,
+    VoucherImportParam,
+    VoucherImportRedemption,
+    VoucherImportRedemptionParam,
+    VoucherImportType,
+)
 from .voucher_import_failure import VoucherImportFailure
 from .voucher_import_result import VoucherImportResult
-from .voucher_metadata_update import VoucherMetadataUpdate
+from .voucher_metadata_update import VoucherMetadataUpdate, VoucherMetadataUpdateParam
 from .voucher_published_event import VoucherPublishedEvent
 from .voucher_update_error import VoucherUpdateError
 from .voucher_update_status import VoucherUpdateStatus
@@ -89,9 +114,13 @@ __all__ = [
     "AsyncActionType",
     "AsyncActionUnknown",
     "CampaignVoucherImport",
+    "CampaignVoucherImportParam",
     "CampaignVoucherImportRedemption",
+    "CampaignVoucherImportRedemptionParam",
     "CampaignVouchersAdd",
+    "CampaignVouchersAddParam",
     "CampaignVouchersAddRedemption",
+    "CampaignVouchersAddRedemptionParam",
     "CampaignVouchersDeleteAction",
     "CampaignVouchersGenerateAction",
     "CampaignVouchersImportAction",
@@ -105,6 +134,7 @@ __all__ = [
     "CustomerRewardedEvent",
     "CustomerRewardedLoyaltyPointsEvent",
     "CustomerUpdate",
+    "CustomerUpdateParam",
     "CustomersBulkUpdateAction",
     "CustomersImportCsvAction",
     "CustomersMetadataKeyPurgeAction",
@@ -114,10 +144,13 @@ __all__ = [
     "Event",
     "EventUnknown",
     "ImportVouchersToCampaignUsingCsvBody",
+    "ImportVouchersToCampaignUsingCsvBodyParam",
     "ImportVouchersUsingCsvBody",
+    "ImportVouchersUsingCsvBodyParam",
     "MessageResult",
     "OrderImport",
     "OrderImportFailure",
+    "OrderImportParam",
     "OrderImportResult",
     "OrderImportStatus",
     "OrdersImportAction",
@@ -125,6 +158,7 @@ __all__ = [
     "ProductCsvImportFailure",
     "ProductCsvImportResult",
     "ProductUpdate",
+    "ProductUpdateParam",
     "ProductsBulkUpdateAction",
     "ProductsImportCsvAction",
     "ProductsMetadataKeyPurgeAction",
@@ -141,7 +175,9 @@ __all__ = [
     "SkuCsvImportResult",
     "SkusImportCsvAction",
     "UpdateCustomersMetadataInBulkBody",
+    "UpdateCustomersMetadataInBulkBodyParam",
     "UpdateVouchersMetadataInBulkBody",
+    "UpdateVouchersMetadataInBulkBodyParam",
     "Voucher",
     "VoucherBulkUpdateResult",
     "VoucherCreatedEvent",
@@ -152,10 +188,13 @@ __all__ = [
     "VoucherEnabledEvent",
     "VoucherImport",
     "VoucherImportFailure",
+    "VoucherImportParam",
     "VoucherImportRedemption",
+    "VoucherImportRedemptionParam",
     "VoucherImportResult",
     "VoucherImportType",
     "VoucherMetadataUpdate",
+    "VoucherMetadataUpdateParam",
     "VoucherPublishedEvent",
     "VoucherType",
     "VoucherUpdateError",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import Field
+from typing_extensions import Required, TypedDict
 
 from .._runtime import APIModel
 
@@ -31,3 +32,38 @@ class CampaignVoucherImportRedemption(APIModel):
     """How often it can be redeemed."""
 
     quantity: int | None = Field(default=None, description="How many times; null: no limit.")
+
+
+class CampaignVoucherImportParam(TypedDict, total=False):
+    """A voucher to import into a campaign; its type and value come from the campaign."""
+
+    code: Required[str]
+    """The voucher code."""
+
+    category: str
+    """A category to group the voucher by."""
+
+    active: bool
+    """Whether the voucher can be redeemed."""
+
+    redemption: CampaignVoucherImportRedemptionParam
+    """How often it can be redeemed."""
+
+    additional_info: str
+    """Free text shown with the voucher."""
+
+    metadata: dict[str, Any]
+    """Custom key/value pairs."""
+
+    gift: dict[str, Any]
+    """The gift card's balance, for a gift card campaign."""
+
+    loyalty_card: dict[str, Any]
+    """The loyalty card's points, for a loyalty campaign."""
+
+
+class CampaignVoucherImportRedemptionParam(TypedDict, total=False):
+    """How often it can be redeemed."""
+
+    quantity: int | None
+    """How many times; null: no limit."""

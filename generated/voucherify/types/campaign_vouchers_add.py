@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import Field
+from typing_extensions import TypedDict
 
 from .._runtime import APIModel
 
@@ -32,3 +33,38 @@ class CampaignVouchersAddRedemption(APIModel):
     """How often each can be redeemed."""
 
     quantity: int | None = Field(default=None, description="How many times; null: no limit.")
+
+
+class CampaignVouchersAddParam(TypedDict, total=False):
+    """What the added vouchers get besides the campaign's settings."""
+
+    code: str
+    """The code, when adding one voucher with a code of your own."""
+
+    code_config: dict[str, Any]
+    """How to generate codes: length, charset, prefix, postfix, pattern."""
+
+    category: str
+    """A category to group the vouchers by."""
+
+    metadata: dict[str, Any]
+    """Custom key/value pairs."""
+
+    redemption: CampaignVouchersAddRedemptionParam
+    """How often each can be redeemed."""
+
+    additional_info: str
+    """Free text shown with the vouchers."""
+
+    start_date: str | datetime
+    """When the vouchers become valid."""
+
+    expiration_date: str | datetime
+    """When the vouchers expire."""
+
+
+class CampaignVouchersAddRedemptionParam(TypedDict, total=False):
+    """How often each can be redeemed."""
+
+    quantity: int | None
+    """How many times; null: no limit."""

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from pydantic import Field
+from typing_extensions import Required, TypedDict
 
 from .._runtime import APIModel
 
@@ -24,3 +25,31 @@ class CustomerUpdate(APIModel):
         default=None, description="city, state, line_1, line_2, country, postal_code."
     )
     metadata: dict[str, Any] | None = Field(default=None, description="Custom key/value pairs.")
+
+
+class CustomerUpdateParam(TypedDict, total=False):
+    """A customer to create or update, by its source ID."""
+
+    source_id: Required[str]
+    """Your ID of the customer."""
+
+    name: str
+    """The customer's name."""
+
+    email: str
+    """The customer's email address."""
+
+    phone: str
+    """The customer's phone number."""
+
+    description: str
+    """Free text about the customer."""
+
+    birthdate: str | date
+    """The customer's birthdate."""
+
+    address: dict[str, Any]
+    """city, state, line_1, line_2, country, postal_code."""
+
+    metadata: dict[str, Any]
+    """Custom key/value pairs."""

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from pydantic import Field
+from typing_extensions import Required, TypedDict
 
 from .._runtime import APIModel, FileInput
 
@@ -14,3 +15,10 @@ class ImportVouchersToCampaignUsingCsvBody(APIModel):
     file: FileInput = Field(
         description="The CSV file (a file object, bytes, or (filename, content, type)); its first line holds the headers."
     )
+
+
+class ImportVouchersToCampaignUsingCsvBodyParam(TypedDict, total=False):
+    """`ImportVouchersToCampaignUsingCsvBody` as plain data, keyed by wire names."""
+
+    file: Required[FileInput]
+    """The CSV file (a file object, bytes, or (filename, content, type)); its first line holds the headers."""

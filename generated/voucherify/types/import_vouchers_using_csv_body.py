@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from pydantic import Field
+from typing_extensions import Required, TypedDict
 
 from .._runtime import APIModel, FileInput
 
@@ -15,3 +16,13 @@ class ImportVouchersUsingCsvBody(APIModel):
     webhooks_enable: bool | None = Field(
         default=None, description="Send the voucher created and voucher updated webhooks, if configured."
     )
+
+
+class ImportVouchersUsingCsvBodyParam(TypedDict, total=False):
+    """`ImportVouchersUsingCsvBody` as plain data, keyed by wire names."""
+
+    file: Required[FileInput]
+    """The CSV file (a file object, bytes, or (filename, content, type))."""
+
+    webhooks_enable: bool
+    """Send the voucher created and voucher updated webhooks, if configured."""

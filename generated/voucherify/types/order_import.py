@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field
+from typing_extensions import TypedDict
 
 from .._runtime import APIModel, OpenStrEnum
 
@@ -34,3 +35,28 @@ class OrderImport(APIModel):
     )
     created_at: datetime | None = Field(default=None, description="When the order was placed.")
     metadata: dict[str, Any] | None = Field(default=None, description="Custom key/value pairs.")
+
+
+class OrderImportParam(TypedDict, total=False):
+    """A past order to import."""
+
+    source_id: str
+    """Your ID of the order."""
+
+    status: Literal["CREATED", "PAID", "CANCELED", "FULFILLED"] | OrderImportStatus
+    """The order's status."""
+
+    amount: int
+    """Total in the smallest currency unit."""
+
+    items: list[dict[str, Any]]
+    """The order's items: product_id or sku_id, quantity, price, ..."""
+
+    customer: dict[str, Any]
+    """The customer: id or source_id, and their details."""
+
+    created_at: str | datetime
+    """When the order was placed."""
+
+    metadata: dict[str, Any]
+    """Custom key/value pairs."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import Field
+from typing_extensions import Required, TypedDict
 
 from .._runtime import APIModel
 
@@ -19,3 +20,25 @@ class ProductUpdate(APIModel):
     attributes: list[str] | None = Field(default=None, description="The attribute names its SKUs vary by.")
     image_url: str | None = Field(default=None, description="A picture of the product.")
     metadata: dict[str, Any] | None = Field(default=None, description="Custom key/value pairs.")
+
+
+class ProductUpdateParam(TypedDict, total=False):
+    """A product to create or update, by its source ID."""
+
+    source_id: Required[str]
+    """Your ID of the product."""
+
+    name: str
+    """The product's name."""
+
+    price: int
+    """Unit price in the smallest currency unit (100 = $1.00)."""
+
+    attributes: list[str]
+    """The attribute names its SKUs vary by."""
+
+    image_url: str
+    """A picture of the product."""
+
+    metadata: dict[str, Any]
+    """Custom key/value pairs."""

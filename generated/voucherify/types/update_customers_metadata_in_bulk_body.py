@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import Field
+from typing_extensions import Required, TypedDict
 
 from .._runtime import APIModel
 
@@ -15,3 +16,13 @@ class UpdateCustomersMetadataInBulkBody(APIModel):
 
     source_ids: list[str] = Field(description="The source IDs of the objects to update.")
     metadata: dict[str, Any] = Field(description="The key/value pairs to set on each of them.")
+
+
+class UpdateCustomersMetadataInBulkBodyParam(TypedDict, total=False):
+    """`UpdateCustomersMetadataInBulkBody` as plain data, keyed by wire names."""
+
+    source_ids: Required[list[str]]
+    """The source IDs of the objects to update."""
+
+    metadata: Required[dict[str, Any]]
+    """The key/value pairs to set on each of them."""

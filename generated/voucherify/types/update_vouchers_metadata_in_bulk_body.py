@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import Field
+from typing_extensions import Required, TypedDict
 
 from .._runtime import APIModel
 
@@ -15,3 +16,13 @@ class UpdateVouchersMetadataInBulkBody(APIModel):
 
     codes: list[str] = Field(description="The codes of the vouchers to update.")
     metadata: dict[str, Any] = Field(description="The key/value pairs to set on each of them.")
+
+
+class UpdateVouchersMetadataInBulkBodyParam(TypedDict, total=False):
+    """`UpdateVouchersMetadataInBulkBody` as plain data, keyed by wire names."""
+
+    codes: Required[list[str]]
+    """The codes of the vouchers to update."""
+
+    metadata: Required[dict[str, Any]]
+    """The key/value pairs to set on each of them."""

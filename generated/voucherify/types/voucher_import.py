@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field
+from typing_extensions import Required, TypedDict
 
 from .._runtime import APIModel, OpenStrEnum
 
@@ -44,3 +45,50 @@ class VoucherImportRedemption(APIModel):
     """How often it can be redeemed."""
 
     quantity: int | None = Field(default=None, description="How many times; null: no limit.")
+
+
+class VoucherImportParam(TypedDict, total=False):
+    """A voucher to import, with its code and everything else it is created with."""
+
+    code: Required[str]
+    """The voucher code."""
+
+    type: Literal["DISCOUNT_VOUCHER", "GIFT_VOUCHER", "LOYALTY_CARD"] | VoucherImportType
+    """The kind of voucher."""
+
+    category: str
+    """A category to group the voucher by."""
+
+    active: bool
+    """Whether the voucher can be redeemed."""
+
+    start_date: str | datetime
+    """When the voucher becomes valid."""
+
+    expiration_date: str | datetime
+    """When the voucher expires."""
+
+    redemption: VoucherImportRedemptionParam
+    """How often it can be redeemed."""
+
+    additional_info: str
+    """Free text shown with the voucher."""
+
+    metadata: dict[str, Any]
+    """Custom key/value pairs."""
+
+    discount: dict[str, Any]
+    """The discount (DISCOUNT_VOUCHER): type and amount_off, percent_off, ..."""
+
+    gift: dict[str, Any]
+    """The gift card's balance (GIFT_VOUCHER): amount in the smallest currency unit."""
+
+    loyalty_card: dict[str, Any]
+    """The loyalty card's points (LOYALTY_CARD)."""
+
+
+class VoucherImportRedemptionParam(TypedDict, total=False):
+    """How often it can be redeemed."""
+
+    quantity: int | None
+    """How many times; null: no limit."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import Field
+from typing_extensions import Required, TypedDict
 
 from .._runtime import APIModel
 
@@ -15,3 +16,13 @@ class VoucherMetadataUpdate(APIModel):
 
     code: str = Field(description="The voucher code.")
     metadata: dict[str, Any] = Field(description="The key/value pairs to set.")
+
+
+class VoucherMetadataUpdateParam(TypedDict, total=False):
+    """One voucher code and the metadata to set on it."""
+
+    code: Required[str]
+    """The voucher code."""
+
+    metadata: Required[dict[str, Any]]
+    """The key/value pairs to set."""

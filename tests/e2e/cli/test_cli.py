@@ -19,13 +19,13 @@ def test_check_passes_on_a_fresh_tree(project: Path) -> None:
 
 
 def test_check_reports_drift_with_a_diff(project: Path) -> None:
-    models = project / "generated" / "voucherify" / "types" / "async_action_summary.py"
-    models.write_text(models.read_text().replace("Async action unique ID.", "Edited by hand."))
+    spec = project / "spec" / "voucherify.yaml"
+    spec.write_text(spec.read_text().replace("Async action unique ID.", "Changed in the spec."))
     (project / "generated" / "postman" / "_lazy.py").unlink()
     result = run_generator("check", cwd=project)
     assert result.returncode == 1
-    assert '-    id: str = Field(description="Edited by hand.")' in result.stdout
-    assert '+    id: str = Field(description="Async action unique ID.")' in result.stdout
+    assert '-    id: str = Field(description="Async action unique ID.")' in result.stdout
+    assert '+    id: str = Field(description="Changed in the spec.")' in result.stdout
     assert "+++ generated/postman/_lazy.py (regenerated)" in result.stdout
     assert "make generate" in result.stderr
 
@@ -75,12 +75,14 @@ def test_a_no_op_generate_is_answered_from_the_manifest(project: Path) -> None:
     first = run_generator("generate", cwd=project)
     assert first.returncode == 0 and "MANIFEST.json" in first.stdout  # nothing to do: no pipeline run
     models = project / "generated" / "postman" / "types" / "async_task.py"
-    original = models.read_text()
-    models.write_text(original + "# edited by hand\n")
-    second = run_generator("generate", cwd=project)
-    assert second.stdout.startswith("wrote") and models.read_text() == original  # a hand edit is undone
+    edited = models.read_text() + "# edited by hand\n"
+    models.write_text(edited)
+    second = run_generator("generate", cwd=project)  # the outputs changed: a full run, which keeps the edit
+    assert second.stdout.startswith("wrote") and models.read_text() == edited
+    assert run_generator("generate", cwd=project).stdout.startswith("unchanged")
     spec = project / "spec" / "postman.yaml"
     spec.write_text(spec.read_text().replace("The task's ID.", "The ID of the task."))
     third = run_generator("generate", cwd=project)
     assert third.stdout.startswith("wrote") and "The ID of the task." in models.read_text()
+    assert models.read_text().endswith("# edited by hand\n")
     assert run_generator("check", cwd=project).returncode == 0

@@ -52,14 +52,14 @@ def _resource(project: Path) -> str:
 
 def test_a_configured_overlay_is_applied_and_a_change_to_it_regenerates(project: Path) -> None:
     assert run_generator("generate", cwd=project).returncode == 0
-    assert "limit: int | None = None" in _resource(project)
+    assert "limit: int | Omit = omit" in _resource(project)
     assert sorted(p.name for p in (project / "generated").iterdir() if p.is_dir()) == ["pets"]
     assert run_generator("generate", cwd=project).stdout.startswith("unchanged")
     _overlay(project / "spec" / "pets.overlay.yaml", _limit("page_size"))
     stale = run_generator("check", cwd=project)
     assert stale.returncode == 1 and "is stale" in stale.stderr
     assert run_generator("generate", cwd=project).stdout.startswith("wrote")
-    assert "page_size: int | None = None" in _resource(project) and "limit" not in _resource(project)
+    assert "page_size: int | Omit = omit" in _resource(project) and "limit" not in _resource(project)
 
 
 def test_an_unmatched_target_warns_and_fails_with_strict(project: Path) -> None:

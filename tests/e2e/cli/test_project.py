@@ -160,7 +160,10 @@ def test_pyproject_makes_the_package_a_distribution(tmp_path: Path) -> None:
     assert project["description"] == 'Acme "API" [tool.evil]'
     assert "tool" not in document or "evil" not in document["tool"]
     assert project["dependencies"] == ["pydantic>=2.5,<3", "httpx>=0.23,<1", "typing-extensions>=4.6.1"]
-    assert document["tool"]["setuptools"]["packages"] == ["acme_api", "acme_api.resources", "acme_api.types"]
+    assert document["tool"]["setuptools"]["packages"]["find"] == {
+        "include": ["acme_api", "acme_api.*"],
+        "namespaces": False,
+    }
     assert (tmp_path / "dist" / "acme_api" / "py.typed").exists()
 
 

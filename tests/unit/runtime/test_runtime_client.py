@@ -13,7 +13,7 @@ from typing_extensions import Unpack
 
 from generator.runtime._api_client import AsyncAPIClient
 from generator.runtime._auth import Scheme
-from generator.runtime._encoding import Param
+from generator.runtime._encoding import Omit, Param, omit
 from generator.runtime._endpoint import Endpoint
 from generator.runtime._exceptions import NotFoundError
 from generator.runtime._pagination import PageSpec
@@ -137,3 +137,28 @@ def test_cookie_style_values_are_sent_as_written_and_form_style_ones_percent_enc
 
     asyncio.run(_client(handler).request(endpoint, {"raw": ["a/b", "c d"], "form": "a/b c"}))
     assert cookies == ["raw=a/b; raw=c d; form=a%2Fb%20c"]
+
+
+def test_an_omitted_argument_is_not_sent_and_none_is_sent_only_where_the_schema_admits_null() -> None:
+    listing = Endpoint(
+        method="GET",
+        path="/things",
+        response=ResponseType[dict[str, Any]](target=lambda: dict[str, Any]),
+        params=(
+            Param(name="limit", wire="limit", location="query"),
+            Param(name="cursor", wire="cursor", location="query", nullable=True),
+            Param(name="trace", wire="X-Trace", location="header", nullable=True, content="application/json"),
+        ),
+    )
+    sent: list[tuple[str, str | None]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append((request.url.query.decode(), request.headers.get("X-Trace")))
+        return httpx.Response(200, json={})
+
+    client = _client(handler)
+    asyncio.run(client.request(listing, {"limit": omit, "cursor": omit, "trace": omit}))
+    asyncio.run(client.request(listing, {"limit": None, "cursor": None, "trace": None}))
+    asyncio.run(client.request(listing, {"limit": 0, "cursor": "c"}))
+    assert sent == [("", None), ("cursor=", "null"), ("limit=0&cursor=c", None)]
+    assert not omit and repr(omit) == "omit" and isinstance(omit, Omit)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import jinja2
@@ -25,8 +26,8 @@ def test_one_strict_environment() -> None:
 
 def test_write_replaces_the_tree_and_removes_stale_files(tmp_path: Path) -> None:
     root = tmp_path / "out"
-    assert write_tree({"a.py": "a = 1\n", "sub/b.py": "b = 2\n"}, root)
-    assert write_tree({"a.py": "a = 2\n"}, root)
+    assert write_tree({"a.py": "a = 1\n", "sub/b.py": "b = 2\n"}, root).changed
+    assert write_tree({"a.py": "a = 2\n"}, root).changed
     assert read_tree(root) == {"a.py": "a = 2\n", MANIFEST: listing({"a.py": "a = 2\n"})}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
@@ -35,7 +36,7 @@ def test_identical_tree_is_not_rewritten(tmp_path: Path) -> None:
     root = tmp_path / "out"
     write_tree({"a.py": "a = 1\n"}, root)
     before = (root / "a.py").stat().st_mtime_ns
-    assert not write_tree({"a.py": "a = 1\n"}, root)
+    assert not write_tree({"a.py": "a = 1\n"}, root).changed
     assert (root / "a.py").stat().st_mtime_ns == before
 
 
@@ -54,12 +55,27 @@ def test_files_the_generator_did_not_write_are_kept_and_never_overwritten(tmp_pa
     write_tree({"a.py": "a = 1\n"}, root)
     (root / "sub").mkdir()
     (root / "sub" / "mine.py").write_text("m = 1\n")
-    assert write_tree({"b.py": "b = 1\n"}, root)
+    assert write_tree({"b.py": "b = 1\n"}, root).changed
     assert read_tree(root, {"a.py", "b.py", "sub/mine.py"}) == {"b.py": "b = 1\n", "sub/mine.py": "m = 1\n"}
-    assert not write_tree({"b.py": "b = 1\n"}, root)  # the kept file is no change
+    assert not write_tree({"b.py": "b = 1\n"}, root).changed  # the kept file is no change
     with pytest.raises(SpecError, match="not written by sdk-generator"):
         write_tree({"sub/mine.py": "m = 2\n"}, root)
     assert read_tree(root, {"b.py", "sub/mine.py"}) == {"b.py": "b = 1\n", "sub/mine.py": "m = 1\n"}
+
+
+def test_links_and_empty_directories_of_the_user_s_are_kept_as_they_are(tmp_path: Path) -> None:
+    root = tmp_path / "out"
+    write_tree({"a.py": "a = 1\n"}, root)
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared" / "s.py").write_text("s = 1\n")
+    (root / "lib").mkdir()
+    (root / "lib" / "shared").symlink_to("../../shared")
+    (root / "lib" / "s.py").symlink_to("../../shared/s.py")
+    (root / "empty").mkdir()
+    assert write_tree({"a.py": "a = 2\n"}, root).changed
+    assert os.readlink(root / "lib" / "shared") == "../../shared"
+    assert os.readlink(root / "lib" / "s.py") == "../../shared/s.py"
+    assert (root / "empty").is_dir() and (tmp_path / "shared" / "s.py").read_text() == "s = 1\n"
 
 
 def test_diff_names_files_on_both_sides() -> None:
