@@ -50,8 +50,9 @@ _KEYS = {"specs", "out", "packages", "ref-root", "naming", "untyped-properties",
 class Naming:
     """How one spec's resources and methods are named, where the project overrides the generator's choice.
 
-    `by_paths`: True for resources from paths, False from tags, None to decide (paths when nothing is
-    tagged); `methods`: operationId -> `resource.sub.method` or just `method`, winning over every heuristic.
+    `by_paths`: True for resources from paths, False from tags, None to decide (paths when the tags do not
+    partition the operations: `ir/tag_names.fallback`); `methods`: operationId -> `resource.sub.method` or just
+    `method`, winning over every heuristic (a resource that exists gets the method).
     """
 
     by_paths: bool | None = None

@@ -1,11 +1,11 @@
-"""Stage 3b, operations into resources: by first tag, or, in a spec without tags, by path.
+"""Stage 3b, operations into resources: by first tag, or by path where the tags say nothing useful.
 
-A tagged spec gets one resource per tag and method names from the operationIds (`list-async-actions`
-in `Async Actions` -> `async_actions.list`); a tag with a `parent` (OpenAPI 3.2) is a resource nested in its
-parent's (`client.pets.toys`). An untagged one (or any, when the project asks) gets nested
-resources and REST names from its paths (see `rest_names`). `x-python-method` (or `x-method-name`) on an
-operation wins over both. Two operations that would share a method name are told apart by a counter, the
-first in path order keeping the name, and the rename is reported as a located warning.
+A tagged spec gets one resource per tag, its methods named as `tag_names` decides (REST names from the paths,
+or the operationIds where they read better); a tag with a `parent` (OpenAPI 3.2) is a resource nested in its
+parent's (`client.pets.toys`). An untagged one, one whose tags do not partition its operations (or any, when
+the project asks) gets nested resources and REST names from its paths (see `rest_names`). `x-python-method`
+(or `x-method-name`) on an operation wins over both. Two operations that would share a method name are told
+apart by a counter, the first in path order keeping the name, and the rename is reported as a located warning.
 """
 
 from __future__ import annotations
@@ -16,12 +16,13 @@ from generator import ir
 from generator.errors import Diagnostic, Severity
 from generator.ir.build_models import SchemaBuilder
 from generator.ir.build_operations import build_operation
-from generator.ir.names import CLIENT_ATTRIBUTES, RESOURCE_ATTRIBUTES, ClassName, Identifier, async_name, dedupe, words
+from generator.ir.names import CLIENT_ATTRIBUTES, RESOURCE_ATTRIBUTES, ClassName, Identifier, async_name, dedupe
 from generator.ir.rest_names import place
+from generator.ir.tag_names import Named, fallback, first_tag, name_in_tags
 from generator.load.document import Document, join_pointer
 from generator.validate import view
 
-_Key = tuple[str, ...]  # a resource: its tag, or its path segments outermost first
+_Key = tuple[str, ...]  # a resource: its tags' or path segments' identifiers, outermost first
 
 
 def build_groups(
@@ -33,24 +34,30 @@ def build_groups(
 ) -> tuple[ir.Group, ...]:
     """Every operation of the document, grouped into resources, in spec order (a parent before its children).
 
-    `by_paths` forces resources from paths (True) or from tags (False); None decides: paths when no
-    operation has a tag. `methods` (operationId -> `resource.sub.method` or `method`) wins over both.
+    `by_paths` forces resources from paths (True) or from tags (False); None decides (`tag_names.fallback`).
+    `methods` (operationId -> `resource.sub.method` or `method`) wins over both. The choice is noted when the spec
+    has tags.
     """
     routes = view.operations(doc)
-    if by_paths is None:
-        by_paths = not any(route.spec.get("tags") for route in routes)
-    placements = place([(route.path, route.method.lower()) for route in routes]) if by_paths else []
+    reason = fallback(routes) if by_paths is None else None
+    by_paths = by_paths if by_paths is not None else reason is not None
+    placements = place([(route.path, route.method.lower()) for route in routes])
     nesting = {} if by_paths else _tag_nesting(doc, schemas.warnings)
+    if by_paths:
+        named = [Named(p.resource, Identifier(p.method)) for p in placements]
+        from_ids: list[str] = []
+    else:
+        named, from_ids = name_in_tags(routes, placements, nesting)
+    if any(route.spec.get("tags") for route in routes):  # an untagged spec had nothing to choose
+        schemas.warnings.append(_naming_note(doc, by_paths, reason, from_ids, len(set(map(first_tag, routes)))))
     grouped: dict[_Key, list[ir.Operation]] = {}
-    for i, route in enumerate(routes):
-        if by_paths:
-            key, default = placements[i].resource, Identifier(placements[i].method)
-        else:
-            tag = str((route.spec.get("tags") or ["default"])[0])  # `tags: []` is no tag
-            key, default = nesting.get(tag, (tag,)), method_name(route.operation_id, tag)
+    labels: dict[_Key, tuple[str, ...]] = {}  # each resource's tags or segments as the spec spells them
+    for route, (raw, default) in zip(routes, named, strict=True):
         override = (methods or {}).get(str(route.spec.get("operationId")), "").split(".")
         if override != [""]:  # the project's choice: `resource.sub.method` moves it, `method` renames it
-            key, default = tuple(override[:-1]) or key, Identifier(override[-1])
+            raw, default = tuple(override[:-1]) or raw, Identifier(override[-1])
+        key = _key(raw)  # by identifiers, so that an override naming a tag's resource adds to it
+        labels.update({key[:depth]: raw[:depth] for depth in range(1, len(key) + 1) if key[:depth] not in labels})
         operation = build_operation(doc, schemas, auth, route, Identifier(key[-1]), default)
         if override != [""]:
             operation = replace(operation, name=default)
@@ -58,11 +65,35 @@ def build_groups(
     operations = [op for ops in grouped.values() for op in ops]
     if any(op.pagination and op.pagination.detected for op in operations):
         schemas.warnings.append(_paging_note(doc, grouped))
-    tag_docs = {t["name"]: t.get("description") or t.get("summary", "") for t in doc.data.get("tags", [])}
-    docs: dict[_Key, str] = {nesting.get(str(tag), (str(tag),)): str(text) for tag, text in tag_docs.items()}
+    docs = _path_docs(grouped)
+    if not by_paths:  # a tag's own resource is described by the tag, the resources nested in it by their paths
+        docs = {key: text for key, text in docs.items() if labels[key] != nesting.get(labels[key][-1])}
+        for tag in doc.data.get("tags", []):
+            docs[_key(nesting.get(str(tag["name"]), (str(tag["name"]),)))] = tag.get("description") or tag.get(
+                "summary", ""
+            )
+    return _assemble(doc, schemas, _nested(grouped), docs, labels)
+
+
+def _key(raw: tuple[str, ...]) -> _Key:
+    return tuple(map(str, map(Identifier, raw)))
+
+
+def _naming_note(doc: Document, by_paths: bool, reason: str | None, from_ids: list[str], tags: int) -> Diagnostic:
+    """How the resources and methods were named, and why: the generator's choice, for the generation's output."""
     if by_paths:
-        docs = _path_docs(grouped)
-    return _assemble(doc, schemas, _nested(grouped), docs)
+        chosen = f"resources from paths: {reason}" if reason else "resources from paths, as configured"
+    else:
+        chosen = "resources by tag, method names from paths"
+        if from_ids:
+            shown = ", ".join(map(repr, from_ids[:3])) + (", ..." if len(from_ids) > 3 else "")
+            chosen += f" (from operationIds in {len(from_ids)} of {tags} tags, whose names read better: {shown})"
+    return Diagnostic(
+        Severity.NOTE,
+        doc.locate("/paths"),
+        f"{chosen}.",
+        f'set `resources = "tags"` or `"paths"` in `[tool.sdk-generator.naming."{doc.name}"]` of pyproject.toml.',
+    )
 
 
 def _tag_nesting(doc: Document, warnings: list[Diagnostic]) -> dict[str, _Key]:
@@ -118,7 +149,11 @@ def _nested(grouped: dict[_Key, list[ir.Operation]]) -> dict[_Key, list[ir.Opera
 
 
 def _assemble(
-    doc: Document, schemas: SchemaBuilder, grouped: dict[_Key, list[ir.Operation]], docs: dict[_Key, str]
+    doc: Document,
+    schemas: SchemaBuilder,
+    grouped: dict[_Key, list[ir.Operation]],
+    docs: dict[_Key, str],
+    labels: dict[_Key, tuple[str, ...]],
 ) -> tuple[ir.Group, ...]:
     """The groups: attributes unique among siblings and apart from the client's (or resource's) own, method
     names unique within a resource and apart from its children and the methods made beside its operations,
@@ -126,13 +161,15 @@ def _assemble(
     type_names = {str(d.name) for d in schemas.definitions()}
     taken_classes: set[str] = set()
     attributes: dict[_Key, Identifier] = {}
-    for outer in dict.fromkeys(key[:-1] for key in grouped):
-        siblings = [key for key in grouped if key[:-1] == outer]
+    nested: dict[_Key, list[_Key]] = {}  # each resource's children (the client's: `()`), indexed once
+    for key in grouped:
+        nested.setdefault(key[:-1], []).append(key)
+    for outer, siblings in nested.items():
         reserved = RESOURCE_ATTRIBUTES if outer else CLIENT_ATTRIBUTES
         attributes.update(zip(siblings, dedupe([Identifier(key[-1], reserved) for key in siblings]), strict=True))
     groups = []
     for key, operations in grouped.items():
-        children = [attributes[k] for k in grouped if k[:-1] == key]
+        children = [attributes[k] for k in nested.get(key, [])]
         # Taken first: sub-resources, and the methods made beside status operations (`wait`, `handle`).
         taken = [*children, *(name for op in operations for name in op.companions)]
         wanted = [Identifier(op.name, RESOURCE_ATTRIBUTES) for op in operations]
@@ -144,10 +181,10 @@ def _assemble(
             if name != op.name:
                 op = ir.Operation(**{**op.__dict__, "name": name})
             renamed.append(op)
-        base, counter = ClassName(f"{ClassName('_'.join(key))}Resource"), 1
+        base, counter = ClassName(f"{ClassName('_'.join(labels[key]))}Resource"), 1
         class_name = base
         # Both classes, sync and async, apart from the types and from both classes of every other resource.
-        while {class_name, async_name(class_name)} & (type_names | taken_classes):
+        while any(name in type_names or name in taken_classes for name in (class_name, async_name(class_name))):
             counter += 1
             class_name = ClassName(f"{base}{counter}")
         taken_classes |= {class_name, async_name(class_name)}
@@ -182,14 +219,3 @@ def _collision(doc: Document, op: ir.Operation, name: Identifier) -> Diagnostic:
         f"{op.method} {op.path} would be named {op.name!r}, like another method of its resource; it is named {name!r}.",
         "name it with `x-python-method: <name>` on the operation.",
     )
-
-
-def method_name(operation_id: str, tag: str) -> Identifier:
-    """`list-async-actions` in tag `Async Actions` -> `list`; keeps the full name if nothing is left."""
-    op_words = [w.lower() for w in words(operation_id)]
-    tag_words = [w.lower() for w in words(tag)]
-    for form in (tag_words, [*tag_words[:-1], tag_words[-1].rstrip("s")] if tag_words else []):
-        for start in range(len(op_words) - len(form) + 1):
-            if form and op_words[start : start + len(form)] == form and len(form) < len(op_words):
-                return Identifier("_".join(op_words[:start] + op_words[start + len(form) :]))
-    return Identifier(operation_id)

@@ -10,8 +10,9 @@ of the collection/item pattern, or the last segment for an action on an item:
     POST /v1/invoices/{invoice}/pay     invoices.pay          GET  /v1/balance              balance.get
 
 A path that ends in a static segment is a collection when an item path lies under it or its name is a
-plural; else an action on the resource before it when it is that path's only operation and no path lies
-under it; else a singleton (`get`, `update`, `delete`; `create` for a POST without a GET). Each
+plural (not in lowerCamelCase: `addFollowers` is an action); else an action on the resource before it when
+it is that path's only operation and no path lies under it; else a singleton (`get`, `update`, `delete`;
+`create` for a POST without a GET). A PUT beside a PATCH (or a POST on an item) is `replace`. Each
 operation's name depends on the paths near it only, so adding an operation elsewhere renames nothing.
 """
 
@@ -20,6 +21,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from generator.ir.names import words
 
 _VERSION = re.compile(r"^v\d+([._-]?\d+)*([a-z]+\d*)?$", re.IGNORECASE)  # v1, v2.1, v1beta1
 _COLLECTION_VERBS = {"get": "list", "post": "create", "put": "update", "patch": "update", "delete": "delete"}
@@ -32,6 +35,11 @@ class Placement:
 
     resource: tuple[str, ...]
     method: str
+
+
+def is_version(segment: str) -> bool:
+    """Whether a path segment is an API version (`v1`, `v2.1`, `v1beta1`): no resource."""
+    return bool(_VERSION.match(segment))
 
 
 def _is_param(segment: str) -> bool:
@@ -49,6 +57,10 @@ def _static(segments: list[str]) -> tuple[str, ...]:
 
 
 def _plural(segment: str) -> bool:
+    """Whether a segment names a collection by its form: a plural, not in lowerCamelCase (`addFollowers`,
+    `findByTags`: a verb leads those)."""
+    if segment[:1].islower() and len(words(segment)) > 1 and segment.isalnum():
+        return False
     last = re.split(r"[_\-.]", segment)[-1].lower()
     return last.endswith("s") and not last.endswith("ss")
 
@@ -85,4 +97,11 @@ def place(routes: Sequence[tuple[str, str]]) -> list[Placement]:
         else:
             single = "create" if method == "post" and "get" not in methods_at[path] else None
             placements.append(Placement(names, single or _ITEM_VERBS.get(method, method)))
-    return placements
+    # Where another method of its path updates (PATCH, or POST on an item), PUT replaces: named so, as
+    # Kubernetes' client names it, rather than both `update`.
+    placed = list(zip(routes, placements, strict=True))
+    updating = {path for (path, method), p in placed if p.method == "update" and method != "put"}
+    return [
+        Placement(p.resource, "replace") if method == "put" and p.method == "update" and path in updating else p
+        for (path, method), p in placed
+    ]

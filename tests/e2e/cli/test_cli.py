@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -42,6 +43,33 @@ def test_generate_one_spec_into_a_package(tmp_path: Path) -> None:
         check=False,
     )
     assert imported.stdout.split() == ["PmClient", "AsyncTask"], imported.stderr
+
+
+def test_generate_notes_how_it_named_the_resources(tmp_path: Path) -> None:
+    postman = run_generator("generate", str(ROOT / "spec" / "postman.yaml"), "--out", str(tmp_path))
+    assert postman.returncode == 0, postman.stderr
+    assert "note: postman.yaml" in postman.stderr
+    assert "resources by tag, method names from paths." in postman.stderr
+    answer = {"200": {"description": "ok"}}
+    one_tag = {
+        "openapi": "3.1.0",
+        "info": {"title": "T", "version": "1"},
+        "paths": {
+            "/chat/completions": {
+                "post": {"operationId": "createChatCompletion", "tags": ["OpenAI"], "responses": answer}
+            },
+            "/models": {"get": {"operationId": "listModels", "tags": ["OpenAI"], "responses": answer}},
+        },
+    }
+    spec = tmp_path / "openai.json"
+    spec.write_text(json.dumps(one_tag))
+    result = run_generator("generate", str(spec), "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    (note,) = [line for line in result.stderr.splitlines() if "resources" in line]
+    assert note.startswith("note: openai.json")
+    assert "resources from paths: one tag ('OpenAI') covers every operation. To change it: " in note
+    client = (tmp_path / "openai" / "client.py").read_text()
+    assert "def chat(self)" in client and "def models(self)" in client and "open_ai" not in client
 
 
 BROKEN = {

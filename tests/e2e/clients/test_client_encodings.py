@@ -172,8 +172,8 @@ def test_multipart_upload_of_a_file_object(pkg: ModuleType, server: RecordingSer
     upload = io.BytesIO(b"code\nA1\n")
     upload.name = "vouchers.csv"
     with pkg.EncpkgClient(base_url=server.url) as client:
-        client.default.import_csv({"file": upload, "meta": {"n": 1}, "tags": ["x", "y"]})
-        client.default.import_csv(pkg.ImportCsvBody(file=("named.csv", b"a,b\n", "text/plain")))
+        client.imports.create({"file": upload, "meta": {"n": 1}, "tags": ["x", "y"]})
+        client.imports.create(pkg.ImportCsvBody(file=("named.csv", b"a,b\n", "text/plain")))
     first, second = server.recorder.seen
     assert first.headers["Content-Type"].startswith("multipart/form-data; boundary=")
     body = first.body.decode()
@@ -187,8 +187,8 @@ def test_form_body_with_deep_objects_and_a_chosen_media_type(pkg: ModuleType, se
     server.recorder.answers["/customers"] = [(200, {"id": "cus_1"}), (201, {"created": True})]
     with pkg.EncpkgClient(base_url=server.url) as client:
         body = pkg.CustomerFields(email="a@b.c", metadata={"plan": "pro"}, expand=["x"])
-        found = client.default.create_customer(body, content_type="application/x-www-form-urlencoded")
-        created = client.default.create_customer({"email": "a@b.c"})
+        found = client.customers.create(body, content_type="application/x-www-form-urlencoded")
+        created = client.customers.create({"email": "a@b.c"})
     assert isinstance(found, pkg.CreateCustomerResponse200) and found.id == "cus_1"
     assert isinstance(created, pkg.Created) and created.created is True  # the 201's own type
     form, as_json = server.recorder.seen
@@ -199,7 +199,7 @@ def test_form_body_with_deep_objects_and_a_chosen_media_type(pkg: ModuleType, se
 
 def test_styled_parameters_cookies_and_headers(pkg: ModuleType, server: RecordingServer) -> None:
     with pkg.EncpkgClient(base_url=server.url) as client:
-        client.default.search(
+        client.search.get(
             [1, 2],
             filters={"junction": "and", "created": {"gt": 5}},
             tags=["a", "b"],
@@ -217,11 +217,11 @@ def test_text_binary_and_empty_answers_and_accept(pkg: ModuleType, server: Recor
     server.recorder.answers["/exports/e1"] = [(200, b"code\nA1\n", "text/csv; charset=utf-8")]
     server.recorder.answers["/files/f1"] = [(200, b"\x00\x01\xff", "application/octet-stream")]
     with pkg.EncpkgClient(base_url=server.url) as client:
-        assert client.default.download_export("e1") == "code\nA1\n"
-        assert client.default.get_file("f1") == b"\x00\x01\xff"
-        with client.default.get_file.with_streaming_response("f1") as streamed:
+        assert client.exports.get("e1") == "code\nA1\n"
+        assert client.files.get("f1") == b"\x00\x01\xff"
+        with client.files.get.with_streaming_response("f1") as streamed:
             assert b"".join(streamed.iter_bytes()) == b"\x00\x01\xff"
-        assert client.default.put_file("f1", b"raw bytes") is None
+        assert client.files.update("f1", b"raw bytes") is None
     export, file, _, put = server.recorder.seen
     assert export.headers["Accept"] == "text/csv" and file.headers["Accept"] == "application/octet-stream"
     assert put.headers["Content-Type"] == "application/octet-stream" and put.body == b"raw bytes"
@@ -230,7 +230,7 @@ def test_text_binary_and_empty_answers_and_accept(pkg: ModuleType, server: Recor
 def test_raw_response_and_options(pkg: ModuleType, server: RecordingServer) -> None:
     server.recorder.answers["/strict"] = [(200, {"count": 3})]
     with pkg.EncpkgClient(base_url=server.url) as client:
-        raw = client.default.strict.with_raw_response(extra_headers={"X-Trace": "1"}, extra_query={"debug": True})
+        raw = client.strict.get.with_raw_response(extra_headers={"X-Trace": "1"}, extra_query={"debug": True})
     assert raw.status_code == 200 and raw.parsed.count == 3 and raw.headers["content-type"] == "application/json"
     (seen,) = server.recorder.seen
     assert seen.headers["X-Trace"] == "1" and seen.query == "debug=true"
@@ -239,7 +239,7 @@ def test_raw_response_and_options(pkg: ModuleType, server: RecordingServer) -> N
 def test_a_body_that_does_not_match_its_schema_is_an_api_error(pkg: ModuleType, server: RecordingServer) -> None:
     server.recorder.answers["/strict"] = [(200, {"count": "many"})]
     with pkg.EncpkgClient(base_url=server.url) as client, pytest.raises(pkg.APIError) as raised:
-        client.default.strict()
+        client.strict.get()
     error = raised.value
     assert isinstance(error, pkg.APIResponseValidationError) and error.status_code == 200
     assert "/strict -> 200" in str(error) and "count" in str(error) and error.errors[0]["loc"] == ("count",)
@@ -250,10 +250,10 @@ def test_async_upload_download_and_raw_response(pkg: ModuleType, server: Recordi
 
     async def main() -> None:
         async with pkg.AsyncEncpkgClient(base_url=server.url) as client:
-            await client.default.import_csv({"file": b"x,y\n"})
-            raw = await client.default.get_file.with_raw_response("f2")
+            await client.imports.create({"file": b"x,y\n"})
+            raw = await client.files.get.with_raw_response("f2")
             assert raw.parsed == b"abc" and raw.status_code == 200
-            async with client.default.get_file.with_streaming_response("f2") as streamed:
+            async with client.files.get.with_streaming_response("f2") as streamed:
                 assert b"".join([chunk async for chunk in streamed.aiter_bytes()]) == b"abc"
 
     asyncio.run(main())
@@ -268,13 +268,13 @@ from encpkg import Created, CreateCustomerResponse200, EncpkgClient, RawResponse
 from encpkg.types import CustomerFields
 
 client = EncpkgClient()
-result = client.default.create_customer(CustomerFields(email="a"), content_type="application/json")
+result = client.customers.create(CustomerFields(email="a"), content_type="application/json")
 assert_type(result, CreateCustomerResponse200 | Created)
-assert_type(client.default.download_export("e"), str)
-assert_type(client.default.get_file("f"), bytes)
-assert_type(client.default.get_file.with_raw_response("f"), RawResponse[bytes])
-client.default.import_csv({"file": io.BytesIO(b"")}, timeout=3.0)
-client.default.search([1], filters={"junction": "and"}, extra_headers={"X": "1"})
+assert_type(client.exports.get("e"), str)
+assert_type(client.files.get("f"), bytes)
+assert_type(client.files.get.with_raw_response("f"), RawResponse[bytes])
+client.imports.create({"file": io.BytesIO(b"")}, timeout=3.0)
+client.search.get([1], filters={"junction": "and"}, extra_headers={"X": "1"})
 """
 
 

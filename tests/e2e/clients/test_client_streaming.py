@@ -9,6 +9,7 @@ import importlib
 import json
 import threading
 from collections.abc import Iterator
+from operator import attrgetter
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -113,7 +114,7 @@ def test_sse_items_arrive_before_the_server_finishes(pkg: ModuleType, server: St
         _sse(2)[9:] + _sse(3),
         b"data: [DONE]\n\n",
     ]
-    with pkg.StreampkgClient(base_url=server.url) as client, client.default.stream_events() as stream:
+    with pkg.StreampkgClient(base_url=server.url) as client, client.events.list() as stream:
         assert stream.response.status_code == 200 and stream.response.headers["content-type"] == "text/event-stream"
         items = iter(stream)
         first = next(items)
@@ -128,9 +129,9 @@ def test_sse_items_arrive_before_the_server_finishes(pkg: ModuleType, server: St
 @pytest.mark.parametrize(
     ("path", "method", "media", "script"),
     [
-        ("/lines", "stream_lines", "application/x-ndjson", [_line(1), _line(2)[:5], _line(2)[5:] + b"\r\n", b"\n", _line(3)[:-1]]),
-        ("/jsonl", "stream_jsonl", "application/jsonl", [_line(1) + _line(2), _line(3)]),
-        ("/seq", "stream_seq", "application/json-seq", [b"\x1e" + _line(1), b"\x1e" + _line(2)[:3], _line(2)[3:] + b"\x1e" + _line(3)]),
+        ("/lines", "lines.list", "application/x-ndjson", [_line(1), _line(2)[:5], _line(2)[5:] + b"\r\n", b"\n", _line(3)[:-1]]),
+        ("/jsonl", "jsonl.get", "application/jsonl", [_line(1) + _line(2), _line(3)]),
+        ("/seq", "seq.get", "application/json-seq", [b"\x1e" + _line(1), b"\x1e" + _line(2)[:3], _line(2)[3:] + b"\x1e" + _line(3)]),
     ],
 )  # fmt: skip
 def test_json_lines_and_sequences_sync_and_async(
@@ -138,12 +139,12 @@ def test_json_lines_and_sequences_sync_and_async(
 ) -> None:
     server.scripts[path] = script
     server.content_types[path] = media
-    with pkg.StreampkgClient(base_url=server.url) as client, getattr(client.default, method)() as stream:
+    with pkg.StreampkgClient(base_url=server.url) as client, attrgetter(method)(client)() as stream:
         assert [(c.id, c.delta) for c in stream] == [(1, "d1"), (2, "d2"), (3, "d3")]
 
     async def main() -> list[int]:
         async with pkg.AsyncStreampkgClient(base_url=server.url) as client:
-            async with await getattr(client.default, method)() as stream:
+            async with await attrgetter(method)(client)() as stream:
                 return [c.id async for c in stream]
 
     assert asyncio.run(main()) == [1, 2, 3]
@@ -156,7 +157,7 @@ def test_async_sse_first_item_before_the_end(pkg: ModuleType, server: StreamingS
 
     async def main() -> list[int]:
         async with pkg.AsyncStreampkgClient(base_url=server.url) as client:
-            stream = await client.default.stream_events()
+            stream = await client.events.list()
             seen = []
             async for chunk in stream:
                 if not seen:  # the first item is in hand, the server still sending
@@ -173,7 +174,7 @@ def test_async_sse_first_item_before_the_end(pkg: ModuleType, server: StreamingS
 def test_a_stream_cut_inside_an_item_raises_the_typed_error(pkg: ModuleType, server: StreamingServer, end: str) -> None:
     server.scripts["/events"] = [_sse(1), b'data: {"id": 2, "del', end]
     with pkg.StreampkgClient(base_url=server.url) as client:
-        stream = client.default.stream_events()
+        stream = client.events.list()
         got = []
         with pytest.raises(pkg.StreamInterruptedError) as raised:
             got.extend(c.id for c in stream)
@@ -184,7 +185,7 @@ def test_a_stream_cut_inside_an_item_raises_the_typed_error(pkg: ModuleType, ser
 def test_break_closes_the_connection(pkg: ModuleType, server: StreamingServer) -> None:
     server.scripts["/events"] = [_sse(1), _sse(2), WAIT_CLOSED]
     with pkg.StreampkgClient(base_url=server.url) as client:
-        stream = client.default.stream_events()
+        stream = client.events.list()
         for chunk in stream:
             assert chunk.id == 1
             break
@@ -194,7 +195,7 @@ def test_break_closes_the_connection(pkg: ModuleType, server: StreamingServer) -
 def test_a_stream_never_iterated_is_closed_when_collected(pkg: ModuleType, server: StreamingServer) -> None:
     server.scripts["/events"] = [_sse(1), WAIT_CLOSED]
     with pkg.StreampkgClient(base_url=server.url) as client:
-        stream = client.default.stream_events()
+        stream = client.events.list()
         response = stream.response
         del stream
         gc.collect()
@@ -204,9 +205,9 @@ def test_a_stream_never_iterated_is_closed_when_collected(pkg: ModuleType, serve
 def test_raw_and_streaming_responses_of_a_stream(pkg: ModuleType, server: StreamingServer) -> None:
     server.scripts["/events"] = [_sse(1), b"data: [DONE]\n\n"]
     with pkg.StreampkgClient(base_url=server.url) as client:
-        raw = client.default.stream_events.with_raw_response()
+        raw = client.events.list.with_raw_response()
         assert raw.status_code == 200 and [c.id for c in raw.parsed] == [1]
-        with client.default.stream_events.with_streaming_response() as response:
+        with client.events.list.with_streaming_response() as response:
             assert b"".join(response.iter_bytes()) == _sse(1) + b"data: [DONE]\n\n"
 
 
@@ -214,14 +215,14 @@ def test_an_error_status_raises_before_the_stream_starts(pkg: ModuleType, server
     server.errors["/events"] = (400, {"message": "no"})
     with pkg.StreampkgClient(base_url=server.url, max_retries=0) as client:
         with pytest.raises(pkg.BadRequestError) as raised:
-            client.default.stream_events()
+            client.events.list()
     assert raised.value.body.message == "no"
 
 
 def test_events_named_by_event_are_union_variants(pkg: ModuleType, server: StreamingServer) -> None:
     usage = b'event: usage\ndata: {"tokens": 7}\n\n'
     server.scripts["/typed"] = [_sse(1, "delta"), usage, b"data: [DONE]\n\n"]
-    with pkg.StreampkgClient(base_url=server.url) as client, client.default.stream_typed() as stream:
+    with pkg.StreampkgClient(base_url=server.url) as client, client.typed.get() as stream:
         delta, used = list(stream)
     assert delta.event == "delta" and isinstance(delta.data, pkg.Chunk) and delta.data.id == 1
     assert used.event == "usage" and used.data.tokens == 7
@@ -229,7 +230,7 @@ def test_events_named_by_event_are_union_variants(pkg: ModuleType, server: Strea
 
 def test_a_discriminated_union_of_named_events(pkg: ModuleType, server: StreamingServer) -> None:
     server.scripts["/named"] = [b'event: usage\ndata: {"tokens": 2}\n\n', _sse(1, "delta"), b"data: [DONE]\n\n"]
-    with pkg.StreampkgClient(base_url=server.url) as client, client.default.stream_named() as stream:
+    with pkg.StreampkgClient(base_url=server.url) as client, client.named.get() as stream:
         used, delta = list(stream)
     assert isinstance(used, pkg.Usage) and used.data.tokens == 2
     assert isinstance(delta, pkg.Delta) and delta.data == pkg.Chunk(id=1, delta="d1")
@@ -239,9 +240,9 @@ def test_text_data_and_a_terminator_of_the_spec(pkg: ModuleType, server: Streami
     server.scripts["/text"] = [b"data: line one\r\ndata: line two\r\n\r\n", b"data: [DONE]\n\n"]
     server.scripts["/ends"] = [_sse(1), b"data: END\n\n", _sse(2)]
     with pkg.StreampkgClient(base_url=server.url) as client:
-        with client.default.stream_text() as text:
+        with client.text.get() as text:
             assert list(text) == ["line one\nline two"]
-        with client.default.stream_ends() as ends:
+        with client.ends.list() as ends:
             assert [c.id for c in ends] == [1]
 
 
@@ -250,7 +251,7 @@ def test_a_stream_outlives_the_deadline_of_its_attempt(pkg: ModuleType, server: 
     when the headers came (0.4 s here), nor the whole stream."""
     server.header_delays["/events"] = 0.6
     server.scripts["/events"] = [_sse(1), 0.6, _sse(2), 0.6, _sse(3)]
-    with pkg.StreampkgClient(base_url=server.url, timeout=1.0) as client, client.default.stream_events() as stream:
+    with pkg.StreampkgClient(base_url=server.url, timeout=1.0) as client, client.events.list() as stream:
         assert [c.id for c in stream] == [1, 2, 3]
 
 
@@ -263,7 +264,7 @@ def test_a_dropped_get_stream_resumes_after_the_last_event_when_asked(
     )  # the reconnection time, not waited here
     server.queued["/events"] = [[b"retry: 2500\n\n", _sse(1), _sse(2), b"data: {", CUT], [_sse(3), CUT], [_sse(4)]]
     with pkg.StreampkgClient(base_url=server.url) as client:
-        with client.default.stream_events(max_reconnects=1) as stream:
+        with client.events.list(max_reconnects=1) as stream:
             got = []
             with pytest.raises(pkg.StreamInterruptedError):  # one reconnection asked for: the second drop ends it
                 got.extend(c.id for c in stream)
@@ -275,7 +276,7 @@ def test_a_dropped_get_stream_resumes_after_the_last_event_when_asked(
 def test_streams_are_not_resumed_unless_asked(pkg: ModuleType, server: StreamingServer) -> None:
     server.queued["/events"] = [[_sse(1), CUT], [_sse(2)]]
     with pkg.StreampkgClient(base_url=server.url) as client, pytest.raises(pkg.StreamInterruptedError):
-        list(client.default.stream_events())
+        list(client.events.list())
     assert len(server.seen) == 1
 
 
@@ -308,9 +309,9 @@ def test_an_openapi_32_item_schema_types_each_item(make_package: MakePackage, se
     server.scripts["/lines"] = [_line(1), _line(2)]
     server.content_types["/lines"] = "application/jsonl"
     with pkg32.Stream32pkgClient(base_url=server.url) as client:
-        with client.default.stream_events() as stream:
+        with client.events.list() as stream:
             first, second = list(stream)
-        with client.default.stream_lines() as lines:
+        with client.lines.list() as lines:
             assert [c.id for c in lines] == [1, 2]
     assert (first.event, first.id, first.data) == ("delta", "1", pkg32.Chunk(id=1, delta="d1"))
     assert (second.event, second.id) == ("message", "2") and isinstance(second.data, pkg32.Chunk)
@@ -322,18 +323,18 @@ from typing import assert_type
 from streampkg import AsyncStream, AsyncStreampkgClient, Chunk, Stream, StreampkgClient
 
 client = StreampkgClient()
-stream = client.default.stream_events()
+stream = client.events.list()
 assert_type(stream, Stream[Chunk])
 for chunk in stream:
     assert_type(chunk, Chunk)
-with client.default.stream_text() as text:
+with client.text.get() as text:
     for line in text:
         assert_type(line, str)
 
 
 async def main() -> None:
     async with AsyncStreampkgClient() as aclient:
-        streamed = await aclient.default.stream_lines()
+        streamed = await aclient.lines.list()
         assert_type(streamed, AsyncStream[Chunk])
         async for item in streamed:
             assert_type(item, Chunk)
@@ -388,11 +389,11 @@ def chat(make_package: MakePackage) -> ModuleType:
 def test_one_operation_answers_json_or_a_stream_as_asked(chat: ModuleType, server: StreamingServer) -> None:
     server.scripts["/chat"] = [_sse(1), _sse(2), b"data: [DONE]\n\n"]
     with chat.ChatpkgClient(base_url=server.url) as client:
-        with client.completions.create({"prompt": "hi"}, stream=True) as stream:
+        with client.chat.create({"prompt": "hi"}, stream=True) as stream:
             assert [c.delta for c in stream] == ["d1", "d2"]
         server.content_types["/chat"] = "application/json"
         server.scripts["/chat"] = [b'{"text": "hello"}']
-        done = client.completions.create(chat.ChatBody(prompt="hi"))
+        done = client.chat.create(chat.ChatBody(prompt="hi"))
     assert isinstance(done, chat.Completion) and done.text == "hello"
     (_, streamed, sent), (_, answered, plain) = server.seen
     assert streamed["Accept"] == "text/event-stream" and json.loads(sent) == {"prompt": "hi", "stream": True}
@@ -402,7 +403,7 @@ def test_one_operation_answers_json_or_a_stream_as_asked(chat: ModuleType, serve
         server.content_types["/chat"] = "text/event-stream"
         server.scripts["/chat"] = [_sse(3), b"data: [DONE]\n\n"]
         async with chat.AsyncChatpkgClient(base_url=server.url) as client:
-            stream = await client.completions.create(chat.ChatBody(prompt="hi"), stream=True)
+            stream = await client.chat.create(chat.ChatBody(prompt="hi"), stream=True)
             return [c.delta async for c in stream]
 
     assert asyncio.run(main()) == ["d3"]
@@ -414,15 +415,15 @@ from typing import assert_type
 from chatpkg import AsyncChatpkgClient, AsyncStream, ChatpkgClient, Chunk, Completion, Stream
 
 client = ChatpkgClient()
-assert_type(client.completions.create({"prompt": "hi"}), Completion)
-assert_type(client.completions.create({"prompt": "hi"}, stream=False), Completion)
-assert_type(client.completions.create({"prompt": "hi"}, stream=True), Stream[Chunk])
+assert_type(client.chat.create({"prompt": "hi"}), Completion)
+assert_type(client.chat.create({"prompt": "hi"}, stream=False), Completion)
+assert_type(client.chat.create({"prompt": "hi"}, stream=True), Stream[Chunk])
 
 
 async def main() -> None:
     aclient = AsyncChatpkgClient()
-    assert_type(await aclient.completions.create({"prompt": "hi"}, stream=True), AsyncStream[Chunk])
-    assert_type(await aclient.completions.create({"prompt": "hi"}), Completion)
+    assert_type(await aclient.chat.create({"prompt": "hi"}, stream=True), AsyncStream[Chunk])
+    assert_type(await aclient.chat.create({"prompt": "hi"}), Completion)
 """
 
 
@@ -433,10 +434,11 @@ def test_both_forms_type_check(chat: ModuleType, tmp_path: Any) -> None:
 
 
 def test_the_docs_show_each_stream_with_both_clients(pkg: ModuleType, chat: ModuleType) -> None:
-    page = (Path(pkg.__file__).parent / "docs" / "operations" / "default.md").read_text()
+    pages = sorted((Path(pkg.__file__).parent / "docs" / "operations").glob("*.md"))
+    page = "".join(page.read_text() for page in pages)
     assert page.count("### Streaming") == len(SPEC["paths"]) and "### Example" not in page  # the stream is the example
-    assert "with client.default.stream_events() as stream:\n        for item in stream:" in page
-    assert "async with await client.default.stream_events() as stream:\n            async for item in stream:" in page
-    chat_page = (Path(chat.__file__).parent / "docs" / "operations" / "completions.md").read_text()
+    assert "with client.events.list() as stream:\n        for item in stream:" in page
+    assert "async with await client.events.list() as stream:\n            async for item in stream:" in page
+    chat_page = (Path(chat.__file__).parent / "docs" / "operations" / "chat.md").read_text()
     assert "### Example" in chat_page and "With `stream=True`, the call answers `text/event-stream`" in chat_page
-    assert 'client.completions.create({"prompt": "prompt"}, stream=True) as stream:' in chat_page  # its required key
+    assert 'client.chat.create({"prompt": "prompt"}, stream=True) as stream:' in chat_page  # its required key

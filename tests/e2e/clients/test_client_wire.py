@@ -124,9 +124,9 @@ def test_path_and_operation_servers_override_the_documents(
 ) -> None:
     api, upload, files = servers
     with pkg.WirepkgClient(base_url=api.url) as client:
-        client.files.upload()  # the path's absolute server: kept, whatever `base_url` says
-        client.files.get("f1")  # the operation's, its variables at their defaults
-        client.files.list_things()  # relative: resolved against `base_url`
+        client.files.uploads.create()  # the path's absolute server: kept, whatever `base_url` says
+        client.files.content.get("f1")  # the operation's, its variables at their defaults
+        client.files.things.list()  # relative: resolved against `base_url`
         client.folders.get("d1")  # no server of its own: `base_url`
     assert [s.path for s in upload.recorder.seen] == ["/up/uploads"]
     assert [s.path for s in files.recorder.seen] == ["/files/content/f1"]
@@ -145,7 +145,7 @@ def test_accept_lists_what_the_client_reads_json_first(pkg: ModuleType, servers:
     api = servers[0]
     api.recorder.answers["/report"] = [(200, {"count": 1, "child": {"id": 2}})]
     with pkg.WirepkgClient(base_url=api.url) as client:
-        assert client.folders.get_report().count == 1
+        assert client.folders.report.get().count == 1
     assert api.recorder.seen[0].headers["Accept"] == "application/json, text/plain;q=0.9"
 
 
@@ -182,13 +182,13 @@ def test_lenient_parses_a_contradicting_answer_strict_raises(
     caplog.set_level(logging.WARNING)
     with pkg.WirepkgClient(base_url=api.url) as client:
         with pytest.raises(pkg.APIResponseValidationError):
-            client.folders.get_count()
+            client.folders.count.get()
         assert not caplog.records
-        _check_lenient(client.with_options(lenient=True).folders.get_count(), pkg)
+        _check_lenient(client.with_options(lenient=True).folders.count.get(), pkg)
         with pytest.raises(pkg.APIResponseValidationError):
-            client.folders.get_count()  # `with_options` changed a copy only
+            client.folders.count.get()  # `with_options` changed a copy only
     with pkg.WirepkgClient(base_url=api.url, lenient=True) as lenient:
-        _check_lenient(lenient.folders.get_count(), pkg)
+        _check_lenient(lenient.folders.count.get(), pkg)
     (record, _) = caplog.records
     assert record.name == "wirepkg" and record.levelno == logging.WARNING
     assert record.getMessage().startswith("GET /count: the answer does not match its schema (count: Input should be")
@@ -202,8 +202,8 @@ def test_lenient_async(pkg: ModuleType, servers: tuple[RecordingServer, ...]) ->
     async def main() -> tuple[Any, Any]:
         async with pkg.AsyncWirepkgClient(base_url=api.url) as client:
             with pytest.raises(pkg.APIResponseValidationError):
-                await client.folders.get_count()
-            return await client.with_options(lenient=True).folders.get_count(), None
+                await client.folders.count.get()
+            return await client.with_options(lenient=True).folders.count.get(), None
 
     count, _ = asyncio.run(main())
     _check_lenient(count, pkg)

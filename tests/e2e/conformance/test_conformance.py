@@ -146,7 +146,7 @@ def test_client_credentials_flow(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
             client = getattr(module, str(api.client_name))(
                 client_id="id-1", client_secret="secret-1", base_url=server.url, http_client=http, max_retries=0
             )
-            client.o_auth_2.put_anything_oauth2()  # security: oauth2_clientCredentials
+            client.o_auth_2.anything.oauth2.replace()  # PUT, security: oauth2_clientCredentials
         assert [r["form"].get("grant_type") for r in server.token_requests] == ["client_credentials"]
         (verdict,) = server.verdicts
         assert verdict.valid, verdict.errors

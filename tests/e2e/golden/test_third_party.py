@@ -56,13 +56,17 @@ def test_every_operation_has_a_method(full: tuple[Path, str, ModuleType]) -> Non
         1 for item in spec["paths"].values() for m in item if m in ("get", "put", "post", "delete", "patch")
     )
     client = package.VfClient(base_url="http://127.0.0.1:9")
-    resources = [name for name, member in vars(type(client)).items() if isinstance(member, cached_property)]
-    methods = [
-        name
-        for attribute in (getattr(client, resource) for resource in resources)  # each module loads when used
-        for name, member in vars(type(attribute)).items()
-        if callable(member) and not name.startswith("_") and not name.startswith("wait")
-    ]
+    methods = []
+    holders: list[Any] = [client]
+    while holders:  # the client's resources (properties), and the resources nested in them (attributes)
+        holder = holders.pop()
+        if holder is not client:
+            holders += [value for name, value in vars(holder).items() if not name.startswith("_")]
+        for name, member in vars(type(holder)).items():
+            if isinstance(member, cached_property):
+                holders.append(getattr(holder, name))  # each module loads when used
+            elif holder is not client and callable(member) and not name.startswith(("_", "wait")):
+                methods.append(name)
     assert operations == 241 and len(methods) == 241
     client.close()
 

@@ -54,14 +54,14 @@ def test_a_trickled_body_is_cut_at_the_client_timeout(pkg: ModuleType, trickling
     with pkg.SlowpkgClient(base_url=trickling.url, timeout=1, max_retries=0) as client:
         started = time.monotonic()
         with pytest.raises(pkg.APITimeoutError):
-            client.default.get_thing()
+            client.thing.get()
         assert time.monotonic() - started < 3
 
 
 @pytest.mark.timeout(30)
 def test_per_call_and_with_options_timeouts_are_deadlines_too(pkg: ModuleType, trickling: SlowServer) -> None:
     with pkg.SlowpkgClient(base_url=trickling.url, max_retries=0) as client:
-        for call in (lambda: client.default.get_thing(timeout=1), client.with_options(timeout=1).default.get_thing):
+        for call in (lambda: client.thing.get(timeout=1), client.with_options(timeout=1).thing.get):
             started = time.monotonic()
             with pytest.raises(pkg.APITimeoutError):
                 call()
@@ -73,7 +73,7 @@ def test_the_deadline_is_per_attempt_and_retries_get_their_own(pkg: ModuleType, 
     with pkg.SlowpkgClient(base_url=trickling.url, timeout=1, max_retries=1) as client:
         started = time.monotonic()
         with pytest.raises(pkg.APITimeoutError):
-            client.default.get_thing()
+            client.thing.get()
         assert time.monotonic() - started < 6  # two attempts of a second, a backoff of at most half one
     assert trickling.requests == 2
 
@@ -93,7 +93,7 @@ def test_trickled_headers_are_cut_at_the_client_timeout(pkg: ModuleType, asynchr
         with pkg.SlowpkgClient(base_url=server.url, timeout=1, max_retries=0) as client:
             started = time.monotonic()
             with pytest.raises(pkg.APITimeoutError):
-                client.default.get_thing()
+                client.thing.get()
             assert time.monotonic() - started < 3
 
 
@@ -102,7 +102,7 @@ async def _async_timed(pkg: ModuleType, url: str) -> float:
     async with pkg.AsyncSlowpkgClient(base_url=url, timeout=1, max_retries=0) as client:
         started = time.monotonic()
         with pytest.raises(pkg.APITimeoutError):
-            await client.default.get_thing()
+            await client.thing.get()
         return time.monotonic() - started
 
 
@@ -111,7 +111,7 @@ def test_a_callers_own_client_is_left_as_it_is(pkg: ModuleType) -> None:
     """Only the package's own client has its reads cut at the deadline; a caller's keeps httpx's bounds."""
     with SlowServer(interval=0, headers=True) as server, httpx.Client() as http:
         with pkg.SlowpkgClient(base_url=server.url, http_client=http) as client:
-            assert client.default.get_thing() is not None
+            assert client.thing.get() is not None
         backend = http._transport._pool._network_backend  # type: ignore[attr-defined]
         assert type(backend).__module__.startswith("httpcore")
 
@@ -122,9 +122,9 @@ def test_an_httpx_timeout_is_accepted_and_keeps_its_per_phase_meaning(pkg: Modul
         phases = httpx.Timeout(5, read=0.5)
         with pkg.SlowpkgClient(base_url=server.url, timeout=phases, max_retries=0) as client:
             with pytest.raises(pkg.APITimeoutError):
-                client.default.get_thing()  # the headers come after 2 s: the read timeout (0.5 s) ends it
-            assert client.default.get_thing(timeout=httpx.Timeout(5)) == {}
-            assert client.with_options(timeout=httpx.Timeout(5)).default.get_thing() == {}
+                client.thing.get()  # the headers come after 2 s: the read timeout (0.5 s) ends it
+            assert client.thing.get(timeout=httpx.Timeout(5)) == {}
+            assert client.with_options(timeout=httpx.Timeout(5)).thing.get() == {}
 
 
 def _client(server: APIServer) -> voucherify.VoucherifyClient:

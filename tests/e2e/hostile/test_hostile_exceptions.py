@@ -42,7 +42,7 @@ def test_a_redirect_loop_is_a_connection_error(keyed: ModuleType, server: Record
     with httpx.Client(follow_redirects=True, max_redirects=5) as http:
         with keyed.KeyedClient(**client_options(server.url), http_client=http) as client:
             with pytest.raises(keyed.APIError) as caught:
-                client.calls.search()
+                client.search.get()
     _check(caught.value, keyed.APIConnectionError, httpx.TooManyRedirects)
     assert len(server.recorder.to("/search")) == 6  # the first request and 5 redirects; not retried
 
@@ -55,7 +55,7 @@ def test_a_redirect_loop_is_a_connection_error_async(keyed: ModuleType, server: 
         async with httpx.AsyncClient(follow_redirects=True, max_redirects=3) as http:
             async with keyed.AsyncKeyedClient(**client_options(server.url), http_client=http) as client:
                 with pytest.raises(keyed.APIError) as caught:
-                    await client.calls.get_things()
+                    await client.things.list()
         return caught.value
 
     _check(asyncio.run(scenario()), keyed.APIConnectionError, httpx.TooManyRedirects)
@@ -65,7 +65,7 @@ def test_a_redirect_loop_is_a_connection_error_async(keyed: ModuleType, server: 
 def test_a_body_labelled_gzip_that_is_not_is_a_connection_error(keyed: ModuleType, server: RecordingServer) -> None:
     server.recorder.routes["/search"] = lambda seen: (200, "not gzip at all", {"Content-Encoding": "gzip"})
     with keyed.KeyedClient(**client_options(server.url)) as client, pytest.raises(keyed.APIError) as caught:
-        client.calls.search()
+        client.search.get()
     _check(caught.value, keyed.APIConnectionError, httpx.DecodingError)
     assert len(server.recorder.to("/search")) == 1  # the same bytes would come again: not retried
 
@@ -75,7 +75,7 @@ def test_a_body_labelled_gzip_that_is_not_is_a_connection_error(keyed: ModuleTyp
 def test_a_deeply_nested_body_is_typed(keyed: ModuleType, server: RecordingServer, status: int) -> None:
     server.recorder.answers["/things"] = [(status, b"[" * 100_000, "application/json")]
     with keyed.KeyedClient(**client_options(server.url)) as client, pytest.raises(keyed.APIError) as caught:
-        client.calls.get_things()
+        client.things.list()
     if status == 400:  # the error is still the status's, its body kept as text
         assert isinstance(caught.value, keyed.BadRequestError) and caught.value.body == "[" * 100_000
         assert isinstance(caught.value.__cause__, RecursionError)
@@ -87,9 +87,9 @@ def test_a_deeply_nested_body_is_typed(keyed: ModuleType, server: RecordingServe
 def test_a_non_ascii_header_value_is_an_invalid_request(keyed: ModuleType, server: RecordingServer) -> None:
     with keyed.KeyedClient(**client_options(server.url)) as client:
         with pytest.raises(keyed.APIError) as parameter:
-            client.calls.get_notes(x_note="café")
+            client.notes.list(x_note="café")
         with pytest.raises(keyed.APIError) as extra:
-            client.calls.get_things(extra_headers={"X-Trace": "naïve"})
+            client.things.list(extra_headers={"X-Trace": "naïve"})
     _check(parameter.value, keyed.InvalidRequestError, UnicodeEncodeError)
     _check(extra.value, keyed.InvalidRequestError, UnicodeEncodeError)
     assert isinstance(parameter.value, ValueError) and server.recorder.seen == []
@@ -120,7 +120,7 @@ def test_closing_while_other_threads_send_raises_only_api_errors(keyed: ModuleTy
     def send_twice() -> None:
         for _ in range(2):  # one in flight while the client closes, one after
             try:
-                client.calls.get_things()
+                client.things.list()
             except BaseException as exc:  # every escaping exception is what is checked
                 raised.append(exc)
 

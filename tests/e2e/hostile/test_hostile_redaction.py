@@ -46,7 +46,7 @@ def test_a_timeout_error_shows_no_credential(keyed: ModuleType) -> None:
         try:
             options = {**client_options(_with_userinfo(server.url)), "timeout": 0.2, "max_retries": 0}
             with keyed.KeyedClient(**options) as client, pytest.raises(keyed.APITimeoutError) as caught:
-                client.calls.search()
+                client.search.get()
         finally:
             release.set()
     _assert_error_hidden(caught.value)
@@ -57,7 +57,7 @@ def test_a_connection_error_shows_no_credential(keyed: ModuleType) -> None:
     with ResettingServer() as server:
         options = {**client_options(_with_userinfo(server.url)), "max_retries": 0}
         with keyed.KeyedClient(**options) as client, pytest.raises(keyed.APIConnectionError) as caught:
-            client.calls.search()
+            client.search.get()
     _assert_error_hidden(caught.value)
 
 
@@ -67,7 +67,7 @@ def test_a_validation_error_shows_no_credential(keyed: ModuleType) -> None:
         server.recorder.answers["/search"] = [(200, [1, 2])]  # documented as an object
         with keyed.KeyedClient(**client_options(_with_userinfo(server.url))) as client:
             with pytest.raises(keyed.APIResponseValidationError) as caught:
-                client.calls.search()
+                client.search.get()
     _assert_error_hidden(caught.value)
 
 
@@ -78,7 +78,7 @@ def test_a_page_and_a_pagination_loop_show_no_credential(keyed: ModuleType) -> N
         again = f"{server.url}/pages?api_key={QUERY_KEY}"
         server.recorder.answers["/pages"] = [(200, {"data": [{}], "next": again})]
         with keyed.KeyedClient(**client_options(server.url)) as client:
-            page = client.calls.list_pages()
+            page = client.pages.list()
             with pytest.raises(keyed.PaginationLoopError) as caught:
                 list(page)
     _assert_hidden(repr(page), str(caught.value), repr(caught.value))
@@ -111,9 +111,9 @@ def test_log_lines_show_no_credential(keyed: ModuleType, caplog: pytest.LogCaptu
     caplog.set_level(level, logger="keyed")
     with RecordingServer() as server:
         with keyed.KeyedClient(**client_options(_with_userinfo(server.url))) as client:
-            client.calls.search()
-            client.calls.get_things()
-            client.calls.session()
+            client.search.get()
+            client.things.list()
+            client.session.get()
     _assert_hidden(caplog.text, *(record.getMessage() for record in caplog.records))
     if level == logging.DEBUG:  # httpx logs its line at INFO from 0.24 on, at DEBUG (on "httpx._client") before
         lines = [record.getMessage() for record in caplog.records if record.name.startswith("httpx")]

@@ -47,10 +47,10 @@ def test_no_credential_follows_a_redirect_to_another_origin(
     _redirect_everything(origin, other.url, status)
     with httpx.Client(follow_redirects=True) as http:
         with keyed.KeyedClient(**client_options(origin.url), http_client=http) as client:
-            assert client.calls.get_things() == {"ok": True}
-            assert client.calls.post_things(body={"a": 1}) == {"ok": True}
-            assert client.calls.search() == {"ok": True}
-            assert client.calls.session() == {"ok": True}
+            assert client.things.list() == {"ok": True}
+            assert client.things.create(body={"a": 1}) == {"ok": True}
+            assert client.search.get() == {"ok": True}
+            assert client.session.get() == {"ok": True}
     assert [s.path for s in other.recorder.seen] == ["/things", "/things", "/search", "/session"]
     assert _leaked(other.recorder.seen) == []
     assert len(_leaked(origin.recorder.seen)) == 4  # they were sent where they were configured for
@@ -67,10 +67,10 @@ def test_no_credential_follows_a_redirect_to_another_origin_async(
     async def scenario() -> None:
         async with httpx.AsyncClient(follow_redirects=True) as http:
             async with keyed.AsyncKeyedClient(**client_options(origin.url), http_client=http) as client:
-                assert await client.calls.get_things() == {"ok": True}
-                assert await client.calls.post_things(body={"a": 1}) == {"ok": True}
-                assert await client.calls.search() == {"ok": True}
-                assert await client.calls.session() == {"ok": True}
+                assert await client.things.list() == {"ok": True}
+                assert await client.things.create(body={"a": 1}) == {"ok": True}
+                assert await client.search.get() == {"ok": True}
+                assert await client.session.get() == {"ok": True}
 
     asyncio.run(scenario())
     assert [s.path for s in other.recorder.seen] == ["/things", "/things", "/search", "/session"]
@@ -85,7 +85,7 @@ def test_a_redirect_on_the_same_origin_keeps_the_keys(
     origin.recorder.routes["/things"] = lambda seen: (307, {}, {"Location": "/moved"})
     with httpx.Client(follow_redirects=True) as http:
         with keyed.KeyedClient(**client_options(origin.url), http_client=http) as client:
-            assert client.calls.post_things(body={"a": 1}) == {"ok": True}
+            assert client.things.create(body={"a": 1}) == {"ok": True}
     (moved,) = origin.recorder.to("/moved")
     assert moved.method == "POST" and moved.body == b'{"a":1}'
     assert moved.headers["X-App-Id"] == APP_ID and moved.headers["X-App-Token"] == APP_TOKEN
@@ -99,5 +99,5 @@ def test_without_follow_redirects_the_redirect_is_the_answer(
     _redirect_everything(origin, other.url, 302)
     with keyed.KeyedClient(**client_options(origin.url), max_retries=0) as client:
         with pytest.raises(keyed.APIStatusError) as caught:
-            client.calls.get_things()
+            client.things.list()
     assert caught.value.status_code == 302 and other.recorder.seen == []

@@ -30,7 +30,7 @@ def test_a_header_value_with_a_line_break_is_not_retried(
     caplog.set_level("DEBUG", logger="keyed")
     with RecordingServer() as server, keyed.KeyedClient(**client_options(server.url), max_retries=2) as client:
         with pytest.raises(keyed.APIError) as caught:
-            client.calls.get_notes(x_note=value)
+            client.notes.list(x_note=value)
         assert server.recorder.seen == []
     assert isinstance(caught.value, keyed.InvalidRequestError), repr(caught.value)
     assert value not in str(caught.value)
@@ -42,7 +42,7 @@ def test_a_header_value_with_a_line_break_is_not_retried(
 def test_a_reset_connection_is_still_retried(keyed: ModuleType) -> None:
     with ResettingServer() as server, keyed.KeyedClient(**client_options(server.url), max_retries=2) as client:
         with pytest.raises(keyed.APIConnectionError):
-            client.calls.get_things()
+            client.things.list()
         assert server.requests == 3
 
 
@@ -51,5 +51,5 @@ def test_a_reset_post_is_not_retried(keyed: ModuleType) -> None:
     # The server may have acted on it before the reset: sending it again could do it twice.
     with ResettingServer() as server, keyed.KeyedClient(**client_options(server.url), max_retries=2) as client:
         with pytest.raises(keyed.APIConnectionError):
-            client.calls.post_things(body={})
+            client.things.create(body={})
         assert server.requests == 1

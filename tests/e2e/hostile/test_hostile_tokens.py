@@ -51,7 +51,7 @@ def test_sixteen_threads_share_one_token_fetch(pkg: ModuleType, server: Recordin
 
     def call(client: Any) -> None:
         start.wait()
-        client.default.get_oauth()
+        client.oauth.get()
 
     with pkg.StampedeClient(base_url=server.url, client_id="cid", client_secret="cs") as client:
         with ThreadPoolExecutor(16) as pool:
@@ -67,7 +67,7 @@ def test_fifty_tasks_share_one_token_fetch_on_each_event_loop_they_run_in(
     client = pkg.AsyncStampedeClient(base_url=server.url, client_id="cid", client_secret="cs")
 
     async def burst() -> None:
-        await asyncio.gather(*(client.default.get_oauth() for _ in range(50)))
+        await asyncio.gather(*(client.oauth.get() for _ in range(50)))
 
     asyncio.run(burst())
     assert len(server.recorder.to("/oauth/token")) == 1
@@ -90,10 +90,10 @@ def test_a_revoked_token_is_fetched_again_once_for_all_threads(pkg: ModuleType, 
 
     def call(client: Any) -> None:
         start.wait()
-        client.default.get_oauth()
+        client.oauth.get()
 
     with pkg.StampedeClient(base_url=server.url, client_id="cid", client_secret="cs") as client:
-        client.default.get_oauth()  # tok-1 is fetched and refused; tok-2 is fetched and used
+        client.oauth.get()  # tok-1 is fetched and refused; tok-2 is fetched and used
         revoked.add("Bearer tok-2")
         with ThreadPoolExecutor(8) as pool:
             list(pool.map(call, [client] * 8))

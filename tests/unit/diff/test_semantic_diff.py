@@ -101,7 +101,7 @@ def test_operation_and_parameter_changes(tmp_path: Path) -> None:
     assert _changes(tmp_path, _spec(), after) == {
         ("parameter", "items.get(verbose)", "changed", True),
         ("parameter", "items.get(lang)", "added", False),
-        ("operation", "items.health()", "added", False),
+        ("operation", "health.get()", "added", False),
     }
     (tmp_path / "removed").mkdir()
     removed = _changes(tmp_path / "removed", after, minimal_spec({"Item": ITEM, "State": STATE}))

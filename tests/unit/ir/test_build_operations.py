@@ -11,8 +11,8 @@ import yaml
 from conftest import ROOT, minimal_spec
 from generator import ir
 from generator.errors import SpecError
-from generator.ir.build_groups import method_name
 from generator.ir.names import ClassName
+from generator.ir.tag_names import method_name
 from generator.pipeline import build_api
 
 STATUS = {

@@ -57,6 +57,9 @@ def stripe(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
         ("/v1/customers/{customer}", "delete", (("customers",), "delete")),
         ("/v1/customers/search", "get", (("customers",), "search")),
         ("/v1/invoices/{invoice}/pay", "post", (("invoices",), "pay")),
+        ("/goals/{goal}/addFollowers", "post", (("goals",), "addFollowers")),  # lowerCamelCase: a verb, not a plural
+        ("/goals/{goal}", "put", (("goals",), "replace")),  # beside PATCH's `update`
+        ("/goals/{goal}", "patch", (("goals",), "update")),
         ("/v1/accounts/{account}/bank_accounts/{id}", "get", (("accounts", "bank_accounts"), "get")),
         ("/v1/accounts/{account}/bank_accounts", "post", (("accounts", "bank_accounts"), "create")),
         ("/v1/balance", "get", (("balance",), "get")),
@@ -83,6 +86,8 @@ _STRIPE_LIKE = {
     "/v1/balance": ["get"],
     "/v1/subscriptions/{id}": ["get"],
     "/v1/subscriptions/{id}/discount": ["delete"],
+    "/goals/{goal}/addFollowers": ["post"],
+    "/goals/{goal}": ["put", "patch"],
 }
 
 
@@ -241,21 +246,23 @@ def _tagged(tmp_path: Path) -> Path:
     return path
 
 
-def test_the_project_can_name_resources_from_paths_and_override_any_method(tmp_path: Path) -> None:
+def test_the_project_can_name_resources_by_tag_and_override_any_method(tmp_path: Path) -> None:
     spec = _tagged(tmp_path)
-    by_tags = build_api(spec, "w")
-    assert [(g.qualified, [o.name for o in g.operations]) for g in by_tags.groups] == [
-        ("everything", ["list_widgets", "spin_widget"])
-    ]
+    by_paths = build_api(spec, "w")  # one tag covers everything: it says nothing, the paths do
+    assert [(g.qualified, [o.name for o in g.operations]) for g in by_paths.groups] == [("widgets", ["list", "spin"])]
     (tmp_path / "pyproject.toml").write_text(
-        '[tool.sdk-generator.naming."tagged.yaml"]\nresources = "paths"\n'
+        '[tool.sdk-generator.naming."tagged.yaml"]\nresources = "tags"\n'
         'methods = { spinWidget = "widgets.twirl", listWidgets = "all" }\n'
     )
     project = load_project(tmp_path)
-    by_paths = build_api(spec, "w", naming=project.naming_for(spec))
-    assert [(g.qualified, [o.name for o in g.operations]) for g in by_paths.groups] == [("widgets", ["all", "twirl"])]
+    by_tags = build_api(spec, "w", naming=project.naming_for(spec))
+    assert [(g.qualified, [o.name for o in g.operations]) for g in by_tags.groups] == [
+        ("everything", []),
+        ("everything.widgets", ["all"]),
+        ("widgets", ["twirl"]),
+    ]
     assert project.settings["naming"] == {
-        "tagged.yaml": [True, [("listWidgets", "all"), ("spinWidget", "widgets.twirl")]]
+        "tagged.yaml": [False, [("listWidgets", "all"), ("spinWidget", "widgets.twirl")]]
     }
 
 
@@ -298,18 +305,16 @@ def _github_issues(seen: Seen) -> tuple[int, Any, dict[str, str]]:
 def test_github_lists_follow_the_link_header(github: ModuleType) -> None:
     api = build_api(GITHUB_SPEC, "github_sdk")
     kinds = {f"{g.qualified}.{o.name}": o.pagination.kind for g in api.groups for o in g.operations if o.pagination}
-    assert (
-        kinds["issues.list_for_repo"] == kinds["issues.list_comments"] == kinds["repos.list_for_org"] == "link_header"
-    )
+    assert kinds["issues.list"] == kinds["issues.comments.list"] == kinds["repos.list"] == "link_header"
     path = "/repos/octo/hello/issues"
     with RecordingServer() as server:
         server.recorder.routes[path] = _github_issues
         with github.GithubSdkClient(base_url=server.url) as client:
-            numbers = [issue.number for issue in client.issues.list_for_repo("octo", "hello", per_page=2)]
+            numbers = [issue.number for issue in client.issues.list("octo", "hello", per_page=2)]
 
         async def walk() -> list[int]:
             async with github.AsyncGithubSdkClient(base_url=server.url) as client:
-                return [issue.number async for issue in client.issues.list_for_repo("octo", "hello", per_page=2)]
+                return [issue.number async for issue in client.issues.list("octo", "hello", per_page=2)]
 
         async_numbers = asyncio.run(walk())
     assert numbers == async_numbers == [1, 2, 3, 4, 5]
