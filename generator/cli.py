@@ -16,9 +16,10 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
+from importlib import metadata
 from pathlib import Path
 
-from generator.config import Project, load_project
+from generator.config import Project, Release, checked_release, load_project
 from generator.diff.revisions import in_words, specs_at
 from generator.diff.semantic_diff import Change, as_json, as_text, compare
 from generator.errors import Diagnostic, InternalError, Location, Severity, SpecError
@@ -39,9 +40,18 @@ from generator.write.leftovers import recover
 EXIT_OK, EXIT_DRIFT, EXIT_ERROR, EXIT_INTERNAL, EXIT_CONFLICT = 0, 1, 2, 3, 4
 
 
+class _GeneratorVersion(argparse.Action):
+    """`--version`: print the installed generator's version and exit (looked up only when asked)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        print(f"sdk-generator {metadata.version('sdk-generator')}")
+        parser.exit()
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sdk-generator", description="Generate Python SDKs from OpenAPI specs.")
     parser.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
+    parser.add_argument("--version", action=_GeneratorVersion, nargs=0, help="print the generator's version")
     commands = parser.add_subparsers(dest="command", required=True)
     generate = commands.add_parser("generate", help="render every spec of the project, or one SPEC")
     generate.add_argument("spec", nargs="?", type=Path, help="an OpenAPI 3.0/3.1/3.2 file (YAML or JSON)")
@@ -50,6 +60,11 @@ def _parser() -> argparse.ArgumentParser:
     generate.add_argument(
         "--pyproject", action="store_true", help="also write OUT/pyproject.toml, so `pip install OUT` installs it"
     )
+    generate.add_argument(
+        "--dist-name",
+        help="the distribution's name (with SPEC; default: the package's, which may be a real PyPI project's)",
+    )
+    generate.add_argument("--version", help="the distribution's version (with SPEC; default: the spec's info.version)")
     generate.add_argument("--discard-edits", action="store_true", help="overwrite every hand edit of generated files")
     generate.add_argument(
         "--discard-edit", action="append", default=[], metavar="PATH", help="overwrite the hand edits of this file"
@@ -141,26 +156,34 @@ def _run(args: argparse.Namespace, project: Project, warnings: list[Diagnostic])
     if args.command == "diff":
         return _diff(args, project, warnings)
     if args.spec is None:
-        if args.pyproject or args.package or args.out:
+        if args.pyproject or args.package or args.out or args.dist_name or args.version:
             raise SpecError.at(
-                Location("command line"), "--out, --package and --pyproject go with a SPEC.", "name the spec file."
+                Location("command line"),
+                "--out, --package, --pyproject, --dist-name and --version go with a SPEC.",
+                "name the spec file.",
             )
         written = write_tree(project_tree(project, warnings), project.out, _discarded(args, project.out))
         return _report(written, project.out, warnings)
     package = Identifier(args.package or args.spec.stem)
     out = args.out if args.out is not None else project.out
     naming, overlays = project.naming_for(args.spec), project.overlays_for(args.spec)
-    discard = _discarded(args, out / package)
+    release, discard = _release(args, project), _discarded(args, out / package)
     if args.pyproject:
         files, pyproject = distribution(
-            args.spec, package, warnings, ref_root=project.ref_root, naming=naming, overlays=overlays
+            args.spec, package, warnings, ref_root=project.ref_root, naming=naming, overlays=overlays, release=release
         )
         written = write_tree(files, out / package, discard)
         if write_owned_file(out / "pyproject.toml", pyproject, PYPROJECT_MARKER):
             written = dataclasses.replace(written, changed=True)
     else:
         files = package_tree(
-            args.spec, package, warnings=warnings, ref_root=project.ref_root, naming=naming, overlays=overlays
+            args.spec,
+            package,
+            warnings=warnings,
+            ref_root=project.ref_root,
+            naming=naming,
+            overlays=overlays,
+            release=release,
         )
         written = write_tree(files, out / package, discard)
     return _report(written, out / package, warnings)
@@ -201,6 +224,13 @@ def _conflicts(names: list[str], root: Path) -> list[Diagnostic]:
         )
         for name in names
     ]
+
+
+def _release(args: argparse.Namespace, project: Project) -> Release:
+    """The distribution's name and version: the command line's, else the project's for this spec."""
+    chosen = project.release_for(args.spec)
+    name = checked_release(args.dist_name, None, Location("--dist-name")).name or chosen.name
+    return Release(name, checked_release(None, args.version, Location("--version")).version or chosen.version)
 
 
 def _check(project: Project, warnings: list[Diagnostic]) -> int:

@@ -10,6 +10,10 @@ the `[tool.sdk-generator]` table of the `pyproject.toml` in the current director
     untyped-properties = "exact"   # optional: `properties` with no `type` admit non-objects too (default "object")
     [tool.sdk-generator.packages]  # optional: a package name other than the file's stem
     "billing-v2.yaml" = "billing"
+    [tool.sdk-generator.dist-names]  # optional: the distribution's name (default: the package's, normalised)
+    "voucherify.yaml" = "acme-voucherify"
+    [tool.sdk-generator.versions]  # optional: the distribution's version (default: the spec's `info.version`)
+    "voucherify.yaml" = "1.2.0"
     [tool.sdk-generator.naming."stripe.json"]  # optional, per spec: how resources and methods are named
     resources = "paths"            # resources from the paths even though the spec has tags ("tags": the reverse)
     methods = { GetCustomersCustomer = "customers.retrieve" }  # operationId -> [resource.]method
@@ -22,9 +26,12 @@ Command-line options (`--specs`, `--generated`, `--ref-root`) win over the table
 from __future__ import annotations
 
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from packaging.version import InvalidVersion, Version
 
 from generator.errors import Location, SpecError
 from generator.ir.names import Identifier
@@ -36,7 +43,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 
 PYPROJECT = "pyproject.toml"
 TABLE = "tool.sdk-generator"
-_KEYS = {"specs", "out", "packages", "ref-root", "naming", "untyped-properties", "overlays"}
+_KEYS = {"specs", "out", "packages", "ref-root", "naming", "untyped-properties", "overlays", "dist-names", "versions"}
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,27 @@ class Naming:
 
     by_paths: bool | None = None
     methods: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Release:
+    """The name and version a spec's distribution is published under, where the project chooses them (None:
+    the package's name and the spec's `info.version`; see `render/release.py`)."""
+
+    name: str | None = None
+    version: str | None = None
+
+
+def checked_release(name: str | None, version: str | None, where: Location) -> Release:
+    """`Release(name, version)`, once both are valid: a PEP 508 project name and a PEP 440 version."""
+    if name is not None and not re.fullmatch(r"[A-Z0-9]([A-Z0-9._-]*[A-Z0-9])?", name, re.IGNORECASE):
+        raise SpecError.at(where, f"{name!r} is not a distribution name.", "letters, digits, `-`, `_` and `.`.")
+    if version is not None:
+        try:
+            Version(version)
+        except InvalidVersion:
+            raise SpecError.at(where, f"{version!r} is not a PEP 440 version.", "e.g. 1.2.0 or 2024.1.0b1.") from None
+    return Release(name, version)
 
 
 @dataclass(frozen=True)
@@ -71,6 +99,8 @@ class Project:
     ref_root: Path | None = None  # the directory local `$ref` files may come from (None: see `bundle`)
     naming: dict[str, Naming] = field(default_factory=dict)  # spec file name -> its naming overrides
     exact_objects: bool = False  # `untyped-properties = "exact"`: see `SchemaBuilder`
+    dist_names: dict[str, str] = field(default_factory=dict)  # spec file name -> its distribution's name
+    versions: dict[str, str] = field(default_factory=dict)  # spec file name -> its distribution's version
     overlays: dict[str, tuple[Path, ...]] = field(default_factory=dict)  # spec file name -> its overlays
     cli_overlays: tuple[Path, ...] = ()  # `--overlay`: applied to every spec, after its own
     strict: bool = False  # `--strict`: an overlay target that matches nothing is an error
@@ -78,6 +108,10 @@ class Project:
     def package_for(self, spec: Path) -> Identifier:
         """The package name of a spec file: the configured one, else the file's stem."""
         return Identifier(self.packages.get(spec.name, spec.stem))
+
+    def release_for(self, spec: Path) -> Release:
+        """The distribution name and version the project chooses for a spec file (none by default)."""
+        return Release(self.dist_names.get(spec.name), self.versions.get(spec.name))
 
     def naming_for(self, spec: Path) -> Naming:
         """The naming overrides of a spec file (none by default)."""
@@ -95,6 +129,9 @@ class Project:
             settings["naming"] = {k: [n.by_paths, sorted(n.methods.items())] for k, n in sorted(self.naming.items())}
         if self.exact_objects:
             settings["untyped_properties"] = "exact"
+        for key, chosen in (("dist_names", self.dist_names), ("versions", self.versions)):
+            if chosen:  # only when set, as above
+                settings[key] = dict(sorted(chosen.items()))
         if self.overlays or self.cli_overlays:  # the files themselves are inputs too (write/manifest.py)
             every = {"*": self.cli_overlays} if self.cli_overlays else {}
             settings["overlays"] = {k: [p.as_posix() for p in v] for k, v in sorted((self.overlays | every).items())}
@@ -115,6 +152,14 @@ def load_project(
     packages = table.get("packages", {})
     if not isinstance(packages, dict) or not all(isinstance(v, str) for v in packages.values()):
         raise SpecError.at(where, "`packages` must map spec file names to package names.", '"api.yaml" = "api".')
+    releases: dict[str, dict[str, str]] = {}
+    for key in ("dist-names", "versions"):
+        chosen = table.get(key, {})
+        if not isinstance(chosen, dict) or not all(isinstance(v, str) for v in chosen.values()):
+            raise SpecError.at(where, f"`{key}` must map spec file names to strings.", f'{key}."api.yaml" = "1.0".')
+        releases[key] = chosen
+    for spec in releases["dist-names"].keys() | releases["versions"].keys():
+        checked_release(releases["dist-names"].get(spec), releases["versions"].get(spec), where)
     for key in ("specs", "out", "ref-root"):
         if not isinstance(table.get(key, ""), str):
             raise SpecError.at(where, f"`{key}` must be a directory path (a string).", f'{key} = "{key}".')
@@ -131,6 +176,8 @@ def load_project(
         ref_root=ref_root or (directory / str(table["ref-root"]) if "ref-root" in table else None),
         naming=naming,
         exact_objects=untyped == "exact",
+        dist_names=dict(releases["dist-names"]),
+        versions=dict(releases["versions"]),
         overlays=_overlays(table.get("overlays", {}), where),
     )
     if not all(part.isidentifier() for part in project.import_root.split(".")):

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from generator import ir
 from generator.background import in_background
-from generator.config import Naming, Overlays, Project
-from generator.errors import Diagnostic, InternalError, Location, SpecError
+from generator.config import Naming, Overlays, Project, Release
+from generator.errors import Diagnostic, InternalError, Location, Severity, SpecError
 from generator.ir.build_events import build_webhooks
 from generator.ir.build_groups import build_groups
 from generator.ir.build_models import SchemaBuilder
@@ -27,6 +27,7 @@ from generator.load.jsonschema_input import is_json_schema, to_openapi
 from generator.load.overlay import apply_overlays
 from generator.render.distribution import render_pyproject
 from generator.render.format import format_source
+from generator.render.release import release_of
 from generator.render.templates import render_package, render_root
 from generator.validate.examples import conformance, reconcile
 from generator.validate.rules import validate
@@ -36,6 +37,7 @@ from generator.write.files import Tree
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 NO_OVERRIDES = Naming()
 NO_OVERLAYS = Overlays()
+DEFAULT_RELEASE = Release()
 
 
 def _read(
@@ -124,10 +126,11 @@ def package_tree(
     naming: Naming = NO_OVERRIDES,
     exact_objects: bool = False,
     overlays: Overlays = NO_OVERLAYS,
+    release: Release = DEFAULT_RELEASE,
 ) -> Tree:
     """The formatted files of the package generated from `spec` (imported as `import_name`); `exact_objects`:
-    see `SchemaBuilder`."""
-    return _generate(spec, package, import_name, warnings, ref_root, naming, exact_objects, overlays)[1]
+    see `SchemaBuilder`; `release`: the distribution its README and User-Agent name."""
+    return _generate(spec, package, import_name, warnings, ref_root, naming, exact_objects, overlays, release)[1]
 
 
 def distribution(
@@ -139,10 +142,23 @@ def distribution(
     naming: Naming = NO_OVERRIDES,
     exact_objects: bool = False,
     overlays: Overlays = NO_OVERLAYS,
+    release: Release = DEFAULT_RELEASE,
 ) -> tuple[Tree, str]:
-    """The files of the package generated from `spec`, and the `pyproject.toml` that makes it installable."""
-    api, files = _generate(spec, package, None, warnings, ref_root, naming, exact_objects, overlays)
-    return files, render_pyproject(api)
+    """The files of the package generated from `spec`, and the `pyproject.toml` that makes it installable as
+    distribution `release` (by default the package's name and the spec's version)."""
+    api, files = _generate(spec, package, None, warnings, ref_root, naming, exact_objects, overlays, release)
+    chosen = release_of(api, release.name, release.version)
+    if release.name is None and warnings is not None:
+        warnings.append(
+            Diagnostic(
+                Severity.NOTE,
+                Location("--dist-name"),
+                f"the distribution is named {chosen.name!r}, after the package; should PyPI have a project of that "
+                "name, installing either replaces the other.",
+                "--dist-name NAME (or `dist-names` in [tool.sdk-generator]).",
+            )
+        )
+    return files, render_pyproject(api, chosen)
 
 
 def _generate(
@@ -154,6 +170,7 @@ def _generate(
     naming: Naming,
     exact_objects: bool,
     overlays: Overlays,
+    release: Release,
 ) -> tuple[ir.Api, Tree]:
     """The IR and formatted files of one package.
 
@@ -165,7 +182,7 @@ def _generate(
     with in_background(lambda: validate(doc)) as validation:
         try:
             api, relaxed = _ir(doc, spec, package, import_name, naming, exact_objects)
-            files = render_package(api)
+            files = render_package(api, release_of(api, release.name, release.version))
         except Exception as exc:
             validation.result()  # an invalid spec explains a failure better than the error it caused here
             if isinstance(exc, (SpecError, InternalError)):
@@ -210,6 +227,7 @@ def project_tree(project: Project, warnings: list[Diagnostic] | None = None) -> 
             naming=naming,
             exact_objects=project.exact_objects,
             overlays=project.overlays_for(spec),
+            release=project.release_for(spec),
         )
         tree.update({f"{package}/{name}": text for name, text in files.items()})
     tree["__init__.py"] = format_source(render_root(project.import_root, packages), "__init__.py")

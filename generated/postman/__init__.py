@@ -60,4 +60,4 @@ __getattr__, __dir__ = lazy_exports(
     ".types",
 )
 
-__spec_sha256__ = "894743d130ab74a4ea377bdf178fb64364029851443b20425c9e7d6e403082ee"
+__spec_sha256__ = "1e5b0c09bc40e55e0817e8f1eb9d7879519bd8b50457e387d1509945ff478eaf"

@@ -7,4 +7,4 @@ from __future__ import annotations
 QUERY_CREDENTIALS: frozenset[str] = frozenset()  # the spec's apiKey-in-query parameter names
 
 DIST_NAME = "voucherify"  # the distribution's name and version, for the User-Agent
-VERSION = "2018-08-01"
+VERSION = "2018.8.1"

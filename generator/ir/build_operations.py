@@ -16,6 +16,7 @@ from generator.ir.build_models import SchemaBuilder
 from generator.ir.build_security import CLIENT_ARGUMENTS, fresh, requirements
 from generator.ir.build_streams import stream_flag
 from generator.ir.detect_pagination import detect
+from generator.ir.example_values import EXAMPLE_BYTES, example_value
 from generator.ir.idempotency import is_idempotency_key
 from generator.ir.names import ClassName, Identifier, dedupe
 from generator.ir.read_extensions import (
@@ -68,7 +69,7 @@ def build_operation(
         types = tuple(dict.fromkeys(b.type for b in bodies))
         body_type = (types[0] if len(types) == 1 else ir.UnionOf(types)) if types else ir.Primitive("Any")
         body_required = bool(body.get("required"))
-        body_examples = _json_examples(body)
+        body_examples = _json_examples(body) or _made_up(doc, body)
     responses: list[ir.Response] = []
     follow: ir.Follow | None = None
     for status, response, response_pointer in route.responses(doc):
@@ -141,7 +142,7 @@ def _parameter(schemas: SchemaBuilder, name: Identifier, declared: view.Paramete
         bool(param.get("required")) or location == "path",
         param.get("description", ""),
         constant,
-        _media_examples(param) or examples_of(schema),
+        _media_examples(param) or examples_of(schema) or (example_value(schemas.doc, schema, name),),
         style,
         param.get("explode"),
         bool(param.get("allowReserved")),
@@ -171,6 +172,19 @@ def _media_examples(holder: dict[str, Any]) -> tuple[Any, ...]:
     if "examples" in holder:
         return tuple(e.get("value", e.get("dataValue")) for e in holder["examples"].values() if e.keys() & _VALUES)
     return (holder["example"],) if "example" in holder else ()
+
+
+def _made_up(doc: Document, body: dict[str, Any]) -> tuple[Any, ...]:
+    """An example of a body in its first (default) media type, made up from its schema for the docs' calls
+    (`example_value`): multipart files and binary bodies as bytes."""
+    for media, content in body.get("content", {}).items():
+        schema = content.get("schema") if isinstance(content, dict) else None
+        if media == "application/json" or media.endswith("+json") or media.startswith("text/"):
+            return (example_value(doc, schema),)
+        if media in ("multipart/form-data", "application/x-www-form-urlencoded"):
+            return (example_value(doc, schema, files=media == "multipart/form-data"),)
+        return (EXAMPLE_BYTES,)
+    return ()
 
 
 def _json_examples(holder: dict[str, Any]) -> tuple[Any, ...]:

@@ -30,7 +30,7 @@ class Parameter:
     required: bool
     description: str = ""
     constant: str | None = None
-    examples: tuple[Any, ...] = examples_field()
+    examples: tuple[Any, ...] = examples_field()  # the spec's, else one made up (`ir/example_values.py`)
     style: str = ""
     explode: bool | None = None
     allow_reserved: bool = False
@@ -166,7 +166,7 @@ class Operation:
     poll: Poll | None = None
     pagination: Pagination | None = None
     follow: Follow | None = None
-    body_examples: tuple[Any, ...] = examples_field()
+    body_examples: tuple[Any, ...] = examples_field()  # the JSON body's: the spec's, else one made up
     security: tuple[tuple[str, ...], ...] = ()
     bodies: tuple[RequestBody, ...] = ()
     starts: StartsAction | None = None

@@ -10,9 +10,8 @@ import json
 import re
 from dataclasses import dataclass
 
-from packaging.version import InvalidVersion, Version
-
 from generator import ir
+from generator.render.release import Release
 from generator.render.templates import environment
 
 # What the rendered runtime needs: callable discriminators (`Discriminator`, `Tag`) came in pydantic 2.5;
@@ -29,6 +28,7 @@ class DistributionView:
     package: str
     name: str
     version: str
+    readme: str
     description: str
     dependencies: tuple[str, ...]
     subpackages: str  # the pattern its subpackages match
@@ -41,23 +41,16 @@ def toml_string(text: str) -> str:
     return json.dumps(text).replace("\x7f", "\\u007f")
 
 
-def distribution_version(spec_version: str) -> str:
-    """A PEP 440 version for `info.version`: itself when valid, else its numbers (`v2018-08-01` -> 2018.8.1)."""
-    try:
-        return str(Version(spec_version))
-    except InvalidVersion:
-        numbers = [str(int(n)) for n in re.findall(r"\d+", spec_version)]
-        return ".".join(numbers) or "0"
-
-
-def render_pyproject(api: ir.Api) -> str:
-    """The `pyproject.toml` of a distribution holding package `api.package` and its subpackages."""
+def render_pyproject(api: ir.Api, release: Release) -> str:
+    """The `pyproject.toml` of distribution `release` holding package `api.package` and its subpackages, its README
+    the long description, its README and reference docs package data."""
     comment_safe = re.sub(r"[^\w.\- ]", "_", api.source_name)  # the file name goes into a TOML comment
     view = DistributionView(
         module=api.package,
         package=toml_string(api.package),
-        name=toml_string(api.package.replace("_", "-")),
-        version=toml_string(distribution_version(api.version)),
+        name=toml_string(release.name),
+        version=toml_string(release.version),
+        readme=toml_string(f"{api.package}/README.md"),
         description=toml_string(" ".join((api.title or api.package).split())),
         dependencies=tuple(toml_string(r) for r in RUNTIME_REQUIREMENTS),
         subpackages=toml_string(f"{api.package}.*"),

@@ -75,6 +75,8 @@ def _endpoint(api: ir.Api) -> str:
 the headers the same way; parse the body only through `unwrap`, never before):
 
 ```python
+from collections.abc import Callable
+from typing import Any
 from wsgiref.simple_server import make_server
 
 from {api.import_name} import WebhookVerificationError, Webhooks
@@ -82,7 +84,7 @@ from {api.import_name} import WebhookVerificationError, Webhooks
 webhooks = Webhooks()  # the secret from {webhook_env(api)}
 
 
-def app(environ, start_response):
+def app(environ: dict[str, Any], start_response: Callable[..., object]) -> list[bytes]:
     body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
     headers = {{k[5:].replace("_", "-"): v for k, v in environ.items() if k.startswith("HTTP_")}}
     try:
@@ -95,5 +97,6 @@ def app(environ, start_response):
     return [b""]
 
 
-make_server("127.0.0.1", 8000, app).serve_forever()
+if __name__ == "__main__":
+    make_server("127.0.0.1", 8000, app).serve_forever()
 ```"""

@@ -8,62 +8,17 @@ from generator.render import markdown as md
 from generator.render.client_modules import ClientView
 from generator.render.doc_parts import TYPES_DIR, Docs, Entry, Row, Section
 from generator.render.endpoint_views import credentials, started_variants
+from generator.render.example_calls import example_call, imports, path_arguments
 from generator.render.method_views import MethodView
-from generator.render.python_code import literal
-
-
-def _argument(param: ir.Parameter) -> str:
-    example = param.examples[0] if param.examples else None
-    inner = param.type.inner if isinstance(param.type, ir.Nullable) else param.type
-    if isinstance(inner, ir.Primitive) and inner.name in ("str", "int", "float", "bool"):
-        if example is not None and type(example).__name__ == inner.name:
-            return literal(example)
-        return {"str": literal(f"<{param.name}>"), "int": "1", "float": "1.0", "bool": "True"}[inner.name]
-    return literal(example if isinstance(example, str) else f"<{param.name}>")
-
-
-# A value of each primitive type, where the spec gives no example of a body.
-_PLACEHOLDERS = {
-    "str": "'...'", "int": "1", "float": "1.0", "bool": "True", "datetime": "'2026-01-01T00:00:00Z'",
-    "date": "'2026-01-01'", "bytes": 'b"..."', "FileInput": 'b"..."', "Any": "None",
-}  # fmt: skip
-
-
-def _placeholder(t: ir.TypeExpr, params: dict[str, ir.Param], depth: int = 0) -> str:
-    """A body of type `t` with its required keys only (plain data, as its `Param` TypedDict types it), for an
-    operation the spec gives no example body of; a list is empty, and so is an object nested too deep."""
-    if isinstance(t, ir.UnionOf):
-        return _placeholder(t.options[0], params, depth)
-    if isinstance(t, ir.Nullable):
-        return _placeholder(t.inner, params, depth)
-    if isinstance(t, ir.Primitive):
-        return _PLACEHOLDERS[t.name]
-    if isinstance(t, ir.LiteralOf):
-        return literal(t.values[0])
-    if not isinstance(t, ir.Named) or depth > 4:
-        return "[]" if isinstance(t, ir.ListOf) else "{}"
-    found = params.get(t.name)
-    if isinstance(found, ir.ParamUnion):
-        return _placeholder(found.type, params, depth)
-    keys = [k for k in found.keys if k.required] if isinstance(found, ir.ParamDict) else []
-    return "{" + ", ".join(f"{literal(k.wire_name)}: {_placeholder(k.type, params, depth + 1)}" for k in keys) + "}"
 
 
 def _examples(api: ir.Api, group: ir.Group, op: ir.Operation, streamed: bool = False) -> tuple[str, str]:
     """A short runnable example of the operation with the sync and the async client; `streamed`: of the
-    stream it answers with (`stream=True` where it answers JSON too)."""
-    args = [_argument(p) for p in op.parameters if p.location == "path"]
-    if op.body is not None and op.body_required:
-        params = {str(k): p for p in api.params for k in (p.of, p.name)}  # by its model or union, and by its name
-        args.append(literal(op.body_examples[0]) if op.body_examples else _placeholder(op.body, params))
-    args += [
-        f"{p.name}={_argument(p)}" for p in op.parameters if p.location != "path" and p.required and not p.constant
-    ]
-    if streamed and op.success is not None and op.success.kind != "stream":
-        args.append("stream=True")
-    method = f"client.{group.qualified}.{op.name}({', '.join(args)})"
+    stream it answers with."""
+    needs: set[str] = set()
+    method = example_call(api, group, op, needs, streamed=streamed)
     wait = "wait" if op.name == "get" else f"wait_{op.name}"
-    path_args = "".join(f"{_argument(p)}, " for p in op.parameters if p.location == "path")
+    path_args = "".join(f"{a}, " for a in path_arguments(api, op, needs))
 
     def lines(aw: str) -> list[str]:
         if streamed:
@@ -84,19 +39,22 @@ def _examples(api: ir.Api, group: ir.Group, op: ir.Operation, streamed: bool = F
             body += [f"final = {aw}client.{group.qualified}.{wait}({path_args}timeout=300)", "print(final)"]
         return body
 
-    env = ", ".join(c.env_var for c in credentials(api))
-    comment = f"  # credentials from {env}" if env else ""
+    comment = credentials_comment(api)
     sync_body = "".join(f"    {line}\n" for line in lines(""))
     async_body = "".join(f"        {line}\n" for line in lines("await "))
-    sync = (
-        f"from {api.import_name} import {api.client_name}\n\nwith {api.client_name}() as client:{comment}\n{sync_body}"
-    )
+    sync = imports(api, needs | {api.client_name}) + f"with {api.client_name}() as client:{comment}\n{sync_body}"
     async_ = (
-        f"import asyncio\n\nfrom {api.import_name} import {api.async_client_name}\n\n\n"
-        f"async def main() -> None:\n    async with {api.async_client_name}() as client:{comment}\n{async_body}"
+        imports(api, needs | {api.async_client_name}, "asyncio")
+        + f"\nasync def main() -> None:\n    async with {api.async_client_name}() as client:{comment}\n{async_body}"
         "\n\nasyncio.run(main())\n"
     )
     return sync, async_
+
+
+def credentials_comment(api: ir.Api) -> str:
+    """The comment after `with Client() as client:` that says where the credentials come from."""
+    env = ", ".join(c.env_var for c in credentials(api))
+    return f"  # credentials from {env}" if env else ""
 
 
 def _streaming_section(docs: Docs, op: ir.Operation, examples: tuple[str, str]) -> Section:

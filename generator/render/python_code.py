@@ -93,8 +93,8 @@ def construct(name: str, /, **arguments: str | None) -> str:
 
 
 def literal(value: Any) -> str:
-    """A Python literal for a JSON value; strings are always `repr`-escaped."""
-    if isinstance(value, (str, bool, int, float)) or value is None:
+    """A Python literal for a JSON value (or bytes: an example file's); strings are always `repr`-escaped."""
+    if isinstance(value, (str, bytes, bool, int, float)) or value is None:
         return repr(value)
     if isinstance(value, list):
         return "[" + ", ".join(literal(v) for v in value) + "]"

@@ -18,6 +18,8 @@ from generator.render.client_modules import ClientView, client_view
 from generator.render.doc_operations import doc_examples, methods_of
 from generator.render.doc_views import doc_pages
 from generator.render.format import format_snippets, format_sources
+from generator.render.readme_views import readme_sources, readme_view
+from generator.render.release import Release, release_of
 from generator.render.runtime import RUNTIME_FILES, runtime_module
 from generator.render.views import package_view
 from generator.render.webhook_views import webhooks_view
@@ -48,22 +50,24 @@ def environment() -> jinja2.Environment:
     )
 
 
-def render_package(api: ir.Api) -> dict[str, str]:
-    """{relative path: text} for one package: Python in black's style, and the docs.
+def render_package(api: ir.Api, release: Release | None = None) -> dict[str, str]:
+    """{relative path: text} for one package: Python in black's style, the docs, and the README (naming
+    `release`, by default the package's name and the spec's version).
 
     The docs are rendered on the other core (`background`) while the code is; both start from the one
     client view (the docs show its signatures).
     """
-    client = client_view(api)
-    with in_background(lambda: render_docs(api, client)) as docs:
-        files = render_code(api, client)
+    client, release = client_view(api), release or release_of(api)
+    with in_background(lambda: render_docs(api, client, release)) as docs:
+        files = render_code(api, client, release)
         files.update(docs.result())
     return files
 
 
-def render_code(api: ir.Api, client: ClientView | None = None) -> dict[str, str]:
-    """The package's Python modules, formatted in one run, and its `py.typed` marker."""
-    view = package_view(api, client)
+def render_code(api: ir.Api, client: ClientView | None = None, release: Release | None = None) -> dict[str, str]:
+    """The package's Python modules, formatted in one run, and its `py.typed` marker; `release` names the
+    distribution in the User-Agent."""
+    view = package_view(api, client, release or release_of(api))
     env = environment()
     code = {name: env.get_template(template).render(view=view) for name, template in PACKAGE_FILES.items()}
     code |= {name: runtime_module(name, view.header) for name in RUNTIME_FILES}
@@ -79,16 +83,22 @@ def render_code(api: ir.Api, client: ClientView | None = None) -> dict[str, str]
     return format_sources(code) | {"py.typed": ""}
 
 
-def render_docs(api: ir.Api, client: ClientView | None = None) -> dict[str, str]:
-    """The package's reference pages under `docs/`, their Python examples formatted in one run."""
+def render_docs(api: ir.Api, client: ClientView | None = None, release: Release | None = None) -> dict[str, str]:
+    """The package's reference pages under `docs/` and its README.md, their Python examples formatted in one run."""
     methods = methods_of(client or client_view(api))
-    formatted = format_snippets(doc_examples(api, methods))
-    page_template = environment().get_template("docs/page.md.jinja")
-    return {
-        # Runs of blank lines left by skipped blocks are folded (two stay: code examples use them).
-        f"docs/{page.path}": re.sub(r"\n{4,}", "\n\n\n", page_template.render(page=page)).rstrip() + "\n"
-        for page in doc_pages(api, formatted, methods)
+    formatted = format_snippets(doc_examples(api, methods) | readme_sources(api))
+    env = environment()
+    page_template = env.get_template("docs/page.md.jinja")
+    docs = {
+        f"docs/{page.path}": _folded(page_template.render(page=page)) for page in doc_pages(api, formatted, methods)
     }
+    readme = readme_view(api, release or release_of(api), formatted)
+    return docs | {"README.md": _folded(env.get_template("package/README.md.jinja").render(view=readme))}
+
+
+def _folded(markdown: str) -> str:
+    """Runs of blank lines left by skipped blocks folded (two stay: code examples use them), one newline at the end."""
+    return re.sub(r"\n{4,}", "\n\n\n", markdown).rstrip() + "\n"
 
 
 def render_root(import_root: str, packages: list[str]) -> str:

@@ -19,6 +19,7 @@ from generator.render.method_views import MODES, Mode
 from generator.render.needs import NOTHING, Needs, joined, uses
 from generator.render.param_views import ParamDictView, param_dict_view
 from generator.render.python_code import QUALIFIED, docstring, hint, import_lines, literal, typed
+from generator.render.release import Release
 
 
 @dataclass(frozen=True)
@@ -337,8 +338,9 @@ class PackageView:
     modes: tuple[Mode, ...] = MODES
 
 
-def package_view(api: ir.Api, client: ClientView | None = None) -> PackageView:
-    """Build the whole context for one generated package (with its client view, when already built)."""
+def package_view(api: ir.Api, client: ClientView | None, release: Release) -> PackageView:
+    """Build the whole context for one generated package (with its client view, when already built), distributed
+    as `release`."""
     homes = {str(name): str(module) for name, module in partition(api.definitions).items()}
     # Classes are sorted by name, so reordering or inserting schemas in the spec moves no other class.
     members: dict[str, list[ir.Definition]] = {}
@@ -363,8 +365,8 @@ def package_view(api: ir.Api, client: ClientView | None = None) -> PackageView:
         init_docstring=docstring("\n\n".join(t for t in (api.title, api.description) if t) or api.package),
         spec_sha256=literal(api.source_sha256),
         query_credentials=_query_credentials(api),
-        dist_name=literal(api.package),
-        version=literal(api.version),
+        dist_name=literal(release.name),
+        version=literal(release.version),
     )
 
 

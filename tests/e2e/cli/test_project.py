@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import email
 import os
 import subprocess
 import sys
+import zipfile
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -13,12 +16,14 @@ import yaml
 
 from conftest import ROOT, minimal_spec, mypy_strict, run_generator
 from generator.cli import main
-from generator.config import Project, load_project
+from generator.config import Project, Release, load_project
 from generator.errors import SpecError
-from generator.render.distribution import distribution_version, toml_string
+from generator.render.distribution import toml_string
+from generator.render.release import distribution_version
 from generator.write.manifest import inputs_digest
 
 POSTMAN = ROOT / "spec" / "postman.yaml"
+VOUCHERIFY = ROOT / "spec" / "voucherify.yaml"
 
 
 def _git(*args: str, cwd: Path) -> None:
@@ -160,6 +165,73 @@ def test_pyproject_makes_the_package_a_distribution(tmp_path: Path) -> None:
         "namespaces": False,
     }
     assert (tmp_path / "dist" / "acme_api" / "py.typed").exists()
+
+
+def test_the_wheel_of_a_chosen_name_and_version_carries_its_readme_and_docs(tmp_path: Path) -> None:
+    out = tmp_path / "sdk"
+    result = run_generator(
+        "generate", str(VOUCHERIFY), "--out", str(out), "--package", "voucherify", "--pyproject",
+        "--dist-name", "Acme_Voucherify", "--version", "1.2.0", cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0 and "--dist-name" not in result.stderr, result.stderr
+    readme = (out / "voucherify" / "README.md").read_text()
+    assert "pip install acme-voucherify" in readme and "User-Agent: acme-voucherify/1.2.0" in readme
+    command = [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "--no-index"]
+    built = subprocess.run([*command, "-w", str(tmp_path / "wheels"), str(out)], capture_output=True, text=True)
+    assert built.returncode == 0, built.stdout + built.stderr
+    (wheel,) = (tmp_path / "wheels").glob("*.whl")
+    assert wheel.name.startswith("acme_voucherify-1.2.0-")
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        metadata = email.message_from_bytes(archive.read("acme_voucherify-1.2.0.dist-info/METADATA"))
+    assert (metadata["Name"], metadata["Version"]) == ("acme-voucherify", "1.2.0")
+    assert metadata["Description-Content-Type"] == "text/markdown"
+    assert metadata.get_payload().strip() == readme.strip()  # the README is the long description
+    docs = {n for n in names if n.startswith("voucherify/docs/")}
+    assert {"voucherify/README.md", "voucherify/py.typed"} <= names
+    assert docs == {
+        f"voucherify/{p.relative_to(out / 'voucherify').as_posix()}"
+        for p in (out / "voucherify" / "docs").rglob("*.md")
+    }
+    assert "voucherify/docs/operations/async_actions.md" in docs
+
+
+def test_by_default_the_readme_and_a_note_warn_that_the_name_may_be_taken_on_pypi(tmp_path: Path) -> None:
+    result = run_generator("generate", str(POSTMAN), "--out", str(tmp_path), "--pyproject", cwd=tmp_path)
+    assert result.returncode == 0 and "note: --dist-name: the distribution is named 'postman'" in result.stderr
+    readme = (tmp_path / "postman" / "README.md").read_text()
+    assert "pip install postman" in readme and "`pip install` fetches that one, not this SDK" in readme
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--dist-name", "acme voucherify"], "--dist-name: 'acme voucherify' is not a distribution name"),
+        (["--version", "one"], "--version: 'one' is not a PEP 440 version"),
+    ],
+)
+def test_a_bad_distribution_name_or_version_is_a_located_error(tmp_path: Path, args: list[str], message: str) -> None:
+    result = run_generator("generate", str(POSTMAN), "--out", str(tmp_path), "--pyproject", *args, cwd=tmp_path)
+    assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_distribution_names_and_versions_per_spec_are_project_settings(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.sdk-generator.dist-names]\n"postman.yaml" = "acme-postman"\n'
+        '[tool.sdk-generator.versions]\n"postman.yaml" = "3.0"\n'
+    )
+    project = load_project(tmp_path)
+    assert project.release_for(POSTMAN) == Release("acme-postman", "3.0")
+    assert project.settings["dist_names"] == {"postman.yaml": "acme-postman"}
+    assert "dist_names" not in Project().settings and "versions" not in Project().settings
+    (tmp_path / "pyproject.toml").write_text('[tool.sdk-generator.versions]\n"postman.yaml" = "x"\n')
+    with pytest.raises(SpecError, match="not a PEP 440 version"):
+        load_project(tmp_path)
+
+
+def test_version_prints_the_generator_s_version() -> None:
+    result = run_generator("--version")
+    assert result.returncode == 0 and result.stdout == f"sdk-generator {metadata.version('sdk-generator')}\n"
 
 
 def test_pyproject_never_replaces_a_file_it_did_not_write(tmp_path: Path) -> None:

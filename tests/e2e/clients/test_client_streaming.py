@@ -441,4 +441,4 @@ def test_the_docs_show_each_stream_with_both_clients(pkg: ModuleType, chat: Modu
     assert "async with await client.events.list() as stream:\n            async for item in stream:" in page
     chat_page = (Path(chat.__file__).parent / "docs" / "operations" / "chat.md").read_text()
     assert "### Example" in chat_page and "With `stream=True`, the call answers `text/event-stream`" in chat_page
-    assert 'client.chat.create({"prompt": "..."}, stream=True) as stream:' in chat_page  # its required key
+    assert 'client.chat.create({"prompt": "prompt"}, stream=True) as stream:' in chat_page  # its required key

@@ -89,8 +89,9 @@ def test_every_example_parses_with_the_model_its_response_names(full: tuple[Path
     failures, count = [], 0
     for where, t, example in _examples(build_api(FULL_SPEC, "vf")):
         count += 1
-        try:
-            TypeAdapter(eval(hint(t), namespace)).validate_json(json.dumps(example))
+        adapter = TypeAdapter(eval(hint(t), namespace))
+        try:  # a body's example may be made up with a file's bytes (`ir/example_values.py`): no JSON for those
+            adapter.validate_python(example) if where.endswith(" body") else adapter.validate_json(json.dumps(example))
         except ValueError as error:
             failures.append(f"{where}: {str(error).splitlines()[0]}")
     assert count > 300
