@@ -84,7 +84,7 @@ def place(routes: Sequence[tuple[str, str]]) -> list[Placement]:
         segments = shapes[path]
         names = _static(segments)
         if "#" in path:  # a fragment tells an operation apart from others on its path: it names it
-            placements.append(Placement(names or ("root",), path.split("#", 1)[1]))
+            placements.append(Placement(names or ("root",), _fragment_name(path.split("#", 1)[1])))
         elif not names:  # `/` or `/{id}`: the client itself has no resource, so a `root` one holds it
             placements.append(Placement(("root",), _ITEM_VERBS.get(method, method) if segments else method))
         elif _is_param(segments[-1]):
@@ -101,7 +101,32 @@ def place(routes: Sequence[tuple[str, str]]) -> list[Placement]:
     # Kubernetes' client names it, rather than both `update`.
     placed = list(zip(routes, placements, strict=True))
     updating = {path for (path, method), p in placed if p.method == "update" and method != "put"}
+    placed = [
+        (
+            (path, method),
+            Placement(p.resource, "replace") if method == "put" and p.method == "update" and path in updating else p,
+        )
+        for (path, method), p in placed
+    ]
+    return _apart_by_method(placed)
+
+
+def _fragment_name(fragment: str) -> str:
+    """The method a path's fragment names: its value when it is `key=value` (AWS's `/#Action=DescribeInstances`
+    is `describe_instances`, not `action_describe_instances`), else the whole fragment."""
+    key, _, value = fragment.partition("=")
+    return value if value and key.isidentifier() and value.replace("-", "_").isidentifier() else fragment
+
+
+def _apart_by_method(placed: list[tuple[tuple[str, str], Placement]]) -> list[Placement]:
+    """Placements with twins told apart by what differs, their HTTP method: one path's operations that would
+    share a name (AWS's query APIs declare every action as a GET and as a POST) keep it for the GET (else the
+    first), the others get their method after it (`describe_instances_post`) rather than a counter."""
+    keeper: dict[tuple[str, Placement], str] = {}
+    for (path, method), p in placed:
+        if (path, p) not in keeper or method == "get":
+            keeper[(path, p)] = method
     return [
-        Placement(p.resource, "replace") if method == "put" and p.method == "update" and path in updating else p
+        p if keeper[(path, p)] == method else Placement(p.resource, f"{p.method}_{method}")
         for (path, method), p in placed
     ]

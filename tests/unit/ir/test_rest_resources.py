@@ -91,6 +91,24 @@ _STRIPE_LIKE = {
 }
 
 
+def test_twins_of_one_path_are_told_apart_by_their_method_not_a_counter() -> None:
+    # AWS's query APIs: every action is a fragment `Action=Name`, declared as a GET and as a POST.
+    routes = [
+        ("/#Action=DescribeInstances", "post"),
+        ("/#Action=DescribeInstances", "get"),
+        ("/#Action=RunInstances", "post"),
+    ]
+    assert place(routes) == [
+        Placement(("root",), "DescribeInstances_post"),
+        Placement(("root",), "DescribeInstances"),  # the GET keeps the name, wherever it is declared
+        Placement(("root",), "RunInstances"),
+    ]
+    assert place([("/things#sync", "put"), ("/things#sync", "post")]) == [
+        Placement(("things",), "sync"),  # no GET: the first keeps it
+        Placement(("things",), "sync_post"),
+    ]
+
+
 def test_adding_an_operation_renames_nothing_else() -> None:
     routes = [(p, m) for p, ms in _STRIPE_LIKE.items() for m in ms]
     before = dict(zip(routes, place(routes), strict=True))
