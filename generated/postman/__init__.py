@@ -60,4 +60,4 @@ __getattr__, __dir__ = lazy_exports(
     ".types",
 )
 
-__spec_sha256__ = "1e5b0c09bc40e55e0817e8f1eb9d7879519bd8b50457e387d1509945ff478eaf"
+__spec_sha256__ = "fe8272c579f4c6b8f8235afd70efef5e0afd2f017e822cceaa5f03133999b5ad"

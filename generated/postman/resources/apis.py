@@ -26,14 +26,16 @@ if TYPE_CHECKING:
         CreateApiVersionParam,
     )
 
-_API_VERSION: ResponseType[ApiVersion] = ResponseType(target=lambda: types.ApiVersion)
+_ASYNC_TASK_ACCEPTED: ResponseType[AsyncTaskAccepted] = ResponseType(target=lambda: types.AsyncTaskAccepted)
 
-_OP_CREATE_API_VERSION: Endpoint[ApiVersion] = Endpoint(
-    method="POST",
-    path="/apis/{apiId}/versions",
-    response=_API_VERSION,
-    params=(Param(name="api_id", wire="apiId", location="path"),),
-    bodies=(Body(media_type="application/json", kind="json"),),
+_OP_SYNC_COLLECTION_WITH_SCHEMA: Endpoint[AsyncTaskAccepted] = Endpoint(
+    method="PUT",
+    path="/apis/{apiId}/collections/{collectionId}/sync-with-schema-tasks",
+    response=_ASYNC_TASK_ACCEPTED,
+    params=(
+        Param(name="api_id", wire="apiId", location="path"),
+        Param(name="collection_id", wire="collectionId", location="path"),
+    ),
     security=(("ApiKey",),),
     headers={"Accept": "application/vnd.api.v10+json"},
 )
@@ -63,23 +65,21 @@ _POLL_GET_STATUS_OF_AN_ASYNC_TASK: PollSpec[CompletedAsyncTask] = PollSpec(
     result=_COMPLETED_ASYNC_TASK,
 )
 
-_FOLLOW_CREATE_API_VERSION: FollowSpec[CompletedAsyncTask] = FollowSpec(
+_FOLLOW_SYNC_COLLECTION_WITH_SCHEMA: FollowSpec[CompletedAsyncTask] = FollowSpec(
     header="Location",
     endpoint=_OP_GET_STATUS_OF_AN_ASYNC_TASK,
     poll=_POLL_GET_STATUS_OF_AN_ASYNC_TASK,
     failed_error=AsyncTaskFailedError,
 )
 
-_ASYNC_TASK_ACCEPTED: ResponseType[AsyncTaskAccepted] = ResponseType(target=lambda: types.AsyncTaskAccepted)
+_API_VERSION: ResponseType[ApiVersion] = ResponseType(target=lambda: types.ApiVersion)
 
-_OP_SYNC_COLLECTION_WITH_SCHEMA: Endpoint[AsyncTaskAccepted] = Endpoint(
-    method="PUT",
-    path="/apis/{apiId}/collections/{collectionId}/sync-with-schema-tasks",
-    response=_ASYNC_TASK_ACCEPTED,
-    params=(
-        Param(name="api_id", wire="apiId", location="path"),
-        Param(name="collection_id", wire="collectionId", location="path"),
-    ),
+_OP_CREATE_API_VERSION: Endpoint[ApiVersion] = Endpoint(
+    method="POST",
+    path="/apis/{apiId}/versions",
+    response=_API_VERSION,
+    params=(Param(name="api_id", wire="apiId", location="path"),),
+    bodies=(Body(media_type="application/json", kind="json"),),
     security=(("ApiKey",),),
     headers={"Accept": "application/vnd.api.v10+json"},
 )
@@ -90,23 +90,11 @@ class APIsResource:
     asynchronous tasks.
     """
 
+    versions: APIsVersionsResource
+
     def __init__(self, client: APIClient) -> None:
         self._client = client
-
-    @Operation
-    def create_api_version(
-        self, api_id: str, body: CreateApiVersion | CreateApiVersionParam, **options: Unpack[RequestOptions]
-    ) -> Accepted[ApiVersion, CompletedAsyncTask]:
-        """Create a version
-
-        Creates a new API version asynchronously. The answer is `202 Accepted` with a `Location` header that points at
-        the task to poll for completion.
-
-        Call `.wait()` on the result to poll the URL in its `Location` until the work is done.
-        """
-        return self._client.request_accepted(
-            _OP_CREATE_API_VERSION, {"api_id": api_id}, _FOLLOW_CREATE_API_VERSION, body=body, options=options
-        )
+        self.versions = APIsVersionsResource(client)
 
     @Operation
     def sync_collection_with_schema(
@@ -122,8 +110,30 @@ class APIsResource:
         return self._client.request_accepted(
             _OP_SYNC_COLLECTION_WITH_SCHEMA,
             {"api_id": api_id, "collection_id": collection_id},
-            _FOLLOW_CREATE_API_VERSION,
+            _FOLLOW_SYNC_COLLECTION_WITH_SCHEMA,
             options=options,
+        )
+
+
+class APIsVersionsResource:
+    """Operations on `/apis/{apiId}/versions`."""
+
+    def __init__(self, client: APIClient) -> None:
+        self._client = client
+
+    @Operation
+    def create(
+        self, api_id: str, body: CreateApiVersion | CreateApiVersionParam, **options: Unpack[RequestOptions]
+    ) -> Accepted[ApiVersion, CompletedAsyncTask]:
+        """Create a version
+
+        Creates a new API version asynchronously. The answer is `202 Accepted` with a `Location` header that points at
+        the task to poll for completion.
+
+        Call `.wait()` on the result to poll the URL in its `Location` until the work is done.
+        """
+        return self._client.request_accepted(
+            _OP_CREATE_API_VERSION, {"api_id": api_id}, _FOLLOW_SYNC_COLLECTION_WITH_SCHEMA, body=body, options=options
         )
 
 
@@ -132,23 +142,11 @@ class AsyncAPIsResource:
     asynchronous tasks.
     """
 
+    versions: AsyncAPIsVersionsResource
+
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
-
-    @AsyncOperation
-    async def create_api_version(
-        self, api_id: str, body: CreateApiVersion | CreateApiVersionParam, **options: Unpack[RequestOptions]
-    ) -> AsyncAccepted[ApiVersion, CompletedAsyncTask]:
-        """Create a version
-
-        Creates a new API version asynchronously. The answer is `202 Accepted` with a `Location` header that points at
-        the task to poll for completion.
-
-        Call `.wait()` on the result to poll the URL in its `Location` until the work is done.
-        """
-        return await self._client.request_accepted(
-            _OP_CREATE_API_VERSION, {"api_id": api_id}, _FOLLOW_CREATE_API_VERSION, body=body, options=options
-        )
+        self.versions = AsyncAPIsVersionsResource(client)
 
     @AsyncOperation
     async def sync_collection_with_schema(
@@ -164,6 +162,28 @@ class AsyncAPIsResource:
         return await self._client.request_accepted(
             _OP_SYNC_COLLECTION_WITH_SCHEMA,
             {"api_id": api_id, "collection_id": collection_id},
-            _FOLLOW_CREATE_API_VERSION,
+            _FOLLOW_SYNC_COLLECTION_WITH_SCHEMA,
             options=options,
+        )
+
+
+class AsyncAPIsVersionsResource:
+    """Operations on `/apis/{apiId}/versions`."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    @AsyncOperation
+    async def create(
+        self, api_id: str, body: CreateApiVersion | CreateApiVersionParam, **options: Unpack[RequestOptions]
+    ) -> AsyncAccepted[ApiVersion, CompletedAsyncTask]:
+        """Create a version
+
+        Creates a new API version asynchronously. The answer is `202 Accepted` with a `Location` header that points at
+        the task to poll for completion.
+
+        Call `.wait()` on the result to poll the URL in its `Location` until the work is done.
+        """
+        return await self._client.request_accepted(
+            _OP_CREATE_API_VERSION, {"api_id": api_id}, _FOLLOW_SYNC_COLLECTION_WITH_SCHEMA, body=body, options=options
         )

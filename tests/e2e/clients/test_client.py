@@ -78,7 +78,7 @@ def test_secrets_stay_out_of_repr_errors_and_logs(server: APIServer, caplog: pyt
 
 def test_postman_sends_the_v10_media_type_and_its_key(server: APIServer) -> None:
     with postman.PostmanClient(api_key=POSTMAN_KEY, base_url=server.url) as client:
-        accepted = client.apis.create_api_version("api-1", postman.CreateApiVersion(name="v1", release_notes="first"))
+        accepted = client.apis.versions.create("api-1", postman.CreateApiVersion(name="v1", release_notes="first"))
         task = client.tasks.get("api-1", accepted.location.rsplit("/", 1)[-1])
     create, get = server.state.requests[-2:]
     assert create.body == {"name": "v1", "releaseNotes": "first"}
@@ -108,7 +108,7 @@ def test_async_clients(server: APIServer) -> None:
                 action, page = await asyncio.gather(v.async_actions.get("aa_1"), v.async_actions.list(limit=5))
             borrowed_open = not http.is_closed
         async with postman.AsyncPostmanClient(api_key=POSTMAN_KEY, base_url=server.url) as p:
-            accepted = await p.apis.create_api_version("api-1", {"name": "v2"})
+            accepted = await p.apis.versions.create("api-1", {"name": "v2"})
         assert p._http.is_closed
         return action, (page, accepted), borrowed_open
 

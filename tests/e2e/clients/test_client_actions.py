@@ -169,7 +169,7 @@ assert_type(postman.tasks.wait("api-1", "task-1"), CompletedAsyncTask)
 
 
 async def waits() -> None:
-    accepted = await AsyncPostmanClient().apis.create_api_version("api-1", {"name": "v1"})
+    accepted = await AsyncPostmanClient().apis.versions.create("api-1", {"name": "v1"})
     assert_type(await accepted.wait(), CompletedAsyncTask)
 """
 

@@ -116,7 +116,7 @@ def test_post_is_not_retried_on_5xx(server: APIServer) -> None:
     server.state.fault(path, Fault(503))
     with postman.PostmanClient(api_key=POSTMAN_KEY, base_url=server.url) as pm:
         with pytest.raises(postman.InternalServerError):
-            pm.apis.create_api_version("api-1", {"name": "v1"})
+            pm.apis.versions.create("api-1", {"name": "v1"})
     assert len(server.state.requests_to(path)) == 1
 
 

@@ -121,8 +121,8 @@ def test_async_wait_and_cancellation(server: APIServer) -> None:
 def test_postman_task_wait_completed_and_failed(server: APIServer) -> None:
     server.state.task_duration = 0.2
     with postman.PostmanClient(api_key=POSTMAN_KEY, base_url=server.url) as pm:
-        ok = pm.apis.create_api_version("api-1", {"name": "v1"})
-        failing = pm.apis.create_api_version("api-1", {"name": "fail"})
+        ok = pm.apis.versions.create("api-1", {"name": "v1"})
+        failing = pm.apis.versions.create("api-1", {"name": "fail"})
         task = pm.tasks.wait("api-1", ok.location.rsplit("/", 1)[-1], timeout=5, **FAST)
         with pytest.raises(postman.AsyncTaskFailedError) as caught:
             pm.tasks.wait("api-1", failing.location.rsplit("/", 1)[-1], timeout=5, **FAST)
@@ -148,7 +148,7 @@ def test_a_completed_task_without_its_resources_is_a_validation_error(server: AP
 
 def test_accepted_handle_follows_the_location_header(server: APIServer) -> None:
     with postman.PostmanClient(api_key=POSTMAN_KEY, base_url=server.url) as pm:
-        accepted = pm.apis.create_api_version("api-1", postman.CreateApiVersion(name="v3"))
+        accepted = pm.apis.versions.create("api-1", postman.CreateApiVersion(name="v3"))
         assert accepted.response.status_code == 202
         assert repr(accepted) == f"<Accepted 202, polling {server.url}/apis/api-1/tasks/task-1>"
         assert isinstance(accepted.body, postman.ApiVersion) and accepted.body.id == "v-1"
@@ -163,7 +163,7 @@ def test_accepted_handle_follows_the_location_header(server: APIServer) -> None:
 def test_async_accepted_handle(server: APIServer) -> None:
     async def scenario() -> Any:
         async with postman.AsyncPostmanClient(api_key=POSTMAN_KEY, base_url=server.url) as pm:
-            accepted = await pm.apis.create_api_version("api-1", {"name": "v4"})
+            accepted = await pm.apis.versions.create("api-1", {"name": "v4"})
             return await accepted.wait(timeout=5, **FAST)
 
     task = asyncio.run(scenario())
@@ -173,7 +173,7 @@ def test_async_accepted_handle(server: APIServer) -> None:
 def test_a_location_on_another_origin_is_refused(server: APIServer) -> None:
     server.state.fault("/apis/api-1/versions", Fault(202, {"Location": "http://127.0.0.2:9/steal"}, {"taskId": "t"}))
     with postman.PostmanClient(api_key=POSTMAN_KEY, base_url=server.url) as pm:
-        accepted = pm.apis.create_api_version("api-1", {"name": "v5"})
+        accepted = pm.apis.versions.create("api-1", {"name": "v5"})
         with pytest.raises(postman.APIError, match="refusing to follow"):
             accepted.wait(timeout=1)
 
@@ -183,7 +183,7 @@ def test_async_postman_task_wait_and_per_call_options(server: APIServer) -> None
 
     async def scenario() -> tuple[Any, Any]:
         async with postman.AsyncPostmanClient(api_key=POSTMAN_KEY, base_url=server.url) as pm:
-            await pm.apis.create_api_version("api-1", {"name": "fail"})
+            await pm.apis.versions.create("api-1", {"name": "fail"})
             fast = pm.with_options(timeout=5, max_retries=0)
             with pytest.raises(postman.AsyncTaskFailedError) as caught:
                 await fast.tasks.wait("api-1", "task-1", timeout=5, **FAST)

@@ -104,7 +104,7 @@ def test_a_location_with_a_tab_after_an_accepted_post_is_a_validation_error(serv
     location = "/apis/api-1/tasks/\ttask-1"
     server.recorder.routes["/apis/api-1/versions"] = lambda seen: (202, {"id": "v-1"}, {"Location": location})
     with postman.PostmanClient(api_key="pm-key", base_url=server.url) as pm, pytest.raises(postman.APIError) as caught:
-        pm.apis.create_api_version("api-1", postman.CreateApiVersion(name="v3"))
+        pm.apis.versions.create("api-1", postman.CreateApiVersion(name="v3"))
     assert isinstance(caught.value, postman.APIResponseValidationError), repr(caught.value)
     assert isinstance(caught.value.__cause__, httpx.InvalidURL) and caught.value.status_code == 202
     assert "Location" in str(caught.value) and "pm-key" not in str(caught.value)

@@ -91,7 +91,7 @@ def test_an_accepted_answer_shows_no_userinfo_of_its_location() -> None:
         location = f"{_with_userinfo(server.url)}/apis/api-1/tasks/task-1"
         server.recorder.routes["/apis/api-1/versions"] = lambda seen: (202, {"id": "v-1"}, {"Location": location})
         with postman.PostmanClient(api_key="pm-key", base_url=server.url) as pm:
-            accepted = pm.apis.create_api_version("api-1", postman.CreateApiVersion(name="v3"))
+            accepted = pm.apis.versions.create("api-1", postman.CreateApiVersion(name="v3"))
     _assert_hidden(repr(accepted))
     assert "/apis/api-1/tasks/task-1" in repr(accepted)
 

@@ -130,7 +130,7 @@ def test_operation_pages_show_request_auth_responses_and_examples() -> None:
                      "`X-App-Token`", "`VOUCHERIFY_APP_TOKEN`", "raises `NotFoundError`",
                      "client.async_actions.wait(", "await client.async_actions.get("):  # fmt: skip
         assert expected in page
-    create = _entry(DOCS["postman"], "apis.create_api_version")
+    create = _entry(DOCS["postman"], "apis.versions.create")
     assert "| `Accept` | `application/vnd.api.v10+json` |" in create and "accepted.wait(" in create
 
 
