@@ -29,8 +29,9 @@ BASES = ".sdk-generator/base/"
 
 _BLOB_ID = re.compile(r"[0-9a-f]{40}")
 
-# git's conflict markers, at the start of a line: a file that still holds them has a conflict to resolve.
-_MARKERS = re.compile(r"^<{7}(?: |$).*?^>{7}(?: |$)", re.MULTILINE | re.DOTALL)
+_MARKERS = manifest.CONFLICT_MARKERS
+# The opening marker lines of a text: generate labels its own `<<<<<<< <path> (edited)`.
+_OPENINGS = re.compile(r"^<{7}(?: .*)?$", re.MULTILINE)
 
 
 @dataclass
@@ -61,6 +62,7 @@ def keep_edits(tree: Tree, current: Tree, root: Path, discard: Collection[str] |
             f"{', '.join(unknown)}: not a generated file that carries edits.",
             f"name a file of {root} as the manifest lists it; the edited ones: {', '.join(sorted(edits)) or 'none'}.",
         )
+    _refuse_merge_leftovers({n: t for n, t in edits.items() if discard is not None and n not in discard}, root)
     kept = Kept(tree={name: text for name, text in tree.items() if name != manifest.NAME})
     for name, ours in sorted(edits.items()):
         theirs = tree.get(name)
@@ -85,6 +87,19 @@ def keep_edits(tree: Tree, current: Tree, root: Path, discard: Collection[str] |
             manifest.amend(tree[manifest.NAME], kept.tree, kept.edited) if kept.edited else tree[manifest.NAME]
         )
     return kept
+
+
+def _refuse_merge_leftovers(edits: Tree, root: Path) -> None:
+    """Refuse generated files that hold the conflict markers of a git merge rather than generate's own: a
+    merge of two branches that both generated, not an edit; merged again, they would nest the markers."""
+    left = sorted(n for n, text in edits.items() if any(m != f"<<<<<<< {n} (edited)" for m in _OPENINGS.findall(text)))
+    if left:
+        raise SpecError.at(
+            Location((root / left[0]).as_posix()),
+            f"{', '.join(left)}: git's conflict markers, from merging branches that both generated.",
+            "regenerate them with `generate " + " ".join(f"--discard-edit {n}" for n in left) + "`, or, to keep an "
+            "edit of yours in one, resolve its markers by hand first.",
+        )
 
 
 def unresolved(root: Path) -> list[str]:

@@ -19,10 +19,14 @@ import os
 import re
 from pathlib import Path
 
+from generator.errors import Location, SpecError
 from generator.render.format import PINNED
 from generator.resources import GENERATOR, TEMPLATES
 
 NAME = "MANIFEST.json"
+
+# git's conflict markers, at the start of a line: a file that still holds them has a conflict to resolve.
+CONFLICT_MARKERS = re.compile(r"^<{7}(?: |$).*?^>{7}(?: |$)", re.MULTILINE | re.DOTALL)
 
 
 def _digest(files: dict[str, bytes]) -> str:
@@ -133,8 +137,19 @@ def _dump(manifest: dict[str, object]) -> str:
 
 def _recorded(root: Path) -> dict[str, object] | None:
     try:
-        recorded = json.loads((root / NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        text = (root / NAME).read_text(encoding="utf-8")
+    except OSError:
+        return None
+    if CONFLICT_MARKERS.search(text):  # read as no manifest, every generated file would be refused as the user's
+        raise SpecError.at(
+            Location((root / NAME).as_posix()),
+            "the manifest holds git's conflict markers: two branches that both generated were merged.",
+            f"take either side (`git checkout --theirs {(root / NAME).as_posix()}`) and run generate: files git merged "
+            "are merged again with the new output, and any that still hold git's markers are named.",
+        )
+    try:
+        recorded = json.loads(text)
+    except ValueError:
         return None
     return recorded if isinstance(recorded, dict) else None
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 import json
 import shutil
+import subprocess
 from pathlib import Path
 
 from e2e.cli.test_project import _git, _pip_install
@@ -113,6 +114,37 @@ def test_a_conflicting_edit_gets_git_s_markers_exit_4_until_resolved_or_discarde
     assert "Our words." not in tasks.read_text() and "The spec's new words." in tasks.read_text()
     assert not (project / "generated" / ".sdk-generator").exists()
     assert "edited" not in json.loads((project / "generated" / "MANIFEST.json").read_text())
+    assert run_generator("check", cwd=project).returncode == 0
+
+
+def test_a_git_merge_of_two_generations_is_named_with_its_fix_then_regenerates(tmp_path: Path) -> None:
+    project = _git_project(tmp_path)
+    _git("checkout", "-qb", "ours", cwd=project)
+    _edit_spec(project, "Gets the status of an asynchronous task.", "Gets the status of one asynchronous task.")
+    assert run_generator("generate", cwd=project).returncode == 0
+    _git("commit", "-qam", "ours", cwd=project)
+    _git("checkout", "-q", "-", cwd=project)
+    _edit_spec(project, "Creates a new API version asynchronously.", "Creates a new API version, asynchronously.")
+    assert run_generator("generate", cwd=project).returncode == 0
+    _git("commit", "-qam", "theirs", cwd=project)
+    merge = subprocess.run(["git", "merge", "-q", "ours"], cwd=project, capture_output=True, text=True, check=False)
+    assert merge.returncode == 1  # the manifest and the spec's digest in __init__.py conflict
+
+    conflicted = run_generator("generate", cwd=project)
+    assert conflicted.returncode == 2
+    assert "error: generated/MANIFEST.json: the manifest holds git's conflict markers" in conflicted.stderr
+    _git("checkout", "--theirs", "generated/MANIFEST.json", cwd=project)
+    leftover = run_generator("generate", cwd=project)
+    assert leftover.returncode == 2
+    assert "postman/__init__.py: git's conflict markers, from merging branches" in leftover.stderr
+    assert "`generate --discard-edit postman/__init__.py`" in leftover.stderr
+    assert "<<<<<<<" in (project / "generated" / "postman" / "__init__.py").read_text()  # nothing written
+
+    done = run_generator("generate", "--discard-edit", "postman/__init__.py", cwd=project)
+    assert done.returncode == 0, done.stderr
+    assert "kept" not in done.stdout  # tasks.py, merged by git, merged again into the new output: no edit left
+    tasks = (project / "generated" / TASKS).read_text()
+    assert "Gets the status of one asynchronous task." in tasks and "<<<<<<<" not in tasks
     assert run_generator("check", cwd=project).returncode == 0
 
 
