@@ -87,7 +87,8 @@ def test_our_specs_operations() -> None:
     assert voucherify.server_variables[0].choices[:2] == ("api", "us1.api")
 
     postman = build_api(ROOT / "spec" / "postman.yaml", "postman")
-    tasks, versions = postman.groups
+    tasks, apis, versions = postman.groups
+    assert (apis.name, versions.parent, [op.name for op in versions.operations]) == ("apis", ("apis",), ["create"])
     accept = next(p for p in tasks.operations[0].parameters if p.wire_name == "Accept")
     assert accept.constant == "application/vnd.api.v10+json"
     create = versions.operations[0]
