@@ -66,16 +66,16 @@ def test_files_the_generator_did_not_write_are_kept_and_never_overwritten(tmp_pa
 def test_links_and_empty_directories_of_the_user_s_are_kept_as_they_are(tmp_path: Path) -> None:
     root = tmp_path / "out"
     write_tree({"a.py": "a = 1\n"}, root)
-    (tmp_path / "shared").mkdir()
-    (tmp_path / "shared" / "s.py").write_text("s = 1\n")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "s.py").write_text("s = 1\n")
     (root / "lib").mkdir()
-    (root / "lib" / "shared").symlink_to("../../shared")
-    (root / "lib" / "s.py").symlink_to("../../shared/s.py")
+    (root / "lib" / "linked").symlink_to("../../elsewhere")
+    (root / "lib" / "s.py").symlink_to("../../elsewhere/s.py")
     (root / "empty").mkdir()
     assert write_tree({"a.py": "a = 2\n"}, root).changed
-    assert os.readlink(root / "lib" / "shared") == "../../shared"
-    assert os.readlink(root / "lib" / "s.py") == "../../shared/s.py"
-    assert (root / "empty").is_dir() and (tmp_path / "shared" / "s.py").read_text() == "s = 1\n"
+    assert os.readlink(root / "lib" / "linked") == "../../elsewhere"
+    assert os.readlink(root / "lib" / "s.py") == "../../elsewhere/s.py"
+    assert (root / "empty").is_dir() and (tmp_path / "elsewhere" / "s.py").read_text() == "s = 1\n"
 
 
 def test_diff_names_files_on_both_sides() -> None:
