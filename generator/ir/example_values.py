@@ -20,24 +20,28 @@ EXAMPLE_BYTES = b"example bytes"  # a file's content, or a binary body's
 # Deeper than this, a made-up value stops (a recursive schema would never end).
 _MAX_DEPTH = 8
 
-# A value of each string format the README and docs may meet, valid for its format checker.
-_FORMATS: dict[str, str] = {
+# A value of each string format the README, docs and tests may meet, valid for its format checker.
+FORMAT_EXAMPLES: dict[str, str] = {
     "date-time": "2024-01-02T03:04:05Z",
     "date": "2024-01-02",
-    "time": "03:04:05",
+    "time": "03:04:05",  # the format checker wants no offset
     "email": "user@example.com",
     "idn-email": "user@example.com",
     "uri": "https://example.com/path",
     "url": "https://example.com/path",
     "iri": "https://example.com/path",
     "uri-reference": "/path",
+    "uri-template": "https://example.com/{id}",
     "uuid": "123e4567-e89b-12d3-a456-426614174000",
     "hostname": "example.com",
+    "idn-hostname": "example.com",
     "ipv4": "192.0.2.1",
     "ipv6": "2001:db8::1",
     "byte": base64.b64encode(b"example").decode(),
     "password": "secret",
     "duration": "P1D",
+    "json-pointer": "/a",
+    "regex": "^a$",
 }
 
 
@@ -135,7 +139,7 @@ def _number(schema: dict[str, Any], *, integer: bool) -> int | float:
 
 def _string(schema: dict[str, Any], name: str) -> str:
     """The format's value, else `name` (or "string"), padded to `minLength` and cut to `maxLength`."""
-    value = _FORMATS.get(str(schema.get("format", "")), name or "string")
+    value = FORMAT_EXAMPLES.get(str(schema.get("format", "")), name or "string")
     low, high = schema.get("minLength", 0), schema.get("maxLength")
     if isinstance(low, int) and len(value) < low:
         value = value + "x" * (low - len(value))

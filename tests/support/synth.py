@@ -10,7 +10,6 @@ Each value is checked with the OpenAPI flavour of `jsonschema` (openapi-schema-v
 
 from __future__ import annotations
 
-import base64
 import copy
 import functools
 import math
@@ -26,34 +25,13 @@ from jsonschema.exceptions import best_match
 from referencing import Registry
 from referencing.jsonschema import DRAFT4, DRAFT202012
 
-BINARY = b"example bytes"
+from generator.ir.example_values import EXAMPLE_BYTES as BINARY
+from generator.ir.example_values import FORMAT_EXAMPLES
+
 DOC_URI = "urn:sdk-generator:conformance:doc"
 # Below SOFT_DEPTH every property is filled in; deeper, only required ones; at HARD_DEPTH recursion stops.
 SOFT_DEPTH = 5
 HARD_DEPTH = 12
-
-_FORMATS: dict[str, str] = {
-    "date-time": "2024-01-02T03:04:05Z",
-    "date": "2024-01-02",
-    "time": "03:04:05",  # the format checker wants no offset
-    "email": "user@example.com",
-    "idn-email": "user@example.com",
-    "uri": "https://example.com/path",
-    "url": "https://example.com/path",
-    "iri": "https://example.com/path",
-    "uri-reference": "/path",
-    "uri-template": "https://example.com/{id}",
-    "uuid": "123e4567-e89b-12d3-a456-426614174000",
-    "hostname": "example.com",
-    "idn-hostname": "example.com",
-    "ipv4": "192.0.2.1",
-    "ipv6": "2001:db8::1",
-    "byte": base64.b64encode(b"example").decode(),
-    "password": "secret",
-    "duration": "P1D",
-    "json-pointer": "/a",
-    "regex": "^a$",
-}
 
 
 def value_for(schema: Any, doc: dict[str, Any], *, response: bool = False) -> Any:
@@ -376,7 +354,7 @@ def _string(s: dict[str, Any]) -> str:
     low = int(s.get("minLength") or 0)
     high = s.get("maxLength") if isinstance(s.get("maxLength"), int) else None
     pattern = s.get("pattern") if isinstance(s.get("pattern"), str) else None
-    base = _FORMATS.get(str(s.get("format")), "example")
+    base = FORMAT_EXAMPLES.get(str(s.get("format")), "example")
     if base == "example" and not pattern:  # free text can be stretched or cut to length
         return (base + "x" * max(0, low - len(base)))[:high]
     candidates = [base, "example", "1"]
